@@ -1,0 +1,212 @@
+//! JavaScript's URI functions and the SDK's escaping helpers, reproduced exactly.
+//!
+//! The SDK works on UTF-16 strings; where that shows in its output (`smart_escape` escapes code units,
+//! `crc32` encodes each code unit separately) the functions here iterate `encode_utf16()`.
+
+use crate::error::{Error, Result};
+use base64::Engine as _;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn push_pct(out: &mut String, byte: u8) {
+    out.push('%');
+    out.push(HEX[(byte >> 4) as usize] as char);
+    out.push(HEX[(byte & 15) as usize] as char);
+}
+
+fn encode_with(s: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b < 0x80 && keep(b) {
+            out.push(b as char);
+        } else {
+            push_pct(&mut out, b);
+        }
+    }
+    out
+}
+
+fn is_uri_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')')
+}
+
+fn is_uri_reserved(b: u8) -> bool {
+    matches!(b, b';' | b',' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b'#')
+}
+
+/// `encodeURIComponent` (also Node's `querystring.escape` for strings).
+pub fn encode_uri_component(s: &str) -> String {
+    encode_with(s, is_uri_unreserved)
+}
+
+/// `encodeURI`.
+pub fn encode_uri(s: &str) -> String {
+    encode_with(s, |b| is_uri_unreserved(b) || is_uri_reserved(b))
+}
+
+/// `decodeURIComponent`; a malformed escape is an error, as JavaScript's `URIError`.
+pub fn decode_uri_component(s: &str) -> Result<String> {
+    decode(s, false)
+}
+
+/// `decodeURI`: like `decodeURIComponent` but escapes of reserved characters stay as they are.
+pub fn decode_uri(s: &str) -> Result<String> {
+    decode(s, true)
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn decode(s: &str, keep_reserved: bool) -> Result<String> {
+    if !s.contains('%') {
+        return Ok(s.to_owned());
+    }
+    let malformed = || Error::invalid_argument("URI malformed");
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut plain_start = 0;
+    // One `%XX` escape at `at`, if well formed.
+    let read_byte = |at: usize| -> Option<u8> {
+        if bytes.get(at) != Some(&b'%') {
+            return None;
+        }
+        Some((hex_val(*bytes.get(at + 1)?)? << 4) | hex_val(*bytes.get(at + 2)?)?)
+    };
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[plain_start..i]);
+        let first = read_byte(i).ok_or_else(malformed)?;
+        if first < 0x80 {
+            if keep_reserved && is_uri_reserved(first) {
+                out.push_str(&s[i..i + 3]);
+            } else {
+                out.push(first as char);
+            }
+            i += 3;
+        } else {
+            let n = first.leading_ones() as usize;
+            if !(2..=4).contains(&n) {
+                return Err(malformed());
+            }
+            let mut seq = vec![first];
+            let mut at = i + 3;
+            for _ in 1..n {
+                let b = read_byte(at).ok_or_else(malformed)?;
+                if b & 0xC0 != 0x80 {
+                    return Err(malformed());
+                }
+                seq.push(b);
+                at += 3;
+            }
+            let decoded = std::str::from_utf8(&seq).map_err(|_| malformed())?;
+            out.push_str(decoded);
+            i = at;
+        }
+        plain_start = i;
+    }
+    out.push_str(&s[plain_start..]);
+    Ok(out)
+}
+
+/// The SDK's `smart_escape` with its default unsafe set: every UTF-16 code unit outside
+/// `A-Za-z0-9_.-/:` becomes `%` + its uppercase hex value (not UTF-8, not zero-padded).
+pub fn smart_escape(s: &str) -> String {
+    smart_escape_where(s, |u| {
+        !(u < 0x80 && ((u as u8).is_ascii_alphanumeric() || matches!(u as u8, b'_' | b'.' | b'-' | b'/' | b':')))
+    })
+}
+
+/// `smart_escape` with a custom predicate choosing the code units to escape.
+pub fn smart_escape_where(s: &str, unsafe_unit: impl Fn(u16) -> bool) -> String {
+    if !s.encode_utf16().any(&unsafe_unit) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        let mut units = [0u16; 2];
+        let units = c.encode_utf16(&mut units);
+        if units.iter().any(|&u| unsafe_unit(u)) {
+            for &mut u in units {
+                out.push('%');
+                out.push_str(&format!("{u:X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The SDK's `base64EncodeURL`: normalise with `decodeURI`/`encodeURI`, then URL-safe base64 without padding.
+pub fn base64_encode_url(s: &str) -> String {
+    let normalised = encode_uri(&decode_uri(s).unwrap_or_else(|_| s.to_owned()));
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(normalised.as_bytes())
+}
+
+/// Standard base64 with padding.
+pub fn base64_standard(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The SDK's `crc32`, which UTF-8-encodes each UTF-16 code unit on its own (surrogates included).
+pub fn sdk_crc32(s: &str) -> u32 {
+    let mut crc: u32 = !0;
+    let mut feed = |b: u8| {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    };
+    for u in s.encode_utf16() {
+        let u = u as u32;
+        if u < 0x80 {
+            feed(u as u8);
+        } else if u < 0x800 {
+            feed(((u >> 6) | 0xC0) as u8);
+            feed(((u & 63) | 0x80) as u8);
+        } else {
+            feed(((u >> 12) | 0xE0) as u8);
+            feed((((u >> 6) & 63) | 0x80) as u8);
+            feed(((u & 63) | 0x80) as u8);
+        }
+    }
+    !crc
+}
+
+/// Node's `querystring.escape` (the same table as `encodeURIComponent`).
+pub fn querystring_escape(s: &str) -> String {
+    encode_uri_component(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_component_round_trip() {
+        assert_eq!(encode_uri_component("a b/é"), "a%20b%2F%C3%A9");
+        assert_eq!(decode_uri_component("a%20b%2F%C3%A9").unwrap(), "a b/é");
+        assert!(decode_uri_component("100%").is_err());
+        assert!(decode_uri_component("%E0%A4%A").is_err());
+        assert!(decode_uri_component("%C0%80").is_err());
+        assert_eq!(decode_uri("%2F%20").unwrap(), "%2F ");
+    }
+
+    #[test]
+    fn smart_escape_uses_code_units() {
+        assert_eq!(smart_escape("a b"), "a%20b");
+        assert_eq!(smart_escape("é"), "%E9");
+        assert_eq!(smart_escape("😀"), "%D83D%DE00");
+        assert_eq!(smart_escape("\n"), "%A");
+    }
+
+    #[test]
+    fn crc32_matches_sdk() {
+        assert_eq!(sdk_crc32("Kevin van Zonneveld"), 1_249_991_249);
+    }
+}

@@ -1,0 +1,171 @@
+//! Signed identifiers (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`), upload
+//! response signatures and webhook notification signatures.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::hash::{constant_time_eq, SignatureAlgorithm};
+use crate::signing::{api_sign_request, SignatureVersion};
+use crate::value::Map;
+
+/// The parts of a signed identifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIdentifier {
+    /// `image`, `video`, `raw`, ...
+    pub resource_type: String,
+    /// `upload`, `private`, `authenticated`, ...
+    pub kind: String,
+    /// The version digits exactly as given (leading zeros kept: they are signed as they are).
+    pub version: String,
+    /// The public_id (folders included), without the format.
+    pub public_id: String,
+    /// What follows the last `.` of the file name, if any.
+    pub format: Option<String>,
+    /// The identifier without `#signature`: what to store.
+    pub identifier: String,
+    /// The signature as given.
+    pub signature: String,
+}
+
+/// Which identifiers a verifier accepts beyond a valid signature. Empty lists allow anything.
+/// The signature covers only public_id and version, so pinning the rest is the caller's job.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IdentifierPolicy {
+    /// Allowed resource types (e.g. `["image"]`).
+    pub allowed_resource_types: Vec<String>,
+    /// Allowed delivery types (e.g. `["upload"]`).
+    pub allowed_types: Vec<String>,
+    /// Allowed formats, compared case-insensitively; when non-empty an identifier without a format is refused.
+    pub allowed_formats: Vec<String>,
+    /// The algorithm the identifiers were signed with.
+    pub algorithm: SignatureAlgorithm,
+}
+
+fn malformed(why: &str) -> Error {
+    Error::new(ErrorCode::InvalidIdentifier, format!("Invalid signed identifier: {why}"))
+}
+
+/// Parses a signed identifier as the SDK's `PreloadedFile` does, without checking the signature.
+pub fn parse_identifier(input: &str) -> Result<SignedIdentifier> {
+    let (resource_type, rest) = input.split_once('/').ok_or_else(|| malformed("expected <resource_type>/<type>/v<version>/<public_id>#<signature>"))?;
+    let (kind, rest) = rest.split_once('/').ok_or_else(|| malformed("missing type"))?;
+    if resource_type.is_empty() || kind.is_empty() {
+        return Err(malformed("empty resource type or type"));
+    }
+    let rest = rest.strip_prefix('v').ok_or_else(|| malformed("missing v<version>"))?;
+    let (version, rest) = rest.split_once('/').ok_or_else(|| malformed("missing public_id"))?;
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(malformed("the version must be digits"));
+    }
+    let (filename, signature) = rest.split_once('#').ok_or_else(|| malformed("missing #signature"))?;
+    if filename.is_empty() || signature.is_empty() || signature.contains('/') {
+        return Err(malformed("empty public_id or signature"));
+    }
+    let (public_id, format) = match filename.rfind('.') {
+        Some(dot) => (&filename[..dot], Some(filename[dot + 1..].to_owned())),
+        None => (filename, None),
+    };
+    Ok(SignedIdentifier {
+        resource_type: resource_type.to_owned(),
+        kind: kind.to_owned(),
+        version: version.to_owned(),
+        public_id: public_id.to_owned(),
+        format,
+        identifier: format!("{resource_type}/{kind}/v{version}/{filename}"),
+        signature: signature.to_owned(),
+    })
+}
+
+/// The signature Cloudinary puts in an upload response: version-1 signing of `public_id` and `version`.
+pub fn response_signature(public_id: &str, version: &str, api_secret: &str, algorithm: SignatureAlgorithm) -> String {
+    let mut params = Map::new();
+    params.set("public_id", public_id.into());
+    params.set("version", version.into());
+    api_sign_request(&params, api_secret, algorithm, SignatureVersion::V1)
+}
+
+/// Checks an upload response signature in constant time.
+pub fn verify_response_signature(
+    public_id: &str,
+    version: &str,
+    signature: &str,
+    api_secret: &str,
+    algorithm: SignatureAlgorithm,
+) -> bool {
+    constant_time_eq(&response_signature(public_id, version, api_secret, algorithm), signature)
+}
+
+/// Parses and verifies a signed identifier, then applies the policy.
+/// Errors: `INVALID_IDENTIFIER`, `INVALID_SIGNATURE`, `IDENTIFIER_NOT_ALLOWED`.
+pub fn verify_identifier(input: &str, api_secret: &str, policy: &IdentifierPolicy) -> Result<SignedIdentifier> {
+    let parsed = parse_identifier(input)?;
+    if !verify_response_signature(&parsed.public_id, &parsed.version, &parsed.signature, api_secret, policy.algorithm) {
+        return Err(Error::new(ErrorCode::InvalidSignature, "The identifier's signature does not match"));
+    }
+    let refuse = |what: &str, value: &str| {
+        Err(Error::new(ErrorCode::IdentifierNotAllowed, format!("{what} '{value}' is not allowed")))
+    };
+    if !policy.allowed_resource_types.is_empty() && !policy.allowed_resource_types.contains(&parsed.resource_type) {
+        return refuse("resource type", &parsed.resource_type);
+    }
+    if !policy.allowed_types.is_empty() && !policy.allowed_types.contains(&parsed.kind) {
+        return refuse("type", &parsed.kind);
+    }
+    if !policy.allowed_formats.is_empty() {
+        let format = parsed.format.clone().unwrap_or_default();
+        if !policy.allowed_formats.iter().any(|f| f.eq_ignore_ascii_case(&format)) {
+            return refuse("format", &format);
+        }
+    }
+    Ok(parsed)
+}
+
+/// A webhook notification signature: hex(HASH(body + timestamp + secret)).
+pub fn notification_signature(body: &str, timestamp: &str, api_secret: &str, algorithm: SignatureAlgorithm) -> String {
+    algorithm.hex(format!("{body}{timestamp}{api_secret}").as_bytes())
+}
+
+/// JavaScript's `Number(string)` for the timestamp comparison (blank is 0, garbage is NaN).
+fn js_number(text: &str) -> f64 {
+    let t = text.trim();
+    if t.is_empty() {
+        return 0.0;
+    }
+    if t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+        t.parse().unwrap_or(f64::NAN)
+    } else {
+        f64::NAN
+    }
+}
+
+/// Verifies a webhook notification: the timestamp (as sent, e.g. the `X-Cld-Timestamp` header) is at most
+/// `valid_for` seconds older than `now` (Unix seconds), and the signature matches in constant time.
+pub fn verify_notification_signature(
+    body: &str,
+    timestamp: &str,
+    signature: &str,
+    api_secret: &str,
+    valid_for: f64,
+    now: f64,
+    algorithm: SignatureAlgorithm,
+) -> bool {
+    if js_number(timestamp) < now.round() - valid_for {
+        return false;
+    }
+    constant_time_eq(&notification_signature(body, timestamp, api_secret, algorithm), signature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_example() {
+        let sig = response_signature("k3vmeifbepxddbzjuop9", "1366555348", "abcd", SignatureAlgorithm::Sha1);
+        assert_eq!(sig, "5e0035171371d071ecd22a23163e7a95c11eb649");
+        let id = format!("image/upload/v1366555348/k3vmeifbepxddbzjuop9.jpg#{sig}");
+        let ok = verify_identifier(&id, "abcd", &IdentifierPolicy::default()).unwrap();
+        assert_eq!(ok.identifier, "image/upload/v1366555348/k3vmeifbepxddbzjuop9.jpg");
+        assert_eq!(ok.format.as_deref(), Some("jpg"));
+        let bad = verify_identifier(&id.replace("k3v", "k4v"), "abcd", &IdentifierPolicy::default());
+        assert_eq!(bad.unwrap_err().code, ErrorCode::InvalidSignature);
+    }
+}

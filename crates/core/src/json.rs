@@ -1,0 +1,194 @@
+//! A small JSON reader for the places the SDK calls `JSON.parse` (e.g. a string `access_control`).
+//! Writing is [`crate::Value::to_json`].
+
+use crate::error::{Error, Result};
+use crate::value::{Map, Value};
+
+/// Parses JSON text into a [`Value`], as `JSON.parse` would (object keys keep their order).
+pub fn parse(text: &str) -> Result<Value> {
+    let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+    p.ws();
+    let v = p.value()?;
+    p.ws();
+    if p.i != p.s.len() {
+        return Err(p.err());
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+const MAX_DEPTH: usize = 512;
+
+impl Parser<'_> {
+    fn err(&self) -> Error {
+        Error::invalid_option(format!("Invalid JSON at position {}", self.i))
+    }
+
+    fn ws(&mut self) {
+        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &str) -> Result<()> {
+        if self.s[self.i..].starts_with(lit.as_bytes()) {
+            self.i += lit.len();
+            Ok(())
+        } else {
+            Err(self.err())
+        }
+    }
+
+    fn value(&mut self) -> Result<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::invalid_option("JSON nested too deeply"));
+        }
+        let v = match self.s.get(self.i) {
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.eat("true").map(|_| Value::Bool(true))?,
+            Some(b'f') => self.eat("false").map(|_| Value::Bool(false))?,
+            Some(b'n') => self.eat("null").map(|_| Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => return Err(self.err()),
+        };
+        self.depth -= 1;
+        Ok(v)
+    }
+
+    fn object(&mut self) -> Result<Value> {
+        self.i += 1;
+        let mut map = Map::new();
+        self.ws();
+        if self.s.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.ws();
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(self.err());
+            }
+            let key = self.string()?;
+            self.ws();
+            self.eat(":")?;
+            self.ws();
+            let v = self.value()?;
+            map.set(key, v);
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(Value::Object(map));
+                }
+                _ => return Err(self.err()),
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<Value> {
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.s.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value()?);
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.err()),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Value> {
+        let start = self.i;
+        while self.i < self.s.len() && matches!(self.s[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+            self.i += 1;
+        }
+        let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?;
+        text.parse::<f64>().map(Value::Number).map_err(|_| self.err())
+    }
+
+    fn hex4(&mut self) -> Result<u16> {
+        let digits = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err())?;
+        let text = std::str::from_utf8(digits).map_err(|_| self.err())?;
+        let v = u16::from_str_radix(text, 16).map_err(|_| self.err())?;
+        self.i += 4;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while self.i < self.s.len() && !matches!(self.s[self.i], b'"' | b'\\') && self.s[self.i] >= 0x20 {
+                self.i += 1;
+            }
+            out.push_str(std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?);
+            match self.s.get(self.i) {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    let c = *self.s.get(self.i).ok_or_else(|| self.err())?;
+                    self.i += 1;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let first = self.hex4()?;
+                            let mut units = vec![first];
+                            if (0xD800..0xDC00).contains(&first) && self.s[self.i..].starts_with(b"\\u") {
+                                self.i += 2;
+                                units.push(self.hex4()?);
+                            }
+                            out.extend(char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')));
+                        }
+                        _ => return Err(self.err()),
+                    }
+                }
+                _ => return Err(self.err()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let text = r#"{"a":[1,2.5,"x\n\u00e9"],"b":null,"c":true,"d":{"e":"\ud83d\ude00"}}"#;
+        let v = parse(text).unwrap();
+        assert_eq!(v.to_json().unwrap(), "{\"a\":[1,2.5,\"x\\né\"],\"b\":null,\"c\":true,\"d\":{\"e\":\"😀\"}}");
+        assert!(parse("{").is_err());
+        assert!(parse("[1,]").is_err());
+    }
+}

@@ -1,0 +1,37 @@
+//! # cirrus-core
+//!
+//! Pure Rust Cloudinary primitives, byte-identical to the official Node SDK (2.11) where it is right:
+//! request signing, upload parameters, signed identifiers, notification signatures, delivery URLs,
+//! auth tokens, signed download URLs and `CLOUDINARY_URL` config.
+//!
+//! No I/O, no clock, no randomness: functions that need the time take `now` (Unix seconds).
+//! Inputs are [`Value`]s, a model of JavaScript values, because the SDK's outputs depend on
+//! JavaScript semantics (numbers vs numeric strings, arrays vs strings, `true` vs `"true"`).
+#![deny(missing_docs)]
+
+pub mod auth_token;
+pub mod config;
+pub mod download;
+pub mod encoding;
+pub mod error;
+pub mod expression;
+pub mod hash;
+pub mod identifier;
+pub mod json;
+pub mod layer;
+pub mod signing;
+pub mod transformation;
+pub mod upload_params;
+pub mod url;
+pub mod value;
+
+pub use auth_token::generate_auth_token;
+pub use config::{parse_cloudinary_url, Config};
+pub use download::{download_archive_url, download_zip_url, private_download_url};
+pub use error::{Error, ErrorCode, Result};
+pub use hash::{constant_time_eq, SignatureAlgorithm};
+pub use identifier::{verify_identifier, verify_notification_signature, IdentifierPolicy, SignedIdentifier};
+pub use signing::{api_sign_request, sign_request, SignatureVersion, SigningOptions};
+pub use upload_params::build_upload_params;
+pub use url::url;
+pub use value::{Map, Value};

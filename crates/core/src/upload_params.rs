@@ -1,0 +1,274 @@
+//! `build_upload_params`: upload options → the parameters sent (and signed) with an upload request.
+
+use crate::encoding::decode_uri_component;
+use crate::error::{Error, Result};
+use crate::transformation;
+use crate::value::{Map, Value};
+
+/// `as_safe_bool`: `true`/`"true"`/`"1"` → 1, `false`/`"false"`/`"0"` → 0, null/undefined → undefined,
+/// anything else as it is.
+pub fn as_safe_bool(value: &Value) -> Value {
+    match value {
+        Value::Undefined | Value::Null => Value::Undefined,
+        Value::Bool(true) => Value::Number(1.0),
+        Value::Bool(false) => Value::Number(0.0),
+        Value::String(s) if s == "true" || s == "1" => Value::Number(1.0),
+        Value::String(s) if s == "false" || s == "0" => Value::Number(0.0),
+        other => other.clone(),
+    }
+}
+
+/// Options copied as they are, and options sent as 1/0 booleans, in the SDK's key order.
+enum Field {
+    Raw(&'static str),
+    Bool(&'static str),
+    List(&'static str),
+}
+
+const FIELDS: &[Field] = &[
+    Field::Raw("access_mode"),
+    Field::List("allowed_formats"),
+    Field::Raw("asset_folder"),
+    Field::Bool("async"),
+    Field::Bool("backup"),
+    Field::Raw("callback"),
+    Field::Bool("cinemagraph_analysis"),
+    Field::Bool("colors"),
+    Field::Raw("display_name"),
+    Field::Bool("discard_original_filename"),
+];
+
+const FIELDS_AFTER_EAGER: &[Field] = &[
+    Field::Bool("eager_async"),
+    Field::Raw("eager_notification_url"),
+    Field::Raw("eval"),
+    Field::Bool("exif"),
+    Field::Bool("faces"),
+    Field::Raw("folder"),
+    Field::Raw("format"),
+    Field::Raw("filename_override"),
+    Field::Bool("image_metadata"),
+    Field::Bool("media_metadata"),
+    Field::Bool("invalidate"),
+    Field::Bool("clear_invalid"),
+    Field::Raw("moderation"),
+    Field::Raw("notification_url"),
+    Field::Bool("overwrite"),
+    Field::Bool("phash"),
+    Field::Raw("proxy"),
+    Field::Raw("public_id"),
+    Field::Raw("public_id_prefix"),
+    Field::Bool("quality_analysis"),
+];
+
+const FIELDS_AFTER_TRANSFORMATION: &[Field] = &[
+    Field::Raw("type"),
+    Field::Bool("unique_filename"),
+    Field::Raw("upload_preset"),
+    Field::Bool("use_filename"),
+    Field::Bool("use_filename_as_display_name"),
+    Field::Raw("quality_override"),
+    Field::Bool("accessibility_analysis"),
+    Field::Bool("use_asset_folder_as_public_id_prefix"),
+    Field::Bool("visual_search"),
+    Field::Raw("on_success"),
+    Field::Raw("auto_transcription"),
+    Field::Bool("auto_chaptering"),
+];
+
+fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
+    for field in fields {
+        let (name, value) = match field {
+            Field::Raw(name) => (name, options.get(name).clone()),
+            Field::Bool(name) => (name, as_safe_bool(options.get(name))),
+            Field::List(name) => {
+                let v = options.get(name);
+                (name, if v.truthy() { Value::join(&v.to_array(), ",").into() } else { v.clone() })
+            }
+        };
+        params.set(*name, value);
+    }
+}
+
+/// Builds the upload parameters for `options`. `now` (Unix seconds) is used when no `timestamp` is given.
+/// Keys whose value is `undefined` are left out; `null`s the SDK produces are kept.
+pub fn build_upload_params(options: &Map, now: i64) -> Result<Map> {
+    let mut params = Map::new();
+    copy_fields(options, FIELDS, &mut params);
+    params.set("eager", build_eager(options.get("eager"))?.into());
+    copy_fields(options, FIELDS_AFTER_EAGER, &mut params);
+    params.set("responsive_breakpoints", responsive_breakpoints(options.get("responsive_breakpoints"))?);
+    params.set("return_delete_token", as_safe_bool(options.get("return_delete_token")));
+    let timestamp = options.get("timestamp");
+    params.set("timestamp", if timestamp.truthy() { timestamp.clone() } else { Value::from(now) });
+    let transformation = transformation::generate(&Value::Object(options.clone()))?;
+    params.set("transformation", decode_uri_component(&transformation)?.into());
+    copy_fields(options, FIELDS_AFTER_TRANSFORMATION, &mut params);
+    updateable_resource_params(options, &mut params)?;
+    params.retain(|_, v| !matches!(v, Value::Undefined));
+    Ok(params)
+}
+
+/// `build_eager`: each transformation's string, `/<format>` appended when it has one, joined by `|`.
+pub fn build_eager(eager: &Value) -> Result<String> {
+    let mut parts = Vec::new();
+    for t in eager.to_array() {
+        let s = transformation::generate(&t)?;
+        let format = t.get("format");
+        parts.push(if format.is_nullish() { s } else { format!("{s}/{}", format.to_js_string()) });
+    }
+    Ok(parts.join("|"))
+}
+
+fn responsive_breakpoints(value: &Value) -> Result<Value> {
+    if value.is_nullish() {
+        return Ok(Value::Null);
+    }
+    let mut breakpoints = value.to_array();
+    for bp in breakpoints.iter_mut() {
+        if let Value::Object(settings) = bp {
+            let t = settings.get("transformation");
+            if t.truthy() {
+                let generated = transformation::generate(t)?;
+                settings.set("transformation", generated.into());
+            }
+        }
+    }
+    Ok(Value::Array(breakpoints).to_json().map_or(Value::Undefined, Value::from))
+}
+
+/// The parameters shared by upload and `explicit`/`update` (`updateable_resource_params`).
+fn updateable_resource_params(options: &Map, params: &mut Map) -> Result<()> {
+    let given = |name: &str| !options.get(name).is_nullish();
+    if given("access_control") {
+        params.set("access_control", json_array_param(options.get("access_control"))?);
+    }
+    for name in ["auto_tagging", "background_removal", "categorization"] {
+        if given(name) {
+            params.set(name, options.get(name).clone());
+        }
+    }
+    for name in ["context", "metadata"] {
+        if given(name) {
+            params.set(name, encode_context(options.get(name))?);
+        }
+    }
+    if given("custom_coordinates") {
+        params.set("custom_coordinates", encode_double_array(options.get("custom_coordinates")).into());
+    }
+    if given("detection") {
+        params.set("detection", options.get("detection").clone());
+    }
+    if given("face_coordinates") {
+        params.set("face_coordinates", encode_double_array(options.get("face_coordinates")).into());
+    }
+    if given("headers") {
+        params.set("headers", build_custom_headers(options.get("headers")));
+    }
+    for name in ["notification_url", "ocr", "raw_convert", "similarity_search"] {
+        if given(name) {
+            params.set(name, options.get(name).clone());
+        }
+    }
+    if given("tags") {
+        params.set("tags", Value::join(&options.get("tags").to_array(), ",").into());
+    }
+    for name in ["quality_override", "asset_folder", "display_name", "unique_display_name", "visual_search"] {
+        if given(name) {
+            params.set(name, options.get(name).clone());
+        }
+    }
+    if given("regions") {
+        params.set("regions", options.get("regions").to_json().map_or(Value::Undefined, Value::from));
+    }
+    match options.get("auto_transcription") {
+        b @ Value::Bool(_) => params.set("auto_transcription", as_safe_bool(b)),
+        v @ Value::Object(map) if map.has("translate") => {
+            params.set("auto_transcription", v.to_json().map_or(Value::Undefined, Value::from))
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `jsonArrayParam`: a JSON string is parsed, a single value wrapped in an array, then serialised.
+fn json_array_param(data: &Value) -> Result<Value> {
+    if !data.truthy() {
+        return Ok(Value::Null);
+    }
+    let data = match data {
+        Value::String(s) => crate::json::parse(s)?,
+        other => other.clone(),
+    };
+    let data = match data {
+        a @ Value::Array(_) => a,
+        other => Value::Array(vec![other]),
+    };
+    Ok(data.to_json().map_or(Value::Undefined, Value::from))
+}
+
+fn escape_context_value(value: &Value) -> Result<String> {
+    if value.is_nullish() {
+        return Err(Error::invalid_option("context values must not be null or undefined"));
+    }
+    let s = value.to_js_string();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '=' || c == '|' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// `encode_context`: `k=v|k=v` with `=` and `|` escaped; array values become `k=["a","b"]`.
+pub fn encode_context(value: &Value) -> Result<Value> {
+    let entries: Vec<(String, Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect(),
+        other => return Ok(other.clone()),
+    };
+    let mut parts = Vec::with_capacity(entries.len());
+    for (key, v) in entries {
+        parts.push(match &v {
+            Value::String(_) => format!("{key}={}", escape_context_value(&v)?),
+            Value::Array(items) => {
+                let quoted: Result<Vec<String>> =
+                    items.iter().map(|item| Ok(format!("\"{}\"", escape_context_value(item)?))).collect();
+                format!("{key}=[{}]", quoted?.join(","))
+            }
+            Value::Number(n) if n.fract() == 0.0 && n.is_finite() => {
+                format!("{key}={}", escape_context_value(&v)?)
+            }
+            Value::Undefined | Value::Null => {
+                return Err(Error::invalid_option(format!("context value for {key} must not be null or undefined")))
+            }
+            // The SDK writes other values without their key.
+            other => other.to_js_string(),
+        });
+    }
+    Ok(parts.join("|").into())
+}
+
+/// `encodeDoubleArray`: `[[x,y,w,h],...]` → `x,y,w,h|...`.
+pub fn encode_double_array(value: &Value) -> String {
+    let mut rows = value.to_array();
+    if !matches!(rows.first(), Some(Value::Array(_))) {
+        rows = vec![Value::Array(rows)];
+    }
+    let encoded: Vec<String> = rows.iter().map(|row| Value::join(&row.to_array(), ",")).collect();
+    encoded.join("|")
+}
+
+fn build_custom_headers(headers: &Value) -> Value {
+    match headers {
+        Value::Undefined | Value::Null => Value::Undefined,
+        Value::Array(items) => Value::join(items, "\n").into(),
+        Value::Object(map) => {
+            let lines: Vec<String> = map.iter().map(|(k, v)| format!("{k}:{}", v.to_js_string())).collect();
+            lines.join("\n").into()
+        }
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,385 @@
+//! Delivery URLs (`url()`): source encoding, versions, suffixes, hosts and shards, signed URLs and
+//! auth tokens. Never the SDK's analytics `_a=` parameter.
+
+use crate::auth_token::generate_auth_token;
+use crate::encoding::{decode_uri_component, encode_uri_component, sdk_crc32, smart_escape};
+use crate::error::{Error, Result};
+use crate::hash::SignatureAlgorithm;
+use crate::transformation::generate_from_options;
+use crate::value::{Map, Value};
+
+const SHARED_CDN: &str = "res.cloudinary.com";
+const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
+
+/// Builds the delivery URL of `public_id` with `options` (the SDK's snake_case keys, credentials
+/// included). `now` (Unix seconds) is used only by auth tokens given a `duration` without `start_time`.
+pub fn url(public_id: &str, options: &Map, now: i64) -> Result<String> {
+    let mut o = options.clone();
+    if o.get("type").as_str() == Some("fetch") && o.get("fetch_format").is_nullish() {
+        let format = o.consume("format");
+        o.set("fetch_format", format);
+    }
+    let mut kind = match o.consume("type") {
+        Value::Undefined => Value::Null,
+        v => v,
+    };
+    let transformation = generate_from_options(&mut o)?;
+    let mut resource_type = match o.consume("resource_type") {
+        Value::Undefined => Value::from("image"),
+        v => v,
+    };
+    let mut version = o.consume("version");
+    let force_version = match o.consume("force_version") {
+        Value::Undefined => true,
+        v => v.truthy(),
+    };
+    let long_url_signature = o.consume("long_url_signature").truthy();
+    let format = o.consume("format");
+    let shorten = o.consume("shorten").truthy();
+    let sign_url = o.consume("sign_url").truthy();
+    let api_secret = o.consume("api_secret");
+    let url_suffix = o.consume("url_suffix");
+    let use_root_path = o.consume("use_root_path").truthy();
+    let algorithm = if long_url_signature {
+        SignatureAlgorithm::Sha256
+    } else {
+        match o.consume("signature_algorithm") {
+            Value::Undefined => SignatureAlgorithm::Sha1,
+            v => SignatureAlgorithm::parse(&v.to_js_string())?,
+        }
+    };
+    let auth_token = match o.consume("auth_token") {
+        Value::Bool(false) => None,
+        Value::Object(map) if !map.is_empty() => Some(map),
+        _ => None,
+    };
+
+    let mut public_id = public_id.to_owned();
+    if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
+        resource_type = rt.into();
+        kind = t.into();
+        version = v.into();
+        public_id = id;
+    }
+    if matches!(kind, Value::Null) && starts_with_http(&public_id, true) {
+        return Ok(public_id);
+    }
+    let (resource_type, kind) = finalize_resource_type(resource_type, kind, &url_suffix, use_root_path, shorten)?;
+    let (source, source_to_sign) = finalize_source(&public_id, &format, &url_suffix)?;
+
+    if version.is_nullish()
+        && force_version
+        && source_to_sign.contains('/')
+        && !starts_with_version(&source_to_sign)
+        && !starts_with_http(&source_to_sign, false)
+    {
+        version = Value::Number(1.0);
+    }
+    let version = (!version.is_nullish()).then(|| format!("v{}", version.to_js_string()));
+    let transformation = collapse_double_slashes(&transformation);
+
+    let mut signature = None;
+    if sign_url && auth_token.is_none() {
+        let secret = match &api_secret {
+            v if v.is_nullish() => return Err(Error::missing("api_secret")),
+            v => v.to_js_string(),
+        };
+        let to_sign: Vec<&str> =
+            [transformation.as_str(), source_to_sign.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+        let mut input = to_sign.join("/");
+        input.push_str(&secret);
+        let (algorithm, length) = if long_url_signature { (SignatureAlgorithm::Sha256, 32) } else { (algorithm, 8) };
+        let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
+        let truncated: String = encoded.chars().take(length).collect();
+        signature = Some(format!("s--{}--", truncated.replace('/', "_").replace('+', "-")));
+    }
+
+    let prefix = distribution_prefix(&source, &mut o)?;
+    let parts = [
+        Some(prefix),
+        nonempty(resource_type),
+        nonempty(kind),
+        signature,
+        Some(transformation),
+        version,
+        Some(source),
+    ];
+    let parts: Vec<String> = parts.into_iter().flatten().filter(|p| !p.is_empty()).collect();
+    let mut result = parts.join("/").replace(' ', "%20");
+
+    if let (true, Some(mut token)) = (sign_url, auth_token) {
+        token.set("url", url_path_and_search(&result).into());
+        result.push('?');
+        result.push_str(&generate_auth_token(&token, now)?);
+    }
+    Ok(result)
+}
+
+fn nonempty(v: Value) -> Option<String> {
+    (!v.is_nullish()).then(|| v.to_js_string())
+}
+
+/// `/^https?:\//` (optionally case-insensitive).
+fn starts_with_http(s: &str, ignore_case: bool) -> bool {
+    let head: String = s.chars().take(8).collect();
+    let head = if ignore_case { head.to_ascii_lowercase() } else { head };
+    head.starts_with("http:/") || head.starts_with("https:/")
+}
+
+/// `/^v[0-9]+/`.
+fn starts_with_version(s: &str) -> bool {
+    s.strip_prefix('v').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// `^(image|raw)/([a-z0-9_]+)/v(\d+)/([^#]+)$`: a preloaded path names its own resource type, type and version.
+fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
+    let (rt, rest) = id.split_once('/')?;
+    if rt != "image" && rt != "raw" {
+        return None;
+    }
+    let (t, rest) = rest.split_once('/')?;
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return None;
+    }
+    let rest = rest.strip_prefix('v')?;
+    let (v, id) = rest.split_once('/')?;
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) || id.is_empty() || id.contains('#') {
+        return None;
+    }
+    Some((rt.to_owned(), t.to_owned(), v.to_owned(), id.to_owned()))
+}
+
+/// `s.replace(/([^:])\/\//g, '$1/')`.
+fn collapse_double_slashes(s: &str) -> String {
+    if !s.contains("//") {
+        return s.to_owned();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != ':' && chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/') {
+            out.push(chars[i]);
+            out.push('/');
+            i += 3;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn finalize_resource_type(
+    resource_type: Value,
+    kind: Value,
+    url_suffix: &Value,
+    use_root_path: bool,
+    shorten: bool,
+) -> Result<(Value, Value)> {
+    let mut kind = if kind.is_nullish() { Value::from("upload") } else { kind };
+    let mut resource_type = resource_type;
+    if !url_suffix.is_nullish() {
+        let suffixed = match (resource_type.as_str(), kind.as_str()) {
+            (Some("image"), Some("upload")) => "images",
+            (Some("image"), Some("private")) => "private_images",
+            (Some("image"), Some("authenticated")) => "authenticated_images",
+            (Some("raw"), Some("upload")) => "files",
+            (Some("video"), Some("upload")) => "videos",
+            _ => {
+                return Err(Error::invalid_option(
+                    "URL Suffix only supported for image/upload, image/private, image/authenticated, video/upload and raw/upload",
+                ))
+            }
+        };
+        resource_type = suffixed.into();
+        kind = Value::Null;
+    }
+    if use_root_path {
+        let root = matches!((resource_type.as_str(), kind.as_str()), (Some("image"), Some("upload")))
+            || (resource_type.as_str() == Some("images") && kind.is_nullish());
+        if !root {
+            return Err(Error::invalid_option("Root path only supported for image/upload"));
+        }
+        resource_type = Value::Null;
+        kind = Value::Null;
+    }
+    if shorten && resource_type.as_str() == Some("image") && kind.as_str() == Some("upload") {
+        resource_type = "iu".into();
+        kind = Value::Null;
+    }
+    Ok((resource_type, kind))
+}
+
+/// Returns the source as it appears in the URL and the part of it that is signed.
+fn finalize_source(public_id: &str, format: &Value, url_suffix: &Value) -> Result<(String, String)> {
+    let source = collapse_double_slashes(public_id);
+    if starts_with_http(&source, true) {
+        let escaped = smart_escape(&source);
+        return Ok((escaped.clone(), escaped));
+    }
+    let decoded = decode_uri_component(&source).map_err(|_| {
+        Error::invalid_argument("public_id has a malformed percent-escape (URI malformed)")
+    })?;
+    let mut source = encode_uri_component(&decoded).replace("%3A", ":").replace("%2F", "/");
+    let mut source_to_sign = source.clone();
+    if url_suffix.truthy() {
+        let suffix = url_suffix
+            .as_str()
+            .ok_or_else(|| Error::invalid_option("url_suffix must be a string"))?;
+        if suffix.contains(['.', '/']) {
+            return Err(Error::invalid_option("url_suffix should not include . or /"));
+        }
+        source = format!("{source}/{suffix}");
+    }
+    if !format.is_nullish() {
+        let format = format.to_js_string();
+        source = format!("{source}.{format}");
+        source_to_sign = format!("{source_to_sign}.{format}");
+    }
+    Ok((source, source_to_sign))
+}
+
+/// The scheme, host and (for the shared CDN) cloud name in front of the path.
+fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
+    let cloud_name = o.consume("cloud_name");
+    if !cloud_name.truthy() {
+        return Err(Error::new(
+            crate::ErrorCode::MissingOption,
+            "Must supply cloud_name in tag or in configuration",
+        ));
+    }
+    let cloud_name = cloud_name.as_str().ok_or_else(|| Error::invalid_option("cloud_name must be a string"))?;
+    let secure = match o.consume("secure") {
+        Value::Undefined => true,
+        v => v.truthy(),
+    };
+    let private_cdn = o.consume("private_cdn").truthy();
+    let cname = o.consume("cname");
+    let secure_distribution = o.consume("secure_distribution");
+    let cdn_subdomain = o.consume("cdn_subdomain").truthy();
+    let secure_cdn_subdomain = o.consume("secure_cdn_subdomain");
+
+    if cloud_name.starts_with('/') {
+        return Ok(format!("/res{cloud_name}"));
+    }
+    let shard = || sdk_crc32(source) % 5 + 1;
+    let shared_domain = !private_cdn;
+    let mut prefix = if secure {
+        let mut distribution = match secure_distribution {
+            Value::Undefined => None,
+            v if v.as_str() == Some(OLD_AKAMAI_SHARED_CDN) => None,
+            v => Some(v),
+        }
+        .map_or_else(
+            || if private_cdn { format!("{cloud_name}-res.cloudinary.com") } else { SHARED_CDN.to_owned() },
+            |v| v.to_js_string(),
+        );
+        let use_shard = match secure_cdn_subdomain {
+            Value::Undefined if shared_domain => cdn_subdomain,
+            v => v.truthy(),
+        };
+        if use_shard {
+            distribution = distribution.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1);
+        }
+        format!("https://{distribution}")
+    } else if cname.truthy() {
+        let subdomain = if cdn_subdomain { format!("a{}.", shard()) } else { String::new() };
+        format!("http://{subdomain}{}", cname.to_js_string())
+    } else {
+        let cdn_part = if private_cdn { format!("{cloud_name}-") } else { String::new() };
+        let subdomain = if cdn_subdomain { format!("-{}", shard()) } else { String::new() };
+        format!("http://{cdn_part}res{subdomain}.cloudinary.com")
+    };
+    if shared_domain {
+        prefix.push('/');
+        prefix.push_str(cloud_name);
+    }
+    Ok(prefix)
+}
+
+/// What `new URL(url, "http://dummy")` gives as `pathname + search`: the path percent-encoded and with
+/// dot segments resolved, the query percent-encoded, the fragment dropped.
+fn url_path_and_search(url: &str) -> String {
+    let after_authority = match url.find("://") {
+        Some(i) => {
+            let rest = &url[i + 3..];
+            rest.find(['/', '?', '#', '\\']).map_or("", |j| &rest[j..])
+        }
+        None => url,
+    };
+    let without_fragment = after_authority.split('#').next().unwrap_or_default();
+    let (path, query) = match without_fragment.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (without_fragment, None),
+    };
+    let mut segments: Vec<String> = Vec::new();
+    let raw: Vec<&str> = path.split(['/', '\\']).skip(1).collect();
+    for (i, seg) in raw.iter().enumerate() {
+        let last = i + 1 == raw.len();
+        let lower = seg.to_ascii_lowercase();
+        match lower.as_str() {
+            ".." | ".%2e" | "%2e." | "%2e%2e" => {
+                segments.pop();
+                if last {
+                    segments.push(String::new());
+                }
+            }
+            "." | "%2e" => {
+                if last {
+                    segments.push(String::new());
+                }
+            }
+            _ => segments.push(percent_encode_where(seg, |b| {
+                b <= 0x20 || b >= 0x7f || matches!(b, b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}')
+            })),
+        }
+    }
+    let mut out = format!("/{}", segments.join("/"));
+    if let Some(q) = query.filter(|q| !q.is_empty()) {
+        out.push('?');
+        out.push_str(&percent_encode_where(q, |b| {
+            b <= 0x20 || b >= 0x7f || matches!(b, b'"' | b'#' | b'<' | b'>' | b'\'')
+        }));
+    }
+    out
+}
+
+fn percent_encode_where(s: &str, encode: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if encode(b) {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_signed_url() {
+        let mut o = Map::new();
+        o.set("cloud_name", "test123".into());
+        o.set("api_secret", "b".into());
+        o.set("version", 1234.0.into());
+        o.set("crop", "crop".into());
+        o.set("width", 10.0.into());
+        o.set("height", 20.0.into());
+        o.set("sign_url", true.into());
+        assert_eq!(
+            url("image.jpg", &o, 0).unwrap(),
+            "https://res.cloudinary.com/test123/image/upload/s--Ai4Znfl3--/c_crop,h_20,w_10/v1234/image.jpg"
+        );
+    }
+
+    #[test]
+    fn collapses_like_the_regex() {
+        assert_eq!(collapse_double_slashes("a///b"), "a//b");
+        assert_eq!(collapse_double_slashes("http://x//y"), "http://x/y");
+    }
+}

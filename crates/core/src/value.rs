@@ -1,0 +1,451 @@
+//! A JavaScript value model.
+//!
+//! The official SDK's outputs depend on JavaScript semantics: `String(x)`, truthiness, lodash `isEmpty`,
+//! `Array.prototype.join`, number formatting. Both bindings convert host values into [`Value`] so that
+//! one implementation of those rules serves Node, the browser and Rust callers alike.
+
+use std::fmt::Write as _;
+
+/// A JavaScript value as the SDK sees it (no functions, symbols or prototypes).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Value {
+    /// `undefined` (also: a missing key).
+    #[default]
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number (IEEE-754 double, like JavaScript's).
+    Number(f64),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// A plain object, keys in JavaScript enumeration order.
+    Object(Map),
+}
+
+/// An insertion-ordered string-keyed map (a plain JavaScript object).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Map {
+    entries: Vec<(String, Value)>,
+}
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value at `key`, or `Undefined`.
+    pub fn get(&self, key: &str) -> &Value {
+        static UNDEFINED: Value = Value::Undefined;
+        self.entries.iter().find(|(k, _)| k == key).map_or(&UNDEFINED, |(_, v)| v)
+    }
+
+    /// A mutable reference to the value at `key`, if present.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether the key is present (even with an `undefined` value), like `hasOwnProperty`.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k == key)
+    }
+
+    /// Sets `key`, keeping its position if it exists, appending otherwise (JavaScript assignment).
+    pub fn set(&mut self, key: impl Into<String>, value: Value) {
+        let key = key.into();
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    /// Removes `key` and returns its value (`delete obj[key]`).
+    pub fn remove(&mut self, key: &str) -> Value {
+        match self.entries.iter().position(|(k, _)| k == key) {
+            Some(i) => self.entries.remove(i).1,
+            None => Value::Undefined,
+        }
+    }
+
+    /// `consumeOption`: removes `key`, returning its value unless it is null/undefined.
+    pub fn consume(&mut self, key: &str) -> Value {
+        match self.remove(key) {
+            Value::Null => Value::Undefined,
+            v => v,
+        }
+    }
+
+    /// The entries in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Keeps the entries for which `keep` is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
+        self.entries.retain(|(k, v)| keep(k, v));
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    fn from_iter<T: IntoIterator<Item = (String, Value)>>(iter: T) -> Self {
+        let mut map = Map::new();
+        for (k, v) in iter {
+            map.set(k, v);
+        }
+        map
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Number(n as f64)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Self {
+        Value::Object(m)
+    }
+}
+
+/// Formats a number exactly as JavaScript's `String(n)` does.
+pub fn number_to_string(n: f64) -> String {
+    if n == 0.0 {
+        return "0".to_owned();
+    }
+    let mut buf = ryu_js::Buffer::new();
+    buf.format(n).to_owned()
+}
+
+impl Value {
+    /// `x == null` in JavaScript.
+    pub fn is_nullish(&self) -> bool {
+        matches!(self, Value::Undefined | Value::Null)
+    }
+
+    /// JavaScript truthiness.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Undefined | Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => *n != 0.0 && !n.is_nan(),
+            Value::String(s) => !s.is_empty(),
+            Value::Array(_) | Value::Object(_) => true,
+        }
+    }
+
+    /// lodash `isEmpty`: strings and arrays by length, objects by key count, every other value is empty.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::String(s) => s.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(m) => m.is_empty(),
+            _ => true,
+        }
+    }
+
+    /// lodash `isObject`: arrays and objects.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Array(_) | Value::Object(_))
+    }
+
+    /// The SDK's `present`: not null/undefined and `"" + value` is not empty.
+    pub fn present(&self) -> bool {
+        !self.is_nullish() && !self.to_js_string().is_empty()
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The object, if this is one.
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The array, if this is one.
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Property access `value[key]` on an object (arrays and primitives give `undefined`).
+    pub fn get(&self, key: &str) -> &Value {
+        static UNDEFINED: Value = Value::Undefined;
+        match self {
+            Value::Object(m) => m.get(key),
+            _ => &UNDEFINED,
+        }
+    }
+
+    /// `String(value)`.
+    pub fn to_js_string(&self) -> String {
+        let mut out = String::new();
+        self.write_js_string(&mut out);
+        out
+    }
+
+    fn write_js_string(&self, out: &mut String) {
+        match self {
+            Value::Undefined => out.push_str("undefined"),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(&number_to_string(*n)),
+            Value::String(s) => out.push_str(s),
+            Value::Array(items) => write_joined(items, ",", out),
+            Value::Object(_) => out.push_str("[object Object]"),
+        }
+    }
+
+    /// `toArray`: null/undefined → `[]`, arrays as they are, anything else wrapped.
+    pub fn to_array(&self) -> Vec<Value> {
+        match self {
+            Value::Undefined | Value::Null => Vec::new(),
+            Value::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        }
+    }
+
+    /// `Array.prototype.join`, where null/undefined elements become empty strings.
+    pub fn join(items: &[Value], sep: &str) -> String {
+        let mut out = String::new();
+        write_joined(items, sep, &mut out);
+        out
+    }
+
+    /// `parseFloat(String(value))`.
+    pub fn parse_float(&self) -> f64 {
+        match self {
+            Value::Number(n) => *n,
+            other => parse_float(&other.to_js_string()),
+        }
+    }
+
+    /// Serialises as `JSON.stringify` would (`undefined` at top level gives `None`).
+    pub fn to_json(&self) -> Option<String> {
+        let mut out = String::new();
+        if self.write_json(&mut out) {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    fn write_json(&self, out: &mut String) -> bool {
+        match self {
+            Value::Undefined => return false,
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) if n.is_finite() => out.push_str(&number_to_string(*n)),
+            Value::Number(_) => out.push_str("null"),
+            Value::String(s) => write_json_string(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if !item.write_json(out) {
+                        out.push_str("null");
+                    }
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                let mut first = true;
+                for (k, v) in map.iter() {
+                    if matches!(v, Value::Undefined) {
+                        continue;
+                    }
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    write_json_string(k, out);
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+        true
+    }
+}
+
+fn write_joined(items: &[Value], sep: &str, out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        if !item.is_nullish() {
+            item.write_js_string(out);
+        }
+    }
+}
+
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// JavaScript's `parseFloat`: the longest decimal prefix after leading white space, or NaN.
+pub fn parse_float(s: &str) -> f64 {
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix("Infinity").or_else(|| t.strip_prefix("+Infinity")) {
+        let _ = rest;
+        return f64::INFINITY;
+    }
+    if t.starts_with("-Infinity") {
+        return f64::NEG_INFINITY;
+    }
+    let bytes = t.as_bytes();
+    let mut end = 0;
+    if end < bytes.len() && (bytes[end] == b'+' || bytes[end] == b'-') {
+        end += 1;
+    }
+    let digits_start = end;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    let mut mantissa_digits = end - digits_start;
+    if end < bytes.len() && bytes[end] == b'.' {
+        let frac_start = end + 1;
+        let mut e = frac_start;
+        while e < bytes.len() && bytes[e].is_ascii_digit() {
+            e += 1;
+        }
+        mantissa_digits += e - frac_start;
+        if mantissa_digits > 0 {
+            end = e;
+        }
+    }
+    if mantissa_digits == 0 {
+        return f64::NAN;
+    }
+    if end < bytes.len() && (bytes[end] == b'e' || bytes[end] == b'E') {
+        let mut e = end + 1;
+        if e < bytes.len() && (bytes[e] == b'+' || bytes[e] == b'-') {
+            e += 1;
+        }
+        let exp_start = e;
+        while e < bytes.len() && bytes[e].is_ascii_digit() {
+            e += 1;
+        }
+        if e > exp_start {
+            end = e;
+        }
+    }
+    t[..end].parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// Compares two strings by UTF-16 code units, as JavaScript's default `Array.prototype.sort` does.
+pub fn cmp_utf16(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_format_like_javascript() {
+        assert_eq!(number_to_string(1.0), "1");
+        assert_eq!(number_to_string(-0.0), "0");
+        assert_eq!(number_to_string(0.5), "0.5");
+        assert_eq!(number_to_string(1e21), "1e+21");
+        assert_eq!(number_to_string(1.5e-7), "1.5e-7");
+        assert_eq!(number_to_string(f64::NAN), "NaN");
+        assert_eq!(number_to_string(f64::INFINITY), "Infinity");
+    }
+
+    #[test]
+    fn parse_float_takes_prefix() {
+        assert_eq!(parse_float("0.5abc"), 0.5);
+        assert_eq!(parse_float("  12e2x"), 1200.0);
+        assert!(parse_float("auto").is_nan());
+        assert_eq!(parse_float(".5"), 0.5);
+    }
+
+    #[test]
+    fn join_and_string_follow_javascript() {
+        let v = Value::Array(vec![Value::Null, 1.0.into(), Value::Array(vec!["a".into(), "b".into()])]);
+        assert_eq!(v.to_js_string(), ",1,a,b");
+        assert_eq!(Value::Object(Map::new()).to_js_string(), "[object Object]");
+    }
+}
