@@ -65,8 +65,9 @@ fn string_option(options: &Map, name: &str) -> Result<Option<String>> {
     }
 }
 
-/// Generates an auth token. `now` (Unix seconds) is the start when `duration` is given without `start_time`.
-pub fn generate_auth_token(options: &Map, now: i64) -> Result<String> {
+/// Generates an auth token. `now_ms` (Unix milliseconds, rounded to seconds) is the start when `duration`
+/// is given without `start_time`.
+pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
     let name = match options.get("token_name") {
         v if v.truthy() => v.to_js_string(),
         _ => "__cld_token__".to_owned(),
@@ -79,7 +80,7 @@ pub fn generate_auth_token(options: &Map, now: i64) -> Result<String> {
             if duration.is_nullish() {
                 return Err(Error::new(crate::ErrorCode::MissingOption, "Must provide either expiration or duration"));
             }
-            let start = if start_time.is_nullish() { Value::from(now) } else { start_time.clone() };
+            let start = if start_time.is_nullish() { Value::Number((now_ms / 1000.0).round()) } else { start_time.clone() };
             js_add(&start, duration)
         }
     };

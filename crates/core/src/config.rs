@@ -105,9 +105,12 @@ pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
 
     let mut config = Map::new();
     config.set("cloud_name", host.into());
-    config.set("api_key", if username.is_empty() { Value::Null } else { username.into() });
+    config.set("api_key", if username.is_empty() { Value::Null } else { username.clone().into() });
+    // As the SDK: a password is the secret; a username alone leaves it unset; no userinfo at all gives null.
     if !password.is_empty() {
         config.set("api_secret", password.into());
+    } else if username.is_empty() {
+        config.set("api_secret", Value::Null);
     }
     config.set("private_cdn", Value::Bool(!pathname.is_empty() && pathname != "/"));
     if !pathname.is_empty() && pathname != "/" {

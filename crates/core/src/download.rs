@@ -27,10 +27,10 @@ pub fn api_url(action: &str, options: &Map) -> Result<String> {
     Ok(format!("{prefix}/v1_1/{cloud_name}/{}/{}", encode(&resource_type), encode(action)))
 }
 
-fn timestamp_or_now(options: &Map, now: i64) -> Value {
+fn timestamp_or_now(options: &Map, now_ms: f64) -> Value {
     match options.get("timestamp") {
         v if v.truthy() => v.clone(),
-        _ => Value::from(now),
+        _ => Value::Number((now_ms / 1000.0).floor()),
     }
 }
 
@@ -74,10 +74,10 @@ fn hash_to_query(params: &Map) -> String {
     fields.join("&")
 }
 
-/// A signed URL that downloads a private or authenticated asset through the Upload API.
-pub fn private_download_url(public_id: &Value, format: &Value, options: &Map, now: i64) -> Result<String> {
+/// A signed URL (timestamped `now_ms`, Unix milliseconds, unless `timestamp` is given) that downloads a private or authenticated asset through the Upload API.
+pub fn private_download_url(public_id: &Value, format: &Value, options: &Map, now_ms: f64) -> Result<String> {
     let mut params = Map::new();
-    params.set("timestamp", timestamp_or_now(options, now));
+    params.set("timestamp", timestamp_or_now(options, now_ms));
     params.set("public_id", public_id.clone());
     params.set("format", format.clone());
     for key in ["type", "attachment", "expires_at"] {
@@ -96,7 +96,7 @@ fn optional_list(value: &Value) -> Value {
 }
 
 /// `archive_params`: the parameters of the archive generation API.
-pub fn archive_params(options: &Map, now: i64) -> Result<Map> {
+pub fn archive_params(options: &Map, now_ms: f64) -> Result<Map> {
     let mut p = Map::new();
     let get = |k: &str| options.get(k).clone();
     p.set("allow_missing", as_safe_bool(options.get("allow_missing")));
@@ -116,7 +116,7 @@ pub fn archive_params(options: &Map, now: i64) -> Result<Map> {
     p.set("target_public_id", get("target_public_id"));
     p.set("target_asset_folder", get("target_asset_folder"));
     p.set("target_tags", optional_list(options.get("target_tags")));
-    p.set("timestamp", timestamp_or_now(options, now));
+    p.set("timestamp", timestamp_or_now(options, now_ms));
     p.set("transformations", build_eager(options.get("transformations"))?.into());
     p.set("type", get("type"));
     p.set("use_original_filename", as_safe_bool(options.get("use_original_filename")));
@@ -124,18 +124,18 @@ pub fn archive_params(options: &Map, now: i64) -> Result<Map> {
 }
 
 /// A signed URL that generates and downloads an archive of the assets the options select.
-pub fn download_archive_url(options: &Map, now: i64) -> Result<String> {
+pub fn download_archive_url(options: &Map, now_ms: f64) -> Result<String> {
     let mut with_mode = options.clone();
     with_mode.set("mode", "download".into());
-    let mut params = archive_params(&with_mode, now)?;
+    let mut params = archive_params(&with_mode, now_ms)?;
     params.set("mode", "download".into());
     let signed = sign_request(&params, &SigningOptions::from_options(options)?);
     Ok(format!("{}?{}", api_url("generate_archive", options)?, hash_to_query(&signed)))
 }
 
 /// [`download_archive_url`] with `target_format: "zip"`.
-pub fn download_zip_url(options: &Map, now: i64) -> Result<String> {
+pub fn download_zip_url(options: &Map, now_ms: f64) -> Result<String> {
     let mut zip = options.clone();
     zip.set("target_format", "zip".into());
-    download_archive_url(&zip, now)
+    download_archive_url(&zip, now_ms)
 }

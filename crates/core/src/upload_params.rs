@@ -90,9 +90,10 @@ fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
     }
 }
 
-/// Builds the upload parameters for `options`. `now` (Unix seconds) is used when no `timestamp` is given.
+/// Builds the upload parameters for `options`. `now_ms` (Unix milliseconds) gives the `timestamp`
+/// (whole seconds, rounded down) when none is given.
 /// Keys whose value is `undefined` are left out; `null`s the SDK produces are kept.
-pub fn build_upload_params(options: &Map, now: i64) -> Result<Map> {
+pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
     let mut params = Map::new();
     copy_fields(options, FIELDS, &mut params);
     params.set("eager", build_eager(options.get("eager"))?.into());
@@ -100,7 +101,7 @@ pub fn build_upload_params(options: &Map, now: i64) -> Result<Map> {
     params.set("responsive_breakpoints", responsive_breakpoints(options.get("responsive_breakpoints"))?);
     params.set("return_delete_token", as_safe_bool(options.get("return_delete_token")));
     let timestamp = options.get("timestamp");
-    params.set("timestamp", if timestamp.truthy() { timestamp.clone() } else { Value::from(now) });
+    params.set("timestamp", if timestamp.truthy() { timestamp.clone() } else { Value::Number((now_ms / 1000.0).floor()) });
     let transformation = transformation::generate(&Value::Object(options.clone()))?;
     params.set("transformation", decode_uri_component(&transformation)?.into());
     copy_fields(options, FIELDS_AFTER_TRANSFORMATION, &mut params);

@@ -12,8 +12,8 @@ const SHARED_CDN: &str = "res.cloudinary.com";
 const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
 
 /// Builds the delivery URL of `public_id` with `options` (the SDK's snake_case keys, credentials
-/// included). `now` (Unix seconds) is used only by auth tokens given a `duration` without `start_time`.
-pub fn url(public_id: &str, options: &Map, now: i64) -> Result<String> {
+/// included). `now_ms` (Unix milliseconds) is used only by auth tokens given a `duration` without `start_time`.
+pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
     let mut o = options.clone();
     if o.get("type").as_str() == Some("fetch") && o.get("fetch_format").is_nullish() {
         let format = o.consume("format");
@@ -40,14 +40,8 @@ pub fn url(public_id: &str, options: &Map, now: i64) -> Result<String> {
     let api_secret = o.consume("api_secret");
     let url_suffix = o.consume("url_suffix");
     let use_root_path = o.consume("use_root_path").truthy();
-    let algorithm = if long_url_signature {
-        SignatureAlgorithm::Sha256
-    } else {
-        match o.consume("signature_algorithm") {
-            Value::Undefined => SignatureAlgorithm::Sha1,
-            v => SignatureAlgorithm::parse(&v.to_js_string())?,
-        }
-    };
+    // Validated only when a signature is computed, as the SDK does.
+    let algorithm_option = o.consume("signature_algorithm");
     let auth_token = match o.consume("auth_token") {
         Value::Bool(false) => None,
         Value::Object(map) if !map.is_empty() => Some(map),
@@ -88,7 +82,11 @@ pub fn url(public_id: &str, options: &Map, now: i64) -> Result<String> {
             [transformation.as_str(), source_to_sign.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
         let mut input = to_sign.join("/");
         input.push_str(&secret);
-        let (algorithm, length) = if long_url_signature { (SignatureAlgorithm::Sha256, 32) } else { (algorithm, 8) };
+        let (algorithm, length) = match &algorithm_option {
+            _ if long_url_signature => (SignatureAlgorithm::Sha256, 32),
+            Value::Undefined => (SignatureAlgorithm::Sha1, 8),
+            v => (SignatureAlgorithm::parse(&v.to_js_string())?, 8),
+        };
         let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
         let truncated: String = encoded.chars().take(length).collect();
         signature = Some(format!("s--{}--", truncated.replace('/', "_").replace('+', "-")));
@@ -110,7 +108,7 @@ pub fn url(public_id: &str, options: &Map, now: i64) -> Result<String> {
     if let (true, Some(mut token)) = (sign_url, auth_token) {
         token.set("url", url_path_and_search(&result).into());
         result.push('?');
-        result.push_str(&generate_auth_token(&token, now)?);
+        result.push_str(&generate_auth_token(&token, now_ms)?);
     }
     Ok(result)
 }
@@ -372,7 +370,7 @@ mod tests {
         o.set("height", 20.0.into());
         o.set("sign_url", true.into());
         assert_eq!(
-            url("image.jpg", &o, 0).unwrap(),
+            url("image.jpg", &o, 0.0).unwrap(),
             "https://res.cloudinary.com/test123/image/upload/s--Ai4Znfl3--/c_crop,h_20,w_10/v1234/image.jpg"
         );
     }
