@@ -9,6 +9,7 @@
 //! JavaScript semantics (numbers vs numeric strings, arrays vs strings, `true` vs `"true"`).
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod auth_token;
 pub mod config;
 pub mod download;

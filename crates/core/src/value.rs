@@ -34,8 +34,8 @@ pub struct Map {
 
 impl Map {
     /// An empty map.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        Map { entries: Vec::new() }
     }
 
     /// The value at `key`, or `Undefined`.

@@ -1,9 +1,6 @@
 //! Runs the shared conformance vectors (tests/vectors/*.json, generated from the official SDK) against core.
 
-use cirrus_core::{
-    config, download, generate_auth_token, identifier, signing, upload_params, url, IdentifierPolicy, Map,
-    SignatureAlgorithm, SignatureVersion, SigningOptions, Value,
-};
+use cirrus_core::{api, Value};
 use serde_json::Value as Json;
 use std::path::PathBuf;
 
@@ -28,13 +25,6 @@ fn to_value(j: &Json) -> Value {
     }
 }
 
-fn to_map(j: &Json) -> Map {
-    match to_value(j) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
-}
-
 /// Deep equality with JSON semantics: numbers by value, objects by key set, `undefined` keys absent.
 fn same(ours: &Value, expected: &Json) -> bool {
     match (ours, expected) {
@@ -54,88 +44,31 @@ fn same(ours: &Value, expected: &Json) -> bool {
 
 type Outcome = Result<Value, String>;
 
-fn str_arg(args: &[Json], i: usize) -> String {
-    to_value(&args[i]).to_js_string()
-}
-
-fn identifier_outcome(args: &[Json]) -> Outcome {
-    let opts = to_map(&args[2]);
-    let list = |k: &str| -> Vec<String> {
-        opts.get(k).as_array().map(|a| a.iter().map(Value::to_js_string).collect()).unwrap_or_default()
-    };
-    let policy = IdentifierPolicy {
-        allowed_resource_types: list("allowed_resource_types"),
-        allowed_types: list("allowed_types"),
-        allowed_formats: list("allowed_formats"),
-        algorithm: SignatureAlgorithm::from_option(opts.get("signature_algorithm")).map_err(|e| e.message)?,
-    };
-    let id = args[0].as_str().unwrap_or_default();
-    let secret = args[1].as_str().unwrap_or_default();
-    match identifier::verify_identifier(id, secret, &policy) {
-        Ok(p) => {
-            let mut m = Map::new();
-            m.set("resource_type", p.resource_type.into());
-            m.set("type", p.kind.into());
-            m.set("version", Value::Number(p.version.parse().unwrap_or(f64::NAN)));
-            m.set("public_id", p.public_id.into());
-            m.set("format", p.format.map_or(Value::Null, Value::from));
-            m.set("identifier", p.identifier.into());
-            Ok(Value::Object(m))
-        }
-        Err(e) => Err(e.code.as_str().to_owned()),
-    }
-}
-
+/// Calls the JS-facing API the way both bindings do; errors are reported by message, identifier errors by code.
 fn run(area: &str, case: &Json) -> Outcome {
-    let args = case["args"].as_array().cloned().unwrap_or_default();
+    let args: Vec<Value> = case["args"].as_array().map(|a| a.iter().map(to_value).collect()).unwrap_or_default();
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     let now_ms = case["now_ms"].as_f64().unwrap_or(0.0);
-    let err = |e: cirrus_core::Error| e.message;
-    match area {
-        "url" => url(&str_arg(&args, 0), &to_map(&args[1]), now_ms).map(Value::from).map_err(err),
-        "api_sign_request" => {
-            let alg = SignatureAlgorithm::from_option(&to_value(&args[2])).map_err(err)?;
-            let version = SignatureVersion::from_option(&to_value(&args[3]));
-            Ok(signing::api_sign_request(&to_map(&args[0]), &str_arg(&args, 1), alg, version).into())
+    let result = match area {
+        "url" => api::url(&arg(0), &arg(1), now_ms).map(Value::from),
+        "api_sign_request" => api::api_sign_request(&arg(0), &arg(1), &arg(2), &arg(3)).map(Value::from),
+        "sign_request" => api::sign_request(&arg(0), &arg(1)),
+        "build_upload_params" => api::build_upload_params(&arg(0), now_ms),
+        "verify_identifier" => {
+            return api::verify_identifier(&arg(0), &arg(1), &arg(2)).map_err(|e| e.code.as_str().to_owned())
         }
-        "sign_request" => {
-            let opts = SigningOptions::from_options(&to_map(&args[1])).map_err(err)?;
-            Ok(Value::Object(signing::sign_request(&to_map(&args[0]), &opts)))
-        }
-        "build_upload_params" => {
-            upload_params::build_upload_params(&to_map(&args[0]), now_ms).map(Value::Object).map_err(err)
-        }
-        "verify_identifier" => identifier_outcome(&args),
-        "auth_token" => generate_auth_token(&to_map(&args[0]), now_ms).map(Value::from).map_err(err),
-        "notification" => {
-            let o = to_map(&args[3]);
-            let valid_for = match o.get("valid_for") {
-                Value::Number(n) => *n,
-                _ => 7200.0,
-            };
-            let now = o.get("now").parse_float();
-            let alg = SignatureAlgorithm::from_option(o.get("signature_algorithm")).map_err(err)?;
-            Ok(Value::Bool(identifier::verify_notification_signature(
-                &str_arg(&args, 0),
-                &str_arg(&args, 1),
-                &str_arg(&args, 2),
-                &o.get("api_secret").to_js_string(),
-                valid_for,
-                now,
-                alg,
-            )))
-        }
+        "auth_token" => api::generate_auth_token(&arg(0), now_ms).map(Value::from),
+        "notification" => api::verify_notification_signature(&arg(0), &arg(1), &arg(2), &arg(3), now_ms).map(Value::Bool),
         "download" => match case["fn"].as_str() {
-            Some("private_download_url") => {
-                download::private_download_url(&to_value(&args[0]), &to_value(&args[1]), &to_map(&args[2]), now_ms)
-            }
-            Some("download_archive_url") => download::download_archive_url(&to_map(&args[0]), now_ms),
-            _ => download::download_zip_url(&to_map(&args[0]), now_ms),
+            Some("private_download_url") => api::private_download_url(&arg(0), &arg(1), &arg(2), now_ms),
+            Some("download_archive_url") => api::download_archive_url(&arg(0), now_ms),
+            _ => api::download_zip_url(&arg(0), now_ms),
         }
-        .map(Value::from)
-        .map_err(err),
-        "config" => config::parse_cloudinary_url(&str_arg(&args, 0)).map(Value::Object).map_err(err),
+        .map(Value::from),
+        "config" => api::parse_cloudinary_url(&arg(0)),
         other => panic!("unknown area {other}"),
-    }
+    };
+    result.map_err(|e| e.message)
 }
 
 #[test]

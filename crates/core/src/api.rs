@@ -1,0 +1,275 @@
+//! The JavaScript-facing API, on [`Value`]s: argument checking, option decoding and result shapes.
+//!
+//! Both bindings convert host values to [`Value`], call these functions and convert the result back,
+//! so the Node addon and the wasm package cannot drift apart. Names follow the public JS API.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::hash::SignatureAlgorithm;
+use crate::identifier::{self, IdentifierPolicy};
+use crate::signing::{self, SignatureVersion, SigningOptions};
+use crate::value::{Map, Value};
+use crate::{download, upload_params};
+
+/// An options argument: an object, or nothing (an empty object).
+fn object_arg<'a>(value: &'a Value, name: &str) -> Result<&'a Map> {
+    static EMPTY: Map = Map::new();
+    match value {
+        Value::Object(m) => Ok(m),
+        Value::Undefined | Value::Null => Ok(&EMPTY),
+        _ => Err(Error::invalid_argument(format!("{name} must be an object"))),
+    }
+}
+
+fn string_arg(value: &Value, name: &str) -> Result<String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        _ => Err(Error::invalid_argument(format!("{name} must be a string"))),
+    }
+}
+
+/// `url(publicId, options)`. The public id may be a string or a number (the SDK calls `toString()`).
+pub fn url(public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
+    let public_id = match public_id {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => crate::value::number_to_string(*n),
+        _ => return Err(Error::invalid_argument("publicId must be a string")),
+    };
+    crate::url::url(&public_id, object_arg(options, "options")?, now_ms)
+}
+
+/// `apiSignRequest(params, apiSecret, signatureAlgorithm?, signatureVersion?)`.
+pub fn api_sign_request(params: &Value, api_secret: &Value, algorithm: &Value, version: &Value) -> Result<String> {
+    let params = object_arg(params, "params")?;
+    let secret = string_arg(api_secret, "apiSecret")?;
+    let algorithm = SignatureAlgorithm::from_option(algorithm)?;
+    Ok(signing::api_sign_request(params, &secret, algorithm, SignatureVersion::from_option(version)))
+}
+
+/// `signRequest(params, { api_key, api_secret, signature_algorithm?, signature_version? })`.
+pub fn sign_request(params: &Value, options: &Value) -> Result<Value> {
+    let signing = SigningOptions::from_options(object_arg(options, "options")?)?;
+    Ok(Value::Object(signing::sign_request(object_arg(params, "params")?, &signing)))
+}
+
+/// `buildUploadParams(options)`.
+pub fn build_upload_params(options: &Value, now_ms: f64) -> Result<Value> {
+    upload_params::build_upload_params(object_arg(options, "options")?, now_ms).map(Value::Object)
+}
+
+fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
+    match options.get(name) {
+        Value::Undefined | Value::Null => Ok(Vec::new()),
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(items) => items.iter().map(|v| string_arg(v, name)).collect(),
+        _ => Err(Error::invalid_argument(format!("{name} must be an array of strings"))),
+    }
+}
+
+/// `verifyIdentifier(identifier, apiSecret, { signature_algorithm?, allowed_resource_types?, allowed_types?,
+/// allowed_formats? })` → `{ resource_type, type, version, public_id, format, identifier }`.
+pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value) -> Result<Value> {
+    let identifier = match identifier {
+        Value::String(s) => s.clone(),
+        _ => return Err(Error::new(crate::ErrorCode::InvalidIdentifier, "The identifier must be a string")),
+    };
+    let secret = string_arg(api_secret, "apiSecret")?;
+    let options = object_arg(options, "options")?;
+    let policy = IdentifierPolicy {
+        allowed_resource_types: string_list(options, "allowed_resource_types")?,
+        allowed_types: string_list(options, "allowed_types")?,
+        allowed_formats: string_list(options, "allowed_formats")?,
+        algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
+    };
+    let parsed = identifier::verify_identifier(&identifier, &secret, &policy)?;
+    let version: f64 = parsed.version.parse().unwrap_or(f64::NAN);
+    if version.is_nan() || version > 9_007_199_254_740_991.0 {
+        return Err(Error::new(crate::ErrorCode::InvalidIdentifier, "The version is too large"));
+    }
+    let mut out = Map::new();
+    out.set("resource_type", parsed.resource_type.into());
+    out.set("type", parsed.kind.into());
+    out.set("version", Value::Number(version));
+    out.set("public_id", parsed.public_id.into());
+    out.set("format", parsed.format.map_or(Value::Null, Value::from));
+    out.set("identifier", parsed.identifier.into());
+    Ok(Value::Object(out))
+}
+
+/// `generateAuthToken(options)`.
+pub fn generate_auth_token(options: &Value, now_ms: f64) -> Result<String> {
+    crate::auth_token::generate_auth_token(object_arg(options, "options")?, now_ms)
+}
+
+/// `verifyNotificationSignature(body, timestamp, signature, { api_secret, valid_for?, now?, signature_algorithm? })`.
+/// `now` (Unix seconds) defaults to `now_ms`; `valid_for` to 7200 seconds, as in the SDK.
+pub fn verify_notification_signature(
+    body: &Value,
+    timestamp: &Value,
+    signature: &Value,
+    options: &Value,
+    now_ms: f64,
+) -> Result<bool> {
+    let body = string_arg(body, "body")?;
+    let timestamp = match timestamp {
+        Value::String(_) | Value::Number(_) => timestamp.to_js_string(),
+        _ => return Err(Error::invalid_argument("timestamp must be a number or a string")),
+    };
+    let signature = match signature {
+        Value::String(s) => s.clone(),
+        Value::Undefined | Value::Null => return Ok(false),
+        _ => return Err(Error::invalid_argument("signature must be a string")),
+    };
+    let options = object_arg(options, "options")?;
+    let secret = match options.get("api_secret") {
+        Value::String(s) => s.clone(),
+        _ => return Err(Error::missing("api_secret")),
+    };
+    let number = |name: &str, default: f64| -> Result<f64> {
+        match options.get(name) {
+            Value::Undefined | Value::Null => Ok(default),
+            Value::Number(n) => Ok(*n),
+            _ => Err(Error::invalid_argument(format!("{name} must be a number"))),
+        }
+    };
+    Ok(identifier::verify_notification_signature(
+        &body,
+        &timestamp,
+        &signature,
+        &secret,
+        number("valid_for", 7200.0)?,
+        number("now", now_ms / 1000.0)?,
+        SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
+    ))
+}
+
+/// `privateDownloadUrl(publicId, format, options)`.
+pub fn private_download_url(public_id: &Value, format: &Value, options: &Value, now_ms: f64) -> Result<String> {
+    download::private_download_url(public_id, format, object_arg(options, "options")?, now_ms)
+}
+
+/// `downloadArchiveUrl(options)`.
+pub fn download_archive_url(options: &Value, now_ms: f64) -> Result<String> {
+    download::download_archive_url(object_arg(options, "options")?, now_ms)
+}
+
+/// `downloadZipUrl(options)`.
+pub fn download_zip_url(options: &Value, now_ms: f64) -> Result<String> {
+    download::download_zip_url(object_arg(options, "options")?, now_ms)
+}
+
+/// `parseCloudinaryUrl(url)`.
+pub fn parse_cloudinary_url(url: &Value) -> Result<Value> {
+    crate::config::parse_cloudinary_url(&string_arg(url, "url")?).map(Value::Object)
+}
+
+/// A per-instance client: every call's options are laid over its config (`{...config, ...options}`), so
+/// several accounts can live in one process. Its `Debug` never shows secrets.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    config: Config,
+}
+
+impl Client {
+    /// A client from a config object (the SDK's keys), or a `CLOUDINARY_URL` string.
+    pub fn new(config: &Value) -> Result<Self> {
+        let config = match config {
+            Value::String(url) => Config::from_url(url)?,
+            Value::Object(map) => Config::new(map.clone()),
+            _ => return Err(Error::invalid_argument("config must be an object or a CLOUDINARY_URL string")),
+        };
+        Ok(Client { config })
+    }
+
+    /// The config with secrets redacted (for `toJSON` and `inspect`).
+    pub fn redacted_config(&self) -> Value {
+        Value::Object(self.config.redacted())
+    }
+
+    /// The cloud name, if configured.
+    pub fn cloud_name(&self) -> Option<&str> {
+        self.config.cloud_name()
+    }
+
+    /// `options` laid over the config.
+    pub fn options(&self, options: &Value) -> Result<Value> {
+        Ok(Value::Object(self.config.merged(object_arg(options, "options")?)))
+    }
+
+    fn secret(&self) -> Result<Value> {
+        match self.config.values().get("api_secret") {
+            Value::String(s) => Ok(Value::String(s.clone())),
+            _ => Err(Error::missing("api_secret")),
+        }
+    }
+
+    /// `url` with the config.
+    pub fn url(&self, public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
+        url(public_id, &self.options(options)?, now_ms)
+    }
+
+    /// `apiSignRequest` with the configured secret and algorithm.
+    pub fn api_sign_request(&self, params: &Value) -> Result<String> {
+        let values = self.config.values();
+        api_sign_request(params, &self.secret()?, values.get("signature_algorithm"), values.get("signature_version"))
+    }
+
+    /// `signRequest` with the configured credentials (options may override them).
+    pub fn sign_request(&self, params: &Value, options: &Value) -> Result<Value> {
+        sign_request(params, &self.options(options)?)
+    }
+
+    /// `verifyIdentifier` with the configured secret and algorithm (options may add a policy).
+    pub fn verify_identifier(&self, identifier: &Value, options: &Value) -> Result<Value> {
+        let mut merged = object_arg(options, "options")?.clone();
+        if merged.get("signature_algorithm").is_nullish() {
+            merged.set("signature_algorithm", self.config.values().get("signature_algorithm").clone());
+        }
+        verify_identifier(identifier, &self.secret()?, &Value::Object(merged))
+    }
+
+    /// `generateAuthToken` over the configured `auth_token` settings.
+    pub fn generate_auth_token(&self, options: &Value, now_ms: f64) -> Result<String> {
+        let mut merged = match self.config.values().get("auth_token") {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        };
+        for (k, v) in object_arg(options, "options")?.iter() {
+            merged.set(k, v.clone());
+        }
+        generate_auth_token(&Value::Object(merged), now_ms)
+    }
+
+    /// `verifyNotificationSignature` with the configured secret and algorithm.
+    pub fn verify_notification_signature(
+        &self,
+        body: &Value,
+        timestamp: &Value,
+        signature: &Value,
+        options: &Value,
+        now_ms: f64,
+    ) -> Result<bool> {
+        let mut merged = object_arg(options, "options")?.clone();
+        for key in ["api_secret", "signature_algorithm"] {
+            if merged.get(key).is_nullish() {
+                merged.set(key, self.config.values().get(key).clone());
+            }
+        }
+        verify_notification_signature(body, timestamp, signature, &Value::Object(merged), now_ms)
+    }
+
+    /// `privateDownloadUrl` with the config.
+    pub fn private_download_url(&self, public_id: &Value, format: &Value, options: &Value, now_ms: f64) -> Result<String> {
+        private_download_url(public_id, format, &self.options(options)?, now_ms)
+    }
+
+    /// `downloadArchiveUrl` with the config.
+    pub fn download_archive_url(&self, options: &Value, now_ms: f64) -> Result<String> {
+        download_archive_url(&self.options(options)?, now_ms)
+    }
+
+    /// `downloadZipUrl` with the config.
+    pub fn download_zip_url(&self, options: &Value, now_ms: f64) -> Result<String> {
+        download_zip_url(&self.options(options)?, now_ms)
+    }
+}
