@@ -1,1 +1,301 @@
-pub fn x(){}
+//! The cirrus Node addon: thin napi-rs adapters over `cirrus_core::api`.
+//!
+//! Every export converts its arguments to core values, calls core inside a panic guard, and converts the
+//! result back. Errors become JS `Error`s whose `code` is the core's stable code. Functions that depend
+//! on the time take an optional trailing `nowMs` (defaults to the current time) so results can be pinned.
+#![deny(missing_docs)]
+
+mod convert;
+
+use cirrus_core::{api, Error as CoreError, ErrorCode, Value};
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Errors carry the core's stable code as their status, which napi-rs exposes as `err.code`.
+/// (Spelled `Result<T, Code>` in signatures: napi-derive recognises results by that name.)
+type Code = &'static str;
+
+/// A core result.
+type CoreResult<T> = std::result::Result<T, CoreError>;
+
+fn js_error(e: CoreError) -> napi::Error<&'static str> {
+    napi::Error::new(e.code.as_str(), e.message)
+}
+
+/// Runs core code, turning core errors and panics (bugs) into coded JS errors.
+fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(js_error(e)),
+        Err(_) => Err(js_error(CoreError::new(ErrorCode::Internal, "internal error in cirrus (please report it)"))),
+    }
+}
+
+/// A core value on its way back to JavaScript.
+pub struct JsOut(Value);
+
+impl ToNapiValue for JsOut {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        unsafe { convert::write_value(env, &val.0) }.map_err(|e| napi::Error::from_reason(e.message))
+    }
+}
+
+fn read(env: &Env, v: &Unknown, what: &str) -> CoreResult<Value> {
+    unsafe { convert::read_value(env.raw(), v.raw(), what) }
+}
+
+fn now_ms(given: Option<f64>) -> f64 {
+    given.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_millis() as f64)
+    })
+}
+
+/// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
+#[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
+pub fn url(env: Env, public_id: Unknown, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+    guard(|| api::url(&read(&env, &public_id, "publicId")?, &read(&env, &options, "options")?, now_ms(now)))
+}
+
+/// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
+#[napi(ts_args_type = "params: Record<string, unknown>, apiSecret: string, signatureAlgorithm?: 'sha1' | 'sha256' | null, signatureVersion?: 1 | 2 | null")]
+pub fn api_sign_request(
+    env: Env,
+    params: Unknown,
+    api_secret: Unknown,
+    signature_algorithm: Unknown,
+    signature_version: Unknown,
+) -> Result<String, Code> {
+    guard(|| {
+        api::api_sign_request(
+            &read(&env, &params, "params")?,
+            &read(&env, &api_secret, "apiSecret")?,
+            &read(&env, &signature_algorithm, "signatureAlgorithm")?,
+            &read(&env, &signature_version, "signatureVersion")?,
+        )
+    })
+}
+
+/// Clears blank params, signs them and adds `signature` and `api_key`.
+#[napi(ts_args_type = "params: Record<string, unknown>, options: SigningOptions", ts_return_type = "SignedParams")]
+pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut, Code> {
+    guard(|| api::sign_request(&read(&env, &params, "params")?, &read(&env, &options, "options")?).map(JsOut))
+}
+
+/// The upload parameters the SDK's `build_upload_params` would send.
+#[napi(ts_args_type = "options?: UploadOptions, nowMs?: number", ts_return_type = "Record<string, string | number | null>")]
+pub fn build_upload_params(env: Env, options: Unknown, now: Option<f64>) -> Result<JsOut, Code> {
+    guard(|| api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut))
+}
+
+/// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
+#[napi(ts_args_type = "identifier: string, apiSecret: string, options?: IdentifierPolicy", ts_return_type = "VerifiedIdentifier")]
+pub fn verify_identifier(env: Env, identifier: Unknown, api_secret: Unknown, options: Unknown) -> Result<JsOut, Code> {
+    guard(|| {
+        api::verify_identifier(
+            &read(&env, &identifier, "identifier")?,
+            &read(&env, &api_secret, "apiSecret")?,
+            &read(&env, &options, "options")?,
+        )
+        .map(JsOut)
+    })
+}
+
+/// Generates an auth token (`__cld_token__=...`).
+#[napi(ts_args_type = "options: AuthTokenOptions, nowMs?: number")]
+pub fn generate_auth_token(env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+    guard(|| api::generate_auth_token(&read(&env, &options, "options")?, now_ms(now)))
+}
+
+/// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
+#[napi(ts_args_type = "body: string, timestamp: number | string, signature: string, options: NotificationOptions, nowMs?: number")]
+pub fn verify_notification_signature(
+    env: Env,
+    body: Unknown,
+    timestamp: Unknown,
+    signature: Unknown,
+    options: Unknown,
+    now: Option<f64>,
+) -> Result<bool, Code> {
+    guard(|| {
+        api::verify_notification_signature(
+            &read(&env, &body, "body")?,
+            &read(&env, &timestamp, "timestamp")?,
+            &read(&env, &signature, "signature")?,
+            &read(&env, &options, "options")?,
+            now_ms(now),
+        )
+    })
+}
+
+/// A signed Upload API URL that downloads a private or authenticated asset.
+#[napi(ts_args_type = "publicId: string, format: string | null | undefined, options: DownloadOptions, nowMs?: number")]
+pub fn private_download_url(
+    env: Env,
+    public_id: Unknown,
+    format: Unknown,
+    options: Unknown,
+    now: Option<f64>,
+) -> Result<String, Code> {
+    guard(|| {
+        api::private_download_url(
+            &read(&env, &public_id, "publicId")?,
+            &read(&env, &format, "format")?,
+            &read(&env, &options, "options")?,
+            now_ms(now),
+        )
+    })
+}
+
+/// A signed URL that generates and downloads an archive.
+#[napi(ts_args_type = "options: ArchiveOptions, nowMs?: number")]
+pub fn download_archive_url(env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+    guard(|| api::download_archive_url(&read(&env, &options, "options")?, now_ms(now)))
+}
+
+/// A signed URL that generates and downloads a ZIP archive.
+#[napi(ts_args_type = "options: ArchiveOptions, nowMs?: number")]
+pub fn download_zip_url(env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+    guard(|| api::download_zip_url(&read(&env, &options, "options")?, now_ms(now)))
+}
+
+/// Parses a `CLOUDINARY_URL` into the SDK's config object.
+#[napi(ts_args_type = "url: string", ts_return_type = "CloudinaryConfig")]
+pub fn parse_cloudinary_url(env: Env, url: Unknown) -> Result<JsOut, Code> {
+    guard(|| api::parse_cloudinary_url(&read(&env, &url, "url")?).map(JsOut))
+}
+
+/// A client bound to one account's config: several can live in one process. Its secrets stay in Rust:
+/// `JSON.stringify` and `util.inspect` show a redacted config.
+#[napi]
+pub struct Cloudinary {
+    inner: api::Client,
+}
+
+#[napi]
+impl Cloudinary {
+    /// From a config object (`{ cloud_name, api_key, api_secret, ... }`) or a `CLOUDINARY_URL` string.
+    #[napi(constructor, ts_args_type = "config: CloudinaryConfig | string")]
+    pub fn new(env: Env, config: Unknown) -> Result<Self, Code> {
+        guard(|| Ok(Cloudinary { inner: api::Client::new(&read(&env, &config, "config")?)? }))
+    }
+
+    /// From the `CLOUDINARY_URL` environment variable.
+    #[napi(factory)]
+    pub fn from_env() -> Result<Self, Code> {
+        guard(|| {
+            let url = std::env::var("CLOUDINARY_URL")
+                .map_err(|_| CoreError::new(ErrorCode::MissingOption, "CLOUDINARY_URL is not set"))?;
+            Ok(Cloudinary { inner: api::Client::new(&Value::String(url))? })
+        })
+    }
+
+    /// The configured cloud name.
+    #[napi(getter)]
+    pub fn cloud_name(&self) -> Option<String> {
+        self.inner.cloud_name().map(str::to_owned)
+    }
+
+    /// The config with secrets replaced by `[REDACTED]`.
+    #[napi(js_name = "toJSON", ts_return_type = "Record<string, unknown>")]
+    pub fn to_json(&self) -> JsOut {
+        JsOut(self.inner.redacted_config())
+    }
+
+    /// `url()` with this account's config.
+    #[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
+    pub fn url(&self, env: Env, public_id: Unknown, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+        guard(|| self.inner.url(&read(&env, &public_id, "publicId")?, &read(&env, &options, "options")?, now_ms(now)))
+    }
+
+    /// `apiSignRequest()` with this account's secret and signature settings.
+    #[napi(ts_args_type = "params: Record<string, unknown>")]
+    pub fn api_sign_request(&self, env: Env, params: Unknown) -> Result<String, Code> {
+        guard(|| self.inner.api_sign_request(&read(&env, &params, "params")?))
+    }
+
+    /// `signRequest()` with this account's credentials (options may override them).
+    #[napi(ts_args_type = "params: Record<string, unknown>, options?: Partial<SigningOptions>", ts_return_type = "SignedParams")]
+    pub fn sign_request(&self, env: Env, params: Unknown, options: Unknown) -> Result<JsOut, Code> {
+        guard(|| self.inner.sign_request(&read(&env, &params, "params")?, &read(&env, &options, "options")?).map(JsOut))
+    }
+
+    /// `buildUploadParams()` (no credentials are involved).
+    #[napi(ts_args_type = "options?: UploadOptions, nowMs?: number", ts_return_type = "Record<string, string | number | null>")]
+    pub fn build_upload_params(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<JsOut, Code> {
+        guard(|| api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut))
+    }
+
+    /// `verifyIdentifier()` with this account's secret.
+    #[napi(ts_args_type = "identifier: string, options?: IdentifierPolicy", ts_return_type = "VerifiedIdentifier")]
+    pub fn verify_identifier(&self, env: Env, identifier: Unknown, options: Unknown) -> Result<JsOut, Code> {
+        guard(|| {
+            self.inner
+                .verify_identifier(&read(&env, &identifier, "identifier")?, &read(&env, &options, "options")?)
+                .map(JsOut)
+        })
+    }
+
+    /// `generateAuthToken()` over this account's `auth_token` settings.
+    #[napi(ts_args_type = "options?: Partial<AuthTokenOptions>, nowMs?: number")]
+    pub fn generate_auth_token(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+        guard(|| self.inner.generate_auth_token(&read(&env, &options, "options")?, now_ms(now)))
+    }
+
+    /// `verifyNotificationSignature()` with this account's secret.
+    #[napi(ts_args_type = "body: string, timestamp: number | string, signature: string, options?: Partial<NotificationOptions>, nowMs?: number")]
+    pub fn verify_notification_signature(
+        &self,
+        env: Env,
+        body: Unknown,
+        timestamp: Unknown,
+        signature: Unknown,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<bool, Code> {
+        guard(|| {
+            self.inner.verify_notification_signature(
+                &read(&env, &body, "body")?,
+                &read(&env, &timestamp, "timestamp")?,
+                &read(&env, &signature, "signature")?,
+                &read(&env, &options, "options")?,
+                now_ms(now),
+            )
+        })
+    }
+
+    /// `privateDownloadUrl()` with this account's config.
+    #[napi(ts_args_type = "publicId: string, format?: string | null, options?: Partial<DownloadOptions>, nowMs?: number")]
+    pub fn private_download_url(
+        &self,
+        env: Env,
+        public_id: Unknown,
+        format: Unknown,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<String, Code> {
+        guard(|| {
+            self.inner.private_download_url(
+                &read(&env, &public_id, "publicId")?,
+                &read(&env, &format, "format")?,
+                &read(&env, &options, "options")?,
+                now_ms(now),
+            )
+        })
+    }
+
+    /// `downloadArchiveUrl()` with this account's config.
+    #[napi(ts_args_type = "options?: Partial<ArchiveOptions>, nowMs?: number")]
+    pub fn download_archive_url(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+        guard(|| self.inner.download_archive_url(&read(&env, &options, "options")?, now_ms(now)))
+    }
+
+    /// `downloadZipUrl()` with this account's config.
+    #[napi(ts_args_type = "options?: Partial<ArchiveOptions>, nowMs?: number")]
+    pub fn download_zip_url(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
+        guard(|| self.inner.download_zip_url(&read(&env, &options, "options")?, now_ms(now)))
+    }
+}

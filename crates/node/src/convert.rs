@@ -1,0 +1,214 @@
+//! JavaScript values ⇄ [`Value`], over raw N-API calls.
+//!
+//! Reading is defensive: getters and Proxy traps may throw, objects may be cyclic or enormous. Any of
+//! these becomes an `INVALID_ARGUMENT` error (the pending JS exception is cleared), never a crash.
+
+use cirrus_core::{Error, Map, Value};
+use napi::sys;
+use std::ptr;
+
+/// Deepest nesting accepted (also what stops cyclic objects).
+const MAX_DEPTH: usize = 64;
+/// Most values (objects, arrays, primitives) read from one argument.
+const MAX_VALUES: usize = 200_000;
+
+struct Reader {
+    env: sys::napi_env,
+    budget: usize,
+}
+
+fn ok(status: sys::napi_status) -> bool {
+    status == sys::Status::napi_ok
+}
+
+impl Reader {
+    /// Turns a failed N-API call into an error, clearing a pending exception (a throwing getter or trap).
+    fn fail(&self, what: &str) -> Error {
+        let mut pending = false;
+        unsafe {
+            if ok(sys::napi_is_exception_pending(self.env, &mut pending)) && pending {
+                let mut exception = ptr::null_mut();
+                sys::napi_get_and_clear_last_exception(self.env, &mut exception);
+            }
+        }
+        Error::invalid_argument(format!("could not read {what}"))
+    }
+
+    unsafe fn read(&mut self, v: sys::napi_value, depth: usize, what: &str) -> Result<Value, Error> {
+        if self.budget == 0 {
+            return Err(Error::invalid_argument(format!("{what} is too large")));
+        }
+        self.budget -= 1;
+        let env = self.env;
+        let mut kind = 0;
+        if !ok(unsafe { sys::napi_typeof(env, v, &mut kind) }) {
+            return Err(self.fail(what));
+        }
+        match kind {
+            sys::ValueType::napi_undefined => Ok(Value::Undefined),
+            sys::ValueType::napi_null => Ok(Value::Null),
+            sys::ValueType::napi_boolean => {
+                let mut b = false;
+                if !ok(unsafe { sys::napi_get_value_bool(env, v, &mut b) }) {
+                    return Err(self.fail(what));
+                }
+                Ok(Value::Bool(b))
+            }
+            sys::ValueType::napi_number => {
+                let mut n = 0.0;
+                if !ok(unsafe { sys::napi_get_value_double(env, v, &mut n) }) {
+                    return Err(self.fail(what));
+                }
+                Ok(Value::Number(n))
+            }
+            sys::ValueType::napi_string => unsafe { self.string(v, what) }.map(Value::String),
+            sys::ValueType::napi_object => {
+                if depth >= MAX_DEPTH {
+                    return Err(Error::invalid_argument(format!("{what} is nested too deeply (or cyclic)")));
+                }
+                let mut is_array = false;
+                if !ok(unsafe { sys::napi_is_array(env, v, &mut is_array) }) {
+                    return Err(self.fail(what));
+                }
+                if is_array {
+                    unsafe { self.array(v, depth, what) }
+                } else {
+                    unsafe { self.object(v, depth, what) }
+                }
+            }
+            _ => Err(Error::invalid_argument(format!(
+                "{what} must be a string, number, boolean, array or plain object (not a function, symbol or bigint)"
+            ))),
+        }
+    }
+
+    unsafe fn string(&self, v: sys::napi_value, what: &str) -> Result<String, Error> {
+        let mut len = 0;
+        if !ok(unsafe { sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len) }) {
+            return Err(self.fail(what));
+        }
+        let mut buf = vec![0u8; len + 1];
+        let mut written = 0;
+        let status =
+            unsafe { sys::napi_get_value_string_utf8(self.env, v, buf.as_mut_ptr().cast(), buf.len(), &mut written) };
+        if !ok(status) {
+            return Err(self.fail(what));
+        }
+        buf.truncate(written);
+        // N-API already replaced lone surrogates with U+FFFD, so this is valid UTF-8.
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    unsafe fn array(&mut self, v: sys::napi_value, depth: usize, what: &str) -> Result<Value, Error> {
+        let mut len = 0u32;
+        if !ok(unsafe { sys::napi_get_array_length(self.env, v, &mut len) }) {
+            return Err(self.fail(what));
+        }
+        if len as usize > self.budget {
+            return Err(Error::invalid_argument(format!("{what} is too large")));
+        }
+        let mut items = Vec::with_capacity(len as usize);
+        for i in 0..len {
+            let mut item = ptr::null_mut();
+            if !ok(unsafe { sys::napi_get_element(self.env, v, i, &mut item) }) {
+                return Err(self.fail(what));
+            }
+            items.push(unsafe { self.read(item, depth + 1, what) }?);
+        }
+        Ok(Value::Array(items))
+    }
+
+    unsafe fn object(&mut self, v: sys::napi_value, depth: usize, what: &str) -> Result<Value, Error> {
+        let env = self.env;
+        let mut keys = ptr::null_mut();
+        // Object.keys order: own, enumerable, string keys.
+        let status = unsafe {
+            sys::napi_get_all_property_names(
+                env,
+                v,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut keys,
+            )
+        };
+        if !ok(status) {
+            return Err(self.fail(what));
+        }
+        let mut len = 0u32;
+        if !ok(unsafe { sys::napi_get_array_length(env, keys, &mut len) }) {
+            return Err(self.fail(what));
+        }
+        let mut map = Map::new();
+        for i in 0..len {
+            let mut key = ptr::null_mut();
+            if !ok(unsafe { sys::napi_get_element(env, keys, i, &mut key) }) {
+                return Err(self.fail(what));
+            }
+            let name = unsafe { self.string(key, what) }?;
+            let what = format!("option {name}");
+            let mut value = ptr::null_mut();
+            if !ok(unsafe { sys::napi_get_property(env, v, key, &mut value) }) {
+                return Err(self.fail(&what));
+            }
+            let item = unsafe { self.read(value, depth + 1, &what) }?;
+            map.set(name, item);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// Reads a JavaScript value; `what` names it in error messages.
+///
+/// # Safety
+/// `env` and `v` must be valid for the current N-API call.
+pub unsafe fn read_value(env: sys::napi_env, v: sys::napi_value, what: &str) -> Result<Value, Error> {
+    let mut reader = Reader { env, budget: MAX_VALUES };
+    unsafe { reader.read(v, 0, what) }
+}
+
+/// Creates a JavaScript value (objects skip `undefined` entries, like JSON).
+///
+/// # Safety
+/// `env` must be valid for the current N-API call.
+pub unsafe fn write_value(env: sys::napi_env, value: &Value) -> Result<sys::napi_value, Error> {
+    let fail = || Error::new(cirrus_core::ErrorCode::Internal, "could not create a JavaScript value");
+    let mut out = ptr::null_mut();
+    let status = match value {
+        Value::Undefined => unsafe { sys::napi_get_undefined(env, &mut out) },
+        Value::Null => unsafe { sys::napi_get_null(env, &mut out) },
+        Value::Bool(b) => unsafe { sys::napi_get_boolean(env, *b, &mut out) },
+        Value::Number(n) => unsafe { sys::napi_create_double(env, *n, &mut out) },
+        Value::String(s) => unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out) },
+        Value::Array(items) => {
+            if !ok(unsafe { sys::napi_create_array_with_length(env, items.len(), &mut out) }) {
+                return Err(fail());
+            }
+            for (i, item) in items.iter().enumerate() {
+                let v = unsafe { write_value(env, item) }?;
+                if !ok(unsafe { sys::napi_set_element(env, out, i as u32, v) }) {
+                    return Err(fail());
+                }
+            }
+            sys::Status::napi_ok
+        }
+        Value::Object(map) => {
+            if !ok(unsafe { sys::napi_create_object(env, &mut out) }) {
+                return Err(fail());
+            }
+            for (k, v) in map.iter().filter(|(_, v)| !matches!(v, Value::Undefined)) {
+                let key = unsafe { write_value(env, &Value::String(k.to_owned())) }?;
+                let v = unsafe { write_value(env, v) }?;
+                if !ok(unsafe { sys::napi_set_property(env, out, key, v) }) {
+                    return Err(fail());
+                }
+            }
+            sys::Status::napi_ok
+        }
+    };
+    if ok(status) {
+        Ok(out)
+    } else {
+        Err(fail())
+    }
+}
