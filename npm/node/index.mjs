@@ -1,0 +1,20 @@
+// ESM entry: the same addon as index.cjs, with named exports.
+import { createRequire } from 'node:module';
+
+const cirrus = createRequire(import.meta.url)('./index.cjs');
+
+export const {
+  url,
+  apiSignRequest,
+  signRequest,
+  buildUploadParams,
+  verifyIdentifier,
+  generateAuthToken,
+  verifyNotificationSignature,
+  privateDownloadUrl,
+  downloadArchiveUrl,
+  downloadZipUrl,
+  parseCloudinaryUrl,
+  Cloudinary,
+} = cirrus;
+export default cirrus;

@@ -1,0 +1,58 @@
+// cirrus-web: the wasm build of cirrus' core for browsers, bundlers and Node (SSR, tests).
+// Call `await init()` once; then every export is synchronous.
+import initWasm, * as wasm from './pkg/cirrus_wasm.js';
+
+let ready = null;
+let initialised = false;
+
+/**
+ * Loads the WebAssembly module. In a browser or bundler it is fetched next to this file (or from
+ * `input`: a URL, Response, BufferSource or WebAssembly.Module); in Node it is read from disk.
+ */
+export function init(input) {
+  if (!ready) {
+    ready = (async () => {
+      let source = input;
+      if (source === undefined && typeof process !== 'undefined' && process.versions && process.versions.node) {
+        const { readFile } = await import('node:fs/promises');
+        source = await readFile(new URL('./pkg/cirrus_wasm_bg.wasm', import.meta.url));
+      }
+      await initWasm(source === undefined ? undefined : { module_or_path: source });
+      initialised = true;
+    })();
+    ready.catch(() => { ready = null; });
+  }
+  return ready;
+}
+
+function notInitialised() {
+  const err = new Error('cirrus-web: call `await init()` before using it');
+  err.code = 'NOT_INITIALIZED';
+  return err;
+}
+
+// Each export checks for init() first, so a missing init is a clear coded error, not a TypeError.
+const bind = (name) => (...args) => {
+  if (!initialised) throw notInitialised();
+  return wasm[name](...args);
+};
+
+export const url = bind('url');
+export const apiSignRequest = bind('apiSignRequest');
+export const signRequest = bind('signRequest');
+export const buildUploadParams = bind('buildUploadParams');
+export const verifyIdentifier = bind('verifyIdentifier');
+export const generateAuthToken = bind('generateAuthToken');
+export const verifyNotificationSignature = bind('verifyNotificationSignature');
+export const privateDownloadUrl = bind('privateDownloadUrl');
+export const downloadArchiveUrl = bind('downloadArchiveUrl');
+export const downloadZipUrl = bind('downloadZipUrl');
+export const parseCloudinaryUrl = bind('parseCloudinaryUrl');
+
+/** A client bound to one account's config (a `CLOUDINARY_URL` or config object). */
+export class Cloudinary extends wasm.Cloudinary {
+  constructor(config) {
+    if (!initialised) throw notInitialised();
+    super(config);
+  }
+}
