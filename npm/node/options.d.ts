@@ -239,7 +239,7 @@ export interface ArchiveOptions extends Omit<DownloadOptions, 'attachment'> {
 }
 
 /** A config object, as `parseCloudinaryUrl` returns and `new Cloudinary(...)` takes. */
-export interface CloudinaryConfig extends Omit<UrlOptions, 'auth_token'> {
+export interface CloudinaryConfig extends Omit<UrlOptions, 'auth_token' | 'api_secret'> {
   cloud_name?: string;
   api_key?: string | null;
   api_secret?: string | null;

@@ -39,17 +39,30 @@ pub fn url(public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
 }
 
 /// `apiSignRequest(params, apiSecret, signatureAlgorithm?, signatureVersion?)`.
-pub fn api_sign_request(params: &Value, api_secret: &Value, algorithm: &Value, version: &Value) -> Result<String> {
+pub fn api_sign_request(
+    params: &Value,
+    api_secret: &Value,
+    algorithm: &Value,
+    version: &Value,
+) -> Result<String> {
     let params = object_arg(params, "params")?;
     let secret = string_arg(api_secret, "apiSecret")?;
     let algorithm = SignatureAlgorithm::from_option(algorithm)?;
-    Ok(signing::api_sign_request(params, &secret, algorithm, SignatureVersion::from_option(version)))
+    Ok(signing::api_sign_request(
+        params,
+        &secret,
+        algorithm,
+        SignatureVersion::from_option(version),
+    ))
 }
 
 /// `signRequest(params, { api_key, api_secret, signature_algorithm?, signature_version? })`.
 pub fn sign_request(params: &Value, options: &Value) -> Result<Value> {
     let signing = SigningOptions::from_options(object_arg(options, "options")?)?;
-    Ok(Value::Object(signing::sign_request(object_arg(params, "params")?, &signing)))
+    Ok(Value::Object(signing::sign_request(
+        object_arg(params, "params")?,
+        &signing,
+    )))
 }
 
 /// `buildUploadParams(options)`.
@@ -62,7 +75,9 @@ fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
         Value::Undefined | Value::Null => Ok(Vec::new()),
         Value::String(s) => Ok(vec![s.clone()]),
         Value::Array(items) => items.iter().map(|v| string_arg(v, name)).collect(),
-        _ => Err(Error::invalid_argument(format!("{name} must be an array of strings"))),
+        _ => Err(Error::invalid_argument(format!(
+            "{name} must be an array of strings"
+        ))),
     }
 }
 
@@ -71,7 +86,12 @@ fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
 pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value) -> Result<Value> {
     let identifier = match identifier {
         Value::String(s) => s.clone(),
-        _ => return Err(Error::new(crate::ErrorCode::InvalidIdentifier, "The identifier must be a string")),
+        _ => {
+            return Err(Error::new(
+                crate::ErrorCode::InvalidIdentifier,
+                "The identifier must be a string",
+            ))
+        }
     };
     let secret = string_arg(api_secret, "apiSecret")?;
     let options = object_arg(options, "options")?;
@@ -84,7 +104,10 @@ pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value
     let parsed = identifier::verify_identifier(&identifier, &secret, &policy)?;
     let version: f64 = parsed.version.parse().unwrap_or(f64::NAN);
     if version.is_nan() || version > 9_007_199_254_740_991.0 {
-        return Err(Error::new(crate::ErrorCode::InvalidIdentifier, "The version is too large"));
+        return Err(Error::new(
+            crate::ErrorCode::InvalidIdentifier,
+            "The version is too large",
+        ));
     }
     let mut out = Map::new();
     out.set("resource_type", parsed.resource_type.into());
@@ -113,7 +136,11 @@ pub fn verify_notification_signature(
     let body = string_arg(body, "body")?;
     let timestamp = match timestamp {
         Value::String(_) | Value::Number(_) => timestamp.to_js_string(),
-        _ => return Err(Error::invalid_argument("timestamp must be a number or a string")),
+        _ => {
+            return Err(Error::invalid_argument(
+                "timestamp must be a number or a string",
+            ))
+        }
     };
     let signature = match signature {
         Value::String(s) => s.clone(),
@@ -144,7 +171,12 @@ pub fn verify_notification_signature(
 }
 
 /// `privateDownloadUrl(publicId, format, options)`.
-pub fn private_download_url(public_id: &Value, format: &Value, options: &Value, now_ms: f64) -> Result<String> {
+pub fn private_download_url(
+    public_id: &Value,
+    format: &Value,
+    options: &Value,
+    now_ms: f64,
+) -> Result<String> {
     download::private_download_url(public_id, format, object_arg(options, "options")?, now_ms)
 }
 
@@ -176,7 +208,11 @@ impl Client {
         let config = match config {
             Value::String(url) => Config::from_url(url)?,
             Value::Object(map) => Config::new(map.clone()),
-            _ => return Err(Error::invalid_argument("config must be an object or a CLOUDINARY_URL string")),
+            _ => {
+                return Err(Error::invalid_argument(
+                    "config must be an object or a CLOUDINARY_URL string",
+                ))
+            }
         };
         Ok(Client { config })
     }
@@ -193,7 +229,9 @@ impl Client {
 
     /// `options` laid over the config.
     pub fn options(&self, options: &Value) -> Result<Value> {
-        Ok(Value::Object(self.config.merged(object_arg(options, "options")?)))
+        Ok(Value::Object(
+            self.config.merged(object_arg(options, "options")?),
+        ))
     }
 
     fn secret(&self) -> Result<Value> {
@@ -211,7 +249,12 @@ impl Client {
     /// `apiSignRequest` with the configured secret and algorithm.
     pub fn api_sign_request(&self, params: &Value) -> Result<String> {
         let values = self.config.values();
-        api_sign_request(params, &self.secret()?, values.get("signature_algorithm"), values.get("signature_version"))
+        api_sign_request(
+            params,
+            &self.secret()?,
+            values.get("signature_algorithm"),
+            values.get("signature_version"),
+        )
     }
 
     /// `signRequest` with the configured credentials (options may override them).
@@ -223,7 +266,10 @@ impl Client {
     pub fn verify_identifier(&self, identifier: &Value, options: &Value) -> Result<Value> {
         let mut merged = object_arg(options, "options")?.clone();
         if merged.get("signature_algorithm").is_nullish() {
-            merged.set("signature_algorithm", self.config.values().get("signature_algorithm").clone());
+            merged.set(
+                "signature_algorithm",
+                self.config.values().get("signature_algorithm").clone(),
+            );
         }
         verify_identifier(identifier, &self.secret()?, &Value::Object(merged))
     }
@@ -259,7 +305,13 @@ impl Client {
     }
 
     /// `privateDownloadUrl` with the config.
-    pub fn private_download_url(&self, public_id: &Value, format: &Value, options: &Value, now_ms: f64) -> Result<String> {
+    pub fn private_download_url(
+        &self,
+        public_id: &Value,
+        format: &Value,
+        options: &Value,
+        now_ms: f64,
+    ) -> Result<String> {
         private_download_url(public_id, format, &self.options(options)?, now_ms)
     }
 

@@ -61,7 +61,9 @@ fn string_option(options: &Map, name: &str) -> Result<Option<String>> {
         Value::Undefined | Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s.clone())),
         Value::Array(items) if name == "acl" => Ok(Some(Value::join(items, "!"))),
-        _ => Err(Error::invalid_option(format!("auth_token {name} must be a string"))),
+        _ => Err(Error::invalid_option(format!(
+            "auth_token {name} must be a string"
+        ))),
     }
 }
 
@@ -78,9 +80,16 @@ pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
         _ => {
             let duration = options.get("duration");
             if duration.is_nullish() {
-                return Err(Error::new(crate::ErrorCode::MissingOption, "Must provide either expiration or duration"));
+                return Err(Error::new(
+                    crate::ErrorCode::MissingOption,
+                    "Must provide either expiration or duration",
+                ));
             }
-            let start = if start_time.is_nullish() { Value::Number((now_ms / 1000.0).round()) } else { start_time.clone() };
+            let start = if start_time.is_nullish() {
+                Value::Number((now_ms / 1000.0).round())
+            } else {
+                start_time.clone()
+            };
             js_add(&start, duration)
         }
     };

@@ -5,7 +5,12 @@ use crate::value::{Map, Value};
 use std::fmt;
 
 /// Keys whose values are secrets, at any depth of a config object.
-const SECRET_KEYS: &[&str] = &["api_secret", "key", "provisioning_api_secret", "oauth_token"];
+const SECRET_KEYS: &[&str] = &[
+    "api_secret",
+    "key",
+    "provisioning_api_secret",
+    "oauth_token",
+];
 
 /// What redacted secrets are replaced with.
 pub const REDACTED: &str = "[REDACTED]";
@@ -73,7 +78,9 @@ fn put_nested(config: &mut Map, key: &str, value: Value) {
 pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
     const SCHEME: &str = "cloudinary://";
     if input.len() < SCHEME.len() || !input[..SCHEME.len()].eq_ignore_ascii_case(SCHEME) {
-        return Err(invalid("Invalid CLOUDINARY_URL protocol. URL should begin with 'cloudinary://'"));
+        return Err(invalid(
+            "Invalid CLOUDINARY_URL protocol. URL should begin with 'cloudinary://'",
+        ));
     }
     let rest = &input[SCHEME.len()..];
     let rest = rest.split('#').next().unwrap_or_default();
@@ -87,8 +94,13 @@ pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => hostport,
     };
-    if host.bytes().any(|b| b <= 0x20 || br"#/:<>?@[\]^|".contains(&b)) {
-        return Err(invalid("Invalid CLOUDINARY_URL: the cloud name has characters a host cannot have"));
+    if host
+        .bytes()
+        .any(|b| b <= 0x20 || br"#/:<>?@[\]^|".contains(&b))
+    {
+        return Err(invalid(
+            "Invalid CLOUDINARY_URL: the cloud name has characters a host cannot have",
+        ));
     }
     let (username, password) = match userinfo {
         Some(ui) => match ui.split_once(':') {
@@ -105,14 +117,24 @@ pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
 
     let mut config = Map::new();
     config.set("cloud_name", host.into());
-    config.set("api_key", if username.is_empty() { Value::Null } else { username.clone().into() });
+    config.set(
+        "api_key",
+        if username.is_empty() {
+            Value::Null
+        } else {
+            username.clone().into()
+        },
+    );
     // As the SDK: a password is the secret; a username alone leaves it unset; no userinfo at all gives null.
     if !password.is_empty() {
         config.set("api_secret", password.into());
     } else if username.is_empty() {
         config.set("api_secret", Value::Null);
     }
-    config.set("private_cdn", Value::Bool(!pathname.is_empty() && pathname != "/"));
+    config.set(
+        "private_cdn",
+        Value::Bool(!pathname.is_empty() && pathname != "/"),
+    );
     if !pathname.is_empty() && pathname != "/" {
         config.set("secure_distribution", pathname[1..].to_owned().into());
     }
@@ -214,7 +236,11 @@ fn redact(map: &Map) -> Map {
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Config({})", Value::Object(self.redacted()).to_json().unwrap_or_default())
+        write!(
+            f,
+            "Config({})",
+            Value::Object(self.redacted()).to_json().unwrap_or_default()
+        )
     }
 }
 
@@ -230,11 +256,20 @@ mod tests {
 
     #[test]
     fn parses_and_redacts() {
-        let c = Config::from_url("cloudinary://123:abc@demo/cdn.example.com?secure=true&auth_token[key]=ff").unwrap();
+        let c = Config::from_url(
+            "cloudinary://123:abc@demo/cdn.example.com?secure=true&auth_token[key]=ff",
+        )
+        .unwrap();
         assert_eq!(c.cloud_name(), Some("demo"));
-        assert_eq!(c.values().get("secure_distribution").as_str(), Some("cdn.example.com"));
+        assert_eq!(
+            c.values().get("secure_distribution").as_str(),
+            Some("cdn.example.com")
+        );
         let shown = format!("{c:?}");
-        assert!(!shown.contains("abc") && !shown.contains("\"ff\""), "{shown}");
+        assert!(
+            !shown.contains("abc") && !shown.contains("\"ff\""),
+            "{shown}"
+        );
         assert!(parse_cloudinary_url("http://x").is_err());
     }
 }

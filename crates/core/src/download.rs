@@ -24,7 +24,11 @@ pub fn api_url(action: &str, options: &Map) -> Result<String> {
         v => v.to_js_string(),
     };
     let encode = |part: &str| encode_uri_component(part).replacen('\'', "%27", 1);
-    Ok(format!("{prefix}/v1_1/{cloud_name}/{}/{}", encode(&resource_type), encode(action)))
+    Ok(format!(
+        "{prefix}/v1_1/{cloud_name}/{}/{}",
+        encode(&resource_type),
+        encode(action)
+    ))
 }
 
 fn timestamp_or_now(options: &Map, now_ms: f64) -> Value {
@@ -63,19 +67,36 @@ fn hash_to_query(params: &Map) -> String {
     for (k, v) in params.iter() {
         match v {
             Value::Array(items) => {
-                let key = if k.ends_with("[]") { k.to_owned() } else { format!("{k}[]") };
+                let key = if k.ends_with("[]") {
+                    k.to_owned()
+                } else {
+                    format!("{k}[]")
+                };
                 for item in items {
-                    fields.push(format!("{}={}", querystring_escape(&key), querystring_escape(&item.to_js_string())));
+                    fields.push(format!(
+                        "{}={}",
+                        querystring_escape(&key),
+                        querystring_escape(&item.to_js_string())
+                    ));
                 }
             }
-            other => fields.push(format!("{}={}", querystring_escape(k), querystring_escape(&other.to_js_string()))),
+            other => fields.push(format!(
+                "{}={}",
+                querystring_escape(k),
+                querystring_escape(&other.to_js_string())
+            )),
         }
     }
     fields.join("&")
 }
 
 /// A signed URL (timestamped `now_ms`, Unix milliseconds, unless `timestamp` is given) that downloads a private or authenticated asset through the Upload API.
-pub fn private_download_url(public_id: &Value, format: &Value, options: &Map, now_ms: f64) -> Result<String> {
+pub fn private_download_url(
+    public_id: &Value,
+    format: &Value,
+    options: &Map,
+    now_ms: f64,
+) -> Result<String> {
     let mut params = Map::new();
     params.set("timestamp", timestamp_or_now(options, now_ms));
     params.set("public_id", public_id.clone());
@@ -84,7 +105,11 @@ pub fn private_download_url(public_id: &Value, format: &Value, options: &Map, no
         params.set(key, options.get(key).clone());
     }
     let signed = sign_request(&params, &SigningOptions::from_options(options)?);
-    Ok(format!("{}?{}", api_url("download", options)?, querystring_stringify(&signed)))
+    Ok(format!(
+        "{}?{}",
+        api_url("download", options)?,
+        querystring_stringify(&signed)
+    ))
 }
 
 fn optional_list(value: &Value) -> Value {
@@ -102,24 +127,42 @@ pub fn archive_params(options: &Map, now_ms: f64) -> Result<Map> {
     p.set("allow_missing", as_safe_bool(options.get("allow_missing")));
     p.set("async", as_safe_bool(options.get("async")));
     p.set("expires_at", get("expires_at"));
-    p.set("flatten_folders", as_safe_bool(options.get("flatten_folders")));
-    p.set("flatten_transformations", as_safe_bool(options.get("flatten_transformations")));
+    p.set(
+        "flatten_folders",
+        as_safe_bool(options.get("flatten_folders")),
+    );
+    p.set(
+        "flatten_transformations",
+        as_safe_bool(options.get("flatten_transformations")),
+    );
     p.set("keep_derived", as_safe_bool(options.get("keep_derived")));
     p.set("mode", get("mode"));
     p.set("notification_url", get("notification_url"));
     p.set("prefixes", optional_list(options.get("prefixes")));
-    p.set("fully_qualified_public_ids", optional_list(options.get("fully_qualified_public_ids")));
+    p.set(
+        "fully_qualified_public_ids",
+        optional_list(options.get("fully_qualified_public_ids")),
+    );
     p.set("public_ids", optional_list(options.get("public_ids")));
-    p.set("skip_transformation_name", as_safe_bool(options.get("skip_transformation_name")));
+    p.set(
+        "skip_transformation_name",
+        as_safe_bool(options.get("skip_transformation_name")),
+    );
     p.set("tags", optional_list(options.get("tags")));
     p.set("target_format", get("target_format"));
     p.set("target_public_id", get("target_public_id"));
     p.set("target_asset_folder", get("target_asset_folder"));
     p.set("target_tags", optional_list(options.get("target_tags")));
     p.set("timestamp", timestamp_or_now(options, now_ms));
-    p.set("transformations", build_eager(options.get("transformations"))?.into());
+    p.set(
+        "transformations",
+        build_eager(options.get("transformations"))?.into(),
+    );
     p.set("type", get("type"));
-    p.set("use_original_filename", as_safe_bool(options.get("use_original_filename")));
+    p.set(
+        "use_original_filename",
+        as_safe_bool(options.get("use_original_filename")),
+    );
     Ok(p)
 }
 
@@ -130,7 +173,11 @@ pub fn download_archive_url(options: &Map, now_ms: f64) -> Result<String> {
     let mut params = archive_params(&with_mode, now_ms)?;
     params.set("mode", "download".into());
     let signed = sign_request(&params, &SigningOptions::from_options(options)?);
-    Ok(format!("{}?{}", api_url("generate_archive", options)?, hash_to_query(&signed)))
+    Ok(format!(
+        "{}?{}",
+        api_url("generate_archive", options)?,
+        hash_to_query(&signed)
+    ))
 }
 
 /// [`download_archive_url`] with `target_format: "zip"`.

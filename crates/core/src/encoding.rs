@@ -27,11 +27,18 @@ fn encode_with(s: &str, keep: impl Fn(u8) -> bool) -> String {
 }
 
 fn is_uri_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')')
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+        )
 }
 
 fn is_uri_reserved(b: u8) -> bool {
-    matches!(b, b';' | b',' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b'#')
+    matches!(
+        b,
+        b';' | b',' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b'#'
+    )
 }
 
 /// `encodeURIComponent` (also Node's `querystring.escape` for strings).
@@ -117,7 +124,9 @@ fn decode(s: &str, keep_reserved: bool) -> Result<String> {
 /// `A-Za-z0-9_.-/:` becomes `%` + its uppercase hex value (not UTF-8, not zero-padded).
 pub fn smart_escape(s: &str) -> String {
     smart_escape_where(s, |u| {
-        !(u < 0x80 && ((u as u8).is_ascii_alphanumeric() || matches!(u as u8, b'_' | b'.' | b'-' | b'/' | b':')))
+        !(u < 0x80
+            && ((u as u8).is_ascii_alphanumeric()
+                || matches!(u as u8, b'_' | b'.' | b'-' | b'/' | b':')))
     })
 }
 
@@ -159,7 +168,11 @@ pub fn sdk_crc32(s: &str) -> u32 {
     let mut feed = |b: u8| {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     };
     for u in s.encode_utf16() {

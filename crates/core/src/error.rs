@@ -61,7 +61,10 @@ pub struct Error {
 impl Error {
     /// A new error.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     /// `INVALID_ARGUMENT`.

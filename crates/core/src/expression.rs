@@ -62,7 +62,9 @@ fn is_bang_literal(s: &str) -> bool {
         Some(inner) if !inner.is_empty() => inner,
         _ => return false,
     };
-    !inner.chars().any(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+    !inner
+        .chars()
+        .any(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
 }
 
 /// Normalises an expression string.
@@ -162,6 +164,9 @@ mod tests {
         assert_eq!(normalize_str("$foo_bar + width"), "$foo_bar_add_w");
         assert_eq!(normalize_str(":width"), ":width");
         assert_eq!(normalize_str("!width > 0!"), "!width > 0!");
-        assert_eq!(normalize_str("face_count >= 2 && page_x < 5"), "fc_gte_2_and_px_lt_5");
+        assert_eq!(
+            normalize_str("face_count >= 2 && page_x < 5"),
+            "fc_gte_2_and_px_lt_5"
+        );
     }
 }

@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn hashes() {
-        assert_eq!(SignatureAlgorithm::Sha1.hex(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            SignatureAlgorithm::Sha1.hex(b"abc"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));
         assert!(!constant_time_eq("abc", "ab"));

@@ -40,22 +40,35 @@ pub struct IdentifierPolicy {
 }
 
 fn malformed(why: &str) -> Error {
-    Error::new(ErrorCode::InvalidIdentifier, format!("Invalid signed identifier: {why}"))
+    Error::new(
+        ErrorCode::InvalidIdentifier,
+        format!("Invalid signed identifier: {why}"),
+    )
 }
 
 /// Parses a signed identifier as the SDK's `PreloadedFile` does, without checking the signature.
 pub fn parse_identifier(input: &str) -> Result<SignedIdentifier> {
-    let (resource_type, rest) = input.split_once('/').ok_or_else(|| malformed("expected <resource_type>/<type>/v<version>/<public_id>#<signature>"))?;
-    let (kind, rest) = rest.split_once('/').ok_or_else(|| malformed("missing type"))?;
+    let (resource_type, rest) = input.split_once('/').ok_or_else(|| {
+        malformed("expected <resource_type>/<type>/v<version>/<public_id>#<signature>")
+    })?;
+    let (kind, rest) = rest
+        .split_once('/')
+        .ok_or_else(|| malformed("missing type"))?;
     if resource_type.is_empty() || kind.is_empty() {
         return Err(malformed("empty resource type or type"));
     }
-    let rest = rest.strip_prefix('v').ok_or_else(|| malformed("missing v<version>"))?;
-    let (version, rest) = rest.split_once('/').ok_or_else(|| malformed("missing public_id"))?;
+    let rest = rest
+        .strip_prefix('v')
+        .ok_or_else(|| malformed("missing v<version>"))?;
+    let (version, rest) = rest
+        .split_once('/')
+        .ok_or_else(|| malformed("missing public_id"))?;
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(malformed("the version must be digits"));
     }
-    let (filename, signature) = rest.split_once('#').ok_or_else(|| malformed("missing #signature"))?;
+    let (filename, signature) = rest
+        .split_once('#')
+        .ok_or_else(|| malformed("missing #signature"))?;
     if filename.is_empty() || signature.is_empty() || signature.contains('/') {
         return Err(malformed("empty public_id or signature"));
     }
@@ -75,7 +88,12 @@ pub fn parse_identifier(input: &str) -> Result<SignedIdentifier> {
 }
 
 /// The signature Cloudinary puts in an upload response: version-1 signing of `public_id` and `version`.
-pub fn response_signature(public_id: &str, version: &str, api_secret: &str, algorithm: SignatureAlgorithm) -> String {
+pub fn response_signature(
+    public_id: &str,
+    version: &str,
+    api_secret: &str,
+    algorithm: SignatureAlgorithm,
+) -> String {
     let mut params = Map::new();
     params.set("public_id", public_id.into());
     params.set("version", version.into());
@@ -90,20 +108,43 @@ pub fn verify_response_signature(
     api_secret: &str,
     algorithm: SignatureAlgorithm,
 ) -> bool {
-    constant_time_eq(&response_signature(public_id, version, api_secret, algorithm), signature)
+    constant_time_eq(
+        &response_signature(public_id, version, api_secret, algorithm),
+        signature,
+    )
 }
 
 /// Parses and verifies a signed identifier, then applies the policy.
 /// Errors: `INVALID_IDENTIFIER`, `INVALID_SIGNATURE`, `IDENTIFIER_NOT_ALLOWED`.
-pub fn verify_identifier(input: &str, api_secret: &str, policy: &IdentifierPolicy) -> Result<SignedIdentifier> {
+pub fn verify_identifier(
+    input: &str,
+    api_secret: &str,
+    policy: &IdentifierPolicy,
+) -> Result<SignedIdentifier> {
     let parsed = parse_identifier(input)?;
-    if !verify_response_signature(&parsed.public_id, &parsed.version, &parsed.signature, api_secret, policy.algorithm) {
-        return Err(Error::new(ErrorCode::InvalidSignature, "The identifier's signature does not match"));
+    if !verify_response_signature(
+        &parsed.public_id,
+        &parsed.version,
+        &parsed.signature,
+        api_secret,
+        policy.algorithm,
+    ) {
+        return Err(Error::new(
+            ErrorCode::InvalidSignature,
+            "The identifier's signature does not match",
+        ));
     }
     let refuse = |what: &str, value: &str| {
-        Err(Error::new(ErrorCode::IdentifierNotAllowed, format!("{what} '{value}' is not allowed")))
+        Err(Error::new(
+            ErrorCode::IdentifierNotAllowed,
+            format!("{what} '{value}' is not allowed"),
+        ))
     };
-    if !policy.allowed_resource_types.is_empty() && !policy.allowed_resource_types.contains(&parsed.resource_type) {
+    if !policy.allowed_resource_types.is_empty()
+        && !policy
+            .allowed_resource_types
+            .contains(&parsed.resource_type)
+    {
         return refuse("resource type", &parsed.resource_type);
     }
     if !policy.allowed_types.is_empty() && !policy.allowed_types.contains(&parsed.kind) {
@@ -111,7 +152,11 @@ pub fn verify_identifier(input: &str, api_secret: &str, policy: &IdentifierPolic
     }
     if !policy.allowed_formats.is_empty() {
         let format = parsed.format.clone().unwrap_or_default();
-        if !policy.allowed_formats.iter().any(|f| f.eq_ignore_ascii_case(&format)) {
+        if !policy
+            .allowed_formats
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(&format))
+        {
             return refuse("format", &format);
         }
     }
@@ -119,7 +164,12 @@ pub fn verify_identifier(input: &str, api_secret: &str, policy: &IdentifierPolic
 }
 
 /// A webhook notification signature: hex(HASH(body + timestamp + secret)).
-pub fn notification_signature(body: &str, timestamp: &str, api_secret: &str, algorithm: SignatureAlgorithm) -> String {
+pub fn notification_signature(
+    body: &str,
+    timestamp: &str,
+    api_secret: &str,
+    algorithm: SignatureAlgorithm,
+) -> String {
     algorithm.hex(format!("{body}{timestamp}{api_secret}").as_bytes())
 }
 
@@ -129,7 +179,9 @@ fn js_number(text: &str) -> f64 {
     if t.is_empty() {
         return 0.0;
     }
-    if t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
         t.parse().unwrap_or(f64::NAN)
     } else {
         f64::NAN
@@ -150,7 +202,10 @@ pub fn verify_notification_signature(
     if js_number(timestamp) < now.round() - valid_for {
         return false;
     }
-    constant_time_eq(&notification_signature(body, timestamp, api_secret, algorithm), signature)
+    constant_time_eq(
+        &notification_signature(body, timestamp, api_secret, algorithm),
+        signature,
+    )
 }
 
 #[cfg(test)]
@@ -159,13 +214,25 @@ mod tests {
 
     #[test]
     fn reference_example() {
-        let sig = response_signature("k3vmeifbepxddbzjuop9", "1366555348", "abcd", SignatureAlgorithm::Sha1);
+        let sig = response_signature(
+            "k3vmeifbepxddbzjuop9",
+            "1366555348",
+            "abcd",
+            SignatureAlgorithm::Sha1,
+        );
         assert_eq!(sig, "5e0035171371d071ecd22a23163e7a95c11eb649");
         let id = format!("image/upload/v1366555348/k3vmeifbepxddbzjuop9.jpg#{sig}");
         let ok = verify_identifier(&id, "abcd", &IdentifierPolicy::default()).unwrap();
-        assert_eq!(ok.identifier, "image/upload/v1366555348/k3vmeifbepxddbzjuop9.jpg");
+        assert_eq!(
+            ok.identifier,
+            "image/upload/v1366555348/k3vmeifbepxddbzjuop9.jpg"
+        );
         assert_eq!(ok.format.as_deref(), Some("jpg"));
-        let bad = verify_identifier(&id.replace("k3v", "k4v"), "abcd", &IdentifierPolicy::default());
+        let bad = verify_identifier(
+            &id.replace("k3v", "k4v"),
+            "abcd",
+            &IdentifierPolicy::default(),
+        );
         assert_eq!(bad.unwrap_err().code, ErrorCode::InvalidSignature);
     }
 }

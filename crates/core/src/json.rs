@@ -6,7 +6,11 @@ use crate::value::{Map, Value};
 
 /// Parses JSON text into a [`Value`], as `JSON.parse` would (object keys keep their order).
 pub fn parse(text: &str) -> Result<Value> {
-    let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+        depth: 0,
+    };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -119,11 +123,18 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Value> {
         let start = self.i;
-        while self.i < self.s.len() && matches!(self.s[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+        while self.i < self.s.len()
+            && matches!(
+                self.s[self.i],
+                b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+            )
+        {
             self.i += 1;
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?;
-        text.parse::<f64>().map(Value::Number).map_err(|_| self.err())
+        text.parse::<f64>()
+            .map(Value::Number)
+            .map_err(|_| self.err())
     }
 
     fn hex4(&mut self) -> Result<u16> {
@@ -139,7 +150,10 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let start = self.i;
-            while self.i < self.s.len() && !matches!(self.s[self.i], b'"' | b'\\') && self.s[self.i] >= 0x20 {
+            while self.i < self.s.len()
+                && !matches!(self.s[self.i], b'"' | b'\\')
+                && self.s[self.i] >= 0x20
+            {
                 self.i += 1;
             }
             out.push_str(std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?);
@@ -164,7 +178,9 @@ impl Parser<'_> {
                         b'u' => {
                             let first = self.hex4()?;
                             let mut units = vec![first];
-                            if (0xD800..0xDC00).contains(&first) && self.s[self.i..].starts_with(b"\\u") {
+                            if (0xD800..0xDC00).contains(&first)
+                                && self.s[self.i..].starts_with(b"\\u")
+                            {
                                 self.i += 2;
                                 units.push(self.hex4()?);
                             }
@@ -187,7 +203,10 @@ mod tests {
     fn round_trips() {
         let text = r#"{"a":[1,2.5,"x\n\u00e9"],"b":null,"c":true,"d":{"e":"\ud83d\ude00"}}"#;
         let v = parse(text).unwrap();
-        assert_eq!(v.to_json().unwrap(), "{\"a\":[1,2.5,\"x\\né\"],\"b\":null,\"c\":true,\"d\":{\"e\":\"😀\"}}");
+        assert_eq!(
+            v.to_json().unwrap(),
+            "{\"a\":[1,2.5,\"x\\né\"],\"b\":null,\"c\":true,\"d\":{\"e\":\"😀\"}}"
+        );
         assert!(parse("{").is_err());
         assert!(parse("[1,]").is_err());
     }

@@ -44,7 +44,9 @@ pub fn process_layer(layer: Value) -> Result<Value> {
     let is_text = resource_type.as_str() == Some("text");
     let is_fetch = kind.as_str() == Some("fetch");
     if public_id.is_empty() && !is_text && !is_fetch {
-        return Err(Error::invalid_option("Must supply public_id for non-text overlay"));
+        return Err(Error::invalid_option(
+            "Must supply public_id for non-text overlay",
+        ));
     }
 
     let mut components: Vec<String> = Vec::new();
@@ -56,7 +58,9 @@ pub fn process_layer(layer: Value) -> Result<Value> {
     }
     if is_text || resource_type.as_str() == Some("subtitles") {
         if public_id.is_empty() && text.is_empty() {
-            return Err(Error::invalid_option("Must supply either text or public_in in overlay"));
+            return Err(Error::invalid_option(
+                "Must supply either text or public_in in overlay",
+            ));
         }
         let style = text_style(fields)?;
         if !style.is_empty() {
@@ -66,7 +70,9 @@ pub fn process_layer(layer: Value) -> Result<Value> {
             components.push(slashes_to_colons(&public_id)?);
         }
         if !text.is_empty() {
-            let text = text.as_str().ok_or_else(|| Error::invalid_option("overlay text must be a string"))?;
+            let text = text
+                .as_str()
+                .ok_or_else(|| Error::invalid_option("overlay text must be a string"))?;
             components.push(encode_text(text));
         }
     } else if is_fetch {
@@ -122,7 +128,11 @@ fn text_style(layer: &Map) -> Result<Value> {
     let mut keywords: Vec<Value> = Vec::new();
     for (attr, default) in KEYWORDS {
         let given = layer.get(attr);
-        let value = if given.truthy() { given.clone() } else { default.map_or(Value::Null, Value::from) };
+        let value = if given.truthy() {
+            given.clone()
+        } else {
+            default.map_or(Value::Null, Value::from)
+        };
         let is_default = match (default, &value) {
             (Some(d), Value::String(v)) => v == d,
             (None, Value::Null) => true,
@@ -147,10 +157,14 @@ fn text_style(layer: &Map) -> Result<Value> {
     let font_size = layer.get("font_size");
     let font_family = layer.get("font_family");
     if !font_size.truthy() {
-        return Err(Error::invalid_option("Must supply font_size for text in overlay/underlay"));
+        return Err(Error::invalid_option(
+            "Must supply font_size for text in overlay/underlay",
+        ));
     }
     if !font_family.truthy() {
-        return Err(Error::invalid_option("Must supply font_family for text in overlay/underlay"));
+        return Err(Error::invalid_option(
+            "Must supply font_family for text in overlay/underlay",
+        ));
     }
     let mut all = vec![font_family.clone(), font_size.clone()];
     all.extend(keywords);
@@ -202,5 +216,7 @@ fn find_text_variable(s: &str) -> Option<(usize, usize)> {
 
 fn encode_text_part(part: &str) -> String {
     let escaped = smart_escape_where(part, |u| u == u16::from(b',') || u == u16::from(b'/'));
-    encode_uri_component(&escaped).replace('(', "%28").replace(')', "%29")
+    encode_uri_component(&escaped)
+        .replace('(', "%28")
+        .replace(')', "%29")
 }

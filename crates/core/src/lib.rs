@@ -31,7 +31,9 @@ pub use config::{parse_cloudinary_url, Config};
 pub use download::{download_archive_url, download_zip_url, private_download_url};
 pub use error::{Error, ErrorCode, Result};
 pub use hash::{constant_time_eq, SignatureAlgorithm};
-pub use identifier::{verify_identifier, verify_notification_signature, IdentifierPolicy, SignedIdentifier};
+pub use identifier::{
+    verify_identifier, verify_notification_signature, IdentifierPolicy, SignedIdentifier,
+};
 pub use signing::{api_sign_request, sign_request, SignatureVersion, SigningOptions};
 pub use upload_params::build_upload_params;
 pub use url::url;

@@ -75,7 +75,9 @@ pub fn clear_blank(params: &Map) -> Map {
         .filter(|(_, v)| v.present())
         .map(|(k, v)| {
             let v = match v {
-                Value::Array(items) => Value::Array(items.iter().filter(|x| x.truthy()).cloned().collect()),
+                Value::Array(items) => {
+                    Value::Array(items.iter().filter(|x| x.truthy()).cloned().collect())
+                }
                 other => other.clone(),
             };
             (k.to_owned(), v)
@@ -119,7 +121,12 @@ impl SigningOptions {
 /// `sign_request`: clears blanks, adds `signature`, then `api_key` (which is never signed).
 pub fn sign_request(params: &Map, signing: &SigningOptions) -> Map {
     let mut out = clear_blank(params);
-    let signature = api_sign_request(&out, &signing.api_secret, signing.algorithm, signing.version);
+    let signature = api_sign_request(
+        &out,
+        &signing.api_secret,
+        signing.algorithm,
+        signing.version,
+    );
     out.set("signature", signature.into());
     out.set("api_key", signing.api_key.clone());
     out
@@ -135,7 +142,12 @@ mod tests {
         p.set("cloud_name", "dn6ot3ged".into());
         p.set("timestamp", 1568810420.0.into());
         p.set("username", "user@cloudinary.com".into());
-        let sig = api_sign_request(&p, "hdcixPpR2iKERPwqvH6sHdK9cyac", SignatureAlgorithm::Sha1, SignatureVersion::V2);
+        let sig = api_sign_request(
+            &p,
+            "hdcixPpR2iKERPwqvH6sHdK9cyac",
+            SignatureAlgorithm::Sha1,
+            SignatureVersion::V2,
+        );
         assert_eq!(sig, "14c00ba6d0dfdedbc86b316847d95b9e6cd46d94");
     }
 }

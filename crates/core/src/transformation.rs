@@ -43,7 +43,9 @@ pub fn generate(options: &Value) -> Result<String> {
             Ok(parts.join("/"))
         }
         Value::Object(map) => generate_component(map.clone()),
-        Value::Null | Value::Undefined => Err(Error::invalid_option("A transformation must not be null")),
+        Value::Null | Value::Undefined => {
+            Err(Error::invalid_option("A transformation must not be null"))
+        }
         Value::Bool(_) | Value::Number(_) => Ok(String::new()),
     }
 }
@@ -124,9 +126,11 @@ fn component(mut o: Map) -> Result<(String, Map)> {
 
     let effect = match o.consume("effect") {
         Value::Array(items) => Value::join(&items, ":").into(),
-        Value::Object(map) => {
-            Value::Array(map.iter().map(|(k, v)| format!("{k}:{}", v.to_js_string()).into()).collect())
-        }
+        Value::Object(map) => Value::Array(
+            map.iter()
+                .map(|(k, v)| format!("{k}:{}", v.to_js_string()).into())
+                .collect(),
+        ),
         other => other,
     };
     let border = match o.consume("border") {
@@ -193,7 +197,14 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         ("dpr", normalize(&dpr)),
         ("e", normalize(&effect)),
         ("fl", flags.into()),
-        ("fn", if custom_function.truthy() { custom_function } else { custom_pre_function }),
+        (
+            "fn",
+            if custom_function.truthy() {
+                custom_function
+            } else {
+                custom_pre_function
+            },
+        ),
         ("fps", fps),
         ("h", normalize(&height)),
         ("ki", normalize(&o.consume("keyframe_interval"))),
@@ -224,14 +235,22 @@ fn component(mut o: Map) -> Result<(String, Map)> {
 
     let variables_param = o.consume("variables");
     let mut dollar: Vec<String> = Vec::new();
-    let dollar_keys: Vec<String> = o.keys().filter(|k| k.starts_with('$')).map(str::to_owned).collect();
+    let dollar_keys: Vec<String> = o
+        .keys()
+        .filter(|k| k.starts_with('$'))
+        .map(str::to_owned)
+        .collect();
     for key in dollar_keys {
         let value = o.remove(&key);
         dollar.push(format!("{key}_{}", normalize(&value).to_js_string()));
     }
     dollar.sort_by(|a, b| cmp_utf16(a, b));
     for pair in variables_list(&variables_param)? {
-        dollar.push(format!("{}_{}", pair.0.to_js_string(), normalize(&pair.1).to_js_string()));
+        dollar.push(format!(
+            "{}_{}",
+            pair.0.to_js_string(),
+            normalize(&pair.1).to_js_string()
+        ));
     }
     let variables = dollar.join(",");
 
@@ -244,8 +263,10 @@ fn component(mut o: Map) -> Result<(String, Map)> {
     let joined = pairs.join(",");
 
     let raw = o.consume("raw_transformation");
-    let parts: Vec<Value> =
-        [if_value, variables.into(), joined.into(), raw].into_iter().filter(Value::truthy).collect();
+    let parts: Vec<Value> = [if_value, variables.into(), joined.into(), raw]
+        .into_iter()
+        .filter(Value::truthy)
+        .collect();
     chain.push(Value::join(&parts, ","));
     if responsive_width.truthy() {
         chain.push("c_limit,w_auto".to_owned());
@@ -259,7 +280,11 @@ fn variables_list(value: &Value) -> Result<Vec<(Value, Value)>> {
     let items = match value {
         Value::Undefined | Value::Null => return Ok(Vec::new()),
         Value::Array(items) => items,
-        _ => return Err(Error::invalid_option("variables must be an array of [name, value] pairs")),
+        _ => {
+            return Err(Error::invalid_option(
+                "variables must be an array of [name, value] pairs",
+            ))
+        }
     };
     items
         .iter()
@@ -270,9 +295,14 @@ fn variables_list(value: &Value) -> Result<Vec<(Value, Value)>> {
             )),
             Value::String(s) => {
                 let mut chars = s.chars().map(|c| Value::String(c.to_string()));
-                Ok((chars.next().unwrap_or_default(), chars.next().unwrap_or_default()))
+                Ok((
+                    chars.next().unwrap_or_default(),
+                    chars.next().unwrap_or_default(),
+                ))
             }
-            _ => Err(Error::invalid_option("variables must be an array of [name, value] pairs")),
+            _ => Err(Error::invalid_option(
+                "variables must be an array of [name, value] pairs",
+            )),
         })
         .collect()
 }
@@ -286,7 +316,9 @@ fn process_radius(radius: Value) -> Result<Value> {
         other => vec![other],
     };
     if items.is_empty() || items.len() > 4 {
-        return Err(Error::invalid_option("Radius array should contain between 1 and 4 values"));
+        return Err(Error::invalid_option(
+            "Radius array should contain between 1 and 4 values",
+        ));
     }
     if items.iter().any(|v| matches!(v, Value::Null)) {
         return Err(Error::invalid_option("Corner: Cannot be null"));
@@ -336,7 +368,9 @@ fn match_range_value(s: &str) -> Option<(&str, bool)> {
     };
     let valid = match number.split_once('.') {
         Some((int, frac)) => {
-            int.bytes().all(|b| b.is_ascii_digit()) && !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())
+            int.bytes().all(|b| b.is_ascii_digit())
+                && !frac.is_empty()
+                && frac.bytes().all(|b| b.is_ascii_digit())
         }
         None => !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
     };
@@ -359,7 +393,9 @@ fn contains_range(s: &str) -> bool {
         let at = from + pos;
         let before_ok = at >= 1
             && (b[at - 1].is_ascii_digit()
-                || (matches!(b[at - 1], b'%' | b'p' | b'P') && at >= 2 && b[at - 2].is_ascii_digit()));
+                || (matches!(b[at - 1], b'%' | b'p' | b'P')
+                    && at >= 2
+                    && b[at - 2].is_ascii_digit()));
         let after = &b[at + 2..];
         let after_ok = after.first().is_some_and(u8::is_ascii_digit)
             || (after.first() == Some(&b'.') && after.get(1).is_some_and(u8::is_ascii_digit));
@@ -380,7 +416,10 @@ fn split_range(range: Value) -> (Value, Value) {
                 s.split("..").map(Value::from).collect()
             } else {
                 // A string that is not a range is destructured character by character.
-                s.chars().take(2).map(|c| Value::String(c.to_string())).collect()
+                s.chars()
+                    .take(2)
+                    .map(|c| Value::String(c.to_string()))
+                    .collect()
             };
             (nth(&items, 0), nth(&items, 1))
         }

@@ -83,7 +83,14 @@ fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
             Field::Bool(name) => (name, as_safe_bool(options.get(name))),
             Field::List(name) => {
                 let v = options.get(name);
-                (name, if v.truthy() { Value::join(&v.to_array(), ",").into() } else { v.clone() })
+                (
+                    name,
+                    if v.truthy() {
+                        Value::join(&v.to_array(), ",").into()
+                    } else {
+                        v.clone()
+                    },
+                )
             }
         };
         params.set(*name, value);
@@ -98,12 +105,28 @@ pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
     copy_fields(options, FIELDS, &mut params);
     params.set("eager", build_eager(options.get("eager"))?.into());
     copy_fields(options, FIELDS_AFTER_EAGER, &mut params);
-    params.set("responsive_breakpoints", responsive_breakpoints(options.get("responsive_breakpoints"))?);
-    params.set("return_delete_token", as_safe_bool(options.get("return_delete_token")));
+    params.set(
+        "responsive_breakpoints",
+        responsive_breakpoints(options.get("responsive_breakpoints"))?,
+    );
+    params.set(
+        "return_delete_token",
+        as_safe_bool(options.get("return_delete_token")),
+    );
     let timestamp = options.get("timestamp");
-    params.set("timestamp", if timestamp.truthy() { timestamp.clone() } else { Value::Number((now_ms / 1000.0).floor()) });
+    params.set(
+        "timestamp",
+        if timestamp.truthy() {
+            timestamp.clone()
+        } else {
+            Value::Number((now_ms / 1000.0).floor())
+        },
+    );
     let transformation = transformation::generate(&Value::Object(options.clone()))?;
-    params.set("transformation", decode_uri_component(&transformation)?.into());
+    params.set(
+        "transformation",
+        decode_uri_component(&transformation)?.into(),
+    );
     copy_fields(options, FIELDS_AFTER_TRANSFORMATION, &mut params);
     updateable_resource_params(options, &mut params)?;
     params.retain(|_, v| !matches!(v, Value::Undefined));
@@ -116,7 +139,11 @@ pub fn build_eager(eager: &Value) -> Result<String> {
     for t in eager.to_array() {
         let s = transformation::generate(&t)?;
         let format = t.get("format");
-        parts.push(if format.is_nullish() { s } else { format!("{s}/{}", format.to_js_string()) });
+        parts.push(if format.is_nullish() {
+            s
+        } else {
+            format!("{s}/{}", format.to_js_string())
+        });
     }
     Ok(parts.join("|"))
 }
@@ -135,14 +162,19 @@ fn responsive_breakpoints(value: &Value) -> Result<Value> {
             }
         }
     }
-    Ok(Value::Array(breakpoints).to_json().map_or(Value::Undefined, Value::from))
+    Ok(Value::Array(breakpoints)
+        .to_json()
+        .map_or(Value::Undefined, Value::from))
 }
 
 /// The parameters shared by upload and `explicit`/`update` (`updateable_resource_params`).
 fn updateable_resource_params(options: &Map, params: &mut Map) -> Result<()> {
     let given = |name: &str| !options.get(name).is_nullish();
     if given("access_control") {
-        params.set("access_control", json_array_param(options.get("access_control"))?);
+        params.set(
+            "access_control",
+            json_array_param(options.get("access_control"))?,
+        );
     }
     for name in ["auto_tagging", "background_removal", "categorization"] {
         if given(name) {
@@ -155,38 +187,65 @@ fn updateable_resource_params(options: &Map, params: &mut Map) -> Result<()> {
         }
     }
     if given("custom_coordinates") {
-        params.set("custom_coordinates", encode_double_array(options.get("custom_coordinates")).into());
+        params.set(
+            "custom_coordinates",
+            encode_double_array(options.get("custom_coordinates")).into(),
+        );
     }
     if given("detection") {
         params.set("detection", options.get("detection").clone());
     }
     if given("face_coordinates") {
-        params.set("face_coordinates", encode_double_array(options.get("face_coordinates")).into());
+        params.set(
+            "face_coordinates",
+            encode_double_array(options.get("face_coordinates")).into(),
+        );
     }
     if given("headers") {
         params.set("headers", build_custom_headers(options.get("headers")));
     }
-    for name in ["notification_url", "ocr", "raw_convert", "similarity_search"] {
+    for name in [
+        "notification_url",
+        "ocr",
+        "raw_convert",
+        "similarity_search",
+    ] {
         if given(name) {
             params.set(name, options.get(name).clone());
         }
     }
     if given("tags") {
-        params.set("tags", Value::join(&options.get("tags").to_array(), ",").into());
+        params.set(
+            "tags",
+            Value::join(&options.get("tags").to_array(), ",").into(),
+        );
     }
-    for name in ["quality_override", "asset_folder", "display_name", "unique_display_name", "visual_search"] {
+    for name in [
+        "quality_override",
+        "asset_folder",
+        "display_name",
+        "unique_display_name",
+        "visual_search",
+    ] {
         if given(name) {
             params.set(name, options.get(name).clone());
         }
     }
     if given("regions") {
-        params.set("regions", options.get("regions").to_json().map_or(Value::Undefined, Value::from));
+        params.set(
+            "regions",
+            options
+                .get("regions")
+                .to_json()
+                .map_or(Value::Undefined, Value::from),
+        );
     }
     match options.get("auto_transcription") {
         b @ Value::Bool(_) => params.set("auto_transcription", as_safe_bool(b)),
-        v @ Value::Object(map) if map.has("translate") => {
-            params.set("auto_transcription", v.to_json().map_or(Value::Undefined, Value::from))
-        }
+        v @ Value::Object(map) if map.has("translate") => params.set(
+            "auto_transcription",
+            v.to_json().map_or(Value::Undefined, Value::from),
+        ),
         _ => {}
     }
     Ok(())
@@ -210,7 +269,9 @@ fn json_array_param(data: &Value) -> Result<Value> {
 
 fn escape_context_value(value: &Value) -> Result<String> {
     if value.is_nullish() {
-        return Err(Error::invalid_option("context values must not be null or undefined"));
+        return Err(Error::invalid_option(
+            "context values must not be null or undefined",
+        ));
     }
     let s = value.to_js_string();
     let mut out = String::with_capacity(s.len());
@@ -227,7 +288,11 @@ fn escape_context_value(value: &Value) -> Result<String> {
 pub fn encode_context(value: &Value) -> Result<Value> {
     let entries: Vec<(String, Value)> = match value {
         Value::Object(map) => map.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect(),
-        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect(),
         other => return Ok(other.clone()),
     };
     let mut parts = Vec::with_capacity(entries.len());
@@ -235,15 +300,19 @@ pub fn encode_context(value: &Value) -> Result<Value> {
         parts.push(match &v {
             Value::String(_) => format!("{key}={}", escape_context_value(&v)?),
             Value::Array(items) => {
-                let quoted: Result<Vec<String>> =
-                    items.iter().map(|item| Ok(format!("\"{}\"", escape_context_value(item)?))).collect();
+                let quoted: Result<Vec<String>> = items
+                    .iter()
+                    .map(|item| Ok(format!("\"{}\"", escape_context_value(item)?)))
+                    .collect();
                 format!("{key}=[{}]", quoted?.join(","))
             }
             Value::Number(n) if n.fract() == 0.0 && n.is_finite() => {
                 format!("{key}={}", escape_context_value(&v)?)
             }
             Value::Undefined | Value::Null => {
-                return Err(Error::invalid_option(format!("context value for {key} must not be null or undefined")))
+                return Err(Error::invalid_option(format!(
+                    "context value for {key} must not be null or undefined"
+                )))
             }
             // The SDK writes other values without their key.
             other => other.to_js_string(),
@@ -258,7 +327,10 @@ pub fn encode_double_array(value: &Value) -> String {
     if !matches!(rows.first(), Some(Value::Array(_))) {
         rows = vec![Value::Array(rows)];
     }
-    let encoded: Vec<String> = rows.iter().map(|row| Value::join(&row.to_array(), ",")).collect();
+    let encoded: Vec<String> = rows
+        .iter()
+        .map(|row| Value::join(&row.to_array(), ","))
+        .collect();
     encoded.join("|")
 }
 
@@ -267,7 +339,10 @@ fn build_custom_headers(headers: &Value) -> Value {
         Value::Undefined | Value::Null => Value::Undefined,
         Value::Array(items) => Value::join(items, "\n").into(),
         Value::Object(map) => {
-            let lines: Vec<String> = map.iter().map(|(k, v)| format!("{k}:{}", v.to_js_string())).collect();
+            let lines: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}:{}", v.to_js_string()))
+                .collect();
             lines.join("\n").into()
         }
         other => other.clone(),

@@ -58,7 +58,8 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
     if matches!(kind, Value::Null) && starts_with_http(&public_id, true) {
         return Ok(public_id);
     }
-    let (resource_type, kind) = finalize_resource_type(resource_type, kind, &url_suffix, use_root_path, shorten)?;
+    let (resource_type, kind) =
+        finalize_resource_type(resource_type, kind, &url_suffix, use_root_path, shorten)?;
     let (source, source_to_sign) = finalize_source(&public_id, &format, &url_suffix)?;
 
     if version.is_nullish()
@@ -78,8 +79,10 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
             v if v.is_nullish() => return Err(Error::missing("api_secret")),
             v => v.to_js_string(),
         };
-        let to_sign: Vec<&str> =
-            [transformation.as_str(), source_to_sign.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+        let to_sign: Vec<&str> = [transformation.as_str(), source_to_sign.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
         let mut input = to_sign.join("/");
         input.push_str(&secret);
         let (algorithm, length) = match &algorithm_option {
@@ -89,7 +92,10 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
         };
         let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
         let truncated: String = encoded.chars().take(length).collect();
-        signature = Some(format!("s--{}--", truncated.replace('/', "_").replace('+', "-")));
+        signature = Some(format!(
+            "s--{}--",
+            truncated.replace('/', "_").replace('+', "-")
+        ));
     }
 
     let prefix = distribution_prefix(&source, &mut o)?;
@@ -102,7 +108,11 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
         version,
         Some(source),
     ];
-    let parts: Vec<String> = parts.into_iter().flatten().filter(|p| !p.is_empty()).collect();
+    let parts: Vec<String> = parts
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut result = parts.join("/").replace(' ', "%20");
 
     if let (true, Some(mut token)) = (sign_url, auth_token) {
@@ -120,13 +130,18 @@ fn nonempty(v: Value) -> Option<String> {
 /// `/^https?:\//` (optionally case-insensitive).
 fn starts_with_http(s: &str, ignore_case: bool) -> bool {
     let head: String = s.chars().take(8).collect();
-    let head = if ignore_case { head.to_ascii_lowercase() } else { head };
+    let head = if ignore_case {
+        head.to_ascii_lowercase()
+    } else {
+        head
+    };
     head.starts_with("http:/") || head.starts_with("https:/")
 }
 
 /// `/^v[0-9]+/`.
 fn starts_with_version(s: &str) -> bool {
-    s.strip_prefix('v').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    s.strip_prefix('v')
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// `^(image|raw)/([a-z0-9_]+)/v(\d+)/([^#]+)$`: a preloaded path names its own resource type, type and version.
@@ -136,7 +151,11 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
         return None;
     }
     let (t, rest) = rest.split_once('/')?;
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return None;
     }
     let rest = rest.strip_prefix('v')?;
@@ -175,7 +194,11 @@ fn finalize_resource_type(
     use_root_path: bool,
     shorten: bool,
 ) -> Result<(Value, Value)> {
-    let mut kind = if kind.is_nullish() { Value::from("upload") } else { kind };
+    let mut kind = if kind.is_nullish() {
+        Value::from("upload")
+    } else {
+        kind
+    };
     let mut resource_type = resource_type;
     if !url_suffix.is_nullish() {
         let suffixed = match (resource_type.as_str(), kind.as_str()) {
@@ -194,10 +217,14 @@ fn finalize_resource_type(
         kind = Value::Null;
     }
     if use_root_path {
-        let root = matches!((resource_type.as_str(), kind.as_str()), (Some("image"), Some("upload")))
-            || (resource_type.as_str() == Some("images") && kind.is_nullish());
+        let root = matches!(
+            (resource_type.as_str(), kind.as_str()),
+            (Some("image"), Some("upload"))
+        ) || (resource_type.as_str() == Some("images") && kind.is_nullish());
         if !root {
-            return Err(Error::invalid_option("Root path only supported for image/upload"));
+            return Err(Error::invalid_option(
+                "Root path only supported for image/upload",
+            ));
         }
         resource_type = Value::Null;
         kind = Value::Null;
@@ -210,7 +237,11 @@ fn finalize_resource_type(
 }
 
 /// Returns the source as it appears in the URL and the part of it that is signed.
-fn finalize_source(public_id: &str, format: &Value, url_suffix: &Value) -> Result<(String, String)> {
+fn finalize_source(
+    public_id: &str,
+    format: &Value,
+    url_suffix: &Value,
+) -> Result<(String, String)> {
     let source = collapse_double_slashes(public_id);
     if starts_with_http(&source, true) {
         let escaped = smart_escape(&source);
@@ -219,14 +250,18 @@ fn finalize_source(public_id: &str, format: &Value, url_suffix: &Value) -> Resul
     let decoded = decode_uri_component(&source).map_err(|_| {
         Error::invalid_argument("public_id has a malformed percent-escape (URI malformed)")
     })?;
-    let mut source = encode_uri_component(&decoded).replace("%3A", ":").replace("%2F", "/");
+    let mut source = encode_uri_component(&decoded)
+        .replace("%3A", ":")
+        .replace("%2F", "/");
     let mut source_to_sign = source.clone();
     if url_suffix.truthy() {
         let suffix = url_suffix
             .as_str()
             .ok_or_else(|| Error::invalid_option("url_suffix must be a string"))?;
         if suffix.contains(['.', '/']) {
-            return Err(Error::invalid_option("url_suffix should not include . or /"));
+            return Err(Error::invalid_option(
+                "url_suffix should not include . or /",
+            ));
         }
         source = format!("{source}/{suffix}");
     }
@@ -247,7 +282,9 @@ fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
             "Must supply cloud_name in tag or in configuration",
         ));
     }
-    let cloud_name = cloud_name.as_str().ok_or_else(|| Error::invalid_option("cloud_name must be a string"))?;
+    let cloud_name = cloud_name
+        .as_str()
+        .ok_or_else(|| Error::invalid_option("cloud_name must be a string"))?;
     let secure = match o.consume("secure") {
         Value::Undefined => true,
         v => v.truthy(),
@@ -270,7 +307,13 @@ fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
             v => Some(v),
         }
         .map_or_else(
-            || if private_cdn { format!("{cloud_name}-res.cloudinary.com") } else { SHARED_CDN.to_owned() },
+            || {
+                if private_cdn {
+                    format!("{cloud_name}-res.cloudinary.com")
+                } else {
+                    SHARED_CDN.to_owned()
+                }
+            },
             |v| v.to_js_string(),
         );
         let use_shard = match secure_cdn_subdomain {
@@ -278,15 +321,28 @@ fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
             v => v.truthy(),
         };
         if use_shard {
-            distribution = distribution.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1);
+            distribution =
+                distribution.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1);
         }
         format!("https://{distribution}")
     } else if cname.truthy() {
-        let subdomain = if cdn_subdomain { format!("a{}.", shard()) } else { String::new() };
+        let subdomain = if cdn_subdomain {
+            format!("a{}.", shard())
+        } else {
+            String::new()
+        };
         format!("http://{subdomain}{}", cname.to_js_string())
     } else {
-        let cdn_part = if private_cdn { format!("{cloud_name}-") } else { String::new() };
-        let subdomain = if cdn_subdomain { format!("-{}", shard()) } else { String::new() };
+        let cdn_part = if private_cdn {
+            format!("{cloud_name}-")
+        } else {
+            String::new()
+        };
+        let subdomain = if cdn_subdomain {
+            format!("-{}", shard())
+        } else {
+            String::new()
+        };
         format!("http://{cdn_part}res{subdomain}.cloudinary.com")
     };
     if shared_domain {
@@ -329,7 +385,9 @@ fn url_path_and_search(url: &str) -> String {
                 }
             }
             _ => segments.push(percent_encode_where(seg, |b| {
-                b <= 0x20 || b >= 0x7f || matches!(b, b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}')
+                b <= 0x20
+                    || b >= 0x7f
+                    || matches!(b, b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}')
             })),
         }
     }

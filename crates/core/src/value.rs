@@ -35,18 +35,26 @@ pub struct Map {
 impl Map {
     /// An empty map.
     pub const fn new() -> Self {
-        Map { entries: Vec::new() }
+        Map {
+            entries: Vec::new(),
+        }
     }
 
     /// The value at `key`, or `Undefined`.
     pub fn get(&self, key: &str) -> &Value {
         static UNDEFINED: Value = Value::Undefined;
-        self.entries.iter().find(|(k, _)| k == key).map_or(&UNDEFINED, |(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&UNDEFINED, |(_, v)| v)
     }
 
     /// A mutable reference to the value at `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// Whether the key is present (even with an `undefined` value), like `hasOwnProperty`.
@@ -367,7 +375,10 @@ fn write_json_string(s: &str, out: &mut String) {
 /// JavaScript's `parseFloat`: the longest decimal prefix after leading white space, or NaN.
 pub fn parse_float(s: &str) -> f64 {
     let t = s.trim_start();
-    if let Some(rest) = t.strip_prefix("Infinity").or_else(|| t.strip_prefix("+Infinity")) {
+    if let Some(rest) = t
+        .strip_prefix("Infinity")
+        .or_else(|| t.strip_prefix("+Infinity"))
+    {
         let _ = rest;
         return f64::INFINITY;
     }
@@ -444,7 +455,11 @@ mod tests {
 
     #[test]
     fn join_and_string_follow_javascript() {
-        let v = Value::Array(vec![Value::Null, 1.0.into(), Value::Array(vec!["a".into(), "b".into()])]);
+        let v = Value::Array(vec![
+            Value::Null,
+            1.0.into(),
+            Value::Array(vec!["a".into(), "b".into()]),
+        ]);
         assert_eq!(v.to_js_string(), ",1,a,b");
         assert_eq!(Value::Object(Map::new()).to_js_string(), "[object Object]");
     }

@@ -33,10 +33,18 @@ fn same(ours: &Value, expected: &Json) -> bool {
         (Value::Number(a), Json::Number(b)) => Some(*a) == b.as_f64(),
         (Value::Number(a), Json::Null) => !a.is_finite(),
         (Value::String(a), Json::String(b)) => a == b,
-        (Value::Array(a), Json::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
+        (Value::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+        }
         (Value::Object(a), Json::Object(b)) => {
-            let defined: Vec<(&str, &Value)> = a.iter().filter(|(_, v)| !matches!(v, Value::Undefined)).collect();
-            defined.len() == b.len() && defined.iter().all(|(k, v)| b.get(*k).is_some_and(|e| same(v, e)))
+            let defined: Vec<(&str, &Value)> = a
+                .iter()
+                .filter(|(_, v)| !matches!(v, Value::Undefined))
+                .collect();
+            defined.len() == b.len()
+                && defined
+                    .iter()
+                    .all(|(k, v)| b.get(*k).is_some_and(|e| same(v, e)))
         }
         _ => false,
     }
@@ -46,21 +54,32 @@ type Outcome = Result<Value, String>;
 
 /// Calls the JS-facing API the way both bindings do; errors are reported by message, identifier errors by code.
 fn run(area: &str, case: &Json) -> Outcome {
-    let args: Vec<Value> = case["args"].as_array().map(|a| a.iter().map(to_value).collect()).unwrap_or_default();
+    let args: Vec<Value> = case["args"]
+        .as_array()
+        .map(|a| a.iter().map(to_value).collect())
+        .unwrap_or_default();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     let now_ms = case["now_ms"].as_f64().unwrap_or(0.0);
     let result = match area {
         "url" => api::url(&arg(0), &arg(1), now_ms).map(Value::from),
-        "api_sign_request" => api::api_sign_request(&arg(0), &arg(1), &arg(2), &arg(3)).map(Value::from),
+        "api_sign_request" => {
+            api::api_sign_request(&arg(0), &arg(1), &arg(2), &arg(3)).map(Value::from)
+        }
         "sign_request" => api::sign_request(&arg(0), &arg(1)),
         "build_upload_params" => api::build_upload_params(&arg(0), now_ms),
         "verify_identifier" => {
-            return api::verify_identifier(&arg(0), &arg(1), &arg(2)).map_err(|e| e.code.as_str().to_owned())
+            return api::verify_identifier(&arg(0), &arg(1), &arg(2))
+                .map_err(|e| e.code.as_str().to_owned())
         }
         "auth_token" => api::generate_auth_token(&arg(0), now_ms).map(Value::from),
-        "notification" => api::verify_notification_signature(&arg(0), &arg(1), &arg(2), &arg(3), now_ms).map(Value::Bool),
+        "notification" => {
+            api::verify_notification_signature(&arg(0), &arg(1), &arg(2), &arg(3), now_ms)
+                .map(Value::Bool)
+        }
         "download" => match case["fn"].as_str() {
-            Some("private_download_url") => api::private_download_url(&arg(0), &arg(1), &arg(2), now_ms),
+            Some("private_download_url") => {
+                api::private_download_url(&arg(0), &arg(1), &arg(2), now_ms)
+            }
             Some("download_archive_url") => api::download_archive_url(&arg(0), now_ms),
             _ => api::download_zip_url(&arg(0), now_ms),
         }
@@ -105,7 +124,10 @@ fn conformance_vectors() {
                     "{} args={} expected={} got={:?}",
                     case["id"],
                     case["args"],
-                    case.get("expected").or(case.get("error")).cloned().unwrap_or_default(),
+                    case.get("expected")
+                        .or(case.get("error"))
+                        .cloned()
+                        .unwrap_or_default(),
                     outcome.map(|v| v.to_json().unwrap_or_default())
                 ));
             }
@@ -117,7 +139,11 @@ fn conformance_vectors() {
     for f in failures.iter().take(40) {
         println!("FAIL {f}");
     }
-    assert!(failures.is_empty(), "{} vector cases failed", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} vector cases failed",
+        failures.len()
+    );
 }
 
 #[test]
@@ -126,7 +152,17 @@ fn deviations_hold() {
     for d in file["deviations"].as_array().cloned().unwrap_or_default() {
         let ours = run(d["area"].as_str().unwrap_or_default(), &d).expect("deviation case runs");
         let ours = ours.as_str().unwrap_or_default().to_owned();
-        assert_eq!(Some(ours.as_str()), d["cirrus"].as_str(), "{}: cirrus value", d["id"]);
-        assert_ne!(Some(ours.as_str()), d["sdk"].as_str(), "{}: now matches the SDK again", d["id"]);
+        assert_eq!(
+            Some(ours.as_str()),
+            d["cirrus"].as_str(),
+            "{}: cirrus value",
+            d["id"]
+        );
+        assert_ne!(
+            Some(ours.as_str()),
+            d["sdk"].as_str(),
+            "{}: now matches the SDK again",
+            d["id"]
+        );
     }
 }

@@ -34,7 +34,12 @@ impl Reader {
         Error::invalid_argument(format!("could not read {what}"))
     }
 
-    unsafe fn read(&mut self, v: sys::napi_value, depth: usize, what: &str) -> Result<Value, Error> {
+    unsafe fn read(
+        &mut self,
+        v: sys::napi_value,
+        depth: usize,
+        what: &str,
+    ) -> Result<Value, Error> {
         if self.budget == 0 {
             return Err(Error::invalid_argument(format!("{what} is too large")));
         }
@@ -84,13 +89,22 @@ impl Reader {
 
     unsafe fn string(&self, v: sys::napi_value, what: &str) -> Result<String, Error> {
         let mut len = 0;
-        if !ok(unsafe { sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len) }) {
+        if !ok(unsafe {
+            sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len)
+        }) {
             return Err(self.fail(what));
         }
         let mut buf = vec![0u8; len + 1];
         let mut written = 0;
-        let status =
-            unsafe { sys::napi_get_value_string_utf8(self.env, v, buf.as_mut_ptr().cast(), buf.len(), &mut written) };
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                self.env,
+                v,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut written,
+            )
+        };
         if !ok(status) {
             return Err(self.fail(what));
         }
@@ -99,7 +113,12 @@ impl Reader {
         Ok(String::from_utf8_lossy(&buf).into_owned())
     }
 
-    unsafe fn array(&mut self, v: sys::napi_value, depth: usize, what: &str) -> Result<Value, Error> {
+    unsafe fn array(
+        &mut self,
+        v: sys::napi_value,
+        depth: usize,
+        what: &str,
+    ) -> Result<Value, Error> {
         let mut len = 0u32;
         if !ok(unsafe { sys::napi_get_array_length(self.env, v, &mut len) }) {
             return Err(self.fail(what));
@@ -118,7 +137,12 @@ impl Reader {
         Ok(Value::Array(items))
     }
 
-    unsafe fn object(&mut self, v: sys::napi_value, depth: usize, what: &str) -> Result<Value, Error> {
+    unsafe fn object(
+        &mut self,
+        v: sys::napi_value,
+        depth: usize,
+        what: &str,
+    ) -> Result<Value, Error> {
         let env = self.env;
         let mut keys = ptr::null_mut();
         // Object.keys order: own, enumerable, string keys.
@@ -162,8 +186,15 @@ impl Reader {
 ///
 /// # Safety
 /// `env` and `v` must be valid for the current N-API call.
-pub unsafe fn read_value(env: sys::napi_env, v: sys::napi_value, what: &str) -> Result<Value, Error> {
-    let mut reader = Reader { env, budget: MAX_VALUES };
+pub unsafe fn read_value(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    what: &str,
+) -> Result<Value, Error> {
+    let mut reader = Reader {
+        env,
+        budget: MAX_VALUES,
+    };
     unsafe { reader.read(v, 0, what) }
 }
 
@@ -172,14 +203,21 @@ pub unsafe fn read_value(env: sys::napi_env, v: sys::napi_value, what: &str) -> 
 /// # Safety
 /// `env` must be valid for the current N-API call.
 pub unsafe fn write_value(env: sys::napi_env, value: &Value) -> Result<sys::napi_value, Error> {
-    let fail = || Error::new(cirrus_core::ErrorCode::Internal, "could not create a JavaScript value");
+    let fail = || {
+        Error::new(
+            cirrus_core::ErrorCode::Internal,
+            "could not create a JavaScript value",
+        )
+    };
     let mut out = ptr::null_mut();
     let status = match value {
         Value::Undefined => unsafe { sys::napi_get_undefined(env, &mut out) },
         Value::Null => unsafe { sys::napi_get_null(env, &mut out) },
         Value::Bool(b) => unsafe { sys::napi_get_boolean(env, *b, &mut out) },
         Value::Number(n) => unsafe { sys::napi_create_double(env, *n, &mut out) },
-        Value::String(s) => unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out) },
+        Value::String(s) => unsafe {
+            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        },
         Value::Array(items) => {
             if !ok(unsafe { sys::napi_create_array_with_length(env, items.len(), &mut out) }) {
                 return Err(fail());

@@ -29,7 +29,10 @@ fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(js_error(e)),
-        Err(_) => Err(js_error(CoreError::new(ErrorCode::Internal, "internal error in cirrus (please report it)"))),
+        Err(_) => Err(js_error(CoreError::new(
+            ErrorCode::Internal,
+            "internal error in cirrus (please report it)",
+        ))),
     }
 }
 
@@ -38,7 +41,8 @@ pub struct JsOut(Value);
 
 impl ToNapiValue for JsOut {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        unsafe { convert::write_value(env, &val.0) }.map_err(|e| napi::Error::from_reason(e.message))
+        unsafe { convert::write_value(env, &val.0) }
+            .map_err(|e| napi::Error::from_reason(e.message))
     }
 }
 
@@ -56,12 +60,25 @@ fn now_ms(given: Option<f64>) -> f64 {
 
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
 #[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
-pub fn url(env: Env, public_id: Unknown, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-    guard(|| api::url(&read(&env, &public_id, "publicId")?, &read(&env, &options, "options")?, now_ms(now)))
+pub fn url(
+    env: Env,
+    public_id: Unknown,
+    options: Unknown,
+    now: Option<f64>,
+) -> Result<String, Code> {
+    guard(|| {
+        api::url(
+            &read(&env, &public_id, "publicId")?,
+            &read(&env, &options, "options")?,
+            now_ms(now),
+        )
+    })
 }
 
 /// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
-#[napi(ts_args_type = "params: Record<string, unknown>, apiSecret: string, signatureAlgorithm?: 'sha1' | 'sha256' | null, signatureVersion?: 1 | 2 | null")]
+#[napi(
+    ts_args_type = "params: Record<string, unknown>, apiSecret: string, signatureAlgorithm?: 'sha1' | 'sha256' | null, signatureVersion?: 1 | 2 | null"
+)]
 pub fn api_sign_request(
     env: Env,
     params: Unknown,
@@ -80,20 +97,40 @@ pub fn api_sign_request(
 }
 
 /// Clears blank params, signs them and adds `signature` and `api_key`.
-#[napi(ts_args_type = "params: Record<string, unknown>, options: SigningOptions", ts_return_type = "SignedParams")]
+#[napi(
+    ts_args_type = "params: Record<string, unknown>, options: SigningOptions",
+    ts_return_type = "SignedParams"
+)]
 pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut, Code> {
-    guard(|| api::sign_request(&read(&env, &params, "params")?, &read(&env, &options, "options")?).map(JsOut))
+    guard(|| {
+        api::sign_request(
+            &read(&env, &params, "params")?,
+            &read(&env, &options, "options")?,
+        )
+        .map(JsOut)
+    })
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
-#[napi(ts_args_type = "options?: UploadOptions, nowMs?: number", ts_return_type = "Record<string, string | number | null>")]
+#[napi(
+    ts_args_type = "options?: UploadOptions, nowMs?: number",
+    ts_return_type = "Record<string, string | number | null>"
+)]
 pub fn build_upload_params(env: Env, options: Unknown, now: Option<f64>) -> Result<JsOut, Code> {
     guard(|| api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut))
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
-#[napi(ts_args_type = "identifier: string, apiSecret: string, options?: IdentifierPolicy", ts_return_type = "VerifiedIdentifier")]
-pub fn verify_identifier(env: Env, identifier: Unknown, api_secret: Unknown, options: Unknown) -> Result<JsOut, Code> {
+#[napi(
+    ts_args_type = "identifier: string, apiSecret: string, options?: IdentifierPolicy",
+    ts_return_type = "VerifiedIdentifier"
+)]
+pub fn verify_identifier(
+    env: Env,
+    identifier: Unknown,
+    api_secret: Unknown,
+    options: Unknown,
+) -> Result<JsOut, Code> {
     guard(|| {
         api::verify_identifier(
             &read(&env, &identifier, "identifier")?,
@@ -111,7 +148,9 @@ pub fn generate_auth_token(env: Env, options: Unknown, now: Option<f64>) -> Resu
 }
 
 /// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
-#[napi(ts_args_type = "body: string, timestamp: number | string, signature: string, options: NotificationOptions, nowMs?: number")]
+#[napi(
+    ts_args_type = "body: string, timestamp: number | string, signature: string, options: NotificationOptions, nowMs?: number"
+)]
 pub fn verify_notification_signature(
     env: Env,
     body: Unknown,
@@ -132,7 +171,9 @@ pub fn verify_notification_signature(
 }
 
 /// A signed Upload API URL that downloads a private or authenticated asset.
-#[napi(ts_args_type = "publicId: string, format: string | null | undefined, options: DownloadOptions, nowMs?: number")]
+#[napi(
+    ts_args_type = "publicId: string, format: string | null | undefined, options: DownloadOptions, nowMs?: number"
+)]
 pub fn private_download_url(
     env: Env,
     public_id: Unknown,
@@ -180,16 +221,23 @@ impl Cloudinary {
     /// From a config object (`{ cloud_name, api_key, api_secret, ... }`) or a `CLOUDINARY_URL` string.
     #[napi(constructor, ts_args_type = "config: CloudinaryConfig | string")]
     pub fn new(env: Env, config: Unknown) -> Result<Self, Code> {
-        guard(|| Ok(Cloudinary { inner: api::Client::new(&read(&env, &config, "config")?)? }))
+        guard(|| {
+            Ok(Cloudinary {
+                inner: api::Client::new(&read(&env, &config, "config")?)?,
+            })
+        })
     }
 
     /// From the `CLOUDINARY_URL` environment variable.
     #[napi(factory)]
     pub fn from_env() -> Result<Self, Code> {
         guard(|| {
-            let url = std::env::var("CLOUDINARY_URL")
-                .map_err(|_| CoreError::new(ErrorCode::MissingOption, "CLOUDINARY_URL is not set"))?;
-            Ok(Cloudinary { inner: api::Client::new(&Value::String(url))? })
+            let url = std::env::var("CLOUDINARY_URL").map_err(|_| {
+                CoreError::new(ErrorCode::MissingOption, "CLOUDINARY_URL is not set")
+            })?;
+            Ok(Cloudinary {
+                inner: api::Client::new(&Value::String(url))?,
+            })
         })
     }
 
@@ -207,8 +255,20 @@ impl Cloudinary {
 
     /// `url()` with this account's config.
     #[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
-    pub fn url(&self, env: Env, public_id: Unknown, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-        guard(|| self.inner.url(&read(&env, &public_id, "publicId")?, &read(&env, &options, "options")?, now_ms(now)))
+    pub fn url(
+        &self,
+        env: Env,
+        public_id: Unknown,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<String, Code> {
+        guard(|| {
+            self.inner.url(
+                &read(&env, &public_id, "publicId")?,
+                &read(&env, &options, "options")?,
+                now_ms(now),
+            )
+        })
     }
 
     /// `apiSignRequest()` with this account's secret and signature settings.
@@ -218,35 +278,76 @@ impl Cloudinary {
     }
 
     /// `signRequest()` with this account's credentials (options may override them).
-    #[napi(ts_args_type = "params: Record<string, unknown>, options?: Partial<SigningOptions>", ts_return_type = "SignedParams")]
+    #[napi(
+        ts_args_type = "params: Record<string, unknown>, options?: Partial<SigningOptions>",
+        ts_return_type = "SignedParams"
+    )]
     pub fn sign_request(&self, env: Env, params: Unknown, options: Unknown) -> Result<JsOut, Code> {
-        guard(|| self.inner.sign_request(&read(&env, &params, "params")?, &read(&env, &options, "options")?).map(JsOut))
+        guard(|| {
+            self.inner
+                .sign_request(
+                    &read(&env, &params, "params")?,
+                    &read(&env, &options, "options")?,
+                )
+                .map(JsOut)
+        })
     }
 
     /// `buildUploadParams()` (no credentials are involved).
-    #[napi(ts_args_type = "options?: UploadOptions, nowMs?: number", ts_return_type = "Record<string, string | number | null>")]
-    pub fn build_upload_params(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<JsOut, Code> {
-        guard(|| api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut))
+    #[napi(
+        ts_args_type = "options?: UploadOptions, nowMs?: number",
+        ts_return_type = "Record<string, string | number | null>"
+    )]
+    pub fn build_upload_params(
+        &self,
+        env: Env,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<JsOut, Code> {
+        guard(|| {
+            api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut)
+        })
     }
 
     /// `verifyIdentifier()` with this account's secret.
-    #[napi(ts_args_type = "identifier: string, options?: IdentifierPolicy", ts_return_type = "VerifiedIdentifier")]
-    pub fn verify_identifier(&self, env: Env, identifier: Unknown, options: Unknown) -> Result<JsOut, Code> {
+    #[napi(
+        ts_args_type = "identifier: string, options?: IdentifierPolicy",
+        ts_return_type = "VerifiedIdentifier"
+    )]
+    pub fn verify_identifier(
+        &self,
+        env: Env,
+        identifier: Unknown,
+        options: Unknown,
+    ) -> Result<JsOut, Code> {
         guard(|| {
             self.inner
-                .verify_identifier(&read(&env, &identifier, "identifier")?, &read(&env, &options, "options")?)
+                .verify_identifier(
+                    &read(&env, &identifier, "identifier")?,
+                    &read(&env, &options, "options")?,
+                )
                 .map(JsOut)
         })
     }
 
     /// `generateAuthToken()` over this account's `auth_token` settings.
     #[napi(ts_args_type = "options?: Partial<AuthTokenOptions>, nowMs?: number")]
-    pub fn generate_auth_token(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-        guard(|| self.inner.generate_auth_token(&read(&env, &options, "options")?, now_ms(now)))
+    pub fn generate_auth_token(
+        &self,
+        env: Env,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<String, Code> {
+        guard(|| {
+            self.inner
+                .generate_auth_token(&read(&env, &options, "options")?, now_ms(now))
+        })
     }
 
     /// `verifyNotificationSignature()` with this account's secret.
-    #[napi(ts_args_type = "body: string, timestamp: number | string, signature: string, options?: Partial<NotificationOptions>, nowMs?: number")]
+    #[napi(
+        ts_args_type = "body: string, timestamp: number | string, signature: string, options?: Partial<NotificationOptions>, nowMs?: number"
+    )]
     pub fn verify_notification_signature(
         &self,
         env: Env,
@@ -268,7 +369,9 @@ impl Cloudinary {
     }
 
     /// `privateDownloadUrl()` with this account's config.
-    #[napi(ts_args_type = "publicId: string, format?: string | null, options?: Partial<DownloadOptions>, nowMs?: number")]
+    #[napi(
+        ts_args_type = "publicId: string, format?: string | null, options?: Partial<DownloadOptions>, nowMs?: number"
+    )]
     pub fn private_download_url(
         &self,
         env: Env,
@@ -289,13 +392,29 @@ impl Cloudinary {
 
     /// `downloadArchiveUrl()` with this account's config.
     #[napi(ts_args_type = "options?: Partial<ArchiveOptions>, nowMs?: number")]
-    pub fn download_archive_url(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-        guard(|| self.inner.download_archive_url(&read(&env, &options, "options")?, now_ms(now)))
+    pub fn download_archive_url(
+        &self,
+        env: Env,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<String, Code> {
+        guard(|| {
+            self.inner
+                .download_archive_url(&read(&env, &options, "options")?, now_ms(now))
+        })
     }
 
     /// `downloadZipUrl()` with this account's config.
     #[napi(ts_args_type = "options?: Partial<ArchiveOptions>, nowMs?: number")]
-    pub fn download_zip_url(&self, env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-        guard(|| self.inner.download_zip_url(&read(&env, &options, "options")?, now_ms(now)))
+    pub fn download_zip_url(
+        &self,
+        env: Env,
+        options: Unknown,
+        now: Option<f64>,
+    ) -> Result<String, Code> {
+        guard(|| {
+            self.inner
+                .download_zip_url(&read(&env, &options, "options")?, now_ms(now))
+        })
     }
 }

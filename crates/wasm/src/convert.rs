@@ -58,10 +58,15 @@ impl Reader {
             )));
         }
         if depth >= MAX_DEPTH {
-            return Err(Error::invalid_argument(format!("{what} is nested too deeply (or cyclic)")));
+            return Err(Error::invalid_argument(format!(
+                "{what} is nested too deeply (or cyclic)"
+            )));
         }
         if is_array(v).map_err(|_| unreadable(what))? {
-            let len = get(v, &"length".into()).map_err(|_| unreadable(what))?.as_f64().unwrap_or(0.0) as usize;
+            let len = get(v, &"length".into())
+                .map_err(|_| unreadable(what))?
+                .as_f64()
+                .unwrap_or(0.0) as usize;
             if len > self.budget {
                 return Err(Error::invalid_argument(format!("{what} is too large")));
             }

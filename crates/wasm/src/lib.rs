@@ -24,7 +24,13 @@ fn now_ms(given: Option<f64>) -> f64 {
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
 #[wasm_bindgen(js_name = url)]
 pub fn url(public_id: JsValue, options: JsValue, now: Option<f64>) -> JsResult<String> {
-    run(|| api::url(&read_value(&public_id, "publicId")?, &read_value(&options, "options")?, now_ms(now)))
+    run(|| {
+        api::url(
+            &read_value(&public_id, "publicId")?,
+            &read_value(&options, "options")?,
+            now_ms(now),
+        )
+    })
 }
 
 /// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
@@ -48,18 +54,29 @@ pub fn api_sign_request(
 /// Clears blank params, signs them and adds `signature` and `api_key`.
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
-    run(|| api::sign_request(&read_value(&params, "params")?, &read_value(&options, "options")?)).map(|v| write_value(&v))
+    run(|| {
+        api::sign_request(
+            &read_value(&params, "params")?,
+            &read_value(&options, "options")?,
+        )
+    })
+    .map(|v| write_value(&v))
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
 #[wasm_bindgen(js_name = buildUploadParams)]
 pub fn build_upload_params(options: JsValue, now: Option<f64>) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&read_value(&options, "options")?, now_ms(now))).map(|v| write_value(&v))
+    run(|| api::build_upload_params(&read_value(&options, "options")?, now_ms(now)))
+        .map(|v| write_value(&v))
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
 #[wasm_bindgen(js_name = verifyIdentifier)]
-pub fn verify_identifier(identifier: JsValue, api_secret: JsValue, options: JsValue) -> JsResult<JsValue> {
+pub fn verify_identifier(
+    identifier: JsValue,
+    api_secret: JsValue,
+    options: JsValue,
+) -> JsResult<JsValue> {
     run(|| {
         api::verify_identifier(
             &read_value(&identifier, "identifier")?,
@@ -98,7 +115,12 @@ pub fn verify_notification_signature(
 
 /// A signed Upload API URL that downloads a private or authenticated asset.
 #[wasm_bindgen(js_name = privateDownloadUrl)]
-pub fn private_download_url(public_id: JsValue, format: JsValue, options: JsValue, now: Option<f64>) -> JsResult<String> {
+pub fn private_download_url(
+    public_id: JsValue,
+    format: JsValue,
+    options: JsValue,
+    now: Option<f64>,
+) -> JsResult<String> {
     run(|| {
         api::private_download_url(
             &read_value(&public_id, "publicId")?,
@@ -139,7 +161,11 @@ impl Cloudinary {
     /// From a config object (`{ cloud_name, ... }`) or a `CLOUDINARY_URL` string.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> JsResult<Cloudinary> {
-        run(|| Ok(Cloudinary { inner: api::Client::new(&read_value(&config, "config")?)? }))
+        run(|| {
+            Ok(Cloudinary {
+                inner: api::Client::new(&read_value(&config, "config")?)?,
+            })
+        })
     }
 
     /// From `process.env.CLOUDINARY_URL` where there is one (Node, SSR).
@@ -147,11 +173,16 @@ impl Cloudinary {
     pub fn from_env() -> JsResult<Cloudinary> {
         let env_url = ["process", "env", "CLOUDINARY_URL"]
             .iter()
-            .try_fold(JsValue::from(js_sys::global()), |v, key| js_sys::Reflect::get(&v, &(*key).into()).ok())
+            .try_fold(JsValue::from(js_sys::global()), |v, key| {
+                js_sys::Reflect::get(&v, &(*key).into()).ok()
+            })
             .and_then(|v| v.as_string());
         run(|| {
-            let url = env_url.ok_or_else(|| Error::new(ErrorCode::MissingOption, "CLOUDINARY_URL is not set"))?;
-            Ok(Cloudinary { inner: api::Client::new(&Value::String(url))? })
+            let url = env_url
+                .ok_or_else(|| Error::new(ErrorCode::MissingOption, "CLOUDINARY_URL is not set"))?;
+            Ok(Cloudinary {
+                inner: api::Client::new(&Value::String(url))?,
+            })
         })
     }
 
@@ -169,7 +200,13 @@ impl Cloudinary {
 
     /// `url()` with this account's config.
     pub fn url(&self, public_id: JsValue, options: JsValue, now: Option<f64>) -> JsResult<String> {
-        run(|| self.inner.url(&read_value(&public_id, "publicId")?, &read_value(&options, "options")?, now_ms(now)))
+        run(|| {
+            self.inner.url(
+                &read_value(&public_id, "publicId")?,
+                &read_value(&options, "options")?,
+                now_ms(now),
+            )
+        })
     }
 
     /// `apiSignRequest()` with this account's secret and signature settings.
@@ -181,8 +218,13 @@ impl Cloudinary {
     /// `signRequest()` with this account's credentials (options may override them).
     #[wasm_bindgen(js_name = signRequest)]
     pub fn sign_request(&self, params: JsValue, options: JsValue) -> JsResult<JsValue> {
-        run(|| self.inner.sign_request(&read_value(&params, "params")?, &read_value(&options, "options")?))
-            .map(|v| write_value(&v))
+        run(|| {
+            self.inner.sign_request(
+                &read_value(&params, "params")?,
+                &read_value(&options, "options")?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `buildUploadParams()` (no credentials are involved).
@@ -194,14 +236,22 @@ impl Cloudinary {
     /// `verifyIdentifier()` with this account's secret.
     #[wasm_bindgen(js_name = verifyIdentifier)]
     pub fn verify_identifier(&self, identifier: JsValue, options: JsValue) -> JsResult<JsValue> {
-        run(|| self.inner.verify_identifier(&read_value(&identifier, "identifier")?, &read_value(&options, "options")?))
-            .map(|v| write_value(&v))
+        run(|| {
+            self.inner.verify_identifier(
+                &read_value(&identifier, "identifier")?,
+                &read_value(&options, "options")?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `generateAuthToken()` over this account's `auth_token` settings.
     #[wasm_bindgen(js_name = generateAuthToken)]
     pub fn generate_auth_token(&self, options: JsValue, now: Option<f64>) -> JsResult<String> {
-        run(|| self.inner.generate_auth_token(&read_value(&options, "options")?, now_ms(now)))
+        run(|| {
+            self.inner
+                .generate_auth_token(&read_value(&options, "options")?, now_ms(now))
+        })
     }
 
     /// `verifyNotificationSignature()` with this account's secret.
@@ -247,12 +297,18 @@ impl Cloudinary {
     /// `downloadArchiveUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadArchiveUrl)]
     pub fn download_archive_url(&self, options: JsValue, now: Option<f64>) -> JsResult<String> {
-        run(|| self.inner.download_archive_url(&read_value(&options, "options")?, now_ms(now)))
+        run(|| {
+            self.inner
+                .download_archive_url(&read_value(&options, "options")?, now_ms(now))
+        })
     }
 
     /// `downloadZipUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadZipUrl)]
     pub fn download_zip_url(&self, options: JsValue, now: Option<f64>) -> JsResult<String> {
-        run(|| self.inner.download_zip_url(&read_value(&options, "options")?, now_ms(now)))
+        run(|| {
+            self.inner
+                .download_zip_url(&read_value(&options, "options")?, now_ms(now))
+        })
     }
 }

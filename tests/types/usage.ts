@@ -1,0 +1,40 @@
+// Compile-only checks that the published declarations describe the API (tests/node/types.test.mjs runs tsc).
+import {
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
+  verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
+  Cloudinary, type UrlOptions, type VerifiedIdentifier, type CirrusError,
+} from '../../npm/node';
+import * as web from '../../npm/web';
+
+const options: UrlOptions = { cloud_name: 'demo', width: 100, crop: 'fill', overlay: { text: 'hi', font_family: 'Arial', font_size: 12 }, $w: 5 };
+const u: string = url('sample', options);
+const s: string = apiSignRequest({ timestamp: 1 }, 'secret', 'sha256', 2);
+const signed = signRequest({ timestamp: 1 }, { api_key: 'k', api_secret: 's' });
+const sig: string = signed.signature;
+const params: Record<string, string | number | null> = buildUploadParams({ tags: ['a'], eager: [{ width: 10 }] });
+const id: VerifiedIdentifier = verifyIdentifier('image/upload/v1/x#s', 'secret', { allowed_formats: ['jpg'] });
+const version: number = id.version;
+const token: string = generateAuthToken({ key: '00', duration: 60, acl: '/*' });
+const ok: boolean = verifyNotificationSignature('{}', 1, 'sig', { api_secret: 's', valid_for: 60 });
+const d: string = privateDownloadUrl('x', 'jpg', { cloud_name: 'c', api_key: 'k', api_secret: 's' });
+const z: string = downloadZipUrl({ cloud_name: 'c', api_key: 'k', api_secret: 's', tags: 't' }) + downloadArchiveUrl({ cloud_name: 'c', api_key: 'k', api_secret: 's' });
+const cfg = parseCloudinaryUrl('cloudinary://k:s@c');
+const client = new Cloudinary(cfg);
+const name: string | null = client.cloudName;
+const u2: string = client.url('x', { width: 10 });
+function code(e: unknown): string { return (e as CirrusError).code; }
+
+async function browser(): Promise<string> {
+  await web.init();
+  const c = new web.Cloudinary({ cloud_name: 'demo' });
+  return web.url('x', { width: 1 }) + c.url('y');
+}
+
+// @ts-expect-error an object is not a public id
+url({}, options);
+// @ts-expect-error crop takes a string
+url('x', { crop: 5 });
+// @ts-expect-error signRequest needs credentials
+signRequest({ a: 1 }, { api_key: 'k' });
+
+export { u, s, sig, params, version, token, ok, d, z, name, u2, code, browser };
