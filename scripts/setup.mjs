@@ -8,7 +8,7 @@ export const WASM_BINDGEN_VERSION = '0.2.130';
 export const CHROMIUM = '/usr/bin/chromium';
 
 export function ensureNpmDeps() {
-  if (!existsSync(join(root, 'node_modules', '@napi-rs', 'cli'))) run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (!existsSync(join(root, 'node_modules', '@napi-rs', 'cli'))) run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 export function ensureWasmToolchain() {
