@@ -2,8 +2,9 @@
 
 use crate::encoding::{encode_uri_component, querystring_escape};
 use crate::error::{Error, Result};
+use crate::fields::{copy_fields, Field};
 use crate::signing::{sign_request, SigningOptions};
-use crate::upload_params::{as_safe_bool, build_eager};
+use crate::upload_params::build_eager;
 use crate::value::{number_to_string, Map, Value};
 
 /// The default Upload API host.
@@ -112,56 +113,40 @@ pub fn private_download_url(
     ))
 }
 
-fn optional_list(value: &Value) -> Value {
-    if value.truthy() {
-        Value::Array(value.to_array())
-    } else {
-        value.clone()
-    }
-}
+/// The archive generation API's parameters, in the SDK's order (`timestamp` and `transformations` go between).
+const ARCHIVE_FIELDS: &[Field] = &[
+    Field::Bool("allow_missing"),
+    Field::Bool("async"),
+    Field::Raw("expires_at"),
+    Field::Bool("flatten_folders"),
+    Field::Bool("flatten_transformations"),
+    Field::Bool("keep_derived"),
+    Field::Raw("mode"),
+    Field::Raw("notification_url"),
+    Field::Array("prefixes"),
+    Field::Array("fully_qualified_public_ids"),
+    Field::Array("public_ids"),
+    Field::Bool("skip_transformation_name"),
+    Field::Array("tags"),
+    Field::Raw("target_format"),
+    Field::Raw("target_public_id"),
+    Field::Raw("target_asset_folder"),
+    Field::Array("target_tags"),
+];
 
 /// `archive_params`: the parameters of the archive generation API.
 pub fn archive_params(options: &Map, now_ms: f64) -> Result<Map> {
     let mut p = Map::new();
-    let get = |k: &str| options.get(k).clone();
-    p.set("allow_missing", as_safe_bool(options.get("allow_missing")));
-    p.set("async", as_safe_bool(options.get("async")));
-    p.set("expires_at", get("expires_at"));
-    p.set(
-        "flatten_folders",
-        as_safe_bool(options.get("flatten_folders")),
-    );
-    p.set(
-        "flatten_transformations",
-        as_safe_bool(options.get("flatten_transformations")),
-    );
-    p.set("keep_derived", as_safe_bool(options.get("keep_derived")));
-    p.set("mode", get("mode"));
-    p.set("notification_url", get("notification_url"));
-    p.set("prefixes", optional_list(options.get("prefixes")));
-    p.set(
-        "fully_qualified_public_ids",
-        optional_list(options.get("fully_qualified_public_ids")),
-    );
-    p.set("public_ids", optional_list(options.get("public_ids")));
-    p.set(
-        "skip_transformation_name",
-        as_safe_bool(options.get("skip_transformation_name")),
-    );
-    p.set("tags", optional_list(options.get("tags")));
-    p.set("target_format", get("target_format"));
-    p.set("target_public_id", get("target_public_id"));
-    p.set("target_asset_folder", get("target_asset_folder"));
-    p.set("target_tags", optional_list(options.get("target_tags")));
+    copy_fields(options, ARCHIVE_FIELDS, &mut p);
     p.set("timestamp", timestamp_or_now(options, now_ms));
     p.set(
         "transformations",
         build_eager(options.get("transformations"))?.into(),
     );
-    p.set("type", get("type"));
-    p.set(
-        "use_original_filename",
-        as_safe_bool(options.get("use_original_filename")),
+    copy_fields(
+        options,
+        &[Field::Raw("type"), Field::Bool("use_original_filename")],
+        &mut p,
     );
     Ok(p)
 }

@@ -16,6 +16,7 @@ pub mod download;
 pub mod encoding;
 pub mod error;
 pub mod expression;
+mod fields;
 pub mod hash;
 pub mod identifier;
 pub mod json;

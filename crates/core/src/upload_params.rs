@@ -18,16 +18,12 @@ pub fn as_safe_bool(value: &Value) -> Value {
     }
 }
 
-/// Options copied as they are, and options sent as 1/0 booleans, in the SDK's key order.
-enum Field {
-    Raw(&'static str),
-    Bool(&'static str),
-    List(&'static str),
-}
+use crate::fields::{copy_fields, Field};
 
+/// The upload parameters in the SDK's key order (eager, responsive_breakpoints and transformation go between).
 const FIELDS: &[Field] = &[
     Field::Raw("access_mode"),
-    Field::List("allowed_formats"),
+    Field::Joined("allowed_formats"),
     Field::Raw("asset_folder"),
     Field::Bool("async"),
     Field::Bool("backup"),
@@ -75,27 +71,6 @@ const FIELDS_AFTER_TRANSFORMATION: &[Field] = &[
     Field::Raw("auto_transcription"),
     Field::Bool("auto_chaptering"),
 ];
-
-fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
-    for field in fields {
-        let (name, value) = match field {
-            Field::Raw(name) => (name, options.get(name).clone()),
-            Field::Bool(name) => (name, as_safe_bool(options.get(name))),
-            Field::List(name) => {
-                let v = options.get(name);
-                (
-                    name,
-                    if v.truthy() {
-                        Value::join(&v.to_array(), ",").into()
-                    } else {
-                        v.clone()
-                    },
-                )
-            }
-        };
-        params.set(*name, value);
-    }
-}
 
 /// Builds the upload parameters for `options`. `now_ms` (Unix milliseconds) gives the `timestamp`
 /// (whole seconds, rounded down) when none is given.

@@ -1,0 +1,49 @@
+//! Parameter tables: which options a request copies, and how (as they are, as 1/0, as lists).
+
+use crate::upload_params::as_safe_bool;
+use crate::value::{Map, Value};
+
+/// How one option becomes a parameter of the same name.
+pub(crate) enum Field {
+    /// Copied as it is.
+    Raw(&'static str),
+    /// `as_safe_bool`: 1/0 for booleans and their string forms.
+    Bool(&'static str),
+    /// `value && toArray(value).join(",")`.
+    Joined(&'static str),
+    /// `value && toArray(value)`.
+    Array(&'static str),
+}
+
+/// Sets each field's parameter from `options`, in table order (undefined values included, as the SDK).
+pub(crate) fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
+    for field in fields {
+        let (name, value) = match field {
+            Field::Raw(name) => (name, options.get(name).clone()),
+            Field::Bool(name) => (name, as_safe_bool(options.get(name))),
+            Field::Joined(name) => {
+                let v = options.get(name);
+                (
+                    name,
+                    if v.truthy() {
+                        Value::join(&v.to_array(), ",").into()
+                    } else {
+                        v.clone()
+                    },
+                )
+            }
+            Field::Array(name) => {
+                let v = options.get(name);
+                (
+                    name,
+                    if v.truthy() {
+                        Value::Array(v.to_array())
+                    } else {
+                        v.clone()
+                    },
+                )
+            }
+        };
+        params.set(*name, value);
+    }
+}
