@@ -10,8 +10,8 @@ fn is_token_unsafe(u: u16) -> bool {
     u < 0x80 && br##" "#%&'/:;<=>?@[\]^`{|}~"##.contains(&(u as u8))
 }
 
-/// `escapeToLower`: escape the unsafe characters, then lowercase every `%XX`.
-fn escape_to_lower(s: &str) -> String {
+/// `escapeToLower`: escape the unsafe characters, then lowercase every `%XX` (what tokens sign as `url=`).
+pub fn escape_to_lower(s: &str) -> String {
     let escaped = smart_escape_where(s, is_token_unsafe);
     let mut out = String::with_capacity(escaped.len());
     let mut lower_next = 0;
@@ -30,7 +30,7 @@ fn escape_to_lower(s: &str) -> String {
 }
 
 /// Node's `Buffer.from(key, "hex")`: pairs of hex digits, stopping at the first that is not one.
-fn hex_key(key: &str) -> Vec<u8> {
+pub fn hex_key(key: &str) -> Vec<u8> {
     key.as_bytes()
         .chunks_exact(2)
         .map_while(|pair| {

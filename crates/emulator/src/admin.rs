@@ -1,0 +1,180 @@
+//! Admin API reads (and deletes) with HTTP Basic auth:
+//! `GET /v1_1/<cloud>/resources/<rt>[/<type>[/<public_id>]]`, `GET .../resources/<rt>/tags/<tag>`,
+//! `DELETE /v1_1/<cloud>/resources/<rt>/<type>?public_ids[]=...|prefix=...`.
+
+use crate::app::{base_url, App};
+use crate::asset::Asset;
+use crate::auth::verify_basic;
+use crate::error::{ApiError, ApiResult};
+use axum::http::{HeaderMap, Method};
+use base64::Engine as _;
+use serde_json::{json, Value as Json};
+use std::sync::Arc;
+
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Handles an Admin API request; `rest` is the path after `resources/`, still percent-encoded.
+pub async fn resources(
+    app: Arc<App>,
+    method: Method,
+    headers: HeaderMap,
+    rest: &str,
+    query: Option<&str>,
+) -> ApiResult<Json> {
+    verify_basic(
+        headers.get("authorization").and_then(|v| v.to_str().ok()),
+        &app.settings,
+    )?;
+    let segments: Vec<String> = rest
+        .split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let query = query_pairs(query);
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let base = base_url(&headers);
+    let render = |a: &Asset| app_json(&app, a, &base);
+    match (method, segments.as_slice()) {
+        (Method::GET, [rt]) => list(&app, rt, None, None, &query, &render),
+        (Method::GET, [rt, tags, tag]) if tags == "tags" => {
+            list(&app, rt, None, Some(tag.as_str()), &query, &render)
+        }
+        (Method::GET, [rt, kind]) => list(&app, rt, Some(kind.as_str()), None, &query, &render),
+        (Method::GET, [rt, kind, id @ ..]) => {
+            let public_id = id.join("/");
+            let asset = app
+                .store
+                .get(rt, kind, &public_id)?
+                .ok_or_else(|| ApiError::not_found(format!("Resource not found - {public_id}")))?;
+            let mut body = render(&asset);
+            body["derived"] = json!([]);
+            Ok(body)
+        }
+        (Method::DELETE, [rt, kind]) => {
+            let ids: Vec<String> = query
+                .iter()
+                .filter(|(k, _)| k == "public_ids[]" || k == "public_ids")
+                .map(|(_, v)| v.clone())
+                .collect();
+            let prefix = param("prefix").map(str::to_owned);
+            let targets: Vec<String> = match (ids.is_empty(), prefix) {
+                (false, _) => ids,
+                (true, Some(prefix)) => app
+                    .store
+                    .scan(
+                        rt,
+                        Some(kind),
+                        None,
+                        |a| a.public_id.starts_with(&prefix),
+                        1000,
+                    )?
+                    .into_iter()
+                    .map(|a| a.public_id)
+                    .collect(),
+                (true, None) => {
+                    return Err(ApiError::bad_request(
+                        "Missing required parameter - public_ids or prefix",
+                    ))
+                }
+            };
+            let mut deleted = serde_json::Map::new();
+            for id in targets {
+                let removed = app.store.remove(rt, kind, &id)?;
+                if let Some(a) = &removed {
+                    app.forget_derived(&a.blob);
+                }
+                deleted.insert(
+                    id,
+                    json!(if removed.is_some() {
+                        "deleted"
+                    } else {
+                        "not_found"
+                    }),
+                );
+            }
+            Ok(json!({ "deleted": deleted, "partial": false }))
+        }
+        _ => Err(ApiError::not_found("Unknown Admin API path")),
+    }
+}
+
+fn app_json(app: &App, asset: &Asset, base: &str) -> Json {
+    let mut body = asset.to_json(base, &app.settings.cloud_name, &app.settings.api_secret);
+    if let Some(obj) = body.as_object_mut() {
+        obj.remove("signature");
+        obj.remove("original_filename");
+    }
+    body
+}
+
+fn list(
+    app: &App,
+    rt: &str,
+    kind: Option<&str>,
+    tag: Option<&str>,
+    query: &[(String, String)],
+    render: &dyn Fn(&Asset) -> Json,
+) -> ApiResult<Json> {
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let kind = kind.or(param("type"));
+    let max = param("max_results")
+        .and_then(|m| m.parse::<usize>().ok())
+        .unwrap_or(10)
+        .clamp(1, 500);
+    let prefix = param("prefix").unwrap_or_default().to_owned();
+    let after = match param("next_cursor") {
+        Some(c) => Some(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| ApiError::bad_request("Invalid next_cursor"))?,
+        ),
+        None => None,
+    };
+    let mut page = app.store.scan(
+        rt,
+        kind,
+        after.as_deref(),
+        |a| a.public_id.starts_with(&prefix) && tag.is_none_or(|t| a.tags.iter().any(|x| x == t)),
+        max + 1,
+    )?;
+    let more = page.len() > max;
+    page.truncate(max);
+    let mut body = json!({ "resources": page.iter().map(render).collect::<Vec<_>>() });
+    if more {
+        if let Some(last) = page.last() {
+            body["next_cursor"] =
+                json!(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(last.key()));
+        }
+    }
+    Ok(body)
+}

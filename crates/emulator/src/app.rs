@@ -1,0 +1,289 @@
+//! The server: shared state, routing, request logging, fault injection and the control endpoints.
+
+use crate::chunks::Chunks;
+use crate::error::{ApiError, ApiResult};
+use crate::faults::{Fault, FaultState, Faults};
+use crate::settings::Settings;
+use crate::store::Store;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Json, Router};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Everything a request handler needs.
+pub struct App {
+    /// Configuration.
+    pub settings: Settings,
+    /// Assets.
+    pub store: Arc<Store>,
+    /// Partial chunked uploads.
+    pub chunks: Chunks,
+    /// Fault injection.
+    pub faults: FaultState,
+}
+
+impl App {
+    /// Opens the store in the settings' data directory.
+    pub fn new(settings: Settings) -> std::io::Result<App> {
+        let store = Arc::new(Store::open(&settings.data_dir)?);
+        let chunks = Chunks::new(settings.data_dir.join("chunks"));
+        let faults = FaultState::new(settings.faults.clone());
+        Ok(App {
+            settings,
+            store,
+            chunks,
+            faults,
+        })
+    }
+
+    /// Deletes the cached derived images of a blob.
+    pub fn forget_derived(&self, blob: &str) {
+        let prefix = format!("{blob}-");
+        if let Ok(entries) = std::fs::read_dir(self.store.dir().join("derived")) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+}
+
+/// `http://<Host>` of the request, for the URLs in responses.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+/// The router with its middleware.
+pub fn router(app: Arc<App>) -> Router {
+    let limit = app.settings.max_body_bytes;
+    Router::new()
+        .route("/v1_1/{cloud}/{*rest}", any(api))
+        .route("/__emulator/{*rest}", any(control))
+        .route("/{cloud}/{*rest}", any(delivery))
+        .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
+        .layer(middleware::from_fn_with_state(app.clone(), log_request))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .with_state(app)
+}
+
+fn check_cloud(app: &App, cloud: &str) -> ApiResult<()> {
+    if cloud == app.settings.cloud_name {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized(format!(
+            "Invalid cloud_name {cloud}"
+        )))
+    }
+}
+
+async fn api(
+    State(app): State<Arc<App>>,
+    Path((cloud, rest)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let result = async {
+        check_cloud(&app, &cloud)?;
+        let method = request.method().clone();
+        let raw_rest = request
+            .uri()
+            .path()
+            .splitn(4, '/')
+            .nth(3)
+            .unwrap_or_default()
+            .to_owned();
+        if let Some(resources) = raw_rest.strip_prefix("resources/") {
+            let query = request.uri().query().map(str::to_owned);
+            let headers = request.headers().clone();
+            return crate::admin::resources(app, method, headers, resources, query.as_deref())
+                .await;
+        }
+        if method != Method::POST {
+            return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Use POST"));
+        }
+        let (resource_type, action) = rest
+            .split_once('/')
+            .ok_or_else(|| ApiError::not_found("Unknown API path"))?;
+        if !["image", "video", "raw", "auto"].contains(&resource_type) {
+            return Err(ApiError::bad_request(format!(
+                "Invalid resource type {resource_type}"
+            )));
+        }
+        let resource_type = resource_type.to_owned();
+        match action {
+            "upload" => crate::upload::upload(app, &resource_type, request).await,
+            "destroy" => crate::manage::destroy(app, &resource_type, request).await,
+            "rename" => crate::manage::rename(app, &resource_type, request).await,
+            "explicit" => crate::manage::explicit(app, &resource_type, request).await,
+            other => Err(ApiError::not_found(format!("Unsupported action: {other}"))),
+        }
+    }
+    .await;
+    match result {
+        Ok(body) => Json(body).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn delivery(
+    State(app): State<Arc<App>>,
+    Path((cloud, _)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    if cloud != app.settings.cloud_name {
+        return ApiError::not_found("Resource not found")
+            .for_delivery()
+            .into_response();
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Use GET")
+            .for_delivery()
+            .into_response();
+    }
+    let raw = request
+        .uri()
+        .path()
+        .splitn(3, '/')
+        .nth(2)
+        .unwrap_or_default()
+        .to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    match crate::delivery::deliver(
+        app,
+        request.headers().clone(),
+        &cloud,
+        &raw,
+        query.as_deref(),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `/__emulator/health`, `/__emulator/stats` and `/__emulator/faults` (GET, PUT); Basic auth except health.
+async fn control(
+    State(app): State<Arc<App>>,
+    Path(rest): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let result = (|| -> ApiResult<serde_json::Value> {
+        if rest == "health" {
+            return Ok(serde_json::json!({ "ok": true, "cloud_name": app.settings.cloud_name }));
+        }
+        crate::auth::verify_basic(
+            headers.get("authorization").and_then(|v| v.to_str().ok()),
+            &app.settings,
+        )?;
+        match (method, rest.as_str()) {
+            (Method::GET, "stats") => {
+                let (requests, injected) = app.faults.counts();
+                Ok(serde_json::json!({ "requests": requests, "faults_injected": injected }))
+            }
+            (Method::GET, "faults") => {
+                Ok(serde_json::to_value(app.faults.get()).unwrap_or_default())
+            }
+            (Method::PUT, "faults") => {
+                let rules: Faults = serde_json::from_slice(&body)
+                    .map_err(|e| ApiError::bad_request(format!("Invalid fault rules: {e}")))?;
+                for endpoint in rules.keys() {
+                    if endpoint != "*" && !crate::faults::ENDPOINTS.contains(&endpoint.as_str()) {
+                        return Err(ApiError::bad_request(format!(
+                            "Unknown endpoint {endpoint}"
+                        )));
+                    }
+                }
+                app.faults.set(rules);
+                Ok(serde_json::to_value(app.faults.get()).unwrap_or_default())
+            }
+            _ => Err(ApiError::not_found("Unknown control path")),
+        }
+    })();
+    match result {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Which fault endpoint a request belongs to.
+fn endpoint_of(method: &Method, path: &str) -> Option<&'static str> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("__emulator"), ..) => None,
+        (Some("v1_1"), _, Some("resources"), _) => Some("admin"),
+        (Some("v1_1"), _, Some(_), Some(action)) => crate::faults::ENDPOINTS
+            .iter()
+            .copied()
+            .find(|e| *e == action),
+        (Some("v1_1"), ..) => None,
+        _ if *method == Method::GET => Some("delivery"),
+        _ => None,
+    }
+}
+
+async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let Some(endpoint) = endpoint_of(request.method(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let (latency, fault) = app.faults.roll(endpoint);
+    if latency > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
+    match fault {
+        None => next.run(request).await,
+        Some(Fault::Status(429)) => {
+            let mut r = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Rate Limit Exceeded (injected)",
+            )
+            .into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            r
+        }
+        Some(Fault::Status(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            ApiError::new(status, format!("Internal error (injected {code})")).into_response()
+        }
+        Some(Fault::Reset) => {
+            // Headers go out, then the body fails: the server drops the connection mid-response.
+            let failing = futures_util::stream::once(async {
+                Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "injected reset",
+                ))
+            });
+            Response::builder()
+                .header(header::CONTENT_LENGTH, "1024")
+                .body(Body::from_stream(failing))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+async fn log_request(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if !app.settings.log_requests {
+        return next.run(request).await;
+    }
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    eprintln!(
+        "{method} {path} {} {}ms",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}

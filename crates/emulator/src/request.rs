@@ -1,0 +1,212 @@
+//! Reading Upload API requests: multipart/form-data (the file streamed to disk) or urlencoded bodies.
+
+use crate::error::{ApiError, ApiResult};
+use crate::store::Store;
+use axum::extract::{FromRequest, Multipart, Request};
+use md5::{Digest, Md5};
+use std::path::PathBuf;
+use tokio::io::AsyncWriteExt;
+
+/// The uploaded file, written to a temp file while its MD5 is computed.
+#[derive(Debug)]
+pub struct FilePart {
+    /// Temp file with the content (removed on drop unless adopted).
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// MD5 hex.
+    pub md5: String,
+    /// The part's filename, if it had one.
+    pub filename: Option<String>,
+}
+
+impl Drop for FilePart {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The parameters of a request (repeated `key[]` fields are joined with `,`) and its file, if any.
+#[derive(Debug, Default)]
+pub struct Form {
+    /// Fields in arrival order (`[]` suffixes removed).
+    pub fields: Vec<(String, String)>,
+    /// The file part.
+    pub file: Option<FilePart>,
+    /// A `file` field that is text: a data URI, base64 or a remote URL.
+    pub file_text: Option<String>,
+}
+
+impl Form {
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A field's value if present and non-empty.
+    pub fn get_nonempty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+
+    /// A boolean field (`1`/`true`), or the default.
+    pub fn flag(&self, name: &str, default: bool) -> bool {
+        match self.get(name) {
+            Some(v) => v == "1" || v.eq_ignore_ascii_case("true"),
+            None => default,
+        }
+    }
+
+    fn push(&mut self, name: String, value: String) {
+        let name = name.strip_suffix("[]").map(str::to_owned).unwrap_or(name);
+        match self.fields.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            None => self.fields.push((name, value)),
+        }
+    }
+}
+
+fn malformed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request(format!("Malformed request body: {e}"))
+}
+
+/// Reads a request's form. The file part streams to a temp file of `store`.
+pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResult<Form> {
+    let content_type = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let mut form = Form::default();
+    if content_type.starts_with("multipart/form-data") {
+        let mut multipart = Multipart::from_request(request, &())
+            .await
+            .map_err(malformed)?;
+        while let Some(mut field) = multipart.next_field().await.map_err(body_error)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" && field.file_name().is_some() {
+                let filename = field.file_name().map(str::to_owned);
+                let path = store.tmp_path();
+                let mut out = tokio::fs::File::create(&path).await?;
+                let mut part = FilePart {
+                    path,
+                    bytes: 0,
+                    md5: String::new(),
+                    filename,
+                };
+                let mut md5 = Md5::new();
+                while let Some(chunk) = field.chunk().await.map_err(body_error)? {
+                    md5.update(&chunk);
+                    part.bytes += chunk.len() as u64;
+                    out.write_all(&chunk).await?;
+                }
+                out.sync_all().await?;
+                part.md5 = cirrus_core::hash::to_hex(&md5.finalize());
+                form.file = Some(part);
+            } else {
+                let value = field.text().await.map_err(body_error)?;
+                if name == "file" {
+                    form.file_text = Some(value);
+                } else {
+                    form.push(name, value);
+                }
+            }
+        }
+    } else {
+        let body = axum::body::to_bytes(request.into_body(), limit)
+            .await
+            .map_err(body_error)?;
+        for (k, v) in form_urlencoded_pairs(&body) {
+            if k == "file" {
+                form.file_text = Some(v);
+            } else {
+                form.push(k, v);
+            }
+        }
+    }
+    Ok(form)
+}
+
+/// Over-limit bodies are 413, anything else a malformed request.
+fn body_error(e: impl std::fmt::Display + std::fmt::Debug) -> ApiError {
+    let text = format!("{e:?} {e}");
+    if text.contains("length limit") || text.contains("LengthLimit") || text.contains("too large") {
+        ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "Request entity too large",
+        )
+    } else {
+        malformed(e)
+    }
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &[u8]| {
+        let plus: Vec<u8> = s
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_encoding::percent_decode(&plus)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    body.split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (decode(&pair[..i]), decode(&pair[i + 1..])),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}
+
+/// Writes text-given file content (a data URI or base64) to a temp file.
+pub async fn file_from_text(text: &str, store: &Store) -> ApiResult<FilePart> {
+    use base64::Engine as _;
+    let payload = if let Some(rest) = text.strip_prefix("data:") {
+        let (meta, data) = rest
+            .split_once(',')
+            .ok_or_else(|| ApiError::bad_request("Invalid data URI"))?;
+        if !meta.ends_with(";base64") {
+            let decoded = percent_encoding::percent_decode_str(data).collect::<Vec<u8>>();
+            return write_bytes(&decoded, store).await;
+        }
+        data
+    } else if text.starts_with("http://")
+        || text.starts_with("https://")
+        || text.starts_with("s3://")
+    {
+        return Err(ApiError::bad_request(
+            "Remote URLs cannot be fetched by the emulator (it works offline): send the file's bytes",
+        ));
+    } else {
+        text
+    };
+    let cleaned: String = payload
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(cleaned.as_bytes())
+        .map_err(|_| {
+            ApiError::bad_request("Invalid file parameter: not a data URI, base64 content or URL")
+        })?;
+    write_bytes(&decoded, store).await
+}
+
+async fn write_bytes(bytes: &[u8], store: &Store) -> ApiResult<FilePart> {
+    let path = store.tmp_path();
+    let part = FilePart {
+        path: path.clone(),
+        bytes: bytes.len() as u64,
+        md5: cirrus_core::hash::to_hex(&Md5::digest(bytes)),
+        filename: None,
+    };
+    tokio::fs::write(&path, bytes).await?;
+    Ok(part)
+}

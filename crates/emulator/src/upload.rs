@@ -1,0 +1,369 @@
+//! `POST /v1_1/<cloud>/<resource_type>/upload`: plain and chunked uploads.
+
+use crate::app::{base_url, App};
+use crate::asset::Asset;
+use crate::auth::verify_signed;
+use crate::chunks::parse_content_range;
+use crate::clock::{now_secs, random_hex32, random_id};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{file_from_text, read_form, FilePart, Form};
+use axum::extract::Request;
+use axum::http::HeaderMap;
+use serde_json::{json, Value as Json};
+use std::sync::Arc;
+
+/// Handles an upload request (one chunk of a chunked upload, or a whole file).
+pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> ApiResult<Json> {
+    let headers = request.headers().clone();
+    let mut form = read_form(request, &app.store, app.settings.max_body_bytes).await?;
+    verify_signed(&form, &app.settings, now_secs(), true)?;
+    let file = match (form.file.take(), &form.file_text) {
+        (Some(file), _) => file,
+        (None, Some(text)) => file_from_text(text, &app.store).await?,
+        (None, None) => return Err(ApiError::bad_request("Missing required parameter - file")),
+    };
+    let original_name = file.filename.clone();
+    let file = match chunk_headers(&headers)? {
+        Some((id, range)) => match app
+            .chunks
+            .add(&id, range, file, app.store.tmp_path())
+            .await?
+        {
+            Some(whole) => whole,
+            None => {
+                return Ok(
+                    json!({ "done": false, "upload_id": id, "bytes_received": range.end + 1 }),
+                )
+            }
+        },
+        None => file,
+    };
+    let asset = store_upload(&app, resource_type, &form, file, original_name).await?;
+    let base = base_url(&headers);
+    let mut body = asset.to_json(&base, &app.settings.cloud_name, &app.settings.api_secret);
+    add_eager(&mut body, &asset, &base, &app.settings.cloud_name);
+    body["api_key"] = json!(app.settings.api_key);
+    Ok(body)
+}
+
+fn chunk_headers(headers: &HeaderMap) -> ApiResult<Option<(String, crate::chunks::ContentRange)>> {
+    let id = headers
+        .get("x-unique-upload-id")
+        .and_then(|v| v.to_str().ok());
+    let range = headers.get("content-range").and_then(|v| v.to_str().ok());
+    match (id, range) {
+        (Some(id), Some(range)) => Ok(Some((id.to_owned(), parse_content_range(range)?))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ApiError::bad_request(
+            "X-Unique-Upload-Id needs a Content-Range header",
+        )),
+        (None, Some(_)) => Err(ApiError::bad_request(
+            "Content-Range needs an X-Unique-Upload-Id header",
+        )),
+    }
+}
+
+/// Lists the eager transformations' URLs in an upload/explicit response.
+pub fn add_eager(body: &mut Json, asset: &Asset, base: &str, cloud: &str) {
+    if asset.eager.is_empty() {
+        return;
+    }
+    let eager: Vec<Json> = asset
+        .eager
+        .iter()
+        .map(|t| {
+            let (transformation, format) = match t.rsplit_once('/') {
+                Some((tr, f)) if !f.contains(['_', ',']) => (tr.to_owned(), Some(f.to_owned())),
+                _ => (t.clone(), None),
+            };
+            let url = asset.delivery_url(base, cloud, Some(&transformation), format.as_deref());
+            json!({ "transformation": t, "url": url, "secure_url": url, "format": format.unwrap_or_else(|| asset.format.clone()) })
+        })
+        .collect();
+    body["eager"] = Json::Array(eager);
+}
+
+/// A public id must not escape folders or carry control characters.
+pub fn check_public_id(id: &str) -> ApiResult<()> {
+    let bad = id.is_empty()
+        || id.len() > 1024
+        || id.starts_with('/')
+        || id.contains('\\')
+        || id.chars().any(char::is_control)
+        || id
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..");
+    if bad {
+        Err(ApiError::bad_request(format!("Invalid public_id: {id:?}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// `k=v|k=v` with `\=` and `\|` escapes.
+pub fn parse_context(text: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars();
+    let mut items = Vec::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    current.push('\u{0}');
+                    current.push(next);
+                }
+            }
+            '|' => items.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    items.push(current);
+    for item in items.into_iter().filter(|i| !i.is_empty()) {
+        // Escaped characters were marked with NUL so that only real `=` split.
+        let split = item
+            .char_indices()
+            .find(|&(i, c)| c == '=' && !item[..i].ends_with('\u{0}'));
+        let unescape = |s: &str| s.replace('\u{0}', "");
+        match split {
+            Some((i, _)) => pairs.push((unescape(&item[..i]), unescape(&item[i + 1..]))),
+            None => pairs.push((unescape(&item), String::new())),
+        }
+    }
+    pairs
+}
+
+/// Parses `eager` (`t1|t2`, each optionally `/format`) and checks every transformation.
+pub fn parse_eager(text: &str) -> ApiResult<Vec<String>> {
+    let list: Vec<String> = text
+        .split('|')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for t in &list {
+        let transformation = match t.rsplit_once('/') {
+            Some((tr, f)) if !f.contains(['_', ',']) => tr,
+            _ => t.as_str(),
+        };
+        crate::transform::parse(transformation)
+            .map_err(|e| ApiError::bad_request(format!("Invalid eager transformation: {e}")))?;
+    }
+    Ok(list)
+}
+
+fn split_tags(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// Decides everything about a new upload and stores it.
+async fn store_upload(
+    app: &App,
+    path_type: &str,
+    form: &Form,
+    file: FilePart,
+    filename: Option<String>,
+) -> ApiResult<Asset> {
+    let media = {
+        let (path, name) = (file.path.clone(), filename.clone());
+        tokio::task::spawn_blocking(move || crate::media::probe(&path, name.as_deref()))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))??
+    };
+    let resource_type = match path_type {
+        "auto" => media.resource_type,
+        "image" if media.resource_type != "image" => {
+            return Err(ApiError::bad_request("Invalid image file"))
+        }
+        "video" if media.resource_type != "video" => {
+            return Err(ApiError::bad_request("Invalid video file"))
+        }
+        "image" => "image",
+        "video" => "video",
+        "raw" => "raw",
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid resource type {other}"
+            )))
+        }
+    };
+    let preset = form
+        .get_nonempty("upload_preset")
+        .and_then(|p| app.settings.presets.get(p))
+        .cloned()
+        .unwrap_or_default();
+    let kind = form.get_nonempty("type").unwrap_or("upload").to_owned();
+    if !["upload", "private", "authenticated"].contains(&kind.as_str()) {
+        return Err(ApiError::bad_request(format!("Invalid type: {kind}")));
+    }
+    let folder = form
+        .get_nonempty("folder")
+        .or(preset.folder.as_deref())
+        .map(|f| f.trim_matches('/').to_owned());
+    let stem = filename
+        .as_deref()
+        .map(|f| f.rsplit_once('.').map_or(f, |(s, _)| s).to_owned());
+    let mut public_id = match form.get_nonempty("public_id") {
+        Some(id) => id.to_owned(),
+        None if form.flag("use_filename", false)
+            && stem
+                .as_deref()
+                .is_some_and(|s| !s.is_empty() && s != "file" && s != "blob") =>
+        {
+            let stem = stem.clone().unwrap_or_default();
+            if form.flag("unique_filename", true) {
+                format!("{stem}_{}", random_id(6))
+            } else {
+                stem
+            }
+        }
+        None => random_id(20),
+    };
+    if let Some(folder) = folder.filter(|f| !f.is_empty()) {
+        public_id = format!("{folder}/{public_id}");
+    }
+    if resource_type == "raw"
+        && !media.format.is_empty()
+        && form.get_nonempty("public_id").is_none()
+    {
+        public_id = format!("{public_id}.{}", media.format);
+    }
+    check_public_id(&public_id)?;
+    let mut tags: Vec<String> = form
+        .get("tags")
+        .map(|t| split_tags(t).collect())
+        .unwrap_or_default();
+    for t in &preset.tags {
+        if !tags.contains(t) {
+            tags.push(t.clone());
+        }
+    }
+    let context = form.get("context").map(parse_context).unwrap_or_default();
+    let eager = form
+        .get("eager")
+        .map(parse_eager)
+        .transpose()?
+        .unwrap_or_default();
+    let overwrite = form.flag("overwrite", true);
+
+    // Convert when a different image format is asked for.
+    let target_format = form
+        .get_nonempty("format")
+        .map(|f| if f == "jpeg" { "jpg" } else { f })
+        .map(str::to_owned);
+    let (file, format, size) = match (&target_format, resource_type) {
+        (Some(f), "image") if *f != media.format => convert(app, file, f).await?,
+        _ => {
+            let format = if resource_type == "raw" {
+                String::new()
+            } else {
+                media.format.clone()
+            };
+            (file, format, media.size)
+        }
+    };
+
+    let blob = app.store.adopt_blob(&file.path)?;
+    let now = now_secs();
+    let candidate = Asset {
+        asset_id: random_hex32(),
+        public_id,
+        resource_type: resource_type.to_owned(),
+        kind,
+        version: now,
+        version_id: random_hex32(),
+        format,
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        bytes: file.bytes,
+        etag: file.md5.clone(),
+        created_at: now,
+        tags,
+        context,
+        original_filename: stem.unwrap_or_else(|| "file".to_owned()),
+        blob: blob.clone(),
+        eager,
+    };
+    let key = candidate.key();
+    let store = app.store.clone();
+    let (previous, stored) = tokio::task::spawn_blocking(move || {
+        store.upsert(&key, |previous| match previous {
+            Some(_) if !overwrite => Ok(None),
+            Some(p) => Ok(Some(Asset {
+                asset_id: p.asset_id.clone(),
+                version: candidate.version.max(p.version + 1),
+                created_at: p.created_at,
+                ..candidate
+            })),
+            None => Ok(Some(candidate)),
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    match (stored, previous) {
+        (Some(asset), _) => Ok(asset),
+        (None, Some(existing)) => {
+            let _ = std::fs::remove_file(app.store.blob_path(&blob));
+            Ok(existing)
+        }
+        (None, None) => Err(ApiError::internal("upload was neither stored nor found")),
+    }
+}
+
+/// Re-encodes an uploaded image into `format`.
+async fn convert(
+    app: &App,
+    file: FilePart,
+    format: &str,
+) -> ApiResult<(FilePart, String, Option<(u32, u32)>)> {
+    let (src, dst, target) = (file.path.clone(), app.store.tmp_path(), format.to_owned());
+    let (bytes, size) =
+        tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, (u32, u32)), String> {
+            let img = image::ImageReader::open(&src)
+                .and_then(|r| r.with_guessed_format())
+                .map_err(|e| e.to_string())?
+                .decode()
+                .map_err(|e| e.to_string())?;
+            Ok((
+                crate::transform::encode(&img, &target, None)?,
+                (img.width(), img.height()),
+            ))
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(|e| ApiError::bad_request(format!("Could not convert the image: {e}")))?;
+    tokio::fs::write(&dst, &bytes).await?;
+    let converted = FilePart {
+        path: dst,
+        bytes: bytes.len() as u64,
+        md5: cirrus_core::hash::to_hex(&<md5::Md5 as md5::Digest>::digest(&bytes)),
+        filename: file.filename.clone(),
+    };
+    Ok((converted, format.to_owned(), Some(size)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_unescapes() {
+        assert_eq!(
+            parse_context(r"caption=Hello\=World\|x|alt=a"),
+            vec![
+                ("caption".to_owned(), "Hello=World|x".to_owned()),
+                ("alt".to_owned(), "a".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn public_ids_cannot_escape() {
+        for bad in ["../x", "a/../b", "/abs", "a//b", "a\\b", "a/./b", ""] {
+            assert!(check_public_id(bad).is_err(), "{bad}");
+        }
+        assert!(check_public_id("folder/sub/img-1.v2").is_ok());
+    }
+}
