@@ -1,0 +1,221 @@
+// The official `cloudinary` SDK against the emulator over real HTTP: it must not be able to tell the two apart.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { readdirSync, writeFileSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ACCOUNT, basicAuth, cloudinaryUrl, startEmulator } from '../shared/emulator.mjs';
+import { imageSize, makePng } from '../shared/png.mjs';
+
+const require = createRequire(import.meta.url);
+const cirrus = require('../../npm/node');
+
+let emulator;
+let cloudinary;
+const md5 = (b) => createHash('md5').update(b).digest('hex');
+const file = (name, bytes) => {
+  const path = join(tmpdir(), `cirrus-${process.pid}-${name}`);
+  writeFileSync(path, bytes);
+  return path;
+};
+
+before(async () => {
+  emulator = await startEmulator({ args: ['--preset', 'open,unsigned,folder=guests,tags=guest', '--quiet'] });
+  // The SDK chooses http or https when it loads, from the configured upload_prefix.
+  process.env.CLOUDINARY_URL = cloudinaryUrl(emulator);
+  cloudinary = require('cloudinary').v2;
+});
+
+after(async () => {
+  await emulator.stop();
+});
+
+/** A delivery URL for the emulator (plain http, the emulator's host:port as the CDN host). */
+const deliveryUrl = (publicId, options = {}) =>
+  cloudinary.url(publicId, { secure: false, cname: `127.0.0.1:${emulator.port}`, urlAnalytics: false, ...options });
+
+test('upload from a path: Cloudinary-shaped result with a verifiable signature and MD5 etag', async () => {
+  const png = makePng(320, 200);
+  const result = await cloudinary.uploader.upload(file('a.png', png), { public_id: 'sdk/first', tags: ['x', 'y'], context: { alt: 'a=b' } });
+  for (const key of ['asset_id', 'public_id', 'version', 'signature', 'width', 'height', 'format', 'resource_type', 'created_at',
+    'bytes', 'type', 'etag', 'url', 'secure_url', 'original_filename', 'tags']) {
+    assert.ok(key in result, `missing ${key}`);
+  }
+  assert.equal(result.public_id, 'sdk/first');
+  assert.deepEqual([result.width, result.height, result.format, result.bytes], [320, 200, 'png', png.length]);
+  assert.equal(result.etag, md5(png));
+  assert.deepEqual(result.tags, ['x', 'y']);
+  assert.deepEqual(result.context, { custom: { alt: 'a=b' } });
+  assert.match(result.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  // The response signature is Cloudinary's: cirrus verifies the signed identifier built from it.
+  const identifier = `image/upload/v${result.version}/${result.public_id}.${result.format}#${result.signature}`;
+  assert.equal(cirrus.verifyIdentifier(identifier, ACCOUNT.api_secret).identifier, `image/upload/v${result.version}/sdk/first.png`);
+});
+
+test('upload_stream, data URIs and base64 content', async () => {
+  const png = makePng(40, 30, { seed: 3 });
+  const streamed = await new Promise((resolve, reject) => {
+    const stream = cloudinary.uploader.upload_stream({ folder: 'sdk/streams' }, (err, res) => (err ? reject(err) : resolve(res)));
+    stream.end(png);
+  });
+  assert.equal(streamed.etag, md5(png));
+  assert.match(streamed.public_id, /^sdk\/streams\/[a-z0-9]{20}$/);
+  const dataUri = await cloudinary.uploader.upload(`data:image/png;base64,${png.toString('base64')}`, { public_id: 'sdk/datauri' });
+  assert.deepEqual([dataUri.width, dataUri.height, dataUri.etag], [40, 30, md5(png)]);
+});
+
+test('upload_large in small chunks assembles the exact bytes', async () => {
+  const png = makePng(300, 300, { noise: true });
+  const path = file('large.png', png);
+  const result = await new Promise((resolve, reject) => {
+    cloudinary.uploader.upload_large(path, { public_id: 'sdk/large', chunk_size: 64 * 1024 }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+  assert.ok(png.length > 4 * 64 * 1024, 'several chunks');
+  assert.deepEqual([result.bytes, result.etag, result.width, result.height], [png.length, md5(png), 300, 300]);
+  assert.deepEqual(readdirSync(join(emulator.dataDir, 'chunks')), [], 'no partial upload left behind');
+});
+
+test('rename, destroy and Admin API reads (single, by prefix with pagination, by tag)', async () => {
+  for (let i = 0; i < 5; i++) {
+    await cloudinary.uploader.upload(file(`p${i}.png`, makePng(10 + i, 10, { seed: i })), { public_id: `listing/item${i}`, tags: i % 2 ? ['odd'] : ['even'] });
+  }
+  const one = await cloudinary.api.resource('listing/item3');
+  assert.deepEqual([one.public_id, one.width, one.height], ['listing/item3', 13, 10]);
+  const page1 = await cloudinary.api.resources({ type: 'upload', prefix: 'listing/', max_results: 2 });
+  assert.equal(page1.resources.length, 2);
+  assert.ok(page1.next_cursor);
+  const page2 = await cloudinary.api.resources({ type: 'upload', prefix: 'listing/', max_results: 10, next_cursor: page1.next_cursor });
+  assert.deepEqual([...page1.resources, ...page2.resources].map((r) => r.public_id), [0, 1, 2, 3, 4].map((i) => `listing/item${i}`));
+  assert.equal(page2.next_cursor, undefined);
+  const odd = await cloudinary.api.resources_by_tag('odd');
+  assert.deepEqual(odd.resources.map((r) => r.public_id).sort(), ['listing/item1', 'listing/item3']);
+
+  const renamed = await cloudinary.uploader.rename('listing/item0', 'listing/renamed');
+  assert.equal(renamed.public_id, 'listing/renamed');
+  await assert.rejects(cloudinary.api.resource('listing/item0'), (e) => e.error.http_code === 404);
+  await assert.rejects(cloudinary.uploader.rename('listing/item1', 'listing/renamed'), (e) => e.http_code === 400);
+  assert.deepEqual(await cloudinary.uploader.destroy('listing/renamed'), { result: 'ok' });
+  assert.deepEqual(await cloudinary.uploader.destroy('listing/renamed'), { result: 'not found' });
+  const delivered = await fetch(deliveryUrl('listing/renamed.png'));
+  assert.equal(delivered.status, 404);
+});
+
+test('bad signatures, wrong keys and stale timestamps are rejected like Cloudinary', async () => {
+  const path = file('rej.png', makePng(8, 8));
+  cloudinary.config({ api_secret: 'not-the-secret' });
+  try {
+    await assert.rejects(cloudinary.uploader.upload(path), (e) => e.http_code === 401 && /Invalid Signature/.test(e.message));
+  } finally {
+    cloudinary.config({ api_secret: ACCOUNT.api_secret });
+  }
+  const stale = Math.floor(Date.now() / 1000) - 3700;
+  await assert.rejects(cloudinary.uploader.upload(path, { timestamp: stale }), (e) => e.http_code === 400 && /Stale request/.test(e.message));
+  await assert.rejects(cloudinary.uploader.upload(path, { api_key: '999' }), (e) => e.http_code === 401);
+  const admin = await fetch(`${emulator.url}/v1_1/demo/resources/image`, { headers: { authorization: `Basic ${Buffer.from('1234567890:nope').toString('base64')}` } });
+  assert.equal(admin.status, 401);
+  assert.deepEqual(await admin.json(), { error: { message: 'Invalid credentials' } });
+  // SHA-256 and signature version 1 are verified too.
+  const sha256 = await cloudinary.uploader.upload(path, { public_id: 'sdk/sha256', signature_algorithm: 'sha256' });
+  assert.equal(sha256.public_id, 'sdk/sha256');
+});
+
+test('unsigned uploads go through configured presets only', async () => {
+  const path = file('guest.png', makePng(12, 12));
+  const result = await cloudinary.uploader.unsigned_upload(path, 'open');
+  assert.match(result.public_id, /^guests\//);
+  assert.deepEqual(result.tags, ['guest']);
+  await assert.rejects(cloudinary.uploader.unsigned_upload(path, 'missing'), (e) => e.http_code === 400);
+});
+
+test('transformed images have the requested pixel dimensions; unknown transformations are 400 with x-cld-error', async () => {
+  await cloudinary.uploader.upload(file('t.png', makePng(400, 300)), { public_id: 'sdk/transform' });
+  const cases = [
+    [{ width: 120, height: 80, crop: 'fill', gravity: 'north' }, 'png', [120, 80]],
+    [{ width: 100, crop: 'scale' }, 'png', [100, 75]],
+    [{ width: 200, height: 200, crop: 'fit' }, 'jpg', [200, 150]],
+    [{ width: 1000, crop: 'limit' }, 'png', [400, 300]],
+    [{ width: 50, height: 50, crop: 'pad', background: 'black' }, 'png', [50, 50]],
+    [{ width: 64, height: 64, crop: 'thumb', radius: 'max' }, 'webp', [64, 64]],
+    [{ transformation: [{ width: 200, crop: 'scale' }, { angle: 90 }] }, 'png', [150, 200]],
+    [{ width: 100, crop: 'scale', dpr: '2.0', effect: 'grayscale' }, 'gif', [200, 150]],
+    [{ aspect_ratio: '1:1', crop: 'crop', gravity: 'center' }, 'png', [300, 300]],
+  ];
+  for (const [options, format, [w, h]] of cases) {
+    const res = await fetch(deliveryUrl(`sdk/transform.${format}`, options));
+    assert.equal(res.status, 200, `${JSON.stringify(options)}: ${res.headers.get('x-cld-error')}`);
+    const size = imageSize(Buffer.from(await res.arrayBuffer()));
+    assert.deepEqual([size.format, size.width, size.height], [format, w, h], JSON.stringify(options));
+  }
+  const again = await fetch(deliveryUrl('sdk/transform.png', { width: 120, height: 80, crop: 'fill', gravity: 'north' }));
+  assert.equal(again.status, 200, 'cached derived image served');
+  for (const bad of [{ effect: 'sepia' }, { angle: 45 }, { raw_transformation: 'zz_1' }]) {
+    const res = await fetch(deliveryUrl('sdk/transform.png', bad));
+    assert.equal(res.status, 400);
+    assert.ok(res.headers.get('x-cld-error'), 'x-cld-error header');
+  }
+  const original = await fetch(deliveryUrl('sdk/transform.png'));
+  assert.equal(original.headers.get('content-type'), 'image/png');
+});
+
+test('private assets need a signed URL; signed URLs are checked', async () => {
+  const png = makePng(30, 20);
+  await cloudinary.uploader.upload(file('priv.png', png), { public_id: 'sdk/secret', type: 'private' });
+  assert.equal((await fetch(deliveryUrl('sdk/secret.png', { type: 'private' }))).status, 401);
+  const signed = await fetch(deliveryUrl('sdk/secret.png', { type: 'private', sign_url: true, width: 10, crop: 'scale' }));
+  assert.equal(signed.status, 200);
+  assert.equal(imageSize(Buffer.from(await signed.arrayBuffer())).width, 10);
+  const tampered = deliveryUrl('sdk/secret.png', { type: 'private', sign_url: true, width: 10, crop: 'scale' }).replace('w_10', 'w_11');
+  assert.equal((await fetch(tampered)).status, 401);
+  // cirrus builds the same signed URLs as the SDK.
+  const viaCirrus = cirrus.url('sdk/secret.png', { type: 'private', sign_url: true, cloud_name: 'demo', api_secret: ACCOUNT.api_secret, secure: false, cname: `127.0.0.1:${emulator.port}` });
+  const res = await fetch(viaCirrus);
+  assert.equal(res.status, 200);
+  assert.equal(md5(Buffer.from(await res.arrayBuffer())), md5(png));
+});
+
+test('explicit adds eager transformations', async () => {
+  await cloudinary.uploader.upload(file('ex.png', makePng(90, 60)), { public_id: 'sdk/explicit', eager: [{ width: 30, crop: 'scale' }] });
+  const result = await cloudinary.uploader.explicit('sdk/explicit', { type: 'upload', eager: [{ width: 45, height: 45, crop: 'fill', format: 'jpg' }], tags: ['done'] });
+  assert.equal(result.eager.length, 2);
+  assert.deepEqual(result.tags, ['done']);
+  const eager = await fetch(result.eager[1].url);
+  assert.deepEqual(imageSize(Buffer.from(await eager.arrayBuffer())), { format: 'jpg', width: 45, height: 45 });
+});
+
+test('injected faults: 500s and connection resets, switched at run time', async () => {
+  const control = `${emulator.url}/__emulator/faults`;
+  const set = (rules) => fetch(control, { method: 'PUT', headers: { authorization: basicAuth(), 'content-type': 'application/json' }, body: JSON.stringify(rules) });
+  assert.equal((await set({ upload: { error_500: 1 } })).status, 200);
+  const path = file('fault.png', makePng(8, 8));
+  await assert.rejects(cloudinary.uploader.upload(path), (e) => e.http_code === 500);
+  await set({ upload: { reset: 1 } });
+  await assert.rejects(cloudinary.uploader.upload(path));
+  await set({});
+  const ok = await cloudinary.uploader.upload(path, { public_id: 'sdk/after-faults' });
+  assert.equal(ok.public_id, 'sdk/after-faults');
+  const stats = await (await fetch(`${emulator.url}/__emulator/stats`, { headers: { authorization: basicAuth() } })).json();
+  assert.ok(stats.faults_injected >= 2);
+});
+
+test('assets persist across a restart', async () => {
+  const png = makePng(21, 13);
+  await cloudinary.uploader.upload(file('persist.png', png), { public_id: 'sdk/persisted' });
+  await emulator.stop();
+  emulator = await startEmulator({ dataDir: emulator.dataDir, args: ['--quiet'] });
+  cloudinary.config({ upload_prefix: emulator.url });
+  const resource = await cloudinary.api.resource('sdk/persisted');
+  assert.deepEqual([resource.width, resource.height, resource.etag], [21, 13, md5(png)]);
+  const res = await fetch(deliveryUrl('sdk/persisted.png'));
+  assert.equal(md5(Buffer.from(await res.arrayBuffer())), md5(png));
+});
+
+test('streams from disk with the SDK are byte-exact', async () => {
+  const png = makePng(64, 64, { noise: true });
+  const path = file('pipe.png', png);
+  const result = await new Promise((resolve, reject) => {
+    createReadStream(path).pipe(cloudinary.uploader.upload_stream({ public_id: 'sdk/piped' }, (err, res) => (err ? reject(err) : resolve(res))));
+  });
+  assert.equal(result.etag, md5(png));
+});
