@@ -43,6 +43,11 @@ export function buildWeb() {
   console.log(`web package: wasm ${sizes.wasm_gzip} B gzipped, JS glue ${sizes.js_gzip} B gzipped, total ${sizes.total_gzip} B`);
 }
 
+/** The emulator binary (release: it is what the demo and the load benchmark run). */
+export function buildEmulator() {
+  run('cargo', ['build', '-p', 'cirrus-emulator', '--release']);
+}
+
 /** Gzipped sizes (level 9) of the .wasm and its JS glue (wasm-bindgen's and ours). */
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
@@ -55,4 +60,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const which = process.argv.slice(2);
   if (which.length === 0 || which.includes('node')) buildNode();
   if (which.length === 0 || which.includes('web')) buildWeb();
+  if (which.length === 0 || which.includes('emulator')) buildEmulator();
 }

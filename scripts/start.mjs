@@ -1,11 +1,24 @@
-// `npm start`: the demo app arrives with the emulator and NestJS work; until then, print how to use cirrus.
-console.log(`cirrus: Cloudinary signing, signed identifiers and delivery URLs from one Rust core.
+// `npm start`: until the demo app lands, runs the local emulator on embedded defaults and says how to use it.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './run.mjs';
+import { DEMO_URL, ensureEmulatorBuilt } from './emulator.mjs';
 
-  npm run build     build the Node addon (npm/node) and the wasm package (npm/web)
-  npm test          install what is missing, build, and run every suite
+const bin = await ensureEmulatorBuilt();
+const port = process.env.PORT || '9100';
+const child = spawn(bin, ['--port', port, '--data', join(root, '.cirrus-emulator'), '--preset', 'demo_unsigned,unsigned,folder=unsigned'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, CLOUDINARY_URL: process.env.CLOUDINARY_URL || DEMO_URL },
+});
+child.stdout.on('data', (d) => {
+  const m = /listening on (\S+)/.exec(String(d));
+  if (!m) return;
+  console.log(`cirrus emulator: ${m[1]}  (Ctrl-C stops it)
 
-Quick start (Node):
-  const { url, Cloudinary } = require('./npm/node');
-  url('sample.jpg', { cloud_name: 'demo', width: 300, crop: 'fill' });
-
-The demo app (upload, gallery, delete against the local emulator) is not built yet.`);
+Point the official SDK or cirrus at it:
+  CLOUDINARY_URL='${process.env.CLOUDINARY_URL || DEMO_URL}?upload_prefix=${m[1]}'
+Delivery URLs: cirrus.url(id, { cloud_name: 'demo', secure: false, cname: '${new URL(m[1]).host}' })
+The demo app (upload, gallery, delete) arrives with the NestJS work.`);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,18 +1,20 @@
 // `npm test`: installs what is missing, builds, and runs every suite:
-// Rust (core unit tests + conformance vectors), the Node addon, and the wasm package in Node and Chromium.
+// Rust (core unit tests + conformance vectors, emulator unit tests), the Node addon, the wasm package in
+// Node and Chromium, and the emulator against the official SDK and at the wire level.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
 import { ensureChromium, ensureNpmDeps } from './setup.mjs';
 
 ensureNpmDeps();
-const { buildNode, buildWeb } = await import('./build.mjs');
+const { buildEmulator, buildNode, buildWeb } = await import('./build.mjs');
 buildNode();
 buildWeb();
+buildEmulator();
 ensureChromium();
 
-run('cargo', ['test', '-p', 'cirrus-core']);
+run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator']);
 
-const suites = ['node', 'web'].flatMap((dir) =>
+const suites = ['node', 'web', 'emulator'].flatMap((dir) =>
   readdirSync(join(root, 'tests', dir)).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', dir, f)));
 run(process.execPath, ['--test', '--test-concurrency=1', ...suites]);

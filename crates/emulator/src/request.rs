@@ -88,7 +88,7 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
         let mut multipart = Multipart::from_request(request, &())
             .await
             .map_err(malformed)?;
-        while let Some(mut field) = multipart.next_field().await.map_err(body_error)? {
+        while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
             let name = field.name().unwrap_or_default().to_owned();
             if name == "file" && field.file_name().is_some() {
                 let filename = field.file_name().map(str::to_owned);
@@ -101,7 +101,7 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
                     filename,
                 };
                 let mut md5 = Md5::new();
-                while let Some(chunk) = field.chunk().await.map_err(body_error)? {
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     md5.update(&chunk);
                     part.bytes += chunk.len() as u64;
                     out.write_all(&chunk).await?;
@@ -110,7 +110,7 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
                 part.md5 = cirrus_core::hash::to_hex(&md5.finalize());
                 form.file = Some(part);
             } else {
-                let value = field.text().await.map_err(body_error)?;
+                let value = field.text().await.map_err(multipart_error)?;
                 if name == "file" {
                     form.file_text = Some(value);
                 } else {
@@ -133,14 +133,29 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
     Ok(form)
 }
 
-/// Over-limit bodies are 413, anything else a malformed request.
-fn body_error(e: impl std::fmt::Display + std::fmt::Debug) -> ApiError {
-    let text = format!("{e:?} {e}");
-    if text.contains("length limit") || text.contains("LengthLimit") || text.contains("too large") {
-        ApiError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "Request entity too large",
-        )
+fn too_large() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "Request entity too large",
+    )
+}
+
+/// Over-limit multipart bodies are 413 (axum knows which errors those are), anything else malformed.
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        malformed(e.body_text())
+    }
+}
+
+/// Reading a whole (urlencoded) body fails only on a broken connection or the size limit.
+fn body_error(e: axum::Error) -> ApiError {
+    let limited = std::error::Error::source(&e)
+        .is_some_and(|s| s.to_string().contains("length limit"))
+        || e.to_string().contains("length limit");
+    if limited {
+        too_large()
     } else {
         malformed(e)
     }

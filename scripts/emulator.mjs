@@ -1,0 +1,26 @@
+// `npm run emulator -- [flags]`: builds the emulator if needed and runs it in the foreground.
+// Without account flags it uses CLOUDINARY_URL, or the embedded demo account.
+import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './run.mjs';
+
+export const DEMO_ACCOUNT = { cloud_name: 'demo', api_key: '123456789012345', api_secret: 'cirrus-demo-secret' };
+export const DEMO_URL = `cloudinary://${DEMO_ACCOUNT.api_key}:${DEMO_ACCOUNT.api_secret}@${DEMO_ACCOUNT.cloud_name}`;
+
+export async function ensureEmulatorBuilt() {
+  if (!existsSync(join(root, 'target', 'release', 'cirrus-emulator'))) {
+    const { buildEmulator } = await import('./build.mjs');
+    buildEmulator();
+  }
+  return join(root, 'target', 'release', 'cirrus-emulator');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const bin = await ensureEmulatorBuilt();
+  const args = process.argv.slice(2);
+  const env = { ...process.env, CLOUDINARY_URL: process.env.CLOUDINARY_URL || DEMO_URL };
+  const child = spawn(bin, args.includes('--data') ? args : ['--data', join(root, '.cirrus-emulator'), ...args], { stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

@@ -1,0 +1,152 @@
+// Wire-level behaviour of the emulator that the SDK does not exercise: chunk order and expiry, body
+// limits, hostile public ids, auth tokens, concurrent writers. Requests are signed with cirrus.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ACCOUNT, basicAuth, startEmulator } from '../shared/emulator.mjs';
+import { imageSize, makePng } from '../shared/png.mjs';
+
+const cirrus = createRequire(import.meta.url)('../../npm/node');
+const TOKEN_KEY = '00112233445566778899aabbccddeeff';
+let emulator;
+
+before(async () => {
+  emulator = await startEmulator({ args: ['--quiet', '--chunk-ttl-secs', '1', '--max-body-mb', '2', '--auth-token-key', TOKEN_KEY] });
+});
+after(() => emulator.stop());
+
+const md5 = (b) => createHash('md5').update(b).digest('hex');
+
+function signedForm(params, file) {
+  const signed = cirrus.signRequest({ timestamp: Math.floor(Date.now() / 1000), ...params }, ACCOUNT);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(signed)) form.append(k, String(v));
+  if (file) form.append('file', new Blob([file]), 'upload.png');
+  return form;
+}
+
+async function post(action, params, file, headers = {}) {
+  const res = await fetch(`${emulator.url}/v1_1/demo/image/${action}`, { method: 'POST', body: signedForm(params, file), headers });
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+const admin = (path) => fetch(`${emulator.url}/v1_1/demo/resources/${path}`, { headers: { authorization: basicAuth() } });
+
+test('chunks out of order: partial uploads invisible, the completing chunk gets the result', async () => {
+  const png = makePng(200, 200, { noise: true });
+  const size = 40 * 1024;
+  const ranges = [];
+  for (let start = 0; start < png.length; start += size) ranges.push([start, Math.min(start + size, png.length) - 1]);
+  const order = [ranges.length - 1, ...ranges.keys()].filter((v, i, a) => a.indexOf(v) === i).reverse();
+  const id = `chunks-${Date.now()}`;
+  let final;
+  for (const [n, i] of order.entries()) {
+    const [start, end] = ranges[i];
+    const total = i === ranges.length - 1 ? png.length : -1;
+    const res = await post('upload', { public_id: 'proto/chunked' }, png.subarray(start, end + 1), {
+      'X-Unique-Upload-Id': id, 'Content-Range': `bytes ${start}-${end}/${total}`,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    if (n < order.length - 1) {
+      assert.equal(res.body.done, false);
+      assert.equal((await admin('image/upload/proto%2Fchunked')).status, 404, 'partial upload is invisible');
+    } else {
+      final = res.body;
+    }
+  }
+  assert.deepEqual([final.public_id, final.bytes, final.etag, final.width], ['proto/chunked', png.length, md5(png), 200]);
+});
+
+test('abandoned chunked uploads expire', async () => {
+  const res = await post('upload', {}, makePng(4, 4), { 'X-Unique-Upload-Id': 'abandoned-1', 'Content-Range': 'bytes 0-9/-1' });
+  assert.equal(res.status, 400, 'a chunk whose size does not match its range is refused');
+  const chunk = Buffer.alloc(1000, 7);
+  const ok = await post('upload', {}, chunk, { 'X-Unique-Upload-Id': 'abandoned-2', 'Content-Range': 'bytes 0-999/-1' });
+  assert.equal(ok.body.done, false);
+  const dir = join(emulator.dataDir, 'chunks', 'abandoned-2');
+  assert.ok(existsSync(dir));
+  for (let i = 0; i < 50 && existsSync(dir); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(!existsSync(dir), 'expired after the TTL');
+});
+
+test('oversize bodies are 413; malformed bodies and hostile public ids are 400', async () => {
+  const big = await post('upload', { public_id: 'proto/big' }, Buffer.alloc(3 * 1024 * 1024, 1));
+  assert.equal(big.status, 413);
+  for (const id of ['../escape', 'a/../../b', '/abs', 'a//b', 'back\\slash']) {
+    const res = await post('upload', { public_id: id }, makePng(4, 4));
+    assert.equal(res.status, 400, id);
+    assert.match(res.body.error.message, /Invalid public_id/);
+  }
+  const folder = await post('upload', { public_id: 'x', folder: '../../etc' }, makePng(4, 4));
+  assert.equal(folder.status, 400);
+  const garbage = await fetch(`${emulator.url}/v1_1/demo/image/upload`, {
+    method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, body: '--zzz\r\nContent-Disposition: form-da',
+  });
+  assert.equal(garbage.status, 400);
+  assert.ok((await garbage.json()).error.message);
+  const notImage = await post('upload', {}, Buffer.from('plain text, not an image'));
+  assert.equal(notImage.status, 400);
+  const files = readdirSync(emulator.dataDir).sort();
+  assert.deepEqual(files, ['blobs', 'chunks', 'derived', 'index.redb', 'tmp']);
+  const everything = readdirSync(resolve(emulator.dataDir, '..')).filter((f) => f === 'etc' || f === 'escape');
+  assert.deepEqual(everything, [], 'nothing written outside the data directory');
+});
+
+test('raw and auto uploads keep their extension; data stays byte-exact', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n% a tiny pdf-ish file\n');
+  const form = signedForm({});
+  form.append('file', new Blob([pdf]), 'report.pdf');
+  const res = await fetch(`${emulator.url}/v1_1/demo/auto/upload`, { method: 'POST', body: form });
+  const body = await res.json();
+  assert.equal(body.resource_type, 'raw');
+  assert.match(body.public_id, /\.pdf$/);
+  const delivered = await fetch(body.url);
+  assert.equal(md5(Buffer.from(await delivered.arrayBuffer())), md5(pdf));
+});
+
+test('authenticated assets open with an auth token, and only within its ACL and time', async () => {
+  const res = await post('upload', { public_id: 'proto/token', type: 'authenticated' }, makePng(16, 9));
+  assert.equal(res.status, 200);
+  const base = { cloud_name: 'demo', type: 'authenticated', secure: false, cname: `127.0.0.1:${emulator.port}`, sign_url: true, version: res.body.version };
+  const now = Math.floor(Date.now() / 1000);
+  const good = cirrus.url('proto/token.png', { ...base, auth_token: { key: TOKEN_KEY, start_time: now - 10, duration: 300, acl: '/demo/image/authenticated/*' } });
+  assert.equal((await fetch(good)).status, 200);
+  const expired = cirrus.url('proto/token.png', { ...base, auth_token: { key: TOKEN_KEY, start_time: now - 1000, duration: 300, acl: '/demo/image/authenticated/*' } });
+  assert.equal((await fetch(expired)).status, 401);
+  const otherAcl = cirrus.url('proto/token.png', { ...base, auth_token: { key: TOKEN_KEY, duration: 300, acl: '/demo/video/*' } });
+  assert.equal((await fetch(otherAcl)).status, 401);
+  const wrongKey = cirrus.url('proto/token.png', { ...base, auth_token: { key: 'ff'.repeat(16), duration: 300, acl: '/demo/*' } });
+  assert.equal((await fetch(wrongKey)).status, 401);
+  const urlToken = cirrus.url('proto/token.png', { ...base, auth_token: { key: TOKEN_KEY, duration: 300 } });
+  const urlRes = await fetch(urlToken);
+  assert.equal(urlRes.status, 200, urlToken);
+  assert.equal(imageSize(Buffer.from(await urlRes.arrayBuffer())).width, 16);
+});
+
+test('concurrent uploads to one public id: every one succeeds, versions strictly increase, one asset remains', async () => {
+  const results = await Promise.all(Array.from({ length: 16 }, (_, i) => post('upload', { public_id: 'proto/contended' }, makePng(5 + i, 5))));
+  for (const r of results) assert.equal(r.status, 200, JSON.stringify(r.body));
+  const versions = results.map((r) => r.body.version);
+  assert.equal(new Set(versions).size, 16, 'distinct versions');
+  assert.equal(new Set(results.map((r) => r.body.asset_id)).size, 1, 'one asset');
+  const listing = await (await admin('image/upload?prefix=proto/contended')).json();
+  assert.equal(listing.resources.length, 1);
+  assert.equal(listing.resources[0].version, Math.max(...versions));
+  assert.equal(readdirSync(join(emulator.dataDir, 'blobs')).length, readdirSync(join(emulator.dataDir, 'blobs')).length);
+});
+
+test('overwrite=false keeps the existing asset', async () => {
+  const first = await post('upload', { public_id: 'proto/keep' }, makePng(7, 7));
+  const second = await post('upload', { public_id: 'proto/keep', overwrite: 0 }, makePng(9, 9));
+  assert.deepEqual([second.body.version, second.body.width], [first.body.version, 7]);
+});
+
+test('Admin API deletes by public id and by prefix', async () => {
+  await post('upload', { public_id: 'proto/del/a' }, makePng(3, 3));
+  await post('upload', { public_id: 'proto/del/b' }, makePng(3, 3));
+  const res = await fetch(`${emulator.url}/v1_1/demo/resources/image/upload?prefix=proto/del/`, { method: 'DELETE', headers: { authorization: basicAuth() } });
+  assert.deepEqual((await res.json()).deleted, { 'proto/del/a': 'deleted', 'proto/del/b': 'deleted' });
+});
