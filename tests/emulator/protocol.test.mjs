@@ -150,3 +150,41 @@ test('Admin API deletes by public id and by prefix', async () => {
   const res = await fetch(`${emulator.url}/v1_1/demo/resources/image/upload?prefix=proto/del/`, { method: 'DELETE', headers: { authorization: basicAuth() } });
   assert.deepEqual((await res.json()).deleted, { 'proto/del/a': 'deleted', 'proto/del/b': 'deleted' });
 });
+
+test('video originals are stored and delivered as they are', async () => {
+  const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(4096, 3)]);
+  const form = signedForm({ public_id: 'proto/clip' });
+  form.append('file', new Blob([mp4]), 'clip.mp4');
+  const res = await fetch(`${emulator.url}/v1_1/demo/video/upload`, { method: 'POST', body: form });
+  const body = await res.json();
+  assert.deepEqual([res.status, body.resource_type, body.format], [200, 'video', 'mp4']);
+  const delivered = await fetch(body.url);
+  assert.equal(delivered.headers.get('content-type'), 'video/mp4');
+  assert.equal(md5(Buffer.from(await delivered.arrayBuffer())), md5(mp4));
+});
+
+test('killed in the middle of an upload: nothing half-written is visible after a restart', async () => {
+  const victim = await startEmulator({ args: ['--quiet'] });
+  const params = cirrus.signRequest({ timestamp: Math.floor(Date.now() / 1000), public_id: 'proto/half' }, ACCOUNT);
+  const boundary = 'cirrus-boundary';
+  const head = Object.entries(params).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')
+    + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.png"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const { request } = await import('node:http');
+  const req = request(`${victim.url}/v1_1/demo/image/upload`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  req.on('error', () => {});
+  req.write(head);
+  req.write(makePng(300, 300, { noise: true }).subarray(0, 100_000));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(readdirSync(join(victim.dataDir, 'tmp')).length >= 1, 'the upload is being written');
+  victim.child.kill('SIGKILL');
+  await victim.stop();
+  const revived = await startEmulator({ dataDir: victim.dataDir, args: ['--quiet'] });
+  try {
+    const res = await fetch(`${revived.url}/v1_1/demo/resources/image/upload/proto%2Fhalf`, { headers: { authorization: basicAuth() } });
+    assert.equal(res.status, 404);
+    assert.deepEqual(readdirSync(join(victim.dataDir, 'tmp')), [], 'leftovers swept at start');
+    assert.deepEqual(readdirSync(join(victim.dataDir, 'blobs')), []);
+  } finally {
+    await revived.stop();
+  }
+});
