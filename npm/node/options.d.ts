@@ -265,3 +265,76 @@ export type CirrusErrorCode =
 export interface CirrusError extends Error {
   code: CirrusErrorCode;
 }
+
+/** Upload progress: bytes sent so far, and the total once known (streams learn it at their end). */
+export interface UploadProgress {
+  loaded: number;
+  total?: number;
+}
+
+/** Transport settings of an upload or API call (not sent to Cloudinary). */
+export interface TransportSettings {
+  /** Chunk size in bytes (default 20 MB); larger sources and every stream use the chunked protocol. */
+  chunk_size?: number;
+  /** Chunks in flight at once (default 1). */
+  concurrency?: number;
+  /** Milliseconds allowed for each request (default 60000). */
+  timeout?: number;
+  /** Retries of a failed request (default 3): network errors, timeouts, 429 and 5xx, with backoff and jitter. */
+  retries?: number;
+  /** Base backoff in milliseconds (default 500). */
+  retry_delay?: number;
+  /** Name of the file part (default `file`). */
+  filename?: string;
+  /** Send an unsigned upload through `upload_preset`. */
+  unsigned?: boolean;
+  /** Stops the upload; nothing is finalised. */
+  signal?: AbortSignal;
+}
+
+/** Options of `Cloudinary#upload` and `#uploadStream`. */
+export interface UploadCallOptions extends UploadOptions, TransportSettings {
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/** What an upload took (`result.uploadStats`, not enumerable). */
+export interface UploadStats {
+  requests: number;
+  retries: number;
+  chunks: number;
+  bytes: number;
+}
+
+/** Cloudinary's upload result (the fields every upload has; others pass through). */
+export interface UploadResult {
+  asset_id: string;
+  public_id: string;
+  version: number;
+  version_id?: string;
+  signature: string;
+  width?: number;
+  height?: number;
+  format: string;
+  resource_type: string;
+  created_at: string;
+  tags: string[];
+  bytes: number;
+  type: string;
+  etag: string;
+  url: string;
+  secure_url: string;
+  original_filename?: string;
+  readonly uploadStats?: UploadStats;
+  [field: string]: unknown;
+}
+
+/** Codes of transport failures, next to `CirrusErrorCode`. */
+export type TransportErrorCode =
+  | 'TIMEOUT' | 'RATE_LIMITED' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE'
+  | 'ABORTED' | 'UPLOAD_FAILED' | 'REQUEST_FAILED';
+
+/** A failed upload or API call: Cloudinary's message, its HTTP status (499 for a timeout) and a stable code. */
+export interface CirrusTransportError extends Error {
+  code: TransportErrorCode | CirrusErrorCode;
+  http_code?: number;
+}

@@ -2,7 +2,7 @@
 import {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
-  Cloudinary, type UrlOptions, type VerifiedIdentifier, type CirrusError,
+  Cloudinary, type UrlOptions, type VerifiedIdentifier, type CirrusError, type UploadResult,
 } from '../../npm/node';
 import * as web from '../../npm/web';
 
@@ -24,6 +24,18 @@ const name: string | null = client.cloudName;
 const u2: string = client.url('x', { width: 10 });
 function code(e: unknown): string { return (e as CirrusError).code; }
 
+async function transfers(): Promise<number> {
+  const done: UploadResult = await client.upload('/tmp/x.png', { folder: 'f', chunk_size: 5_000_000, concurrency: 2, retries: 5, onProgress: (p) => p.loaded, signal: AbortSignal.timeout(1000) });
+  const stream = client.uploadStream({ public_id: 'x' });
+  const viaEvent: UploadResult = await stream.result;
+  await client.destroy(done.public_id, { invalidate: true });
+  await client.rename('a', 'b', { overwrite: true });
+  await client.explicit('a', { eager: [{ width: 10 }] });
+  // @ts-expect-error a number is not an upload source
+  await client.upload(5);
+  return done.bytes + viaEvent.bytes + (done.uploadStats?.retries ?? 0);
+}
+
 async function browser(): Promise<string> {
   await web.init();
   const c = new web.Cloudinary({ cloud_name: 'demo' });
@@ -37,4 +49,4 @@ url('x', { crop: 5 });
 // @ts-expect-error signRequest needs credentials
 signRequest({ a: 1 }, { api_key: 'k' });
 
-export { u, s, sig, params, version, token, ok, d, z, name, u2, code, browser };
+export { u, s, sig, params, version, token, ok, d, z, name, u2, code, browser, transfers };

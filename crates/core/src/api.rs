@@ -222,6 +222,11 @@ impl Client {
         Value::Object(self.config.redacted())
     }
 
+    /// The config (secrets included: for signing only; never log it, its `Debug` is redacted).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// The cloud name, if configured.
     pub fn cloud_name(&self) -> Option<&str> {
         self.config.cloud_name()

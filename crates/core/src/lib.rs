@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth_token;
+pub mod chunks;
 pub mod config;
 pub mod download;
 pub mod encoding;

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod transfer;
 
 use cirrus_core::{api, Error as CoreError, ErrorCode, Value};
 use napi::bindgen_prelude::*;
@@ -34,6 +35,28 @@ fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
             "internal error in cirrus (please report it)",
         ))),
     }
+}
+
+/// Upload options without the client's account keys (those sign the request; they are not params).
+fn upload_options(merged: &cirrus_core::Map) -> cirrus_core::Map {
+    const ACCOUNT: &[&str] = &[
+        "cloud_name",
+        "api_key",
+        "api_secret",
+        "upload_prefix",
+        "api_proxy",
+        "secure",
+        "cname",
+        "private_cdn",
+        "secure_distribution",
+        "signature_algorithm",
+        "signature_version",
+        "auth_token",
+        "cdn_subdomain",
+    ];
+    let mut o = merged.clone();
+    o.retain(|k, _| !ACCOUNT.contains(&k));
+    o
 }
 
 /// A core value on its way back to JavaScript.
@@ -214,17 +237,177 @@ pub fn parse_cloudinary_url(env: Env, url: Unknown) -> Result<JsOut, Code> {
 #[napi]
 pub struct Cloudinary {
     inner: api::Client,
+    transport: std::sync::OnceLock<std::sync::Arc<cirrus_transport::Transport>>,
+}
+
+impl Cloudinary {
+    fn with(inner: api::Client) -> Self {
+        Cloudinary {
+            inner,
+            transport: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The HTTP transport, created on first use (it honours the config's `api_proxy`).
+    fn transport(
+        &self,
+    ) -> std::result::Result<
+        std::sync::Arc<cirrus_transport::Transport>,
+        cirrus_transport::TransportError,
+    > {
+        if let Some(t) = self.transport.get() {
+            return Ok(t.clone());
+        }
+        let config = self.inner.config().values();
+        let proxy = config
+            .get("api_proxy")
+            .as_str()
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        let t = std::sync::Arc::new(cirrus_transport::Transport::new(
+            config,
+            cirrus_transport::TransportOptions { proxy },
+        )?);
+        Ok(self.transport.get_or_init(|| t).clone())
+    }
+}
+
+fn transport_error(e: cirrus_transport::TransportError) -> napi::Error<Code> {
+    napi::Error::new(e.code, e.message)
+}
+
+/// Arguments of an Upload API call on a `Cloudinary` (its action and values).
+enum ApiCall {
+    Destroy(String),
+    Rename(String, String),
+    Explicit(String),
 }
 
 #[napi]
 impl Cloudinary {
+    /// Starts an upload (`kind`: `path`, `bytes`, `stream` or `remote`). Used by `upload()` and `uploadStream()`.
+    #[napi(
+        ts_args_type = "kind: 'path' | 'bytes' | 'stream' | 'remote', source: string | Buffer | null | undefined, options?: Record<string, unknown>, onProgress?: (progress: [loaded: number, total: number]) => void, nowMs?: number"
+    )]
+    pub fn start_upload(
+        &self,
+        env: Env,
+        kind: String,
+        source: Option<Either<String, Buffer>>,
+        options: Unknown,
+        on_progress: Option<Function<(f64, f64), ()>>,
+        now: Option<f64>,
+    ) -> Result<transfer::UploadTask, Code> {
+        let options = guard(|| read(&env, &options, "options"))?;
+        let options = match self.inner.options(&options) {
+            Ok(Value::Object(m)) => m,
+            Ok(_) => cirrus_core::Map::new(),
+            Err(e) => return Err(js_error(e)),
+        };
+        let progress = match on_progress {
+            Some(f) => Some(
+                f.build_threadsafe_function::<(f64, f64)>()
+                    .callee_handled::<false>()
+                    .build()
+                    .map_err(|e| napi::Error::new("INTERNAL", e.reason))?,
+            ),
+            None => None,
+        };
+        let (text, bytes) = match source {
+            Some(Either::A(s)) => (Some(s), None),
+            Some(Either::B(b)) => (None, Some(bytes::Bytes::copy_from_slice(&b))),
+            None => (None, None),
+        };
+        let transport = self.transport().map_err(transport_error)?;
+        transfer::start_upload(
+            transport,
+            &kind,
+            text,
+            bytes,
+            &upload_options(&options),
+            now_ms(now),
+            progress,
+        )
+        .map_err(transport_error)
+    }
+
+    /// `destroy(publicId, options)`: resolves to an envelope (see `UploadTask#result`).
+    #[napi(
+        ts_args_type = "publicId: string, options?: Record<string, unknown>",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn destroy_raw<'env>(
+        &self,
+        env: &'env Env,
+        public_id: String,
+        options: Unknown,
+    ) -> Result<PromiseRaw<'env, JsOut>, Code> {
+        self.api_call(env, ApiCall::Destroy(public_id), options)
+    }
+
+    /// `rename(from, to, options)`: resolves to an envelope.
+    #[napi(
+        ts_args_type = "fromPublicId: string, toPublicId: string, options?: Record<string, unknown>",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn rename_raw<'env>(
+        &self,
+        env: &'env Env,
+        from: String,
+        to: String,
+        options: Unknown,
+    ) -> Result<PromiseRaw<'env, JsOut>, Code> {
+        self.api_call(env, ApiCall::Rename(from, to), options)
+    }
+
+    /// `explicit(publicId, options)`: resolves to an envelope.
+    #[napi(
+        ts_args_type = "publicId: string, options?: Record<string, unknown>",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn explicit_raw<'env>(
+        &self,
+        env: &'env Env,
+        public_id: String,
+        options: Unknown,
+    ) -> Result<PromiseRaw<'env, JsOut>, Code> {
+        self.api_call(env, ApiCall::Explicit(public_id), options)
+    }
+
+    fn api_call<'env>(
+        &self,
+        env: &'env Env,
+        call: ApiCall,
+        options: Unknown,
+    ) -> Result<PromiseRaw<'env, JsOut>, Code> {
+        let options = match guard(|| read(env, &options, "options"))? {
+            Value::Object(m) => m,
+            _ => cirrus_core::Map::new(),
+        };
+        let transport = self.transport().map_err(transport_error)?;
+        let now = now_ms(None);
+        env.spawn_future(async move {
+            let cancel = cirrus_transport::CancellationToken::new();
+            let outcome = match call {
+                ApiCall::Destroy(id) => transport.destroy(&id, &options, &cancel).await,
+                ApiCall::Rename(from, to) => transport.rename(&from, &to, &options, &cancel).await,
+                ApiCall::Explicit(id) => transport.explicit(&id, &options, now, &cancel).await,
+            };
+            Ok(JsOut(match outcome {
+                Ok(v) => transfer::success(v, None),
+                Err(e) => transfer::failure(&e),
+            }))
+        })
+        .map_err(|e| napi::Error::new("INTERNAL", e.reason))
+    }
+
     /// From a config object (`{ cloud_name, api_key, api_secret, ... }`) or a `CLOUDINARY_URL` string.
     #[napi(constructor, ts_args_type = "config: CloudinaryConfig | string")]
     pub fn new(env: Env, config: Unknown) -> Result<Self, Code> {
         guard(|| {
-            Ok(Cloudinary {
-                inner: api::Client::new(&read(&env, &config, "config")?)?,
-            })
+            Ok(Cloudinary::with(api::Client::new(&read(
+                &env, &config, "config",
+            )?)?))
         })
     }
 
@@ -235,9 +418,7 @@ impl Cloudinary {
             let url = std::env::var("CLOUDINARY_URL").map_err(|_| {
                 CoreError::new(ErrorCode::MissingOption, "CLOUDINARY_URL is not set")
             })?;
-            Ok(Cloudinary {
-                inner: api::Client::new(&Value::String(url))?,
-            })
+            Ok(Cloudinary::with(api::Client::new(&Value::String(url))?))
         })
     }
 

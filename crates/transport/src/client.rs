@@ -1,0 +1,441 @@
+//! The transport client: signs and sends Upload API calls for one account.
+
+use crate::error::TransportError;
+use crate::multipart;
+use crate::request::{post, with_retries, Call};
+use crate::upload::{
+    read_file_chunk, read_stream_chunk, Progress, Source, UploadSettings, UploadStats,
+};
+use bytes::Bytes;
+use cirrus_core::chunks::{self, Chunk};
+use cirrus_core::{Map, SigningOptions, Value};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// Connection settings of a client.
+#[derive(Clone, Debug, Default)]
+pub struct TransportOptions {
+    /// An HTTP(S) proxy all requests go through.
+    pub proxy: Option<String>,
+}
+
+/// Upload API calls for one account (a config object with the SDK's keys).
+pub struct Transport {
+    http: reqwest::Client,
+    config: Map,
+}
+
+fn now_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs() as f64)
+}
+
+/// Counters of one upload.
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    retries: AtomicU64,
+    chunks: AtomicU64,
+}
+
+impl Transport {
+    /// A client for `config` (needs cloud_name, api_key, api_secret; honours upload_prefix).
+    pub fn new(config: &Map, options: TransportOptions) -> Result<Transport, TransportError> {
+        let mut builder =
+            reqwest::Client::builder().user_agent(concat!("cirrus/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = &options.proxy {
+            let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
+                TransportError::new("INVALID_OPTION", format!("invalid proxy: {e}"), None, false)
+            })?;
+            builder = builder.proxy(proxy);
+        } else {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            TransportError::new(
+                "INTERNAL",
+                format!("cannot create the HTTP client: {e}"),
+                None,
+                false,
+            )
+        })?;
+        Ok(Transport {
+            http,
+            config: config.clone(),
+        })
+    }
+
+    fn url(&self, resource_type: &str, action: &str) -> Result<String, TransportError> {
+        let mut o = self.config.clone();
+        o.set("resource_type", resource_type.into());
+        Ok(cirrus_core::download::api_url(action, &o)?)
+    }
+
+    /// Params ready to send: signed now (a fresh timestamp every attempt), or cleared for unsigned uploads.
+    fn finish_params(&self, params: &Map, unsigned: bool) -> Result<Map, TransportError> {
+        let mut p = params.clone();
+        if unsigned {
+            p.remove("timestamp");
+            return Ok(cirrus_core::signing::clear_blank(&p));
+        }
+        if !p.has("timestamp") || p.get("timestamp").is_nullish() {
+            p.set("timestamp", Value::Number(now_secs()));
+        }
+        let signing = SigningOptions::from_options(&self.config)?;
+        Ok(cirrus_core::sign_request(&p, &signing))
+    }
+
+    /// A signed Upload API call without a file (`destroy`, `rename`, `explicit`, ...), with the timeout and
+    /// retries of `settings`.
+    pub async fn call(
+        &self,
+        action: &str,
+        params: &Map,
+        settings: &UploadSettings,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        let url = self.url(&settings.resource_type, action)?;
+        let counters = Counters::default();
+        with_retries(&settings.retry, cancel, &counters.retries, || async {
+            let mut fresh = params.clone();
+            fresh.remove("timestamp");
+            let body = multipart::build(&self.finish_params(&fresh, false)?, None);
+            let call = Call {
+                http: &self.http,
+                url: &url,
+                timeout: settings.timeout,
+                cancel,
+                progress: None,
+                upload: false,
+            };
+            post(&call, body, &[]).await
+        })
+        .await
+    }
+
+    /// `destroy`: deletes an asset (`options`: `type`, `invalidate`, `notification_url`, transport settings).
+    pub async fn destroy(
+        &self,
+        public_id: &str,
+        options: &Map,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        let (settings, o) = UploadSettings::from_options(options)?;
+        let mut p = Map::new();
+        p.set("public_id", public_id.into());
+        for k in ["type", "invalidate", "notification_url"] {
+            p.set(k, cirrus_core::upload_params::as_safe_bool(o.get(k)));
+        }
+        p.set("type", o.get("type").clone());
+        self.call("destroy", &p, &settings, cancel).await
+    }
+
+    /// `rename`: moves an asset (`options`: `type`, `to_type`, `overwrite`, `invalidate`, transport settings).
+    pub async fn rename(
+        &self,
+        from: &str,
+        to: &str,
+        options: &Map,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        let (settings, o) = UploadSettings::from_options(options)?;
+        let mut p = Map::new();
+        p.set("type", o.get("type").clone());
+        p.set("from_public_id", from.into());
+        p.set("to_public_id", to.into());
+        for k in ["overwrite", "invalidate"] {
+            p.set(k, cirrus_core::upload_params::as_safe_bool(o.get(k)));
+        }
+        p.set("to_type", o.get("to_type").clone());
+        p.set("notification_url", o.get("notification_url").clone());
+        self.call("rename", &p, &settings, cancel).await
+    }
+
+    /// `explicit`: updates an existing asset (eager transformations, tags, context, ...).
+    pub async fn explicit(
+        &self,
+        public_id: &str,
+        options: &Map,
+        now_ms: f64,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        let (settings, mut o) = UploadSettings::from_options(options)?;
+        o.set("public_id", public_id.into());
+        let params = cirrus_core::build_upload_params(&o, now_ms)?;
+        self.call("explicit", &params, &settings, cancel).await
+    }
+
+    /// Uploads `source` with upload `params` (from `build_upload_params`). Returns Cloudinary's result and
+    /// what it took.
+    pub async fn upload(
+        &self,
+        source: Source,
+        params: &Map,
+        settings: &UploadSettings,
+        progress: Option<Arc<Progress>>,
+        cancel: &CancellationToken,
+    ) -> Result<(Value, UploadStats), TransportError> {
+        let url = self.url(&settings.resource_type, "upload")?;
+        let keep_timestamp = params.get("timestamp").truthy();
+        let mut base = params.clone();
+        if !keep_timestamp {
+            base.remove("timestamp");
+        }
+        let counters = Counters::default();
+        let job = Job {
+            transport: self,
+            url: &url,
+            params: &base,
+            settings,
+            progress,
+            cancel,
+            counters: &counters,
+            upload_id: random_upload_id(),
+        };
+        let (result, bytes) = match source {
+            Source::Remote(text) => (job.send(Some(FilePart::Text(text)), None, &base).await?, 0),
+            Source::Bytes(bytes) => job.upload_bytes(bytes).await?,
+            Source::Path(path) => job.upload_file(path).await?,
+            Source::Stream(rx) => job.upload_stream(rx).await?,
+        };
+        let stats = UploadStats {
+            requests: counters.requests.load(Ordering::Relaxed),
+            retries: counters.retries.load(Ordering::Relaxed),
+            chunks: counters.chunks.load(Ordering::Relaxed).max(1),
+            bytes,
+        };
+        Ok((result, stats))
+    }
+}
+
+fn random_upload_id() -> String {
+    use rand::Rng;
+    format!("{:032x}", rand::thread_rng().gen::<u128>())
+}
+
+/// The file of a request: content, or text Cloudinary fetches (a URL or data URI).
+enum FilePart {
+    Bytes(Bytes),
+    Text(String),
+}
+
+/// One upload in progress.
+struct Job<'a> {
+    transport: &'a Transport,
+    url: &'a str,
+    params: &'a Map,
+    settings: &'a UploadSettings,
+    progress: Option<Arc<Progress>>,
+    cancel: &'a CancellationToken,
+    counters: &'a Counters,
+    upload_id: String,
+}
+
+impl Job<'_> {
+    /// Sends one request (a whole file, or one chunk with its range), retrying it alone.
+    async fn send(
+        &self,
+        file: Option<FilePart>,
+        range: Option<(Chunk, Option<u64>)>,
+        params: &Map,
+    ) -> Result<Value, TransportError> {
+        let t = self.transport;
+        with_retries(
+            &self.settings.retry,
+            self.cancel,
+            &self.counters.retries,
+            || async {
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                let mut fields = t.finish_params(params, self.settings.unsigned)?;
+                // `file` is never signed: it joins the fields after signing.
+                let bytes = match &file {
+                    Some(FilePart::Bytes(b)) => Some((self.settings.filename.as_str(), b.clone())),
+                    Some(FilePart::Text(text)) => {
+                        fields.set("file", text.clone().into());
+                        None
+                    }
+                    None => None,
+                };
+                let body = multipart::build(&fields, bytes);
+                let headers: Vec<(&'static str, String)> = match range {
+                    Some((chunk, total)) => vec![
+                        ("X-Unique-Upload-Id", self.upload_id.clone()),
+                        ("Content-Range", chunk.content_range(total)),
+                    ],
+                    None => Vec::new(),
+                };
+                post(
+                    &Call {
+                        http: &t.http,
+                        url: self.url,
+                        timeout: self.settings.timeout,
+                        cancel: self.cancel,
+                        progress: self.progress.clone(),
+                        upload: true,
+                    },
+                    body,
+                    &headers,
+                )
+                .await
+            },
+        )
+        .await
+    }
+
+    fn set_total(&self, total: u64) {
+        if let Some(p) = &self.progress {
+            p.set_total(total);
+        }
+    }
+
+    async fn chunk(
+        &self,
+        chunk: Chunk,
+        bytes: Bytes,
+        total: Option<u64>,
+    ) -> Result<Value, TransportError> {
+        self.counters.chunks.fetch_add(1, Ordering::Relaxed);
+        self.send(
+            Some(FilePart::Bytes(bytes)),
+            Some((chunk, total)),
+            self.params,
+        )
+        .await
+    }
+
+    async fn upload_bytes(&self, bytes: Bytes) -> Result<(Value, u64), TransportError> {
+        let total = bytes.len() as u64;
+        self.set_total(total);
+        if !chunks::needs_chunking(Some(total), self.settings.chunk_size) {
+            return Ok((
+                self.send(Some(FilePart::Bytes(bytes)), None, self.params)
+                    .await?,
+                total,
+            ));
+        }
+        self.known_length(total, |c| {
+            let b = bytes.slice(c.start as usize..=c.end as usize);
+            async move { Ok(b) }
+        })
+        .await
+    }
+
+    async fn upload_file(&self, path: std::path::PathBuf) -> Result<(Value, u64), TransportError> {
+        let total = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| {
+                TransportError::new(
+                    "INVALID_ARGUMENT",
+                    format!("cannot read {}: {e}", path.display()),
+                    None,
+                    false,
+                )
+            })?
+            .len();
+        self.set_total(total);
+        if !chunks::needs_chunking(Some(total), self.settings.chunk_size) {
+            let bytes = read_file_chunk(
+                &path,
+                Chunk {
+                    start: 0,
+                    end: total.saturating_sub(1),
+                },
+            )
+            .await?;
+            return Ok((
+                self.send(Some(FilePart::Bytes(bytes)), None, self.params)
+                    .await?,
+                total,
+            ));
+        }
+        let path = &path;
+        self.known_length(total, |c| read_file_chunk(path, c)).await
+    }
+
+    /// Chunks of a source of known length: all but the last with bounded concurrency, then the last one
+    /// (which carries the total, so Cloudinary assembles the file when it arrives).
+    async fn known_length<F, Fut>(
+        &self,
+        total: u64,
+        read: F,
+    ) -> Result<(Value, u64), TransportError>
+    where
+        F: Fn(Chunk) -> Fut,
+        Fut: std::future::Future<Output = Result<Bytes, TransportError>>,
+    {
+        let plan = chunks::plan(total, self.settings.chunk_size);
+        let Some((last, rest)) = plan.split_last() else {
+            return Err(TransportError::new(
+                "INVALID_ARGUMENT",
+                "Empty file",
+                None,
+                false,
+            ));
+        };
+        let mut in_flight = FuturesUnordered::new();
+        for &c in rest {
+            while in_flight.len() >= self.settings.concurrency.max(1) {
+                if let Some(r) = in_flight.next().await {
+                    r?;
+                }
+            }
+            let bytes = read(c).await?;
+            in_flight.push(self.chunk(c, bytes, None));
+        }
+        while let Some(r) = in_flight.next().await {
+            r?;
+        }
+        let bytes = read(*last).await?;
+        Ok((self.chunk(*last, bytes, Some(total)).await?, total))
+    }
+
+    /// A stream of unknown length: always chunked; a chunk is known to be the last when the stream ends
+    /// right after it.
+    async fn upload_stream(
+        &self,
+        mut rx: tokio::sync::mpsc::Receiver<Bytes>,
+    ) -> Result<(Value, u64), TransportError> {
+        let size = usize::try_from(self.settings.chunk_size)
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let mut in_flight = FuturesUnordered::new();
+        let mut offset = 0u64;
+        let mut carry = None;
+        loop {
+            let (bytes, next) = tokio::select! {
+                _ = self.cancel.cancelled() => return Err(TransportError::aborted()),
+                r = read_stream_chunk(&mut rx, carry.take(), size) => r,
+            };
+            if bytes.is_empty() {
+                return Err(TransportError::new(
+                    "INVALID_ARGUMENT",
+                    "Empty file",
+                    None,
+                    false,
+                ));
+            }
+            let chunk = Chunk {
+                start: offset,
+                end: offset + bytes.len() as u64 - 1,
+            };
+            offset += bytes.len() as u64;
+            if next.is_none() {
+                while let Some(r) = in_flight.next().await {
+                    r?;
+                }
+                self.set_total(offset);
+                return Ok((self.chunk(chunk, bytes, Some(offset)).await?, offset));
+            }
+            carry = next;
+            while in_flight.len() >= self.settings.concurrency.max(1) {
+                if let Some(r) = in_flight.next().await {
+                    r?;
+                }
+            }
+            in_flight.push(self.chunk(chunk, bytes, None));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! One HTTP request with a timeout, cancellation and upload progress; retries around it.
+
+use crate::error::TransportError;
+use crate::multipart::Multipart;
+use crate::retry::RetryPolicy;
+use crate::upload::Progress;
+use bytes::Bytes;
+use cirrus_core::Value;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Body frames are at most this big, so progress moves smoothly.
+const FRAME: usize = 256 * 1024;
+
+/// Bytes of one attempt counted into the shared progress; taken back if the attempt fails.
+struct AttemptBytes {
+    progress: Option<Arc<Progress>>,
+    sent: Arc<AtomicU64>,
+    committed: bool,
+}
+
+impl Drop for AttemptBytes {
+    fn drop(&mut self) {
+        if let (false, Some(p)) = (self.committed, &self.progress) {
+            p.unsend(self.sent.load(Ordering::Relaxed));
+        }
+    }
+}
+
+/// Where and how one request goes.
+pub(crate) struct Call<'a> {
+    pub http: &'a reqwest::Client,
+    pub url: &'a str,
+    pub timeout: Duration,
+    pub cancel: &'a CancellationToken,
+    /// Upload progress the file part counts into.
+    pub progress: Option<Arc<Progress>>,
+    /// Whether this is an upload (error codes say `UPLOAD_FAILED` rather than `REQUEST_FAILED`).
+    pub upload: bool,
+}
+
+/// POSTs `body` and returns the parsed JSON answer, or a classified error.
+pub(crate) async fn post(
+    call: &Call<'_>,
+    body: Multipart,
+    headers: &[(&'static str, String)],
+) -> Result<Value, TransportError> {
+    let Call {
+        http,
+        url,
+        timeout,
+        cancel,
+        upload,
+        ..
+    } = *call;
+    let progress = call.progress.clone();
+    let length = body.len();
+    let counted_part = if body.parts.len() == 3 { Some(1) } else { None };
+    let sent = Arc::new(AtomicU64::new(0));
+    let mut guard = AttemptBytes {
+        progress: progress.clone(),
+        sent: sent.clone(),
+        committed: false,
+    };
+    let frames: Vec<(Bytes, bool)> = body
+        .parts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, part)| {
+            let counted = Some(i) == counted_part;
+            (0..part.len().div_ceil(FRAME).max(1)).map(move |f| {
+                (
+                    part.slice(f * FRAME..((f + 1) * FRAME).min(part.len())),
+                    counted,
+                )
+            })
+        })
+        .collect();
+    let stream = futures_util::stream::iter(frames.into_iter().map(move |(frame, counted)| {
+        if counted {
+            sent.fetch_add(frame.len() as u64, Ordering::Relaxed);
+            if let Some(p) = &progress {
+                p.send(frame.len() as u64);
+            }
+        }
+        Ok::<Bytes, std::io::Error>(frame)
+    }));
+    let mut request = http
+        .post(url)
+        .timeout(timeout)
+        .header(reqwest::header::CONTENT_TYPE, body.content_type)
+        .header(reqwest::header::CONTENT_LENGTH, length)
+        .body(reqwest::Body::wrap_stream(stream));
+    for (k, v) in headers {
+        request = request.header(*k, v);
+    }
+    let exchange = async {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| network_error(&e, upload))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let text = response
+            .text()
+            .await
+            .map_err(|e| network_error(&e, upload))?;
+        Ok::<_, TransportError>((status, retry_after, text))
+    };
+    let (status, retry_after, text) = tokio::select! {
+        _ = cancel.cancelled() => return Err(TransportError::aborted()),
+        r = exchange => r?,
+    };
+    let parsed = cirrus_core::json::parse(&text).ok();
+    let message = parsed
+        .as_ref()
+        .and_then(|v| v.get("error").get("message").as_str().map(str::to_owned));
+    if status == 200 && message.is_none() {
+        return match parsed {
+            Some(v @ Value::Object(_)) => {
+                guard.committed = true;
+                Ok(v)
+            }
+            _ => Err(TransportError::new(
+                if upload {
+                    "UPLOAD_FAILED"
+                } else {
+                    "REQUEST_FAILED"
+                },
+                "The server returned invalid JSON",
+                Some(status),
+                true,
+            )),
+        };
+    }
+    let mut error = TransportError::from_status(
+        status,
+        message.unwrap_or_else(|| format!("Server returned unexpected status code - {status}")),
+        upload,
+    );
+    if let Some(secs) = retry_after {
+        error.message.push_str(&format!(" (retry after {secs}s)"));
+    }
+    Err(error)
+}
+
+fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
+    if e.is_timeout() {
+        // The SDK reports timeouts as HTTP 499.
+        return TransportError::new("TIMEOUT", "Request Timeout", Some(499), true);
+    }
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message = format!("{message}: {s}");
+        source = s.source();
+    }
+    TransportError::new(
+        if upload {
+            "UPLOAD_FAILED"
+        } else {
+            "REQUEST_FAILED"
+        },
+        message,
+        None,
+        true,
+    )
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or the retries run out, waiting with backoff between
+/// tries (cancellable). `retried` counts the retries made.
+pub(crate) async fn with_retries<F, Fut>(
+    policy: &RetryPolicy,
+    cancel: &CancellationToken,
+    retried: &AtomicU64,
+    mut attempt: F,
+) -> Result<Value, TransportError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Value, TransportError>>,
+{
+    let mut n = 0;
+    loop {
+        match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(e) if e.retryable && n < policy.retries && !cancel.is_cancelled() => {
+                let floor = if e.code == "RATE_LIMITED" {
+                    Some(Duration::from_secs(1))
+                } else {
+                    None
+                };
+                let wait = policy.delay(n, floor);
+                n += 1;
+                retried.fetch_add(1, Ordering::Relaxed);
+                tokio::select! {
+                    _ = cancel.cancelled() => return Err(TransportError::aborted()),
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}

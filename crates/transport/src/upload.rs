@@ -1,0 +1,263 @@
+//! Upload sources, progress, and the single-request and chunked upload pipelines.
+//!
+//! Memory stays bounded whatever the size: a file is read one chunk at a time, and a stream is buffered
+//! one chunk ahead of the chunks in flight, so at most `(concurrency + 1) × chunk_size` bytes are held.
+
+use crate::error::TransportError;
+use bytes::{Bytes, BytesMut};
+use cirrus_core::chunks::{self, Chunk};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::sync::mpsc;
+
+/// What to upload.
+pub enum Source {
+    /// A file, read by Rust in chunks.
+    Path(PathBuf),
+    /// Bytes in memory.
+    Bytes(Bytes),
+    /// A stream of unknown length (pushed by the host; closed at its end).
+    Stream(mpsc::Receiver<Bytes>),
+    /// A remote URL or data URI, passed to Cloudinary as the `file` parameter.
+    Remote(String),
+}
+
+/// Per-upload settings.
+#[derive(Clone, Debug)]
+pub struct UploadSettings {
+    /// Time allowed for each request.
+    pub timeout: std::time::Duration,
+    /// Retries of each request (a failed chunk is retried alone).
+    pub retry: crate::RetryPolicy,
+    /// Send an unsigned upload (through an unsigned `upload_preset`).
+    pub unsigned: bool,
+    /// `image`, `video`, `raw` or `auto`.
+    pub resource_type: String,
+    /// Chunk size; larger sources (and streams) use the chunked protocol.
+    pub chunk_size: u64,
+    /// Chunks in flight at once.
+    pub concurrency: usize,
+    /// Name of the file part.
+    pub filename: String,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        UploadSettings {
+            timeout: std::time::Duration::from_secs(60),
+            retry: crate::RetryPolicy::default(),
+            unsigned: false,
+            resource_type: "image".to_owned(),
+            chunk_size: chunks::DEFAULT_CHUNK_SIZE,
+            concurrency: 1,
+            filename: "file".to_owned(),
+        }
+    }
+}
+
+/// Option keys that steer the transport and are not sent to Cloudinary.
+const TRANSPORT_KEYS: &[&str] = &[
+    "chunk_size",
+    "concurrency",
+    "timeout",
+    "retries",
+    "retry_delay",
+    "filename",
+    "unsigned",
+    "resource_type",
+];
+
+impl UploadSettings {
+    /// Splits upload options into transport settings and the options that become upload params.
+    /// `timeout` and `retry_delay` are milliseconds.
+    pub fn from_options(
+        options: &cirrus_core::Map,
+    ) -> Result<(UploadSettings, cirrus_core::Map), TransportError> {
+        use cirrus_core::Value;
+        let number = |k: &str, min: f64, max: f64| -> Result<Option<f64>, TransportError> {
+            match options.get(k) {
+                Value::Undefined | Value::Null => Ok(None),
+                Value::Number(n) if n.is_finite() && *n >= min && *n <= max => Ok(Some(*n)),
+                other => Err(TransportError::new(
+                    "INVALID_OPTION",
+                    format!(
+                        "{k} must be a number from {min} to {max}, not {}",
+                        other.to_js_string()
+                    ),
+                    None,
+                    false,
+                )),
+            }
+        };
+        let mut s = UploadSettings::default();
+        if let Some(n) = number("chunk_size", 1.0, 1e12)? {
+            s.chunk_size = n as u64;
+        }
+        if let Some(n) = number("concurrency", 1.0, 64.0)? {
+            s.concurrency = n as usize;
+        }
+        if let Some(n) = number("timeout", 1.0, 86_400_000.0)? {
+            s.timeout = std::time::Duration::from_millis(n as u64);
+        }
+        if let Some(n) = number("retries", 0.0, 100.0)? {
+            s.retry.retries = n as u32;
+        }
+        if let Some(n) = number("retry_delay", 0.0, 600_000.0)? {
+            s.retry.base_delay = std::time::Duration::from_millis(n as u64);
+        }
+        s.unsigned = options.get("unsigned").truthy();
+        if let Value::String(rt) = options.get("resource_type") {
+            s.resource_type = rt.clone();
+        }
+        if let Value::String(f) = options.get("filename") {
+            s.filename = f.clone();
+        }
+        let mut rest = options.clone();
+        rest.retain(|k, _| !TRANSPORT_KEYS.contains(&k));
+        Ok((s, rest))
+    }
+}
+
+/// What an upload took.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UploadStats {
+    /// HTTP requests sent (retries included).
+    pub requests: u64,
+    /// Retries made.
+    pub retries: u64,
+    /// Chunks (1 for a single-request upload).
+    pub chunks: u64,
+    /// Bytes uploaded.
+    pub bytes: u64,
+}
+
+/// Upload progress, shared by the requests of one upload.
+pub struct Progress {
+    loaded: AtomicU64,
+    total: AtomicU64,
+    report: Box<dyn Fn(u64, Option<u64>) + Send + Sync>,
+}
+
+const UNKNOWN: u64 = u64::MAX;
+
+impl Progress {
+    /// Progress reported to `report(loaded, total)`.
+    pub fn new(report: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Self {
+        Progress {
+            loaded: AtomicU64::new(0),
+            total: AtomicU64::new(UNKNOWN),
+            report: Box::new(report),
+        }
+    }
+
+    fn total(&self) -> Option<u64> {
+        Some(self.total.load(Ordering::Relaxed)).filter(|t| *t != UNKNOWN)
+    }
+
+    pub(crate) fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub(crate) fn send(&self, n: u64) {
+        let loaded = self.loaded.fetch_add(n, Ordering::Relaxed) + n;
+        (self.report)(loaded, self.total());
+    }
+
+    pub(crate) fn unsend(&self, n: u64) {
+        self.loaded.fetch_sub(
+            n.min(self.loaded.load(Ordering::Relaxed)),
+            Ordering::Relaxed,
+        );
+    }
+}
+
+/// Reads up to `size` bytes of a stream into one buffer, starting with `carry`. Returns the chunk and the
+/// first piece of what follows (`None` once the stream has ended), so the caller knows whether this chunk
+/// is the last one without buffering a whole second chunk.
+pub(crate) async fn read_stream_chunk(
+    rx: &mut mpsc::Receiver<Bytes>,
+    carry: Option<Bytes>,
+    size: usize,
+) -> (Bytes, Option<Bytes>) {
+    let mut buf = BytesMut::with_capacity(size);
+    let mut next = carry;
+    loop {
+        let piece = match next.take() {
+            Some(p) => p,
+            None => match rx.recv().await {
+                Some(p) => p,
+                None => return (buf.freeze(), None),
+            },
+        };
+        let room = size - buf.len();
+        if piece.len() < room {
+            buf.extend_from_slice(&piece);
+        } else {
+            buf.extend_from_slice(&piece[..room]);
+            let rest = piece.slice(room..);
+            if !rest.is_empty() {
+                return (buf.freeze(), Some(rest));
+            }
+            // Exactly full: look one piece ahead to learn whether more follows.
+            loop {
+                match rx.recv().await {
+                    Some(p) if p.is_empty() => continue,
+                    Some(p) => return (buf.freeze(), Some(p)),
+                    None => return (buf.freeze(), None),
+                }
+            }
+        }
+    }
+}
+
+/// Reads one chunk of a file.
+pub(crate) async fn read_file_chunk(path: &PathBuf, chunk: Chunk) -> Result<Bytes, TransportError> {
+    let fail = |e: std::io::Error| {
+        TransportError::new(
+            "INVALID_ARGUMENT",
+            format!("cannot read {}: {e}", path.display()),
+            None,
+            false,
+        )
+    };
+    let mut file = tokio::fs::File::open(path).await.map_err(fail)?;
+    file.seek(std::io::SeekFrom::Start(chunk.start))
+        .await
+        .map_err(fail)?;
+    let mut buf = vec![0u8; chunk.len() as usize];
+    file.read_exact(&mut buf).await.map_err(fail)?;
+    Ok(Bytes::from(buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stream_chunks_know_when_they_are_last() {
+        let (tx, mut rx) = mpsc::channel(16);
+        for piece in [&b"abc"[..], b"defg", b"hi"] {
+            tx.send(Bytes::copy_from_slice(piece)).await.unwrap();
+        }
+        drop(tx);
+        let (a, carry) = read_stream_chunk(&mut rx, None, 4).await;
+        assert_eq!(
+            (&a[..], carry.as_deref()),
+            (&b"abcd"[..], Some(&b"efg"[..]))
+        );
+        let (b, carry) = read_stream_chunk(&mut rx, carry, 4).await;
+        assert_eq!((&b[..], carry.as_deref()), (&b"efgh"[..], Some(&b"i"[..])));
+        let (c, carry) = read_stream_chunk(&mut rx, carry, 4).await;
+        assert_eq!((&c[..], carry), (&b"i"[..], None));
+    }
+
+    #[tokio::test]
+    async fn an_exactly_full_chunk_looks_ahead() {
+        let (tx, mut rx) = mpsc::channel(4);
+        tx.send(Bytes::from_static(b"abcd")).await.unwrap();
+        drop(tx);
+        let (a, carry) = read_stream_chunk(&mut rx, None, 4).await;
+        assert_eq!((&a[..], carry), (&b"abcd"[..], None));
+    }
+}

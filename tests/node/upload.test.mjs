@@ -1,0 +1,195 @@
+// The Node package's transport against the emulator over real HTTP: every source kind, chunking, progress,
+// abort, retries under injected faults, timeouts, a real proxy, and coded errors.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createServer, request as httpRequest } from 'node:http';
+import { createReadStream, readdirSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ACCOUNT, basicAuth, startEmulator } from '../shared/emulator.mjs';
+import { makePng } from '../shared/png.mjs';
+
+const { Cloudinary } = createRequire(import.meta.url)('../../npm/node');
+const md5 = (b) => createHash('md5').update(b).digest('hex');
+let emulator;
+let cld;
+
+before(async () => {
+  emulator = await startEmulator({ args: ['--quiet', '--preset', 'open,unsigned'] });
+  cld = new Cloudinary({ ...ACCOUNT, upload_prefix: emulator.url });
+});
+after(() => emulator.stop());
+
+const setFaults = (rules) => fetch(`${emulator.url}/__emulator/faults`, {
+  method: 'PUT', headers: { authorization: basicAuth(), 'content-type': 'application/json' }, body: JSON.stringify(rules),
+});
+const listing = async (prefix) => (await (await fetch(`${emulator.url}/v1_1/demo/resources/image/upload?max_results=500&prefix=${encodeURIComponent(prefix)}`, { headers: { authorization: basicAuth() } })).json()).resources;
+
+test('every source kind uploads the exact bytes', async () => {
+  const png = makePng(120, 90, { noise: true });
+  const path = join(tmpdir(), `cirrus-up-${process.pid}.png`);
+  writeFileSync(path, png);
+  const sources = {
+    path,
+    fileUrl: new URL(`file://${path}`),
+    buffer: png,
+    uint8array: new Uint8Array(png),
+    arrayBuffer: png.buffer.slice(png.byteOffset, png.byteOffset + png.length),
+    readable: Readable.from([png.subarray(0, 1000), png.subarray(1000)]),
+    fsStream: createReadStream(path, { highWaterMark: 4096 }),
+    webStream: Readable.toWeb(Readable.from([png])),
+    dataUri: `data:image/png;base64,${png.toString('base64')}`,
+  };
+  for (const [name, source] of Object.entries(sources)) {
+    const result = await cld.upload(source, { public_id: `sources/${name}` });
+    assert.deepEqual([result.public_id, result.etag, result.width], [`sources/${name}`, md5(png), 120], name);
+  }
+  await assert.rejects(cld.upload('https://example.com/x.png'), (e) => e.code === 'INVALID_REQUEST' && e.http_code === 400);
+  await assert.rejects(cld.upload(42), { code: 'INVALID_ARGUMENT' });
+  await assert.rejects(cld.upload('/no/such/file.png'), { code: 'INVALID_ARGUMENT' });
+});
+
+test('large sources go chunked by themselves; concurrency; progress reaches the total', async () => {
+  const png = makePng(400, 400, { noise: true });
+  const events = [];
+  const result = await cld.upload(png, { public_id: 'chunks/buffer', chunk_size: 100_000, concurrency: 3, onProgress: (p) => events.push(p) });
+  assert.equal(result.etag, md5(png));
+  assert.equal(result.uploadStats.chunks, Math.ceil(png.length / 100_000));
+  assert.ok(!Object.keys(result).includes('uploadStats'), 'stats are not enumerable');
+  assert.deepEqual(events.at(-1), { loaded: png.length, total: png.length });
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].loaded >= events[i - 1].loaded, 'monotonic');
+  const streamed = await cld.upload(Readable.from([png]), { public_id: 'chunks/stream', chunk_size: 150_000 });
+  assert.deepEqual([streamed.etag, streamed.uploadStats.chunks], [md5(png), 4]);
+  const small = await cld.upload(makePng(10, 10), { public_id: 'chunks/small' });
+  assert.equal(small.uploadStats.chunks, 1);
+});
+
+test('uploadStream: pipe with backpressure, result promise and event, errors as events', async () => {
+  const png = makePng(256, 256, { noise: true });
+  const writable = cld.uploadStream({ public_id: 'ws/piped', chunk_size: 64 * 1024 });
+  const event = new Promise((resolve) => writable.on('result', resolve));
+  Readable.from((function* () { for (let i = 0; i < png.length; i += 10_000) yield png.subarray(i, i + 10_000); })()).pipe(writable);
+  const [result, emitted] = await Promise.all([writable.result, event]);
+  assert.equal(result.etag, md5(png));
+  assert.equal(emitted, result);
+  const bad = new Cloudinary({ ...ACCOUNT, api_secret: 'wrong', upload_prefix: emulator.url }).uploadStream({ retries: 0 });
+  const error = new Promise((resolve) => bad.on('error', resolve));
+  bad.end(png.subarray(0, 5000));
+  const err = await error;
+  assert.deepEqual([err.code, err.http_code], ['UNAUTHORIZED', 401]);
+  assert.ok(!err.message.includes('wrong'), 'the secret is not in the message');
+});
+
+test('abort in the middle of a chunked upload leaves nothing', async () => {
+  const piece = makePng(100, 100, { noise: true });
+  const controller = new AbortController();
+  let sent = 0;
+  async function* slow() {
+    for (let i = 0; i < 40; i++) {
+      yield piece;
+      sent += piece.length;
+      if (i === 6) controller.abort();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  await assert.rejects(cld.upload(Readable.from(slow()), { public_id: 'aborted/stream', chunk_size: 50_000, signal: controller.signal }), { code: 'ABORTED' });
+  assert.ok(sent > 50_000, 'chunks had been sent');
+  const writable = cld.uploadStream({ public_id: 'aborted/writable', chunk_size: 50_000, signal: AbortSignal.abort() });
+  await assert.rejects(writable.result, { code: 'ABORTED' });
+  assert.deepEqual(await listing('aborted/'), []);
+});
+
+test('200 uploads at a 20% injected fault rate all succeed; chunk retries are counted', async () => {
+  await setFaults({ upload: { error_500: 0.05, error_502: 0.05, error_429: 0.05, reset: 0.05 } });
+  try {
+    const options = { retries: 10, retry_delay: 20 };
+    const small = makePng(16, 16);
+    const big = makePng(150, 150, { noise: true });
+    let next = 0;
+    const results = [];
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < 200) {
+        const i = next++;
+        const chunked = i % 10 === 0;
+        results[i] = await cld.upload(chunked ? big : small, { ...options, public_id: `faults/${i}`, chunk_size: chunked ? 20_000 : undefined });
+      }
+    }));
+    const retries = results.reduce((n, r) => n + r.uploadStats.retries, 0);
+    const chunkRetries = results.filter((r) => r.uploadStats.chunks > 1).reduce((n, r) => n + r.uploadStats.retries, 0);
+    const requests = results.reduce((n, r) => n + r.uploadStats.requests, 0);
+    console.log(`faults: 200 uploads, ${requests} requests, ${retries} retries (${chunkRetries} in chunked uploads)`);
+    assert.equal(results.filter(Boolean).length, 200);
+    assert.ok(retries > 0 && chunkRetries > 0);
+    assert.equal((await listing('faults/')).length, 200, 'every upload landed once');
+    for (const r of results.filter((x) => x.uploadStats.chunks > 1)) assert.equal(r.etag, md5(big));
+  } finally {
+    await setFaults({});
+  }
+});
+
+test('timeouts are TIMEOUT with http_code 499; 4xx are not retried', async () => {
+  await setFaults({ upload: { latency_ms: 1500 } });
+  try {
+    await assert.rejects(cld.upload(makePng(4, 4), { timeout: 200, retries: 0 }), (e) => e.code === 'TIMEOUT' && e.http_code === 499);
+  } finally {
+    await setFaults({});
+  }
+  const bad = new Cloudinary({ ...ACCOUNT, api_secret: 'wrong', upload_prefix: emulator.url });
+  const err = await bad.upload(makePng(4, 4), { retries: 5, retry_delay: 1000 }).catch((e) => e);
+  assert.deepEqual([err.code, err.http_code], ['UNAUTHORIZED', 401]);
+  assert.match(err.message, /Invalid Signature/);
+});
+
+test('destroy, rename and explicit; NOT_FOUND; unsigned preset uploads', async () => {
+  await cld.upload(makePng(30, 20), { public_id: 'calls/a' });
+  assert.equal((await cld.rename('calls/a', 'calls/b')).public_id, 'calls/b');
+  await assert.rejects(cld.rename('calls/a', 'calls/c'), (e) => e.code === 'NOT_FOUND' && e.http_code === 404);
+  const explicit = await cld.explicit('calls/b', { type: 'upload', tags: ['t1'], eager: [{ width: 10, crop: 'scale' }] });
+  assert.deepEqual(explicit.tags, ['t1']);
+  assert.deepEqual(await cld.destroy('calls/b'), { result: 'ok' });
+  assert.deepEqual(await cld.destroy('calls/b'), { result: 'not found' });
+  await assert.rejects(cld.destroy(''), { code: 'INVALID_ARGUMENT' });
+  const guest = await new Cloudinary({ cloud_name: 'demo', upload_prefix: emulator.url }).upload(makePng(5, 5), { upload_preset: 'open', unsigned: true });
+  assert.ok(guest.public_id);
+});
+
+test('several accounts in one process', async () => {
+  const other = await startEmulator({ args: ['--quiet'], account: { cloud_name: 'second', api_key: '42', api_secret: 'other-secret' } });
+  try {
+    const second = new Cloudinary({ cloud_name: 'second', api_key: '42', api_secret: 'other-secret', upload_prefix: other.url });
+    const [a, b] = await Promise.all([cld.upload(makePng(3, 3), { public_id: 'multi/one' }), second.upload(makePng(3, 3), { public_id: 'multi/two' })]);
+    assert.match(a.url, /\/demo\//);
+    assert.match(b.url, /\/second\//);
+  } finally {
+    await other.stop();
+  }
+});
+
+test('an HTTP proxy really carries the requests', async () => {
+  const seen = [];
+  const proxy = createServer((req, res) => {
+    seen.push(req.url);
+    const upstream = httpRequest(req.url, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const viaProxy = new Cloudinary({ ...ACCOUNT, upload_prefix: emulator.url, api_proxy: `http://127.0.0.1:${proxy.address().port}` });
+    const result = await viaProxy.upload(makePng(6, 6), { public_id: 'proxied/one' });
+    assert.equal(result.public_id, 'proxied/one');
+    assert.deepEqual(seen, [`${emulator.url}/v1_1/demo/image/upload`]);
+  } finally {
+    proxy.close();
+  }
+});
+
+test('no partial uploads are left on the emulator', () => {
+  assert.deepEqual(readdirSync(join(emulator.dataDir, 'tmp')), []);
+});
