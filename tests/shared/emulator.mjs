@@ -60,6 +60,7 @@ export function startEmulator({ dataDir = tempDataDir(), args = [], account = AC
 
 /** `CLOUDINARY_URL` pointing the official SDK at an emulator. */
 export function cloudinaryUrl(emulator, account = ACCOUNT) {
+  // Anything with a `url` (a running emulator, or `{ url }`) will do.
   return `cloudinary://${account.api_key}:${account.api_secret}@${account.cloud_name}?upload_prefix=${encodeURIComponent(emulator.url)}`;
 }
 

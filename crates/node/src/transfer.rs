@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// How many stream pieces may wait in the channel before `write` applies backpressure.
-const STREAM_QUEUE: usize = 8;
+const STREAM_QUEUE: usize = 4;
 
 /// The envelope of a failed call.
 pub fn failure(e: &TransportError) -> Value {

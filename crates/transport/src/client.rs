@@ -393,7 +393,8 @@ impl Job<'_> {
     }
 
     /// A stream of unknown length: always chunked; a chunk is known to be the last when the stream ends
-    /// right after it.
+    /// right after it. The next chunk is read only when a slot is free, so at most `concurrency` chunks
+    /// (plus one stream piece) are held.
     async fn upload_stream(
         &self,
         mut rx: tokio::sync::mpsc::Receiver<Bytes>,
@@ -405,9 +406,14 @@ impl Job<'_> {
         let mut offset = 0u64;
         let mut carry = None;
         loop {
+            while in_flight.len() >= self.settings.concurrency.max(1) {
+                if let Some(r) = in_flight.next().await {
+                    r?;
+                }
+            }
             let (bytes, next) = tokio::select! {
                 _ = self.cancel.cancelled() => return Err(TransportError::aborted()),
-                r = read_stream_chunk(&mut rx, carry.take(), size) => r,
+                r = read_stream_chunk(&mut rx, carry.take(), size) => r?,
             };
             if bytes.is_empty() {
                 return Err(TransportError::new(
@@ -430,11 +436,6 @@ impl Job<'_> {
                 return Ok((self.chunk(chunk, bytes, Some(offset)).await?, offset));
             }
             carry = next;
-            while in_flight.len() >= self.settings.concurrency.max(1) {
-                if let Some(r) = in_flight.next().await {
-                    r?;
-                }
-            }
             in_flight.push(self.chunk(chunk, bytes, None));
         }
     }

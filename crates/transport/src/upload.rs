@@ -1,10 +1,10 @@
 //! Upload sources, progress, and the single-request and chunked upload pipelines.
 //!
-//! Memory stays bounded whatever the size: a file is read one chunk at a time, and a stream is buffered
-//! one chunk ahead of the chunks in flight, so at most `(concurrency + 1) × chunk_size` bytes are held.
+//! Memory stays bounded whatever the size: a file or a stream is read one chunk at a time, only when a
+//! request slot is free, so at most `concurrency × chunk_size` bytes (plus one stream piece) are held.
 
 use crate::error::TransportError;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use cirrus_core::chunks::{self, Chunk};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -172,6 +172,40 @@ impl Progress {
     }
 }
 
+/// A chunk buffer in its own anonymous mapping: unmapped (returned to the OS) as soon as its last `Bytes`
+/// is dropped, so chunk memory does not linger in malloc arenas between chunks.
+struct ChunkBuffer {
+    map: memmap2::MmapMut,
+    len: usize,
+}
+
+impl ChunkBuffer {
+    fn new(capacity: usize) -> Result<Self, TransportError> {
+        let map = memmap2::MmapOptions::new()
+            .len(capacity.max(1))
+            .map_anon()
+            .map_err(|e| {
+                TransportError::new(
+                    "INTERNAL",
+                    format!("cannot allocate a chunk buffer: {e}"),
+                    None,
+                    false,
+                )
+            })?;
+        Ok(ChunkBuffer { map, len: 0 })
+    }
+
+    fn extend(&mut self, data: &[u8]) {
+        self.map[self.len..self.len + data.len()].copy_from_slice(data);
+        self.len += data.len();
+    }
+
+    fn freeze(self) -> Bytes {
+        let len = self.len;
+        Bytes::from_owner(self.map).slice(..len)
+    }
+}
+
 /// Reads up to `size` bytes of a stream into one buffer, starting with `carry`. Returns the chunk and the
 /// first piece of what follows (`None` once the stream has ended), so the caller knows whether this chunk
 /// is the last one without buffering a whole second chunk.
@@ -179,32 +213,32 @@ pub(crate) async fn read_stream_chunk(
     rx: &mut mpsc::Receiver<Bytes>,
     carry: Option<Bytes>,
     size: usize,
-) -> (Bytes, Option<Bytes>) {
-    let mut buf = BytesMut::with_capacity(size);
+) -> Result<(Bytes, Option<Bytes>), TransportError> {
+    let mut buf = ChunkBuffer::new(size)?;
     let mut next = carry;
     loop {
         let piece = match next.take() {
             Some(p) => p,
             None => match rx.recv().await {
                 Some(p) => p,
-                None => return (buf.freeze(), None),
+                None => return Ok((buf.freeze(), None)),
             },
         };
-        let room = size - buf.len();
+        let room = size - buf.len;
         if piece.len() < room {
-            buf.extend_from_slice(&piece);
+            buf.extend(&piece);
         } else {
-            buf.extend_from_slice(&piece[..room]);
+            buf.extend(&piece[..room]);
             let rest = piece.slice(room..);
             if !rest.is_empty() {
-                return (buf.freeze(), Some(rest));
+                return Ok((buf.freeze(), Some(rest)));
             }
             // Exactly full: look one piece ahead to learn whether more follows.
             loop {
                 match rx.recv().await {
                     Some(p) if p.is_empty() => continue,
-                    Some(p) => return (buf.freeze(), Some(p)),
-                    None => return (buf.freeze(), None),
+                    Some(p) => return Ok((buf.freeze(), Some(p))),
+                    None => return Ok((buf.freeze(), None)),
                 }
             }
         }
@@ -225,9 +259,12 @@ pub(crate) async fn read_file_chunk(path: &PathBuf, chunk: Chunk) -> Result<Byte
     file.seek(std::io::SeekFrom::Start(chunk.start))
         .await
         .map_err(fail)?;
-    let mut buf = vec![0u8; chunk.len() as usize];
-    file.read_exact(&mut buf).await.map_err(fail)?;
-    Ok(Bytes::from(buf))
+    let mut buf = ChunkBuffer::new(chunk.len() as usize)?;
+    file.read_exact(&mut buf.map[..chunk.len() as usize])
+        .await
+        .map_err(fail)?;
+    buf.len = chunk.len() as usize;
+    Ok(buf.freeze())
 }
 
 #[cfg(test)]
@@ -241,14 +278,14 @@ mod tests {
             tx.send(Bytes::copy_from_slice(piece)).await.unwrap();
         }
         drop(tx);
-        let (a, carry) = read_stream_chunk(&mut rx, None, 4).await;
+        let (a, carry) = read_stream_chunk(&mut rx, None, 4).await.unwrap();
         assert_eq!(
             (&a[..], carry.as_deref()),
             (&b"abcd"[..], Some(&b"efg"[..]))
         );
-        let (b, carry) = read_stream_chunk(&mut rx, carry, 4).await;
+        let (b, carry) = read_stream_chunk(&mut rx, carry, 4).await.unwrap();
         assert_eq!((&b[..], carry.as_deref()), (&b"efgh"[..], Some(&b"i"[..])));
-        let (c, carry) = read_stream_chunk(&mut rx, carry, 4).await;
+        let (c, carry) = read_stream_chunk(&mut rx, carry, 4).await.unwrap();
         assert_eq!((&c[..], carry), (&b"i"[..], None));
     }
 
@@ -257,7 +294,7 @@ mod tests {
         let (tx, mut rx) = mpsc::channel(4);
         tx.send(Bytes::from_static(b"abcd")).await.unwrap();
         drop(tx);
-        let (a, carry) = read_stream_chunk(&mut rx, None, 4).await;
+        let (a, carry) = read_stream_chunk(&mut rx, None, 4).await.unwrap();
         assert_eq!((&a[..], carry), (&b"abcd"[..], None));
     }
 }
