@@ -185,6 +185,16 @@ impl Transport {
             base.remove("timestamp");
         }
         let counters = Counters::default();
+        let mut settings = settings.clone();
+        if settings.filename.is_empty() {
+            settings.filename = match &source {
+                Source::Path(p) => p
+                    .file_name()
+                    .map_or("file".into(), |n| n.to_string_lossy().into_owned()),
+                _ => "file".to_owned(),
+            };
+        }
+        let settings = &settings;
         let job = Job {
             transport: self,
             url: &url,

@@ -38,7 +38,7 @@ pub struct UploadSettings {
     pub chunk_size: u64,
     /// Chunks in flight at once.
     pub concurrency: usize,
-    /// Name of the file part.
+    /// Name of the file part (empty: the file's own name for paths, `file` otherwise).
     pub filename: String,
 }
 
@@ -51,7 +51,7 @@ impl Default for UploadSettings {
             resource_type: "image".to_owned(),
             chunk_size: chunks::DEFAULT_CHUNK_SIZE,
             concurrency: 1,
-            filename: "file".to_owned(),
+            filename: String::new(),
         }
     }
 }
