@@ -96,15 +96,20 @@ test('oversize bodies are 413; malformed bodies and hostile public ids are 400',
 });
 
 test('raw and auto uploads keep their extension; data stays byte-exact', async () => {
-  const pdf = Buffer.from('%PDF-1.4\n% a tiny pdf-ish file\n');
+  const csv = Buffer.from('id,name\n1,ünï\n2,b\n');
   const form = signedForm({});
-  form.append('file', new Blob([pdf]), 'report.pdf');
+  form.append('file', new Blob([csv]), 'report.csv');
   const res = await fetch(`${emulator.url}/v1_1/demo/auto/upload`, { method: 'POST', body: form });
   const body = await res.json();
   assert.equal(body.resource_type, 'raw');
-  assert.match(body.public_id, /\.pdf$/);
+  assert.match(body.public_id, /\.csv$/);
   const delivered = await fetch(body.url);
-  assert.equal(md5(Buffer.from(await delivered.arrayBuffer())), md5(pdf));
+  assert.equal(md5(Buffer.from(await delivered.arrayBuffer())), md5(csv));
+  // A PDF under `auto` is an image, as Cloudinary treats it.
+  const pdfForm = signedForm({});
+  pdfForm.append('file', new Blob([Buffer.from('%PDF-1.4\n% tiny\n')]), 'doc.pdf');
+  const pdf = await (await fetch(`${emulator.url}/v1_1/demo/auto/upload`, { method: 'POST', body: pdfForm })).json();
+  assert.deepEqual([pdf.resource_type, pdf.format], ['image', 'pdf']);
 });
 
 test('authenticated assets open with an auth token, and only within its ACL and time', async () => {

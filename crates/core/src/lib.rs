@@ -23,6 +23,7 @@ pub mod identifier;
 pub mod json;
 pub mod layer;
 pub mod signing;
+pub mod sniff;
 pub mod transformation;
 pub mod upload_params;
 pub mod url;

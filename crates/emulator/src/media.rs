@@ -14,52 +14,26 @@ pub struct Media {
     pub size: Option<(u32, u32)>,
 }
 
-/// Looks at a file's first bytes (and decodes an image's header for its size).
+/// Looks at a file's first bytes (cirrus-core's sniffing) and decodes an image's header for its size.
 pub fn probe(path: &Path, filename: Option<&str>) -> std::io::Result<Media> {
-    let mut head = [0u8; 32];
+    let mut head = vec![0u8; cirrus_core::sniff::SNIFF_BYTES];
     let n = std::fs::File::open(path)?.read(&mut head)?;
-    let head = &head[..n];
-    let image_format = if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
-        Some("gif")
-    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
-        Some("webp")
-    } else {
-        None
-    };
-    if let Some(format) = image_format {
-        let size = image::ImageReader::open(path)?
-            .with_guessed_format()?
-            .into_dimensions()
-            .ok();
-        if size.is_some() {
+    if let Some(kind) = cirrus_core::sniff::sniff(&head[..n]) {
+        if kind.resource_type != "raw" {
+            let size = if kind.resource_type == "image" {
+                image::ImageReader::open(path)?
+                    .with_guessed_format()?
+                    .into_dimensions()
+                    .ok()
+            } else {
+                None
+            };
             return Ok(Media {
-                resource_type: "image",
-                format: format.to_owned(),
+                resource_type: kind.resource_type,
+                format: kind.format.to_owned(),
                 size,
             });
         }
-    }
-    let video_format = if head.len() >= 12 && &head[4..8] == b"ftyp" {
-        Some(if &head[8..12] == b"qt  " {
-            "mov"
-        } else {
-            "mp4"
-        })
-    } else if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        Some("webm")
-    } else {
-        None
-    };
-    if let Some(format) = video_format {
-        return Ok(Media {
-            resource_type: "video",
-            format: format.to_owned(),
-            size: None,
-        });
     }
     let extension = filename
         .and_then(|f| f.rsplit_once('.'))
