@@ -13,7 +13,7 @@ buildWeb();
 buildEmulator();
 ensureChromium();
 
-run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator', '-p', 'cirrus-transport']);
+run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator', '-p', 'cirrus-transport', '-p', 'cirrus-media']);
 
 const suites = ['node', 'web', 'emulator'].flatMap((dir) =>
   readdirSync(join(root, 'tests', dir)).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', dir, f)));

@@ -116,6 +116,56 @@ impl Transport {
         .await
     }
 
+    /// An Admin API read (`GET /v1_1/<cloud>/<path>?<query>` with Basic auth), retried like the rest.
+    pub async fn admin_get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        settings: &UploadSettings,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        use base64::Engine as _;
+        let prefix = match self.config.get("upload_prefix") {
+            Value::String(p) => p.clone(),
+            _ => cirrus_core::download::UPLOAD_PREFIX.to_owned(),
+        };
+        let cloud = self.config.get("cloud_name").to_js_string();
+        let key = self.config.get("api_key").to_js_string();
+        let secret = self.config.get("api_secret").to_js_string();
+        let auth = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"))
+        );
+        let qs: Vec<String> = query
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    cirrus_core::encoding::encode_uri_component(k),
+                    cirrus_core::encoding::encode_uri_component(v)
+                )
+            })
+            .collect();
+        let url = format!(
+            "{prefix}/v1_1/{cloud}/{path}{}{}",
+            if qs.is_empty() { "" } else { "?" },
+            qs.join("&")
+        );
+        let counters = Counters::default();
+        with_retries(&settings.retry, cancel, &counters.retries, || async {
+            let call = Call {
+                http: &self.http,
+                url: &url,
+                timeout: settings.timeout,
+                cancel,
+                progress: None,
+                upload: false,
+            };
+            crate::request::get(&call, &auth).await
+        })
+        .await
+    }
+
     /// `destroy`: deletes an asset (`options`: `type`, `invalidate`, `notification_url`, transport settings).
     pub async fn destroy(
         &self,

@@ -151,6 +151,40 @@ pub(crate) async fn post(
     Err(error)
 }
 
+/// A GET with an `Authorization` header (Admin API), parsed like [`post`].
+pub(crate) async fn get(call: &Call<'_>, authorization: &str) -> Result<Value, TransportError> {
+    let request = call
+        .http
+        .get(call.url)
+        .timeout(call.timeout)
+        .header(reqwest::header::AUTHORIZATION, authorization);
+    let exchange = async {
+        let response = request.send().await.map_err(|e| network_error(&e, false))?;
+        let status = response.status().as_u16();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| network_error(&e, false))?;
+        Ok::<_, TransportError>((status, text))
+    };
+    let (status, text) = tokio::select! {
+        _ = call.cancel.cancelled() => return Err(TransportError::aborted()),
+        r = exchange => r?,
+    };
+    let parsed = cirrus_core::json::parse(&text).ok();
+    let message = parsed
+        .as_ref()
+        .and_then(|v| v.get("error").get("message").as_str().map(str::to_owned));
+    match (status, parsed, message) {
+        (200, Some(v @ Value::Object(_)), None) => Ok(v),
+        (status, _, message) => Err(TransportError::from_status(
+            status,
+            message.unwrap_or_else(|| format!("Server returned unexpected status code - {status}")),
+            false,
+        )),
+    }
+}
+
 fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
     if e.is_timeout() {
         // The SDK reports timeouts as HTTP 499.

@@ -1,0 +1,64 @@
+//! Media service errors: a stable code, a message, and what was done to keep both sides consistent.
+
+use cirrus_core::{Map, Value};
+use cirrus_transport::TransportError;
+
+/// A failed media operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaError {
+    /// `MISSING_FILE`, `MISSING_OWNER`, `EMPTY_FILE`, `FILE_TOO_LARGE`, `UNSUPPORTED_TYPE`, `NOT_FOUND`,
+    /// `REPOSITORY_FAILED`, `REPOSITORY_TIMEOUT`, `NOT_SUPPORTED`, or a transport code (`UPLOAD_FAILED`, ...).
+    pub code: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// The HTTP status of a failed Cloudinary call.
+    pub http_code: Option<u16>,
+}
+
+impl MediaError {
+    /// A new error.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        MediaError {
+            code,
+            message: message.into(),
+            http_code: None,
+        }
+    }
+
+    /// `{ code, message, http_code }`.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.set("code", self.code.into());
+        m.set("message", self.message.clone().into());
+        m.set(
+            "http_code",
+            self.http_code
+                .map_or(Value::Undefined, |c| Value::Number(f64::from(c))),
+        );
+        Value::Object(m)
+    }
+}
+
+impl From<TransportError> for MediaError {
+    fn from(e: TransportError) -> Self {
+        MediaError {
+            code: e.code,
+            message: e.message,
+            http_code: e.http_code,
+        }
+    }
+}
+
+impl From<cirrus_core::Error> for MediaError {
+    fn from(e: cirrus_core::Error) -> Self {
+        MediaError::new(e.code.as_str(), e.message)
+    }
+}
+
+impl std::fmt::Display for MediaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for MediaError {}
