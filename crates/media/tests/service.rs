@@ -254,9 +254,14 @@ async fn upload_then_record_then_owner_scoped_remove() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validation_happens_before_any_byte_leaves() {
-    let mut options = ServiceOptions::default();
-    options.max_bytes = 100;
-    let s = setup(&[], options).await;
+    let s = setup(
+        &[],
+        ServiceOptions {
+            max_bytes: 100,
+            ..Default::default()
+        },
+    )
+    .await;
     let cancel = CancellationToken::new();
     let cases = [
         (
@@ -320,9 +325,13 @@ async fn a_failed_create_is_compensated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_compensation_is_remembered_for_reconcile() {
-    let mut options = ServiceOptions::default();
-    options.reconcile_grace = std::time::Duration::ZERO;
-    options.upload_defaults.set("retries", 0.0.into());
+    let mut upload_defaults = Map::new();
+    upload_defaults.set("retries", 0.0.into());
+    let options = ServiceOptions {
+        reconcile_grace: std::time::Duration::ZERO,
+        upload_defaults,
+        ..Default::default()
+    };
     let s = setup(&["destroy:500=1"], options).await;
     s.repo.fail_create.store(true, Ordering::Relaxed);
     let err = s
@@ -362,9 +371,14 @@ async fn idempotency_keys_return_the_first_result() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soft_delete_restore_purge_and_reconcile() {
-    let mut options = ServiceOptions::default();
-    options.reconcile_grace = std::time::Duration::ZERO;
-    let s = setup(&[], options).await;
+    let s = setup(
+        &[],
+        ServiceOptions {
+            reconcile_grace: std::time::Duration::ZERO,
+            ..Default::default()
+        },
+    )
+    .await;
     let cancel = CancellationToken::new();
     let a = s
         .service
