@@ -202,3 +202,6 @@ class Cloudinary extends native.Cloudinary {
 }
 
 module.exports = { ...native, Cloudinary };
+// Loaded after the exports above: MediaService builds on them.
+module.exports.MediaService = require('./media.cjs').MediaService;
+module.exports.SqliteRepository = require('./sqlite-repository.cjs').SqliteRepository;

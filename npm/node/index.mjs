@@ -16,5 +16,7 @@ export const {
   downloadZipUrl,
   parseCloudinaryUrl,
   Cloudinary,
+  MediaService,
+  SqliteRepository,
 } = cirrus;
 export default cirrus;

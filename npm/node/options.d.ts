@@ -338,3 +338,72 @@ export interface CirrusTransportError extends Error {
   code: TransportErrorCode | CirrusErrorCode;
   http_code?: number;
 }
+
+/** A media record as the service creates it (the repository adds `id`). */
+export interface MediaRecord {
+  id: string | number;
+  public_id: string;
+  resource_type: string;
+  type: string;
+  version: number;
+  format: string;
+  bytes: number;
+  width?: number | null;
+  height?: number | null;
+  secure_url: string;
+  ownerId: string;
+  original_filename: string;
+  /** Decided by content sniffing, not by the client. */
+  mimeType: string;
+  createdAt: string;
+  deletedAt: string | null;
+  idempotencyKey?: string | null;
+  /** Delivery URL of each preset. */
+  urls?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** Where MediaService keeps records; every method may be async. */
+export interface MediaRepository<R extends MediaRecord = MediaRecord> {
+  create(record: Omit<R, 'id'>): R | Promise<R>;
+  findOne(query: { id: R['id']; ownerId: string }): R | null | Promise<R | null>;
+  remove(id: R['id']): unknown;
+  /** Needed by softRemove/restore. */
+  update?(id: R['id'], patch: Partial<R>): R | Promise<R>;
+  /** Needed by purge/reconcile/idempotency: `{}`, `{ public_id }`, `{ ownerId }`, `{ deletedBefore }`. */
+  list?(query: { public_id?: string; ownerId?: string; deletedBefore?: string }): R[] | Promise<R[]>;
+}
+
+/** Options of `new MediaService(client, repository, options)`. */
+export interface MediaServiceOptions {
+  folder?: string;
+  /** Tag on every asset of the service; reconcile lists the cloud by it (default `cirrus-media`). */
+  tag?: string;
+  /** Largest file in bytes (default 25 MiB). */
+  maxBytes?: number;
+  /** Formats allowed, by content (default jpg, png, gif, webp, avif, heic). */
+  allowedFormats?: string[];
+  /** Named transformations applied as eager and given as `record.urls[name]`. */
+  presets?: Record<string, string | TransformationOptions | TransformationOptions[]>;
+  /** Milliseconds allowed for each repository call (default 5000). */
+  repositoryTimeout?: number;
+  /** Seconds during which reconcile leaves a new asset alone (default 60). */
+  reconcileGrace?: number;
+  /** Delivery URL options for preset URLs (e.g. `{ secure: false, cname }`). */
+  urlOptions?: UrlOptions;
+  /** Options of every upload (transport settings, `type`, ...). */
+  uploadDefaults?: Record<string, unknown>;
+}
+
+/** A file for `createOne`: a path, bytes, a stream, or a multer-style object. */
+export type MediaFile = string | Uint8Array | NodeJS.ReadableStream
+  | { buffer?: Uint8Array; stream?: NodeJS.ReadableStream; path?: string; originalname?: string; mimetype?: string; size?: number };
+
+/** What reconcile did. */
+export interface ReconcileReport {
+  deletedAssets: string[];
+  removedRecords: string[];
+  cleanedPending: string[];
+  checkedAssets: number;
+  checkedRecords: number;
+}

@@ -2,7 +2,7 @@
 import {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
-  Cloudinary, type UrlOptions, type VerifiedIdentifier, type CirrusError, type UploadResult,
+  Cloudinary, MediaService, SqliteRepository, type UrlOptions, type VerifiedIdentifier, type CirrusError, type UploadResult,
 } from '../../npm/node';
 import * as web from '../../npm/web';
 
@@ -49,4 +49,14 @@ url('x', { crop: 5 });
 // @ts-expect-error signRequest needs credentials
 signRequest({ a: 1 }, { api_key: 'k' });
 
-export { u, s, sig, params, version, token, ok, d, z, name, u2, code, browser, transfers };
+async function media(): Promise<number> {
+  const service = new MediaService(client, await SqliteRepository.open(':memory:'), { presets: { thumb: { width: 64, crop: 'fill' } }, maxBytes: 1e6 });
+  const record = await service.createOne({ buffer: new Uint8Array(1), originalname: 'a.png' }, 'alice', { idempotencyKey: 'k' });
+  const many = await service.createMany(['/tmp/a.png'], 'alice', { concurrency: 2 });
+  const report = await service.reconcile();
+  // @ts-expect-error an owner id is required
+  await service.remove(record.id);
+  return many.length + report.deletedAssets.length + (record.urls?.thumb?.length ?? 0);
+}
+
+export { u, s, sig, params, version, token, ok, d, z, name, u2, code, browser, transfers, media };

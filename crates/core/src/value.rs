@@ -221,6 +221,14 @@ impl Value {
         }
     }
 
+    /// A non-negative whole number, if this is one.
+    pub fn as_number_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 => Some(*n as u64),
+            _ => None,
+        }
+    }
+
     /// The object, if this is one.
     pub fn as_object(&self) -> Option<&Map> {
         match self {

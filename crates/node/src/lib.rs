@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod media;
 mod transfer;
 
 use cirrus_core::{api, Error as CoreError, ErrorCode, Value};
@@ -16,17 +17,17 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Errors carry the core's stable code as their status, which napi-rs exposes as `err.code`.
 /// (Spelled `Result<T, Code>` in signatures: napi-derive recognises results by that name.)
-type Code = &'static str;
+pub(crate) type Code = &'static str;
 
 /// A core result.
 type CoreResult<T> = std::result::Result<T, CoreError>;
 
-fn js_error(e: CoreError) -> napi::Error<&'static str> {
+pub(crate) fn js_error(e: CoreError) -> napi::Error<&'static str> {
     napi::Error::new(e.code.as_str(), e.message)
 }
 
 /// Runs core code, turning core errors and panics (bugs) into coded JS errors.
-fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
+pub(crate) fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(js_error(e)),
@@ -69,7 +70,7 @@ impl ToNapiValue for JsOut {
     }
 }
 
-fn read(env: &Env, v: &Unknown, what: &str) -> CoreResult<Value> {
+pub(crate) fn read(env: &Env, v: &Unknown, what: &str) -> CoreResult<Value> {
     unsafe { convert::read_value(env.raw(), v.raw(), what) }
 }
 
@@ -246,6 +247,11 @@ impl Cloudinary {
             inner,
             transport: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The account config (for the media service's delivery URLs and signing).
+    fn account(&self) -> cirrus_core::Map {
+        self.inner.config().values().clone()
     }
 
     /// The HTTP transport, created on first use (it honours the config's `api_proxy`).

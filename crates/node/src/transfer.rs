@@ -117,6 +117,50 @@ impl UploadTask {
     }
 }
 
+impl UploadTask {
+    /// A task whose result is `outcome`'s envelope, fed through `feed` (for streams) and stopped by `cancel`.
+    pub fn spawn(
+        feed: Option<mpsc::Sender<Bytes>>,
+        cancel: CancellationToken,
+        outcome: impl std::future::Future<Output = Value> + Send + 'static,
+    ) -> UploadTask {
+        let (tx, rx) = oneshot::channel();
+        napi::bindgen_prelude::spawn(async move {
+            let _ = tx.send(outcome.await);
+        });
+        UploadTask {
+            cancel,
+            feed: Mutex::new(feed),
+            result: Mutex::new(Some(rx)),
+        }
+    }
+}
+
+/// A source from what JS passed: `kind` with a path/text or bytes; streams get a feed.
+pub fn source(
+    kind: &str,
+    text: Option<String>,
+    bytes: Option<Bytes>,
+) -> std::result::Result<(Option<mpsc::Sender<Bytes>>, Source), TransportError> {
+    Ok(match (kind, text, bytes) {
+        ("path", Some(p), _) => (None, Source::Path(p.into())),
+        ("remote", Some(t), _) => (None, Source::Remote(t)),
+        ("bytes", _, Some(b)) => (None, Source::Bytes(b)),
+        ("stream", _, _) => {
+            let (tx, rx) = mpsc::channel(STREAM_QUEUE);
+            (Some(tx), Source::Stream(rx))
+        }
+        _ => {
+            return Err(TransportError::new(
+                "INVALID_ARGUMENT",
+                "unsupported upload source",
+                None,
+                false,
+            ))
+        }
+    })
+}
+
 /// Progress callback from JS: `(loaded, total)` with `total` -1 while unknown.
 pub type ProgressFn = ThreadsafeFunction<(f64, f64), (), (f64, f64), Status, false>;
 

@@ -1,0 +1,136 @@
+'use strict';
+// MediaService: the Rust media service (crates/media) with the host's repository. This file only adapts
+// JavaScript: repository methods become promise-returning functions, files of every shape (path, Buffer,
+// Readable, multer objects) become sources, and result envelopes become values or coded Errors.
+function codedError(code, message, extra = {}) {
+  const err = new Error(message);
+  err.code = code;
+  return Object.assign(err, extra);
+}
+
+function unwrap(envelope) {
+  if (!envelope.ok) {
+    const { code, message, http_code: httpCode } = envelope.error;
+    throw codedError(code, message, httpCode === undefined ? {} : { http_code: httpCode });
+  }
+  return envelope.result;
+}
+
+/** A repository method as a function that always returns a promise (a sync throw becomes a rejection). */
+function asyncMethod(repository, name) {
+  const fn = repository[name];
+  if (fn === undefined) return undefined;
+  if (typeof fn !== 'function') throw codedError('INVALID_ARGUMENT', `repository.${name} must be a function`);
+  if (name === 'update') return ([id, patch]) => Promise.resolve().then(() => fn.call(repository, id, patch));
+  return (arg) => Promise.resolve().then(() => fn.call(repository, arg)).then((v) => (v === undefined ? null : v));
+}
+
+/** What `createOne` accepts, as the addon takes it. */
+function fileSource(file) {
+  if (file === null || file === undefined) throw codedError('MISSING_FILE', 'no file was given');
+  if (typeof file === 'string') return { kind: 'path', payload: file, meta: { originalName: require('node:path').basename(file) } };
+  if (Buffer.isBuffer(file) || file instanceof Uint8Array) return { kind: 'bytes', payload: Buffer.from(file.buffer, file.byteOffset, file.byteLength), meta: { size: file.byteLength } };
+  if (typeof file.pipe === 'function' && typeof file[Symbol.asyncIterator] === 'function') return { kind: 'stream', iterable: file, meta: {} };
+  if (typeof file === 'object') {
+    // multer-style: { buffer | stream | path, originalname, mimetype, size } (mimetype is only advisory).
+    const meta = { originalName: file.originalname ?? file.originalName ?? file.name, size: Number.isFinite(file.size) ? file.size : undefined };
+    if (file.buffer) return { ...fileSource(file.buffer), meta: { ...meta, size: file.buffer.length } };
+    if (file.path) return { kind: 'path', payload: file.path, meta };
+    if (file.stream) return { kind: 'stream', iterable: file.stream, meta };
+  }
+  throw codedError('MISSING_FILE', 'file must be a path, Buffer, Readable, or { buffer | stream | path, originalname, mimetype, size }');
+}
+
+async function feed(task, iterable) {
+  for await (const piece of iterable) {
+    const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+    if (!(await task.write(buf))) return;
+  }
+  task.end();
+}
+
+class MediaService {
+  #native;
+
+  /**
+   * @param client a `Cloudinary` client
+   * @param repository `{ create(record), findOne({ id, ownerId }), remove(id), update?(id, patch), list?(query) }`, async
+   * @param options `{ folder, tag, maxBytes, allowedFormats, presets, repositoryTimeout, reconcileGrace, urlOptions, uploadDefaults }`
+   */
+  constructor(client, repository, options = {}) {
+    const { NativeMediaService } = require('./index.cjs');
+    if (!repository || typeof repository !== 'object') throw codedError('INVALID_ARGUMENT', 'a repository object is required');
+    const methods = {};
+    for (const name of ['create', 'findOne', 'remove', 'update', 'list']) {
+      const m = asyncMethod(repository, name);
+      if (m) methods[name] = m;
+    }
+    this.#native = new NativeMediaService(client, methods, options);
+  }
+
+  /** Validates (by content), uploads, then records one file; resolves to the stored record. */
+  async createOne(file, ownerId, options = {}) {
+    const { kind, payload, iterable, meta } = fileSource(file);
+    const { signal, ...rest } = options ?? {};
+    const task = this.#native.createOne(kind, payload, meta, String(ownerId ?? ''), rest);
+    const onAbort = () => task.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const pending = task.result();
+      if (iterable) feed(task, iterable).catch(() => task.cancel());
+      return unwrap(await pending);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Many files with bounded concurrency: one result per file, in order (`{ ok, record }` or `{ ok: false, error }`). */
+  async createMany(files, ownerId, { concurrency = 4, ...options } = {}) {
+    const results = new Array(files.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, async () => {
+      while (next < files.length) {
+        const i = next++;
+        try {
+          results[i] = { ok: true, record: await this.createOne(files[i], ownerId, options) };
+        } catch (error) {
+          results[i] = { ok: false, error };
+        }
+      }
+    }));
+    return results;
+  }
+
+  /** Owner-scoped delete: the cloud asset, then the record (a missing asset does not block it). */
+  async remove(id, ownerId) {
+    return unwrap(await this.#native.recordAction('remove', id, String(ownerId ?? '')));
+  }
+
+  /** Marks the record deleted (needs `repository.update`). */
+  async softRemove(id, ownerId) {
+    return unwrap(await this.#native.recordAction('softRemove', id, String(ownerId ?? '')));
+  }
+
+  /** Undoes `softRemove`. */
+  async restore(id, ownerId) {
+    return unwrap(await this.#native.recordAction('restore', id, String(ownerId ?? '')));
+  }
+
+  /** Deletes everything soft-removed before `olderThan` (a Date or ISO string; needs `repository.list`). */
+  async purge({ olderThan } = {}) {
+    const iso = olderThan instanceof Date ? olderThan.toISOString().replace(/\.\d{3}Z$/, 'Z') : String(olderThan ?? '');
+    return unwrap(await this.#native.maintenance('purge', iso));
+  }
+
+  /** Repairs both sides: deletes cloud assets without records and records without assets. */
+  async reconcile() {
+    return unwrap(await this.#native.maintenance('reconcile'));
+  }
+
+  /** Public ids whose compensating delete failed, to be deleted by the next `reconcile()`. */
+  pendingCleanup() {
+    return this.#native.pendingCleanup();
+  }
+}
+
+module.exports = { MediaService };
