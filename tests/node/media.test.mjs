@@ -94,6 +94,10 @@ test('owner-scoped remove; soft delete, restore, purge; idempotency keys', async
   assert.equal((await service.createOne(png(), 'bob', { idempotencyKey: 'k1' })).id, x.id);
   const b = await service.createOne(png(), 'bob');
   await service.remove(b.id, 'bob');
+  // An asset already missing in the cloud does not block removing its record.
+  const c = await service.createOne(png(), 'bob');
+  await client.destroy(c.public_id);
+  assert.equal((await service.remove(c.id, 'bob')).public_id, c.public_id);
   const o = await orphans(service, repo, 'lifecycle');
   assert.deepEqual([o.cloudOnly, o.recordOnly, o.records.length], [[], [], 1]);
 });
