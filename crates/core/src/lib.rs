@@ -24,6 +24,7 @@ pub mod json;
 pub mod layer;
 pub mod signing;
 pub mod sniff;
+pub mod time;
 pub mod transformation;
 pub mod upload_params;
 pub mod url;

@@ -1,6 +1,6 @@
 //! Media service errors: a stable code, a message, and what was done to keep both sides consistent.
 
-use cirrus_core::{Map, Value};
+use cirrus_core::Value;
 use cirrus_transport::TransportError;
 
 /// A failed media operation.
@@ -27,15 +27,7 @@ impl MediaError {
 
     /// `{ code, message, http_code }`.
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        m.set("code", self.code.into());
-        m.set("message", self.message.clone().into());
-        m.set(
-            "http_code",
-            self.http_code
-                .map_or(Value::Undefined, |c| Value::Number(f64::from(c))),
-        );
-        Value::Object(m)
+        cirrus_transport::error_value(self.code, &self.message, self.http_code)
     }
 }
 

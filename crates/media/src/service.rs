@@ -5,6 +5,7 @@ use crate::error::MediaError;
 use crate::repository::Repository;
 use bytes::Bytes;
 use cirrus_core::sniff::{sniff, SNIFF_BYTES};
+use cirrus_core::time::iso8601;
 use cirrus_core::{Map, Value};
 use cirrus_transport::{CancellationToken, Source, Transport, UploadSettings};
 use sha1::Digest;
@@ -149,26 +150,6 @@ fn now_iso() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     iso8601(secs)
-}
-
-fn iso8601(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// Reads up to `SNIFF_BYTES` of a stream for sniffing and gives back a stream that still yields everything,

@@ -176,23 +176,7 @@ pub fn start_upload(
 ) -> std::result::Result<UploadTask, TransportError> {
     let (settings, upload_options) = UploadSettings::from_options(options)?;
     let params = cirrus_core::build_upload_params(&upload_options, now_ms)?;
-    let (feed, source) = match (kind, path_or_text, bytes) {
-        ("path", Some(p), _) => (None, Source::Path(p.into())),
-        ("remote", Some(t), _) => (None, Source::Remote(t)),
-        ("bytes", _, Some(b)) => (None, Source::Bytes(b)),
-        ("stream", _, _) => {
-            let (tx, rx) = mpsc::channel(STREAM_QUEUE);
-            (Some(tx), Source::Stream(rx))
-        }
-        _ => {
-            return Err(TransportError::new(
-                "INVALID_ARGUMENT",
-                "unsupported upload source",
-                None,
-                false,
-            ))
-        }
-    };
+    let (feed, source) = source(kind, path_or_text, bytes)?;
     let progress = on_progress.map(|f| {
         Arc::new(Progress::new(move |loaded, total| {
             f.call(

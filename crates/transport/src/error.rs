@@ -70,16 +70,20 @@ impl TransportError {
 
     /// `{ code, message, http_code }` for the bindings.
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
-        m.set("code", self.code.into());
-        m.set("message", self.message.clone().into());
-        m.set(
-            "http_code",
-            self.http_code
-                .map_or(Value::Undefined, |c| Value::Number(f64::from(c))),
-        );
-        Value::Object(m)
+        error_value(self.code, &self.message, self.http_code)
     }
+}
+
+/// The `{ code, message, http_code }` object a failed call reports to the bindings.
+pub fn error_value(code: &str, message: &str, http_code: Option<u16>) -> Value {
+    let mut m = Map::new();
+    m.set("code", code.into());
+    m.set("message", message.into());
+    m.set(
+        "http_code",
+        http_code.map_or(Value::Undefined, |c| Value::Number(f64::from(c))),
+    );
+    Value::Object(m)
 }
 
 impl From<cirrus_core::Error> for TransportError {

@@ -14,7 +14,7 @@ mod retry;
 mod upload;
 
 pub use client::{Transport, TransportOptions};
-pub use error::TransportError;
+pub use error::{error_value, TransportError};
 pub use retry::RetryPolicy;
 pub use tokio_util::sync::CancellationToken;
 pub use upload::{Progress, Source, UploadSettings, UploadStats};
