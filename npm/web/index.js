@@ -1,6 +1,7 @@
 // cirrus-web: the wasm build of cirrus' core for browsers, bundlers and Node (SSR, tests).
 // Call `await init()` once; then every export is synchronous.
 import initWasm, * as wasm from './pkg/cirrus_wasm.js';
+import { directUpload as uploadWith, signedIdentifier } from './direct-upload.js';
 
 let ready = null;
 let initialised = false;
@@ -48,6 +49,18 @@ export const privateDownloadUrl = bind('privateDownloadUrl');
 export const downloadArchiveUrl = bind('downloadArchiveUrl');
 export const downloadZipUrl = bind('downloadZipUrl');
 export const parseCloudinaryUrl = bind('parseCloudinaryUrl');
+export const planChunks = bind('planChunks');
+export const classifyStatus = bind('classifyStatus');
+export { signedIdentifier };
+
+/**
+ * Uploads a File/Blob from the browser, signed by your server (`sign`) or through an unsigned preset;
+ * chunked above `chunkSize`, each failed chunk retried; resolves to `{ result, identifier }`.
+ */
+export function directUpload(file, options) {
+  if (!initialised) return Promise.reject(notInitialised());
+  return uploadWith({ planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus }, file, options);
+}
 
 /** A client bound to one account's config (a `CLOUDINARY_URL` or config object). */
 export class Cloudinary extends wasm.Cloudinary {

@@ -12,9 +12,11 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** Starts the server; resolves to `{ url, close }`. */
-export function serveRepo() {
+/** Starts the server; resolves to `{ url, close }`. `routes` maps paths to extra handlers. */
+export function serveRepo(routes = {}) {
   const server = createServer(async (req, res) => {
+    const route = routes[new URL(req.url, 'http://x').pathname];
+    if (route) return route(req, res);
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     const file = join(root, path);
     if (!file.startsWith(root) || path.split(sep).includes('..')) {

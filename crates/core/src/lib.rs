@@ -19,6 +19,7 @@ pub mod error;
 pub mod expression;
 mod fields;
 pub mod hash;
+pub mod http_status;
 pub mod identifier;
 pub mod json;
 pub mod layer;

@@ -71,6 +71,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/__emulator/{*rest}", any(control))
         .route("/{cloud}/{*rest}", any(delivery))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
+        .layer(middleware::from_fn(cors))
         .layer(middleware::from_fn_with_state(app.clone(), log_request))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(app)
@@ -271,6 +272,38 @@ async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next
                 .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }
+}
+
+/// Browsers upload straight to Cloudinary: answer preflights and allow any origin, as Cloudinary does.
+async fn cors(request: Request, next: Next) -> Response {
+    let preflight = request.method() == Method::OPTIONS;
+    let mut response = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::HeaderValue::from_static("*"),
+    );
+    if preflight {
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            header::HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            header::HeaderValue::from_static(
+                "content-type, content-range, x-unique-upload-id, x-requested-with, authorization",
+            ),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            header::HeaderValue::from_static("600"),
+        );
+    }
+    response
 }
 
 async fn log_request(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {

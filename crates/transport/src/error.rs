@@ -41,30 +41,7 @@ impl TransportError {
 
     /// An error answered by the API with `status`, classified as Cloudinary's statuses are.
     pub fn from_status(status: u16, message: String, upload: bool) -> Self {
-        let (code, retryable) = match status {
-            400 => ("INVALID_REQUEST", false),
-            401 | 403 => ("UNAUTHORIZED", false),
-            404 => ("NOT_FOUND", false),
-            408 => ("TIMEOUT", true),
-            413 => ("PAYLOAD_TOO_LARGE", false),
-            420 | 429 => ("RATE_LIMITED", true),
-            500..=599 => (
-                if upload {
-                    "UPLOAD_FAILED"
-                } else {
-                    "REQUEST_FAILED"
-                },
-                true,
-            ),
-            _ => (
-                if upload {
-                    "UPLOAD_FAILED"
-                } else {
-                    "REQUEST_FAILED"
-                },
-                false,
-            ),
-        };
+        let (code, retryable) = cirrus_core::http_status::classify(status, upload);
         Self::new(code, message, Some(status), retryable)
     }
 

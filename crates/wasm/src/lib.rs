@@ -149,6 +149,32 @@ pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
     run(|| api::parse_cloudinary_url(&read_value(&url, "url")?)).map(|v| write_value(&v))
 }
 
+/// The stable code of a failed call's HTTP status and whether to retry it: `{ code, retryable }`.
+#[wasm_bindgen(js_name = classifyStatus)]
+pub fn classify_status(status: u16, upload: bool) -> JsValue {
+    let (code, retryable) = cirrus_core::http_status::classify(status, upload);
+    let mut m = cirrus_core::Map::new();
+    m.set("code", code.into());
+    m.set("retryable", retryable.into());
+    write_value(&Value::Object(m))
+}
+
+/// Chunks for a chunked upload of `total` bytes: `[[start, end], ...]` (inclusive ends).
+#[wasm_bindgen(js_name = planChunks)]
+pub fn plan_chunks(total: f64, chunk_size: f64) -> JsValue {
+    let plan = cirrus_core::chunks::plan(total.max(0.0) as u64, chunk_size.max(1.0) as u64);
+    let pairs: Vec<Value> = plan
+        .iter()
+        .map(|c| {
+            Value::Array(vec![
+                Value::Number(c.start as f64),
+                Value::Number(c.end as f64),
+            ])
+        })
+        .collect();
+    write_value(&Value::Array(pairs))
+}
+
 /// A client bound to one account's config. Its secrets stay in wasm memory: `JSON.stringify` shows a
 /// redacted config. (In a browser, give it only what is public: cloud_name and URL settings.)
 #[wasm_bindgen]

@@ -1,0 +1,93 @@
+// directUpload in headless Chromium, from the page straight to the emulator, signed by a server endpoint
+// that uses the Node package; the identifier the browser gets back verifies on the server.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { serveRepo } from '../shared/static-server.mjs';
+import { launchChromium } from '../shared/chromium.mjs';
+import { ACCOUNT, basicAuth, startEmulator } from '../shared/emulator.mjs';
+import { makePng } from '../shared/png.mjs';
+
+const cirrus = createRequire(import.meta.url)('../../npm/node');
+let emulator;
+let server;
+let browser;
+let page;
+
+before(async () => {
+  emulator = await startEmulator({ args: ['--quiet', '--preset', 'browser,unsigned,folder=guests'] });
+  server = await serveRepo({
+    '/sign': async (req, res) => {
+      let body = '';
+      for await (const piece of req) body += piece;
+      const params = { ...JSON.parse(body), timestamp: Math.floor(Date.now() / 1000) };
+      const signed = cirrus.signRequest(params, ACCOUNT);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ...signed, upload_url: `${emulator.url}/v1_1/demo/auto/upload` }));
+    },
+  });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${server.url}/tests/web/browser.html`);
+  await page.waitForFunction(() => window.__report);
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+  await emulator.stop();
+});
+
+/** Runs directUpload in the page on `bytes` with `options` (functions given as source text). */
+function upload(bytes, options) {
+  return page.evaluate(async ({ b64, options }) => {
+    const web = await import('/npm/web/index.js');
+    await web.init();
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const file = new File([bytes], 'photo.png', { type: 'image/png' });
+    const progress = [];
+    const controller = new AbortController();
+    const sign = async (params) => (await fetch('/sign', { method: 'POST', body: JSON.stringify(params) })).json();
+    const opts = { ...options, onProgress: (p) => { progress.push(p); if (options.abortAt && p.loaded >= options.abortAt) controller.abort(); } };
+    if (options.signed) opts.sign = sign;
+    if (options.abortAt) opts.signal = controller.signal;
+    try {
+      const { result, identifier } = await web.directUpload(file, opts);
+      return { result, identifier, progress };
+    } catch (e) {
+      return { error: { code: e.code, message: e.message, http_code: e.http_code }, progress };
+    }
+  }, { b64: Buffer.from(bytes).toString('base64'), options });
+}
+
+test('signed direct upload in one request; the identifier verifies on the server', async () => {
+  const png = makePng(64, 48);
+  const { result, identifier, progress, error } = await upload(png, { signed: true, params: { folder: 'browser', tags: 'web' } });
+  assert.equal(error, undefined, JSON.stringify(error));
+  assert.deepEqual([result.width, result.height, result.etag], [64, 48, createHash('md5').update(png).digest('hex')]);
+  assert.match(result.public_id, /^browser\//);
+  assert.equal(cirrus.verifyIdentifier(identifier, ACCOUNT.api_secret, { allowed_formats: ['png'] }).public_id, result.public_id);
+  assert.deepEqual(progress.at(-1), { loaded: png.length, total: png.length });
+});
+
+test('chunked direct upload with an injected fault: the chunk is retried, the bytes are exact', async () => {
+  const png = makePng(200, 200, { noise: true });
+  await fetch(`${emulator.url}/__emulator/faults`, { method: 'PUT', headers: { authorization: basicAuth() }, body: JSON.stringify({ upload: { error_502: 0.3 } }) });
+  try {
+    const { result, error, progress } = await upload(png, { signed: true, chunkSize: 30_000, retries: 10, retryDelay: 10 });
+    assert.equal(error, undefined, JSON.stringify(error));
+    assert.equal(result.etag, createHash('md5').update(png).digest('hex'));
+    assert.equal(progress.at(-1).loaded, png.length);
+  } finally {
+    await fetch(`${emulator.url}/__emulator/faults`, { method: 'PUT', headers: { authorization: basicAuth() }, body: '{}' });
+  }
+});
+
+test('unsigned preset uploads; coded errors; abort', async () => {
+  const unsigned = await upload(makePng(10, 10), { uploadPreset: 'browser', cloudName: 'demo', uploadPrefix: emulator.url });
+  assert.match(unsigned.result.public_id, /^guests\//);
+  const denied = await upload(makePng(10, 10), { uploadPreset: 'nope', cloudName: 'demo', uploadPrefix: emulator.url });
+  assert.deepEqual([denied.error.code, denied.error.http_code], ['INVALID_REQUEST', 400]);
+  const aborted = await upload(makePng(200, 200, { noise: true }), { signed: true, chunkSize: 20_000, abortAt: 20_000 });
+  assert.equal(aborted.error.code, 'ABORTED');
+});
