@@ -43,6 +43,13 @@ export function buildWeb() {
   console.log(`web package: wasm ${sizes.wasm_gzip} B gzipped, JS glue ${sizes.js_gzip} B gzipped, total ${sizes.total_gzip} B`);
 }
 
+/** The NestJS package (tsc) and the e2e test app that uses it. */
+export function buildNestjs() {
+  ensureNpmDeps();
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'npm/nestjs/tsconfig.json']);
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tests/nestjs/tsconfig.json']);
+}
+
 /** The emulator binary (release: it is what the demo and the load benchmark run). */
 export function buildEmulator() {
   run('cargo', ['build', '-p', 'cirrus-emulator', '--release']);
@@ -61,4 +68,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (which.length === 0 || which.includes('node')) buildNode();
   if (which.length === 0 || which.includes('web')) buildWeb();
   if (which.length === 0 || which.includes('emulator')) buildEmulator();
+  if (which.length === 0 || which.includes('nestjs')) buildNestjs();
 }

@@ -7,14 +7,15 @@ import { root, run } from './run.mjs';
 import { ensureChromium, ensureNpmDeps } from './setup.mjs';
 
 ensureNpmDeps();
-const { buildEmulator, buildNode, buildWeb } = await import('./build.mjs');
+const { buildEmulator, buildNestjs, buildNode, buildWeb } = await import('./build.mjs');
 buildNode();
 buildWeb();
 buildEmulator();
+buildNestjs();
 ensureChromium();
 
 run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator', '-p', 'cirrus-transport', '-p', 'cirrus-media']);
 
-const suites = ['node', 'web', 'emulator'].flatMap((dir) =>
+const suites = ['node', 'web', 'emulator', 'nestjs'].flatMap((dir) =>
   readdirSync(join(root, 'tests', dir)).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', dir, f)));
 run(process.execPath, ['--test', '--test-concurrency=1', ...suites]);

@@ -6,7 +6,7 @@ import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, M
 
 export {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
-  verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl, UploadTask,
+  verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl, UploadTask, sniffFormat,
   NativeMediaService,
 } from './native';
 export * from './options';

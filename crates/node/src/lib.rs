@@ -233,6 +233,22 @@ pub fn parse_cloudinary_url(env: Env, url: Unknown) -> Result<JsOut, Code> {
     guard(|| api::parse_cloudinary_url(&read(&env, &url, "url")?).map(JsOut))
 }
 
+/// What a file is, from its first bytes (never from a client's mimetype or extension):
+/// `{ format, mime, resource_type }`, or null when unrecognised.
+#[napi(ts_return_type = "{ format: string, mime: string, resource_type: string } | null")]
+pub fn sniff_format(head: Buffer) -> JsOut {
+    JsOut(match cirrus_core::sniff::sniff(&head) {
+        Some(k) => {
+            let mut m = cirrus_core::Map::new();
+            m.set("format", k.format.into());
+            m.set("mime", k.mime.into());
+            m.set("resource_type", k.resource_type.into());
+            Value::Object(m)
+        }
+        None => Value::Null,
+    })
+}
+
 /// A client bound to one account's config: several can live in one process. Its secrets stay in Rust:
 /// `JSON.stringify` and `util.inspect` show a redacted config.
 #[napi]

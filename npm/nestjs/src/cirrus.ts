@@ -1,0 +1,10 @@
+// The `cirrus` Node package, loaded from this ES module (it is CommonJS).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const cirrus = require('cirrus') as typeof import('cirrus');
+
+export const { Cloudinary, MediaService, sniffFormat } = cirrus;
+export type Cloudinary = import('cirrus').Cloudinary;
+export type MediaService = import('cirrus').MediaService;
+export type { CloudinaryConfig, MediaRepository, MediaServiceOptions, IdentifierPolicy, VerifiedIdentifier, UploadResult } from 'cirrus';

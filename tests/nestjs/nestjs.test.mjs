@@ -1,0 +1,140 @@
+// cirrus-nestjs in a NestJS 12 app against the emulator (supertest): module wiring both ways, streaming
+// uploads (including 200 MB with memory sampled), validation, signing, identifier verification.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { request as httpRequest } from 'node:http';
+import request from 'supertest';
+import { ACCOUNT, cloudinaryUrl, startEmulator } from '../shared/emulator.mjs';
+import { makePng } from '../shared/png.mjs';
+
+const require = createRequire(import.meta.url);
+const cirrus = require('../../npm/node');
+let emulator;
+let apps;
+
+before(async () => {
+  emulator = await startEmulator({ args: ['--quiet'] });
+  process.env.CLOUDINARY_URL = cloudinaryUrl(emulator);
+  const { createApp } = await import('./dist/app.js');
+  const repository = await cirrus.SqliteRepository.open(':memory:');
+  apps = { sync: await createApp('sync', repository), async: await createApp('async', repository) };
+});
+after(async () => {
+  for (const app of Object.values(apps)) await app.close();
+  await emulator.stop();
+});
+
+const http = (wiring = 'sync') => request(apps[wiring].getHttpServer());
+
+test('wired with forRoot and with forRootAsync + ConfigService: signing works in both', async () => {
+  for (const wiring of ['sync', 'async']) {
+    const res = await http(wiring).post('/cirrus/sign').set('x-user', 'alice').send({ params: { tags: 'a', overwrite: true } }).expect(200);
+    assert.equal(res.body.folder, 'direct/alice', wiring);
+    assert.equal(res.body.overwrite, undefined, 'only whitelisted params are signed');
+    assert.equal(res.body.cloud_name, 'demo');
+    assert.equal(res.body.upload_url, `${emulator.url}/v1_1/demo/auto/upload`);
+    const { signature, api_key: apiKey, cloud_name: cloud, upload_url: url, ...signed } = res.body;
+    assert.equal(signature, cirrus.apiSignRequest(signed, ACCOUNT.api_secret));
+    assert.equal(apiKey, ACCOUNT.api_key);
+  }
+});
+
+test('signing: the widget\'s timestamp is used when recent; anonymous users get 401', async () => {
+  const sent = Math.floor(Date.now() / 1000) - 60;
+  assert.equal((await http().post('/cirrus/sign').set('x-user', 'bob').send({ timestamp: sent }).expect(200)).body.timestamp, sent);
+  const stale = sent - 7200;
+  assert.notEqual((await http().post('/cirrus/sign').set('x-user', 'bob').send({ timestamp: stale }).expect(200)).body.timestamp, stale);
+  const denied = await http().post('/cirrus/sign').send({}).expect(401);
+  assert.equal(denied.body.code, 'UNAUTHORIZED');
+});
+
+test('a browser-style upload with the signature lands, and the identifier pipe accepts it; tampering is 400', async () => {
+  const { body: fields } = await http().post('/cirrus/sign').set('x-user', 'carol').send({}).expect(200);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (k !== 'upload_url' && k !== 'cloud_name') form.append(k, String(v));
+  form.append('file', new Blob([makePng(12, 9)]), 'x.png');
+  const result = await (await fetch(fields.upload_url, { method: 'POST', body: form })).json();
+  const identifier = `${result.resource_type}/${result.type}/v${result.version}/${result.public_id}.${result.format}#${result.signature}`;
+  const ok = await http().post('/media/attach').send({ image: identifier }).expect(201);
+  assert.equal(ok.body.identifier, identifier.split('#')[0]);
+  assert.equal(ok.body.public_id, result.public_id);
+  const tampered = await http().post('/media/attach').send({ image: identifier.replace('/v', '/v9') }).expect(400);
+  assert.equal(tampered.body.code, 'INVALID_SIGNATURE');
+  assert.equal((await http().post('/media/attach').send({ image: 'nonsense' }).expect(400)).body.code, 'INVALID_IDENTIFIER');
+  const pdf = identifier.replace('.png#', '.pdf#');
+  assert.equal((await http().post('/media/attach').send({ image: pdf }).expect(400)).body.code, 'IDENTIFIER_NOT_ALLOWED');
+});
+
+test('the validation pipe sniffs content: a lying mimetype is 415', async () => {
+  const ok = await http().post('/media/validate').attach('file', makePng(5, 5), { filename: 'a.png', contentType: 'image/png' }).expect(201);
+  assert.deepEqual(ok.body, { format: 'png', claimed: 'image/png' });
+  const lie = await http().post('/media/validate').attach('file', Buffer.from('<?php system($_GET[1]);'), { filename: 'a.png', contentType: 'image/png' }).expect(415);
+  assert.equal(lie.body.code, 'UNSUPPORTED_TYPE');
+  assert.equal((await http().post('/media/validate').expect(400)).body.code, 'MISSING_FILE');
+});
+
+test('streaming uploads into the media service; limits are clear 4xx', async () => {
+  const png = makePng(33, 22);
+  const res = await http().post('/media/stream').set('x-user', 'dave').attach('file', png, 'one.png').attach('file', makePng(7, 7), 'two.png').expect(201);
+  assert.equal(res.body.length, 2);
+  assert.deepEqual([res.body[0].bytes, res.body[0].filename], [png.length, 'one.png']);
+  assert.ok(res.body[0].id, 'recorded by the MediaService');
+  const three = await http().post('/media/stream').set('x-user', 'dave').attach('file', png, 'a.png').attach('file', png, 'b.png').attach('file', png, 'c.png').expect(413);
+  assert.equal(three.body.code, 'TOO_MANY_FILES');
+  const big = await http().post('/media/small').attach('file', makePng(100, 100, { noise: true }), 'big.png').expect(413);
+  assert.equal(big.body.code, 'FILE_TOO_LARGE');
+  const fake = await http().post('/media/stream').set('x-user', 'dave').attach('file', Buffer.from('just text'), 'fake.png').expect(415);
+  assert.equal(fake.body.code, 'UNSUPPORTED_TYPE');
+  assert.equal((await http().post('/media/stream').send({ a: 1 }).expect(400)).body.code, 'MISSING_FILE');
+});
+
+test('a 200 MB streaming upload goes through with bounded memory', async () => {
+  const app = apps.sync;
+  const server = app.getHttpServer();
+  if (!server.listening) await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  const total = 200 * 1024 * 1024;
+  const boundary = 'cirrusboundary';
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const block = Buffer.alloc(1024 * 1024);
+  const md5 = createHash('md5');
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const base = process.memoryUsage().rss;
+  const started = performance.now();
+  const body = await new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/media/raw', method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + total + tail.length } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.write(head);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total) {
+        block.writeUInt32LE(sent / block.length, 0);
+        md5.update(block);
+        sent += block.length;
+        if (!req.write(Buffer.from(block))) return req.once('drain', pump);
+      }
+      req.end(tail);
+    };
+    pump();
+  });
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`nestjs 200 MB streaming upload: ${seconds.toFixed(2)} s, process RSS ${(base / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB (the test process holds the client, the Nest app and the addon)`);
+  assert.equal(body.status, 201, JSON.stringify(body.json));
+  assert.deepEqual(body.json, [{ bytes: total, etag: md5.digest('hex') }]);
+  assert.ok(peak - base < 150 * 1024 * 1024, `memory grew by ${((peak - base) / 1e6).toFixed(0)} MB`);
+});
+
+test('CommonJS apps (NestJS 10/11) can require the package', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, ['-e', "const m = require('cirrus-nestjs'); console.log(typeof m.CirrusModule, typeof m.StreamingUpload)"], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname });
+  assert.equal(r.stdout.trim(), 'function function', r.stderr);
+});
