@@ -41,6 +41,8 @@ export declare class MediaService<R extends MediaRecord = MediaRecord> {
   constructor(client: Cloudinary, repository: MediaRepository<R>, options?: MediaServiceOptions);
   createOne(file: MediaFile, ownerId: string, options?: { idempotencyKey?: string; tags?: string[]; signal?: AbortSignal }): Promise<R>;
   createMany(files: MediaFile[], ownerId: string, options?: { concurrency?: number; idempotencyKey?: never }): Promise<Array<{ ok: true; record: R } | { ok: false; error: Error & { code: string } }>>;
+  /** Records a direct browser upload from its signed identifier (facts read from Cloudinary). */
+  adopt(identifier: string, ownerId: string, options: { requiredPrefix: string }): Promise<R>;
   remove(id: R['id'], ownerId: string): Promise<R>;
   softRemove(id: R['id'], ownerId: string): Promise<R>;
   restore(id: R['id'], ownerId: string): Promise<R>;

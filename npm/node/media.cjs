@@ -101,6 +101,19 @@ class MediaService {
     return results;
   }
 
+  /**
+   * Records a file the browser uploaded directly (`cirrus-web` `directUpload`): the signed identifier is
+   * verified, the facts are read from Cloudinary, and the public id must start with `requiredPrefix`
+   * (the folder your signer forced for this owner). Repeating it returns the same record.
+   */
+  async adopt(identifier, ownerId, { requiredPrefix } = {}) {
+    if (typeof identifier !== 'string') throw codedError('INVALID_IDENTIFIER', 'the identifier must be a string');
+    if (typeof requiredPrefix !== 'string' || requiredPrefix === '') {
+      throw codedError('INVALID_ARGUMENT', 'adopt needs requiredPrefix: the folder this owner may upload to, e.g. `direct/<owner>/`');
+    }
+    return unwrap(await this.#native.adopt(identifier, String(ownerId ?? ''), requiredPrefix));
+  }
+
   /** Owner-scoped delete: the cloud asset, then the record (a missing asset does not block it). */
   async remove(id, ownerId) {
     return unwrap(await this.#native.recordAction('remove', id, String(ownerId ?? '')));

@@ -183,6 +183,22 @@ test('killed in the middle of a batch: reconcile leaves zero orphans', async () 
   assert.deepEqual([afterwards.cloudOnly, afterwards.recordOnly], [[], []]);
 });
 
+test('adopt: a direct browser upload is recorded from its signed identifier, within the owner\'s folder only', async () => {
+  const { repo, service } = await fresh('adopt');
+  const params = client.signRequest({ timestamp: Math.floor(Date.now() / 1000), folder: 'direct/alice', tags: 'adopt' });
+  const form = new FormData();
+  for (const [k, v] of Object.entries(params)) form.append(k, String(v));
+  form.append('file', new Blob([png(21, 12)]), 'mine.png');
+  const result = await (await fetch(`${emulator.url}/v1_1/demo/image/upload`, { method: 'POST', body: form })).json();
+  const identifier = `image/upload/v${result.version}/${result.public_id}.png#${result.signature}`;
+  await assert.rejects(service.adopt(identifier, 'mallory', { requiredPrefix: 'direct/mallory/' }), { code: 'IDENTIFIER_NOT_ALLOWED' });
+  await assert.rejects(service.adopt(identifier.slice(0, -1) + (identifier.endsWith('0') ? '1' : '0'), 'alice', { requiredPrefix: 'direct/alice/' }), { code: 'INVALID_SIGNATURE' });
+  const record = await service.adopt(identifier, 'alice', { requiredPrefix: 'direct/alice/' });
+  assert.deepEqual([record.public_id, record.width, record.height, record.ownerId, record.mimeType], [result.public_id, 21, 12, 'alice', 'image/png']);
+  assert.equal((await service.adopt(identifier, 'alice', { requiredPrefix: 'direct/alice/' })).id, record.id, 'repeating returns the same record');
+  assert.equal((await repo.list({})).length, 1);
+});
+
 test('a repository that does not answer times out, and the upload is compensated', async () => {
   const { repo, service } = await fresh('timeout', { repositoryTimeout: 200 }, (r) => ({
     create: () => new Promise(() => {}), findOne: (q) => r.findOne(q), remove: (id) => r.remove(id), list: (q) => r.list(q),

@@ -72,6 +72,26 @@ pub fn sniff(head: &[u8]) -> Option<Sniffed> {
     None
 }
 
+/// The MIME type of a Cloudinary format name (for records of assets whose bytes were not seen).
+pub fn mime_for_format(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "heic" => "image/heic",
+        "bmp" => "image/bmp",
+        "tiff" => "image/tiff",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        _ => return None,
+    })
+}
+
 /// SVG is text: skip a BOM, white space, an XML declaration and comments, then expect `<svg`.
 fn is_svg(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);

@@ -425,6 +425,73 @@ impl MediaService {
         }
     }
 
+    /// Records an asset the browser uploaded directly: the signed identifier is verified, the asset's facts
+    /// are read from the Admin API (never taken from the client), its public id must start with
+    /// `required_prefix` (e.g. the folder the signer forced for this owner) and its format must be allowed;
+    /// then the record is created, with the same compensation as `create_one`.
+    pub async fn adopt(
+        &self,
+        identifier: &str,
+        owner_id: &str,
+        required_prefix: &str,
+    ) -> Result<Value, MediaError> {
+        if owner_id.trim().is_empty() {
+            return Err(MediaError::new("MISSING_OWNER", "an owner id is required"));
+        }
+        let secret = self.account.get("api_secret").to_js_string();
+        let policy = cirrus_core::IdentifierPolicy {
+            algorithm: cirrus_core::SignatureAlgorithm::from_option(
+                self.account.get("signature_algorithm"),
+            )?,
+            ..Default::default()
+        };
+        let verified = cirrus_core::verify_identifier(identifier, &secret, &policy)?;
+        if !verified.public_id.starts_with(required_prefix) {
+            return Err(MediaError::new(
+                "IDENTIFIER_NOT_ALLOWED",
+                format!("{} is not in {required_prefix}", verified.public_id),
+            ));
+        }
+        let path = format!(
+            "resources/{}/{}/{}",
+            verified.resource_type,
+            verified.kind,
+            cirrus_core::encoding::encode_uri_component(&verified.public_id)
+        );
+        let resource = self
+            .transport
+            .admin_get(
+                &path,
+                &[],
+                &self.settings("image")?,
+                &CancellationToken::new(),
+            )
+            .await?;
+        if resource.get("version").to_js_string() != verified.version {
+            return Err(MediaError::new(
+                "INVALID_IDENTIFIER",
+                "the asset has changed since this identifier was issued",
+            ));
+        }
+        let format = resource.get("format").to_js_string();
+        if !self.options.allowed_formats.contains(&format) {
+            return Err(MediaError::new(
+                "UNSUPPORTED_TYPE",
+                format!("{format} is not allowed"),
+            ));
+        }
+        if let Some(existing) = self.find_by_public_id(&verified.public_id).await? {
+            return Ok(existing);
+        }
+        let mime =
+            cirrus_core::sniff::mime_for_format(&format).unwrap_or("application/octet-stream");
+        let record = self.record(&resource, owner_id, mime, None, None);
+        match self.repo_call("create", self.repo.create(record)).await {
+            Ok(stored) => Ok(stored),
+            Err(e) => Err(self.compensate(&resource, e).await),
+        }
+    }
+
     /// The upload is confirmed but its record could not be stored: delete the asset, or remember it.
     async fn compensate(&self, result: &Value, cause: MediaError) -> MediaError {
         let public_id = result.get("public_id").to_js_string();
@@ -506,7 +573,16 @@ impl MediaService {
         r.set("ownerId", owner_id.into());
         let name = original_name
             .map(str::to_owned)
-            .unwrap_or_else(|| result.get("original_filename").to_js_string());
+            .or_else(|| result.get("original_filename").as_str().map(str::to_owned))
+            .unwrap_or_else(|| {
+                result
+                    .get("public_id")
+                    .to_js_string()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            });
         r.set("original_filename", name.into());
         r.set("mimeType", mime.into());
         r.set("createdAt", result.get("created_at").clone());

@@ -263,6 +263,31 @@ impl NativeMediaService {
         })
     }
 
+    /// `adopt(identifier, ownerId, requiredPrefix)`: records a direct browser upload; resolves to an envelope.
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn adopt<'env>(
+        &self,
+        env: &'env Env,
+        identifier: String,
+        owner_id: String,
+        required_prefix: String,
+    ) -> std::result::Result<PromiseRaw<'env, JsOut>, napi::Error<Code>> {
+        let service = self.inner.clone();
+        env.spawn_future(async move {
+            Ok(JsOut(envelope(
+                service
+                    .adopt(&identifier, &owner_id, &required_prefix)
+                    .await,
+            )))
+        })
+        .map_err(|e| {
+            js_error(cirrus_core::Error::new(
+                cirrus_core::ErrorCode::Internal,
+                e.reason,
+            ))
+        })
+    }
+
     /// Assets whose compensating delete failed and that the next `reconcile()` deletes.
     #[napi(ts_return_type = "string[]")]
     pub fn pending_cleanup(&self) -> Vec<String> {
