@@ -43,11 +43,12 @@ export function buildWeb() {
   console.log(`web package: wasm ${sizes.wasm_gzip} B gzipped, JS glue ${sizes.js_gzip} B gzipped, total ${sizes.total_gzip} B`);
 }
 
-/** The NestJS package (tsc) and the e2e test app that uses it. */
+/** The NestJS package (tsc), the e2e test app that uses it, and the demo app. */
 export function buildNestjs() {
   ensureNpmDeps();
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'npm/nestjs/tsconfig.json']);
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tests/nestjs/tsconfig.json']);
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/demo/tsconfig.json']);
 }
 
 /** The emulator binary (release: it is what the demo and the load benchmark run). */

@@ -1,24 +1,18 @@
-// `npm start`: until the demo app lands, runs the local emulator on embedded defaults and says how to use it.
+// `npm start`: builds what is missing, then runs the demo (NestJS + a web page) on embedded defaults: the
+// local emulator and a SQLite file. With CLOUDINARY_URL set, the demo uses that account instead.
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from './run.mjs';
-import { DEMO_URL, ensureEmulatorBuilt } from './emulator.mjs';
+import { ensureNpmDeps } from './setup.mjs';
 
-const bin = await ensureEmulatorBuilt();
-const port = process.env.PORT || '9100';
-const child = spawn(bin, ['--port', port, '--data', join(root, '.cirrus-emulator'), '--preset', 'demo_unsigned,unsigned,folder=unsigned'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, CLOUDINARY_URL: process.env.CLOUDINARY_URL || DEMO_URL },
-});
-child.stdout.on('data', (d) => {
-  const m = /listening on (\S+)/.exec(String(d));
-  if (!m) return;
-  console.log(`cirrus emulator: ${m[1]}  (Ctrl-C stops it)
+ensureNpmDeps();
+const build = await import('./build.mjs');
+if (!existsSync(join(root, 'npm', 'node', 'cirrus.node'))) build.buildNode();
+if (!existsSync(join(root, 'npm', 'web', 'pkg', 'cirrus_wasm_bg.wasm'))) build.buildWeb();
+if (!process.env.CLOUDINARY_URL && !existsSync(join(root, 'target', 'release', 'cirrus-emulator'))) build.buildEmulator();
+if (!existsSync(join(root, 'examples', 'demo', 'dist', 'main.js')) || !existsSync(join(root, 'npm', 'nestjs', 'dist', 'index.js'))) build.buildNestjs();
 
-Point the official SDK or cirrus at it:
-  CLOUDINARY_URL='${process.env.CLOUDINARY_URL || DEMO_URL}?upload_prefix=${m[1]}'
-Delivery URLs: cirrus.url(id, { cloud_name: 'demo', secure: false, cname: '${new URL(m[1]).host}' })
-The demo app (upload, gallery, delete) arrives with the NestJS work.`);
-});
+const child = spawn(process.execPath, [join(root, 'examples', 'demo', 'dist', 'main.js')], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -16,6 +16,6 @@ ensureChromium();
 
 run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator', '-p', 'cirrus-transport', '-p', 'cirrus-media']);
 
-const suites = ['node', 'web', 'emulator', 'nestjs'].flatMap((dir) =>
+const suites = ['node', 'web', 'emulator', 'nestjs', 'demo'].flatMap((dir) =>
   readdirSync(join(root, 'tests', dir)).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', dir, f)));
 run(process.execPath, ['--test', '--test-concurrency=1', ...suites]);

@@ -13,6 +13,8 @@ export interface SigningOptions {
   folder?: string;
   /** Params a browser may ask to have signed (default: tags, context, public_id suffix is not allowed). */
   allowedParams?: string[];
+  /** Params always signed (e.g. `{ tags: 'my-service-tag' }`, so that reconcile sees direct uploads). */
+  fixedParams?: Record<string, unknown>;
   /** Resource type of the upload URL (default `auto`). */
   resourceType?: string;
   /** Upload API prefix given to browsers (default: the client's `upload_prefix` or Cloudinary's). */
@@ -53,6 +55,7 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
         const requested = body && typeof body.params === 'object' && body.params !== null ? body.params : {};
         const params: Record<string, unknown> = {};
         for (const key of allowed) if (requested[key] !== undefined) params[key] = requested[key];
+        Object.assign(params, options.fixedParams);
         params.folder = `${folder}/${owner}`;
         const now = Math.floor(Date.now() / 1000);
         const sent = Number(body?.timestamp);
