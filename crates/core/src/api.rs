@@ -102,7 +102,7 @@ pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value
         algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
     };
     let parsed = identifier::verify_identifier(&identifier, &secret, &policy)?;
-    let version: f64 = parsed.version.parse().unwrap_or(f64::NAN);
+    let version = crate::value::parse_decimal(&parsed.version).unwrap_or(f64::NAN);
     if version.is_nan() || version > 9_007_199_254_740_991.0 {
         return Err(Error::new(
             crate::ErrorCode::InvalidIdentifier,

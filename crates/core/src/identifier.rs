@@ -182,7 +182,7 @@ fn js_number(text: &str) -> f64 {
     if t.bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
     {
-        t.parse().unwrap_or(f64::NAN)
+        crate::value::parse_decimal(t).unwrap_or(f64::NAN)
     } else {
         f64::NAN
     }

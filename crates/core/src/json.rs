@@ -132,9 +132,9 @@ impl Parser<'_> {
             self.i += 1;
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?;
-        text.parse::<f64>()
+        crate::value::parse_decimal(text)
             .map(Value::Number)
-            .map_err(|_| self.err())
+            .ok_or_else(|| self.err())
     }
 
     fn hex4(&mut self) -> Result<u16> {

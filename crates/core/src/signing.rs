@@ -41,7 +41,7 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
             (!v.is_empty()).then_some((k, v))
         })
         .collect();
-    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {

@@ -244,7 +244,7 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         let value = o.remove(&key);
         dollar.push(format!("{key}_{}", normalize(&value).to_js_string()));
     }
-    dollar.sort_by(|a, b| cmp_utf16(a, b));
+    crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
     for pair in variables_list(&variables_param)? {
         dollar.push(format!(
             "{}_{}",
@@ -259,7 +259,7 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         .filter(|(_, v)| v.present())
         .map(|(k, v)| format!("{k}_{}", v.to_js_string()))
         .collect();
-    pairs.sort_by(|a, b| cmp_utf16(a, b));
+    crate::value::sort_small(&mut pairs, |a, b| cmp_utf16(a, b).is_lt());
     let joined = pairs.join(",");
 
     let raw = o.consume("raw_transformation");

@@ -430,7 +430,96 @@ pub fn parse_float(s: &str) -> f64 {
             end = e;
         }
     }
-    t[..end].parse::<f64>().unwrap_or(f64::NAN)
+    parse_decimal(&t[..end]).unwrap_or(f64::NAN)
+}
+
+/// Parses a decimal literal (`[+-]digits[.digits][e[+-]digits]`). Exact (correctly rounded) whenever the
+/// significant digits fit in 2^53 and the power of ten is within ±22, which covers every number cirrus
+/// meets (timestamps, versions, sizes, ratios); other inputs get a close approximation. It replaces the
+/// standard parser to keep its large tables out of the browser package.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let negative = match b.first() {
+        Some(b'-') => {
+            i = 1;
+            true
+        }
+        Some(b'+') => {
+            i = 1;
+            false
+        }
+        _ => false,
+    };
+    let mut mantissa: u64 = 0;
+    let mut exponent: i32 = 0;
+    let mut digits = 0;
+    let mut seen_point = false;
+    while i < b.len() {
+        match b[i] {
+            c @ b'0'..=b'9' => {
+                digits += 1;
+                if mantissa < 1_000_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    if seen_point {
+                        exponent -= 1;
+                    }
+                } else if !seen_point {
+                    // Digits beyond 19 only scale the value (their own contribution is below f64 precision).
+                    exponent += 1;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            b'e' | b'E' => break,
+            _ => return None,
+        }
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if i < b.len() {
+        let rest = std::str::from_utf8(&b[i + 1..]).ok()?;
+        let (sign, num) = match rest.as_bytes().first() {
+            Some(b'-') => (-1, &rest[1..]),
+            Some(b'+') => (1, &rest[1..]),
+            _ => (1, rest),
+        };
+        if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let e: i32 = num.get(..num.len().min(6))?.parse().ok()?;
+        exponent = exponent.saturating_add(sign * e);
+    }
+    let m = mantissa as f64;
+    let value = if exponent == 0 {
+        m
+    } else if (0..=22).contains(&exponent) {
+        m * POW10[exponent as usize]
+    } else if (-22..0).contains(&exponent) {
+        m / POW10[(-exponent) as usize]
+    } else {
+        m * 10f64.powi(exponent)
+    };
+    Some(if negative { -value } else { value })
+}
+
+/// Exact powers of ten representable as f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Sorts a short list in place (insertion sort: stable, and far smaller in code than the standard sort,
+/// which matters in the browser package; the lists sorted here hold a few dozen items at most).
+pub fn sort_small<T>(items: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && less(&items[j], &items[j - 1]) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 /// Compares two strings by UTF-16 code units, as JavaScript's default `Array.prototype.sort` does.
@@ -451,6 +540,30 @@ mod tests {
         assert_eq!(number_to_string(1.5e-7), "1.5e-7");
         assert_eq!(number_to_string(f64::NAN), "NaN");
         assert_eq!(number_to_string(f64::INFINITY), "Infinity");
+    }
+
+    #[test]
+    fn decimals_parse_exactly_on_the_fast_path() {
+        for text in [
+            "0",
+            "1",
+            "-2.5",
+            "0.1",
+            "1700000000",
+            "1e21",
+            "2.5e-3",
+            "123456789012345678",
+            ".5",
+            "7.",
+            "1E+2",
+        ] {
+            assert_eq!(parse_decimal(text), text.parse::<f64>().ok(), "{text}");
+        }
+        assert_eq!(parse_decimal("1.2.3"), None);
+        assert_eq!(parse_decimal("e5"), None);
+        let mut v = vec![3, 1, 2, 1];
+        sort_small(&mut v, |a, b| a < b);
+        assert_eq!(v, [1, 1, 2, 3]);
     }
 
     #[test]
