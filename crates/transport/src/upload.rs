@@ -136,6 +136,9 @@ pub struct UploadStats {
 pub struct Progress {
     loaded: AtomicU64,
     total: AtomicU64,
+    /// The highest value reported; reporting happens under this lock, so reports from concurrent chunks
+    /// reach the host in order and never go backwards (a failed attempt's bytes are taken back silently).
+    reported: std::sync::Mutex<u64>,
     report: Box<dyn Fn(u64, Option<u64>) + Send + Sync>,
 }
 
@@ -147,6 +150,7 @@ impl Progress {
         Progress {
             loaded: AtomicU64::new(0),
             total: AtomicU64::new(UNKNOWN),
+            reported: std::sync::Mutex::new(0),
             report: Box::new(report),
         }
     }
@@ -161,7 +165,11 @@ impl Progress {
 
     pub(crate) fn send(&self, n: u64) {
         let loaded = self.loaded.fetch_add(n, Ordering::Relaxed) + n;
-        (self.report)(loaded, self.total());
+        let mut reported = self.reported.lock().unwrap_or_else(|e| e.into_inner());
+        if loaded > *reported {
+            *reported = loaded;
+            (self.report)(loaded, self.total());
+        }
     }
 
     pub(crate) fn unsend(&self, n: u64) {
@@ -287,6 +295,36 @@ mod tests {
         assert_eq!((&b[..], carry.as_deref()), (&b"efgh"[..], Some(&b"i"[..])));
         let (c, carry) = read_stream_chunk(&mut rx, carry, 4).await.unwrap();
         assert_eq!((&c[..], carry), (&b"i"[..], None));
+    }
+
+    #[test]
+    fn progress_never_goes_backwards() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let p = std::sync::Arc::new(Progress::new(move |loaded, _| {
+            sink.lock().unwrap().push(loaded)
+        }));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let p = p.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..1000 {
+                        p.send(3);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        p.unsend(100);
+        p.send(50);
+        let seen = seen.lock().unwrap();
+        assert!(
+            seen.windows(2).all(|w| w[0] < w[1]),
+            "reports must increase"
+        );
+        assert_eq!(*seen.last().unwrap(), 12_000);
     }
 
     #[tokio::test]
