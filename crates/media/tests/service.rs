@@ -105,9 +105,11 @@ struct Setup {
 }
 
 async fn setup(faults: &[&str], options: ServiceOptions) -> Setup {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = std::env::temp_dir().join(format!(
-        "cirrus-media-{}-{}",
+        "cirrus-media-{}-{}-{}",
         std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
         cirrus_core::hash::to_hex(&rand_bytes())
     ));
     let mut settings = cirrus_emulator::Settings::new("demo", "key", "secret", &dir);
@@ -119,9 +121,10 @@ async fn setup(faults: &[&str], options: ServiceOptions) -> Setup {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(cirrus_emulator::serve(settings, listener, async move {
+    let server = tokio::spawn(cirrus_emulator::serve(settings, listener, async move {
         let _ = stopped.await;
     }));
+    wait_until_serving(addr, &server).await;
     let mut account = Map::new();
     account.set("cloud_name", "demo".into());
     account.set("api_key", "key".into());
@@ -136,6 +139,31 @@ async fn setup(faults: &[&str], options: ServiceOptions) -> Setup {
         transport,
         _stop: stop,
     }
+}
+
+/// Waits for the emulator's health endpoint, failing clearly if the server task ended instead.
+async fn wait_until_serving(
+    addr: std::net::SocketAddr,
+    server: &tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for _ in 0..200 {
+        assert!(!server.is_finished(), "the emulator stopped while starting");
+        if let Ok(mut conn) = tokio::net::TcpStream::connect(addr).await {
+            let request = format!(
+                "GET /__emulator/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            );
+            let mut answer = String::new();
+            if conn.write_all(request.as_bytes()).await.is_ok()
+                && conn.read_to_string(&mut answer).await.is_ok()
+                && answer.starts_with("HTTP/1.1 200")
+            {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the emulator did not become healthy");
 }
 
 fn rand_bytes() -> [u8; 8] {
@@ -318,7 +346,7 @@ async fn a_failed_create_is_compensated() {
         .create_one(file(png()), "alice", &Map::new(), &CancellationToken::new())
         .await
         .unwrap_err();
-    assert_eq!(err.code, "REPOSITORY_FAILED");
+    assert_eq!(err.code, "REPOSITORY_FAILED", "{}", err.message);
     assert!(err.message.contains("deleted again"), "{}", err.message);
     assert!(cloud(&s).await.is_empty() && recorded(&s).is_empty());
 }
