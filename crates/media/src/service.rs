@@ -494,23 +494,15 @@ impl MediaService {
 
     /// The upload is confirmed but its record could not be stored: delete the asset, or remember it.
     async fn compensate(&self, result: &Value, cause: MediaError) -> MediaError {
-        let public_id = result.get("public_id").to_js_string();
-        let resource_type = result.get("resource_type").to_js_string();
-        let kind = result.get("type").to_js_string();
-        let mut options = Map::new();
-        options.set("type", kind.clone().into());
-        options.set("resource_type", resource_type.clone().into());
-        options.set("invalidate", true.into());
-        match self
-            .transport
-            .destroy(&public_id, &options, &CancellationToken::new())
-            .await
-        {
-            Ok(_) => MediaError {
+        match self.destroy_asset(result).await {
+            Ok(()) => MediaError {
                 message: format!("{}; the uploaded asset was deleted again", cause.message),
                 ..cause
             },
             Err(e) => {
+                let text = |k: &str| result.get(k).to_js_string();
+                let (public_id, resource_type, kind) =
+                    (text("public_id"), text("resource_type"), text("type"));
                 if let Ok(mut p) = self.pending.lock() {
                     p.push(PendingCleanup {
                         public_id,

@@ -26,6 +26,11 @@ pub(crate) fn js_error(e: CoreError) -> napi::Error<&'static str> {
     napi::Error::new(e.code.as_str(), e.message)
 }
 
+/// napi itself failed (creating a promise or a threadsafe function): `INTERNAL`.
+pub(crate) fn napi_failure(e: napi::Error) -> napi::Error<Code> {
+    napi::Error::new("INTERNAL", e.reason)
+}
+
 /// Runs core code, turning core errors and panics (bugs) into coded JS errors.
 pub(crate) fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -331,7 +336,7 @@ impl Cloudinary {
                 f.build_threadsafe_function::<(f64, f64)>()
                     .callee_handled::<false>()
                     .build()
-                    .map_err(|e| napi::Error::new("INTERNAL", e.reason))?,
+                    .map_err(napi_failure)?,
             ),
             None => None,
         };
@@ -420,7 +425,7 @@ impl Cloudinary {
                 Err(e) => transfer::failure(&e),
             }))
         })
-        .map_err(|e| napi::Error::new("INTERNAL", e.reason))
+        .map_err(napi_failure)
     }
 
     /// From a config object (`{ cloud_name, api_key, api_secret, ... }`) or a `CLOUDINARY_URL` string.

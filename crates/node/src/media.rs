@@ -3,7 +3,7 @@
 //! promise (the service applies its timeout).
 
 use crate::transfer::{self, UploadTask};
-use crate::{convert, guard, js_error, read, Cloudinary, Code, JsOut};
+use crate::{convert, guard, napi_failure, read, Cloudinary, Code, JsOut};
 use cirrus_core::{Map, Value};
 use cirrus_media::{FileInput, MediaError, RepoResult, Repository, ServiceOptions};
 use cirrus_transport::CancellationToken;
@@ -228,12 +228,7 @@ impl NativeMediaService {
             };
             Ok(JsOut(envelope(result)))
         })
-        .map_err(|e| {
-            js_error(cirrus_core::Error::new(
-                cirrus_core::ErrorCode::Internal,
-                e.reason,
-            ))
-        })
+        .map_err(napi_failure)
     }
 
     /// `purge(olderThanIso)` and `reconcile()`: resolve to envelopes with reports.
@@ -255,12 +250,7 @@ impl NativeMediaService {
             };
             Ok(JsOut(envelope(result)))
         })
-        .map_err(|e| {
-            js_error(cirrus_core::Error::new(
-                cirrus_core::ErrorCode::Internal,
-                e.reason,
-            ))
-        })
+        .map_err(napi_failure)
     }
 
     /// `adopt(identifier, ownerId, requiredPrefix)`: records a direct browser upload; resolves to an envelope.
@@ -280,12 +270,7 @@ impl NativeMediaService {
                     .await,
             )))
         })
-        .map_err(|e| {
-            js_error(cirrus_core::Error::new(
-                cirrus_core::ErrorCode::Internal,
-                e.reason,
-            ))
-        })
+        .map_err(napi_failure)
     }
 
     /// Assets whose compensating delete failed and that the next `reconcile()` deletes.

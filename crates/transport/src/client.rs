@@ -176,10 +176,12 @@ impl Transport {
         let (settings, o) = UploadSettings::from_options(options)?;
         let mut p = Map::new();
         p.set("public_id", public_id.into());
-        for k in ["type", "invalidate", "notification_url"] {
-            p.set(k, cirrus_core::upload_params::as_safe_bool(o.get(k)));
-        }
         p.set("type", o.get("type").clone());
+        p.set(
+            "invalidate",
+            cirrus_core::upload_params::as_safe_bool(o.get("invalidate")),
+        );
+        p.set("notification_url", o.get("notification_url").clone());
         self.call("destroy", &p, &settings, cancel).await
     }
 
