@@ -38,6 +38,19 @@ pub fn url(public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
     crate::url::url(&public_id, object_arg(options, "options")?, now_ms)
 }
 
+/// [`url`] taking the options by value (no copy of freshly read options).
+pub fn url_owned(public_id: &Value, options: Value, now_ms: f64) -> Result<String> {
+    let public_id = match public_id {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => crate::value::number_to_string(*n),
+        _ => return Err(Error::invalid_argument("publicId must be a string")),
+    };
+    match options {
+        Value::Object(map) => crate::url::url_owned(&public_id, map, now_ms),
+        other => crate::url::url(&public_id, object_arg(&other, "options")?, now_ms),
+    }
+}
+
 /// `apiSignRequest(params, apiSecret, signatureAlgorithm?, signatureVersion?)`.
 pub fn api_sign_request(
     params: &Value,
@@ -248,7 +261,7 @@ impl Client {
 
     /// `url` with the config.
     pub fn url(&self, public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
-        url(public_id, &self.options(options)?, now_ms)
+        url_owned(public_id, self.options(options)?, now_ms)
     }
 
     /// `apiSignRequest` with the configured secret and algorithm.

@@ -56,6 +56,14 @@ pub fn normalize(value: &Value) -> Value {
     }
 }
 
+/// [`normalize`] taking the value by value: non-strings pass through without a copy.
+pub fn normalize_owned(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(normalize_str(&s)),
+        other => other,
+    }
+}
+
 fn is_bang_literal(s: &str) -> bool {
     // `/^!.+!$/`: `.` does not match line terminators.
     let inner = match s.strip_prefix('!').and_then(|r| r.strip_suffix('!')) {
@@ -82,6 +90,16 @@ fn replace_operators(s: &str) -> String {
     let mut i = 0;
     'scan: while i < s.len() {
         let rest = &s[i..];
+        // Every operator starts with one of these bytes: most positions need no table lookup.
+        if !matches!(
+            rest.as_bytes()[0],
+            b'|' | b'>' | b'<' | b'&' | b'!' | b'=' | b'/' | b'-' | b'^' | b'+' | b'*'
+        ) {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
         for (op, word) in OPERATORS {
             if let Some(after) = rest.strip_prefix(op) {
                 if after.starts_with([' ', '_']) {
@@ -114,6 +132,16 @@ fn replace_variables(s: &str) -> String {
                 i += len;
                 continue 'scan;
             }
+        }
+        // Every predefined name (or `:name`) starts with one of these bytes.
+        if !matches!(
+            rest.as_bytes()[0],
+            b':' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
+        ) {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8();
+            continue;
         }
         for (name, short) in PREDEFINED {
             // `:name` is matched (and kept) before `name` so that `:width` stays as it is.

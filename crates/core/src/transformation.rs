@@ -2,7 +2,7 @@
 //! named transformations, variables, conditions, layers, ranges and video codecs.
 
 use crate::error::{Error, Result};
-use crate::expression::normalize;
+use crate::expression::{normalize, normalize_owned};
 use crate::layer::process_layer;
 use crate::value::{cmp_utf16, Map, Value};
 
@@ -187,38 +187,47 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         other => other,
     };
 
-    let mut params: Vec<(&str, Value)> = vec![
-        ("a", normalize(&angle.into())),
-        ("ar", normalize(&o.consume("aspect_ratio"))),
-        ("b", background),
-        ("bo", border),
-        ("c", crop),
-        ("co", color),
-        ("dpr", normalize(&dpr)),
-        ("e", normalize(&effect)),
-        ("fl", flags.into()),
-        (
-            "fn",
-            if custom_function.truthy() {
-                custom_function
-            } else {
-                custom_pre_function
-            },
-        ),
-        ("fps", fps),
-        ("h", normalize(&height)),
-        ("ki", normalize(&o.consume("keyframe_interval"))),
-        ("l", overlay),
-        ("o", normalize(&o.consume("opacity"))),
-        ("q", normalize(&o.consume("quality"))),
-        ("r", radius),
-        ("t", named.into()),
-        ("u", underlay),
-        ("w", normalize(&width)),
-        ("x", normalize(&o.consume("x"))),
-        ("y", normalize(&o.consume("y"))),
-        ("z", normalize(&o.consume("zoom"))),
-    ];
+    // Each present parameter becomes one `key_value` pair; absent ones cost nothing more.
+    let mut pairs: Vec<String> = Vec::with_capacity(8);
+    let mut add = |short: &str, value: Value| {
+        if value.present() {
+            let mut pair = String::with_capacity(16);
+            pair.push_str(short);
+            pair.push('_');
+            value.write_js_string(&mut pair);
+            pairs.push(pair);
+        }
+    };
+    add("a", normalize_owned(angle.into()));
+    add("ar", normalize_owned(o.consume("aspect_ratio")));
+    add("b", background);
+    add("bo", border);
+    add("c", crop);
+    add("co", color);
+    add("dpr", normalize_owned(dpr));
+    add("e", normalize_owned(effect));
+    add("fl", flags.into());
+    add(
+        "fn",
+        if custom_function.truthy() {
+            custom_function
+        } else {
+            custom_pre_function
+        },
+    );
+    add("fps", fps);
+    add("h", normalize_owned(height));
+    add("ki", normalize_owned(o.consume("keyframe_interval")));
+    add("l", overlay);
+    add("o", normalize_owned(o.consume("opacity")));
+    add("q", normalize_owned(o.consume("quality")));
+    add("r", radius);
+    add("t", named.into());
+    add("u", underlay);
+    add("w", normalize_owned(width));
+    add("x", normalize_owned(o.consume("x")));
+    add("y", normalize_owned(o.consume("y")));
+    add("z", normalize_owned(o.consume("zoom")));
     for (name, short) in SIMPLE_PARAMS {
         let mut value = o.consume(name);
         if matches!(value, Value::Undefined) {
@@ -230,7 +239,7 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         if matches!(*short, "so" | "eo" | "du") {
             value = norm_range_value(value);
         }
-        params.push((short, value));
+        add(short, value);
     }
 
     let variables_param = o.consume("variables");
@@ -254,25 +263,30 @@ fn component(mut o: Map) -> Result<(String, Map)> {
     }
     let variables = dollar.join(",");
 
-    let mut pairs: Vec<String> = params
-        .into_iter()
-        .filter(|(_, v)| v.present())
-        .map(|(k, v)| format!("{k}_{}", v.to_js_string()))
-        .collect();
     crate::value::sort_small(&mut pairs, |a, b| cmp_utf16(a, b).is_lt());
     let joined = pairs.join(",");
 
     let raw = o.consume("raw_transformation");
-    let parts: Vec<Value> = [if_value, variables.into(), joined.into(), raw]
-        .into_iter()
-        .filter(Value::truthy)
-        .collect();
-    chain.push(Value::join(&parts, ","));
+    let mut own = String::new();
+    for part in [if_value, variables.into(), joined.into(), raw] {
+        if part.truthy() {
+            if !own.is_empty() {
+                own.push(',');
+            }
+            part.write_js_string(&mut own);
+        }
+    }
+    chain.push(own);
     if responsive_width.truthy() {
         chain.push("c_limit,w_auto".to_owned());
     }
     chain.retain(|s| !s.is_empty());
-    Ok((chain.join("/"), o))
+    let result = if chain.len() == 1 {
+        chain.pop().unwrap_or_default()
+    } else {
+        chain.join("/")
+    };
+    Ok((result, o))
 }
 
 /// The `variables` option: a list of `[name, value]` pairs.

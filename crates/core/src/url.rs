@@ -14,7 +14,12 @@ const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
 /// Builds the delivery URL of `public_id` with `options` (the SDK's snake_case keys, credentials
 /// included). `now_ms` (Unix milliseconds) is used only by auth tokens given a `duration` without `start_time`.
 pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
-    let mut o = options.clone();
+    url_owned(public_id, options.clone(), now_ms)
+}
+
+/// [`url`] taking the options by value (the bindings' freshly read options need no copy).
+pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
+    let mut o = options;
     if o.get("type").as_str() == Some("fetch") && o.get("fetch_format").is_nullish() {
         let format = o.consume("format");
         o.set("fetch_format", format);
@@ -48,15 +53,15 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
         _ => None,
     };
 
-    let mut public_id = public_id.to_owned();
+    let mut public_id = std::borrow::Cow::Borrowed(public_id);
     if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
         resource_type = rt.into();
         kind = t.into();
         version = v.into();
-        public_id = id;
+        public_id = id.into();
     }
     if matches!(kind, Value::Null) && starts_with_http(&public_id, true) {
-        return Ok(public_id);
+        return Ok(public_id.into_owned());
     }
     let (resource_type, kind) =
         finalize_resource_type(resource_type, kind, &url_suffix, use_root_path, shorten)?;
@@ -70,8 +75,16 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
     {
         version = Value::Number(1.0);
     }
-    let version = (!version.is_nullish()).then(|| format!("v{}", version.to_js_string()));
-    let transformation = collapse_double_slashes(&transformation);
+    let version = (!version.is_nullish()).then(|| {
+        let mut v = String::from("v");
+        version.write_js_string(&mut v);
+        v
+    });
+    let transformation = if transformation.contains("//") {
+        collapse_double_slashes(&transformation)
+    } else {
+        transformation
+    };
 
     let mut signature = None;
     if sign_url && auth_token.is_none() {
@@ -108,12 +121,16 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
         version,
         Some(source),
     ];
-    let parts: Vec<String> = parts
-        .into_iter()
-        .flatten()
-        .filter(|p| !p.is_empty())
-        .collect();
-    let mut result = parts.join("/").replace(' ', "%20");
+    let mut result = String::with_capacity(128);
+    for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
+        if !result.is_empty() {
+            result.push('/');
+        }
+        result.push_str(&part);
+    }
+    if result.contains(' ') {
+        result = result.replace(' ', "%20");
+    }
 
     if let (true, Some(mut token)) = (sign_url, auth_token) {
         token.set("url", url_path_and_search(&result).into());
@@ -129,13 +146,16 @@ fn nonempty(v: Value) -> Option<String> {
 
 /// `/^https?:\//` (optionally case-insensitive).
 fn starts_with_http(s: &str, ignore_case: bool) -> bool {
-    let head: String = s.chars().take(8).collect();
-    let head = if ignore_case {
-        head.to_ascii_lowercase()
-    } else {
-        head
+    let matches = |prefix: &str| {
+        s.get(..prefix.len()).is_some_and(|head| {
+            if ignore_case {
+                head.eq_ignore_ascii_case(prefix)
+            } else {
+                head == prefix
+            }
+        })
     };
-    head.starts_with("http:/") || head.starts_with("https:/")
+    matches("http:/") || matches("https:/")
 }
 
 /// `/^v[0-9]+/`.
@@ -242,17 +262,42 @@ fn finalize_source(
     format: &Value,
     url_suffix: &Value,
 ) -> Result<(String, String)> {
-    let source = collapse_double_slashes(public_id);
+    let source = if public_id.contains("//") {
+        collapse_double_slashes(public_id)
+    } else {
+        public_id.to_owned()
+    };
     if starts_with_http(&source, true) {
         let escaped = smart_escape(&source);
         return Ok((escaped.clone(), escaped));
     }
+    // Ids made only of characters that encodeURIComponent keeps (plus `/` and `:`, restored below) and
+    // without `%` come out of the decode/encode round trip unchanged.
+    let plain = source.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' | b'/' | b':'
+            )
+    });
+    if plain {
+        return finish_source(source, format, url_suffix);
+    }
     let decoded = decode_uri_component(&source).map_err(|_| {
         Error::invalid_argument("public_id has a malformed percent-escape (URI malformed)")
     })?;
-    let mut source = encode_uri_component(&decoded)
+    let source = encode_uri_component(&decoded)
         .replace("%3A", ":")
         .replace("%2F", "/");
+    finish_source(source, format, url_suffix)
+}
+
+/// Adds the URL suffix and format to an encoded source.
+fn finish_source(
+    mut source: String,
+    format: &Value,
+    url_suffix: &Value,
+) -> Result<(String, String)> {
     let mut source_to_sign = source.clone();
     if url_suffix.truthy() {
         let suffix = url_suffix
@@ -324,7 +369,8 @@ fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
             distribution =
                 distribution.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1);
         }
-        format!("https://{distribution}")
+        distribution.insert_str(0, "https://");
+        distribution
     } else if cname.truthy() {
         let subdomain = if cdn_subdomain {
             format!("a{}.", shard())

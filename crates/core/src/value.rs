@@ -26,10 +26,38 @@ pub enum Value {
     Object(Map),
 }
 
+/// Key equality with the cheap checks first: most lookups (the transformation table probing ~80 option
+/// names) miss, and length plus first byte rejects nearly all of them without a `memcmp` call.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// One bit per key (length and first and last bytes): a lookup whose bit is clear cannot hit.
+#[inline]
+fn key_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let (first, last) = (
+        b.first().copied().unwrap_or(0),
+        b.last().copied().unwrap_or(0),
+    );
+    1u64 << ((b.len() as u32 * 7 + u32::from(first) * 3 + u32::from(last)) % 64)
+}
+
 /// An insertion-ordered string-keyed map (a plain JavaScript object).
-#[derive(Clone, Debug, PartialEq, Default)]
+///
+/// Beside the entries it keeps a one-word filter of the keys ever inserted, so that the many lookups of
+/// absent keys (the transformation table probes ~80 option names per component) return at once.
+#[derive(Clone, Debug, Default)]
 pub struct Map {
     entries: Vec<(String, Value)>,
+    filter: u64,
+}
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
 }
 
 impl Map {
@@ -37,43 +65,60 @@ impl Map {
     pub const fn new() -> Self {
         Map {
             entries: Vec::new(),
+            filter: 0,
         }
+    }
+
+    #[inline]
+    fn may_have(&self, key: &str) -> bool {
+        self.filter & key_bit(key) != 0
     }
 
     /// The value at `key`, or `Undefined`.
     pub fn get(&self, key: &str) -> &Value {
         static UNDEFINED: Value = Value::Undefined;
+        if !self.may_have(key) {
+            return &UNDEFINED;
+        }
         self.entries
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| same_key(k, key))
             .map_or(&UNDEFINED, |(_, v)| v)
     }
 
     /// A mutable reference to the value at `key`, if present.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        if !self.may_have(key) {
+            return None;
+        }
         self.entries
             .iter_mut()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| same_key(k, key))
             .map(|(_, v)| v)
     }
 
     /// Whether the key is present (even with an `undefined` value), like `hasOwnProperty`.
     pub fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k == key)
+        self.may_have(key) && self.entries.iter().any(|(k, _)| same_key(k, key))
     }
 
     /// Sets `key`, keeping its position if it exists, appending otherwise (JavaScript assignment).
     pub fn set(&mut self, key: impl Into<String>, value: Value) {
         let key = key.into();
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.entries.push((key, value)),
+        if let Some(slot) = self.get_mut(&key) {
+            *slot = value;
+            return;
         }
+        self.filter |= key_bit(&key);
+        self.entries.push((key, value));
     }
 
     /// Removes `key` and returns its value (`delete obj[key]`).
     pub fn remove(&mut self, key: &str) -> Value {
-        match self.entries.iter().position(|(k, _)| k == key) {
+        if !self.may_have(key) {
+            return Value::Undefined;
+        }
+        match self.entries.iter().position(|(k, _)| same_key(k, key)) {
             Some(i) => self.entries.remove(i).1,
             None => Value::Undefined,
         }
@@ -169,11 +214,35 @@ impl From<Map> for Value {
 
 /// Formats a number exactly as JavaScript's `String(n)` does.
 pub fn number_to_string(n: f64) -> String {
+    let mut out = String::new();
+    write_number(n, &mut out);
+    out
+}
+
+/// Appends `String(n)`. Whole numbers below 2^53 (versions, sizes, offsets: nearly every number in a URL)
+/// are written directly; the rest go through ryu-js, which follows JavaScript's Number-to-String rules.
+pub fn write_number(n: f64, out: &mut String) {
     if n == 0.0 {
-        return "0".to_owned();
+        out.push('0');
+        return;
+    }
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        if n < 0.0 {
+            out.push('-');
+        }
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut v = n.abs() as u64;
+        while v > 0 {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.extend(digits[i..].iter().map(|&d| d as char));
+        return;
     }
     let mut buf = ryu_js::Buffer::new();
-    buf.format(n).to_owned()
+    out.push_str(buf.format(n));
 }
 
 impl Value {
@@ -210,7 +279,12 @@ impl Value {
 
     /// The SDK's `present`: not null/undefined and `"" + value` is not empty.
     pub fn present(&self) -> bool {
-        !self.is_nullish() && !self.to_js_string().is_empty()
+        match self {
+            Value::Undefined | Value::Null => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Bool(_) | Value::Number(_) | Value::Object(_) => true,
+            Value::Array(_) => !self.to_js_string().is_empty(),
+        }
     }
 
     /// The string, if this is one.
@@ -261,12 +335,13 @@ impl Value {
         out
     }
 
-    fn write_js_string(&self, out: &mut String) {
+    /// Appends `String(value)` to `out`.
+    pub fn write_js_string(&self, out: &mut String) {
         match self {
             Value::Undefined => out.push_str("undefined"),
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => out.push_str(&number_to_string(*n)),
+            Value::Number(n) => write_number(*n, out),
             Value::String(s) => out.push_str(s),
             Value::Array(items) => write_joined(items, ",", out),
             Value::Object(_) => out.push_str("[object Object]"),
@@ -435,8 +510,8 @@ pub fn parse_float(s: &str) -> f64 {
 
 /// Parses a decimal literal (`[+-]digits[.digits][e[+-]digits]`). Exact (correctly rounded) whenever the
 /// significant digits fit in 2^53 and the power of ten is within ±22, which covers every number cirrus
-/// meets (timestamps, versions, sizes, ratios); other inputs get a close approximation. It replaces the
-/// standard parser to keep its large tables out of the browser package.
+/// meets (timestamps, versions, sizes, ratios); other inputs go to the standard parser on native targets
+/// and get a close approximation in wasm, where this keeps the standard parser's tables out of the package.
 pub fn parse_decimal(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -491,6 +566,13 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
         let e: i32 = num.get(..num.len().min(6))?.parse().ok()?;
         exponent = exponent.saturating_add(sign * e);
     }
+    let exact = mantissa <= (1 << 53) && (-22..=22).contains(&exponent);
+    #[cfg(not(target_arch = "wasm32"))]
+    if !exact {
+        // Native builds carry the standard (correctly rounding) parser anyway; the grammar was checked above.
+        return s.parse().ok();
+    }
+    let _ = exact;
     let m = mantissa as f64;
     let value = if exponent == 0 {
         m
@@ -524,6 +606,10 @@ pub fn sort_small<T>(items: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
 
 /// Compares two strings by UTF-16 code units, as JavaScript's default `Array.prototype.sort` does.
 pub fn cmp_utf16(a: &str, b: &str) -> std::cmp::Ordering {
+    // UTF-8 byte order is code point order, which is UTF-16 order except above U+FFFF.
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
     a.encode_utf16().cmp(b.encode_utf16())
 }
 

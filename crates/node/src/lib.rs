@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+mod json_args;
 mod media;
 mod transfer;
 
@@ -14,6 +15,11 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+// The addon's own allocations (URL building makes a few dozen small ones per call) go to mimalloc rather
+// than the process's glibc malloc, whose arenas are shared with V8 and Node: about 2x faster here.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Errors carry the core's stable code as their status, which napi-rs exposes as `err.code`.
 /// (Spelled `Result<T, Code>` in signatures: napi-derive recognises results by that name.)
