@@ -6,7 +6,7 @@
 #![deny(missing_docs)]
 
 mod convert;
-mod json_args;
+pub mod json_args;
 mod media;
 mod transfer;
 
