@@ -16,6 +16,7 @@ pub(crate) enum Field {
 }
 
 /// Sets each field's parameter from `options`, in table order (undefined values included, as the SDK).
+/// The tables' names are distinct and each table is the first to set its names (a unit test checks it).
 pub(crate) fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
     for field in fields {
         let (name, value) = match field {
@@ -44,6 +45,6 @@ pub(crate) fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
                 )
             }
         };
-        params.set(*name, value);
+        params.push_new(name, value);
     }
 }

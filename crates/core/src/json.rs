@@ -7,6 +7,7 @@ use crate::value::{Map, Value};
 /// Parses JSON text into a [`Value`], as `JSON.parse` would (object keys keep their order).
 pub fn parse(text: &str) -> Result<Value> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
         depth: 0,
@@ -21,6 +22,8 @@ pub fn parse(text: &str) -> Result<Value> {
 }
 
 struct Parser<'a> {
+    // Slices of `text` are taken only at ASCII positions, so they need no UTF-8 check.
+    text: &'a str,
     s: &'a [u8],
     i: usize,
     depth: usize,
@@ -131,7 +134,7 @@ impl Parser<'_> {
         {
             self.i += 1;
         }
-        let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?;
+        let text = &self.text[start..self.i];
         crate::value::parse_decimal(text)
             .map(Value::Number)
             .ok_or_else(|| self.err())
@@ -156,13 +159,19 @@ impl Parser<'_> {
             {
                 self.i += 1;
             }
-            out.push_str(std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?);
+            let segment = &self.text[start..self.i];
             match self.s.get(self.i) {
+                Some(b'"') if out.is_empty() => {
+                    self.i += 1;
+                    return Ok(segment.to_owned());
+                }
                 Some(b'"') => {
+                    out.push_str(segment);
                     self.i += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(segment);
                     self.i += 1;
                     let c = *self.s.get(self.i).ok_or_else(|| self.err())?;
                     self.i += 1;

@@ -42,18 +42,24 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
         })
         .collect();
     crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
-    let mut out = String::new();
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        let pair = format!("{k}={v}");
-        match version {
-            SignatureVersion::V1 => out.push_str(&pair),
-            SignatureVersion::V2 => out.push_str(&pair.replace('&', "%26")),
-        }
+        push_escaped(&mut out, k, version);
+        out.push('=');
+        push_escaped(&mut out, v, version);
     }
     out
+}
+
+/// Appends part of a `k=v` pair; in version 2 an `&` inside it becomes `%26`.
+fn push_escaped(out: &mut String, s: &str, version: SignatureVersion) {
+    match version {
+        SignatureVersion::V2 if s.contains('&') => out.push_str(&s.replace('&', "%26")),
+        _ => out.push_str(s),
+    }
 }
 
 /// `api_sign_request`: hex hash of the string to sign followed directly by the secret.

@@ -69,12 +69,21 @@ impl Map {
         }
     }
 
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Map {
+            entries: Vec::with_capacity(n),
+            filter: 0,
+        }
+    }
+
     #[inline]
     fn may_have(&self, key: &str) -> bool {
         self.filter & key_bit(key) != 0
     }
 
     /// The value at `key`, or `Undefined`.
+    #[inline]
     pub fn get(&self, key: &str) -> &Value {
         static UNDEFINED: Value = Value::Undefined;
         if !self.may_have(key) {
@@ -113,11 +122,25 @@ impl Map {
         self.entries.push((key, value));
     }
 
+    /// Appends an entry whose key the caller knows is absent (building a map from a table of distinct
+    /// names), skipping the lookup `set` makes.
+    pub fn push_new(&mut self, key: &str, value: Value) {
+        debug_assert!(!self.has(key), "push_new: {key} is already present");
+        self.filter |= key_bit(key);
+        self.entries.push((key.to_owned(), value));
+    }
+
     /// Removes `key` and returns its value (`delete obj[key]`).
+    #[inline]
     pub fn remove(&mut self, key: &str) -> Value {
+        // Inlined so that, for the constant keys callers use, the filter test folds to one `and`.
         if !self.may_have(key) {
             return Value::Undefined;
         }
+        self.remove_present(key)
+    }
+
+    fn remove_present(&mut self, key: &str) -> Value {
         match self.entries.iter().position(|(k, _)| same_key(k, key)) {
             Some(i) => self.entries.remove(i).1,
             None => Value::Undefined,
@@ -125,6 +148,7 @@ impl Map {
     }
 
     /// `consumeOption`: removes `key`, returning its value unless it is null/undefined.
+    #[inline]
     pub fn consume(&mut self, key: &str) -> Value {
         match self.remove(key) {
             Value::Null => Value::Undefined,

@@ -234,14 +234,48 @@ pub unsafe fn write_value(env: sys::napi_env, value: &Value) -> Result<sys::napi
             if !ok(unsafe { sys::napi_create_object(env, &mut out) }) {
                 return Err(fail());
             }
-            for (k, v) in map.iter().filter(|(_, v)| !matches!(v, Value::Undefined)) {
-                let key = unsafe { write_value(env, &Value::String(k.to_owned())) }?;
-                let v = unsafe { write_value(env, v) }?;
-                if !ok(unsafe { sys::napi_set_property(env, out, key, v) }) {
-                    return Err(fail());
-                }
+            // One napi_define_properties call for all keys (instead of a key string and a set per key);
+            // defining, unlike assigning, also keeps a `__proto__` key an ordinary own property.
+            let entries: Vec<(&str, &Value)> = map
+                .iter()
+                .filter(|(_, v)| !matches!(v, Value::Undefined))
+                .collect();
+            let names: Vec<Vec<u8>> = entries
+                .iter()
+                .map(|(k, _)| {
+                    let mut name = Vec::with_capacity(k.len() + 1);
+                    name.extend_from_slice(k.as_bytes());
+                    name.push(0);
+                    name
+                })
+                .collect();
+            let mut descriptors = Vec::with_capacity(entries.len());
+            for ((key, v), name) in entries.iter().zip(&names) {
+                let value = unsafe { write_value(env, v) }?;
+                // A key with a NUL inside cannot be a C string: it goes as a JavaScript string.
+                let (utf8name, js_name) = if key.as_bytes().contains(&0) {
+                    (ptr::null(), unsafe {
+                        write_value(env, &Value::String((*key).to_owned()))
+                    }?)
+                } else {
+                    (name.as_ptr().cast(), ptr::null_mut())
+                };
+                descriptors.push(sys::napi_property_descriptor {
+                    utf8name,
+                    name: js_name,
+                    method: None,
+                    getter: None,
+                    setter: None,
+                    value,
+                    attributes: sys::PropertyAttributes::writable
+                        | sys::PropertyAttributes::enumerable
+                        | sys::PropertyAttributes::configurable,
+                    data: ptr::null_mut(),
+                });
             }
-            sys::Status::napi_ok
+            unsafe {
+                sys::napi_define_properties(env, out, descriptors.len(), descriptors.as_ptr())
+            }
         }
     };
     if ok(status) {

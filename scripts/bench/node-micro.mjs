@@ -1,0 +1,67 @@
+// url() and signing through the Node addon against the official SDK, in one process.
+import { createRequire } from 'node:module';
+import { measure, row } from './measure.mjs';
+import { SIMPLE, TYPICAL, conformanceMix } from './cases.mjs';
+
+const require = createRequire(import.meta.url);
+const cirrus = require('../../npm/node');
+const cloudinary = require('cloudinary').v2;
+
+const noAnalytics = (options) => ({ ...options, urlAnalytics: false });
+
+function same(label, ours, theirs) {
+  if (ours !== theirs) throw new Error(`${label}: cirrus and the SDK disagree:\n  ${ours}\n  ${theirs}`);
+}
+
+export function runNodeMicro() {
+  const rows = [];
+  for (const [name, [id, options]] of [['url simple (w,h,c,g)', SIMPLE], ['url typical (chain + overlay)', TYPICAL]]) {
+    const sdkOptions = noAnalytics(options);
+    same(name, cirrus.url(id, options), cloudinary.url(id, { ...sdkOptions }));
+    // The SDK consumes its options object, so each call gets a fresh copy (as every real call site does).
+    const ours = measure(() => cirrus.url(id, options));
+    const theirs = measure(() => cloudinary.url(id, { ...sdkOptions }));
+    rows.push(row('url', name, ours, theirs, 'cloudinary.url', name.includes('simple') ? '>= 5x' : ''));
+  }
+
+  const mix = conformanceMix();
+  const sdkMix = mix.map(([id, o]) => [id, noAnalytics(o)]);
+  const ours = measure((i) => {
+    const [id, o] = mix[i % mix.length];
+    cirrus.url(id, o);
+  });
+  const theirs = measure((i) => {
+    const [id, o] = sdkMix[i % sdkMix.length];
+    cloudinary.url(id, { ...o });
+  });
+  rows.push(row('url', `url conformance mix (${mix.length} calls)`, ours, theirs, 'cloudinary.url', '>= 10x'));
+
+  // Signing.
+  const secret = 'abcd-secret-1234';
+  const params = { timestamp: 1700000000, public_id: 'folder/sample', tags: 'a,b', eager: 'c_fill,w_200', context: 'alt=x' };
+  same('apiSignRequest', cirrus.apiSignRequest(params, secret), cloudinary.utils.api_sign_request(params, secret));
+  rows.push(row('signing', 'apiSignRequest (5 params)',
+    measure(() => cirrus.apiSignRequest(params, secret)),
+    measure(() => cloudinary.utils.api_sign_request(params, secret)), 'utils.api_sign_request', '>= 3x'));
+
+  const upload = { public_id: 'folder/sample', tags: ['a', 'b'], context: { alt: 'x' }, eager: [{ width: 200, crop: 'fill' }], timestamp: 1700000000, overwrite: true };
+  const keys = { api_key: '1234', api_secret: secret };
+  same('signRequest(buildUploadParams)',
+    JSON.stringify(cirrus.signRequest(cirrus.buildUploadParams(upload), keys)),
+    JSON.stringify(cloudinary.utils.sign_request(cloudinary.utils.build_upload_params({ ...upload }), keys)));
+  rows.push(row('signing', 'signRequest(buildUploadParams(...))',
+    measure(() => cirrus.signRequest(cirrus.buildUploadParams(upload), keys)),
+    measure(() => cloudinary.utils.sign_request(cloudinary.utils.build_upload_params({ ...upload }), keys)),
+    'utils.sign_request(build_upload_params)', '>= 3x'));
+
+  cloudinary.config({ cloud_name: 'demo', api_key: '1234', api_secret: secret });
+  const signature = cloudinary.utils.api_sign_request({ public_id: 'folder/sample', version: 1700000000 }, secret);
+  const identifier = `image/upload/v1700000000/folder/sample.jpg#${signature}`;
+  same('verifyIdentifier', cirrus.verifyIdentifier(identifier, secret).public_id, new cloudinary.PreloadedFile(identifier).is_valid() ? 'folder/sample' : 'invalid');
+  rows.push(row('signing', 'verifyIdentifier',
+    measure(() => cirrus.verifyIdentifier(identifier, secret)),
+    measure(() => new cloudinary.PreloadedFile(identifier).is_valid()), 'PreloadedFile.is_valid', '>= 3x'));
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.table(runNodeMicro());
