@@ -60,7 +60,7 @@ export function buildEmulator() {
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
   const wasm = gz(['pkg', 'cirrus_wasm_bg.wasm']);
-  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['direct-upload.js']);
+  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['direct-upload.js'], ['fast-args.js']);
   return { wasm_gzip: wasm, js_gzip: js, total_gzip: wasm + js };
 }
 

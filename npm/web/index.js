@@ -2,6 +2,7 @@
 // Call `await init()` once; then every export is synchronous.
 import initWasm, * as wasm from './pkg/cirrus_wasm.js';
 import { directUpload as uploadWith, signedIdentifier } from './direct-upload.js';
+import { jsonArg } from './fast-args.js';
 
 let ready = null;
 let initialised = false;
@@ -38,8 +39,21 @@ const bind = (name) => (...args) => {
   return wasm[name](...args);
 };
 
-export const url = bind('url');
-export const apiSignRequest = bind('apiSignRequest');
+/** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
+export function url(publicId, options, nowMs) {
+  if (!initialised) throw notInitialised();
+  const json = jsonArg(options);
+  return json === undefined ? wasm.url(publicId, options, nowMs) : wasm.urlJson(publicId, json, nowMs);
+}
+
+/** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
+export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) {
+  if (!initialised) throw notInitialised();
+  const json = jsonArg(params);
+  return json === undefined
+    ? wasm.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion)
+    : wasm.apiSignRequestJson(json, apiSecret, signatureAlgorithm, signatureVersion);
+}
 export const signRequest = bind('signRequest');
 export const buildUploadParams = bind('buildUploadParams');
 export const verifyIdentifier = bind('verifyIdentifier');
@@ -67,5 +81,11 @@ export class Cloudinary extends wasm.Cloudinary {
   constructor(config) {
     if (!initialised) throw notInitialised();
     super(config);
+  }
+
+  /** `url()` with this account's config. */
+  url(publicId, options, nowMs) {
+    const json = jsonArg(options);
+    return json === undefined ? super.url(publicId, options, nowMs) : this.urlJson(publicId, json, nowMs);
   }
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../run.mjs';
 
-export const SIMPLE = ['sample', { cloud_name: 'demo', width: 300, height: 200, crop: 'fill', gravity: 'face' }];
+export const SIMPLE = ['sample', { cloud_name: 'demo', width: 300, height: 200, crop: 'fill', gravity: 'auto' }];
 
 export const TYPICAL = ['products/shoe', {
   cloud_name: 'demo',

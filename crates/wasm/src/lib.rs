@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod convert;
+pub mod json_args;
 
 use cirrus_core::{api, Error, ErrorCode, Value};
 use convert::{js_error, read_value, write_value};

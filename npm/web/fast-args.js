@@ -1,0 +1,59 @@
+// Sends option objects into wasm as one JSON string when that is exact (crates/wasm/src/json_args.rs):
+// one copy into wasm memory instead of a Reflect.get and a string copy per property.
+
+const MAX_DEPTH = 16;
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+// The wasm build's decimal parser is exact when the significant digits fit in 2^53 and the power of ten
+// is within 22 (it leaves the standard parser's tables out of the package); other numbers take the
+// ordinary reader, which passes them as doubles.
+function exactInWasm(n) {
+  if (Number.isSafeInteger(n)) return true;
+  const s = String(n);
+  if (!PLAIN_DECIMAL.test(s)) return false;
+  const [whole, fraction = ''] = s.replace('-', '').split('.');
+  const significant = (whole + fraction).replace(/^0+/, '');
+  return significant.length <= 15 && fraction.length <= 22;
+}
+
+function jsonSafe(value, depth) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return exactInWasm(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!jsonSafe(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (typeof value.toJSON === 'function') return false;
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        if (!jsonSafe(value[keys[i]], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      // undefined (JSON drops it), functions, symbols, bigints: the ordinary reader decides.
+      return false;
+  }
+}
+
+/** JSON text for a plain options object, or undefined when the ordinary reader must see the value. */
+export function jsonArg(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  try {
+    return jsonSafe(value, 0) ? JSON.stringify(value) : undefined;
+  } catch {
+    // A throwing getter or Proxy trap: the ordinary reader reports it with a code.
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+// Runs in headless Chromium: cirrus-web's url() against @cloudinary/url-gen and cloudinary-core.
+import { init, url } from '/npm/web/index.js';
+
+function measure(fn, rounds = 7, targetMs = 20) {
+  let batch = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < batch; i++) fn(i);
+    if (performance.now() - t >= targetMs / 4 || batch > 1e7) break;
+    batch *= 4;
+  }
+  batch *= 4;
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let i = 0; i < batch; i++) fn(i);
+    samples.push(((performance.now() - t) * 1e6) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+window.runBench = async ({ simple, typical, mix }) => {
+  await init();
+  const G = window.CldUrlGen;
+  const { Resize, Adjust, Overlay, Delivery } = G.Actions;
+  const Q = G.Qualifiers;
+  const cld = new G.Cloudinary({ cloud: { cloudName: 'demo' }, url: { analytics: false } });
+  const core = new window.cloudinary.Cloudinary({ cloud_name: 'demo', secure: true });
+
+  const urlGenSimple = () => cld.image(simple[0])
+    .resize(Resize.fill().width(300).height(200).gravity(Q.Gravity.autoGravity())).toURL();
+  const urlGenTypical = () => cld.image(typical[0])
+    .resize(Resize.fill().width(400).height(300).gravity(Q.Gravity.autoGravity()))
+    .delivery(Delivery.quality('auto')).delivery(Delivery.format('auto'))
+    .overlay(Overlay.source(Q.Source.image('logo').transformation(new G.Transformation()
+      .resize(Resize.scale().width(80)))).position(new Q.Position().gravity(Q.Gravity.compass('south_east')).offsetX(10).offsetY(10)))
+    .adjust(Adjust.sharpen())
+    .delivery(Delivery.dpr(2))
+    .setVersion(1700000000)
+    .toURL();
+  const samples = {
+    simple: { cirrus: url(...simple), urlGen: urlGenSimple(), core: core.url(simple[0], { ...simple[1] }) },
+    typical: { cirrus: url(...typical), urlGen: urlGenTypical(), core: core.url(typical[0], { ...typical[1] }) },
+  };
+  const rows = [];
+  for (const [name, [id, options], gen] of [['simple', simple, urlGenSimple], ['typical', typical, urlGenTypical]]) {
+    rows.push({
+      name,
+      cirrus: measure(() => url(id, options)),
+      urlGen: measure(gen),
+      core: measure(() => core.url(id, { ...options })),
+    });
+  }
+  rows.push({
+    name: 'mix',
+    cirrus: measure((i) => { const [id, o] = mix[i % mix.length]; try { url(id, o); } catch { /* same as below */ } }),
+    urlGen: measure((i) => { const [id, o] = mix[i % mix.length]; try { G.createCloudinaryLegacyURL(id, { ...o, urlAnalytics: false }); } catch { /* an error is a result too */ } }),
+    core: measure((i) => { const [id, o] = mix[i % mix.length]; try { core.url(id, { ...o }); } catch { /* an error is a result too */ } }),
+  });
+  return { rows, samples, userAgent: navigator.userAgent };
+};
+window.benchReady = true;
