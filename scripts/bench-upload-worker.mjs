@@ -1,21 +1,31 @@
 // One client of the upload benchmark, in its own process so that its peak RSS is its own:
 //   node scripts/bench-upload-worker.mjs <cirrus|sdk> <emulator url> <bytes> <chunk bytes>
 // Streams <bytes> of generated data into the client's streaming upload and prints one JSON line.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { ACCOUNT, cloudinaryUrl } from '../tests/shared/emulator.mjs';
 
-const [client, url, bytesArg, chunkArg] = process.argv.slice(2);
+const [client, url, bytesArg, chunkArg, concurrencyArg] = process.argv.slice(2);
 const total = Number(bytesArg);
 const chunkSize = Number(chunkArg);
 const require = createRequire(import.meta.url);
-const md5 = createHash('md5');
 const BLOCK = 256 * 1024;
-const seed = randomBytes(BLOCK);
-// The generator reuses a ring of buffers, so the peak RSS measured is the client's, not the generator's
-// garbage. A slot comes round again only after 64 more pieces (16 MB): beyond any stream buffer in play.
-const RING = Array.from({ length: 64 }, () => Buffer.allocUnsafe(BLOCK));
+// Deterministic data (a hash-derived block, numbered), so the expected MD5 is computed after the timed
+// upload by generating the same bytes again, and hashing costs neither client any time.
+const seed = Buffer.concat(Array.from({ length: BLOCK / 64 }, (_, i) => createHash('sha512').update(String(i)).digest()));
+// The generator reuses a small ring of buffers, so the peak RSS measured is the client's, not generator
+// garbage. The readable side holds at most 2 pieces ahead and the clients' writables about one more, so a
+// slot comes round again (after 16 pieces) only once nothing refers to it; the etag check proves it.
+const RING = Array.from({ length: 16 }, () => Buffer.allocUnsafe(BLOCK));
+
+/** Samples RSS every 20 ms: the highest value seen during the upload. */
+function sampleRss() {
+  const state = { peak: process.memoryUsage().rss };
+  const timer = setInterval(() => { state.peak = Math.max(state.peak, process.memoryUsage().rss); }, 20);
+  state.stop = () => { clearInterval(timer); state.peak = Math.max(state.peak, process.memoryUsage().rss); };
+  return state;
+}
 
 function* generate() {
   for (let offset = 0, n = 0; offset < total; offset += BLOCK, n++) {
@@ -23,31 +33,47 @@ function* generate() {
     const piece = slot.subarray(0, Math.min(BLOCK, total - offset));
     seed.copy(piece, 0, 0, piece.length);
     piece.writeUInt32LE(n, 0);
-    md5.update(piece);
     yield piece;
   }
 }
 
+function expectedMd5() {
+  const md5 = createHash('md5');
+  for (const piece of generate()) md5.update(piece);
+  return md5.digest('hex');
+}
+
+// The process before the upload: Node, the client library and the generator's ring, all loaded.
+const { Cloudinary } = client === 'cirrus' ? require('../npm/node') : {};
+if (client !== 'cirrus') process.env.CLOUDINARY_URL = cloudinaryUrl({ url });
+const cloudinary = client === 'cirrus' ? null : require('cloudinary').v2;
+for (const b of RING) b.fill(1);
+const baselineRss = process.memoryUsage().rss;
+const sampler = sampleRss();
 const started = performance.now();
 let result;
 if (client === 'cirrus') {
-  const { Cloudinary } = require('../npm/node');
   const cld = new Cloudinary({ ...ACCOUNT, upload_prefix: url });
-  const writable = cld.uploadStream({ resource_type: 'raw', chunk_size: chunkSize, public_id: `bench-${process.pid}` });
-  Readable.from(generate()).pipe(writable);
+  const writable = cld.uploadStream({
+    resource_type: 'raw', chunk_size: chunkSize, public_id: `bench-${process.pid}`, ...(concurrencyArg ? { concurrency: Number(concurrencyArg) } : {}),
+  });
+  Readable.from(generate(), { highWaterMark: 2 }).pipe(writable);
   result = await writable.result;
 } else {
-  process.env.CLOUDINARY_URL = cloudinaryUrl({ url });
-  const cloudinary = require('cloudinary').v2;
   result = await new Promise((resolve, reject) => {
     const stream = cloudinary.uploader.upload_chunked_stream({ resource_type: 'raw', chunk_size: chunkSize, public_id: `bench-${process.pid}` },
       (err, res) => (err ? reject(err) : resolve(res)));
-    Readable.from(generate()).pipe(stream);
+    Readable.from(generate(), { highWaterMark: 2 }).pipe(stream);
   });
 }
 const seconds = (performance.now() - started) / 1000;
-const expected = md5.digest('hex');
+sampler.stop();
+const peakRss = process.resourceUsage().maxRSS;
+const expected = expectedMd5();
 console.log(JSON.stringify({
   client, bytes: total, seconds: +seconds.toFixed(2), mb_per_s: +(total / seconds / 1e6).toFixed(1),
-  peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1), etag_ok: result.etag === expected, result_bytes: result.bytes,
+  peak_rss_mb: +(peakRss / 1024).toFixed(1),
+  baseline_rss_mb: +(baselineRss / 2 ** 20).toFixed(1),
+  upload_rss_mb: +((sampler.peak - baselineRss) / 2 ** 20).toFixed(1),
+  etag_ok: result.etag === expected, result_bytes: result.bytes,
 }));

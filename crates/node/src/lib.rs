@@ -299,9 +299,21 @@ impl Cloudinary {
             .map(str::to_owned);
         let t = std::sync::Arc::new(cirrus_transport::Transport::new(
             config,
-            cirrus_transport::TransportOptions { proxy },
+            cirrus_transport::TransportOptions {
+                proxy,
+                ..Default::default()
+            },
         )?);
         Ok(self.transport.get_or_init(|| t).clone())
+    }
+}
+
+/// A JavaScript Buffer as the owner of `Bytes` (napi-rs releases its reference on the JS thread).
+struct JsBytes(Buffer);
+
+impl AsRef<[u8]> for JsBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -348,7 +360,10 @@ impl Cloudinary {
         };
         let (text, bytes) = match source {
             Some(Either::A(s)) => (Some(s), None),
-            Some(Either::B(b)) => (None, Some(bytes::Bytes::copy_from_slice(&b))),
+            // Read in place, not copied: the Buffer stays referenced until its last request is done, so
+            // a thousand uploads at once hold no second copy of their files (the caller must not modify
+            // or transfer it meanwhile, as with any upload of a Buffer).
+            Some(Either::B(b)) => (None, Some(bytes::Bytes::from_owner(JsBytes(b)))),
             None => (None, None),
         };
         let transport = self.transport().map_err(transport_error)?;

@@ -1,11 +1,10 @@
 //! The transport client: signs and sends Upload API calls for one account.
 
+use crate::content::Content;
 use crate::error::TransportError;
 use crate::multipart;
 use crate::request::{post, with_retries, Call};
-use crate::upload::{
-    read_file_chunk, read_stream_chunk, Progress, Source, UploadSettings, UploadStats,
-};
+use crate::upload::{open_file, read_stream_chunk, Progress, Source, UploadSettings, UploadStats};
 use bytes::Bytes;
 use cirrus_core::chunks::{self, Chunk};
 use cirrus_core::{Map, SigningOptions, Value};
@@ -14,17 +13,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
+/// Requests one client has in flight at once unless told otherwise. A thousand uploads started together
+/// queue for these instead of opening a thousand connections: the server is no faster for it, and each
+/// connection costs buffers on both sides (docs/benchmarks: 1,000 × 100 KB).
+pub const DEFAULT_MAX_REQUESTS: usize = 32;
+
 /// Connection settings of a client.
 #[derive(Clone, Debug, Default)]
 pub struct TransportOptions {
     /// An HTTP(S) proxy all requests go through.
     pub proxy: Option<String>,
+    /// Requests in flight at once across all of this client's calls (0: [`DEFAULT_MAX_REQUESTS`]).
+    pub max_requests: usize,
 }
 
 /// Upload API calls for one account (a config object with the SDK's keys).
 pub struct Transport {
     http: reqwest::Client,
     config: Map,
+    requests: tokio::sync::Semaphore,
 }
 
 fn now_secs() -> f64 {
@@ -62,9 +69,14 @@ impl Transport {
                 false,
             )
         })?;
+        let max_requests = match options.max_requests {
+            0 => DEFAULT_MAX_REQUESTS,
+            n => n,
+        };
         Ok(Transport {
             http,
             config: config.clone(),
+            requests: tokio::sync::Semaphore::new(max_requests),
         })
     }
 
@@ -105,6 +117,7 @@ impl Transport {
             let body = multipart::build(&self.finish_params(&fresh, false)?, None);
             let call = Call {
                 http: &self.http,
+                requests: &self.requests,
                 url: &url,
                 timeout: settings.timeout,
                 cancel,
@@ -155,6 +168,7 @@ impl Transport {
         with_retries(&settings.retry, cancel, &counters.retries, || async {
             let call = Call {
                 http: &self.http,
+                requests: &self.requests,
                 url: &url,
                 timeout: settings.timeout,
                 cancel,
@@ -280,7 +294,7 @@ fn random_upload_id() -> String {
 
 /// The file of a request: content, or text Cloudinary fetches (a URL or data URI).
 enum FilePart {
-    Bytes(Bytes),
+    Content(Content),
     Text(String),
 }
 
@@ -314,7 +328,9 @@ impl Job<'_> {
                 let mut fields = t.finish_params(params, self.settings.unsigned)?;
                 // `file` is never signed: it joins the fields after signing.
                 let bytes = match &file {
-                    Some(FilePart::Bytes(b)) => Some((self.settings.filename.as_str(), b.clone())),
+                    Some(FilePart::Content(c)) => {
+                        Some((self.settings.filename.as_str(), c.clone()))
+                    }
                     Some(FilePart::Text(text)) => {
                         fields.set("file", text.clone().into());
                         None
@@ -332,6 +348,7 @@ impl Job<'_> {
                 post(
                     &Call {
                         http: &t.http,
+                        requests: &t.requests,
                         url: self.url,
                         timeout: self.settings.timeout,
                         cancel: self.cancel,
@@ -356,12 +373,12 @@ impl Job<'_> {
     async fn chunk(
         &self,
         chunk: Chunk,
-        bytes: Bytes,
+        content: Content,
         total: Option<u64>,
     ) -> Result<Value, TransportError> {
         self.counters.chunks.fetch_add(1, Ordering::Relaxed);
         self.send(
-            Some(FilePart::Bytes(bytes)),
+            Some(FilePart::Content(content)),
             Some((chunk, total)),
             self.params,
         )
@@ -373,61 +390,47 @@ impl Job<'_> {
         self.set_total(total);
         if !chunks::needs_chunking(Some(total), self.settings.chunk_size) {
             return Ok((
-                self.send(Some(FilePart::Bytes(bytes)), None, self.params)
-                    .await?,
+                self.send(
+                    Some(FilePart::Content(Content::Memory(bytes))),
+                    None,
+                    self.params,
+                )
+                .await?,
                 total,
             ));
         }
         self.known_length(total, |c| {
-            let b = bytes.slice(c.start as usize..=c.end as usize);
-            async move { Ok(b) }
+            Content::Memory(bytes.slice(c.start as usize..=c.end as usize))
         })
         .await
     }
 
     async fn upload_file(&self, path: std::path::PathBuf) -> Result<(Value, u64), TransportError> {
-        let total = tokio::fs::metadata(&path)
-            .await
-            .map_err(|e| {
-                TransportError::new(
-                    "INVALID_ARGUMENT",
-                    format!("cannot read {}: {e}", path.display()),
-                    None,
-                    false,
-                )
-            })?
-            .len();
+        // The file is opened once; each request reads its region frame by frame while sending.
+        let (file, total) = open_file(&path)?;
         self.set_total(total);
+        let region = |offset: u64, len: u64| Content::File {
+            file: file.clone(),
+            offset,
+            len,
+        };
         if !chunks::needs_chunking(Some(total), self.settings.chunk_size) {
-            let bytes = read_file_chunk(
-                &path,
-                Chunk {
-                    start: 0,
-                    end: total.saturating_sub(1),
-                },
-            )
-            .await?;
             return Ok((
-                self.send(Some(FilePart::Bytes(bytes)), None, self.params)
+                self.send(Some(FilePart::Content(region(0, total))), None, self.params)
                     .await?,
                 total,
             ));
         }
-        let path = &path;
-        self.known_length(total, |c| read_file_chunk(path, c)).await
+        self.known_length(total, |c| region(c.start, c.len())).await
     }
 
     /// Chunks of a source of known length: all but the last with bounded concurrency, then the last one
     /// (which carries the total, so Cloudinary assembles the file when it arrives).
-    async fn known_length<F, Fut>(
+    async fn known_length(
         &self,
         total: u64,
-        read: F,
-    ) -> Result<(Value, u64), TransportError>
-    where
-        F: Fn(Chunk) -> Fut,
-        Fut: std::future::Future<Output = Result<Bytes, TransportError>>,
-    {
+        content: impl Fn(Chunk) -> Content,
+    ) -> Result<(Value, u64), TransportError> {
         let plan = chunks::plan(total, self.settings.chunk_size);
         let Some((last, rest)) = plan.split_last() else {
             return Err(TransportError::new(
@@ -444,14 +447,12 @@ impl Job<'_> {
                     r?;
                 }
             }
-            let bytes = read(c).await?;
-            in_flight.push(self.chunk(c, bytes, None));
+            in_flight.push(self.chunk(c, content(c), None));
         }
         while let Some(r) = in_flight.next().await {
             r?;
         }
-        let bytes = read(*last).await?;
-        Ok((self.chunk(*last, bytes, Some(total)).await?, total))
+        Ok((self.chunk(*last, content(*last), Some(total)).await?, total))
     }
 
     /// A stream of unknown length: always chunked; a chunk is known to be the last when the stream ends
@@ -473,11 +474,11 @@ impl Job<'_> {
                     r?;
                 }
             }
-            let (bytes, next) = tokio::select! {
+            let (content, next) = tokio::select! {
                 _ = self.cancel.cancelled() => return Err(TransportError::aborted()),
                 r = read_stream_chunk(&mut rx, carry.take(), size) => r?,
             };
-            if bytes.is_empty() {
+            if content.is_empty() {
                 return Err(TransportError::new(
                     "INVALID_ARGUMENT",
                     "Empty file",
@@ -487,18 +488,18 @@ impl Job<'_> {
             }
             let chunk = Chunk {
                 start: offset,
-                end: offset + bytes.len() as u64 - 1,
+                end: offset + content.len() - 1,
             };
-            offset += bytes.len() as u64;
+            offset += content.len();
             if next.is_none() {
                 while let Some(r) = in_flight.next().await {
                     r?;
                 }
                 self.set_total(offset);
-                return Ok((self.chunk(chunk, bytes, Some(offset)).await?, offset));
+                return Ok((self.chunk(chunk, content, Some(offset)).await?, offset));
             }
             carry = next;
-            in_flight.push(self.chunk(chunk, bytes, None));
+            in_flight.push(self.chunk(chunk, content, None));
         }
     }
 }

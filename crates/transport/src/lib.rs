@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod client;
+mod content;
 mod error;
 mod multipart;
 mod request;

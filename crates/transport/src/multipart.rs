@@ -1,6 +1,7 @@
-//! multipart/form-data bodies built from parts held as `Bytes`, so a chunk is never copied and a retry
-//! resends the same memory.
+//! multipart/form-data bodies: the fields in memory and the file part as [`Content`] (memory or a file
+//! region), so a chunk is never copied into the body and a retry resends the same bytes.
 
+use crate::content::Content;
 use bytes::Bytes;
 use cirrus_core::{Map, Value};
 use rand::Rng;
@@ -8,7 +9,7 @@ use rand::Rng;
 /// A request body: its parts in order, and the content type with the boundary.
 pub(crate) struct Multipart {
     /// The parts, to be sent back to back.
-    pub parts: Vec<Bytes>,
+    pub parts: Vec<Content>,
     /// `multipart/form-data; boundary=...`.
     pub content_type: String,
 }
@@ -16,7 +17,7 @@ pub(crate) struct Multipart {
 impl Multipart {
     /// Total length in bytes.
     pub(crate) fn len(&self) -> u64 {
-        self.parts.iter().map(|p| p.len() as u64).sum()
+        self.parts.iter().map(Content::len).sum()
     }
 }
 
@@ -38,7 +39,7 @@ fn fields(params: &Map) -> Vec<(String, String)> {
 }
 
 /// Builds a body with `params` as fields and, if given, `file` as the file part named `filename`.
-pub(crate) fn build(params: &Map, file: Option<(&str, Bytes)>) -> Multipart {
+pub(crate) fn build(params: &Map, file: Option<(&str, Content)>) -> Multipart {
     let boundary = format!("cirrus{:032x}", rand::thread_rng().gen::<u128>());
     let mut head = String::new();
     for (k, v) in fields(params) {
@@ -54,13 +55,15 @@ pub(crate) fn build(params: &Map, file: Option<(&str, Bytes)>) -> Multipart {
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
                 quote(filename)
             ));
-            parts.push(Bytes::from(head));
+            parts.push(Content::Memory(Bytes::from(head)));
             parts.push(bytes);
-            parts.push(Bytes::from(format!("\r\n--{boundary}--\r\n")));
+            parts.push(Content::Memory(Bytes::from(format!(
+                "\r\n--{boundary}--\r\n"
+            ))));
         }
         None => {
             head.push_str(&format!("--{boundary}--\r\n"));
-            parts.push(Bytes::from(head));
+            parts.push(Content::Memory(Bytes::from(head)));
         }
     }
     Multipart {

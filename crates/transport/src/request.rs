@@ -1,5 +1,6 @@
 //! One HTTP request with a timeout, cancellation and upload progress; retries around it.
 
+use crate::content::Frame;
 use crate::error::TransportError;
 use crate::multipart::Multipart;
 use crate::retry::RetryPolicy;
@@ -33,6 +34,8 @@ impl Drop for AttemptBytes {
 /// Where and how one request goes.
 pub(crate) struct Call<'a> {
     pub http: &'a reqwest::Client,
+    /// The client's limit on requests in flight; a permit is held for the whole exchange.
+    pub requests: &'a tokio::sync::Semaphore,
     pub url: &'a str,
     pub timeout: Duration,
     pub cancel: &'a CancellationToken,
@@ -56,6 +59,7 @@ pub(crate) async fn post(
         upload,
         ..
     } = *call;
+    let _permit = permit(call).await?;
     let progress = call.progress.clone();
     let length = body.len();
     let counted_part = if body.parts.len() == 3 { Some(1) } else { None };
@@ -65,21 +69,17 @@ pub(crate) async fn post(
         sent: sent.clone(),
         committed: false,
     };
-    let frames: Vec<(Bytes, bool)> = body
+    let frames: Vec<(Frame, bool)> = body
         .parts
         .iter()
         .enumerate()
         .flat_map(|(i, part)| {
             let counted = Some(i) == counted_part;
-            (0..part.len().div_ceil(FRAME).max(1)).map(move |f| {
-                (
-                    part.slice(f * FRAME..((f + 1) * FRAME).min(part.len())),
-                    counted,
-                )
-            })
+            part.frames(FRAME).into_iter().map(move |f| (f, counted))
         })
         .collect();
     let stream = futures_util::stream::iter(frames.into_iter().map(move |(frame, counted)| {
+        let frame: Bytes = frame.load()?;
         if counted {
             sent.fetch_add(frame.len() as u64, Ordering::Relaxed);
             if let Some(p) = &progress {
@@ -151,8 +151,17 @@ pub(crate) async fn post(
     Err(error)
 }
 
+/// Waits for a request slot of the client (or for cancellation).
+async fn permit<'a>(call: &Call<'a>) -> Result<tokio::sync::SemaphorePermit<'a>, TransportError> {
+    tokio::select! {
+        _ = call.cancel.cancelled() => Err(TransportError::aborted()),
+        p = call.requests.acquire() => p.map_err(|_| TransportError::aborted()),
+    }
+}
+
 /// A GET with an `Authorization` header (Admin API), parsed like [`post`].
 pub(crate) async fn get(call: &Call<'_>, authorization: &str) -> Result<Value, TransportError> {
+    let _permit = permit(call).await?;
     let request = call
         .http
         .get(call.url)
