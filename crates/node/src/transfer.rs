@@ -94,7 +94,7 @@ impl UploadTask {
         piece: Buffer,
     ) -> napi::Result<PromiseRaw<'env, bool>> {
         let sender = lock(&self.feed).clone();
-        let bytes = Bytes::copy_from_slice(&piece);
+        let bytes = cirrus_transport::buffer::copy_of(&piece);
         env.spawn_future(async move {
             Ok(match sender {
                 Some(tx) => tx.send(bytes).await.is_ok(),

@@ -91,9 +91,7 @@ impl Frame {
         match self {
             Frame::Ready(b) => Ok(b),
             Frame::Read { file, offset, len } => {
-                let mut buf = vec![0u8; len];
-                file.read_exact_at(&mut buf, offset)?;
-                Ok(Bytes::from(buf))
+                crate::buffer::filled_with(len, |buf| file.read_exact_at(buf, offset))
             }
         }
     }

@@ -6,6 +6,7 @@
 //! cancellation; destroy, rename and explicit. No napi here: the Node addon drives it.
 #![deny(missing_docs)]
 
+pub mod buffer;
 mod client;
 mod content;
 mod error;

@@ -1,10 +1,10 @@
 // One client of the upload benchmark, in its own process so that its peak RSS is its own:
-//   node scripts/bench-upload-worker.mjs <cirrus|sdk> <emulator url> <bytes> <chunk bytes>
+//   node scripts/bench/upload-worker.mjs <cirrus|sdk> <emulator url> <bytes> <chunk bytes>
 // Streams <bytes> of generated data into the client's streaming upload and prints one JSON line.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { ACCOUNT, cloudinaryUrl } from '../tests/shared/emulator.mjs';
+import { ACCOUNT, cloudinaryUrl } from '../../tests/shared/emulator.mjs';
 
 const [client, url, bytesArg, chunkArg, concurrencyArg] = process.argv.slice(2);
 const total = Number(bytesArg);
@@ -44,7 +44,7 @@ function expectedMd5() {
 }
 
 // The process before the upload: Node, the client library and the generator's ring, all loaded.
-const { Cloudinary } = client === 'cirrus' ? require('../npm/node') : {};
+const { Cloudinary } = client === 'cirrus' ? require('../../npm/node') : {};
 if (client !== 'cirrus') process.env.CLOUDINARY_URL = cloudinaryUrl({ url });
 const cloudinary = client === 'cirrus' ? null : require('cloudinary').v2;
 for (const b of RING) b.fill(1);

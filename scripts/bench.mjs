@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `npm run bench`: cirrus against the official SDK (and @cloudinary/url-gen / cloudinary-core in the
+// browser), measured side by side in the same run. Prints the figures and a table of ratios, and writes
+// docs/benchmarks/results.json and docs/benchmarks/ratios.svg. Nothing here asserts a timing.
+//   node scripts/bench.mjs [micro] [browser] [upload] [batch] [--quick]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { buildEmulator, buildNode, buildWeb } from './build.mjs';
+import { root } from './run.mjs';
+import { startEmulator } from '../tests/shared/emulator.mjs';
+import { runNodeMicro } from './bench/node-micro.mjs';
+import { packageSizes, runBrowser } from './bench/browser.mjs';
+import { runBatch, runStream } from './bench/upload.mjs';
+import { ratioChart } from './bench/chart.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const parts = args.filter((a) => !a.startsWith('--'));
+const want = (p) => parts.length === 0 || parts.includes(p);
+
+buildNode();
+if (want('browser')) buildWeb();
+if (want('upload') || want('batch')) buildEmulator();
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+  quick,
+};
+const ratios = [];
+const mb = (n) => Math.round(n * 10) / 10;
+
+if (want('micro')) {
+  console.log('\n== url() and signing, Node addon vs the official SDK (ns per call, median of 7 rounds)');
+  results.micro = runNodeMicro();
+  console.table(results.micro);
+  for (const r of results.micro) ratios.push({ label: `Node: ${r.name}`, ratio: r.ratio, goal: r.goal ? Number(r.goal.replace(/[^0-9.]/g, '')) : undefined });
+}
+
+if (want('browser')) {
+  console.log('\n== url() in headless Chromium: cirrus-web (wasm) vs @cloudinary/url-gen and cloudinary-core (ns per call)');
+  const report = await runBrowser();
+  results.browser = { ...report, sizes: packageSizes() };
+  console.log(report.browser);
+  console.table(report.rows.map((r) => ({ ...r, cirrus: Math.round(r.cirrus), urlGen: Math.round(r.urlGen), core: Math.round(r.core) })));
+  console.table(results.browser.sizes);
+  for (const r of report.rows) {
+    ratios.push({ label: `Chromium: url ${r.name} vs url-gen`, ratio: r.urlGen / r.cirrus, goal: 1 });
+    ratios.push({ label: `Chromium: url ${r.name} vs cloudinary-core`, ratio: r.core / r.cirrus, goal: 1 });
+  }
+  const [ours, urlGen, core] = results.browser.sizes;
+  ratios.push({ label: 'web package gzip: 30 KB goal / ours', ratio: 30 * 1024 / ours.gzip_bytes, goal: 1 });
+  results.browser.size_vs = { url_gen: urlGen.gzip_bytes / ours.gzip_bytes, cloudinary_core: core.gzip_bytes / ours.gzip_bytes };
+}
+
+if (want('upload') || want('batch')) {
+  const emulator = await startEmulator({ args: ['--quiet', '--max-body-mb', '64'] });
+  try {
+    if (want('upload')) {
+      const bytes = quick ? 256 * 2 ** 20 : 2 ** 30;
+      console.log(`\n== ${bytes / 2 ** 20} MiB generated stream to the emulator (20 MB chunks): cirrus uploadStream vs SDK upload_chunked_stream, curl as the limit`);
+      const s = await runStream(emulator, { bytes });
+      results.upload_stream = s;
+      console.table([s.cirrus, s.sdk, s.curl]);
+      ratios.push({ label: 'upload 1 GiB stream: throughput', ratio: s.cirrus.mb_per_s / s.sdk.mb_per_s, goal: 2 });
+      ratios.push({ label: 'upload 1 GiB stream: peak RSS (SDK / cirrus)', ratio: s.sdk.peak_rss_mb / s.cirrus.peak_rss_mb, goal: 4 });
+      ratios.push({ label: 'upload 1 GiB stream: RSS added (SDK / cirrus)', ratio: s.sdk.upload_rss_mb / s.cirrus.upload_rss_mb, goal: 4 });
+      ratios.push({ label: 'upload 1 GiB stream: cirrus / curl limit', ratio: s.cirrus.mb_per_s / s.curl.mb_per_s });
+      console.log(`cirrus ${s.cirrus.mb_per_s} MB/s = ${mb(s.cirrus.mb_per_s / s.sdk.mb_per_s)}x the SDK and ${mb((100 * s.cirrus.mb_per_s) / s.curl.mb_per_s)}% of curl's ${s.curl.mb_per_s} MB/s; `
+        + `peak RSS ${s.cirrus.peak_rss_mb} vs ${s.sdk.peak_rss_mb} MB (both from a ${s.cirrus.baseline_rss_mb} MB baseline: +${s.cirrus.upload_rss_mb} vs +${s.sdk.upload_rss_mb} MB)`);
+    }
+    if (want('batch')) {
+      const files = quick ? 200 : 1000;
+      console.log(`\n== ${files} x 100 KB files at once (Promise.all): cirrus upload() vs SDK upload_stream`);
+      const b = runBatch(emulator, { files });
+      results.batch = b;
+      console.table([b.cirrus, b.sdk]);
+      ratios.push({ label: `batch ${files} x 100 KB: throughput`, ratio: b.sdk.seconds / b.cirrus.seconds, goal: 1 });
+      ratios.push({ label: `batch ${files} x 100 KB: RSS added (SDK / cirrus)`, ratio: (b.sdk.peak_rss_mb - b.sdk.baseline_rss_mb) / (b.cirrus.peak_rss_mb - b.cirrus.baseline_rss_mb), goal: 1 });
+    }
+  } finally {
+    await emulator.stop();
+  }
+}
+
+console.log('\n== Ratios (> 1: cirrus better)');
+console.table(ratios.map((r) => ({ benchmark: r.label, ratio: Number(r.ratio.toFixed(2)), goal: r.goal ?? '', met: r.goal === undefined ? '' : r.ratio >= r.goal ? 'yes' : 'NO' })));
+results.ratios = ratios;
+if (!quick && parts.length === 0) {
+  const dir = join(root, 'docs', 'benchmarks');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'ratios.svg'), ratioChart(ratios, { title: `cirrus vs the official Cloudinary libraries (${results.date.slice(0, 10)}, ${results.machine.cpus} cores)` }));
+  console.log('wrote docs/benchmarks/results.json and docs/benchmarks/ratios.svg');
+}
