@@ -59,7 +59,7 @@ if (want('upload') || want('batch')) {
   try {
     if (want('upload')) {
       const bytes = quick ? 256 * 2 ** 20 : 2 ** 30;
-      console.log(`\n== ${bytes / 2 ** 20} MiB generated stream to the emulator (20 MB chunks): cirrus uploadStream vs SDK upload_chunked_stream, curl as the limit`);
+      console.log(`\n== ${bytes / 2 ** 20} MiB generated stream to the emulator (20 MB chunks): cirrus uploadStream (defaults: 4 chunks in flight) vs SDK upload_chunked_stream, curl (4 at a time) as the limit`);
       const s = await runStream(emulator, { bytes });
       results.upload_stream = s;
       console.table([s.cirrus, s.sdk, s.curl]);

@@ -276,7 +276,7 @@ export interface UploadProgress {
 export interface TransportSettings {
   /** Chunk size in bytes (default 20 MB); larger sources and every stream use the chunked protocol. */
   chunk_size?: number;
-  /** Chunks in flight at once (default 3). */
+  /** Chunks in flight at once (default 4). */
   concurrency?: number;
   /** Milliseconds allowed for each request (default 60000). */
   timeout?: number;

@@ -61,7 +61,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { startEmulator } = await import('../../tests/shared/emulator.mjs');
   const emulator = await startEmulator({ args: ['--quiet', '--max-body-mb', '64'] });
   try {
-    for (const c of [1, 3]) console.log(await curlLimit(emulator.url, { concurrency: c }));
+    for (const c of [1, 4]) console.log(await curlLimit(emulator.url, { concurrency: c }));
   } finally {
     await emulator.stop();
   }

@@ -1,5 +1,7 @@
 //! Chunk planning for chunked uploads (`X-Unique-Upload-Id` + `Content-Range`).
 
+use crate::error::{Error, Result};
+
 /// Cloudinary's default chunk size, as the SDK's (20 MB).
 pub const DEFAULT_CHUNK_SIZE: u64 = 20_000_000;
 /// The smallest chunk Cloudinary accepts (5 MB), except for the last one.
@@ -34,15 +36,26 @@ impl Chunk {
     }
 }
 
+/// The most chunks one upload may be split into (20 MB chunks make that 2 TB; a tiny chunk size on a big
+/// file is refused rather than planned into millions of requests, or an allocation that fails).
+pub const MAX_CHUNKS: u64 = 100_000;
+
 /// Splits `total` bytes into chunks of `chunk_size` (the last may be shorter). Zero bytes give no chunk.
-pub fn plan(total: u64, chunk_size: u64) -> Vec<Chunk> {
+/// More than [`MAX_CHUNKS`] chunks is an `INVALID_OPTION` error.
+pub fn plan(total: u64, chunk_size: u64) -> Result<Vec<Chunk>> {
     let size = chunk_size.max(1);
-    (0..total.div_ceil(size))
+    let count = total.div_ceil(size);
+    if count > MAX_CHUNKS {
+        return Err(Error::invalid_option(format!(
+            "{total} bytes in chunks of {size} would take {count} requests (at most {MAX_CHUNKS}): raise chunk_size"
+        )));
+    }
+    Ok((0..count)
         .map(|i| Chunk {
             start: i * size,
-            end: ((i + 1) * size).min(total) - 1,
+            end: (i + 1).saturating_mul(size).min(total) - 1,
         })
-        .collect()
+        .collect())
 }
 
 /// Whether a source of `total` bytes (unknown: `None`) should go through the chunked protocol.
@@ -56,9 +69,9 @@ mod tests {
 
     #[test]
     fn plans_cover_every_byte_once() {
-        assert_eq!(plan(0, 10), vec![]);
-        assert_eq!(plan(10, 10), vec![Chunk { start: 0, end: 9 }]);
-        let p = plan(25, 10);
+        assert_eq!(plan(0, 10).unwrap(), vec![]);
+        assert_eq!(plan(10, 10).unwrap(), vec![Chunk { start: 0, end: 9 }]);
+        let p = plan(25, 10).unwrap();
         assert_eq!(
             p,
             vec![
@@ -74,5 +87,14 @@ mod tests {
                 && needs_chunking(Some(11), 10)
                 && !needs_chunking(Some(10), 10)
         );
+    }
+
+    #[test]
+    fn refuses_plans_too_big_to_make() {
+        // Found by fuzzing (fuzz/regressions/chunk_plan): u64::MAX bytes in 1-byte chunks tried to allocate.
+        assert!(plan(u64::MAX, 1).is_err());
+        assert!(plan(u64::MAX, u64::MAX).is_ok());
+        let last = *plan(u64::MAX, u64::MAX / 3).unwrap().last().unwrap();
+        assert_eq!(last.end, u64::MAX - 1);
     }
 }

@@ -76,7 +76,11 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// Reads a request's form. The file part streams to a temp file of `store`.
+///
+/// The MD5 (the asset's etag) is computed and the file synced to disk only for a whole file: a chunk
+/// is scratch until its upload is assembled, and assembly hashes and syncs the result once.
 pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResult<Form> {
+    let whole_file = !request.headers().contains_key("content-range");
     let content_type = request
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -100,14 +104,20 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
                     md5: String::new(),
                     filename,
                 };
-                let mut md5 = Md5::new();
+                let mut md5 = whole_file.then(Md5::new);
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    md5.update(&chunk);
+                    if let Some(md5) = md5.as_mut() {
+                        md5.update(&chunk);
+                    }
                     part.bytes += chunk.len() as u64;
                     out.write_all(&chunk).await?;
                 }
-                out.sync_all().await?;
-                part.md5 = cirrus_core::hash::to_hex(&md5.finalize());
+                if let Some(md5) = md5 {
+                    out.sync_all().await?;
+                    part.md5 = cirrus_core::hash::to_hex(&md5.finalize());
+                } else {
+                    out.flush().await?;
+                }
                 form.file = Some(part);
             } else {
                 let value = field.text().await.map_err(multipart_error)?;

@@ -431,7 +431,7 @@ impl Job<'_> {
         total: u64,
         content: impl Fn(Chunk) -> Content,
     ) -> Result<(Value, u64), TransportError> {
-        let plan = chunks::plan(total, self.settings.chunk_size);
+        let plan = chunks::plan(total, self.settings.chunk_size)?;
         let Some((last, rest)) = plan.split_last() else {
             return Err(TransportError::new(
                 "INVALID_ARGUMENT",

@@ -162,8 +162,9 @@ pub fn classify_status(status: u16, upload: bool) -> JsValue {
 
 /// Chunks for a chunked upload of `total` bytes: `[[start, end], ...]` (inclusive ends).
 #[wasm_bindgen(js_name = planChunks)]
-pub fn plan_chunks(total: f64, chunk_size: f64) -> JsValue {
-    let plan = cirrus_core::chunks::plan(total.max(0.0) as u64, chunk_size.max(1.0) as u64);
+pub fn plan_chunks(total: f64, chunk_size: f64) -> JsResult<JsValue> {
+    let plan =
+        run(|| cirrus_core::chunks::plan(total.max(0.0) as u64, chunk_size.max(1.0) as u64))?;
     let pairs: Vec<Value> = plan
         .iter()
         .map(|c| {
@@ -173,7 +174,7 @@ pub fn plan_chunks(total: f64, chunk_size: f64) -> JsValue {
             ])
         })
         .collect();
-    write_value(&Value::Array(pairs))
+    Ok(write_value(&Value::Array(pairs)))
 }
 
 /// A client bound to one account's config. Its secrets stay in wasm memory: `JSON.stringify` shows a
