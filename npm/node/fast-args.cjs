@@ -3,9 +3,14 @@
 // reading a plain object property by property through N-API costs more than building the URL itself.
 
 const MAX_DEPTH = 16;
+// As many values as the addon's own reader accepts; bigger arguments go to it and get its INVALID_ARGUMENT.
+const MAX_VALUES = 200_000;
+// Objects wider than this are refused by the reader (cirrus_core::value::MAX_OBJECT_KEYS).
+const MAX_OBJECT_KEYS = 10_000;
 
 /** Whether JSON.stringify(value) carries exactly what the addon's own reader would see. */
-function jsonSafe(value, depth) {
+function jsonSafe(value, depth, budget) {
+  if (--budget.left < 0) return false;
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -17,7 +22,7 @@ function jsonSafe(value, depth) {
       if (depth >= MAX_DEPTH) return false;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!jsonSafe(value[i], depth + 1)) return false;
+          if (!jsonSafe(value[i], depth + 1, budget)) return false;
         }
         return true;
       }
@@ -25,8 +30,9 @@ function jsonSafe(value, depth) {
       if (proto !== Object.prototype && proto !== null) return false;
       if (typeof value.toJSON === 'function') return false;
       const keys = Object.keys(value);
+      if (keys.length > MAX_OBJECT_KEYS) return false;
       for (let i = 0; i < keys.length; i++) {
-        if (!jsonSafe(value[keys[i]], depth + 1)) return false;
+        if (!jsonSafe(value[keys[i]], depth + 1, budget)) return false;
       }
       return true;
     }
@@ -38,11 +44,12 @@ function jsonSafe(value, depth) {
 
 /** JSON text for a plain options object, or undefined when the ordinary reader must see the value. */
 function jsonArg(value) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (value === null || typeof value !== 'object') return undefined;
   try {
-    return jsonSafe(value, 0) ? JSON.stringify(value) : undefined;
+    if (Array.isArray(value)) return undefined;
+    return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
   } catch {
-    // A throwing getter or Proxy trap: the ordinary reader reports it with a code.
+    // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;
   }
 }

@@ -4,6 +4,7 @@
 // result envelopes into Errors with `code` and `http_code`.
 const { Writable } = require('node:stream');
 const { jsonArg } = require('./fast-args.cjs');
+const { codedError, readingArguments } = require('./arguments.cjs');
 
 let native;
 try {
@@ -15,13 +16,6 @@ try {
 }
 
 const REMOTE = /^(?:https?|ftp|s3|gs):\/\//i;
-
-function codedError(code, message, extra = {}) {
-  const err = new Error(message);
-  err.code = code;
-  Object.assign(err, extra);
-  return err;
-}
 
 /** Turns a native envelope into the result, or throws its error. */
 function unwrap(envelope) {
@@ -82,11 +76,13 @@ function progressCallback(onProgress) {
 }
 
 function splitOptions(options) {
-  if (options === undefined || options === null) return { rest: {} };
-  if (typeof options !== 'object') throw codedError('INVALID_ARGUMENT', 'options must be an object');
-  const { onProgress, signal, ...rest } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw codedError('INVALID_ARGUMENT', 'signal must be an AbortSignal');
-  return { onProgress, signal, rest };
+  return readingArguments('options', () => {
+    if (options === undefined || options === null) return { rest: {} };
+    if (typeof options !== 'object') throw codedError('INVALID_ARGUMENT', 'options must be an object');
+    const { onProgress, signal, ...rest } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw codedError('INVALID_ARGUMENT', 'signal must be an AbortSignal');
+    return { onProgress, signal, rest };
+  });
 }
 
 /** Awaits a task's envelope, cancelling it on abort and feeding it from `iterable` when given. */
@@ -163,7 +159,7 @@ class Cloudinary extends native.Cloudinary {
    */
   async upload(source, options) {
     const { onProgress, signal, rest } = splitOptions(options);
-    const { kind, payload, iterable } = classify(source);
+    const { kind, payload, iterable } = readingArguments('the upload source', () => classify(source));
     const task = this.startUpload(kind, payload, rest, progressCallback(onProgress));
     return settle(task, signal, iterable);
   }

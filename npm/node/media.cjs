@@ -2,11 +2,14 @@
 // MediaService: the Rust media service (crates/media) with the host's repository. This file only adapts
 // JavaScript: repository methods become promise-returning functions, files of every shape (path, Buffer,
 // Readable, multer objects) become sources, and result envelopes become values or coded Errors.
-function codedError(code, message, extra = {}) {
-  const err = new Error(message);
-  err.code = code;
-  return Object.assign(err, extra);
-}
+const { codedError, readingArguments } = require('./arguments.cjs');
+
+const ownerArg = (ownerId) => readingArguments('ownerId', () => String(ownerId ?? ''));
+// Record ids are whatever the repository uses: strings or numbers.
+const idArg = (id) => {
+  if (!((typeof id === 'string' && id !== '') || Number.isFinite(id))) throw codedError('INVALID_ARGUMENT', 'a record id must be a non-empty string or a number');
+  return id;
+};
 
 function unwrap(envelope) {
   if (!envelope.ok) {
@@ -58,21 +61,30 @@ class MediaService {
    * @param options `{ folder, tag, maxBytes, allowedFormats, presets, repositoryTimeout, reconcileGrace, urlOptions, uploadDefaults }`
    */
   constructor(client, repository, options = {}) {
-    const { NativeMediaService } = require('./index.cjs');
-    if (!repository || typeof repository !== 'object') throw codedError('INVALID_ARGUMENT', 'a repository object is required');
-    const methods = {};
-    for (const name of ['create', 'findOne', 'remove', 'update', 'list']) {
-      const m = asyncMethod(repository, name);
-      if (m) methods[name] = m;
-    }
-    this.#native = new NativeMediaService(client, methods, options);
+    const { NativeMediaService, Cloudinary } = require('./index.cjs');
+    if (!readingArguments('the client', () => client instanceof Cloudinary)) throw codedError('INVALID_ARGUMENT', 'client must be a Cloudinary client');
+    const methods = readingArguments('the repository', () => {
+      if (!repository || typeof repository !== 'object') throw codedError('INVALID_ARGUMENT', 'a repository object is required');
+      const found = {};
+      for (const name of ['create', 'findOne', 'remove', 'update', 'list']) {
+        const m = asyncMethod(repository, name);
+        if (m) found[name] = m;
+      }
+      return found;
+    });
+    this.#native = readingArguments('the client or options', () => new NativeMediaService(client, methods, options));
   }
 
   /** Validates (by content), uploads, then records one file; resolves to the stored record. */
   async createOne(file, ownerId, options = {}) {
-    const { kind, payload, iterable, meta } = fileSource(file);
-    const { signal, ...rest } = options ?? {};
-    const task = this.#native.createOne(kind, payload, meta, String(ownerId ?? ''), rest);
+    const { kind, payload, iterable, meta } = readingArguments('the file', () => fileSource(file));
+    const { signal, rest } = readingArguments('options', () => {
+      if (options !== undefined && options !== null && typeof options !== 'object') throw codedError('INVALID_ARGUMENT', 'options must be an object');
+      const { signal: given, ...others } = options ?? {};
+      return { signal: given, rest: others };
+    });
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw codedError('INVALID_ARGUMENT', 'signal must be an AbortSignal');
+    const task = readingArguments('options', () => this.#native.createOne(kind, payload, meta, ownerArg(ownerId), rest));
     const onAbort = () => task.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -85,7 +97,13 @@ class MediaService {
   }
 
   /** Many files with bounded concurrency: one result per file, in order (`{ ok, record }` or `{ ok: false, error }`). */
-  async createMany(files, ownerId, { concurrency = 4, ...options } = {}) {
+  async createMany(files, ownerId, many = {}) {
+    const { concurrency, options } = readingArguments('options', () => {
+      if (many !== undefined && many !== null && typeof many !== 'object') throw codedError('INVALID_ARGUMENT', 'options must be an object');
+      const { concurrency: given = 4, ...others } = many ?? {};
+      return { concurrency: Number(given) || 4, options: others };
+    });
+    if (!Array.isArray(files)) throw codedError('INVALID_ARGUMENT', 'files must be an array');
     const results = new Array(files.length);
     let next = 0;
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, async () => {
@@ -106,32 +124,36 @@ class MediaService {
    * verified, the facts are read from Cloudinary, and the public id must start with `requiredPrefix`
    * (the folder your signer forced for this owner). Repeating it returns the same record.
    */
-  async adopt(identifier, ownerId, { requiredPrefix } = {}) {
+  async adopt(identifier, ownerId, options = {}) {
+    const requiredPrefix = readingArguments('options', () => (options ?? {}).requiredPrefix);
     if (typeof identifier !== 'string') throw codedError('INVALID_IDENTIFIER', 'the identifier must be a string');
     if (typeof requiredPrefix !== 'string' || requiredPrefix === '') {
       throw codedError('INVALID_ARGUMENT', 'adopt needs requiredPrefix: the folder this owner may upload to, e.g. `direct/<owner>/`');
     }
-    return unwrap(await this.#native.adopt(identifier, String(ownerId ?? ''), requiredPrefix));
+    return unwrap(await this.#native.adopt(identifier, ownerArg(ownerId), requiredPrefix));
   }
 
   /** Owner-scoped delete: the cloud asset, then the record (a missing asset does not block it). */
   async remove(id, ownerId) {
-    return unwrap(await this.#native.recordAction('remove', id, String(ownerId ?? '')));
+    return unwrap(await this.#native.recordAction('remove', idArg(id), ownerArg(ownerId)));
   }
 
   /** Marks the record deleted (needs `repository.update`). */
   async softRemove(id, ownerId) {
-    return unwrap(await this.#native.recordAction('softRemove', id, String(ownerId ?? '')));
+    return unwrap(await this.#native.recordAction('softRemove', idArg(id), ownerArg(ownerId)));
   }
 
   /** Undoes `softRemove`. */
   async restore(id, ownerId) {
-    return unwrap(await this.#native.recordAction('restore', id, String(ownerId ?? '')));
+    return unwrap(await this.#native.recordAction('restore', idArg(id), ownerArg(ownerId)));
   }
 
   /** Deletes everything soft-removed before `olderThan` (a Date or ISO string; needs `repository.list`). */
-  async purge({ olderThan } = {}) {
-    const iso = olderThan instanceof Date ? olderThan.toISOString().replace(/\.\d{3}Z$/, 'Z') : String(olderThan ?? '');
+  async purge(options = {}) {
+    const iso = readingArguments('olderThan', () => {
+      const olderThan = (options ?? {}).olderThan;
+      return olderThan instanceof Date ? olderThan.toISOString().replace(/\.\d{3}Z$/, 'Z') : String(olderThan ?? '');
+    });
     return unwrap(await this.#native.maintenance('purge', iso));
   }
 

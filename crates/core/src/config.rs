@@ -77,12 +77,18 @@ fn put_nested(config: &mut Map, key: &str, value: Value) {
 /// into the config object the SDK would build (query values stay strings, as in the SDK).
 pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
     const SCHEME: &str = "cloudinary://";
-    if input.len() < SCHEME.len() || !input[..SCHEME.len()].eq_ignore_ascii_case(SCHEME) {
+    // Compared as bytes: slicing the text at a fixed length could fall inside a character (found by
+    // fuzzing: fuzz/regressions/cloudinary_url).
+    let scheme_ok = input
+        .as_bytes()
+        .get(..SCHEME.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(SCHEME.as_bytes()));
+    if !scheme_ok {
         return Err(invalid(
             "Invalid CLOUDINARY_URL protocol. URL should begin with 'cloudinary://'",
         ));
     }
-    let rest = &input[SCHEME.len()..];
+    let rest = input.get(SCHEME.len()..).unwrap_or_default();
     let rest = rest.split('#').next().unwrap_or_default();
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);

@@ -89,6 +89,12 @@ impl Parser<'_> {
             self.ws();
             let v = self.value()?;
             map.set(key, v);
+            if map.len() > crate::value::MAX_OBJECT_KEYS {
+                return Err(Error::invalid_option(format!(
+                    "JSON object with more than {} keys",
+                    crate::value::MAX_OBJECT_KEYS
+                )));
+            }
             self.ws();
             match self.s.get(self.i) {
                 Some(b',') => self.i += 1,

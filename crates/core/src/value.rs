@@ -33,6 +33,11 @@ fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
+/// The most keys one object may have when it crosses from JavaScript (or arrives as JSON): lookups in a
+/// [`Map`] are linear, and no Cloudinary option object comes near this. (A hostile 300,000-key object
+/// took 30 s in Node and hung the wasm build before this limit.)
+pub const MAX_OBJECT_KEYS: usize = 10_000;
+
 /// One bit per key (length and first and last bytes): a lookup whose bit is clear cannot hit.
 #[inline]
 fn key_bit(key: &str) -> u64 {

@@ -37,15 +37,22 @@ fn is_version(component: &str) -> bool {
 }
 
 /// The parts of a delivery path.
-struct DeliveryPath<'a> {
-    resource_type: &'a str,
-    kind: &'a str,
-    signature: Option<&'a str>,
-    transformation: String,
-    source: String,
+#[derive(Debug)]
+pub struct DeliveryPath<'a> {
+    /// `image`, `video`, `raw`.
+    pub resource_type: &'a str,
+    /// `upload`, `private`, `authenticated`, ...
+    pub kind: &'a str,
+    /// The `s--...--` component, if any.
+    pub signature: Option<&'a str>,
+    /// The transformation components, joined by `/`.
+    pub transformation: String,
+    /// What names the asset: `[v<version>/]` removed, `<public_id>[.<format>]` still encoded.
+    pub source: String,
 }
 
-fn parse_path(rest: &str) -> ApiResult<DeliveryPath<'_>> {
+/// Splits the path after the cloud name (`<resource_type>/<type>/...`); anything unparsable is a 404.
+pub fn parse_path(rest: &str) -> ApiResult<DeliveryPath<'_>> {
     let mut segments = rest.split('/');
     let (Some(resource_type), Some(kind)) = (segments.next(), segments.next()) else {
         return Err(deny(StatusCode::NOT_FOUND, "Resource not found"));

@@ -13,7 +13,7 @@ mod asset;
 mod auth;
 pub mod chunks;
 pub mod clock;
-mod delivery;
+pub mod delivery;
 pub mod error;
 pub mod faults;
 mod manage;

@@ -163,6 +163,12 @@ impl Reader {
         if !ok(unsafe { sys::napi_get_array_length(env, keys, &mut len) }) {
             return Err(self.fail(what));
         }
+        if len as usize > cirrus_core::value::MAX_OBJECT_KEYS {
+            return Err(Error::invalid_argument(format!(
+                "{what} has more than {} keys",
+                cirrus_core::value::MAX_OBJECT_KEYS
+            )));
+        }
         let mut map = Map::new();
         for i in 0..len {
             let mut key = ptr::null_mut();
@@ -176,7 +182,8 @@ impl Reader {
                 return Err(self.fail(&what));
             }
             let item = unsafe { self.read(value, depth + 1, &what) }?;
-            map.set(name, item);
+            // Object.keys never repeats a key: no lookup needed.
+            map.push_new(&name, item);
         }
         Ok(Value::Object(map))
     }

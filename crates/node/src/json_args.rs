@@ -6,7 +6,7 @@
 //! nothing `undefined` — and send `JSON.stringify` of it here as one string; anything else takes the
 //! ordinary (defensive) reader. Both paths produce the same core value, so results are identical.
 
-use crate::{guard, now_ms, read, Cloudinary, Code, CoreResult, JsOut};
+use crate::{guard, now_arg, read, Cloudinary, Code, CoreResult, JsOut};
 use cirrus_core::{api, json, Value};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -21,13 +21,13 @@ pub fn url_json(
     env: Env,
     public_id: Unknown,
     options: String,
-    now: Option<f64>,
+    now: Unknown,
 ) -> Result<String, Code> {
     guard(|| {
         api::url_owned(
             &read(&env, &public_id, "publicId")?,
             parse(&options)?,
-            now_ms(now),
+            now_arg(&env, &now)?,
         )
     })
 }
@@ -59,8 +59,8 @@ pub fn sign_request_json(params: String, options: String) -> Result<JsOut, Code>
 
 /// `buildUploadParams()` with the options as JSON text.
 #[napi(skip_typescript)]
-pub fn build_upload_params_json(options: String, now: Option<f64>) -> Result<JsOut, Code> {
-    guard(|| api::build_upload_params(&parse(&options)?, now_ms(now)).map(JsOut))
+pub fn build_upload_params_json(env: Env, options: String, now: Unknown) -> Result<JsOut, Code> {
+    guard(|| api::build_upload_params(&parse(&options)?, now_arg(&env, &now)?).map(JsOut))
 }
 
 #[napi]
@@ -72,13 +72,13 @@ impl Cloudinary {
         env: Env,
         public_id: Unknown,
         options: String,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
             self.inner.url(
                 &read(&env, &public_id, "publicId")?,
                 &parse(&options)?,
-                now_ms(now),
+                now_arg(&env, &now)?,
             )
         })
     }

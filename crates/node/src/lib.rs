@@ -85,27 +85,30 @@ pub(crate) fn read(env: &Env, v: &Unknown, what: &str) -> CoreResult<Value> {
     unsafe { convert::read_value(env.raw(), v.raw(), what) }
 }
 
-fn now_ms(given: Option<f64>) -> f64 {
-    given.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_millis() as f64)
-    })
+/// The current time in Unix milliseconds.
+fn clock_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
+}
+
+/// The optional trailing `nowMs` argument: a number, or the current time when absent.
+pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<f64> {
+    match read(env, now, "nowMs")? {
+        Value::Undefined | Value::Null => Ok(clock_ms()),
+        Value::Number(n) => Ok(n),
+        _ => Err(CoreError::invalid_argument("nowMs must be a number")),
+    }
 }
 
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
 #[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
-pub fn url(
-    env: Env,
-    public_id: Unknown,
-    options: Unknown,
-    now: Option<f64>,
-) -> Result<String, Code> {
+pub fn url(env: Env, public_id: Unknown, options: Unknown, now: Unknown) -> Result<String, Code> {
     guard(|| {
         api::url(
             &read(&env, &public_id, "publicId")?,
             &read(&env, &options, "options")?,
-            now_ms(now),
+            now_arg(&env, &now)?,
         )
     })
 }
@@ -151,8 +154,10 @@ pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut
     ts_args_type = "options?: UploadOptions, nowMs?: number",
     ts_return_type = "Record<string, string | number | null>"
 )]
-pub fn build_upload_params(env: Env, options: Unknown, now: Option<f64>) -> Result<JsOut, Code> {
-    guard(|| api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut))
+pub fn build_upload_params(env: Env, options: Unknown, now: Unknown) -> Result<JsOut, Code> {
+    guard(|| {
+        api::build_upload_params(&read(&env, &options, "options")?, now_arg(&env, &now)?).map(JsOut)
+    })
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
@@ -178,8 +183,8 @@ pub fn verify_identifier(
 
 /// Generates an auth token (`__cld_token__=...`).
 #[napi(ts_args_type = "options: AuthTokenOptions, nowMs?: number")]
-pub fn generate_auth_token(env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-    guard(|| api::generate_auth_token(&read(&env, &options, "options")?, now_ms(now)))
+pub fn generate_auth_token(env: Env, options: Unknown, now: Unknown) -> Result<String, Code> {
+    guard(|| api::generate_auth_token(&read(&env, &options, "options")?, now_arg(&env, &now)?))
 }
 
 /// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
@@ -192,7 +197,7 @@ pub fn verify_notification_signature(
     timestamp: Unknown,
     signature: Unknown,
     options: Unknown,
-    now: Option<f64>,
+    now: Unknown,
 ) -> Result<bool, Code> {
     guard(|| {
         api::verify_notification_signature(
@@ -200,7 +205,7 @@ pub fn verify_notification_signature(
             &read(&env, &timestamp, "timestamp")?,
             &read(&env, &signature, "signature")?,
             &read(&env, &options, "options")?,
-            now_ms(now),
+            now_arg(&env, &now)?,
         )
     })
 }
@@ -214,28 +219,28 @@ pub fn private_download_url(
     public_id: Unknown,
     format: Unknown,
     options: Unknown,
-    now: Option<f64>,
+    now: Unknown,
 ) -> Result<String, Code> {
     guard(|| {
         api::private_download_url(
             &read(&env, &public_id, "publicId")?,
             &read(&env, &format, "format")?,
             &read(&env, &options, "options")?,
-            now_ms(now),
+            now_arg(&env, &now)?,
         )
     })
 }
 
 /// A signed URL that generates and downloads an archive.
 #[napi(ts_args_type = "options: ArchiveOptions, nowMs?: number")]
-pub fn download_archive_url(env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-    guard(|| api::download_archive_url(&read(&env, &options, "options")?, now_ms(now)))
+pub fn download_archive_url(env: Env, options: Unknown, now: Unknown) -> Result<String, Code> {
+    guard(|| api::download_archive_url(&read(&env, &options, "options")?, now_arg(&env, &now)?))
 }
 
 /// A signed URL that generates and downloads a ZIP archive.
 #[napi(ts_args_type = "options: ArchiveOptions, nowMs?: number")]
-pub fn download_zip_url(env: Env, options: Unknown, now: Option<f64>) -> Result<String, Code> {
-    guard(|| api::download_zip_url(&read(&env, &options, "options")?, now_ms(now)))
+pub fn download_zip_url(env: Env, options: Unknown, now: Unknown) -> Result<String, Code> {
+    guard(|| api::download_zip_url(&read(&env, &options, "options")?, now_arg(&env, &now)?))
 }
 
 /// Parses a `CLOUDINARY_URL` into the SDK's config object.
@@ -246,9 +251,15 @@ pub fn parse_cloudinary_url(env: Env, url: Unknown) -> Result<JsOut, Code> {
 
 /// What a file is, from its first bytes (never from a client's mimetype or extension):
 /// `{ format, mime, resource_type }`, or null when unrecognised.
-#[napi(ts_return_type = "{ format: string, mime: string, resource_type: string } | null")]
-pub fn sniff_format(head: Buffer) -> JsOut {
-    JsOut(match cirrus_core::sniff::sniff(&head) {
+#[napi(
+    ts_args_type = "head: Buffer",
+    ts_return_type = "{ format: string, mime: string, resource_type: string } | null"
+)]
+pub fn sniff_format(env: Env, head: Unknown) -> Result<JsOut, Code> {
+    // SAFETY: both handles belong to this call.
+    let head = unsafe { Buffer::from_napi_value(env.raw(), head.raw()) }
+        .map_err(|_| js_error(CoreError::invalid_argument("head must be a Buffer")))?;
+    Ok(JsOut(match cirrus_core::sniff::sniff(&head) {
         Some(k) => {
             let mut m = cirrus_core::Map::new();
             m.set("format", k.format.into());
@@ -257,7 +268,7 @@ pub fn sniff_format(head: Buffer) -> JsOut {
             Value::Object(m)
         }
         None => Value::Null,
-    })
+    }))
 }
 
 /// A client bound to one account's config: several can live in one process. Its secrets stay in Rust:
@@ -341,7 +352,7 @@ impl Cloudinary {
         source: Option<Either<String, Buffer>>,
         options: Unknown,
         on_progress: Option<Function<(f64, f64), ()>>,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<transfer::UploadTask, Code> {
         let options = guard(|| read(&env, &options, "options"))?;
         let options = match self.inner.options(&options) {
@@ -366,6 +377,7 @@ impl Cloudinary {
             Some(Either::B(b)) => (None, Some(bytes::Bytes::from_owner(JsBytes(b)))),
             None => (None, None),
         };
+        let now = guard(|| now_arg(&env, &now))?;
         let transport = self.transport().map_err(transport_error)?;
         transfer::start_upload(
             transport,
@@ -373,7 +385,7 @@ impl Cloudinary {
             text,
             bytes,
             &upload_options(&options),
-            now_ms(now),
+            now,
             progress,
         )
         .map_err(transport_error)
@@ -433,7 +445,7 @@ impl Cloudinary {
             _ => cirrus_core::Map::new(),
         };
         let transport = self.transport().map_err(transport_error)?;
-        let now = now_ms(None);
+        let now = clock_ms();
         env.spawn_future(async move {
             let cancel = cirrus_transport::CancellationToken::new();
             let outcome = match call {
@@ -489,13 +501,13 @@ impl Cloudinary {
         env: Env,
         public_id: Unknown,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
             self.inner.url(
                 &read(&env, &public_id, "publicId")?,
                 &read(&env, &options, "options")?,
-                now_ms(now),
+                now_arg(&env, &now)?,
             )
         })
     }
@@ -531,10 +543,11 @@ impl Cloudinary {
         &self,
         env: Env,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<JsOut, Code> {
         guard(|| {
-            api::build_upload_params(&read(&env, &options, "options")?, now_ms(now)).map(JsOut)
+            api::build_upload_params(&read(&env, &options, "options")?, now_arg(&env, &now)?)
+                .map(JsOut)
         })
     }
 
@@ -565,11 +578,11 @@ impl Cloudinary {
         &self,
         env: Env,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
             self.inner
-                .generate_auth_token(&read(&env, &options, "options")?, now_ms(now))
+                .generate_auth_token(&read(&env, &options, "options")?, now_arg(&env, &now)?)
         })
     }
 
@@ -584,7 +597,7 @@ impl Cloudinary {
         timestamp: Unknown,
         signature: Unknown,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<bool, Code> {
         guard(|| {
             self.inner.verify_notification_signature(
@@ -592,7 +605,7 @@ impl Cloudinary {
                 &read(&env, &timestamp, "timestamp")?,
                 &read(&env, &signature, "signature")?,
                 &read(&env, &options, "options")?,
-                now_ms(now),
+                now_arg(&env, &now)?,
             )
         })
     }
@@ -607,14 +620,14 @@ impl Cloudinary {
         public_id: Unknown,
         format: Unknown,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
             self.inner.private_download_url(
                 &read(&env, &public_id, "publicId")?,
                 &read(&env, &format, "format")?,
                 &read(&env, &options, "options")?,
-                now_ms(now),
+                now_arg(&env, &now)?,
             )
         })
     }
@@ -625,11 +638,11 @@ impl Cloudinary {
         &self,
         env: Env,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
             self.inner
-                .download_archive_url(&read(&env, &options, "options")?, now_ms(now))
+                .download_archive_url(&read(&env, &options, "options")?, now_arg(&env, &now)?)
         })
     }
 
@@ -639,11 +652,11 @@ impl Cloudinary {
         &self,
         env: Env,
         options: Unknown,
-        now: Option<f64>,
+        now: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
             self.inner
-                .download_zip_url(&read(&env, &options, "options")?, now_ms(now))
+                .download_zip_url(&read(&env, &options, "options")?, now_arg(&env, &now)?)
         })
     }
 }

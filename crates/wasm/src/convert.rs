@@ -78,12 +78,19 @@ impl Reader {
             return Ok(Value::Array(items));
         }
         let keys = object_keys(v).map_err(|_| unreadable(what))?;
+        if keys.length() as usize > cirrus_core::value::MAX_OBJECT_KEYS {
+            return Err(Error::invalid_argument(format!(
+                "{what} has more than {} keys",
+                cirrus_core::value::MAX_OBJECT_KEYS
+            )));
+        }
         let mut map = Map::new();
         for key in keys.iter() {
             let name = key.as_string().unwrap_or_default();
             let what = format!("option {name}");
             let item = get(v, &key).map_err(|_| unreadable(&what))?;
-            map.set(name, self.read(&item, depth + 1, &what)?);
+            // Object.keys never repeats a key: no lookup needed.
+            map.push_new(&name, self.read(&item, depth + 1, &what)?);
         }
         Ok(Value::Object(map))
     }

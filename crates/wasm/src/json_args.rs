@@ -12,12 +12,12 @@ fn public_id(v: &JsValue) -> Result<Value, Error> {
 
 /// `url()` with the options as JSON text.
 #[wasm_bindgen(js_name = urlJson, skip_typescript)]
-pub fn url_json(public_id_value: JsValue, options: &str, now: Option<f64>) -> JsResult<String> {
+pub fn url_json(public_id_value: JsValue, options: &str, now: JsValue) -> JsResult<String> {
     run(|| {
         api::url_owned(
             &public_id(&public_id_value)?,
             json::parse(options)?,
-            now_ms(now),
+            now_ms(&now)?,
         )
     })
 }
@@ -48,13 +48,13 @@ impl Cloudinary {
         &self,
         public_id_value: JsValue,
         options: &str,
-        now: Option<f64>,
+        now: JsValue,
     ) -> JsResult<String> {
         run(|| {
             self.inner.url(
                 &public_id(&public_id_value)?,
                 &json::parse(options)?,
-                now_ms(now),
+                now_ms(&now)?,
             )
         })
     }

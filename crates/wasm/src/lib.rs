@@ -18,18 +18,31 @@ fn run<T>(f: impl FnOnce() -> Result<T, Error>) -> JsResult<T> {
     f().map_err(js_error)
 }
 
-fn now_ms(given: Option<f64>) -> f64 {
-    given.unwrap_or_else(js_sys::Date::now)
+/// The optional trailing `nowMs`: a number, or `Date.now()` when absent. (Taken as a JsValue: a typed
+/// parameter would let wasm-bindgen's glue throw an uncoded TypeError for, say, a Symbol.)
+pub(crate) fn now_ms(given: &JsValue) -> Result<f64, Error> {
+    if given.is_undefined() || given.is_null() {
+        return Ok(js_sys::Date::now());
+    }
+    given
+        .as_f64()
+        .ok_or_else(|| Error::invalid_argument("nowMs must be a number"))
+}
+
+/// A numeric argument.
+fn number_arg(v: &JsValue, what: &str) -> Result<f64, Error> {
+    v.as_f64()
+        .ok_or_else(|| Error::invalid_argument(format!("{what} must be a number")))
 }
 
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
 #[wasm_bindgen(js_name = url)]
-pub fn url(public_id: JsValue, options: JsValue, now: Option<f64>) -> JsResult<String> {
+pub fn url(public_id: JsValue, options: JsValue, now: JsValue) -> JsResult<String> {
     run(|| {
         api::url(
             &read_value(&public_id, "publicId")?,
             &read_value(&options, "options")?,
-            now_ms(now),
+            now_ms(&now)?,
         )
     })
 }
@@ -66,8 +79,8 @@ pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
 
 /// The upload parameters the SDK's `build_upload_params` would send.
 #[wasm_bindgen(js_name = buildUploadParams)]
-pub fn build_upload_params(options: JsValue, now: Option<f64>) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&read_value(&options, "options")?, now_ms(now)))
+pub fn build_upload_params(options: JsValue, now: JsValue) -> JsResult<JsValue> {
+    run(|| api::build_upload_params(&read_value(&options, "options")?, now_ms(&now)?))
         .map(|v| write_value(&v))
 }
 
@@ -90,8 +103,8 @@ pub fn verify_identifier(
 
 /// Generates an auth token (`__cld_token__=...`).
 #[wasm_bindgen(js_name = generateAuthToken)]
-pub fn generate_auth_token(options: JsValue, now: Option<f64>) -> JsResult<String> {
-    run(|| api::generate_auth_token(&read_value(&options, "options")?, now_ms(now)))
+pub fn generate_auth_token(options: JsValue, now: JsValue) -> JsResult<String> {
+    run(|| api::generate_auth_token(&read_value(&options, "options")?, now_ms(&now)?))
 }
 
 /// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
@@ -101,7 +114,7 @@ pub fn verify_notification_signature(
     timestamp: JsValue,
     signature: JsValue,
     options: JsValue,
-    now: Option<f64>,
+    now: JsValue,
 ) -> JsResult<bool> {
     run(|| {
         api::verify_notification_signature(
@@ -109,7 +122,7 @@ pub fn verify_notification_signature(
             &read_value(&timestamp, "timestamp")?,
             &read_value(&signature, "signature")?,
             &read_value(&options, "options")?,
-            now_ms(now),
+            now_ms(&now)?,
         )
     })
 }
@@ -120,28 +133,28 @@ pub fn private_download_url(
     public_id: JsValue,
     format: JsValue,
     options: JsValue,
-    now: Option<f64>,
+    now: JsValue,
 ) -> JsResult<String> {
     run(|| {
         api::private_download_url(
             &read_value(&public_id, "publicId")?,
             &read_value(&format, "format")?,
             &read_value(&options, "options")?,
-            now_ms(now),
+            now_ms(&now)?,
         )
     })
 }
 
 /// A signed URL that generates and downloads an archive.
 #[wasm_bindgen(js_name = downloadArchiveUrl)]
-pub fn download_archive_url(options: JsValue, now: Option<f64>) -> JsResult<String> {
-    run(|| api::download_archive_url(&read_value(&options, "options")?, now_ms(now)))
+pub fn download_archive_url(options: JsValue, now: JsValue) -> JsResult<String> {
+    run(|| api::download_archive_url(&read_value(&options, "options")?, now_ms(&now)?))
 }
 
 /// A signed URL that generates and downloads a ZIP archive.
 #[wasm_bindgen(js_name = downloadZipUrl)]
-pub fn download_zip_url(options: JsValue, now: Option<f64>) -> JsResult<String> {
-    run(|| api::download_zip_url(&read_value(&options, "options")?, now_ms(now)))
+pub fn download_zip_url(options: JsValue, now: JsValue) -> JsResult<String> {
+    run(|| api::download_zip_url(&read_value(&options, "options")?, now_ms(&now)?))
 }
 
 /// Parses a `CLOUDINARY_URL` into the SDK's config object.
@@ -152,19 +165,28 @@ pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
 
 /// The stable code of a failed call's HTTP status and whether to retry it: `{ code, retryable }`.
 #[wasm_bindgen(js_name = classifyStatus)]
-pub fn classify_status(status: u16, upload: bool) -> JsValue {
-    let (code, retryable) = cirrus_core::http_status::classify(status, upload);
+pub fn classify_status(status: JsValue, upload: JsValue) -> JsResult<JsValue> {
+    let status = run(|| number_arg(&status, "status"))?;
+    let status = if (0.0..=999.0).contains(&status) {
+        status as u16
+    } else {
+        0
+    };
+    let (code, retryable) = cirrus_core::http_status::classify(status, upload.is_truthy());
     let mut m = cirrus_core::Map::new();
     m.set("code", code.into());
     m.set("retryable", retryable.into());
-    write_value(&Value::Object(m))
+    Ok(write_value(&Value::Object(m)))
 }
 
 /// Chunks for a chunked upload of `total` bytes: `[[start, end], ...]` (inclusive ends).
 #[wasm_bindgen(js_name = planChunks)]
-pub fn plan_chunks(total: f64, chunk_size: f64) -> JsResult<JsValue> {
-    let plan =
-        run(|| cirrus_core::chunks::plan(total.max(0.0) as u64, chunk_size.max(1.0) as u64))?;
+pub fn plan_chunks(total: JsValue, chunk_size: JsValue) -> JsResult<JsValue> {
+    let plan = run(|| {
+        let total = number_arg(&total, "total")?;
+        let size = number_arg(&chunk_size, "chunkSize")?;
+        cirrus_core::chunks::plan(total.max(0.0) as u64, size.max(1.0) as u64)
+    })?;
     let pairs: Vec<Value> = plan
         .iter()
         .map(|c| {
@@ -227,12 +249,12 @@ impl Cloudinary {
     }
 
     /// `url()` with this account's config.
-    pub fn url(&self, public_id: JsValue, options: JsValue, now: Option<f64>) -> JsResult<String> {
+    pub fn url(&self, public_id: JsValue, options: JsValue, now: JsValue) -> JsResult<String> {
         run(|| {
             self.inner.url(
                 &read_value(&public_id, "publicId")?,
                 &read_value(&options, "options")?,
-                now_ms(now),
+                now_ms(&now)?,
             )
         })
     }
@@ -257,7 +279,7 @@ impl Cloudinary {
 
     /// `buildUploadParams()` (no credentials are involved).
     #[wasm_bindgen(js_name = buildUploadParams)]
-    pub fn build_upload_params(&self, options: JsValue, now: Option<f64>) -> JsResult<JsValue> {
+    pub fn build_upload_params(&self, options: JsValue, now: JsValue) -> JsResult<JsValue> {
         build_upload_params(options, now)
     }
 
@@ -275,10 +297,10 @@ impl Cloudinary {
 
     /// `generateAuthToken()` over this account's `auth_token` settings.
     #[wasm_bindgen(js_name = generateAuthToken)]
-    pub fn generate_auth_token(&self, options: JsValue, now: Option<f64>) -> JsResult<String> {
+    pub fn generate_auth_token(&self, options: JsValue, now: JsValue) -> JsResult<String> {
         run(|| {
             self.inner
-                .generate_auth_token(&read_value(&options, "options")?, now_ms(now))
+                .generate_auth_token(&read_value(&options, "options")?, now_ms(&now)?)
         })
     }
 
@@ -290,7 +312,7 @@ impl Cloudinary {
         timestamp: JsValue,
         signature: JsValue,
         options: JsValue,
-        now: Option<f64>,
+        now: JsValue,
     ) -> JsResult<bool> {
         run(|| {
             self.inner.verify_notification_signature(
@@ -298,7 +320,7 @@ impl Cloudinary {
                 &read_value(&timestamp, "timestamp")?,
                 &read_value(&signature, "signature")?,
                 &read_value(&options, "options")?,
-                now_ms(now),
+                now_ms(&now)?,
             )
         })
     }
@@ -310,33 +332,33 @@ impl Cloudinary {
         public_id: JsValue,
         format: JsValue,
         options: JsValue,
-        now: Option<f64>,
+        now: JsValue,
     ) -> JsResult<String> {
         run(|| {
             self.inner.private_download_url(
                 &read_value(&public_id, "publicId")?,
                 &read_value(&format, "format")?,
                 &read_value(&options, "options")?,
-                now_ms(now),
+                now_ms(&now)?,
             )
         })
     }
 
     /// `downloadArchiveUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadArchiveUrl)]
-    pub fn download_archive_url(&self, options: JsValue, now: Option<f64>) -> JsResult<String> {
+    pub fn download_archive_url(&self, options: JsValue, now: JsValue) -> JsResult<String> {
         run(|| {
             self.inner
-                .download_archive_url(&read_value(&options, "options")?, now_ms(now))
+                .download_archive_url(&read_value(&options, "options")?, now_ms(&now)?)
         })
     }
 
     /// `downloadZipUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadZipUrl)]
-    pub fn download_zip_url(&self, options: JsValue, now: Option<f64>) -> JsResult<String> {
+    pub fn download_zip_url(&self, options: JsValue, now: JsValue) -> JsResult<String> {
         run(|| {
             self.inner
-                .download_zip_url(&read_value(&options, "options")?, now_ms(now))
+                .download_zip_url(&read_value(&options, "options")?, now_ms(&now)?)
         })
     }
 }
