@@ -391,7 +391,7 @@ export interface MediaServiceOptions {
   reconcileGrace?: number;
   /** Delivery URL options for preset URLs (e.g. `{ secure: false, cname }`). */
   urlOptions?: UrlOptions;
-  /** Options of every upload (transport settings, `type`, ...). */
+  /** Params and transport settings for every upload; its `retries`, `retry_delay` and `timeout` also govern the service's deletes. */
   uploadDefaults?: Record<string, unknown>;
 }
 

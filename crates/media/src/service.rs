@@ -624,6 +624,14 @@ impl MediaService {
 
     async fn destroy_asset(&self, record: &Value) -> Result<(), MediaError> {
         let mut options = Map::new();
+        // The transport settings of `uploadDefaults` (retries, their delay, the timeout) hold for the
+        // service's deletes too: a compensating delete deserves the same persistence as the upload.
+        for key in ["retries", "retry_delay", "timeout"] {
+            let value = self.options.upload_defaults.get(key);
+            if !value.is_nullish() {
+                options.set(key, value.clone());
+            }
+        }
         options.set("type", record.get("type").clone());
         options.set("resource_type", record.get("resource_type").clone());
         options.set("invalidate", true.into());
