@@ -24,3 +24,12 @@ test('inputs the fuzzers found are coded errors through the addon', async () => 
   const { inputs } = JSON.parse(readFileSync(new URL('../../fuzz/regressions/cloudinary_url.json', import.meta.url), 'utf8'));
   for (const input of inputs) assert.throws(() => api.parseCloudinaryUrl(input), (e) => e.code === 'INVALID_CONFIG');
 });
+
+test('a __proto__ key in a result is an own property, not a new prototype', async () => {
+  const { createRequire } = await import('node:module');
+  const api = createRequire(import.meta.url)('../../npm/node');
+  const config = api.parseCloudinaryUrl('cloudinary://a:b@c?__proto__[x]=1&y=2');
+  assert.equal(Object.getPrototypeOf(config), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(config, '__proto__').value, { x: '1' });
+  assert.equal(config.x, undefined);
+});

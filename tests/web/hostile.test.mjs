@@ -27,3 +27,12 @@ test('inputs the fuzzers found are coded errors in wasm, and the instance surviv
   for (const [total, size] of read('chunk_plan')) assert.throws(() => api.planChunks(total, size), (e) => e.code === 'INVALID_OPTION');
   assert.equal(api.url('sample', { cloud_name: 'demo' }), 'https://res.cloudinary.com/demo/image/upload/sample');
 });
+
+test('a __proto__ key in a result is an own property, not a new prototype', async () => {
+  const api = await import('../../npm/web/index.js');
+  await api.init();
+  const config = api.parseCloudinaryUrl('cloudinary://a:b@c?__proto__[x]=1&y=2');
+  assert.equal(Object.getPrototypeOf(config), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(config, '__proto__').value, { x: '1' });
+  assert.equal(config.x, undefined);
+});

@@ -113,8 +113,24 @@ pub fn write_value(value: &Value) -> JsValue {
         Value::Object(map) => {
             let out = Object::new();
             for (k, v) in map.iter().filter(|(_, v)| !matches!(v, Value::Undefined)) {
-                // Setting a data property on a fresh plain object cannot throw.
-                let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &write_value(v));
+                let (key, value) = (JsValue::from_str(k), write_value(v));
+                if k == "__proto__" {
+                    // Assigning `__proto__` would replace the object's prototype: define it instead, an
+                    // ordinary own property (as the Node addon does for every key).
+                    let descriptor = Object::new();
+                    for (name, flag) in [
+                        ("value", value),
+                        ("enumerable", JsValue::TRUE),
+                        ("writable", JsValue::TRUE),
+                        ("configurable", JsValue::TRUE),
+                    ] {
+                        let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str(name), &flag);
+                    }
+                    let _ = js_sys::Reflect::define_property(&out, &key, &descriptor);
+                } else {
+                    // Setting a data property on a fresh plain object cannot throw.
+                    let _ = js_sys::Reflect::set(&out, &key, &value);
+                }
             }
             out.into()
         }
