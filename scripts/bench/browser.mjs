@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serveRepo } from '../../tests/shared/static-server.mjs';
-import { launchChromium } from '../../tests/shared/chromium.mjs';
+import { withRepoPage } from '../../tests/shared/chromium.mjs';
 import { root } from '../run.mjs';
 import { webSize } from '../build.mjs';
 import { SIMPLE, TYPICAL, conformanceMix } from './cases.mjs';
@@ -19,22 +18,13 @@ export function packageSizes() {
   ];
 }
 
-export async function runBrowser() {
-  const server = await serveRepo();
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/scripts/bench/browser.html`);
+export function runBrowser() {
+  return withRepoPage('/scripts/bench/browser.html', async ({ page, browser, errors }) => {
     await page.waitForFunction(() => window.benchReady, null, { timeout: 30_000 });
     const report = await page.evaluate((cases) => window.runBench(cases), { simple: SIMPLE, typical: TYPICAL, mix: conformanceMix() });
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     return { browser: `Chromium ${browser.version()}`, ...report };
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

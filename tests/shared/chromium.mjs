@@ -9,3 +9,23 @@ export const CHROMIUM_ARGS = [
 export function launchChromium() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
+
+/**
+ * Serves the repository, opens `path` in headless Chromium and runs `fn({ page, browser, errors })`;
+ * `errors` collects the page's uncaught errors. Everything is closed afterwards.
+ */
+export async function withRepoPage(path, fn) {
+  const { serveRepo } = await import('./static-server.mjs');
+  const server = await serveRepo();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}${path}`);
+    return await fn({ page, browser, errors });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

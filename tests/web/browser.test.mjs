@@ -1,17 +1,10 @@
 // The conformance vectors against the web package in real headless Chromium (Debian's).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { serveRepo } from '../shared/static-server.mjs';
-import { launchChromium } from '../shared/chromium.mjs';
+import { withRepoPage } from '../shared/chromium.mjs';
 
 test('conformance vectors: wasm package in headless Chromium', async () => {
-  const server = await serveRepo();
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/tests/web/browser.html`);
+  await withRepoPage('/tests/web/browser.html', async ({ page, browser, errors }) => {
     await page.waitForFunction(() => window.__report, null, { timeout: 60_000 });
     const report = await page.evaluate(() => window.__report);
     const version = browser.version();
@@ -21,8 +14,5 @@ test('conformance vectors: wasm package in headless Chromium', async () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(report.failures.slice(0, 20), []);
     assert.equal(report.failed, 0);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 });

@@ -38,6 +38,15 @@ pub fn url(public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
     crate::url::url(&public_id, object_arg(options, "options")?, now_ms)
 }
 
+/// The trailing `nowMs` argument of the time-dependent functions: a number, or `clock()` when absent.
+pub fn now_ms(value: &Value, clock: impl FnOnce() -> f64) -> Result<f64> {
+    match value {
+        Value::Undefined | Value::Null => Ok(clock()),
+        Value::Number(n) => Ok(*n),
+        _ => Err(Error::invalid_argument("nowMs must be a number")),
+    }
+}
+
 /// [`url`] taking the options by value (no copy of freshly read options).
 pub fn url_owned(public_id: &Value, options: Value, now_ms: f64) -> Result<String> {
     let public_id = match public_id {

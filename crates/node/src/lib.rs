@@ -94,11 +94,7 @@ fn clock_ms() -> f64 {
 
 /// The optional trailing `nowMs` argument: a number, or the current time when absent.
 pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<f64> {
-    match read(env, now, "nowMs")? {
-        Value::Undefined | Value::Null => Ok(clock_ms()),
-        Value::Number(n) => Ok(n),
-        _ => Err(CoreError::invalid_argument("nowMs must be a number")),
-    }
+    api::now_ms(&read(env, now, "nowMs")?, clock_ms)
 }
 
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).

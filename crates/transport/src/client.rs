@@ -80,6 +80,24 @@ impl Transport {
         })
     }
 
+    /// A request of this client (its HTTP client and request limit) to `url`: not an upload, no progress.
+    fn call_to<'a>(
+        &'a self,
+        url: &'a str,
+        timeout: std::time::Duration,
+        cancel: &'a CancellationToken,
+    ) -> Call<'a> {
+        Call {
+            http: &self.http,
+            requests: &self.requests,
+            url,
+            timeout,
+            cancel,
+            progress: None,
+            upload: false,
+        }
+    }
+
     fn url(&self, resource_type: &str, action: &str) -> Result<String, TransportError> {
         let mut o = self.config.clone();
         o.set("resource_type", resource_type.into());
@@ -115,16 +133,7 @@ impl Transport {
             let mut fresh = params.clone();
             fresh.remove("timestamp");
             let body = multipart::build(&self.finish_params(&fresh, false)?, None);
-            let call = Call {
-                http: &self.http,
-                requests: &self.requests,
-                url: &url,
-                timeout: settings.timeout,
-                cancel,
-                progress: None,
-                upload: false,
-            };
-            post(&call, body, &[]).await
+            post(&self.call_to(&url, settings.timeout, cancel), body, &[]).await
         })
         .await
     }
@@ -166,16 +175,7 @@ impl Transport {
         );
         let counters = Counters::default();
         with_retries(&settings.retry, cancel, &counters.retries, || async {
-            let call = Call {
-                http: &self.http,
-                requests: &self.requests,
-                url: &url,
-                timeout: settings.timeout,
-                cancel,
-                progress: None,
-                upload: false,
-            };
-            crate::request::get(&call, &auth).await
+            crate::request::get(&self.call_to(&url, settings.timeout, cancel), &auth).await
         })
         .await
     }
@@ -345,20 +345,12 @@ impl Job<'_> {
                     ],
                     None => Vec::new(),
                 };
-                post(
-                    &Call {
-                        http: &t.http,
-                        requests: &t.requests,
-                        url: self.url,
-                        timeout: self.settings.timeout,
-                        cancel: self.cancel,
-                        progress: self.progress.clone(),
-                        upload: true,
-                    },
-                    body,
-                    &headers,
-                )
-                .await
+                let call = Call {
+                    progress: self.progress.clone(),
+                    upload: true,
+                    ..t.call_to(self.url, self.settings.timeout, self.cancel)
+                };
+                post(&call, body, &headers).await
             },
         )
         .await

@@ -21,12 +21,7 @@ fn run<T>(f: impl FnOnce() -> Result<T, Error>) -> JsResult<T> {
 /// The optional trailing `nowMs`: a number, or `Date.now()` when absent. (Taken as a JsValue: a typed
 /// parameter would let wasm-bindgen's glue throw an uncoded TypeError for, say, a Symbol.)
 pub(crate) fn now_ms(given: &JsValue) -> Result<f64, Error> {
-    if given.is_undefined() || given.is_null() {
-        return Ok(js_sys::Date::now());
-    }
-    given
-        .as_f64()
-        .ok_or_else(|| Error::invalid_argument("nowMs must be a number"))
+    api::now_ms(&read_value(given, "nowMs")?, js_sys::Date::now)
 }
 
 /// A numeric argument.
