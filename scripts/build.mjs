@@ -9,13 +9,16 @@ import { ensureNpmDeps, ensureWasmToolchain } from './setup.mjs';
 const OPTION_TYPES = [
   'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier',
   'AuthTokenOptions', 'NotificationOptions', 'DownloadOptions', 'ArchiveOptions', 'CloudinaryConfig',
+  'StoredMediaRecord', 'ListQuery', 'MediaState',
 ];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+/** The addon; `CIRRUS_PROFILE=debug` builds it unoptimised (seconds instead of minutes, for the inner loop). */
 export function buildNode() {
   ensureNpmDeps();
+  const profile = process.env.CIRRUS_PROFILE === 'debug' ? [] : ['--release'];
   run(bin('napi'), [
-    'build', '--release',
+    'build', ...profile,
     '--manifest-path', 'crates/node/Cargo.toml',
     '--package-json-path', 'npm/node/package.json',
     '--output-dir', 'npm/node',

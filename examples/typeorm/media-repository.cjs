@@ -1,62 +1,111 @@
 'use strict';
-// A MediaService repository over TypeORM (any TypeORM driver: Postgres, MySQL, SQLite, sql.js, ...).
-// The service needs create/findOne/remove, plus update (soft delete) and list (purge, reconcile, idempotency).
-const { EntitySchema, LessThanOrEqual } = require('typeorm');
+// A MediaService repository over TypeORM on PostgreSQL. It keeps the repository contract (checked by
+// `repositoryContract` from `cirrus/testing` in tests/node/typeorm-adapter.test.mjs):
+// - unique public_id and unique (ownerId, idempotencyKey): `INSERT ... ON CONFLICT DO NOTHING`, then the
+//   existing record;
+// - update/delete only in the expected state: one conditional statement each;
+// - claims with `SELECT ... FOR UPDATE SKIP LOCKED` inside a transaction, so replicas never share a record.
+const { EntitySchema, In, IsNull, LessThanOrEqual, MoreThan, Not } = require('typeorm');
 
 const MediaEntity = new EntitySchema({
   name: 'Media',
   tableName: 'media',
   columns: {
-    id: { type: Number, primary: true, generated: true },
-    public_id: { type: String },
-    resource_type: { type: String },
-    type: { type: String },
-    version: { type: Number },
-    format: { type: String },
-    bytes: { type: Number },
-    width: { type: Number, nullable: true },
-    height: { type: Number, nullable: true },
-    secure_url: { type: String },
-    ownerId: { type: String },
-    original_filename: { type: String },
-    mimeType: { type: String },
-    createdAt: { type: String },
-    deletedAt: { type: String, nullable: true },
-    idempotencyKey: { type: String, nullable: true },
-    urls: { type: 'simple-json', nullable: true },
+    id: { type: 'bigint', primary: true, generated: 'increment' },
+    public_id: { type: 'text', unique: true },
+    resource_type: { type: 'text' },
+    type: { type: 'text' },
+    state: { type: 'text' },
+    ownerId: { type: 'text' },
+    idempotencyKey: { type: 'text', nullable: true },
+    version: { type: 'bigint', nullable: true },
+    format: { type: 'text', nullable: true },
+    bytes: { type: 'bigint', nullable: true },
+    width: { type: 'int', nullable: true },
+    height: { type: 'int', nullable: true },
+    original_filename: { type: 'text', nullable: true },
+    mimeType: { type: 'text', nullable: true },
+    createdAt: { type: 'timestamptz' },
+    updatedAt: { type: 'timestamptz' },
+    deletedAt: { type: 'timestamptz', nullable: true },
+    leaseUntil: { type: 'timestamptz', nullable: true },
   },
-  indices: [{ columns: ['ownerId'] }, { columns: ['public_id'] }],
+  indices: [
+    { name: 'media_owner_key', columns: ['ownerId', 'idempotencyKey'], unique: true, where: '"idempotencyKey" IS NOT NULL' },
+    { name: 'media_lease', columns: ['state', 'leaseUntil'] },
+  ],
 });
+
+const TIMES = ['createdAt', 'updatedAt', 'deletedAt', 'leaseUntil'];
+const NUMBERS = ['version', 'bytes', 'width', 'height'];
+
+/** An entity (or a raw RETURNING row) as a record: bigint ids and counts arrive as strings, times as Dates. */
+function toRecord(row) {
+  if (!row) return null;
+  const record = { ...row, id: String(row.id) };
+  for (const k of TIMES) record[k] = row[k] == null ? null : new Date(row[k]).toISOString();
+  for (const k of NUMBERS) record[k] = row[k] == null ? null : Number(row[k]);
+  return record;
+}
 
 class TypeOrmMediaRepository {
   constructor(dataSource) {
+    this.dataSource = dataSource;
     this.repo = dataSource.getRepository(MediaEntity);
   }
 
-  create(record) {
-    return this.repo.save(this.repo.create(record));
+  async insert(record) {
+    const result = await this.repo.createQueryBuilder().insert().values({ ...record }).orIgnore().returning('*').execute();
+    if (result.raw.length === 1) return { record: toRecord(result.raw[0]), created: true };
+    const byKey = record.idempotencyKey == null ? [] : [{ ownerId: record.ownerId, idempotencyKey: record.idempotencyKey }];
+    const existing = await this.repo.findOne({ where: [{ public_id: record.public_id }, ...byKey], order: { id: 'ASC' } });
+    return { record: toRecord(existing), created: false };
   }
 
-  findOne({ id, ownerId }) {
-    return this.repo.findOneBy({ id, ownerId });
+  async get(id) {
+    return /^\d+$/.test(String(id)) ? toRecord(await this.repo.findOneBy({ id: String(id) })) : null;
   }
 
-  async remove(id) {
-    await this.repo.delete({ id });
+  async findByPublicId(publicId) {
+    return toRecord(await this.repo.findOneBy({ public_id: publicId }));
   }
 
-  async update(id, patch) {
-    await this.repo.update({ id }, patch);
-    return this.repo.findOneBy({ id });
-  }
-
-  list(query = {}) {
+  async list(query) {
     const where = {};
-    if (query.public_id !== undefined) where.public_id = query.public_id;
-    if (query.ownerId !== undefined) where.ownerId = query.ownerId;
-    // NULL <= x is not true in SQL, so only soft-deleted rows match.
-    if (query.deletedBefore !== undefined) where.deletedAt = LessThanOrEqual(query.deletedBefore);
-    return this.repo.find({ where, order: { id: 'ASC' } });
+    if (query.ownerId != null) where.ownerId = query.ownerId;
+    if (query.state != null) where.state = query.state;
+    if ((query.deleted ?? 'exclude') === 'exclude') where.deletedAt = IsNull();
+    else if (query.deleted === 'only') where.deletedAt = query.deletedBefore != null ? LessThanOrEqual(query.deletedBefore) : Not(IsNull());
+    else if (query.deletedBefore != null) where.deletedAt = LessThanOrEqual(query.deletedBefore);
+    if (query.createdBefore != null) where.createdAt = LessThanOrEqual(query.createdBefore);
+    if (query.after != null) where.id = MoreThan(String(query.after));
+    const rows = await this.repo.find({ where, order: { id: 'ASC' }, take: query.limit + 1 });
+    const items = rows.slice(0, query.limit).map(toRecord);
+    return { items, next: rows.length > query.limit ? items[items.length - 1].id : null };
+  }
+
+  async update(id, expect, patch) {
+    const result = await this.repo.createQueryBuilder().update().set(patch)
+      .where('id = :id AND state = :expect', { id: String(id), expect }).returning('*').execute();
+    return toRecord(result.raw[0]);
+  }
+
+  async delete(id, expect) {
+    const result = await this.repo.delete({ id: String(id), state: expect });
+    return result.affected === 1;
+  }
+
+  async claim({ now, leaseUntil, limit }) {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.createQueryBuilder(MediaEntity, 'm')
+        .setLock('pessimistic_write').setOnLocked('skip_locked')
+        .where('m.state IN (:...states)', { states: ['pending', 'deleting'] })
+        .andWhere('(m.leaseUntil IS NULL OR m.leaseUntil < :now)', { now })
+        .orderBy('m.id', 'ASC').limit(limit).getMany();
+      if (rows.length === 0) return [];
+      await manager.getRepository(MediaEntity).update({ id: In(rows.map((r) => r.id)) }, { state: 'deleting', leaseUntil, updatedAt: now });
+      return rows.map((r) => toRecord({ ...r, state: 'deleting', leaseUntil, updatedAt: now }));
+    });
   }
 }
 

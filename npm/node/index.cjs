@@ -254,6 +254,6 @@ const {
 module.exports = {
   ...publicNative, url, apiSignRequest, signRequest, buildUploadParams, Cloudinary,
 };
-// Loaded after the exports above: MediaService builds on them.
+// Loaded after the exports above: MediaService builds on them. (SqliteRepository is native.)
 module.exports.MediaService = require('./media.cjs').MediaService;
-module.exports.SqliteRepository = require('./sqlite-repository.cjs').SqliteRepository;
+module.exports.PostgresRepository = require('./postgres-repository.cjs').PostgresRepository;

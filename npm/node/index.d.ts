@@ -2,12 +2,12 @@
 // the JavaScript layer adds to `Cloudinary`.
 import type { Writable, Readable } from 'node:stream';
 import { Cloudinary as NativeCloudinary } from './native';
-import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, MediaFile, ReconcileReport } from './options';
+import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, MediaFile, ReconcileReport, SweepReport, DirectUploadSignature, StoredMediaRecord, ListQuery, MediaState } from './options';
 
 export {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl, UploadTask, sniffFormat,
-  NativeMediaService,
+  NativeMediaService, SqliteRepository,
 } from './native';
 export * from './options';
 
@@ -36,28 +36,38 @@ export declare class Cloudinary extends NativeCloudinary {
   explicit(publicId: string, options?: UploadCallOptions): Promise<UploadResult>;
 }
 
-/** Validated uploads whose metadata the repository persists; compensation, soft delete, reconcile. */
-export declare class MediaService<R extends MediaRecord = MediaRecord> {
-  constructor(client: Cloudinary, repository: MediaRepository<R>, options?: MediaServiceOptions);
-  createOne(file: MediaFile, ownerId: string, options?: { idempotencyKey?: string; tags?: string[]; signal?: AbortSignal }): Promise<R>;
-  createMany(files: MediaFile[], ownerId: string, options?: { concurrency?: number; idempotencyKey?: never }): Promise<Array<{ ok: true; record: R } | { ok: false; error: Error & { code: string } }>>;
-  /** Records a direct browser upload from its signed identifier (facts read from Cloudinary). */
-  adopt(identifier: string, ownerId: string, options: { requiredPrefix: string }): Promise<R>;
-  remove(id: R['id'], ownerId: string): Promise<R>;
-  softRemove(id: R['id'], ownerId: string): Promise<R>;
-  restore(id: R['id'], ownerId: string): Promise<R>;
-  purge(options: { olderThan: Date | string }): Promise<{ purged: string[] }>;
+/** The media lifecycle: intent before bytes, commit after upload, removal through `deleting`, a sweeper, a drift check. */
+export declare class MediaService {
+  constructor(client: Cloudinary, repository: MediaRepository | import('./native').SqliteRepository, options?: MediaServiceOptions);
+  createOne(file: MediaFile, ownerId: string, options?: { idempotencyKey?: string; tags?: string[]; signal?: AbortSignal }): Promise<MediaRecord>;
+  createMany(files: MediaFile[], ownerId: string, options?: { concurrency?: number; tags?: string[] }): Promise<Array<{ ok: true; record: MediaRecord } | { ok: false; error: Error & { code: string } }>>;
+  /** Stores a pending record for a browser upload and signs params bound to it. */
+  signDirectUpload(ownerId: string, options?: { nowMs?: number }): Promise<DirectUploadSignature>;
+  /** Commits a direct browser upload from its signed identifier (facts read from Cloudinary; refused files deleted). */
+  adopt(identifier: string, ownerId: string): Promise<MediaRecord>;
+  get(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
+  list(ownerId: string, options?: { deleted?: 'exclude' | 'include' | 'only'; after?: string; limit?: number }): Promise<{ items: MediaRecord[]; next: string | null }>;
+  remove(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
+  softRemove(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
+  restore(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
+  purge(options: { olderThan: Date | string }): Promise<{ purged: string[]; failed: number }>;
+  sweep(options?: { max?: number }): Promise<SweepReport>;
   reconcile(): Promise<ReconcileReport>;
-  pendingCleanup(): string[];
+  startSweeper(options?: { intervalMs?: number; reconcileEveryMs?: number; onError?: (err: Error) => void; onReport?: (report: { sweep?: SweepReport; reconcile?: ReconcileReport }) => void }): { stop(): void };
+  ownerFolder(ownerId: string): string;
 }
 
-/** The embedded default repository: SQLite (sql.js, no native compile), persisted to a file. */
-export declare class SqliteRepository implements MediaRepository {
-  static open(path?: string): Promise<SqliteRepository>;
-  create(record: Omit<MediaRecord, 'id'>): Promise<MediaRecord>;
-  findOne(query: { id: MediaRecord['id']; ownerId: string }): Promise<MediaRecord | null>;
-  remove(id: MediaRecord['id']): Promise<void>;
-  update(id: MediaRecord['id'], patch: Partial<MediaRecord>): Promise<MediaRecord>;
-  list(query?: { public_id?: string; ownerId?: string; deletedBefore?: string }): Promise<MediaRecord[]>;
-  close(): void;
+/** The media repository contract on PostgreSQL (needs the `pg` package). */
+export declare class PostgresRepository implements MediaRepository {
+  constructor(pool: { query(text: string, values?: unknown[]): Promise<any> }, options?: { table?: string });
+  static connect(target: string | Record<string, unknown> | { query: Function }, options?: { table?: string; migrate?: boolean }): Promise<PostgresRepository>;
+  migrate(): Promise<void>;
+  insert(record: Omit<StoredMediaRecord, 'id'>): Promise<{ record: StoredMediaRecord; created: boolean }>;
+  get(id: StoredMediaRecord['id']): Promise<StoredMediaRecord | null>;
+  findByPublicId(publicId: string): Promise<StoredMediaRecord | null>;
+  list(query: ListQuery): Promise<{ items: StoredMediaRecord[]; next: string | null }>;
+  update(id: StoredMediaRecord['id'], expect: MediaState, patch: Partial<StoredMediaRecord>): Promise<StoredMediaRecord | null>;
+  delete(id: StoredMediaRecord['id'], expect: MediaState): Promise<boolean>;
+  claim(claim: { now: string; leaseUntil: string; limit: number }): Promise<StoredMediaRecord[]>;
+  close(): Promise<void>;
 }

@@ -18,5 +18,9 @@ export const {
   Cloudinary,
   MediaService,
   SqliteRepository,
+  PostgresRepository,
+  NativeMediaService,
+  UploadTask,
+  sniffFormat,
 } = cirrus;
 export default cirrus;

@@ -339,71 +339,134 @@ export interface CirrusTransportError extends Error {
   http_code?: number;
 }
 
-/** A media record as the service creates it (the repository adds `id`). */
-export interface MediaRecord {
+/** Where a media record is in its lifecycle: `pending` (intent stored, the asset may exist), `committed`
+ * (what reads return), `deleting` (the asset is being destroyed). */
+export type MediaState = 'pending' | 'committed' | 'deleting';
+
+/** A media record as the repository stores it. Times are ISO 8601 strings with milliseconds. */
+export interface StoredMediaRecord {
   id: string | number;
+  /** `<folder>/<encoded owner>/<random>`, chosen by the service before the upload. */
   public_id: string;
   resource_type: string;
   type: string;
-  version: number;
-  format: string;
-  bytes: number;
-  width?: number | null;
-  height?: number | null;
-  secure_url: string;
+  state: MediaState;
   ownerId: string;
-  original_filename: string;
+  idempotencyKey: string | null;
+  version: number | null;
+  format: string | null;
+  bytes: number | null;
+  width: number | null;
+  height: number | null;
+  original_filename: string | null;
   /** Decided by content sniffing, not by the client. */
-  mimeType: string;
+  mimeType: string | null;
   createdAt: string;
+  updatedAt: string;
   deletedAt: string | null;
-  idempotencyKey?: string | null;
-  /** Delivery URL of each preset. */
-  urls?: Record<string, string>;
-  [field: string]: unknown;
+  /** Until when the writer of a pending or deleting record is working on it. */
+  leaseUntil: string | null;
 }
 
-/** Where MediaService keeps records; every method may be async. */
-export interface MediaRepository<R extends MediaRecord = MediaRecord> {
-  create(record: Omit<R, 'id'>): R | Promise<R>;
-  findOne(query: { id: R['id']; ownerId: string }): R | null | Promise<R | null>;
-  remove(id: R['id']): unknown;
-  /** Needed by softRemove/restore. */
-  update?(id: R['id'], patch: Partial<R>): R | Promise<R>;
-  /** Needed by purge/reconcile/idempotency: `{}`, `{ public_id }`, `{ ownerId }`, `{ deletedBefore }`. */
-  list?(query: { public_id?: string; ownerId?: string; deletedBefore?: string }): R[] | Promise<R[]>;
+/** A committed record as the service returns it: the stored fields plus URLs built when read. */
+export interface MediaRecord extends Omit<StoredMediaRecord, 'leaseUntil'> {
+  secure_url: string;
+  url: string;
+  /** Delivery URL of each preset. */
+  urls?: Record<string, string>;
+}
+
+/** A listing of `MediaRepository.list`. */
+export interface ListQuery {
+  ownerId?: string;
+  state?: MediaState;
+  /** Soft-deleted records: left out (default), included, or only them. */
+  deleted?: 'exclude' | 'include' | 'only';
+  deletedBefore?: string;
+  createdBefore?: string;
+  /** The `next` of the previous page. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * Where MediaService keeps records. The repository makes the lifecycle safe across processes: `insert` is
+ * atomic with unique `public_id` and unique `(ownerId, idempotencyKey)` (a conflict stores nothing and
+ * returns the existing record with `created: false`); `update`/`delete` apply only in the expected state;
+ * `claim` atomically moves records whose lease is over to `deleting` and never returns one record to two
+ * callers; `list` pages in a stable order. Check an adapter with `repositoryContract` from `cirrus/testing`.
+ */
+export interface MediaRepository {
+  insert(record: Omit<StoredMediaRecord, 'id'>): Promise<{ record: StoredMediaRecord; created: boolean }>;
+  get(id: StoredMediaRecord['id']): Promise<StoredMediaRecord | null>;
+  findByPublicId(publicId: string): Promise<StoredMediaRecord | null>;
+  list(query: ListQuery): Promise<{ items: StoredMediaRecord[]; next: string | null }>;
+  update(id: StoredMediaRecord['id'], expect: MediaState, patch: Partial<StoredMediaRecord>): Promise<StoredMediaRecord | null>;
+  delete(id: StoredMediaRecord['id'], expect: MediaState): Promise<boolean>;
+  claim(claim: { now: string; leaseUntil: string; limit: number }): Promise<StoredMediaRecord[]>;
+  close?(): unknown;
 }
 
 /** Options of `new MediaService(client, repository, options)`. */
 export interface MediaServiceOptions {
+  /** The folder the service's assets live under, `<folder>/<owner>/<random>` (default `media`); it belongs to this service. */
   folder?: string;
-  /** Tag on every asset of the service; reconcile lists the cloud by it (default `cirrus-media`). */
+  /** Tag on every asset of the service (default `cirrus-media`). */
   tag?: string;
   /** Largest file in bytes (default 25 MiB). */
   maxBytes?: number;
-  /** Formats allowed, by content (default jpg, png, gif, webp, avif, heic). */
+  /** Formats allowed, by content (default jpg, png, gif, webp, avif, heic); signed into direct uploads. */
   allowedFormats?: string[];
   /** Named transformations applied as eager and given as `record.urls[name]`. */
   presets?: Record<string, string | TransformationOptions | TransformationOptions[]>;
   /** Milliseconds allowed for each repository call (default 5000). */
   repositoryTimeout?: number;
-  /** Seconds during which reconcile leaves a new asset alone (default 60). */
+  /** Seconds during which reconcile leaves a new asset alone (default 3600). */
   reconcileGrace?: number;
-  /** Delivery URL options for preset URLs (e.g. `{ secure: false, cname }`). */
+  /** Milliseconds of a pending or deleting record's lease, renewed while its upload runs (default 300000). */
+  pendingTtl?: number;
+  /** Milliseconds a direct upload has to be uploaded and adopted (default 7200000). */
+  directUploadTtl?: number;
+  /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
+  idempotencyWait?: number;
+  /** Resource type of direct uploads (default `image`). */
+  directResourceType?: 'image' | 'video' | 'raw' | 'auto';
+  /** Delivery URL options for the URLs in records (e.g. `{ secure: false, cname }`). */
   urlOptions?: UrlOptions;
-  /** Params and transport settings for every upload; its `retries`, `retry_delay` and `timeout` also govern the service's deletes. */
+  /** Params and transport settings for every upload (not public_id, folder or overwrite); its `retries`, `retry_delay`, `timeout` and `deadline` also govern the service's deletes. */
   uploadDefaults?: Record<string, unknown>;
 }
 
-/** A file for `createOne`: a path, bytes, a stream, or a multer-style object. */
-export type MediaFile = string | Uint8Array | NodeJS.ReadableStream
+/** A file for `createOne`: bytes, a stream, `{ path }` on this server's disk, or a multer-style object. */
+export type MediaFile = Uint8Array | NodeJS.ReadableStream
   | { buffer?: Uint8Array; stream?: NodeJS.ReadableStream; path?: string; originalname?: string; mimetype?: string; size?: number };
 
-/** What reconcile did. */
+/** What `sweep()` did. */
+export interface SweepReport {
+  claimed: number;
+  finished: number;
+  failed: number;
+}
+
+/** What `reconcile()` found and repaired (ids listed up to 100 of each kind; the counts are complete). */
 export interface ReconcileReport {
-  deletedAssets: string[];
-  removedRecords: string[];
-  cleanedPending: string[];
   checkedAssets: number;
   checkedRecords: number;
+  destroyedAssets: string[];
+  destroyedCount: number;
+  removedRecords: string[];
+  removedCount: number;
+}
+
+/** What a browser needs for one direct upload (give it to cirrus-web's `directUpload` as `sign`). */
+export interface DirectUploadSignature {
+  public_id: string;
+  signature: string;
+  api_key: string;
+  timestamp: number;
+  cloud_name: string;
+  upload_url: string;
+  resource_type: string;
+  record_id: string | number;
+  [param: string]: unknown;
 }

@@ -23,6 +23,7 @@ pub mod http_status;
 pub mod identifier;
 pub mod json;
 pub mod layer;
+pub mod retry;
 pub mod signing;
 pub mod sniff;
 pub mod time;

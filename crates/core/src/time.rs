@@ -2,6 +2,77 @@
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (Cloudinary's `created_at` format).
 pub fn iso8601(secs: i64) -> String {
+    let (date, hms) = civil(secs);
+    format!("{date}T{hms}Z")
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix milliseconds (what `Date.prototype.toISOString` writes). Strings
+/// of this form sort as the times they name, which the media records rely on.
+pub fn iso8601_ms(ms: i64) -> String {
+    let (date, hms) = civil(ms.div_euclid(1000));
+    format!("{date}T{hms}.{:03}Z", ms.rem_euclid(1000))
+}
+
+/// Unix milliseconds of `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the forms [`iso8601`] and [`iso8601_ms`] write).
+pub fn parse_iso8601_ms(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || *b.last()? != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let ms = match &text[19..text.len() - 1] {
+        "" => 0,
+        f if f.len() == 4 && f.starts_with('.') => num(20..23)?,
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some((days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s) * 1000 + ms)
+}
+
+/// Unix seconds of an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, the IMF-fixdate of RFC 9110).
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let mut parts = text.split_ascii_whitespace();
+    let (_weekday, day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `("YYYY-MM-DD", "HH:MM:SS")` of Unix seconds.
+fn civil(secs: i64) -> (String, String) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -14,11 +85,9 @@ pub fn iso8601(secs: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
+        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60),
     )
 }
 
@@ -30,5 +99,26 @@ mod tests {
         assert_eq!(super::iso8601(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(super::iso8601(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn milliseconds_round_trip() {
+        for ms in [0, 1_700_000_000_123, 951_782_400_999, -1] {
+            let text = super::iso8601_ms(ms);
+            assert_eq!(super::parse_iso8601_ms(&text), Some(ms), "{text}");
+        }
+        assert_eq!(
+            super::iso8601_ms(1_700_000_000_123),
+            "2023-11-14T22:13:20.123Z"
+        );
+        assert_eq!(
+            super::parse_iso8601_ms("2023-11-14T22:13:20Z"),
+            Some(1_700_000_000_000)
+        );
+        assert_eq!(super::parse_iso8601_ms("2023-11-14 22:13:20"), None);
+        assert_eq!(
+            super::parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"),
+            Some(1_700_000_000)
+        );
     }
 }

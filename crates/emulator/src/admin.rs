@@ -145,6 +145,26 @@ fn list(
             .map(|(_, v)| v.as_str())
     };
     let kind = kind.or(param("type"));
+    let ids: Vec<&str> = query
+        .iter()
+        .filter(|(k, _)| k == "public_ids[]" || k == "public_ids")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if !ids.is_empty() {
+        // "Get resources by public ids": the ones that exist, at most 100 asked at once.
+        if ids.len() > 100 {
+            return Err(ApiError::bad_request(
+                "Too many public_ids (the limit is 100)",
+            ));
+        }
+        let mut found = Vec::new();
+        for id in ids {
+            if let Some(a) = app.store.get(rt, kind.unwrap_or("upload"), id)? {
+                found.push(render(&a));
+            }
+        }
+        return Ok(json!({ "resources": found }));
+    }
     let max = param("max_results")
         .and_then(|m| m.parse::<usize>().ok())
         .unwrap_or(10)

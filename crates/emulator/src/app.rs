@@ -191,7 +191,11 @@ async fn control(
         match (method, rest.as_str()) {
             (Method::GET, "stats") => {
                 let (requests, injected) = app.faults.counts();
-                Ok(serde_json::json!({ "requests": requests, "faults_injected": injected }))
+                Ok(serde_json::json!({
+                    "requests": requests,
+                    "faults_injected": injected,
+                    "faults_by_kind": app.faults.by_kind(),
+                }))
             }
             (Method::GET, "faults") => {
                 Ok(serde_json::to_value(app.faults.get()).unwrap_or_default())
@@ -244,6 +248,26 @@ async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next
     }
     match fault {
         None => next.run(request).await,
+        Some(f) if f.after_handler() => {
+            // The handler applies the request (stores the upload, deletes the asset...); only the answer
+            // is lost. A handler's own error goes out unchanged: there was nothing applied to lose.
+            let response = next.run(request).await;
+            if !response.status().is_success() {
+                return response;
+            }
+            match f {
+                Fault::AfterHang(ms) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                    response
+                }
+                Fault::AfterReset => reset_response(),
+                _ => ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error (injected after the request was applied)",
+                )
+                .into_response(),
+            }
+        }
         Some(Fault::Status(429)) => {
             let mut r = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -258,20 +282,22 @@ async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             ApiError::new(status, format!("Internal error (injected {code})")).into_response()
         }
-        Some(Fault::Reset) => {
-            // Headers go out, then the body fails: the server drops the connection mid-response.
-            let failing = futures_util::stream::once(async {
-                Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "injected reset",
-                ))
-            });
-            Response::builder()
-                .header(header::CONTENT_LENGTH, "1024")
-                .body(Body::from_stream(failing))
-                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
+        Some(_) => reset_response(),
     }
+}
+
+/// Headers go out, then the body fails: the server drops the connection mid-response.
+fn reset_response() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ))
+    });
+    Response::builder()
+        .header(header::CONTENT_LENGTH, "1024")
+        .body(Body::from_stream(failing))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 /// Browsers upload straight to Cloudinary: answer preflights and allow any origin, as Cloudinary does.

@@ -40,10 +40,20 @@ pub fn parse_content_range(header: &str) -> ApiResult<ContentRange> {
     Ok(ContentRange { start, end, total })
 }
 
-/// Where partial uploads live, with a lock per upload id.
+/// The asset a completed chunked upload became: resource type, type and public id.
+pub type CompletedAsset = (String, String, String);
+
+/// How many completed upload ids are remembered (oldest forgotten first).
+const COMPLETED_CAP: usize = 10_000;
+
+/// How long a completed upload id is remembered.
+const COMPLETED_TTL: Duration = Duration::from_secs(3600);
+
+/// Where partial uploads live, with a lock per upload id, and which uploads completed recently.
 pub struct Chunks {
     dir: PathBuf,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    completed: Mutex<HashMap<String, (CompletedAsset, std::time::Instant)>>,
 }
 
 impl Chunks {
@@ -52,7 +62,32 @@ impl Chunks {
         Chunks {
             dir,
             locks: Mutex::new(HashMap::new()),
+            completed: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Remembers that upload `id` became `asset`, so a resent chunk of it answers with that asset.
+    pub fn complete(&self, id: &str, asset: CompletedAsset) {
+        let mut done = self.completed.lock().unwrap_or_else(|e| e.into_inner());
+        done.retain(|_, (_, at)| at.elapsed() < COMPLETED_TTL);
+        if done.len() >= COMPLETED_CAP {
+            if let Some(oldest) = done
+                .iter()
+                .min_by_key(|(_, (_, at))| *at)
+                .map(|(k, _)| k.clone())
+            {
+                done.remove(&oldest);
+            }
+        }
+        done.insert(id.to_owned(), (asset, std::time::Instant::now()));
+    }
+
+    /// The asset upload `id` became, if it completed recently.
+    pub fn completed(&self, id: &str) -> Option<CompletedAsset> {
+        let done = self.completed.lock().unwrap_or_else(|e| e.into_inner());
+        done.get(id)
+            .filter(|(_, at)| at.elapsed() < COMPLETED_TTL)
+            .map(|(a, _)| a.clone())
     }
 
     fn lock_for(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {

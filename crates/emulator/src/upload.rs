@@ -23,7 +23,18 @@ pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> Api
         (None, None) => return Err(ApiError::bad_request("Missing required parameter - file")),
     };
     let original_name = file.filename.clone();
-    let file = match chunk_headers(&headers)? {
+    let chunked = chunk_headers(&headers)?;
+    if let Some((id, _)) = &chunked {
+        // A chunk of an upload that is already complete (a client resending the last chunk because the
+        // answer was lost) gets the stored asset, as if the answer had arrived the first time.
+        if let Some((rt, kind, public_id)) = app.chunks.completed(id) {
+            if let Some(asset) = app.store.get(&rt, &kind, &public_id)? {
+                let _ = tokio::fs::remove_file(&file.path).await;
+                return Ok(response(&app, &headers, &asset, false));
+            }
+        }
+    }
+    let file = match chunked.clone() {
         Some((id, range)) => match app
             .chunks
             .add(&id, range, file, app.store.tmp_path())
@@ -38,12 +49,31 @@ pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> Api
         },
         None => file,
     };
-    let asset = store_upload(&app, resource_type, &form, file, original_name).await?;
-    let base = base_url(&headers);
+    let (asset, existing) = store_upload(&app, resource_type, &form, file, original_name).await?;
+    if let Some((id, _)) = chunked {
+        app.chunks.complete(
+            &id,
+            (
+                asset.resource_type.clone(),
+                asset.kind.clone(),
+                asset.public_id.clone(),
+            ),
+        );
+    }
+    Ok(response(&app, &headers, &asset, existing))
+}
+
+/// The upload answer for `asset`; `existing` when `overwrite` was off and the asset was already there
+/// (Cloudinary then answers with the stored asset and `"existing": true`).
+fn response(app: &App, headers: &HeaderMap, asset: &Asset, existing: bool) -> Json {
+    let base = base_url(headers);
     let mut body = asset.to_json(&base, &app.settings.cloud_name, &app.settings.api_secret);
-    add_eager(&mut body, &asset, &base, &app.settings.cloud_name);
+    add_eager(&mut body, asset, &base, &app.settings.cloud_name);
     body["api_key"] = json!(app.settings.api_key);
-    Ok(body)
+    if existing {
+        body["existing"] = json!(true);
+    }
+    body
 }
 
 fn chunk_headers(headers: &HeaderMap) -> ApiResult<Option<(String, crate::chunks::ContentRange)>> {
@@ -158,14 +188,15 @@ fn split_tags(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_owned)
 }
 
-/// Decides everything about a new upload and stores it.
+/// Decides everything about a new upload and stores it. Returns the asset and whether it was already
+/// there (overwrite off).
 async fn store_upload(
     app: &App,
     path_type: &str,
     form: &Form,
     file: FilePart,
     filename: Option<String>,
-) -> ApiResult<Asset> {
+) -> ApiResult<(Asset, bool)> {
     let media = {
         let (path, name) = (file.path.clone(), filename.clone());
         tokio::task::spawn_blocking(move || crate::media::probe(&path, name.as_deref()))
@@ -303,10 +334,10 @@ async fn store_upload(
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
     match (stored, previous) {
-        (Some(asset), _) => Ok(asset),
+        (Some(asset), _) => Ok((asset, false)),
         (None, Some(existing)) => {
             let _ = std::fs::remove_file(app.store.blob_path(&blob));
-            Ok(existing)
+            Ok((existing, true))
         }
         (None, None) => Err(ApiError::internal("upload was neither stored nor found")),
     }

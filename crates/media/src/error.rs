@@ -7,7 +7,8 @@ use cirrus_transport::TransportError;
 #[derive(Clone, Debug, PartialEq)]
 pub struct MediaError {
     /// `MISSING_FILE`, `MISSING_OWNER`, `EMPTY_FILE`, `FILE_TOO_LARGE`, `UNSUPPORTED_TYPE`, `NOT_FOUND`,
-    /// `REPOSITORY_FAILED`, `REPOSITORY_TIMEOUT`, `NOT_SUPPORTED`, or a transport code (`UPLOAD_FAILED`, ...).
+    /// `REPOSITORY_FAILED`, `REPOSITORY_TIMEOUT`, `INTENT_EXPIRED`, `IDEMPOTENCY_IN_PROGRESS`, or a transport
+    /// code (`UPLOAD_FAILED`, ...).
     pub code: &'static str,
     /// What went wrong.
     pub message: String,
@@ -23,6 +24,12 @@ impl MediaError {
             message: message.into(),
             http_code: None,
         }
+    }
+
+    /// The same error with `note` appended to its message (what was done about it).
+    pub fn note(mut self, note: &str) -> Self {
+        self.message = format!("{}; {note}", self.message);
+        self
     }
 
     /// `{ code, message, http_code }`.

@@ -8,6 +8,7 @@
 mod convert;
 pub mod json_args;
 mod media;
+mod sqlite;
 mod transfer;
 
 use cirrus_core::{api, Error as CoreError, ErrorCode, Value};

@@ -70,15 +70,11 @@ impl UploadTask {
                     failure(&TransportError::new(
                         "INTERNAL",
                         "the upload task ended without a result",
-                        None,
-                        false,
                     ))
                 }),
                 None => failure(&TransportError::new(
                     "INVALID_ARGUMENT",
                     "result() was already taken",
-                    None,
-                    false,
                 )),
             };
             Ok(JsOut(value))
@@ -154,8 +150,6 @@ pub fn source(
             return Err(TransportError::new(
                 "INVALID_ARGUMENT",
                 "unsupported upload source",
-                None,
-                false,
             ))
         }
     })

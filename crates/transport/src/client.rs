@@ -3,7 +3,8 @@
 use crate::content::Content;
 use crate::error::TransportError;
 use crate::multipart;
-use crate::request::{post, with_retries, Call};
+use crate::request::{post, Call};
+use crate::retry::with_retries;
 use crate::upload::{open_file, read_stream_chunk, Progress, Source, UploadSettings, UploadStats};
 use bytes::Bytes;
 use cirrus_core::chunks::{self, Chunk};
@@ -55,19 +56,14 @@ impl Transport {
             reqwest::Client::builder().user_agent(concat!("cirrus/", env!("CARGO_PKG_VERSION")));
         if let Some(proxy) = &options.proxy {
             let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
-                TransportError::new("INVALID_OPTION", format!("invalid proxy: {e}"), None, false)
+                TransportError::new("INVALID_OPTION", format!("invalid proxy: {e}"))
             })?;
             builder = builder.proxy(proxy);
         } else {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| {
-            TransportError::new(
-                "INTERNAL",
-                format!("cannot create the HTTP client: {e}"),
-                None,
-                false,
-            )
+            TransportError::new("INTERNAL", format!("cannot create the HTTP client: {e}"))
         })?;
         let max_requests = match options.max_requests {
             0 => DEFAULT_MAX_REQUESTS,
@@ -118,8 +114,9 @@ impl Transport {
         Ok(cirrus_core::sign_request(&p, &signing))
     }
 
-    /// A signed Upload API call without a file (`destroy`, `rename`, `explicit`, ...), with the timeout and
-    /// retries of `settings`.
+    /// A signed Upload API call without a file (`destroy`, `rename`, `explicit`, ...), with the timeout,
+    /// retries and deadline of `settings`. Actions whose repetition changes nothing (`destroy`,
+    /// `explicit`) are retried when they may have been applied; others (`rename`) only when not sent.
     pub async fn call(
         &self,
         action: &str,
@@ -129,12 +126,22 @@ impl Transport {
     ) -> Result<Value, TransportError> {
         let url = self.url(&settings.resource_type, action)?;
         let counters = Counters::default();
-        with_retries(&settings.retry, cancel, &counters.retries, || async {
-            let mut fresh = params.clone();
-            fresh.remove("timestamp");
-            let body = multipart::build(&self.finish_params(&fresh, false)?, None);
-            post(&self.call_to(&url, settings.timeout, cancel), body, &[]).await
-        })
+        let started = tokio::time::Instant::now();
+        let idempotent = matches!(action, "destroy" | "explicit");
+        with_retries(
+            &settings.retry,
+            started,
+            idempotent,
+            cancel,
+            &counters.retries,
+            || async {
+                let mut fresh = params.clone();
+                fresh.remove("timestamp");
+                let body = multipart::build(&self.finish_params(&fresh, false)?, None);
+                let timeout = settings.attempt_timeout(started);
+                post(&self.call_to(&url, timeout, cancel), body, &[]).await
+            },
+        )
         .await
     }
 
@@ -174,9 +181,18 @@ impl Transport {
             qs.join("&")
         );
         let counters = Counters::default();
-        with_retries(&settings.retry, cancel, &counters.retries, || async {
-            crate::request::get(&self.call_to(&url, settings.timeout, cancel), &auth).await
-        })
+        let started = tokio::time::Instant::now();
+        with_retries(
+            &settings.retry,
+            started,
+            true,
+            cancel,
+            &counters.retries,
+            || async {
+                let timeout = settings.attempt_timeout(started);
+                crate::request::get(&self.call_to(&url, timeout, cancel), &auth).await
+            },
+        )
         .await
     }
 
@@ -261,6 +277,12 @@ impl Transport {
             };
         }
         let settings = &settings;
+        // With a fixed public_id, sending the upload again lands on the same asset: retrying is safe
+        // even when the first attempt may have been stored.
+        let fixed_id = params
+            .get("public_id")
+            .as_str()
+            .is_some_and(|p| !p.is_empty());
         let job = Job {
             transport: self,
             url: &url,
@@ -270,6 +292,8 @@ impl Transport {
             cancel,
             counters: &counters,
             upload_id: random_upload_id(),
+            fixed_id,
+            started: tokio::time::Instant::now(),
         };
         let (result, bytes) = match source {
             Source::Remote(text) => (job.send(Some(FilePart::Text(text)), None, &base).await?, 0),
@@ -308,10 +332,16 @@ struct Job<'a> {
     cancel: &'a CancellationToken,
     counters: &'a Counters,
     upload_id: String,
+    /// The params name the public_id (so a repeated request reaches the same asset).
+    fixed_id: bool,
+    /// When the upload began: its deadline counts from here.
+    started: tokio::time::Instant,
 }
 
 impl Job<'_> {
-    /// Sends one request (a whole file, or one chunk with its range), retrying it alone.
+    /// Sends one request (a whole file, or one chunk with its range), retrying it alone. A chunk other
+    /// than the last only stores bytes under the upload id, so it is always safe to send again; a whole
+    /// file or a last chunk only when the public_id is fixed.
     async fn send(
         &self,
         file: Option<FilePart>,
@@ -319,8 +349,11 @@ impl Job<'_> {
         params: &Map,
     ) -> Result<Value, TransportError> {
         let t = self.transport;
+        let idempotent = self.fixed_id || matches!(range, Some((_, None)));
         with_retries(
             &self.settings.retry,
+            self.started,
+            idempotent,
             self.cancel,
             &self.counters.retries,
             || async {
@@ -348,7 +381,11 @@ impl Job<'_> {
                 let call = Call {
                     progress: self.progress.clone(),
                     upload: true,
-                    ..t.call_to(self.url, self.settings.timeout, self.cancel)
+                    ..t.call_to(
+                        self.url,
+                        self.settings.attempt_timeout(self.started),
+                        self.cancel,
+                    )
                 };
                 post(&call, body, &headers).await
             },
@@ -425,12 +462,7 @@ impl Job<'_> {
     ) -> Result<(Value, u64), TransportError> {
         let plan = chunks::plan(total, self.settings.chunk_size)?;
         let Some((last, rest)) = plan.split_last() else {
-            return Err(TransportError::new(
-                "INVALID_ARGUMENT",
-                "Empty file",
-                None,
-                false,
-            ));
+            return Err(TransportError::new("INVALID_ARGUMENT", "Empty file"));
         };
         let mut in_flight = FuturesUnordered::new();
         for &c in rest {
@@ -471,12 +503,7 @@ impl Job<'_> {
                 r = read_stream_chunk(&mut rx, carry.take(), size) => r?,
             };
             if content.is_empty() {
-                return Err(TransportError::new(
-                    "INVALID_ARGUMENT",
-                    "Empty file",
-                    None,
-                    false,
-                ));
+                return Err(TransportError::new("INVALID_ARGUMENT", "Empty file"));
             }
             let chunk = Chunk {
                 start: offset,

@@ -1,5 +1,7 @@
-//! Transport errors: Cloudinary's message and HTTP status, plus a stable code.
+//! Transport errors: Cloudinary's message and HTTP status, a stable code, and how the request ended
+//! (not sent, maybe applied, answered), which is what retrying depends on.
 
+use cirrus_core::retry::Outcome;
 use cirrus_core::{Map, Value};
 use std::fmt;
 
@@ -14,35 +16,72 @@ pub struct TransportError {
     pub message: String,
     /// The HTTP status (499 for a timeout, as the SDK reports it), when there was one.
     pub http_code: Option<u16>,
-    /// Whether trying again may succeed (network errors, timeouts, 429 and 5xx).
-    pub retryable: bool,
+    /// How the request ended on the wire; `None` when it failed here before anything was sent.
+    pub outcome: Option<Outcome>,
+    /// The server's `Retry-After`, in milliseconds.
+    pub retry_after_ms: Option<u64>,
 }
 
 impl TransportError {
-    /// A new error.
-    pub fn new(
-        code: &'static str,
-        message: impl Into<String>,
-        http_code: Option<u16>,
-        retryable: bool,
-    ) -> Self {
+    /// An error raised before anything was sent (bad options, unreadable file, ...): never retried.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         TransportError {
             code,
             message: message.into(),
+            http_code: None,
+            outcome: None,
+            retry_after_ms: None,
+        }
+    }
+
+    /// An error of a request that went (or tried to go) over the wire.
+    pub fn on_wire(
+        code: &'static str,
+        message: impl Into<String>,
+        http_code: Option<u16>,
+        outcome: Outcome,
+    ) -> Self {
+        TransportError {
             http_code,
-            retryable,
+            outcome: Some(outcome),
+            ..Self::new(code, message)
         }
     }
 
     /// The call was cancelled.
     pub fn aborted() -> Self {
-        Self::new("ABORTED", "The request was aborted", None, false)
+        Self::new("ABORTED", "The request was aborted")
     }
 
     /// An error answered by the API with `status`, classified as Cloudinary's statuses are.
     pub fn from_status(status: u16, message: String, upload: bool) -> Self {
-        let (code, retryable) = cirrus_core::http_status::classify(status, upload);
-        Self::new(code, message, Some(status), retryable)
+        let (code, _) = cirrus_core::http_status::classify(status, upload);
+        Self::on_wire(code, message, Some(status), Outcome::Status(status))
+    }
+
+    /// Whether the server may have applied the failed request (so the asset may exist).
+    pub fn maybe_applied(&self) -> bool {
+        self.outcome.is_some_and(Outcome::maybe_applied)
+    }
+
+    /// Whether retrying could help (ignoring idempotency and the retry budget).
+    pub fn transient(&self) -> bool {
+        self.outcome.is_some_and(Outcome::transient)
+    }
+
+    /// The same error, saying why it was not retried: the server may have applied it.
+    pub(crate) fn maybe_applied_note(mut self) -> Self {
+        self.message.push_str(
+            " (not retried: the server may have applied the request, and sending it again could apply it twice; give a public_id to make it safe to retry)",
+        );
+        self
+    }
+
+    /// The same error, saying the retries stopped at the deadline.
+    pub(crate) fn past_deadline(mut self) -> Self {
+        self.message
+            .push_str(" (no further retry: the deadline would pass)");
+        self
     }
 
     /// `{ code, message, http_code }` for the bindings.
@@ -65,7 +104,7 @@ pub fn error_value(code: &str, message: &str, http_code: Option<u16>) -> Value {
 
 impl From<cirrus_core::Error> for TransportError {
     fn from(e: cirrus_core::Error) -> Self {
-        TransportError::new(e.code.as_str(), e.message, None, false)
+        TransportError::new(e.code.as_str(), e.message)
     }
 }
 

@@ -3,11 +3,10 @@
 use crate::content::Frame;
 use crate::error::TransportError;
 use crate::multipart::Multipart;
-use crate::retry::RetryPolicy;
 use crate::upload::Progress;
 use bytes::Bytes;
+use cirrus_core::retry::Outcome;
 use cirrus_core::Value;
-use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,11 +102,7 @@ pub(crate) async fn post(
             .await
             .map_err(|e| network_error(&e, upload))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
+        let retry_after = retry_after(response.headers());
         let text = response
             .text()
             .await
@@ -128,7 +123,8 @@ pub(crate) async fn post(
                 guard.committed = true;
                 Ok(v)
             }
-            _ => Err(TransportError::new(
+            // A 200 whose body is not an object: the server may well have applied the request.
+            _ => Err(TransportError::on_wire(
                 if upload {
                     "UPLOAD_FAILED"
                 } else {
@@ -136,7 +132,7 @@ pub(crate) async fn post(
                 },
                 "The server returned invalid JSON",
                 Some(status),
-                true,
+                Outcome::NoAnswer,
             )),
         };
     }
@@ -145,8 +141,11 @@ pub(crate) async fn post(
         message.unwrap_or_else(|| format!("Server returned unexpected status code - {status}")),
         upload,
     );
-    if let Some(secs) = retry_after {
-        error.message.push_str(&format!(" (retry after {secs}s)"));
+    if let Some(ms) = retry_after {
+        error
+            .message
+            .push_str(&format!(" (retry after {}s)", ms.div_ceil(1000)));
+        error.retry_after_ms = Some(ms);
     }
     Err(error)
 }
@@ -170,13 +169,14 @@ pub(crate) async fn get(call: &Call<'_>, authorization: &str) -> Result<Value, T
     let exchange = async {
         let response = request.send().await.map_err(|e| network_error(&e, false))?;
         let status = response.status().as_u16();
+        let retry_after = retry_after(response.headers());
         let text = response
             .text()
             .await
             .map_err(|e| network_error(&e, false))?;
-        Ok::<_, TransportError>((status, text))
+        Ok::<_, TransportError>((status, retry_after, text))
     };
-    let (status, text) = tokio::select! {
+    let (status, retry_after, text) = tokio::select! {
         _ = call.cancel.cancelled() => return Err(TransportError::aborted()),
         r = exchange => r?,
     };
@@ -186,18 +186,39 @@ pub(crate) async fn get(call: &Call<'_>, authorization: &str) -> Result<Value, T
         .and_then(|v| v.get("error").get("message").as_str().map(str::to_owned));
     match (status, parsed, message) {
         (200, Some(v @ Value::Object(_)), None) => Ok(v),
-        (status, _, message) => Err(TransportError::from_status(
-            status,
-            message.unwrap_or_else(|| format!("Server returned unexpected status code - {status}")),
-            false,
-        )),
+        (status, _, message) => {
+            let mut error = TransportError::from_status(
+                status,
+                message.unwrap_or_else(|| {
+                    format!("Server returned unexpected status code - {status}")
+                }),
+                false,
+            );
+            error.retry_after_ms = retry_after;
+            Err(error)
+        }
     }
 }
 
+/// The `Retry-After` header in milliseconds (delay-seconds or an HTTP date).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    cirrus_core::retry::parse_retry_after(value, now)
+}
+
+/// A request that got no HTTP answer: *not sent* when the connection was never made, else *maybe applied*.
 fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
+    let outcome = if e.is_connect() {
+        Outcome::NotSent
+    } else {
+        Outcome::NoAnswer
+    };
     if e.is_timeout() {
         // The SDK reports timeouts as HTTP 499.
-        return TransportError::new("TIMEOUT", "Request Timeout", Some(499), true);
+        return TransportError::on_wire("TIMEOUT", "Request Timeout", Some(499), outcome);
     }
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -205,7 +226,7 @@ fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
         message = format!("{message}: {s}");
         source = s.source();
     }
-    TransportError::new(
+    TransportError::on_wire(
         if upload {
             "UPLOAD_FAILED"
         } else {
@@ -213,41 +234,6 @@ fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
         },
         message,
         None,
-        true,
+        outcome,
     )
-}
-
-/// Runs `attempt` until it succeeds, fails for good, or the retries run out, waiting with backoff between
-/// tries (cancellable). `retried` counts the retries made.
-pub(crate) async fn with_retries<F, Fut>(
-    policy: &RetryPolicy,
-    cancel: &CancellationToken,
-    retried: &AtomicU64,
-    mut attempt: F,
-) -> Result<Value, TransportError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Value, TransportError>>,
-{
-    let mut n = 0;
-    loop {
-        match attempt().await {
-            Ok(v) => return Ok(v),
-            Err(e) if e.retryable && n < policy.retries && !cancel.is_cancelled() => {
-                let floor = if e.code == "RATE_LIMITED" {
-                    Some(Duration::from_secs(1))
-                } else {
-                    None
-                };
-                let wait = policy.delay(n, floor);
-                n += 1;
-                retried.fetch_add(1, Ordering::Relaxed);
-                tokio::select! {
-                    _ = cancel.cancelled() => return Err(TransportError::aborted()),
-                    _ = tokio::time::sleep(wait) => {}
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
 }

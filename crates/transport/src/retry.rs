@@ -1,56 +1,75 @@
-//! Retries with exponential backoff and full jitter.
+//! Retrying one request: the decision is core's ([`cirrus_core::retry`]); this module waits it out
+//! (cancellably), with the jitter drawn here because core has no randomness.
 
+use crate::error::TransportError;
+use cirrus_core::retry::{decide, Decision, Failure, Policy, Stop};
+use cirrus_core::Value;
 use rand::Rng;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
-/// How often and how patiently to retry.
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt.
-    pub retries: u32,
-    /// Base delay: attempt `n` waits a random time up to `base * 2^n` (capped).
-    pub base_delay: Duration,
-    /// Longest single wait.
-    pub max_delay: Duration,
-}
+/// How often and how patiently to retry, and the overall deadline.
+pub type RetryPolicy = Policy;
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            retries: 3,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(20),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait before retry number `attempt` (0-based), at least `floor` (a server's Retry-After).
-    pub fn delay(&self, attempt: u32, floor: Option<Duration>) -> Duration {
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << attempt.min(16))
-            .min(self.max_delay);
-        let jittered = ceiling.mul_f64(rand::thread_rng().gen_range(0.0..=1.0));
-        jittered.max(floor.unwrap_or_default().min(self.max_delay))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delays_grow_and_stay_capped() {
-        let p = RetryPolicy {
-            retries: 5,
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(1),
+/// Runs `attempt` until it succeeds or core's decision says stop, waiting between tries (cancellably).
+/// `started` is when the whole operation began (the deadline counts from it); `idempotent` says whether
+/// a request that may have been applied can be sent again; `retried` counts the retries made.
+pub(crate) async fn with_retries<F, Fut>(
+    policy: &RetryPolicy,
+    started: Instant,
+    idempotent: bool,
+    cancel: &CancellationToken,
+    retried: &AtomicU64,
+    mut attempt: F,
+) -> Result<Value, TransportError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Value, TransportError>>,
+{
+    let mut n = 0;
+    loop {
+        let error = match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
         };
-        for attempt in 0..10 {
-            let d = p.delay(attempt, None);
-            assert!(d <= Duration::from_millis(100 * (1 << attempt)).min(Duration::from_secs(1)));
+        let Some(outcome) = error.outcome else {
+            return Err(error);
+        };
+        if cancel.is_cancelled() {
+            return Err(TransportError::aborted());
         }
-        assert!(p.delay(0, Some(Duration::from_millis(700))) >= Duration::from_millis(700));
+        let failure = Failure {
+            outcome,
+            retries_done: n,
+            idempotent,
+            retry_after_ms: error.retry_after_ms,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        };
+        let jitter: f64 = rand::thread_rng().gen_range(0.0..1.0);
+        match decide(policy, &failure, jitter) {
+            Decision::Retry { wait_ms } => {
+                n += 1;
+                retried.fetch_add(1, Ordering::Relaxed);
+                tokio::select! {
+                    _ = cancel.cancelled() => return Err(TransportError::aborted()),
+                    _ = tokio::time::sleep(Duration::from_millis(wait_ms)) => {}
+                }
+            }
+            Decision::Stop(Stop::MaybeApplied) => return Err(error.maybe_applied_note()),
+            Decision::Stop(Stop::Deadline) if n > 0 || policy.deadline_ms.is_some() => {
+                return Err(error.past_deadline())
+            }
+            Decision::Stop(_) => return Err(error),
+        }
     }
+}
+
+/// What is left of the deadline for the next request, if there is one.
+pub(crate) fn remaining(policy: &RetryPolicy, started: Instant) -> Option<Duration> {
+    policy
+        .deadline_ms
+        .map(|d| Duration::from_millis(d).saturating_sub(started.elapsed()))
 }

@@ -36,7 +36,7 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 pub struct UploadSettings {
     /// Time allowed for each request.
     pub timeout: std::time::Duration,
-    /// Retries of each request (a failed chunk is retried alone).
+    /// Retries of each request (a failed chunk is retried alone) and the deadline of the whole upload.
     pub retry: crate::RetryPolicy,
     /// Send an unsigned upload (through an unsigned `upload_preset`).
     pub unsigned: bool,
@@ -74,11 +74,20 @@ const TRANSPORT_KEYS: &[&str] = &[
     "filename",
     "unsigned",
     "resource_type",
+    "deadline",
 ];
 
 impl UploadSettings {
+    /// The timeout of the next request: `timeout`, or what is left of the deadline if that is less.
+    pub(crate) fn attempt_timeout(&self, started: tokio::time::Instant) -> std::time::Duration {
+        crate::retry::remaining(&self.retry, started).map_or(self.timeout, |left| {
+            self.timeout
+                .min(left.max(std::time::Duration::from_millis(1)))
+        })
+    }
+
     /// Splits upload options into transport settings and the options that become upload params.
-    /// `timeout` and `retry_delay` are milliseconds.
+    /// `timeout`, `retry_delay` and `deadline` (of the whole operation, retries included) are milliseconds.
     pub fn from_options(
         options: &cirrus_core::Map,
     ) -> Result<(UploadSettings, cirrus_core::Map), TransportError> {
@@ -93,8 +102,6 @@ impl UploadSettings {
                         "{k} must be a number from {min} to {max}, not {}",
                         other.to_js_string()
                     ),
-                    None,
-                    false,
                 )),
             }
         };
@@ -112,7 +119,10 @@ impl UploadSettings {
             s.retry.retries = n as u32;
         }
         if let Some(n) = number("retry_delay", 0.0, 600_000.0)? {
-            s.retry.base_delay = std::time::Duration::from_millis(n as u64);
+            s.retry.base_delay_ms = n as u64;
+        }
+        if let Some(n) = number("deadline", 1.0, 86_400_000.0)? {
+            s.retry.deadline_ms = Some(n as u64);
         }
         s.unsigned = options.get("unsigned").truthy();
         if let Value::String(rt) = options.get("resource_type") {
@@ -232,8 +242,6 @@ fn spool_error(e: std::io::Error) -> TransportError {
     TransportError::new(
         "INTERNAL",
         format!("cannot write the chunk to a temporary file: {e}"),
-        None,
-        false,
     )
 }
 
@@ -243,8 +251,6 @@ pub(crate) fn open_file(path: &PathBuf) -> Result<(Arc<std::fs::File>, u64), Tra
         TransportError::new(
             "INVALID_ARGUMENT",
             format!("cannot read {}: {e}", path.display()),
-            None,
-            false,
         )
     };
     let file = std::fs::File::open(path).map_err(fail)?;

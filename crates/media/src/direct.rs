@@ -1,0 +1,214 @@
+//! Direct uploads: the browser sends the file straight to Cloudinary, within an intent the server stored
+//! first.
+//!
+//! `prepare_direct_upload` inserts a pending record with the public_id the service chose and signs
+//! upload params bound to it: that public_id (no overwrite), the allowed formats, the service's tags, the
+//! owner in the context. The browser uploads, then sends back the signed identifier; `adopt` verifies it,
+//! reads the facts from the Admin API (never from the client), and commits the record, or, when the
+//! server refuses what was uploaded (format, size), destroys the asset and drops the record. An upload
+//! that is never adopted is a pending record whose lease ends: `sweep()` destroys what it may have left.
+
+use crate::create::check_owner;
+use crate::error::MediaError;
+use crate::record::{MediaRecord, Patch, State};
+use crate::service::MediaService;
+use cirrus_core::Value;
+use cirrus_transport::CancellationToken;
+
+/// Resource types an identifier may name (they become an Admin API path segment).
+const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
+/// Delivery types an identifier may name.
+const DELIVERY_TYPES: &[&str] = &["upload", "private", "authenticated"];
+
+impl MediaService {
+    /// Stores a pending record for a browser upload by `owner_id` and returns what the browser needs:
+    /// the signed params (with `signature`, `api_key`, `timestamp`), `cloud_name`, `upload_url`,
+    /// `resource_type`, and `record_id`. `now_ms` is the signing time.
+    pub async fn prepare_direct_upload(
+        &self,
+        owner_id: &str,
+        now_ms: f64,
+    ) -> Result<Value, MediaError> {
+        check_owner(owner_id)?;
+        let rt = self.options.direct_resource_type.clone();
+        let intent = self.intent(
+            owner_id,
+            if rt == "auto" { "image" } else { &rt },
+            self.options.direct_upload_ttl,
+        );
+        let mut options = self.asset_params(&intent, &[]);
+        for key in ["retries", "retry_delay", "timeout", "deadline"] {
+            options.remove(key);
+        }
+        options.set(
+            "allowed_formats",
+            Value::Array(
+                self.options
+                    .allowed_formats
+                    .iter()
+                    .map(|f| Value::from(f.as_str()))
+                    .collect(),
+            ),
+        );
+        let params = cirrus_core::build_upload_params(&options, now_ms)?;
+        let signing = cirrus_core::SigningOptions::from_options(&self.account)?;
+        let signed = cirrus_core::sign_request(&params, &signing);
+        let stored = self.insert(intent).await?;
+        if !stored.created {
+            return Err(MediaError::new(
+                "INTERNAL",
+                "the repository refused a new public_id",
+            ));
+        }
+        let mut url_config = self.account.clone();
+        url_config.set("resource_type", rt.as_str().into());
+        let mut out = signed;
+        out.set(
+            "cloud_name",
+            self.account.get("cloud_name").to_js_string().into(),
+        );
+        out.set(
+            "upload_url",
+            cirrus_core::download::api_url("upload", &url_config)?.into(),
+        );
+        out.set("resource_type", rt.into());
+        out.set(
+            "record_id",
+            stored
+                .record
+                .id
+                .as_ref()
+                .map_or(Value::Null, |id| id.to_value()),
+        );
+        Ok(Value::Object(out))
+    }
+
+    /// Commits a direct upload from its signed identifier (`<rt>/<type>/v<version>/<public_id>.<fmt>#sig`).
+    /// The record must have been prepared for `owner_id`; repeating the call returns the same record.
+    pub async fn adopt(&self, identifier: &str, owner_id: &str) -> Result<Value, MediaError> {
+        check_owner(owner_id)?;
+        let secret = self.account.get("api_secret").to_js_string();
+        let policy = cirrus_core::IdentifierPolicy {
+            algorithm: cirrus_core::SignatureAlgorithm::from_option(
+                self.account.get("signature_algorithm"),
+            )?,
+            allowed_resource_types: RESOURCE_TYPES.iter().map(|s| (*s).to_owned()).collect(),
+            allowed_types: DELIVERY_TYPES.iter().map(|s| (*s).to_owned()).collect(),
+            ..Default::default()
+        };
+        let verified = cirrus_core::verify_identifier(identifier, &secret, &policy)?;
+        let not_prepared = || {
+            MediaError::new(
+                "NOT_FOUND",
+                "no direct upload was prepared for this identifier (or it expired)",
+            )
+        };
+        let record = self
+            .repo_call(
+                "findByPublicId",
+                self.repo.find_by_public_id(verified.public_id.clone()),
+            )
+            .await?
+            .ok_or_else(not_prepared)?;
+        if record.owner_id != owner_id {
+            return Err(MediaError::new(
+                "IDENTIFIER_NOT_ALLOWED",
+                "this upload belongs to another owner",
+            ));
+        }
+        match record.state {
+            State::Committed => return Ok(self.present(&record)),
+            State::Deleting => return Err(not_prepared()),
+            State::Pending => {}
+        }
+        if verified.resource_type != record.resource_type || verified.kind != record.kind {
+            return Err(MediaError::new(
+                "IDENTIFIER_NOT_ALLOWED",
+                "the identifier's resource type or type is not the prepared one",
+            ));
+        }
+        let path = format!(
+            "resources/{}/{}/{}",
+            record.resource_type,
+            record.kind,
+            cirrus_core::encoding::encode_uri_component(&record.public_id)
+        );
+        let asset = self
+            .transport
+            .admin_get(
+                &path,
+                &[],
+                &self.settings(&record.resource_type)?,
+                &CancellationToken::new(),
+            )
+            .await?;
+        if asset.get("version").to_js_string() != verified.version {
+            return Err(MediaError::new(
+                "INVALID_IDENTIFIER",
+                "the asset has changed since this identifier was issued",
+            ));
+        }
+        if let Err(refusal) = self.check_uploaded(&asset) {
+            // What the browser uploaded is refused: nothing of it may stay in the cloud.
+            return Err(match self.retire(&record, State::Pending).await {
+                Ok(()) => refusal.note("the uploaded asset was deleted"),
+                Err(_) => refusal.note("the uploaded asset will be deleted by the next sweep"),
+            });
+        }
+        self.commit_adopted(&record, &asset).await
+    }
+
+    /// The server's own checks of an uploaded asset: format and size.
+    fn check_uploaded(&self, asset: &Value) -> Result<(), MediaError> {
+        let format = asset.get("format").to_js_string();
+        if !self.options.allowed_formats.contains(&format) {
+            return Err(MediaError::new(
+                "UNSUPPORTED_TYPE",
+                format!(
+                    "{format} is not allowed (allowed: {})",
+                    self.options.allowed_formats.join(", ")
+                ),
+            ));
+        }
+        let bytes = asset.get("bytes").as_number_u64().unwrap_or(0);
+        if bytes > self.options.max_bytes {
+            return Err(crate::intake::too_large(bytes, self.options.max_bytes));
+        }
+        Ok(())
+    }
+
+    async fn commit_adopted(
+        &self,
+        record: &MediaRecord,
+        asset: &Value,
+    ) -> Result<Value, MediaError> {
+        let id = record
+            .id
+            .clone()
+            .ok_or_else(|| MediaError::new("INTERNAL", "a stored record has no id"))?;
+        let count = |k: &str| asset.get(k).as_number_u64();
+        let format = asset.get("format").to_js_string();
+        let patch = Patch {
+            state: Some(State::Committed),
+            version: count("version"),
+            mime_type: cirrus_core::sniff::mime_for_format(&format).map(str::to_owned),
+            format: Some(format.clone()),
+            bytes: count("bytes"),
+            width: count("width"),
+            height: count("height"),
+            lease_until: Some(None),
+            ..Patch::default()
+        };
+        match self.update(&id, State::Pending, patch).await? {
+            Some(r) => Ok(self.present(&r)),
+            // A concurrent adopt of the same upload committed it first.
+            None => match self.get(&id).await? {
+                Some(r) if r.state == State::Committed => Ok(self.present(&r)),
+                _ => Err(MediaError::new(
+                    "NOT_FOUND",
+                    "the upload's pending record expired before it was adopted",
+                )),
+            },
+        }
+    }
+}

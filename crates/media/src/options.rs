@@ -1,0 +1,193 @@
+//! Service settings, read from the host's options object.
+
+use crate::error::MediaError;
+use cirrus_core::{Map, Value};
+use std::time::Duration;
+
+/// Service settings.
+#[derive(Clone, Debug)]
+pub struct ServiceOptions {
+    /// The folder all of the service's assets live under (`<folder>/<owner>/<random>`). It belongs to this
+    /// service: `reconcile()` treats every asset under it without a record as an orphan.
+    pub folder: String,
+    /// Tag on every asset the service uploads.
+    pub tag: String,
+    /// Largest accepted file, in bytes.
+    pub max_bytes: u64,
+    /// Formats accepted, decided by content sniffing (and signed into direct uploads).
+    pub allowed_formats: Vec<String>,
+    /// Named transformation presets, applied as eager and given as URLs in each record.
+    pub presets: Vec<(String, String)>,
+    /// Time allowed for each repository call.
+    pub repository_timeout: Duration,
+    /// `reconcile()` leaves alone cloud assets created less than this before it started.
+    pub reconcile_grace: Duration,
+    /// The lease of a pending or deleting record: renewed while its upload runs; once it is over,
+    /// `sweep()` may finish the record.
+    pub pending_ttl: Duration,
+    /// The lease of a direct upload's pending record (the browser has this long to upload and be adopted).
+    pub direct_upload_ttl: Duration,
+    /// How long a second request with an idempotency key waits for the first one to finish.
+    pub idempotency_wait: Duration,
+    /// Resource type of direct uploads (`image`, `video`, `raw` or `auto`).
+    pub direct_resource_type: String,
+    /// Assets per Admin API page when `reconcile()` lists the cloud (Cloudinary's maximum is 500).
+    pub reconcile_page_size: u32,
+    /// Delivery URL options for the URLs in records (e.g. `secure`, `cname`).
+    pub url_options: Map,
+    /// Upload options applied to every upload (transport settings, `type`, ...).
+    pub upload_defaults: Map,
+}
+
+impl Default for ServiceOptions {
+    fn default() -> Self {
+        ServiceOptions {
+            folder: "media".to_owned(),
+            tag: "cirrus-media".to_owned(),
+            max_bytes: 25 * 1024 * 1024,
+            allowed_formats: ["jpg", "png", "gif", "webp", "avif", "heic"]
+                .map(str::to_owned)
+                .to_vec(),
+            presets: Vec::new(),
+            repository_timeout: Duration::from_secs(5),
+            reconcile_grace: Duration::from_secs(3600),
+            pending_ttl: Duration::from_secs(300),
+            direct_upload_ttl: Duration::from_secs(2 * 3600),
+            idempotency_wait: Duration::from_secs(60),
+            direct_resource_type: "image".to_owned(),
+            reconcile_page_size: 500,
+            url_options: Map::new(),
+            upload_defaults: Map::new(),
+        }
+    }
+}
+
+fn invalid(message: String) -> MediaError {
+    MediaError::new("INVALID_OPTION", message)
+}
+
+/// Keys the options object may have (anything else is a mistake worth reporting).
+const KEYS: &[&str] = &[
+    "folder",
+    "tag",
+    "maxBytes",
+    "allowedFormats",
+    "presets",
+    "repositoryTimeout",
+    "reconcileGrace",
+    "pendingTtl",
+    "directUploadTtl",
+    "idempotencyWait",
+    "directResourceType",
+    "urlOptions",
+    "uploadDefaults",
+];
+
+impl ServiceOptions {
+    /// From an options object: `folder`, `tag`, `maxBytes`, `allowedFormats`, `presets` (name →
+    /// transformation string or object), `repositoryTimeout` (ms), `reconcileGrace` (s), `pendingTtl` (ms),
+    /// `directUploadTtl` (ms), `idempotencyWait` (ms), `directResourceType`, `urlOptions`, `uploadDefaults`.
+    pub fn from_value(options: &Value) -> Result<Self, MediaError> {
+        let mut s = ServiceOptions::default();
+        let o = match options {
+            Value::Object(o) => o,
+            Value::Undefined | Value::Null => return Ok(s),
+            _ => return Err(invalid("options must be an object".to_owned())),
+        };
+        if let Some(k) = o.keys().find(|k| !KEYS.contains(k)) {
+            return Err(invalid(format!(
+                "unknown option {k} (known: {})",
+                KEYS.join(", ")
+            )));
+        }
+        let text = |k: &str| -> Result<Option<String>, MediaError> {
+            match o.get(k) {
+                Value::String(t) => Ok(Some(t.clone())),
+                Value::Undefined | Value::Null => Ok(None),
+                _ => Err(invalid(format!("{k} must be a string"))),
+            }
+        };
+        if let Some(f) = text("folder")? {
+            let f = f.trim_matches('/').to_owned();
+            if f.split('/')
+                .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+            {
+                return Err(invalid(format!("folder {f:?} is not a valid folder")));
+            }
+            s.folder = f;
+        }
+        if let Some(t) = text("tag")? {
+            s.tag = t;
+        }
+        if let Some(rt) = text("directResourceType")? {
+            if !["image", "video", "raw", "auto"].contains(&rt.as_str()) {
+                return Err(invalid(format!(
+                    "directResourceType must be image, video, raw or auto, not {rt}"
+                )));
+            }
+            s.direct_resource_type = rt;
+        }
+        let number = |k: &str| match o.get(k) {
+            Value::Number(n) if n.is_finite() && *n >= 0.0 => Ok(Some(*n)),
+            Value::Undefined | Value::Null => Ok(None),
+            _ => Err(invalid(format!("{k} must be a non-negative number"))),
+        };
+        let ms = |n: f64| Duration::from_millis(n as u64);
+        if let Some(n) = number("maxBytes")? {
+            s.max_bytes = n as u64;
+        }
+        if let Some(n) = number("repositoryTimeout")? {
+            s.repository_timeout = ms(n);
+        }
+        if let Some(n) = number("reconcileGrace")? {
+            s.reconcile_grace = Duration::from_secs_f64(n);
+        }
+        if let Some(n) = number("pendingTtl")? {
+            s.pending_ttl = ms(n.max(100.0));
+        }
+        if let Some(n) = number("directUploadTtl")? {
+            s.direct_upload_ttl = ms(n.max(100.0));
+        }
+        if let Some(n) = number("idempotencyWait")? {
+            s.idempotency_wait = ms(n);
+        }
+        match o.get("allowedFormats") {
+            Value::Array(formats) => {
+                s.allowed_formats = formats
+                    .iter()
+                    .map(|f| f.to_js_string().to_ascii_lowercase())
+                    .collect();
+            }
+            Value::Undefined | Value::Null => {}
+            _ => return Err(invalid("allowedFormats must be an array".to_owned())),
+        }
+        if let Value::Object(presets) = o.get("presets") {
+            for (name, t) in presets.iter() {
+                s.presets
+                    .push((name.to_owned(), cirrus_core::transformation::generate(t)?));
+            }
+        }
+        if let Value::Object(u) = o.get("urlOptions") {
+            s.url_options = u.clone();
+        }
+        if let Value::Object(u) = o.get("uploadDefaults") {
+            if u.has("public_id") || u.has("folder") || u.has("overwrite") {
+                return Err(invalid(
+                    "uploadDefaults may not set public_id, folder or overwrite: the service chooses them"
+                        .to_owned(),
+                ));
+            }
+            s.upload_defaults = u.clone();
+        }
+        Ok(s)
+    }
+
+    /// The delivery type of the service's assets (`uploadDefaults.type`, default `upload`).
+    pub fn delivery_type(&self) -> String {
+        self.upload_defaults
+            .get("type")
+            .as_str()
+            .unwrap_or("upload")
+            .to_owned()
+    }
+}

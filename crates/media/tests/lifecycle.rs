@@ -1,0 +1,389 @@
+//! The media lifecycle against an in-process emulator over real HTTP and a real SQLite file: every path,
+//! including faults after the server stored something, a repository going down after the upload, a
+//! "crash" between upload and commit, and concurrent callers, ends with the cloud and the repository in
+//! agreement.
+
+mod support;
+
+use cirrus_core::Value;
+use cirrus_media::{CreateOptions, Repository, State};
+use cirrus_transport::CancellationToken;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use support::*;
+
+fn keyed(key: &str) -> CreateOptions {
+    CreateOptions {
+        idempotency_key: Some(key.to_owned()),
+        ..CreateOptions::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_records_intent_then_commits_under_the_owners_folder() {
+    let s = setup(&[]).await;
+    let service = s.service(options("life"));
+    let record = service
+        .create_one(
+            file(png(12, 6)),
+            "a/b",
+            &CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let public_id = record.get("public_id").to_js_string();
+    assert!(public_id.starts_with("life/a_2Fb/"), "{public_id}");
+    assert_eq!(record.get("state").as_str(), Some("committed"));
+    assert_eq!(record.get("width").as_number_u64(), Some(12));
+    assert!(record.get("secure_url").to_js_string().ends_with(".png"));
+    assert_eq!(s.cloud("life").await, vec![public_id.clone()]);
+    assert_eq!(s.recorded(State::Committed).await, vec![public_id]);
+    assert!(s.recorded(State::Pending).await.is_empty());
+    // Another owner cannot read or remove it.
+    let id = id_of(&record);
+    assert_eq!(service.find(&id, "a").await.unwrap_err().code, "NOT_FOUND");
+    assert_eq!(
+        service.remove(&id, "a").await.unwrap_err().code,
+        "NOT_FOUND"
+    );
+    service.remove(&id, "a/b").await.unwrap();
+    assert!(s.cloud("life").await.is_empty());
+    assert!(s.records(None).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_lost_after_the_server_stored_never_make_a_second_asset() {
+    // Every upload request is stored, then its answer is lost one way or another, often.
+    let s = setup(&["upload:after500=0.25,afterreset=0.2,aftertimeout=0.1,hang=1500"]).await;
+    let mut o = options("lost");
+    o.pending_ttl = Duration::from_secs(10);
+    let mut defaults = cirrus_core::Map::new();
+    defaults.set("retries", Value::Number(10.0));
+    defaults.set("retry_delay", Value::Number(5.0));
+    defaults.set("timeout", Value::Number(800.0));
+    o.upload_defaults = defaults;
+    let service = s.service(o);
+    let mut created = Vec::new();
+    for i in 0..24 {
+        let r = service
+            .create_one(
+                file(png(4 + i, 4)),
+                "alice",
+                &CreateOptions::default(),
+                &CancellationToken::new(),
+            )
+            .await;
+        if let Ok(r) = r {
+            created.push(r.get("public_id").to_js_string());
+        }
+    }
+    assert!(
+        created.len() >= 20,
+        "retries get through: {}",
+        created.len()
+    );
+    created.sort();
+    // Exactly the acknowledged ones exist, once each; nothing else is left anywhere.
+    assert_eq!(s.cloud("lost").await, created);
+    assert_eq!(s.recorded(State::Committed).await, created);
+    assert!(s.recorded(State::Pending).await.is_empty());
+    assert!(s.recorded(State::Deleting).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repository_down_after_the_upload_leaves_a_pending_record_the_sweeper_finishes() {
+    let s = setup(&[]).await;
+    let service = s.service(options("down"));
+    s.repo.fail_updates.store(true, Ordering::Relaxed);
+    let err = service
+        .create_one(
+            file(png(8, 8)),
+            "alice",
+            &CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "REPOSITORY_FAILED");
+    // The asset landed and its pending record names it: nothing is unaccounted for.
+    let cloud = s.cloud("down").await;
+    assert_eq!(cloud.len(), 1);
+    assert_eq!(s.recorded(State::Pending).await, cloud);
+    s.repo.fail_updates.store(false, Ordering::Relaxed);
+    // A sweep before the lease ends leaves it alone; after, it finishes it.
+    assert_eq!(service.sweep(100).await.unwrap().claimed, 0);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let report = service.sweep(100).await.unwrap();
+    assert_eq!((report.claimed, report.finished), (1, 1));
+    assert!(s.cloud("down").await.is_empty());
+    assert!(s.records(None).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_upload_and_commit_is_swept() {
+    let s = setup(&[]).await;
+    let service = s.service(options("crash"));
+    // What a process killed after its upload leaves: a pending record and the asset it names.
+    let stale = cirrus_media::MediaRecord {
+        lease_until: Some(cirrus_core::time::iso8601_ms(0)),
+        ..pending_record("crash/alice/killed1")
+    };
+    s.repo.inner.insert(stale).await.unwrap();
+    s.upload_direct("crash/alice/killed1", png(5, 5)).await;
+    // ... and one whose upload never happened.
+    let never = cirrus_media::MediaRecord {
+        lease_until: Some(cirrus_core::time::iso8601_ms(0)),
+        ..pending_record("crash/alice/killed2")
+    };
+    s.repo.inner.insert(never).await.unwrap();
+    let report = service.sweep(100).await.unwrap();
+    assert_eq!((report.claimed, report.finished, report.failed), (2, 2, 0));
+    assert!(s.cloud("crash").await.is_empty());
+    assert!(s.records(None).await.is_empty());
+}
+
+fn pending_record(public_id: &str) -> cirrus_media::MediaRecord {
+    let now = cirrus_core::time::iso8601_ms(1_800_000_000_000);
+    cirrus_media::MediaRecord {
+        id: None,
+        public_id: public_id.to_owned(),
+        resource_type: "image".to_owned(),
+        kind: "upload".to_owned(),
+        state: State::Pending,
+        owner_id: "alice".to_owned(),
+        idempotency_key: None,
+        version: None,
+        format: None,
+        bytes: None,
+        width: None,
+        height: None,
+        original_filename: None,
+        mime_type: None,
+        created_at: now.clone(),
+        updated_at: now,
+        deleted_at: None,
+        lease_until: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removal_whose_destroy_fails_is_finished_by_the_sweeper() {
+    let s = setup(&[]).await;
+    let mut o = options("rm");
+    let mut defaults = cirrus_core::Map::new();
+    defaults.set("retries", Value::Number(0.0));
+    o.upload_defaults = defaults;
+    let service = s.service(o);
+    let record = service
+        .create_one(
+            file(png(9, 9)),
+            "alice",
+            &CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let id = id_of(&record);
+    s.set_faults(r#"{"destroy":{"error_500":1.0}}"#).await;
+    assert!(service.remove(&id, "alice").await.is_err());
+    // Invisible to reads, still named by a deleting record: never half-done.
+    assert_eq!(
+        service.find(&id, "alice").await.unwrap_err().code,
+        "NOT_FOUND"
+    );
+    assert_eq!(s.recorded(State::Deleting).await.len(), 1);
+    assert_eq!(s.cloud("rm").await.len(), 1);
+    s.set_faults("{}").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(service.sweep(100).await.unwrap().finished, 1);
+    assert!(s.cloud("rm").await.is_empty());
+    assert!(s.records(None).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_idempotency_key_in_two_processes_makes_one_record_and_one_asset() {
+    let s = setup(&["upload:latency=150"]).await;
+    let a = s.other_service(options("idem"));
+    let b = s.other_service(options("idem"));
+    let cancel = CancellationToken::new();
+    let key = keyed("order-7");
+    let (ra, rb) = tokio::join!(
+        a.create_one(file(png(10, 10)), "alice", &key, &cancel),
+        b.create_one(file(png(10, 10)), "alice", &key, &cancel),
+    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.get("id"), rb.get("id"));
+    assert_eq!(s.cloud("idem").await.len(), 1);
+    assert_eq!(s.records(None).await.len(), 1);
+    // Another owner with the same key is another request.
+    let other = a
+        .create_one(file(png(10, 10)), "bob", &key, &cancel)
+        .await
+        .unwrap();
+    assert_ne!(other.get("id"), ra.get("id"));
+    // After removal the key is free again.
+    a.remove(&id_of(&ra), "alice").await.unwrap();
+    let again = a
+        .create_one(file(png(10, 10)), "alice", &key, &cancel)
+        .await
+        .unwrap();
+    assert_ne!(again.get("id"), ra.get("id"));
+}
+
+/// Uploads what a browser would with a prepared signature; returns the signed identifier.
+async fn browser_upload(s: &Setup, signed: &Value, bytes: bytes::Bytes) -> String {
+    let mut params = signed.as_object().unwrap().clone();
+    for k in [
+        "signature",
+        "api_key",
+        "cloud_name",
+        "upload_url",
+        "resource_type",
+        "record_id",
+    ] {
+        params.remove(k);
+    }
+    let (result, _) = s
+        .transport
+        .upload(
+            cirrus_transport::Source::Bytes(bytes),
+            &params,
+            &cirrus_transport::UploadSettings::default(),
+            None,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    format!(
+        "image/upload/v{}/{}.{}#{}",
+        result.get("version").to_js_string(),
+        result.get("public_id").to_js_string(),
+        result.get("format").to_js_string(),
+        result.get("signature").to_js_string()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
+    let s = setup(&[]).await;
+    let mut o = options("direct");
+    o.max_bytes = 2_000;
+    o.direct_upload_ttl = Duration::from_secs(60);
+    let service = s.service(o);
+    let signed = service
+        .prepare_direct_upload("alice", 1_800_000_000_000.0)
+        .await
+        .unwrap();
+    assert_eq!(
+        signed.get("allowed_formats").as_str(),
+        Some("jpg,png,gif,webp,avif,heic")
+    );
+    let public_id = signed.get("public_id").to_js_string();
+    assert!(public_id.starts_with("direct/alice/"));
+    assert_eq!(s.recorded(State::Pending).await, vec![public_id.clone()]);
+    let identifier = browser_upload(&s, &signed, png(8, 8)).await;
+    // Concurrent adopts (a double click, two tabs) commit one record.
+    let adopts =
+        futures_util::future::join_all((0..5).map(|_| service.adopt(&identifier, "alice"))).await;
+    let ids: std::collections::HashSet<String> = adopts
+        .iter()
+        .map(|r| r.as_ref().unwrap().get("id").to_js_string())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(s.recorded(State::Committed).await, vec![public_id]);
+    // Another owner cannot adopt it.
+    assert_eq!(
+        service.adopt(&identifier, "bob").await.unwrap_err().code,
+        "IDENTIFIER_NOT_ALLOWED"
+    );
+    // Too big for the server: refused, and the asset and the record are gone.
+    let signed = service
+        .prepare_direct_upload("alice", 1_800_000_000_000.0)
+        .await
+        .unwrap();
+    let big = browser_upload(&s, &signed, png(200, 200)).await;
+    let err = service.adopt(&big, "alice").await.unwrap_err();
+    assert_eq!(err.code, "FILE_TOO_LARGE");
+    assert!(err.message.contains("deleted"), "{}", err.message);
+    assert_eq!(s.cloud("direct").await.len(), 1);
+    assert_eq!(s.records(None).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_pages_and_acts_only_on_confirmed_drift() {
+    let s = setup(&[]).await;
+    let mut o = options("drift");
+    o.reconcile_page_size = 3;
+    let service = s.service(o);
+    let cancel = CancellationToken::new();
+    let mut kept = Vec::new();
+    for i in 0..5 {
+        let r = service
+            .create_one(
+                file(png(3 + i, 3)),
+                "alice",
+                &CreateOptions::default(),
+                &cancel,
+            )
+            .await
+            .unwrap();
+        kept.push(r);
+    }
+    // Drift of both kinds: assets no record names, and a committed record whose asset was deleted
+    // behind the service's back. A pending record's asset is not drift.
+    for i in 0..4 {
+        s.upload_direct(&format!("drift/ghost/{i}"), png(2, 2 + i))
+            .await;
+    }
+    s.repo
+        .inner
+        .insert(pending_record("drift/alice/inflight"))
+        .await
+        .unwrap();
+    s.upload_direct("drift/alice/inflight", png(6, 6)).await;
+    let gone = kept.pop().unwrap();
+    let mut destroy = cirrus_core::Map::new();
+    destroy.set("invalidate", true.into());
+    s.transport
+        .destroy(&gone.get("public_id").to_js_string(), &destroy, &cancel)
+        .await
+        .unwrap();
+    let report = service.reconcile().await.unwrap();
+    assert_eq!(report.destroyed_count, 4, "{report:?}");
+    assert_eq!(report.removed_count, 1);
+    assert_eq!(report.checked_assets, 4 + 4 + 1);
+    let mut expected: Vec<String> = kept
+        .iter()
+        .map(|r| r.get("public_id").to_js_string())
+        .collect();
+    expected.push("drift/alice/inflight".to_owned());
+    expected.sort();
+    assert_eq!(s.cloud("drift").await, expected);
+    // Nothing left to repair.
+    let again = service.reconcile().await.unwrap();
+    assert_eq!((again.destroyed_count, again.removed_count), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assets_younger_than_the_cutoff_are_left_alone() {
+    let s = setup(&[]).await;
+    let mut o = options("young");
+    o.reconcile_grace = Duration::from_secs(3600);
+    let service = s.service(o);
+    s.upload_direct("young/ghost/just-uploaded", png(2, 2))
+        .await;
+    let report = service.reconcile().await.unwrap();
+    assert_eq!((report.checked_assets, report.destroyed_count), (1, 0));
+    assert_eq!(s.cloud("young").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_cannot_choose_the_public_id() {
+    let mut call = cirrus_core::Map::new();
+    call.set("public_id", "media/bob/avatar".into());
+    assert_eq!(
+        CreateOptions::from_map(&call).unwrap_err().code,
+        "INVALID_OPTION"
+    );
+}

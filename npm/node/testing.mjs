@@ -1,0 +1,7 @@
+// ESM entry of `cirrus/testing`.
+import { createRequire } from 'node:module';
+
+const testing = createRequire(import.meta.url)('./testing.cjs');
+
+export const { repositoryContract, REPOSITORY_CONTRACT_CHECKS } = testing;
+export default testing;

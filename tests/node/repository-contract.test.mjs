@@ -1,0 +1,82 @@
+// The repository contract kit (`cirrus/testing`) against every adapter we ship or show: the embedded
+// SQLite repository (real files), PostgresRepository and the TypeORM example on a real PostgreSQL server
+// started here. Then the properties that need several processes: one SQLite file shared by processes that
+// insert with the same idempotency keys and claim at once.
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fork } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { freshDatabase, startPostgres } from '../shared/servers.mjs';
+
+const require = createRequire(import.meta.url);
+const { SqliteRepository, PostgresRepository } = require('../../npm/node');
+const { repositoryContract, REPOSITORY_CONTRACT_CHECKS } = require('../../npm/node/testing.cjs');
+const dir = mkdtempSync(join(tmpdir(), 'cirrus-contract-'));
+let postgres;
+let databases = 0;
+
+before(async () => {
+  postgres = await startPostgres();
+});
+after(() => postgres?.stop());
+
+test('SqliteRepository keeps the repository contract', async () => {
+  let n = 0;
+  const passed = await repositoryContract(() => SqliteRepository.open(join(dir, `contract-${n++}.db`)));
+  assert.deepEqual(passed, REPOSITORY_CONTRACT_CHECKS);
+});
+
+test('PostgresRepository keeps the repository contract', async () => {
+  const passed = await repositoryContract(async () => PostgresRepository.connect(await freshDatabase(postgres, `contract_pg_${databases++}`)));
+  assert.deepEqual(passed, REPOSITORY_CONTRACT_CHECKS);
+});
+
+test('the TypeORM example keeps the repository contract (on PostgreSQL)', async () => {
+  const { DataSource } = require('typeorm');
+  const { MediaEntity, TypeOrmMediaRepository } = require('../../examples/typeorm/media-repository.cjs');
+  const passed = await repositoryContract(async () => {
+    const dataSource = new DataSource({ type: 'postgres', url: await freshDatabase(postgres, `contract_orm_${databases++}`), entities: [MediaEntity], synchronize: true, logging: false });
+    await dataSource.initialize();
+    const repo = new TypeOrmMediaRepository(dataSource);
+    repo.close = () => dataSource.destroy();
+    return repo;
+  });
+  assert.deepEqual(passed, REPOSITORY_CONTRACT_CHECKS);
+});
+
+test('a broken adapter fails the contract with the check named', async () => {
+  const passed = repositoryContract(async () => {
+    const repo = SqliteRepository.open(':memory:');
+    // An adapter that forgets the idempotency-key rule.
+    return new Proxy(repo, {
+      get: (target, name) => (name === 'insert'
+        ? (record) => target.insert({ ...record, idempotencyKey: record.idempotencyKey === 'pay-1' ? `pay-1-${Math.random()}` : record.idempotencyKey })
+        : (typeof target[name] === 'function' ? target[name].bind(target) : target[name])),
+    });
+  });
+  await assert.rejects(passed, /repository contract: \(ownerId, idempotencyKey\) is unique/);
+});
+
+test('several processes on one SQLite file: one record per key, every expired record claimed exactly once', async () => {
+  const file = join(dir, 'shared.db');
+  const worker = fileURLToPath(new URL('./repository-worker.mjs', import.meta.url));
+  const run = (args) => new Promise((resolve, reject) => {
+    const child = fork(worker, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    child.on('message', resolve);
+    child.on('exit', (code) => code === 0 || reject(new Error(`worker exited with ${code}`)));
+  });
+  const PROCESSES = 4;
+  const inserts = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => run([file, 'insert', String(i)])));
+  const created = inserts.flat().filter((r) => r.created);
+  assert.equal(created.length, 50, 'each of the 50 keys made one record, whichever process won');
+  const ids = new Set(inserts.flat().map((r) => `${r.key}=${r.id}`));
+  assert.equal(ids.size, 50, 'every process got the winning record for each key');
+  const claims = await Promise.all(Array.from({ length: PROCESSES }, () => run([file, 'claim'])));
+  const claimed = claims.flat();
+  assert.equal(claimed.length, 50 + PROCESSES * 25, 'all expired records claimed');
+  assert.equal(new Set(claimed).size, claimed.length, 'none claimed twice');
+});
