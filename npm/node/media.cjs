@@ -79,7 +79,7 @@ class MediaService {
     const native = require('./index.cjs');
     if (!readingArguments('the client', () => client instanceof native.Cloudinary)) throw codedError('INVALID_ARGUMENT', 'client must be a Cloudinary client');
     if (!repository || typeof repository !== 'object') throw codedError('INVALID_ARGUMENT', 'a repository object is required');
-    if (repository instanceof native.SqliteRepository) {
+    if (readingArguments('the repository', () => repository instanceof native.SqliteRepository)) {
       this.#native = readingArguments('the options', () => native.NativeMediaService.withSqlite(client, repository, options));
       return;
     }

@@ -39,6 +39,9 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
   signal?.addEventListener('abort', () => { clearTimeout(t); reject(codedError('ABORTED', 'The upload was aborted')); }, { once: true });
 });
 
+/** Keys of a signing answer that tell the browser where to upload; they are not upload params. */
+const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_id']);
+
 /** The signed identifier to hand back to the server (`verifyIdentifier` checks it). */
 export function signedIdentifier(result) {
   const file = result.format && result.resource_type !== 'raw' ? `${result.public_id}.${result.format}` : result.public_id;
@@ -76,7 +79,7 @@ export async function directUpload(core, file, options = {}) {
     for (let attempt = 0; ; attempt++) {
       const form = new FormData();
       for (const [k, v] of Object.entries(fields)) {
-        if (k !== 'upload_url' && k !== 'cloud_name' && v !== undefined && v !== null) form.append(k, String(v));
+        if (!ENVELOPE.has(k) && v !== undefined && v !== null) form.append(k, String(v));
       }
       form.append('file', chunks.length > 1 ? file.slice(start, end + 1) : file, file.name || 'blob');
       let error;

@@ -28,35 +28,52 @@ after(async () => {
 
 const http = (wiring = 'sync') => request(apps[wiring].getHttpServer());
 
-test('wired with forRoot and with forRootAsync + ConfigService: signing works in both', async () => {
+test('wired with forRoot and with forRootAsync + ConfigService: each signature stores an intent bound to its public_id', async () => {
   for (const wiring of ['sync', 'async']) {
     const res = await http(wiring).post('/cirrus/sign').set('x-user', 'alice').send({ params: { tags: 'a', overwrite: true } }).expect(200);
-    assert.equal(res.body.folder, 'direct/alice', wiring);
-    assert.equal(res.body.overwrite, undefined, 'only whitelisted params are signed');
+    assert.match(res.body.public_id, /^nest\/alice\/[a-z0-9]{20}$/, wiring);
+    assert.equal(res.body.overwrite, 0, 'a signature never overwrites');
+    assert.equal(res.body.allowed_formats, 'jpg,png,gif,webp,avif,heic');
     assert.equal(res.body.cloud_name, 'demo');
-    assert.equal(res.body.upload_url, `${emulator.url}/v1_1/demo/auto/upload`);
-    const { signature, api_key: apiKey, cloud_name: cloud, upload_url: url, ...signed } = res.body;
+    assert.equal(res.body.upload_url, `${emulator.url}/v1_1/demo/image/upload`);
+    const { signature, api_key: apiKey, cloud_name: cloud, upload_url: url, resource_type: rt, record_id: id, ...signed } = res.body;
     assert.equal(signature, cirrus.apiSignRequest(signed, ACCOUNT.api_secret));
     assert.equal(apiKey, ACCOUNT.api_key);
+    assert.ok(id, 'the pending record');
   }
 });
 
-test('signing: the widget\'s timestamp is used when recent; anonymous users get 401', async () => {
+test('plain signing: the widget\'s timestamp is used when recent; anonymous users get 401', async () => {
+  const res = await http().post('/cirrus/sign-plain').set('x-user', 'alice').send({ params: { tags: 'a', overwrite: true } }).expect(200);
+  assert.equal(res.body.folder, 'direct/alice');
+  assert.equal(res.body.overwrite, undefined, 'only whitelisted params are signed');
   const sent = Math.floor(Date.now() / 1000) - 60;
-  assert.equal((await http().post('/cirrus/sign').set('x-user', 'bob').send({ timestamp: sent }).expect(200)).body.timestamp, sent);
+  assert.equal((await http().post('/cirrus/sign-plain').set('x-user', 'bob').send({ timestamp: sent }).expect(200)).body.timestamp, sent);
   const stale = sent - 7200;
-  assert.notEqual((await http().post('/cirrus/sign').set('x-user', 'bob').send({ timestamp: stale }).expect(200)).body.timestamp, stale);
-  const denied = await http().post('/cirrus/sign').send({}).expect(401);
-  assert.equal(denied.body.code, 'UNAUTHORIZED');
+  assert.notEqual((await http().post('/cirrus/sign-plain').set('x-user', 'bob').send({ timestamp: stale }).expect(200)).body.timestamp, stale);
+  for (const path of ['/cirrus/sign', '/cirrus/sign-plain']) {
+    const denied = await http().post(path).send({}).expect(401);
+    assert.equal(denied.body.code, 'UNAUTHORIZED');
+  }
 });
 
-test('a browser-style upload with the signature lands, and the identifier pipe accepts it; tampering is 400', async () => {
-  const { body: fields } = await http().post('/cirrus/sign').set('x-user', 'carol').send({}).expect(200);
+/** Uploads a file with a signing answer as a browser would; returns Cloudinary's answer. */
+async function browserUpload(fields, bytes, name = 'x.png') {
   const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) if (k !== 'upload_url' && k !== 'cloud_name') form.append(k, String(v));
-  form.append('file', new Blob([makePng(12, 9)]), 'x.png');
-  const result = await (await fetch(fields.upload_url, { method: 'POST', body: form })).json();
-  const identifier = `${result.resource_type}/${result.type}/v${result.version}/${result.public_id}.${result.format}#${result.signature}`;
+  for (const [k, v] of Object.entries(fields)) if (!['upload_url', 'cloud_name', 'resource_type', 'record_id'].includes(k)) form.append(k, String(v));
+  form.append('file', new Blob([bytes]), name);
+  return (await fetch(fields.upload_url, { method: 'POST', body: form })).json();
+}
+
+const identifierOf = (r) => `${r.resource_type}/${r.type}/v${r.version}/${r.public_id}.${r.format}#${r.signature}`;
+
+test('a direct upload is adopted into a committed record; the identifier pipe accepts it; tampering is 400', async () => {
+  const { body: fields } = await http().post('/cirrus/sign').set('x-user', 'carol').send({}).expect(200);
+  const result = await browserUpload(fields, makePng(12, 9));
+  const identifier = identifierOf(result);
+  const adopted = await http().post('/media/adopt').set('x-user', 'carol').send({ identifier }).expect(201);
+  assert.deepEqual([adopted.body.public_id, adopted.body.state, adopted.body.width], [fields.public_id, 'committed', 12]);
+  assert.equal((await http().post('/media/adopt').set('x-user', 'mallory').send({ identifier }).expect(400)).body.code, 'IDENTIFIER_NOT_ALLOWED');
   const ok = await http().post('/media/attach').send({ image: identifier }).expect(201);
   assert.equal(ok.body.identifier, identifier.split('#')[0]);
   assert.equal(ok.body.public_id, result.public_id);
@@ -65,6 +82,48 @@ test('a browser-style upload with the signature lands, and the identifier pipe a
   assert.equal((await http().post('/media/attach').send({ image: 'nonsense' }).expect(400)).body.code, 'INVALID_IDENTIFIER');
   const pdf = identifier.replace('.png#', '.pdf#');
   assert.equal((await http().post('/media/attach').send({ image: pdf }).expect(400)).body.code, 'IDENTIFIER_NOT_ALLOWED');
+});
+
+test('cleanup as a BullMQ repeatable job: two replicas, one Redis, one database; every expired record swept exactly once', async () => {
+  const { startRedis } = await import('../shared/servers.mjs');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { CirrusCleanup } = await import('cirrus-nestjs');
+  const redis = await startRedis();
+  const db = join(mkdtempSync(join(tmpdir(), 'cirrus-nest-cleanup-')), 'media.db');
+  const { createApp } = await import('./dist/app.js');
+  const cleanup = { intervalMs: 200, queue: { connection: { host: redis.host, port: redis.port }, name: `cleanup-${process.pid}` } };
+  const replicas = [await createApp('sync', cirrus.SqliteRepository.open(db), cleanup), await createApp('sync', cirrus.SqliteRepository.open(db), cleanup)];
+  try {
+    // Twelve direct uploads signed and uploaded but never adopted (a closed tab): their intents expire.
+    const http0 = request(replicas[0].getHttpServer());
+    for (let i = 0; i < 12; i++) {
+      const { body: fields } = await http0.post('/cirrus/sign').set('x-user', 'erin').send({}).expect(200);
+      if (i % 2 === 0) await browserUpload(fields, makePng(10 + i, 10));
+    }
+    const repo = cirrus.SqliteRepository.open(db);
+    // Fast-forward: their leases end now (the default lease of a direct upload is two hours).
+    for (const r of (await repo.list({ ownerId: 'erin', state: 'pending', limit: 100 })).items) {
+      await repo.update(r.id, 'pending', { leaseUntil: new Date(Date.now() - 1).toISOString() });
+    }
+    const deadline = Date.now() + 15000;
+    let left;
+    do {
+      await new Promise((r) => setTimeout(r, 200));
+      left = (await repo.list({ deleted: 'include', limit: 100, ownerId: 'erin' })).items.length;
+    } while (left > 0 && Date.now() < deadline);
+    assert.equal(left, 0, `the scheduled sweeps finished every expired intent: ${JSON.stringify(replicas.flatMap((app) => app.get(CirrusCleanup).runs).slice(-4))}`);
+    const runs = replicas.flatMap((app) => app.get(CirrusCleanup).runs);
+    const finished = runs.reduce((n, r) => n + (r.result?.finished ?? 0), 0);
+    assert.equal(finished, 12, 'each record was finished by exactly one run');
+    assert.ok(runs.every((r) => !r.error), JSON.stringify(runs.filter((r) => r.error)));
+    const listing = await (await fetch(`${emulator.url}/v1_1/demo/resources/image/upload?prefix=nest/erin/&max_results=100`, { headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT.api_key}:${ACCOUNT.api_secret}`).toString('base64')}` } })).json();
+    assert.deepEqual(listing.resources, [], 'the six uploaded assets were destroyed');
+  } finally {
+    for (const app of replicas) await app.close();
+    await redis.stop();
+  }
 });
 
 test('the validation pipe sniffs content: a lying mimetype is 415', async () => {

@@ -1,5 +1,7 @@
-// MediaService with the embedded SQLite repository against the emulator. Every failure path ends with zero
-// orphans, counted by comparing the emulator's Admin API listing (by the service's tag) with the repository.
+// MediaService from Node with the embedded SQLite repository (real files) against the emulator. Every path
+// ends with the cloud and the repository in agreement, counted from the emulator's Admin API listing of
+// the service's folder and the repository's records: failures after the server stored something, a
+// repository going down after the upload, a process killed with SIGKILL in the middle of a batch.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -26,66 +28,125 @@ after(() => emulator.stop());
 const setFaults = (rules) => fetch(`${emulator.url}/__emulator/faults`, {
   method: 'PUT', headers: { authorization: basicAuth(), 'content-type': 'application/json' }, body: JSON.stringify(rules),
 });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function cloudIds(tag) {
-  const res = await fetch(`${emulator.url}/v1_1/demo/resources/image/tags/${tag}?max_results=500`, { headers: { authorization: basicAuth() } });
-  return (await res.json()).resources.map((r) => r.public_id).sort();
+/** Public ids under `folder/` in the cloud (every page). */
+async function cloudIds(folder) {
+  const ids = [];
+  let cursor = '';
+  do {
+    const res = await fetch(`${emulator.url}/v1_1/demo/resources/image/upload?prefix=${folder}/&max_results=500${cursor && `&next_cursor=${cursor}`}`, { headers: { authorization: basicAuth() } });
+    const page = await res.json();
+    ids.push(...page.resources.map((r) => r.public_id));
+    cursor = page.next_cursor ?? '';
+  } while (cursor);
+  return ids.sort();
 }
 
-async function orphans(service, repo, tag) {
-  const cloud = await cloudIds(tag);
-  const records = (await repo.list({})).map((r) => r.public_id).sort();
-  return { cloudOnly: cloud.filter((id) => !records.includes(id)), recordOnly: records.filter((id) => !cloud.includes(id)), cloud, records };
+/** Every record of a repository, any state. */
+async function allRecords(repo) {
+  const out = [];
+  let after;
+  do {
+    const page = await repo.list({ deleted: 'include', after, limit: 1000 });
+    out.push(...page.items);
+    after = page.next ?? undefined;
+  } while (after);
+  return out;
 }
 
-async function fresh(tag, options = {}, wrap = (r) => r) {
-  const repo = await SqliteRepository.open(join(dir, `${tag}.db`));
-  const service = new MediaService(client, wrap(repo), { tag, folder: tag, reconcileGrace: 0, uploadDefaults: { retries: 0 }, ...options });
+/** Both sides: assets without a record, committed records without an asset, records not committed. */
+async function agreement(repo, folder) {
+  const cloud = await cloudIds(folder);
+  const records = await allRecords(repo);
+  const committed = records.filter((r) => r.state === 'committed').map((r) => r.public_id).sort();
+  const named = new Set(records.map((r) => r.public_id));
+  return {
+    cloud,
+    committed,
+    unfinished: records.filter((r) => r.state !== 'committed').length,
+    orphans: cloud.filter((id) => !named.has(id)),
+    dangling: committed.filter((id) => !cloud.includes(id)),
+  };
+}
+
+function fresh(folder, options = {}, wrap = (r) => r) {
+  const repo = SqliteRepository.open(join(dir, `${folder}.db`));
+  const service = new MediaService(client, wrap(repo), { folder, reconcileGrace: 0, uploadDefaults: { retries: 0 }, ...options });
   return { repo, service };
 }
 
-const png = (w = 8, h = 8) => makePng(w, h, { seed: w });
+/** The repository contract's methods of `repo`, with `overrides` in front (a failing database, a slow one). */
+function wrapped(repo, overrides) {
+  const methods = Object.fromEntries(['insert', 'get', 'findByPublicId', 'list', 'update', 'delete', 'claim'].map((m) => [m, (...a) => repo[m](...a)]));
+  return { ...methods, ...overrides(repo) };
+}
 
-test('createOne from every file shape; records carry the metadata; SQLite persists', async () => {
-  const { repo, service } = await fresh('shapes', { presets: { thumbnail: { width: 32, height: 32, crop: 'fill' }, optimized: 'f_auto,q_auto' } });
+const png = (w = 8, h = 8) => makePng(w, h, { seed: w * 31 + h });
+
+test('createOne from every file shape; records carry the metadata and URLs; SQLite persists', async () => {
+  const { service } = fresh('shapes', { presets: { thumbnail: { width: 32, height: 32, crop: 'fill' }, optimized: 'f_auto,q_auto' } });
   const path = join(dir, 'photo.png');
   writeFileSync(path, png(40, 30));
-  const files = [path, png(12, 6), { buffer: png(20, 10), originalname: 'a.png', mimetype: 'image/png', size: 123 },
+  const files = [{ path }, png(12, 6), { buffer: png(20, 10), originalname: 'a.png', mimetype: 'image/png', size: 123 },
     { path, originalname: 'b.png', mimetype: 'image/png' }, Readable.from([png(14, 7)])];
   const records = [];
   for (const f of files) records.push(await service.createOne(f, 'alice'));
-  for (const key of ['id', 'public_id', 'resource_type', 'type', 'version', 'format', 'bytes', 'width', 'height', 'secure_url', 'ownerId', 'original_filename', 'mimeType', 'createdAt']) {
+  for (const key of ['id', 'public_id', 'resource_type', 'type', 'version', 'format', 'bytes', 'width', 'height', 'secure_url', 'ownerId', 'mimeType', 'createdAt', 'updatedAt']) {
     assert.ok(records.every((r) => r[key] !== null && r[key] !== undefined), key);
   }
+  assert.ok(records.every((r) => r.state === 'committed' && r.public_id.startsWith('shapes/alice/')));
   assert.deepEqual(records.map((r) => [r.width, r.height]), [[40, 30], [12, 6], [20, 10], [40, 30], [14, 7]]);
-  assert.equal(records[2].original_filename, 'a.png');
+  assert.deepEqual(records.map((r) => r.original_filename), ['photo.png', null, 'a.png', 'b.png', null], 'the client\'s name when it gave one');
   assert.match(records[0].urls.thumbnail, /c_fill,h_32,w_32/);
   assert.match(records[0].urls.optimized, /f_auto,q_auto/);
-  const reopened = await SqliteRepository.open(join(dir, 'shapes.db'));
-  assert.equal((await reopened.list({})).length, 5);
-  assert.deepEqual((await orphans(service, repo, 'shapes')).cloudOnly, []);
+  // The same file, opened again (as after a restart): records and URLs are read back, URLs built now.
+  const again = new MediaService(client, SqliteRepository.open(join(dir, 'shapes.db')), { folder: 'shapes', urlOptions: { secure: false, cname: 'cdn.example.com' } });
+  const page = await again.list('alice');
+  assert.equal(page.items.length, 5);
+  assert.match(page.items[0].secure_url, /^http:\/\/cdn\.example\.com\/demo\/image\/upload\/v\d+\/shapes\/alice\//);
+  assert.equal((await again.get(records[1].id, 'alice')).width, 12);
 });
 
-test('validation by content before any byte leaves: coded errors', async () => {
-  const { repo, service } = await fresh('validation', { maxBytes: 2000 });
+test('validation before any byte leaves: coded errors; a path is checked on disk; strings are not paths', async () => {
+  const { repo, service } = fresh('validation', { maxBytes: 2000 });
+  const big = join(dir, 'big.png');
+  writeFileSync(big, makePng(100, 100, { noise: true }));
   const cases = [
     [{ buffer: Buffer.from('#!/bin/sh\nrm -rf /'), originalname: 'cat.png', mimetype: 'image/png' }, 'alice', 'UNSUPPORTED_TYPE'],
     [Buffer.alloc(0), 'alice', 'EMPTY_FILE'],
     [makePng(100, 100, { noise: true }), 'alice', 'FILE_TOO_LARGE'],
+    [{ path: big, size: 10 }, 'alice', 'FILE_TOO_LARGE'],
+    [Readable.from([makePng(100, 100, { noise: true })]), 'alice', 'FILE_TOO_LARGE'],
+    ['/etc/passwd', 'alice', 'INVALID_ARGUMENT'],
     [png(), '', 'MISSING_OWNER'],
     [null, 'alice', 'MISSING_FILE'],
   ];
   for (const [file, owner, code] of cases) await assert.rejects(service.createOne(file, owner), { code });
+  await assert.rejects(service.createOne(png(), 'alice', { public_id: 'validation/bob/avatar' }), { code: 'INVALID_OPTION' });
   assert.deepEqual(await cloudIds('validation'), []);
-  assert.deepEqual(await repo.list({}), []);
+  assert.deepEqual(await allRecords(repo), []);
 });
 
-test('owner-scoped remove; soft delete, restore, purge; idempotency keys', async () => {
-  const { repo, service } = await fresh('lifecycle');
+test('owners are folders: an owner id cannot reach another owner\'s assets', async () => {
+  const { service } = fresh('owners');
+  const a = await service.createOne(png(), 'alice');
+  const b = await service.createOne(png(), 'alice/../bob');
+  assert.match(a.public_id, /^owners\/alice\/[a-z0-9]{20}$/);
+  assert.match(b.public_id, /^owners\/alice_2F_2E_2E_2Fbob\/[a-z0-9]{20}$/);
+  assert.equal(service.ownerFolder('a/b'), 'owners/a_2Fb');
+  await assert.rejects(service.remove(a.id, 'alice/../bob'), { code: 'NOT_FOUND' });
+  await assert.rejects(service.get(b.id, 'alice'), { code: 'NOT_FOUND' });
+});
+
+test('owner-scoped remove; soft delete, restore, purge; idempotency keys; listing pages', async () => {
+  const { repo, service } = fresh('lifecycle');
   const a = await service.createOne(png(), 'alice');
   await assert.rejects(service.remove(a.id, 'mallory'), { code: 'NOT_FOUND' });
   assert.equal((await cloudIds('lifecycle')).length, 1, 'nothing touched');
   assert.ok((await service.softRemove(a.id, 'alice')).deletedAt);
+  assert.equal((await service.list('alice')).items.length, 0);
+  assert.equal((await service.list('alice', { deleted: 'only' })).items.length, 1);
   assert.equal((await service.restore(a.id, 'alice')).deletedAt, null);
   await service.softRemove(a.id, 'alice');
   assert.equal((await service.purge({ olderThan: new Date(Date.now() + 60_000) })).purged.length, 1);
@@ -98,119 +159,159 @@ test('owner-scoped remove; soft delete, restore, purge; idempotency keys', async
   const c = await service.createOne(png(), 'bob');
   await client.destroy(c.public_id);
   assert.equal((await service.remove(c.id, 'bob')).public_id, c.public_id);
-  const o = await orphans(service, repo, 'lifecycle');
-  assert.deepEqual([o.cloudOnly, o.recordOnly, o.records.length], [[], [], 1]);
+  for (let i = 0; i < 4; i++) await service.createOne(png(9 + i, 9), 'bob');
+  const first = await service.list('bob', { limit: 3 });
+  const second = await service.list('bob', { limit: 3, after: first.next });
+  assert.deepEqual([first.items.length, second.items.length, second.next], [3, 2, null]);
+  const o = await agreement(repo, 'lifecycle');
+  assert.deepEqual([o.orphans, o.dangling, o.unfinished, o.committed.length], [[], [], 0, 5]);
 });
 
-test('fault matrix: every failure ends with zero orphans', async () => {
-  let failCreate = false;
-  let failRemove = false;
-  const { repo, service } = await fresh('faults', {}, (r) => ({
-    create: (rec) => (failCreate ? Promise.reject(new Error('db down')) : r.create(rec)),
-    findOne: (q) => r.findOne(q),
-    remove: (id) => (failRemove ? Promise.reject(new Error('db down')) : r.remove(id)),
-    update: (id, p) => r.update(id, p),
-    list: (q) => r.list(q),
-  }));
-  const check = async (label) => {
-    const o = await orphans(service, repo, 'faults');
-    assert.deepEqual([o.cloudOnly, o.recordOnly], [[], []], label);
-    return o;
+test('fault matrix: store-then-fail answers, a database down after the upload, a failing destroy; sweep finishes each', async () => {
+  let failUpdates = false;
+  const { repo, service } = fresh('faults', { pendingTtl: 400, uploadDefaults: { retries: 6, retry_delay: 5, timeout: 700 } }, (r) => wrapped(r, (inner) => ({
+    update: (...a) => (failUpdates ? Promise.reject(new Error('connection to db.internal:5432 refused')) : inner.update(...a)),
+  })));
+  const check = async (label, committed) => {
+    const o = await agreement(repo, 'faults');
+    assert.deepEqual([o.orphans, o.dangling, o.unfinished, o.committed.length], [[], [], 0, committed], label);
   };
-  // 1. The upload fails: nothing anywhere.
+  // 1. The server stores every upload and then the answer is lost: retries land on the same asset.
+  await setFaults({ upload: { after_500: 0.15, after_reset: 0.15, after_timeout: 0.1, hang_ms: 1200 } });
+  const records = [];
+  for (let i = 0; i < 10; i++) records.push(await service.createOne(png(20 + i, 8), 'alice'));
+  await setFaults({});
+  await check('answers lost after storing', 10);
+  // 2. The upload is refused for good: the intent is retired, nothing anywhere.
   await setFaults({ upload: { error_500: 1 } });
-  await assert.rejects(service.createOne(png(), 'alice'), { code: 'UPLOAD_FAILED', http_code: 500 });
+  await assert.rejects(service.createOne(png(), 'alice'), { code: 'UPLOAD_FAILED' });
   await setFaults({});
-  await check('upload fails');
-  // 2. create fails: the asset is deleted again.
-  failCreate = true;
-  await assert.rejects(service.createOne(png(), 'alice'), (e) => e.code === 'REPOSITORY_FAILED' && /deleted again/.test(e.message));
-  await check('create fails');
-  // 3. create fails and the compensating delete fails: remembered; reconcile deletes it.
+  await check('upload fails', 10);
+  // 3. The database goes down after the upload: the record stays pending, naming the asset.
+  failUpdates = true;
+  await assert.rejects(service.createOne(png(31, 31), 'alice'), { code: 'REPOSITORY_FAILED' });
+  failUpdates = false;
+  const stuck = await agreement(repo, 'faults');
+  assert.deepEqual([stuck.orphans, stuck.unfinished], [[], 1], 'the pending record names the uploaded asset');
+  await sleep(500);
+  assert.equal((await service.sweep()).finished, 1);
+  await check('database down after upload, then swept', 10);
+  // 4. The cloud delete fails during remove: the record is hidden, then the sweeper finishes it.
   await setFaults({ destroy: { error_500: 1 } });
-  await assert.rejects(service.createOne(png(), 'alice'), (e) => /reconcile/.test(e.message));
-  failCreate = false;
+  await assert.rejects(service.remove(records[0].id, 'alice'), { http_code: 500 });
   await setFaults({});
-  assert.equal(service.pendingCleanup().length, 1);
-  assert.equal((await orphans(service, repo, 'faults')).cloudOnly.length, 1);
-  await service.reconcile();
-  await check('compensating delete fails');
-  // 4. The cloud delete fails during remove: nothing removed, both sides still agree.
-  const kept = await service.createOne(png(), 'alice');
-  await setFaults({ destroy: { error_500: 1 } });
-  await assert.rejects(service.remove(kept.id, 'alice'), { http_code: 500 });
-  await setFaults({});
-  assert.equal((await check('cloud delete fails')).records.length, 1);
-  // 5. The record removal fails after the cloud delete: reconcile removes the record.
-  failRemove = true;
-  await assert.rejects(service.remove(kept.id, 'alice'), { code: 'REPOSITORY_FAILED' });
-  failRemove = false;
-  assert.equal((await orphans(service, repo, 'faults')).recordOnly.length, 1);
-  const report = await service.reconcile();
-  assert.deepEqual(report.removedRecords, [kept.public_id]);
-  await check('remove fails');
+  await assert.rejects(service.get(records[0].id, 'alice'), { code: 'NOT_FOUND' });
+  await sleep(500);
+  assert.equal((await service.sweep()).finished, 1);
+  await check('destroy fails, then swept', 9);
 });
 
-test('killed in the middle of a batch: reconcile leaves zero orphans', async () => {
+test('killed with SIGKILL in the middle of a batch: every acknowledged record survives; sweep leaves no orphans', async () => {
   const db = join(dir, 'killed.db');
   const script = `
     const { Cloudinary, MediaService, SqliteRepository } = require(${JSON.stringify(require.resolve('../../npm/node'))});
     (async () => {
       const { makePng } = await import(${JSON.stringify(new URL('../shared/png.mjs', import.meta.url).href)});
-      const sqlite = await SqliteRepository.open(${JSON.stringify(db)});
-      // A slow database: uploads are confirmed before their records exist, so a kill leaves orphans.
-      const repo = { ...Object.fromEntries(['findOne', 'remove', 'update', 'list'].map((m) => [m, (...a) => sqlite[m](...a)])),
-        create: (r) => new Promise((ok) => setTimeout(ok, 150)).then(() => sqlite.create(r)) };
-      const service = new MediaService(new Cloudinary(${JSON.stringify({ ...ACCOUNT, upload_prefix: emulator.url })}), repo, { tag: 'killed', folder: 'killed' });
-      const files = Array.from({ length: 300 }, (_, i) => makePng(20 + (i % 50), 20, { seed: i }));
+      const service = new MediaService(new Cloudinary(${JSON.stringify({ ...ACCOUNT, upload_prefix: emulator.url })}),
+        SqliteRepository.open(${JSON.stringify(db)}), { folder: 'killed', pendingTtl: 500 });
       let done = 0;
       await Promise.all(Array.from({ length: 8 }, async (_, w) => {
-        for (let i = w; i < files.length; i += 8) { await service.createOne(files[i], 'alice'); if (++done === 40) console.log('ready'); }
+        for (let i = w; i < 300; i += 8) {
+          const r = await service.createOne(makePng(20 + (i % 50), 20, { seed: i }), 'alice');
+          console.log('ack ' + r.public_id);
+          if (++done === 40) console.log('ready');
+        }
       }));
     })();`;
+  await setFaults({ upload: { latency_ms: 20 } });
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('ready') && resolve()));
+  let out = '';
+  await new Promise((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve(); }));
   child.kill('SIGKILL');
   await new Promise((r) => child.on('exit', r));
-  const repo = await SqliteRepository.open(db);
-  const service = new MediaService(client, repo, { tag: 'killed', folder: 'killed', reconcileGrace: 0 });
-  const before = await orphans(service, repo, 'killed');
-  const report = await service.reconcile();
-  const afterwards = await orphans(service, repo, 'killed');
-  console.log(`killed batch: ${before.records.length} records, ${before.cloud.length} assets before reconcile; deleted ${report.deletedAssets.length} orphan assets, removed ${report.removedRecords.length} orphan records`);
-  assert.ok(before.records.length >= 40);
-  assert.ok(before.cloudOnly.length > 0, 'the kill left uploads without records');
-  assert.deepEqual([afterwards.cloudOnly, afterwards.recordOnly], [[], []]);
+  await setFaults({});
+  const acknowledged = [...out.matchAll(/^ack (\S+)$/gm)].map((m) => m[1]);
+  const repo = SqliteRepository.open(db);
+  const service = new MediaService(client, repo, { folder: 'killed', reconcileGrace: 0 });
+  const before = await agreement(repo, 'killed');
+  await sleep(600);
+  const swept = await service.sweep();
+  const afterwards = await agreement(repo, 'killed');
+  console.log(`killed batch: ${acknowledged.length} acknowledged, ${before.committed.length} committed, ${before.unfinished} pending at the kill; sweep claimed ${swept.claimed}, finished ${swept.finished}`);
+  assert.ok(acknowledged.length >= 40);
+  assert.ok(before.unfinished > 0, 'the kill left uploads in flight');
+  assert.deepEqual(before.orphans, [], 'even before the sweep, every asset is named by a record');
+  for (const id of acknowledged) assert.ok(afterwards.committed.includes(id) && afterwards.cloud.includes(id), `acknowledged ${id} is committed and exists`);
+  assert.deepEqual([afterwards.orphans, afterwards.dangling, afterwards.unfinished], [[], [], 0]);
+  assert.deepEqual((await service.reconcile()).destroyedCount, 0, 'reconcile finds no drift');
 });
 
-test('adopt: a direct browser upload is recorded from its signed identifier, within the owner\'s folder only', async () => {
-  const { repo, service } = await fresh('adopt');
-  const params = client.signRequest({ timestamp: Math.floor(Date.now() / 1000), folder: 'direct/alice', tags: 'adopt' });
-  const form = new FormData();
-  for (const [k, v] of Object.entries(params)) form.append(k, String(v));
-  form.append('file', new Blob([png(21, 12)]), 'mine.png');
-  const result = await (await fetch(`${emulator.url}/v1_1/demo/image/upload`, { method: 'POST', body: form })).json();
-  const identifier = `image/upload/v${result.version}/${result.public_id}.png#${result.signature}`;
-  await assert.rejects(service.adopt(identifier, 'mallory', { requiredPrefix: 'direct/mallory/' }), { code: 'IDENTIFIER_NOT_ALLOWED' });
-  await assert.rejects(service.adopt(identifier.slice(0, -1) + (identifier.endsWith('0') ? '1' : '0'), 'alice', { requiredPrefix: 'direct/alice/' }), { code: 'INVALID_SIGNATURE' });
-  const record = await service.adopt(identifier, 'alice', { requiredPrefix: 'direct/alice/' });
-  assert.deepEqual([record.public_id, record.width, record.height, record.ownerId, record.mimeType], [result.public_id, 21, 12, 'alice', 'image/png']);
-  assert.equal((await service.adopt(identifier, 'alice', { requiredPrefix: 'direct/alice/' })).id, record.id, 'repeating returns the same record');
-  assert.equal((await repo.list({})).length, 1);
+test('direct uploads: signed intent, adopt once, refused files removed, another owner refused', async () => {
+  const { repo, service } = fresh('direct', { maxBytes: 3000 });
+  const browserUpload = async (signature, bytes, name = 'mine.png') => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(signature)) if (!['upload_url', 'cloud_name', 'record_id', 'resource_type'].includes(k)) form.append(k, String(v));
+    form.append('file', new Blob([bytes]), name);
+    const res = await fetch(signature.upload_url, { method: 'POST', body: form });
+    return { status: res.status, body: await res.json() };
+  };
+  const identifier = (r) => `image/upload/v${r.version}/${r.public_id}.${r.format}#${r.signature}`;
+  const sig = await service.signDirectUpload('alice');
+  assert.match(sig.public_id, /^direct\/alice\/[a-z0-9]{20}$/);
+  assert.equal(sig.upload_url, `${emulator.url}/v1_1/demo/image/upload`);
+  assert.equal(sig.allowed_formats, 'jpg,png,gif,webp,avif,heic');
+  const { body } = await browserUpload(sig, png(21, 12));
+  const id = identifier(body);
+  await assert.rejects(service.adopt(id, 'mallory'), { code: 'IDENTIFIER_NOT_ALLOWED' });
+  await assert.rejects(service.adopt(id.slice(0, -1) + (id.endsWith('0') ? '1' : '0'), 'alice'), { code: 'INVALID_SIGNATURE' });
+  const records = await Promise.all([service.adopt(id, 'alice'), service.adopt(id, 'alice'), service.adopt(id, 'alice')]);
+  assert.equal(new Set(records.map((r) => r.id)).size, 1, 'concurrent adopts commit one record');
+  assert.deepEqual([records[0].public_id, records[0].width, records[0].height, records[0].ownerId, records[0].mimeType], [sig.public_id, 21, 12, 'alice', 'image/png']);
+  // The signature carries the formats: Cloudinary (here the emulator) refuses a PDF outright.
+  const pdf = await browserUpload(await service.signDirectUpload('alice'), Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'), 'doc.pdf');
+  assert.deepEqual([pdf.status, pdf.body.error.message], [400, 'Image file format pdf not allowed']);
+  // One signature is one public_id: replaying it cannot overwrite the adopted image.
+  const replay = await browserUpload(sig, png(50, 50));
+  assert.equal(replay.body.existing, true);
+  assert.equal(replay.body.width, 21);
+  // Too big for the server's limit: refused at adopt, and deleted from the cloud.
+  const bigSig = await service.signDirectUpload('alice');
+  const big = await browserUpload(bigSig, makePng(80, 80, { noise: true }));
+  await assert.rejects(service.adopt(identifier(big.body), 'alice'), (e) => e.code === 'FILE_TOO_LARGE' && /deleted/.test(e.message));
+  assert.deepEqual(await cloudIds('direct'), [sig.public_id]);
+  // Unused signatures are pending records: they expire and sweep clears them.
+  const o = await agreement(repo, 'direct');
+  assert.equal(o.unfinished, 1, 'the PDF signature was never used');
 });
 
-test('a repository that does not answer times out, and the upload is compensated', async () => {
-  const { repo, service } = await fresh('timeout', { repositoryTimeout: 200 }, (r) => ({
-    create: () => new Promise(() => {}), findOne: (q) => r.findOne(q), remove: (id) => r.remove(id), list: (q) => r.list(q),
-  }));
-  await assert.rejects(service.createOne(png(), 'alice'), (e) => e.code === 'REPOSITORY_TIMEOUT' && /deleted again/.test(e.message));
-  assert.deepEqual(await cloudIds('timeout'), []);
-  await assert.rejects(service.softRemove(1, 'alice'), { code: 'NOT_FOUND' });
-  assert.equal((await repo.list({})).length, 0);
+test('a repository that does not answer times out; the intent is retired or left for the sweeper', async () => {
+  let hang = false;
+  const { repo, service } = fresh('timeout', { repositoryTimeout: 200, pendingTtl: 300 }, (r) => wrapped(r, (inner) => ({
+    update: (...a) => (hang ? new Promise(() => {}) : inner.update(...a)),
+  })));
+  hang = true;
+  await assert.rejects(service.createOne(png(), 'alice'), { code: 'REPOSITORY_TIMEOUT' });
+  hang = false;
+  await sleep(400);
+  await service.sweep();
+  const o = await agreement(repo, 'timeout');
+  assert.deepEqual([o.cloud, o.unfinished], [[], 0]);
+});
+
+test('startSweeper runs sweeps on a timer and stops', async () => {
+  const { repo, service } = fresh('timer', { pendingTtl: 200 });
+  const now = new Date().toISOString();
+  await repo.insert({ public_id: 'timer/alice/left', resource_type: 'image', type: 'upload', state: 'pending', ownerId: 'alice', idempotencyKey: null, createdAt: now, updatedAt: now, leaseUntil: new Date(Date.now() - 1000).toISOString() });
+  const reports = [];
+  const sweeper = service.startSweeper({ intervalMs: 50, onReport: (r) => reports.push(r) });
+  await sleep(400);
+  sweeper.stop();
+  assert.ok(reports.some((r) => r.sweep?.finished === 1));
+  assert.deepEqual(await allRecords(repo), []);
 });
 
 test('a batch of 500 files at concurrency 8: one result per file, in order', async () => {
-  const { repo, service } = await fresh('batch');
+  const { repo, service } = fresh('batch');
   const files = Array.from({ length: 500 }, (_, i) => makePng(16 + (i % 32), 16, { seed: i }));
   files[7] = Buffer.from('not an image');
   const started = performance.now();
@@ -221,6 +322,6 @@ test('a batch of 500 files at concurrency 8: one result per file, in order', asy
   assert.equal(results[7].error.code, 'UNSUPPORTED_TYPE');
   assert.equal(results.filter((r) => r.ok).length, 499);
   assert.deepEqual(results.filter((r) => r.ok).slice(0, 3).map((r) => r.record.width), [16, 17, 18]);
-  const o = await orphans(service, repo, 'batch');
-  assert.deepEqual([o.cloudOnly, o.recordOnly, o.records.length], [[], [], 499]);
+  const o = await agreement(repo, 'batch');
+  assert.deepEqual([o.orphans, o.dangling, o.unfinished, o.committed.length], [[], [], 0, 499]);
 });

@@ -18,6 +18,7 @@ test('soak (20 s): 16 workers, 10% faults: no failures, no orphans', () => {
   assert.deepEqual(report.failures, []);
   assert.equal(report.failed, 0);
   assert.deepEqual(report.orphans, { cloud_only: 0, record_only: 0 });
+  assert.equal(report.unfinished_records, 0, 'no pending or deleting record left behind');
   assert.ok(report.uploads > 100 && report.emulator.faults_injected > 10, 'the soak did real work under faults');
   assert.equal(run.status, 0);
 });

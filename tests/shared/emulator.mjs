@@ -1,18 +1,17 @@
 // Starts the emulator binary (built by `npm run build`) on a free loopback port, for tests and benches.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from '../../scripts/run.mjs';
 
 export const ACCOUNT = { cloud_name: 'demo', api_key: '1234567890', api_secret: 'emulator-secret' };
 
+/** The emulator binary: the most recently built of the release and debug ones. */
 export function emulatorBinary() {
-  for (const profile of ['release', 'debug']) {
-    const bin = join(root, 'target', profile, 'cirrus-emulator');
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error('cirrus-emulator is not built: run `npm run build`');
+  const built = ['release', 'debug'].map((profile) => join(root, 'target', profile, 'cirrus-emulator')).filter((bin) => existsSync(bin));
+  if (built.length === 0) throw new Error('cirrus-emulator is not built: run `npm run build`');
+  return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
 /** A fresh data directory. */

@@ -52,11 +52,19 @@ signRequest({ a: 1 }, { api_key: 'k' });
 async function media(): Promise<number> {
   const service = new MediaService(client, await SqliteRepository.open(':memory:'), { presets: { thumb: { width: 64, crop: 'fill' } }, maxBytes: 1e6 });
   const record = await service.createOne({ buffer: new Uint8Array(1), originalname: 'a.png' }, 'alice', { idempotencyKey: 'k' });
-  const many = await service.createMany(['/tmp/a.png'], 'alice', { concurrency: 2 });
+  const many = await service.createMany([{ path: '/tmp/a.png' }], 'alice', { concurrency: 2 });
   const report = await service.reconcile();
+  const swept = await service.sweep({ max: 100 });
+  const sig = await service.signDirectUpload('alice');
+  const page = await service.list('alice', { limit: 10, after: undefined });
+  const sweeper = service.startSweeper({ intervalMs: 60_000 });
+  sweeper.stop();
+  const state: 'pending' | 'committed' | 'deleting' = record.state;
   // @ts-expect-error an owner id is required
   await service.remove(record.id);
-  return many.length + report.deletedAssets.length + (record.urls?.thumb?.length ?? 0);
+  // @ts-expect-error a bare string is not a file
+  await service.createOne('/etc/passwd', 'alice');
+  return many.length + report.destroyedCount + swept.finished + sig.public_id.length + page.items.length + state.length + (record.urls?.thumb?.length ?? 0);
 }
 
 export { u, s, sig, params, version, token, ok, d, z, name, u2, code, browser, transfers, media };

@@ -188,6 +188,35 @@ fn split_tags(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_owned)
 }
 
+/// `allowed_formats`: a file whose format is not listed is refused (unless `format` converts it to one
+/// that is, as Cloudinary does when both are given).
+fn check_allowed_format(form: &Form, resource_type: &str, format: &str) -> ApiResult<()> {
+    let Some(list) = form.get_nonempty("allowed_formats") else {
+        return Ok(());
+    };
+    let allowed: Vec<String> = split_tags(list).map(|f| f.to_ascii_lowercase()).collect();
+    let normal = |f: &str| {
+        if f == "jpeg" {
+            "jpg".to_owned()
+        } else {
+            f.to_ascii_lowercase()
+        }
+    };
+    let listed = |f: &str| allowed.iter().any(|a| normal(a) == normal(f));
+    let converted = form
+        .get_nonempty("format")
+        .is_some_and(|target| resource_type == "image" && listed(target));
+    if listed(format) || converted {
+        return Ok(());
+    }
+    let shown = if format.is_empty() { "unknown" } else { format };
+    Err(ApiError::bad_request(if resource_type == "image" {
+        format!("Image file format {shown} not allowed")
+    } else {
+        format!("File format {shown} not allowed")
+    }))
+}
+
 /// Decides everything about a new upload and stores it. Returns the asset and whether it was already
 /// there (overwrite off).
 async fn store_upload(
@@ -220,6 +249,7 @@ async fn store_upload(
             )))
         }
     };
+    check_allowed_format(form, resource_type, &media.format)?;
     let preset = form
         .get_nonempty("upload_preset")
         .and_then(|p| app.settings.presets.get(p))

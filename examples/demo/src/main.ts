@@ -43,17 +43,17 @@ function startEmulator(dataDir: string): Promise<{ url: string; child: ChildProc
 
 @Controller('api/media')
 class MediaController {
-  constructor(@Inject(CIRRUS_MEDIA) private readonly media: MediaService, @Inject('REPOSITORY') private readonly repo: any) {}
+  constructor(@Inject(CIRRUS_MEDIA) private readonly media: MediaService) {}
 
   @Get()
   async list() {
-    return (await this.repo.list({ ownerId: OWNER })).filter((r: any) => !r.deletedAt);
+    return (await this.media.list(OWNER, { limit: 1000 })).items;
   }
 
   @Post()
   async add(@Body('identifier') identifier: string) {
     try {
-      return await this.media.adopt(identifier, OWNER, { requiredPrefix: `demo/${OWNER}/` });
+      return await this.media.adopt(identifier, OWNER);
     } catch (err) {
       throw toHttpException(err);
     }
@@ -77,18 +77,20 @@ export async function startDemo(port: number, dataDir: string): Promise<{ app: I
     emulator = await startEmulator(dataDir);
     cloudinaryUrl = `${DEMO_ACCOUNT}?upload_prefix=${encodeURIComponent(emulator.url)}`;
   }
-  const repository = await SqliteRepository.open(join(dataDir, 'demo.db'));
+  const repository = SqliteRepository.open(join(dataDir, 'demo.db'));
   const urlOptions = emulator ? { secure: false, cname: new URL(emulator.url).host } : {};
-  const Signer = createSigningController({ path: 'api/sign', owner: () => OWNER, folder: 'demo', allowedParams: [], fixedParams: { tags: TAG }, resourceType: 'image' });
+  // Each signature stores a pending record first (the media service's intent), so an upload that is
+  // never adopted, or refused, is cleaned up by the sweeper.
+  const Signer = createSigningController({ path: 'api/sign', owner: () => OWNER });
 
   @Module({
     imports: [CirrusModule.forRoot({
       cloudinary: cloudinaryUrl,
       repository,
       media: { folder: 'demo', tag: TAG, presets: { thumb: { width: 240, height: 240, crop: 'fill', gravity: 'center' } }, urlOptions },
+      cleanup: { intervalMs: 60_000 },
     })],
     controllers: [MediaController, Signer],
-    providers: [{ provide: 'REPOSITORY', useValue: repository }],
   })
   class DemoModule {}
 

@@ -7,4 +7,5 @@ const cirrus = require('cirrus') as typeof import('cirrus');
 export const { Cloudinary, MediaService, sniffFormat } = cirrus;
 export type Cloudinary = import('cirrus').Cloudinary;
 export type MediaService = import('cirrus').MediaService;
-export type { CloudinaryConfig, MediaRepository, MediaServiceOptions, IdentifierPolicy, VerifiedIdentifier, UploadResult } from 'cirrus';
+export type SqliteRepository = import('cirrus').SqliteRepository;
+export type { CloudinaryConfig, MediaRepository, MediaServiceOptions, IdentifierPolicy, VerifiedIdentifier, UploadResult, DirectUploadSignature } from 'cirrus';

@@ -9,6 +9,8 @@ export function statusFor(code: string | undefined): number {
     case 'UNSUPPORTED_TYPE': return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case 'FILE_TOO_LARGE': case 'PAYLOAD_TOO_LARGE': case 'TOO_MANY_FILES': return HttpStatus.PAYLOAD_TOO_LARGE;
     case 'NOT_FOUND': return HttpStatus.NOT_FOUND;
+    case 'INTENT_EXPIRED': case 'IDEMPOTENCY_IN_PROGRESS': return HttpStatus.CONFLICT;
+    case 'REPOSITORY_FAILED': case 'REPOSITORY_TIMEOUT': return HttpStatus.SERVICE_UNAVAILABLE;
     case 'ABORTED': return 499;
     case 'TIMEOUT': return HttpStatus.GATEWAY_TIMEOUT;
     default: return HttpStatus.BAD_GATEWAY;

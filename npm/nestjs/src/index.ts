@@ -6,3 +6,4 @@ export { StreamingUpload, type StreamingUploadOptions, type StreamedFile } from 
 export { FileTypeValidationPipe, SignedIdentifierPipe, type FileTypeOptions } from './pipes.js';
 export { createSigningController, type SigningOptions, type DirectUploadSignature } from './signing.js';
 export { statusFor, toHttpException } from './errors.js';
+export { CirrusCleanup, type CleanupOptions, type CleanupRun } from './cleanup.js';

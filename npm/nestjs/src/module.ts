@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { Cloudinary, MediaService, type CloudinaryConfig } from './cirrus.js';
+import { CirrusCleanup } from './cleanup.js';
 import { CIRRUS_CLIENT, CIRRUS_MEDIA, CIRRUS_OPTIONS, type CirrusModuleAsyncOptions, type CirrusModuleOptions } from './tokens.js';
 
 /** The client from options, else from CLOUDINARY_URL, else from CLD_CLOUD_NAME / CLD_API_KEY / CLD_API_SECRET. */
@@ -18,13 +19,17 @@ const providers: Provider[] = [
   { provide: CIRRUS_CLIENT, useFactory: (o: CirrusModuleOptions) => createClient(o), inject: [CIRRUS_OPTIONS] },
   {
     provide: CIRRUS_MEDIA,
-    useFactory: (o: CirrusModuleOptions, client: Cloudinary) => (o.repository ? new MediaService(client, o.repository, o.media) : null),
+    useFactory: (o: CirrusModuleOptions, client: Cloudinary) => (o.repository ? new MediaService(client, o.repository as any, o.media) : null),
     inject: [CIRRUS_OPTIONS, CIRRUS_CLIENT],
   },
+  CirrusCleanup,
 ];
-const exported = [CIRRUS_CLIENT, CIRRUS_MEDIA, CIRRUS_OPTIONS];
+const exported = [CIRRUS_CLIENT, CIRRUS_MEDIA, CIRRUS_OPTIONS, CirrusCleanup];
 
-/** Provides the `Cloudinary` client (`CIRRUS_CLIENT`) and, with a repository, the `MediaService` (`CIRRUS_MEDIA`). */
+/**
+ * Provides the `Cloudinary` client (`CIRRUS_CLIENT`) and, with a repository, the `MediaService`
+ * (`CIRRUS_MEDIA`) and its background cleanup (`CirrusCleanup`, when `cleanup` is set).
+ */
 @Module({})
 export class CirrusModule {
   static forRoot(options: CirrusModuleOptions = {}): DynamicModule {

@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Post, Req, type Type } from '@nestjs/common';
-import { CIRRUS_CLIENT } from './tokens.js';
-import type { Cloudinary } from './cirrus.js';
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Optional, Post, Req, type Type } from '@nestjs/common';
+import { CIRRUS_CLIENT, CIRRUS_MEDIA } from './tokens.js';
+import type { Cloudinary, MediaService } from './cirrus.js';
 import { toHttpException } from './errors.js';
 
 /** Options of `createSigningController`. */
@@ -9,6 +9,13 @@ export interface SigningOptions {
   path?: string;
   /** The authenticated user, or undefined to refuse (401). */
   owner: (request: any) => string | undefined;
+  /**
+   * With a MediaService (the module has a repository), each signature first stores a pending record and
+   * signs params bound to it: the public_id the service chose, the allowed formats, the service's tags.
+   * The browser then posts the identifier to an endpoint calling `media.adopt()`. Default: true when the
+   * module has a MediaService. The options below apply to plain signing only.
+   */
+  intent?: boolean;
   /** Folder uploads go to (`<folder>/<owner>`, default `uploads`). */
   folder?: string;
   /** Params a browser may ask to have signed (default: tags, context, public_id suffix is not allowed). */
@@ -42,14 +49,24 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
 
   @Controller()
   class SigningController {
-    constructor(@Inject(CIRRUS_CLIENT) private readonly client: Cloudinary) {}
+    constructor(
+      @Inject(CIRRUS_CLIENT) private readonly client: Cloudinary,
+      @Optional() @Inject(CIRRUS_MEDIA) private readonly media: MediaService | null,
+    ) {}
 
     @Post(options.path ?? 'cirrus/sign')
     @HttpCode(200)
-    sign(@Req() request: any, @Body() body: any): DirectUploadSignature {
+    async sign(@Req() request: any, @Body() body: any): Promise<DirectUploadSignature> {
       const owner = options.owner(request);
       if (!owner) {
         throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'UNAUTHORIZED', message: 'sign in to upload' }, HttpStatus.UNAUTHORIZED);
+      }
+      if (this.media && options.intent !== false) {
+        try {
+          return await this.media.signDirectUpload(String(owner));
+        } catch (err) {
+          throw toHttpException(err);
+        }
       }
       try {
         const requested = body && typeof body.params === 'object' && body.params !== null ? body.params : {};

@@ -1,5 +1,6 @@
 import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDependency, Type } from '@nestjs/common';
-import type { CloudinaryConfig, MediaRepository, MediaServiceOptions } from './cirrus.js';
+import type { CloudinaryConfig, MediaRepository, MediaServiceOptions, SqliteRepository } from './cirrus.js';
+import type { CleanupOptions } from './cleanup.js';
 
 /** The module's options. */
 export const CIRRUS_OPTIONS = Symbol('CIRRUS_OPTIONS');
@@ -12,10 +13,12 @@ export const CIRRUS_MEDIA = Symbol('CIRRUS_MEDIA');
 export interface CirrusModuleOptions {
   /** A CLOUDINARY_URL or config object; by default CLOUDINARY_URL or CLD_CLOUD_NAME/CLD_API_KEY/CLD_API_SECRET. */
   cloudinary?: string | CloudinaryConfig;
-  /** The metadata repository; with it, a MediaService is provided. */
-  repository?: MediaRepository;
+  /** The metadata repository (`SqliteRepository`, `PostgresRepository` or your own); with it, a MediaService is provided. */
+  repository?: MediaRepository | SqliteRepository;
   /** MediaService options (folder, presets, limits, ...). */
   media?: MediaServiceOptions;
+  /** Background cleanup (sweep, reconcile): a BullMQ repeatable job, or a timer per replica. */
+  cleanup?: CleanupOptions;
   /** Register the providers globally (default true). */
   global?: boolean;
 }

@@ -3,12 +3,23 @@ import 'reflect-metadata';
 import { Body, Controller, Inject, Injectable, Module, Post, Req, UploadedFile, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { CirrusModule, createSigningController, FileTypeValidationPipe, SignedIdentifierPipe, StreamingUpload } from 'cirrus-nestjs';
+import { CIRRUS_MEDIA, CirrusModule, createSigningController, FileTypeValidationPipe, SignedIdentifierPipe, StreamingUpload, toHttpException, type CleanupOptions } from 'cirrus-nestjs';
 
 const user = (req: any) => (req.headers['x-user'] as string | undefined) || undefined;
 
 @Controller('media')
 class MediaController {
+  constructor(@Inject(CIRRUS_MEDIA) private readonly media: any) {}
+
+  @Post('adopt')
+  async adopt(@Req() req: any, @Body('identifier') identifier: string) {
+    try {
+      return await this.media.adopt(identifier, user(req));
+    } catch (err) {
+      throw toHttpException(err);
+    }
+  }
+
   @Post('stream')
   @UseInterceptors(StreamingUpload({ owner: user, maxFiles: 2, maxFileSize: 300 * 1024 * 1024 }))
   stream(@Req() req: any) {
@@ -49,18 +60,21 @@ class ConfigService {
 @Module({ providers: [ConfigService], exports: [ConfigService] })
 class ConfigModule {}
 
-const Signer = createSigningController({ owner: user, folder: 'direct' });
+// The media service's signer (each signature stores an intent) and a plain one.
+const Signer = createSigningController({ owner: user });
+const PlainSigner = createSigningController({ path: 'cirrus/sign-plain', owner: user, folder: 'direct', intent: false });
 
 /** The app, wired with `forRoot` (sync) or `forRootAsync` with a ConfigService (async). */
-export async function createApp(wiring: 'sync' | 'async', repository?: unknown): Promise<INestApplication> {
+export async function createApp(wiring: 'sync' | 'async', repository?: unknown, cleanup?: CleanupOptions): Promise<INestApplication> {
+  const media = { folder: 'nest', tag: 'nest', reconcileGrace: 0, pendingTtl: 300 };
   const cirrus = wiring === 'sync'
-    ? CirrusModule.forRoot({ cloudinary: process.env.CLOUDINARY_URL, repository: repository as any, media: { folder: 'nest', tag: 'nest', reconcileGrace: 0 } })
+    ? CirrusModule.forRoot({ cloudinary: process.env.CLOUDINARY_URL, repository: repository as any, media, cleanup })
     : CirrusModule.forRootAsync({
       imports: [ConfigModule],
       inject: [ConfigService],
-      useFactory: (config: ConfigService) => ({ cloudinary: config.get('CLOUDINARY_URL'), repository: repository as any, media: { folder: 'nest', tag: 'nest' } }),
+      useFactory: (config: ConfigService) => ({ cloudinary: config.get('CLOUDINARY_URL'), repository: repository as any, media, cleanup }),
     });
-  @Module({ imports: [cirrus], controllers: [MediaController, Signer] })
+  @Module({ imports: [cirrus], controllers: [MediaController, Signer, PlainSigner] })
   class AppModule {}
   const app = await NestFactory.create(AppModule, { logger: false, bodyParser: true });
   await app.init();
