@@ -2,7 +2,7 @@
 // `npm run bench`: cirrus against the official SDK (and @cloudinary/url-gen / cloudinary-core in the
 // browser), measured side by side in the same run. Prints the figures and a table of ratios, and writes
 // docs/benchmarks/results.json and docs/benchmarks/ratios.svg. Nothing here asserts a timing.
-//   node scripts/bench.mjs [micro] [browser] [upload] [batch] [--quick]
+//   node scripts/bench.mjs [micro] [browser] [upload] [batch] [repository] [--quick]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { runNodeMicro } from './bench/node-micro.mjs';
 import { packageSizes, runBrowser } from './bench/browser.mjs';
 import { runBatch, runStream } from './bench/upload.mjs';
 import { ratioChart } from './bench/chart.mjs';
+import { benchRepository } from './bench/repository.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -82,6 +83,18 @@ if (want('upload') || want('batch')) {
   } finally {
     await emulator.stop();
   }
+}
+
+if (want('repository')) {
+  const n = quick ? 2000 : 10000;
+  console.log(`\n== The embedded default repository: ${n} creates, old (sql.js) vs new (SQLite in the addon)`);
+  const rows = await benchRepository(n);
+  results.repository = rows;
+  console.table(rows);
+  const [oldOne, oldBusy, newOne, newBusy] = rows;
+  ratios.push({ label: `repository ${n} creates: throughput new / old`, ratio: newOne.per_s / oldOne.per_s, goal: 1 });
+  ratios.push({ label: `repository ${n} creates: p99 old / new`, ratio: oldOne.p99_ms / newOne.p99_ms, goal: 1 });
+  ratios.push({ label: `repository ${n} creates, 16 in flight: throughput new / old`, ratio: newBusy.per_s / oldBusy.per_s, goal: 1 });
 }
 
 console.log('\n== Ratios (> 1: cirrus better)');

@@ -20,17 +20,40 @@ export function ensureWasmToolchain() {
   }
 }
 
-export function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+/** Installs Debian packages (as root, or through sudo). */
+function aptInstall(packages) {
   const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
   const apt = (args) => (sudo.length ? run('sudo', ['apt-get', ...args]) : run('apt-get', args));
   apt(['update']);
-  apt(['install', '-y', '--no-install-recommends', 'chromium']);
+  apt(['install', '-y', '--no-install-recommends', ...packages]);
+}
+
+export function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  aptInstall(['chromium']);
   if (!succeeds(CHROMIUM, ['--version'])) throw new Error('Chromium did not install');
+}
+
+export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
+export const REDIS_SERVER = '/usr/bin/redis-server';
+
+/** The database servers the tests start themselves: PostgreSQL 15 and Redis, from Debian's packages. */
+export function ensureServers() {
+  const missing = [];
+  if (!existsSync(join(POSTGRES_BIN, 'initdb'))) missing.push('postgresql');
+  if (!existsSync(REDIS_SERVER)) missing.push('redis-server');
+  if (missing.length === 0) return;
+  aptInstall(missing);
+  // The packages start system services on the default ports; the tests start their own servers.
+  for (const service of ['postgresql', 'redis-server']) {
+    if (missing.some((m) => service.startsWith(m))) succeeds('service', [service, 'stop']);
+  }
+  if (!existsSync(join(POSTGRES_BIN, 'initdb')) || !existsSync(REDIS_SERVER)) throw new Error(`${missing.join(', ')} did not install`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureNpmDeps();
   ensureWasmToolchain();
   ensureChromium();
+  ensureServers();
 }

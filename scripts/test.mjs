@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
-import { ensureChromium, ensureNpmDeps } from './setup.mjs';
+import { ensureChromium, ensureNpmDeps, ensureServers } from './setup.mjs';
 
 ensureNpmDeps();
 const { buildEmulator, buildNestjs, buildNode, buildWeb } = await import('./build.mjs');
@@ -13,6 +13,7 @@ buildWeb();
 buildEmulator();
 buildNestjs();
 ensureChromium();
+ensureServers();
 
 run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator', '-p', 'cirrus-transport', '-p', 'cirrus-media']);
 

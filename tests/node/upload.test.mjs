@@ -130,6 +130,36 @@ test('200 uploads at a 20% injected fault rate all succeed; chunk retries are co
   }
 });
 
+test('answers lost after the server stored: a fixed public_id is retried onto the same asset; without one, no blind retry', async () => {
+  // Every upload is stored, then its answer is lost (a 500, a reset, or held past the client's timeout).
+  for (const fault of [{ after_500: 1 }, { after_reset: 1 }, { after_timeout: 1, hang_ms: 1500 }]) {
+    await setFaults({ upload: fault });
+    const before = (await listing('')).length;
+    const plain = await cld.upload(makePng(9, 9), { retries: 5, retry_delay: 5, timeout: 800 }).then(() => null, (e) => e);
+    assert.ok(plain, `${JSON.stringify(fault)}: a maybe-applied plain upload fails instead of retrying`);
+    assert.match(plain.message, /may have applied the request/);
+    assert.equal((await listing('')).length, before + 1, 'exactly one asset: the first attempt, stored, and no duplicate');
+  }
+  await setFaults({ upload: { after_500: 0.5, after_reset: 0.3, after_timeout: 0.1, hang_ms: 1500 } });
+  for (let i = 0; i < 8; i++) {
+    const r = await cld.upload(makePng(10 + i, 10), { public_id: `lost/${i}`, retries: 12, retry_delay: 5, timeout: 800 });
+    assert.equal(r.public_id, `lost/${i}`);
+  }
+  await setFaults({});
+  assert.equal((await listing('lost/')).length, 8, 'one asset per public_id');
+});
+
+test('Retry-After is waited out; the deadline stops retries', async () => {
+  await setFaults({ upload: { error_429: 1 } }); // the emulator answers 429 with Retry-After: 1
+  const started = performance.now();
+  const err = await cld.upload(makePng(9, 9), { retries: 5, retry_delay: 1, deadline: 2500 }).then(() => null, (e) => e);
+  const waited = performance.now() - started;
+  await setFaults({});
+  assert.equal(err.code, 'RATE_LIMITED');
+  assert.match(err.message, /deadline/);
+  assert.ok(waited >= 2000, `two Retry-After waits of 1 s happened before the deadline stopped it (${Math.round(waited)} ms)`);
+});
+
 test('timeouts are TIMEOUT with http_code 499; 4xx are not retried', async () => {
   await setFaults({ upload: { latency_ms: 1500 } });
   try {
