@@ -81,7 +81,7 @@ async function upload(files, options) {
       row.status = 'uploading';
       row.started = performance.now();
       try {
-        row.result = await cld.upload(row.file, { ...base, onProgress: ({ loaded, total }) => { row.loaded = loaded; row.total = total || row.total; } });
+        row.result = await cld.upload({ path: row.file }, { ...base, onProgress: ({ loaded, total }) => { row.loaded = loaded; row.total = total || row.total; } });
         row.status = 'done';
       } catch (err) {
         row.error = err;

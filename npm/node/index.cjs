@@ -36,17 +36,23 @@ const toBuffer = (piece) => (Buffer.isBuffer(piece) ? piece
   : typeof piece === 'string' ? Buffer.from(piece)
     : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
 
-/** Decides how a source travels: a path Rust reads, bytes, a stream fed piece by piece, or text Cloudinary fetches. */
+/**
+ * Decides how a source travels: a path Rust reads, bytes, a stream fed piece by piece, or text Cloudinary
+ * fetches. A string is never a path: a file on this server's disk must be named explicitly (`{ path }` or
+ * a `file:` URL), so a string that came from a user can never read the server's disk.
+ */
 function classify(source) {
   if (typeof source === 'string') {
-    return REMOTE.test(source) || source.startsWith('data:') ? { kind: 'remote', payload: source } : { kind: 'path', payload: source };
+    if (REMOTE.test(source) || source.startsWith('data:')) return { kind: 'remote', payload: source };
+    throw codedError('INVALID_ARGUMENT', 'a string source must be a remote URL or a data URI; to upload a file from this server\'s disk pass { path } (or a file: URL)');
   }
   if (source instanceof URL && source.protocol === 'file:') return { kind: 'path', payload: require('node:url').fileURLToPath(source) };
+  if (source && typeof source === 'object' && typeof source.path === 'string' && Object.keys(source).length === 1) return { kind: 'path', payload: source.path };
   if (ArrayBuffer.isView(source)) return { kind: 'bytes', payload: toBuffer(source) };
   if (source instanceof ArrayBuffer) return { kind: 'bytes', payload: Buffer.from(source) };
   if (source && typeof source.getReader === 'function') return { kind: 'stream', iterable: webStreamPieces(source) };
   if (source && typeof source[Symbol.asyncIterator] === 'function' && typeof source.on === 'function') return { kind: 'stream', iterable: source };
-  throw codedError('INVALID_ARGUMENT', 'upload source must be a file path, URL, data URI, Buffer/Uint8Array, Node Readable or web ReadableStream');
+  throw codedError('INVALID_ARGUMENT', 'upload source must be { path }, a file: URL, a remote URL, a data URI, a Buffer/Uint8Array, a Node Readable or a web ReadableStream');
 }
 
 async function* webStreamPieces(stream) {
@@ -216,6 +222,11 @@ class Cloudinary extends native.Cloudinary {
   /** Updates an existing asset (eager transformations, tags, context, ...). */
   async explicit(publicId, options) {
     return unwrap(await this.explicitRaw(publicIdArg(publicId), options));
+  }
+
+  /** Admin API: one asset's details (`{ resource_type, type }`), as Cloudinary stores them. */
+  async resource(publicId, options) {
+    return unwrap(await this.resourceRaw(publicIdArg(publicId), options));
   }
 }
 

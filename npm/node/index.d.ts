@@ -7,12 +7,12 @@ import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, M
 export {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl, UploadTask, sniffFormat,
-  NativeMediaService, SqliteRepository,
+  NativeMediaService, SqliteRepository, encodeOwner,
 } from './native';
 export * from './options';
 
-/** What `upload` accepts: a path, a remote URL or data URI, bytes, or a stream. */
-export type UploadSource = string | URL | Uint8Array | ArrayBuffer | Readable | ReadableStream<Uint8Array>;
+/** What `upload` accepts: `{ path }` or a `file:` URL (a file on this server), a remote URL or data URI string, bytes, or a stream. */
+export type UploadSource = { path: string } | string | URL | Uint8Array | ArrayBuffer | Readable | ReadableStream<Uint8Array>;
 
 /** `uploadStream()`'s Writable: pipe into it; its result is `.result` and a `'result'` event. */
 export interface UploadWritable extends Writable {
@@ -34,6 +34,8 @@ export declare class Cloudinary extends NativeCloudinary {
   rename(fromPublicId: string, toPublicId: string, options?: { type?: string; to_type?: string; overwrite?: boolean; invalidate?: boolean; resource_type?: string } & TransportSettings): Promise<UploadResult>;
   /** Updates an existing asset (eager transformations, tags, context, ...). */
   explicit(publicId: string, options?: UploadCallOptions): Promise<UploadResult>;
+  /** Admin API: one asset's details, as Cloudinary stores them. */
+  resource(publicId: string, options?: { resource_type?: 'image' | 'video' | 'raw'; type?: 'upload' | 'private' | 'authenticated' } & TransportSettings): Promise<UploadResult>;
 }
 
 /** The media lifecycle: intent before bytes, commit after upload, removal through `deleting`, a sweeper, a drift check. */

@@ -22,5 +22,6 @@ export const {
   NativeMediaService,
   UploadTask,
   sniffFormat,
+  encodeOwner,
 } = cirrus;
 export default cirrus;

@@ -80,8 +80,14 @@ class MediaService {
     if (!readingArguments('the client', () => client instanceof native.Cloudinary)) throw codedError('INVALID_ARGUMENT', 'client must be a Cloudinary client');
     if (!repository || typeof repository !== 'object') throw codedError('INVALID_ARGUMENT', 'a repository object is required');
     if (readingArguments('the repository', () => repository instanceof native.SqliteRepository)) {
-      this.#native = readingArguments('the options', () => native.NativeMediaService.withSqlite(client, repository, options));
-      return;
+      // The native repository is used from Rust directly; a wrapper of one (a Proxy, a subclass instance
+      // without the native object) is bridged like any other contract object.
+      try {
+        this.#native = readingArguments('the options', () => native.NativeMediaService.withSqlite(client, repository, options));
+        return;
+      } catch (err) {
+        if (err.code === 'INVALID_OPTION' || err.code === 'INVALID_ARGUMENT') throw err;
+      }
     }
     const methods = readingArguments('the repository', () => Object.fromEntries(METHODS.map((m) => [m, bridged(repository, m)])));
     this.#native = readingArguments('the client or options', () => new native.NativeMediaService(client, methods, options));

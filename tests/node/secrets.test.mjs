@@ -55,7 +55,7 @@ test('no secret in errors, logs, inspect or JSON of anything cirrus produces', a
     await attempt('upload to a closed port', () => dead.upload(makePng(4, 4), { retries: 0, timeout: 2000 }));
     await attempt('destroy with a wrong secret', () => wrong.destroy('x', { retries: 0 }));
     await attempt('rename to a missing asset', () => client.rename('missing', 'other', { retries: 0 }));
-    await attempt('upload of a missing path', () => client.upload('/no/such/file.png'));
+    await attempt('upload of a missing path', () => client.upload({ path: '/no/such/file.png' }));
     await attempt('stream upload with a wrong secret', () => {
       const w = wrong.uploadStream({ retries: 0 });
       w.on('error', () => {});
@@ -94,4 +94,16 @@ test('no secret in errors, logs, inspect or JSON of anything cirrus produces', a
     assert.ok(!text.includes(TOKEN_KEY), `the auth-token key appears in ${label}: ${text.slice(0, 300)}`);
   }
   console.log(`secret scan: ${seen.length} outputs (errors with causes, inspect/JSON of clients and results, CLI output, emulator log) hold neither the api_secret nor the token key`);
+});
+
+test('credentials inside URLs (a proxy, an API prefix) are redacted in JSON and inspect', () => {
+  const client = new api.Cloudinary({
+    ...ACCOUNT,
+    api_proxy: 'http://proxyuser:Pr0xyPass@proxy.internal:3128',
+    upload_prefix: 'https://gateway-user:G4tewayPass@api.example.com/cld',
+  });
+  const shown = `${JSON.stringify(client)} ${inspect(client, { depth: 8, showHidden: true })}`;
+  for (const secret of [SECRET, 'Pr0xyPass', 'proxyuser', 'G4tewayPass', 'gateway-user']) assert.ok(!shown.includes(secret), `${secret} shown: ${shown}`);
+  assert.match(JSON.stringify(client), /http:\/\/\[REDACTED\]@proxy\.internal:3128/);
+  assert.match(JSON.stringify(client), /https:\/\/\[REDACTED\]@api\.example\.com\/cld/);
 });

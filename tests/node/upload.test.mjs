@@ -33,7 +33,7 @@ test('every source kind uploads the exact bytes', async () => {
   const path = join(tmpdir(), `cirrus-up-${process.pid}.png`);
   writeFileSync(path, png);
   const sources = {
-    path,
+    path: { path },
     fileUrl: new URL(`file://${path}`),
     buffer: png,
     uint8array: new Uint8Array(png),
@@ -49,7 +49,11 @@ test('every source kind uploads the exact bytes', async () => {
   }
   await assert.rejects(cld.upload('https://example.com/x.png'), (e) => e.code === 'INVALID_REQUEST' && e.http_code === 400);
   await assert.rejects(cld.upload(42), { code: 'INVALID_ARGUMENT' });
-  await assert.rejects(cld.upload('/no/such/file.png'), { code: 'INVALID_ARGUMENT' });
+  await assert.rejects(cld.upload({ path: '/no/such/file.png' }), { code: 'INVALID_ARGUMENT' });
+  // A string is never read from the server's disk, however it looks.
+  for (const s of [path, '/etc/passwd', '../../etc/hosts', 'C:\\Windows\\win.ini']) {
+    await assert.rejects(cld.upload(s), (e) => e.code === 'INVALID_ARGUMENT' && /\{ path \}/.test(e.message), s);
+  }
 });
 
 test('large sources go chunked by themselves; concurrency; progress reaches the total', async () => {

@@ -1,14 +1,15 @@
 // Starts the emulator binary (built by `npm run build`) on a free loopback port, for tests and benches.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from '../../scripts/run.mjs';
 
 export const ACCOUNT = { cloud_name: 'demo', api_key: '1234567890', api_secret: 'emulator-secret' };
 
-/** The emulator binary: the most recently built of the release and debug ones. */
+/** The emulator binary: `CIRRUS_EMULATOR_BIN`, else the most recently built of the release and debug ones. */
 export function emulatorBinary() {
+  if (process.env.CIRRUS_EMULATOR_BIN) return process.env.CIRRUS_EMULATOR_BIN;
   const built = ['release', 'debug'].map((profile) => join(root, 'target', profile, 'cirrus-emulator')).filter((bin) => existsSync(bin));
   if (built.length === 0) throw new Error('cirrus-emulator is not built: run `npm run build`');
   return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
@@ -55,6 +56,12 @@ export function startEmulator({ dataDir = tempDataDir(), args = [], account = AC
       });
     });
   });
+}
+
+/** The emulator process's peak resident memory so far (VmHWM), in MB. */
+export function peakRssMb(emulator) {
+  const status = readFileSync(`/proc/${emulator.child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
 /** `CLOUDINARY_URL` pointing the official SDK at an emulator. */

@@ -1,5 +1,5 @@
 // Makes real PNG files (RGB gradients, or noise to reach a size) for upload tests, and reads their size back.
-import { deflateSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -75,4 +75,30 @@ export function imageSize(buf) {
     return { format: 'webp', width: buf.readUInt16LE(26) & 0x3fff, height: buf.readUInt16LE(28) & 0x3fff };
   }
   throw new Error('unknown image format');
+}
+
+/**
+ * A "decompression bomb": a valid `width`×`height` RGB PNG of zeros, a few hundred KB on disk however
+ * many pixels it declares. Deflated in 1 MB pieces (each a fresh raw-deflate segment, flushed to a byte
+ * boundary; only the last is final), so making it never holds the raw image in memory.
+ */
+export function makeBombPng(width, height) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  const total = (width * 3 + 1) * height;
+  const zero = Buffer.alloc(1 << 20);
+  const deflated = [];
+  for (let left = total; left > 0;) {
+    const n = Math.min(left, zero.length);
+    left -= n;
+    deflated.push(deflateRawSync(zero.subarray(0, n), { level: 9, finishFlush: left > 0 ? zlibConstants.Z_FULL_FLUSH : zlibConstants.Z_FINISH }));
+  }
+  // Adler-32 of `total` zero bytes: a = 1, b = total (mod 65521).
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE((((total % 65521) << 16) | 1) >>> 0);
+  const idat = Buffer.concat([Buffer.from([0x78, 0xda]), ...deflated, adler]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }

@@ -25,7 +25,7 @@ const u2: string = client.url('x', { width: 10 });
 function code(e: unknown): string { return (e as CirrusError).code; }
 
 async function transfers(): Promise<number> {
-  const done: UploadResult = await client.upload('/tmp/x.png', { folder: 'f', chunk_size: 5_000_000, concurrency: 2, retries: 5, onProgress: (p) => p.loaded, signal: AbortSignal.timeout(1000) });
+  const done: UploadResult = await client.upload({ path: '/tmp/x.png' }, { folder: 'f', chunk_size: 5_000_000, concurrency: 2, retries: 5, onProgress: (p) => p.loaded, signal: AbortSignal.timeout(1000) });
   const stream = client.uploadStream({ public_id: 'x' });
   const viaEvent: UploadResult = await stream.result;
   await client.destroy(done.public_id, { invalidate: true });

@@ -227,11 +227,17 @@ impl Config {
     }
 }
 
+/// Keys whose values are URLs that may carry credentials in their userinfo.
+const URL_KEYS: &[&str] = &["api_proxy", "upload_prefix", "secure_distribution", "cname"];
+
 fn redact(map: &Map) -> Map {
     map.iter()
         .map(|(k, v)| {
             let v = match v {
                 _ if SECRET_KEYS.contains(&k) && !v.is_nullish() => Value::from(REDACTED),
+                Value::String(url) if URL_KEYS.contains(&k) => {
+                    Value::from(crate::secret::redact_userinfo(url))
+                }
                 Value::Object(inner) => Value::Object(redact(inner)),
                 other => other.clone(),
             };

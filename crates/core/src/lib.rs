@@ -8,6 +8,7 @@
 //! Inputs are [`Value`]s, a model of JavaScript values, because the SDK's outputs depend on
 //! JavaScript semantics (numbers vs numeric strings, arrays vs strings, `true` vs `"true"`).
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod api;
 pub mod auth_token;
@@ -24,6 +25,7 @@ pub mod identifier;
 pub mod json;
 pub mod layer;
 pub mod retry;
+pub mod secret;
 pub mod signing;
 pub mod sniff;
 pub mod time;
@@ -40,6 +42,7 @@ pub use hash::{constant_time_eq, SignatureAlgorithm};
 pub use identifier::{
     verify_identifier, verify_notification_signature, IdentifierPolicy, SignedIdentifier,
 };
+pub use secret::Secret;
 pub use signing::{api_sign_request, sign_request, SignatureVersion, SigningOptions};
 pub use upload_params::build_upload_params;
 pub use url::url;

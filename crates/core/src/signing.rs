@@ -96,8 +96,8 @@ pub fn clear_blank(params: &Map) -> Map {
 pub struct SigningOptions {
     /// The api_key added after signing (any JavaScript value the caller gave, null included).
     pub api_key: Value,
-    /// The api_secret.
-    pub api_secret: String,
+    /// The api_secret (its `Debug` is redacted).
+    pub api_secret: crate::Secret,
     /// SHA-1 or SHA-256.
     pub algorithm: SignatureAlgorithm,
     /// Signature version 1 or 2.
@@ -113,7 +113,7 @@ impl SigningOptions {
         }
         let api_secret = match options.get("api_secret") {
             v if v.is_nullish() => return Err(Error::missing("api_secret")),
-            v => v.to_js_string(),
+            v => crate::Secret::new(v.to_js_string()),
         };
         Ok(SigningOptions {
             api_key: api_key.clone(),
@@ -129,7 +129,7 @@ pub fn sign_request(params: &Map, signing: &SigningOptions) -> Map {
     let mut out = clear_blank(params);
     let signature = api_sign_request(
         &out,
-        &signing.api_secret,
+        signing.api_secret.expose(),
         signing.algorithm,
         signing.version,
     );
@@ -140,6 +140,17 @@ pub fn sign_request(params: &Map, signing: &SigningOptions) -> Map {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn signing_options_never_print_the_secret() {
+        let mut o = crate::Map::new();
+        o.set("api_key", "k".into());
+        o.set("api_secret", "hunter2-secret".into());
+        let signing = super::SigningOptions::from_options(&o).unwrap();
+        let shown = format!("{signing:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("[REDACTED]"));
+    }
+
     use super::*;
 
     #[test]

@@ -25,6 +25,10 @@ pub struct App {
     pub chunks: Chunks,
     /// Fault injection.
     pub faults: FaultState,
+    /// Transformations computed at once.
+    pub transform_jobs: tokio::sync::Semaphore,
+    /// Bytes written to the derived cache since it was last trimmed (trimmed at a tenth of its cap).
+    derived_since_trim: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -33,12 +37,53 @@ impl App {
         let store = Arc::new(Store::open(&settings.data_dir)?);
         let chunks = Chunks::new(settings.data_dir.join("chunks"));
         let faults = FaultState::new(settings.faults.clone());
-        Ok(App {
+        let app = App {
+            transform_jobs: tokio::sync::Semaphore::new(settings.transform_jobs.max(1)),
+            derived_since_trim: std::sync::atomic::AtomicU64::new(0),
             settings,
             store,
             chunks,
             faults,
-        })
+        };
+        app.trim_derived();
+        Ok(app)
+    }
+
+    /// Counts a derived image written; trims the cache when a tenth of its cap was written since.
+    pub fn derived_written(&self, bytes: u64) {
+        use std::sync::atomic::Ordering;
+        let since = self.derived_since_trim.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if since > self.settings.derived_cache_bytes / 10 {
+            self.derived_since_trim.store(0, Ordering::Relaxed);
+            self.trim_derived();
+        }
+    }
+
+    /// Keeps the derived cache under its cap: the least recently written files go first.
+    pub fn trim_derived(&self) {
+        let Ok(entries) = std::fs::read_dir(self.store.dir().join("derived")) else {
+            return;
+        };
+        let mut files: Vec<(std::time::SystemTime, u64, std::path::PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let m = e.metadata().ok()?;
+                Some((m.modified().ok()?, m.len(), e.path()))
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|f| f.1).sum();
+        if total <= self.settings.derived_cache_bytes {
+            return;
+        }
+        files.sort();
+        for (_, len, path) in files {
+            if total <= self.settings.derived_cache_bytes * 8 / 10 {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
     }
 
     /// Deletes the cached derived images of a blob.
@@ -300,14 +345,22 @@ fn reset_response() -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-/// Browsers upload straight to Cloudinary: answer preflights and allow any origin, as Cloudinary does.
+/// Browsers upload straight to Cloudinary and load delivery URLs from any page: those answer preflights
+/// and allow any origin, as Cloudinary does. Nothing else does: the Admin API and the control endpoints
+/// take credentials (Basic auth), which a page from another origin must never be able to send.
 async fn cors(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let open =
+        is_upload_path(path) || !path.starts_with("/v1_1/") && !path.starts_with("/__emulator/");
     let preflight = request.method() == Method::OPTIONS;
     let mut response = if preflight {
         StatusCode::NO_CONTENT.into_response()
     } else {
         next.run(request).await
     };
+    if !open {
+        return response;
+    }
     let h = response.headers_mut();
     h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -316,12 +369,12 @@ async fn cors(request: Request, next: Next) -> Response {
     if preflight {
         h.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
-            header::HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+            header::HeaderValue::from_static("GET, POST, OPTIONS"),
         );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
             header::HeaderValue::from_static(
-                "content-type, content-range, x-unique-upload-id, x-requested-with, authorization",
+                "content-type, content-range, x-unique-upload-id, x-requested-with",
             ),
         );
         h.insert(
@@ -330,6 +383,21 @@ async fn cors(request: Request, next: Next) -> Response {
         );
     }
     response
+}
+
+/// `/v1_1/<cloud>/<resource_type>/upload`.
+fn is_upload_path(path: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').split('/');
+    matches!(
+        (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next()
+        ),
+        (Some("v1_1"), Some(_), Some(_), Some("upload"), None)
+    )
 }
 
 async fn log_request(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {

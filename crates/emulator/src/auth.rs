@@ -16,6 +16,10 @@ const UNSIGNED: &[&str] = &[
     "signature_algorithm",
 ];
 
+/// How far ahead of the server's clock a signed request's timestamp may be (a signer's clock running a
+/// little fast); beyond it, a signature could be made to stay valid for as long as its maker likes.
+pub const MAX_CLOCK_SKEW: i64 = 600;
+
 /// Verifies a signed request: the api_key, the timestamp's age, and the signature (SHA-1 or SHA-256 by its
 /// length; signature version 2 or 1). Unsigned requests are accepted only through an unsigned preset
 /// (`allow_unsigned`), and only uploads may be unsigned.
@@ -59,6 +63,12 @@ pub fn verify_signed(
         .ok_or_else(|| ApiError::bad_request("Missing required parameter - timestamp"))?
         .parse()
         .map_err(|_| ApiError::bad_request("Invalid timestamp"))?;
+    if timestamp - now > MAX_CLOCK_SKEW {
+        return Err(ApiError::bad_request(format!(
+            "Invalid timestamp - reported time is {} which is in the future",
+            crate::clock::iso8601(timestamp)
+        )));
+    }
     if now - timestamp > settings.max_timestamp_age {
         return Err(ApiError::bad_request(format!(
             "Stale request - reported time is {} which is more than 1 hour ago",

@@ -34,10 +34,28 @@ pub fn parse_content_range(header: &str) -> ApiResult<ContentRange> {
         "-1" | "*" => None,
         t => Some(t.parse::<u64>().map_err(|_| bad())?),
     };
-    if end < start || total.is_some_and(|t| end >= t) {
+    // Checked arithmetic downstream: `end + 1` and `end - start + 1` cannot overflow, and no total is
+    // beyond what any upload could be.
+    if end < start || end >= MAX_TOTAL || total.is_some_and(|t| end >= t || t > MAX_TOTAL) {
         return Err(bad());
     }
     Ok(ContentRange { start, end, total })
+}
+
+/// The largest total a Content-Range may declare (1 TiB).
+pub const MAX_TOTAL: u64 = 1 << 40;
+
+/// Open (unfinished) chunked uploads one signer (an api_key, or an unsigned preset) may have at once.
+pub const MAX_OPEN_PER_SIGNER: usize = 64;
+
+/// Who a chunked upload belongs to: every chunk must come from the same signer with the same params.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChunkOwner {
+    /// The api_key, or `unsigned:<preset>`: open uploads are counted per signer.
+    pub signer: String,
+    /// The upload's params (all but the signature, timestamp and file), so a chunk cannot be slipped
+    /// into another signer's upload or change what it becomes.
+    pub params: String,
 }
 
 /// The asset a completed chunked upload became: resource type, type and public id.
@@ -53,7 +71,9 @@ const COMPLETED_TTL: Duration = Duration::from_secs(3600);
 pub struct Chunks {
     dir: PathBuf,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    completed: Mutex<HashMap<String, (CompletedAsset, std::time::Instant)>>,
+    completed: Mutex<HashMap<String, (CompletedAsset, ChunkOwner, std::time::Instant)>>,
+    /// Open uploads by id, with their owner.
+    open: Mutex<HashMap<String, ChunkOwner>>,
 }
 
 impl Chunks {
@@ -63,31 +83,62 @@ impl Chunks {
             dir,
             locks: Mutex::new(HashMap::new()),
             completed: Mutex::new(HashMap::new()),
+            open: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Remembers that upload `id` became `asset`, so a resent chunk of it answers with that asset.
-    pub fn complete(&self, id: &str, asset: CompletedAsset) {
+    /// Registers the chunk's owner: a new upload counts against its signer's quota; a known one must
+    /// come from the same owner.
+    fn claim(&self, id: &str, owner: &ChunkOwner) -> ApiResult<()> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        match open.get(id) {
+            Some(o) if o == owner => Ok(()),
+            Some(_) => Err(ApiError::bad_request(
+                "Chunks of one upload (X-Unique-Upload-Id) must come from one signer with the same parameters",
+            )),
+            None => {
+                let mine = open.values().filter(|o| o.signer == owner.signer).count();
+                if mine >= MAX_OPEN_PER_SIGNER {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        format!("Too many unfinished chunked uploads (at most {MAX_OPEN_PER_SIGNER} at once)"),
+                    ));
+                }
+                open.insert(id.to_owned(), owner.clone());
+                Ok(())
+            }
+        }
+    }
+
+    fn release(&self, id: &str) {
+        self.open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+    }
+
+    /// Remembers that upload `id` of `owner` became `asset`, so a resent chunk of it answers with that asset.
+    pub fn complete(&self, id: &str, asset: CompletedAsset, owner: ChunkOwner) {
         let mut done = self.completed.lock().unwrap_or_else(|e| e.into_inner());
-        done.retain(|_, (_, at)| at.elapsed() < COMPLETED_TTL);
+        done.retain(|_, (_, _, at)| at.elapsed() < COMPLETED_TTL);
         if done.len() >= COMPLETED_CAP {
             if let Some(oldest) = done
                 .iter()
-                .min_by_key(|(_, (_, at))| *at)
+                .min_by_key(|(_, (_, _, at))| *at)
                 .map(|(k, _)| k.clone())
             {
                 done.remove(&oldest);
             }
         }
-        done.insert(id.to_owned(), (asset, std::time::Instant::now()));
+        done.insert(id.to_owned(), (asset, owner, std::time::Instant::now()));
     }
 
-    /// The asset upload `id` became, if it completed recently.
-    pub fn completed(&self, id: &str) -> Option<CompletedAsset> {
+    /// The asset upload `id` became, if it completed recently and `owner` is the one who made it.
+    pub fn completed(&self, id: &str, owner: &ChunkOwner) -> Option<CompletedAsset> {
         let done = self.completed.lock().unwrap_or_else(|e| e.into_inner());
         done.get(id)
-            .filter(|(_, at)| at.elapsed() < COMPLETED_TTL)
-            .map(|(a, _)| a.clone())
+            .filter(|(_, o, at)| o == owner && at.elapsed() < COMPLETED_TTL)
+            .map(|(a, _, _)| a.clone())
     }
 
     fn lock_for(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -109,6 +160,7 @@ impl Chunks {
         range: ContentRange,
         part: FilePart,
         tmp: PathBuf,
+        owner: &ChunkOwner,
     ) -> ApiResult<Option<FilePart>> {
         if id.is_empty()
             || id.len() > 128
@@ -118,6 +170,7 @@ impl Chunks {
         {
             return Err(ApiError::bad_request("Invalid X-Unique-Upload-Id"));
         }
+        self.claim(id, owner)?;
         if part.bytes != range.end - range.start + 1 {
             return Err(ApiError::bad_request(format!(
                 "Chunk size {} does not match Content-Range {}-{}",
@@ -142,6 +195,7 @@ impl Chunks {
         let assembled = assemble(&parts, tmp).await?;
         tokio::fs::remove_dir_all(&dir).await?;
         self.forget_lock(id);
+        self.release(id);
         Ok(Some(assembled))
     }
 
@@ -158,6 +212,7 @@ impl Chunks {
                 .map(|t| SystemTime::now().duration_since(t).unwrap_or_default() > ttl)
                 .unwrap_or(false);
             if stale && std::fs::remove_dir_all(entry.path()).is_ok() {
+                self.release(&entry.file_name().to_string_lossy());
                 removed += 1;
             }
         }
@@ -258,5 +313,7 @@ mod tests {
         assert!(parse_content_range("bytes 100-99/150").is_err());
         assert!(parse_content_range("bytes 0-150/150").is_err());
         assert!(parse_content_range("items 0-1/2").is_err());
+        assert!(parse_content_range(&format!("bytes 0-{}/-1", u64::MAX)).is_err());
+        assert!(parse_content_range(&format!("bytes 0-1/{}", u64::MAX)).is_err());
     }
 }

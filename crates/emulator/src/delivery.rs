@@ -251,12 +251,14 @@ async fn derived(
         format.to_owned(),
         app.store.tmp_path(),
     );
+    // A few transformations at a time: each holds decoded images in memory.
+    let _job = app
+        .transform_jobs
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
-        let img = image::ImageReader::open(&source)
-            .and_then(|r| r.with_guessed_format())
-            .map_err(|e| e.to_string())?
-            .decode()
-            .map_err(|e| e.to_string())?;
+        let img = crate::media::decode(&source)?;
         let out = crate::transform::apply(&plan, img)?;
         let bytes = crate::transform::encode(&out, &format, plan.quality)?;
         // Written aside and renamed, so a concurrent reader never sees a partial file.
@@ -268,6 +270,7 @@ async fn derived(
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?
     .map_err(|e| deny(StatusCode::BAD_REQUEST, &e))?;
+    app.derived_written(bytes.len() as u64);
     Ok(bytes)
 }
 

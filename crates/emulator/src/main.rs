@@ -17,8 +17,12 @@ const USAGE: &str = "usage: cirrus-emulator [options]
   --preset SPEC            upload preset: NAME[,unsigned][,folder=F][,tags=A;B] (repeatable)
   --max-body-mb N          largest request body (default 512; larger is 413)
   --chunk-ttl-secs N       how long unfinished chunked uploads are kept (default 3600)
-  --fault SPEC             ENDPOINT:500=R,502=R,429=R,reset=R,latency=MS (repeatable;
-                           ENDPOINT is *, upload, destroy, rename, explicit, admin or delivery)
+  --max-megapixels N       largest image accepted for upload (default 50)
+  --derived-cache-mb N     disk kept for transformed images, oldest evicted (default 256)
+  --fault SPEC             ENDPOINT:500=R,502=R,429=R,reset=R,after500=R,afterreset=R,
+                           aftertimeout=R,hang=MS,latency=MS (repeatable; after*: the request is
+                           applied, then its answer is lost; ENDPOINT is *, upload, destroy,
+                           rename, explicit, admin or delivery)
   --quiet                  do not log requests on stderr
 
 Prints `listening on http://HOST:PORT` on stdout when ready; Ctrl-C stops it cleanly.";
@@ -81,7 +85,9 @@ fn settings_from_args() -> Result<(Settings, String, u16), String> {
             "--cloudinary-url" => url = Some(value("--cloudinary-url")?),
             "--quiet" => quiet = true,
             flag @ ("--auth-token-key" | "--preset" | "--max-body-mb" | "--chunk-ttl-secs"
-            | "--fault") => extra.push((flag.to_owned(), value(flag)?)),
+            | "--fault" | "--max-megapixels" | "--derived-cache-mb") => {
+                extra.push((flag.to_owned(), value(flag)?))
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -113,6 +119,20 @@ fn settings_from_args() -> Result<(Settings, String, u16), String> {
                     .parse::<usize>()
                     .map_err(|_| "--max-body-mb must be a number")?
                     << 20
+            }
+            "--max-megapixels" => {
+                settings.max_megapixels = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| *n > 0.0)
+                    .ok_or("--max-megapixels must be a positive number")?
+            }
+            "--derived-cache-mb" => {
+                settings.derived_cache_bytes = v
+                    .parse::<u64>()
+                    .map_err(|_| "--derived-cache-mb must be a number")?
+                    * 1024
+                    * 1024
             }
             "--chunk-ttl-secs" => {
                 settings.chunk_ttl =

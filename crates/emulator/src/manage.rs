@@ -11,7 +11,7 @@ use serde_json::{json, Value as Json};
 use std::sync::Arc;
 
 async fn signed_form(app: &App, request: Request) -> ApiResult<Form> {
-    let form = read_form(request, &app.store, app.settings.max_body_bytes).await?;
+    let form = read_form(request, &app.store, app.settings.max_body_bytes, None).await?;
     verify_signed(&form, &app.settings, now_secs(), false)?;
     Ok(form)
 }

@@ -49,6 +49,20 @@ pub fn probe(path: &Path, filename: Option<&str>) -> std::io::Result<Media> {
     })
 }
 
+/// Decodes an image with limits: no side beyond 20,000 px and no more than 512 MB allocated, whatever
+/// its header claims (a small file can declare a huge canvas).
+pub fn decode(path: &Path) -> Result<image::DynamicImage, String> {
+    let mut reader = image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    reader.decode().map_err(|e| e.to_string())
+}
+
 /// The `Content-Type` for a delivered format.
 pub fn content_type(format: &str) -> &'static str {
     match format {

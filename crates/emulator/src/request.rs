@@ -75,11 +75,69 @@ fn malformed(e: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(format!("Malformed request body: {e}"))
 }
 
-/// Reads a request's form. The file part streams to a temp file of `store`.
+/// Longest text field (every param but `file`): a form cannot make the emulator hold much in memory.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+/// Longest `file` given as text (a data URI or base64); bigger files come as file parts, streamed to disk.
+pub const MAX_FILE_TEXT_BYTES: usize = 32 * 1024 * 1024;
+/// Most fields in one form.
+pub const MAX_FIELDS: usize = 256;
+
+/// Reads a text field up to `cap` bytes (413 beyond; the rest of the field is read and dropped).
+async fn capped_text(
+    field: &mut axum::extract::multipart::Field<'_>,
+    name: &str,
+    cap: usize,
+) -> ApiResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > cap {
+            discard(field).await?;
+            return Err(ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Parameter {name} is too long (at most {cap} bytes)"),
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| malformed(format!("{name} is not UTF-8")))
+}
+
+/// Reads the rest of a field without keeping it.
+async fn discard(field: &mut axum::extract::multipart::Field<'_>) -> ApiResult<()> {
+    while field.chunk().await.map_err(multipart_error)?.is_some() {}
+    Ok(())
+}
+
+/// A refused request's remaining body is read and dropped (never stored) before the answer goes out:
+/// clients that are still sending (browsers, fetch) then get the answer instead of a reset connection.
+async fn refuse(multipart: &mut Multipart, error: ApiError) -> ApiError {
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(mut f)) => {
+                if discard(&mut f).await.is_err() {
+                    return error;
+                }
+            }
+            _ => return error,
+        }
+    }
+}
+
+/// Decides, from the params received so far, whether a request may send its file.
+pub type Authorize<'a> = dyn Fn(&Form) -> ApiResult<()> + Sync + 'a;
+
+/// Reads a request's form. The file part streams to a temp file of `store`. `authorize` runs on the
+/// params received so far when the file part begins (clients send params first): a request whose
+/// signature or preset is wrong is refused before a byte of its file is read. Text fields are capped.
 ///
 /// The MD5 (the asset's etag) is computed and the file synced to disk only for a whole file: a chunk
 /// is scratch until its upload is assembled, and assembly hashes and syncs the result once.
-pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResult<Form> {
+pub async fn read_form(
+    request: Request,
+    store: &Store,
+    limit: usize,
+    authorize: Option<&Authorize<'_>>,
+) -> ApiResult<Form> {
     let whole_file = !request.headers().contains_key("content-range");
     let content_type = request
         .headers()
@@ -92,9 +150,30 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
         let mut multipart = Multipart::from_request(request, &())
             .await
             .map_err(malformed)?;
+        let mut count = 0;
         while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+            count += 1;
             let name = field.name().unwrap_or_default().to_owned();
+            if count > MAX_FIELDS {
+                let _ = discard(&mut field).await;
+                drop(field);
+                return Err(refuse(
+                    &mut multipart,
+                    ApiError::new(
+                        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("Too many parameters (at most {MAX_FIELDS})"),
+                    ),
+                )
+                .await);
+            }
             if name == "file" && field.file_name().is_some() {
+                if let Some(check) = authorize.filter(|_| !form.fields.is_empty()) {
+                    if let Err(e) = check(&form) {
+                        let _ = discard(&mut field).await;
+                        drop(field);
+                        return Err(refuse(&mut multipart, e).await);
+                    }
+                }
                 let filename = field.file_name().map(str::to_owned);
                 let path = store.tmp_path();
                 let mut out = tokio::fs::File::create(&path).await?;
@@ -120,7 +199,18 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
                 }
                 form.file = Some(part);
             } else {
-                let value = field.text().await.map_err(multipart_error)?;
+                let cap = if name == "file" {
+                    MAX_FILE_TEXT_BYTES
+                } else {
+                    MAX_FIELD_BYTES
+                };
+                let value = match capped_text(&mut field, &name, cap).await {
+                    Ok(v) => v,
+                    Err(e) => {
+                        drop(field);
+                        return Err(refuse(&mut multipart, e).await);
+                    }
+                };
                 if name == "file" {
                     form.file_text = Some(value);
                 } else {
@@ -129,10 +219,30 @@ pub async fn read_form(request: Request, store: &Store, limit: usize) -> ApiResu
             }
         }
     } else {
-        let body = axum::body::to_bytes(request.into_body(), limit)
-            .await
-            .map_err(body_error)?;
-        for (k, v) in form_urlencoded_pairs(&body) {
+        // A urlencoded body is read whole: capped like a text file parameter.
+        let body = axum::body::to_bytes(
+            request.into_body(),
+            limit.min(MAX_FILE_TEXT_BYTES + MAX_FIELD_BYTES),
+        )
+        .await
+        .map_err(body_error)?;
+        let pairs = form_urlencoded_pairs(&body);
+        if pairs.len() > MAX_FIELDS {
+            return Err(ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Too many parameters (at most {MAX_FIELDS})"),
+            ));
+        }
+        if let Some((k, _)) = pairs
+            .iter()
+            .find(|(k, v)| k != "file" && v.len() > MAX_FIELD_BYTES)
+        {
+            return Err(ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Parameter {k} is too long (at most {MAX_FIELD_BYTES} bytes)"),
+            ));
+        }
+        for (k, v) in pairs {
             if k == "file" {
                 form.file_text = Some(v);
             } else {

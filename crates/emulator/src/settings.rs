@@ -37,6 +37,12 @@ pub struct Settings {
     pub chunk_ttl: Duration,
     /// Oldest accepted signed-request timestamp, in seconds.
     pub max_timestamp_age: i64,
+    /// Largest image accepted for upload, in megapixels (Cloudinary's plans cap it too).
+    pub max_megapixels: f64,
+    /// Disk kept for transformed images; the oldest are evicted beyond it.
+    pub derived_cache_bytes: u64,
+    /// Transformations computed at once (each may hold a decoded image).
+    pub transform_jobs: usize,
     /// Injected faults.
     pub faults: Faults,
     /// Whether to log each request on stderr.
@@ -74,6 +80,9 @@ impl Settings {
             max_body_bytes: 512 * 1024 * 1024,
             chunk_ttl: Duration::from_secs(3600),
             max_timestamp_age: 3600,
+            max_megapixels: 50.0,
+            derived_cache_bytes: 256 * 1024 * 1024,
+            transform_jobs: 2,
             faults: Faults::default(),
             log_requests: true,
         }

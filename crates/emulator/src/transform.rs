@@ -277,8 +277,32 @@ pub fn parse(transformation: &str) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// Caps the pixels an output may have, so a URL cannot ask the emulator for gigapixels.
-const MAX_PIXELS: f64 = 50_000_000.0;
+/// Caps the pixels any image a transformation makes may have (the output and every step on the way),
+/// so a URL cannot make the emulator allocate gigabytes: 25 MP is ~100 MB as RGBA.
+pub const MAX_PIXELS: f64 = 25_000_000.0;
+/// Caps each side.
+pub const MAX_SIDE: f64 = 10_000.0;
+
+/// Refuses an image of `w` × `h` beyond the caps.
+fn budget(w: f64, h: f64) -> Result<(), String> {
+    if w * h > MAX_PIXELS || w > MAX_SIDE || h > MAX_SIDE {
+        Err(format!(
+            "Requested size is too large: {}x{} (at most {} megapixels and {} pixels a side)",
+            w.round(),
+            h.round(),
+            MAX_PIXELS / 1e6,
+            MAX_SIDE
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `resize_exact` within the pixel budget.
+fn resize(img: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, String> {
+    budget(f64::from(w), f64::from(h))?;
+    Ok(img.resize_exact(w, h, imageops::FilterType::Triangle))
+}
 
 fn target(c: &Component, img: &DynamicImage) -> Result<(Option<u32>, Option<u32>), String> {
     let (w0, h0) = img.dimensions();
@@ -303,12 +327,15 @@ fn target(c: &Component, img: &DynamicImage) -> Result<(Option<u32>, Option<u32>
         }
     }
     let px = |v: f64| v.round().max(1.0) as u32;
-    if w.unwrap_or(1.0) * h.unwrap_or(1.0) > MAX_PIXELS
-        || w.unwrap_or(0.0) > 20_000.0
-        || h.unwrap_or(0.0) > 20_000.0
-    {
-        return Err("Requested size is too large".to_owned());
-    }
+    // One side alone keeps the aspect ratio: the other follows from the source's.
+    let (fw, fh) = (f64::from(w0), f64::from(h0));
+    let (bw, bh) = match (w, h) {
+        (Some(w), Some(h)) => (w, h),
+        (Some(w), None) => (w, w * fh / fw),
+        (None, Some(h)) => (h * fw / fh, h),
+        (None, None) => (fw, fh),
+    };
+    budget(bw, bh)?;
     Ok((w.map(px), h.map(px)))
 }
 
@@ -319,7 +346,6 @@ fn offset(space: u32, size: u32, anchor: f64) -> u32 {
 fn apply_component(img: DynamicImage, c: &Component) -> Result<DynamicImage, String> {
     let (w0, h0) = img.dimensions();
     let (tw, th) = target(c, &img)?;
-    let filter = imageops::FilterType::Triangle;
     let keep_aspect = |w: Option<u32>, h: Option<u32>, cover: bool| -> (u32, u32) {
         let sx = w.map(|w| f64::from(w) / f64::from(w0));
         let sy = h.map(|h| f64::from(h) / f64::from(h0));
@@ -342,15 +368,15 @@ fn apply_component(img: DynamicImage, c: &Component) -> Result<DynamicImage, Str
     };
     let mut img = match (c.crop.unwrap_or(Mode::Scale), tw, th) {
         (_, None, None) => img,
-        (Mode::Scale, Some(w), Some(h)) => img.resize_exact(w, h, filter),
+        (Mode::Scale, Some(w), Some(h)) => resize(&img, w, h)?,
         (Mode::Scale | Mode::Fit, w, h) => {
             let (w, h) = keep_aspect(w, h, false);
-            img.resize_exact(w, h, filter)
+            resize(&img, w, h)?
         }
         (Mode::Limit, w, h) => {
             let (w, h) = keep_aspect(w, h, false);
             if w < w0 || h < h0 {
-                img.resize_exact(w, h, filter)
+                resize(&img, w, h)?
             } else {
                 img
             }
@@ -358,14 +384,15 @@ fn apply_component(img: DynamicImage, c: &Component) -> Result<DynamicImage, Str
         (Mode::Fill | Mode::Thumb, w, h) => {
             let (w, h) = (w.unwrap_or(w0), h.unwrap_or(h0));
             let (sw, sh) = keep_aspect(Some(w), Some(h), true);
-            let scaled = img.resize_exact(sw, sh, filter);
+            let scaled = resize(&img, sw, sh)?;
             let (gx, gy) = c.gravity;
             scaled.crop_imm(offset(sw, w, gx), offset(sh, h, gy), w.min(sw), h.min(sh))
         }
         (Mode::Pad, w, h) => {
             let (w, h) = (w.unwrap_or(w0), h.unwrap_or(h0));
             let (sw, sh) = keep_aspect(Some(w), Some(h), false);
-            let scaled = img.resize_exact(sw, sh, filter).to_rgba8();
+            budget(f64::from(w), f64::from(h))?;
+            let scaled = resize(&img, sw, sh)?.to_rgba8();
             let mut canvas =
                 RgbaImage::from_pixel(w, h, c.background.unwrap_or(Rgba([255, 255, 255, 255])));
             let (gx, gy) = c.gravity;

@@ -15,8 +15,18 @@ use std::sync::Arc;
 /// Handles an upload request (one chunk of a chunked upload, or a whole file).
 pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> ApiResult<Json> {
     let headers = request.headers().clone();
-    let mut form = read_form(request, &app.store, app.settings.max_body_bytes).await?;
-    verify_signed(&form, &app.settings, now_secs(), true)?;
+    let authorize = |form: &Form| {
+        verify_signed(form, &app.settings, now_secs(), true)?;
+        check_unsigned(form, &app.settings)
+    };
+    let mut form = read_form(
+        request,
+        &app.store,
+        app.settings.max_body_bytes,
+        Some(&authorize),
+    )
+    .await?;
+    authorize(&form)?;
     let file = match (form.file.take(), &form.file_text) {
         (Some(file), _) => file,
         (None, Some(text)) => file_from_text(text, &app.store).await?,
@@ -27,7 +37,7 @@ pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> Api
     if let Some((id, _)) = &chunked {
         // A chunk of an upload that is already complete (a client resending the last chunk because the
         // answer was lost) gets the stored asset, as if the answer had arrived the first time.
-        if let Some((rt, kind, public_id)) = app.chunks.completed(id) {
+        if let Some((rt, kind, public_id)) = app.chunks.completed(id, &chunk_owner(&form)) {
             if let Some(asset) = app.store.get(&rt, &kind, &public_id)? {
                 let _ = tokio::fs::remove_file(&file.path).await;
                 return Ok(response(&app, &headers, &asset, false));
@@ -37,7 +47,7 @@ pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> Api
     let file = match chunked.clone() {
         Some((id, range)) => match app
             .chunks
-            .add(&id, range, file, app.store.tmp_path())
+            .add(&id, range, file, app.store.tmp_path(), &chunk_owner(&form))
             .await?
         {
             Some(whole) => whole,
@@ -58,6 +68,7 @@ pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> Api
                 asset.kind.clone(),
                 asset.public_id.clone(),
             ),
+            chunk_owner(&form),
         );
     }
     Ok(response(&app, &headers, &asset, existing))
@@ -74,6 +85,25 @@ fn response(app: &App, headers: &HeaderMap, asset: &Asset, existing: bool) -> Js
         body["existing"] = json!(true);
     }
     body
+}
+
+/// Who a chunk belongs to: its signer and its params (all but the ones that change between requests).
+fn chunk_owner(form: &Form) -> crate::chunks::ChunkOwner {
+    let signer = match (form.get_nonempty("signature"), form.get_nonempty("api_key")) {
+        (Some(_), Some(key)) => key.to_owned(),
+        _ => format!("unsigned:{}", form.get("upload_preset").unwrap_or_default()),
+    };
+    let mut params: Vec<String> = form
+        .fields
+        .iter()
+        .filter(|(k, _)| !["signature", "timestamp", "api_key", "file"].contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    params.sort();
+    crate::chunks::ChunkOwner {
+        signer,
+        params: params.join("&"),
+    }
 }
 
 fn chunk_headers(headers: &HeaderMap) -> ApiResult<Option<(String, crate::chunks::ContentRange)>> {
@@ -188,6 +218,55 @@ fn split_tags(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_owned)
 }
 
+/// What an unsigned upload may pass besides its preset (Cloudinary's allow-list); everything else,
+/// `overwrite` included, must come from the preset or a signed request.
+pub const UNSIGNED_ALLOWED: &[&str] = &[
+    "upload_preset",
+    "callback",
+    "public_id",
+    "folder",
+    "asset_folder",
+    "tags",
+    "context",
+    "metadata",
+    "face_coordinates",
+    "custom_coordinates",
+    "source",
+    "filename_override",
+    "manifest_transformation",
+    "manifest_json",
+    "template",
+    "template_vars",
+    "regions",
+    "public_id_prefix",
+];
+
+/// Refuses an unsigned upload's params beyond the allow-list (signed uploads pass).
+fn check_unsigned(form: &Form, _settings: &crate::settings::Settings) -> ApiResult<()> {
+    if form.get_nonempty("signature").is_some() {
+        return Ok(());
+    }
+    let never = [
+        "file",
+        "api_key",
+        "cloud_name",
+        "resource_type",
+        "timestamp",
+    ];
+    match form
+        .fields
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .find(|k| !UNSIGNED_ALLOWED.contains(k) && !never.contains(k))
+    {
+        Some(k) => Err(ApiError::bad_request(format!(
+            "{k} parameter is not allowed when using unsigned upload. Only {} upload parameters are allowed.",
+            UNSIGNED_ALLOWED.join(",")
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `allowed_formats`: a file whose format is not listed is refused (unless `format` converts it to one
 /// that is, as Cloudinary does when both are given).
 fn check_allowed_format(form: &Form, resource_type: &str, format: &str) -> ApiResult<()> {
@@ -250,6 +329,15 @@ async fn store_upload(
         }
     };
     check_allowed_format(form, resource_type, &media.format)?;
+    if let Some((w, h)) = media.size {
+        let megapixels = f64::from(w) * f64::from(h) / 1e6;
+        if megapixels > app.settings.max_megapixels {
+            return Err(ApiError::bad_request(format!(
+                "Image file is too large: {megapixels:.1} megapixels, the maximum is {}",
+                app.settings.max_megapixels
+            )));
+        }
+    }
     let preset = form
         .get_nonempty("upload_preset")
         .and_then(|p| app.settings.presets.get(p))
@@ -307,7 +395,9 @@ async fn store_upload(
         .map(parse_eager)
         .transpose()?
         .unwrap_or_default();
-    let overwrite = form.flag("overwrite", true);
+    // Unsigned uploads never replace an existing asset.
+    let signed = form.get_nonempty("signature").is_some();
+    let overwrite = signed && form.flag("overwrite", true);
 
     // Convert when a different image format is asked for.
     let target_format = form
@@ -382,11 +472,7 @@ async fn convert(
     let (src, dst, target) = (file.path.clone(), app.store.tmp_path(), format.to_owned());
     let (bytes, size) =
         tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, (u32, u32)), String> {
-            let img = image::ImageReader::open(&src)
-                .and_then(|r| r.with_guessed_format())
-                .map_err(|e| e.to_string())?
-                .decode()
-                .map_err(|e| e.to_string())?;
+            let img = crate::media::decode(&src)?;
             Ok((
                 crate::transform::encode(&img, &target, None)?,
                 (img.width(), img.height()),

@@ -98,6 +98,13 @@ pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<f64> {
     api::now_ms(&read(env, now, "nowMs")?, clock_ms)
 }
 
+/// An owner id as one folder segment (what `MediaService` and the signing controller put in public ids):
+/// letters, digits and `-` stay, every other byte becomes `_XX`, so no owner id can name another's folder.
+#[napi]
+pub fn encode_owner(owner: String) -> String {
+    cirrus_media::encode_owner(&owner)
+}
+
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
 #[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
 pub fn url(env: Env, public_id: Unknown, options: Unknown, now: Unknown) -> Result<String, Code> {
@@ -334,6 +341,7 @@ enum ApiCall {
     Destroy(String),
     Rename(String, String),
     Explicit(String),
+    Resource(String),
 }
 
 #[napi]
@@ -431,6 +439,20 @@ impl Cloudinary {
         self.api_call(env, ApiCall::Explicit(public_id), options)
     }
 
+    /// `resource(publicId, options)` (Admin API): resolves to an envelope.
+    #[napi(
+        ts_args_type = "publicId: string, options?: { resource_type?: 'image' | 'video' | 'raw', type?: 'upload' | 'private' | 'authenticated', timeout?: number, retries?: number }",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn resource_raw<'env>(
+        &self,
+        env: &'env Env,
+        public_id: String,
+        options: Unknown,
+    ) -> Result<PromiseRaw<'env, JsOut>, Code> {
+        self.api_call(env, ApiCall::Resource(public_id), options)
+    }
+
     fn api_call<'env>(
         &self,
         env: &'env Env,
@@ -449,6 +471,7 @@ impl Cloudinary {
                 ApiCall::Destroy(id) => transport.destroy(&id, &options, &cancel).await,
                 ApiCall::Rename(from, to) => transport.rename(&from, &to, &options, &cancel).await,
                 ApiCall::Explicit(id) => transport.explicit(&id, &options, now, &cancel).await,
+                ApiCall::Resource(id) => transport.resource(&id, &options, &cancel).await,
             };
             Ok(JsOut(match outcome {
                 Ok(v) => transfer::success(v, None),

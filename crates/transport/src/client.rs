@@ -196,6 +196,39 @@ impl Transport {
         .await
     }
 
+    /// Admin API "get resource": one asset's details (`options`: `resource_type` image|video|raw,
+    /// `type` upload|private|authenticated, transport settings). The path segments are whitelisted and
+    /// the public id encoded, so no argument can steer the request elsewhere.
+    pub async fn resource(
+        &self,
+        public_id: &str,
+        options: &Map,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        let (settings, o) = UploadSettings::from_options(options)?;
+        let kind = o.get("type").as_str().unwrap_or("upload");
+        if !["image", "video", "raw"].contains(&settings.resource_type.as_str())
+            || !["upload", "private", "authenticated"].contains(&kind)
+        {
+            return Err(TransportError::new(
+                "INVALID_OPTION",
+                "resource_type must be image, video or raw, and type upload, private or authenticated",
+            ));
+        }
+        if public_id.is_empty() {
+            return Err(TransportError::new(
+                "INVALID_ARGUMENT",
+                "a public id is required",
+            ));
+        }
+        let path = format!(
+            "resources/{}/{kind}/{}",
+            settings.resource_type,
+            cirrus_core::encoding::encode_uri_component(public_id)
+        );
+        self.admin_get(&path, &[], &settings, cancel).await
+    }
+
     /// `destroy`: deletes an asset (`options`: `type`, `invalidate`, `notification_url`, transport settings).
     pub async fn destroy(
         &self,

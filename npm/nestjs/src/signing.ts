@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Optional, Post, Req, type Type } from '@nestjs/common';
 import { CIRRUS_CLIENT, CIRRUS_MEDIA } from './tokens.js';
-import type { Cloudinary, MediaService } from './cirrus.js';
-import { toHttpException } from './errors.js';
+import { encodeOwner, type Cloudinary, type MediaService } from './cirrus.js';
+import { requestIdOf, toHttpException } from './errors.js';
 
 /** Options of `createSigningController`. */
 export interface SigningOptions {
@@ -16,17 +16,28 @@ export interface SigningOptions {
    * module has a MediaService. The options below apply to plain signing only.
    */
   intent?: boolean;
-  /** Folder uploads go to (`<folder>/<owner>`, default `uploads`). */
+  /** Folder uploads go to (`<folder>/<encoded owner>`, default `uploads`; `a/b` → `a_2Fb`). */
   folder?: string;
-  /** Params a browser may ask to have signed (default: tags, context, public_id suffix is not allowed). */
+  /** Params a browser may ask to have signed (default: tags, context). */
   allowedParams?: string[];
-  /** Params always signed (e.g. `{ tags: 'my-service-tag' }`, so that reconcile sees direct uploads). */
+  /** Params always signed. */
   fixedParams?: Record<string, unknown>;
-  /** Resource type of the upload URL (default `auto`). */
-  resourceType?: string;
+  /** Formats Cloudinary will accept with this signature (signed as `allowed_formats`; default jpg, png, gif, webp, avif, heic). */
+  allowedFormats?: string[];
+  /** Tag added to every signed upload, so the service's tools find direct uploads (default `cirrus-direct`). */
+  tag?: string;
+  /**
+   * Resource type of the upload URL (default `image`). Cloudinary's signature does not cover the resource
+   * type: a browser can post the same signed params to another one. `allowed_formats` still applies
+   * there, and with `intent` (a MediaService) `adopt()` refuses an identifier of another resource type.
+   */
+  resourceType?: 'image' | 'video' | 'raw' | 'auto';
   /** Upload API prefix given to browsers (default: the client's `upload_prefix` or Cloudinary's). */
   uploadPrefix?: string;
 }
+
+/** How old a timestamp sent by an upload widget may be (seconds); the future is never accepted. */
+const WIDGET_WINDOW = 600;
 
 /** What a browser needs for a signed direct upload: the signed params plus where to send them. */
 export interface DirectUploadSignature {
@@ -40,12 +51,18 @@ export interface DirectUploadSignature {
 
 /**
  * A controller that signs direct uploads for the authenticated user: `POST <path>` with
- * `{ params?, timestamp? }` (the upload widget sends its own timestamp; it is used when within an hour).
- * Only whitelisted params are signed, and the folder is forced to `<folder>/<owner>`.
+ * `{ params?, timestamp? }`. With a MediaService it stores an intent first (see `intent`). Plain signing
+ * signs only whitelisted params, forces the folder to `<folder>/<encoded owner>`, signs the allowed
+ * formats and the service's tag, and takes the widget's timestamp only from the last ten minutes (never
+ * the future, so a signature is valid for at most about an hour).
  */
 export function createSigningController(options: SigningOptions): Type<unknown> {
   const allowed = options.allowedParams ?? ['tags', 'context'];
   const folder = options.folder ?? 'uploads';
+  const formats = options.allowedFormats ?? ['jpg', 'png', 'gif', 'webp', 'avif', 'heic'];
+  const tag = options.tag ?? 'cirrus-direct';
+  const resourceType = options.resourceType ?? 'image';
+  if (!['image', 'video', 'raw', 'auto'].includes(resourceType)) throw new Error(`createSigningController: resourceType must be image, video, raw or auto, not ${resourceType}`);
 
   @Controller()
   class SigningController {
@@ -59,13 +76,13 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
     async sign(@Req() request: any, @Body() body: any): Promise<DirectUploadSignature> {
       const owner = options.owner(request);
       if (!owner) {
-        throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'UNAUTHORIZED', message: 'sign in to upload' }, HttpStatus.UNAUTHORIZED);
+        throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'UNAUTHORIZED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
       }
       if (this.media && options.intent !== false) {
         try {
           return await this.media.signDirectUpload(String(owner));
         } catch (err) {
-          throw toHttpException(err);
+          throw toHttpException(err, request);
         }
       }
       try {
@@ -73,20 +90,24 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
         const params: Record<string, unknown> = {};
         for (const key of allowed) if (requested[key] !== undefined) params[key] = requested[key];
         Object.assign(params, options.fixedParams);
-        params.folder = `${folder}/${owner}`;
+        const tags = [tag, ...[params.tags ?? []].flat().map(String).flatMap((t) => t.split(','))].filter((t) => t !== '');
+        params.tags = [...new Set(tags)];
+        params.allowed_formats = formats;
+        if (params.public_id !== undefined) params.overwrite = false;
+        params.folder = `${folder}/${encodeOwner(String(owner))}`;
         const now = Math.floor(Date.now() / 1000);
         const sent = Number(body?.timestamp);
-        params.timestamp = Number.isInteger(sent) && Math.abs(now - sent) < 3600 ? sent : now;
+        params.timestamp = Number.isInteger(sent) && sent <= now && now - sent <= WIDGET_WINDOW ? sent : now;
         const signed = this.client.signRequest(params) as Record<string, unknown>;
         const config = this.client.toJSON() as Record<string, string | undefined>;
         const prefix = options.uploadPrefix ?? config.upload_prefix ?? 'https://api.cloudinary.com';
         return {
           ...signed,
           cloud_name: this.client.cloudName ?? '',
-          upload_url: `${prefix}/v1_1/${this.client.cloudName}/${options.resourceType ?? 'auto'}/upload`,
+          upload_url: `${prefix}/v1_1/${this.client.cloudName}/${resourceType}/upload`,
         } as DirectUploadSignature;
       } catch (err) {
-        throw toHttpException(err);
+        throw toHttpException(err, request);
       }
     }
   }

@@ -2,8 +2,7 @@
 import 'reflect-metadata';
 import { Body, Controller, Inject, Injectable, Module, Post, Req, UploadedFile, UseInterceptors, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { CIRRUS_MEDIA, CirrusModule, createSigningController, FileTypeValidationPipe, SignedIdentifierPipe, StreamingUpload, toHttpException, type CleanupOptions } from 'cirrus-nestjs';
+import { CIRRUS_MEDIA, CirrusFileInterceptor, CirrusModule, createSigningController, FileTypeValidationPipe, SignedIdentifierPipe, StreamingUpload, toHttpException, type CleanupOptions } from 'cirrus-nestjs';
 
 const user = (req: any) => (req.headers['x-user'] as string | undefined) || undefined;
 
@@ -16,8 +15,19 @@ class MediaController {
     try {
       return await this.media.adopt(identifier, user(req));
     } catch (err) {
-      throw toHttpException(err);
+      throw toHttpException(err, req);
     }
+  }
+
+  @Post('slow')
+  @UseInterceptors(StreamingUpload({ owner: user, maxFiles: 1, idleTimeoutMs: 500 }))
+  slow(@Req() req: any) {
+    return req.cirrusFiles.length;
+  }
+
+  @Post('attach-checked')
+  attach2(@Body('image', SignedIdentifierPipe({ allowed_formats: ['png', 'jpg'], allowed_resource_types: ['image'] }, { lookup: true })) image: any) {
+    return image;
   }
 
   @Post('stream')
@@ -27,19 +37,19 @@ class MediaController {
   }
 
   @Post('raw')
-  @UseInterceptors(StreamingUpload({ maxFiles: 1, maxFileSize: 300 * 1024 * 1024, uploadOptions: { resource_type: 'raw' } }))
+  @UseInterceptors(StreamingUpload({ unowned: true, maxFiles: 1, maxFileSize: 300 * 1024 * 1024, uploadOptions: { resource_type: 'raw' } }))
   raw(@Req() req: any) {
     return req.cirrusFiles.map((f: any) => ({ bytes: f.result.bytes, etag: f.result.etag }));
   }
 
   @Post('small')
-  @UseInterceptors(StreamingUpload({ maxFiles: 1, maxFileSize: 1000 }))
+  @UseInterceptors(StreamingUpload({ unowned: true, maxFiles: 1, maxFileSize: 1000 }))
   small(@Req() req: any) {
     return req.cirrusFiles.length;
   }
 
   @Post('validate')
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(CirrusFileInterceptor('file', { maxSize: 1_000_000 }))
   validate(@UploadedFile(FileTypeValidationPipe({ allowed: ['png', 'jpg'], maxSize: 1_000_000 })) file: any) {
     return { format: file.detected.format, claimed: file.mimetype };
   }
