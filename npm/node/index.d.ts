@@ -2,7 +2,7 @@
 // the JavaScript layer adds to `Cloudinary`.
 import type { Writable, Readable } from 'node:stream';
 import { Cloudinary as NativeCloudinary } from './native';
-import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, MediaFile, ReconcileReport, SweepReport, DirectUploadSignature, StoredMediaRecord, ListQuery, MediaState } from './options';
+import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, MediaFile, ReconcileReport, SweepReport, DirectUploadSignature } from './options';
 
 export {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
@@ -59,17 +59,10 @@ export declare class MediaService {
   ownerFolder(ownerId: string): string;
 }
 
-/** The media repository contract on PostgreSQL (needs the `pg` package). */
-export declare class PostgresRepository implements MediaRepository {
+/** The media repository contract on PostgreSQL (needs the `pg` package); `close()` ends the pool it made. */
+export interface PostgresRepository extends MediaRepository {}
+export declare class PostgresRepository {
   constructor(pool: { query(text: string, values?: unknown[]): Promise<any> }, options?: { table?: string });
   static connect(target: string | Record<string, unknown> | { query: Function }, options?: { table?: string; migrate?: boolean }): Promise<PostgresRepository>;
   migrate(): Promise<void>;
-  insert(record: Omit<StoredMediaRecord, 'id'>): Promise<{ record: StoredMediaRecord; created: boolean }>;
-  get(id: StoredMediaRecord['id']): Promise<StoredMediaRecord | null>;
-  findByPublicId(publicId: string): Promise<StoredMediaRecord | null>;
-  list(query: ListQuery): Promise<{ items: StoredMediaRecord[]; next: string | null }>;
-  update(id: StoredMediaRecord['id'], expect: MediaState, patch: Partial<StoredMediaRecord>): Promise<StoredMediaRecord | null>;
-  delete(id: StoredMediaRecord['id'], expect: MediaState): Promise<boolean>;
-  claim(claim: { now: string; leaseUntil: string; limit: number }): Promise<StoredMediaRecord[]>;
-  close(): Promise<void>;
 }

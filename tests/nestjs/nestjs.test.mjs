@@ -146,7 +146,7 @@ test('streaming uploads into the media service; limits are clear 4xx', async () 
   assert.equal(big.body.code, 'FILE_TOO_LARGE');
   const fake = await http().post('/media/stream').set('x-user', 'dave').attach('file', Buffer.from('just text'), 'fake.png').expect(415);
   assert.equal(fake.body.code, 'UNSUPPORTED_TYPE');
-  assert.equal((await http().post('/media/stream').send({ a: 1 }).expect(400)).body.code, 'MISSING_FILE');
+  assert.equal((await http().post('/media/stream').set('x-user', 'dave').send({ a: 1 }).expect(400)).body.code, 'MISSING_FILE');
 });
 
 test('a 200 MB streaming upload goes through with bounded memory', async () => {

@@ -144,7 +144,7 @@ test('answers lost after the server stored: a fixed public_id is retried onto th
     assert.match(plain.message, /may have applied the request/);
     assert.equal((await listing('')).length, before + 1, 'exactly one asset: the first attempt, stored, and no duplicate');
   }
-  await setFaults({ upload: { after_500: 0.5, after_reset: 0.3, after_timeout: 0.1, hang_ms: 1500 } });
+  await setFaults({ upload: { after_500: 0.25, after_reset: 0.15, after_timeout: 0.1, hang_ms: 1500 } });
   for (let i = 0; i < 8; i++) {
     const r = await cld.upload(makePng(10 + i, 10), { public_id: `lost/${i}`, retries: 12, retry_delay: 5, timeout: 800 });
     assert.equal(r.public_id, `lost/${i}`);

@@ -116,6 +116,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/__emulator/{*rest}", any(control))
         .route("/{cloud}/{*rest}", any(delivery))
         .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
+        .layer(middleware::from_fn(close_after_errors))
         .layer(middleware::from_fn(cors))
         .layer(middleware::from_fn_with_state(app.clone(), log_request))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
@@ -380,6 +381,20 @@ async fn cors(request: Request, next: Next) -> Response {
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,
             header::HeaderValue::from_static("600"),
+        );
+    }
+    response
+}
+
+/// An error may be answered before the request body was read (a refused upload, an unknown action): the
+/// connection then closes, and says so, so that a keep-alive client never sends its next request into a
+/// connection the server is about to drop (which it sees as EPIPE or ECONNRESET).
+async fn close_after_errors(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.status().is_client_error() || response.status().is_server_error() {
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
         );
     }
     response

@@ -97,27 +97,14 @@ impl MediaService {
         resource_type: &str,
         lease: Duration,
     ) -> MediaRecord {
-        let now = now_iso();
-        MediaRecord {
-            id: None,
-            public_id: ids::new_public_id(&self.options.folder, owner_id),
-            resource_type: resource_type.to_owned(),
-            kind: self.options.delivery_type(),
-            state: State::Pending,
-            owner_id: owner_id.to_owned(),
-            idempotency_key: None,
-            version: None,
-            format: None,
-            bytes: None,
-            width: None,
-            height: None,
-            original_filename: None,
-            mime_type: None,
-            created_at: now.clone(),
-            updated_at: now,
-            deleted_at: None,
-            lease_until: Some(time_in(lease)),
-        }
+        MediaRecord::pending(
+            ids::new_public_id(&self.options.folder, owner_id),
+            resource_type,
+            &self.options.delivery_type(),
+            owner_id,
+            now_iso(),
+            Some(time_in(lease)),
+        )
     }
 
     /// The upload params every asset of this service gets: its public_id (no overwrite), the service's

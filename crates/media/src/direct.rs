@@ -13,7 +13,6 @@ use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
 use crate::service::MediaService;
 use cirrus_core::Value;
-use cirrus_transport::CancellationToken;
 
 /// Resource types an identifier may name (they become an Admin API path segment).
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
@@ -127,21 +126,7 @@ impl MediaService {
                 "the identifier's resource type or type is not the prepared one",
             ));
         }
-        let path = format!(
-            "resources/{}/{}/{}",
-            record.resource_type,
-            record.kind,
-            cirrus_core::encoding::encode_uri_component(&record.public_id)
-        );
-        let asset = self
-            .transport
-            .admin_get(
-                &path,
-                &[],
-                &self.settings(&record.resource_type)?,
-                &CancellationToken::new(),
-            )
-            .await?;
+        let asset = self.lookup(&record).await?;
         if asset.get("version").to_js_string() != verified.version {
             return Err(MediaError::new(
                 "INVALID_IDENTIFIER",

@@ -223,22 +223,7 @@ impl MediaService {
 
     /// Whether a direct lookup says the record's asset does not exist (404).
     async fn confirmed_missing(&self, record: &MediaRecord) -> Result<bool, MediaError> {
-        let path = format!(
-            "resources/{}/{}/{}",
-            record.resource_type,
-            record.kind,
-            cirrus_core::encoding::encode_uri_component(&record.public_id)
-        );
-        match self
-            .transport
-            .admin_get(
-                &path,
-                &[],
-                &self.settings(&record.resource_type)?,
-                &CancellationToken::new(),
-            )
-            .await
-        {
+        match self.lookup(record).await {
             Ok(_) => Ok(false),
             Err(e) if e.code == "NOT_FOUND" => Ok(true),
             Err(e) => Err(e.into()),

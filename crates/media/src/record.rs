@@ -160,6 +160,38 @@ fn number(v: Option<u64>) -> Value {
 }
 
 impl MediaRecord {
+    /// A new pending record (not yet inserted) for `owner_id`'s asset at `public_id`, created and
+    /// updated at `now`, leased until `lease_until`.
+    pub fn pending(
+        public_id: String,
+        resource_type: &str,
+        kind: &str,
+        owner_id: &str,
+        now: String,
+        lease_until: Option<String>,
+    ) -> MediaRecord {
+        MediaRecord {
+            id: None,
+            public_id,
+            resource_type: resource_type.to_owned(),
+            kind: kind.to_owned(),
+            state: State::Pending,
+            owner_id: owner_id.to_owned(),
+            idempotency_key: None,
+            version: None,
+            format: None,
+            bytes: None,
+            width: None,
+            height: None,
+            original_filename: None,
+            mime_type: None,
+            created_at: now.clone(),
+            updated_at: now,
+            deleted_at: None,
+            lease_until,
+        }
+    }
+
     /// The record as a JS object (every field present; absent values are `null`).
     pub fn to_value(&self) -> Value {
         let mut m = Map::with_capacity(FIELDS.len());

@@ -125,6 +125,19 @@ impl MediaService {
         options
     }
 
+    /// The Admin API's view of the asset a record names (`NOT_FOUND` when it does not exist).
+    pub(crate) async fn lookup(
+        &self,
+        record: &MediaRecord,
+    ) -> Result<Value, cirrus_transport::TransportError> {
+        let mut options = self.transport_options();
+        options.set("type", record.kind.as_str().into());
+        options.set("resource_type", record.resource_type.as_str().into());
+        self.transport
+            .resource(&record.public_id, &options, &CancellationToken::new())
+            .await
+    }
+
     /// Destroys the asset a record names; an asset already gone is fine. `destroy` is idempotent, so
     /// the transport retries it even when an attempt may have been applied.
     pub(crate) async fn destroy_asset(&self, record: &MediaRecord) -> Result<(), MediaError> {

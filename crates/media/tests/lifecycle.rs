@@ -152,26 +152,7 @@ async fn a_crash_between_upload_and_commit_is_swept() {
 
 fn pending_record(public_id: &str) -> cirrus_media::MediaRecord {
     let now = cirrus_core::time::iso8601_ms(1_800_000_000_000);
-    cirrus_media::MediaRecord {
-        id: None,
-        public_id: public_id.to_owned(),
-        resource_type: "image".to_owned(),
-        kind: "upload".to_owned(),
-        state: State::Pending,
-        owner_id: "alice".to_owned(),
-        idempotency_key: None,
-        version: None,
-        format: None,
-        bytes: None,
-        width: None,
-        height: None,
-        original_filename: None,
-        mime_type: None,
-        created_at: now.clone(),
-        updated_at: now,
-        deleted_at: None,
-        lease_until: None,
-    }
+    cirrus_media::MediaRecord::pending(public_id.to_owned(), "image", "upload", "alice", now, None)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
