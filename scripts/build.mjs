@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
 import { ensureNpmDeps, ensureWasmToolchain } from './setup.mjs';
+import { generate } from './exports/generate.mjs';
 
 const OPTION_TYPES = [
   'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier',
@@ -16,6 +17,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 /** The addon; `CIRRUS_PROFILE=debug` builds it unoptimised (seconds instead of minutes, for the inner loop). */
 export function buildNode() {
   ensureNpmDeps();
+  generate();
   const profile = process.env.CIRRUS_PROFILE === 'debug' ? [] : ['--release'];
   run(bin('napi'), [
     'build', ...profile,
@@ -29,6 +31,7 @@ export function buildNode() {
 
 export function buildWeb() {
   ensureNpmDeps();
+  generate();
   ensureWasmToolchain();
   run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
   const wasm = join(root, 'target', 'wasm32-unknown-unknown', 'wasm-release', 'cirrus_wasm.wasm');

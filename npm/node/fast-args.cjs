@@ -1,6 +1,8 @@
 'use strict';
-// Sends option objects to the addon as one JSON string when that is exact (see crates/node/src/json_args.rs):
-// reading a plain object property by property through N-API costs more than building the URL itself.
+// Sends option objects to the addon as one JSON string when that is exact (the `*Json` twins in
+// crates/node/src/generated.rs): reading a plain object property by property through N-API costs more than
+// building the URL itself. CIRRUS_NO_FAST_PATH=1 turns it off (the vector suites run once that way).
+const DISABLED = process.env.CIRRUS_NO_FAST_PATH === '1';
 
 const MAX_DEPTH = 16;
 // As many values as the addon's own reader accepts; bigger arguments go to it and get its INVALID_ARGUMENT.
@@ -44,7 +46,7 @@ function jsonSafe(value, depth, budget) {
 
 /** JSON text for a plain options object, or undefined when the ordinary reader must see the value. */
 function jsonArg(value) {
-  if (value === null || typeof value !== 'object') return undefined;
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
     return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;

@@ -3,7 +3,6 @@
 // only JavaScript can do: taking Node/web streams, AbortSignals and Writables, and turning the addon's
 // result envelopes into Errors with `code` and `http_code`.
 const { Writable } = require('node:stream');
-const { jsonArg } = require('./fast-args.cjs');
 const { codedError, readingArguments } = require('./arguments.cjs');
 
 let native;
@@ -129,29 +128,11 @@ function publicIdArg(id) {
   return id;
 }
 
+// The core functions and the account methods, with their JSON fast path: generated from the export table.
+const generated = require('./generated.cjs')(native);
+
 /** A client bound to one account: everything of the addon's `Cloudinary`, plus uploads and asset calls. */
-class Cloudinary extends native.Cloudinary {
-  /** `url()` with this account's config. */
-  url(publicId, options, nowMs) {
-    const json = jsonArg(options);
-    return json === undefined ? super.url(publicId, options, nowMs) : this.urlJson(publicId, json, nowMs);
-  }
-
-  /** `apiSignRequest()` with this account's secret and signature settings. */
-  apiSignRequest(params) {
-    const json = jsonArg(params);
-    return json === undefined ? super.apiSignRequest(params) : this.apiSignRequestJson(json);
-  }
-
-  /** `signRequest()` with this account's credentials (options may override them). */
-  signRequest(params, options) {
-    const json = jsonArg(params);
-    const optionsJson = jsonArg(options);
-    return json === undefined || optionsJson === undefined
-      ? super.signRequest(params, options)
-      : this.signRequestJson(json, optionsJson);
-  }
-
+class Cloudinary extends generated.CloudinaryBase {
   /** `Cloudinary` from the `CLOUDINARY_URL` environment variable. */
   static fromEnv() {
     const url = process.env.CLOUDINARY_URL;
@@ -230,41 +211,10 @@ class Cloudinary extends native.Cloudinary {
   }
 }
 
-/** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
-function url(publicId, options, nowMs) {
-  const json = jsonArg(options);
-  return json === undefined ? native.url(publicId, options, nowMs) : native.urlJson(publicId, json, nowMs);
-}
-
-/** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
-function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) {
-  const json = jsonArg(params);
-  return json === undefined
-    ? native.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion)
-    : native.apiSignRequestJson(json, apiSecret, signatureAlgorithm, signatureVersion);
-}
-
-/** Clears blank params, signs them and adds `signature` and `api_key`. */
-function signRequest(params, options) {
-  const json = jsonArg(params);
-  const optionsJson = jsonArg(options);
-  return json === undefined || optionsJson === undefined
-    ? native.signRequest(params, options)
-    : native.signRequestJson(json, optionsJson);
-}
-
-/** The upload parameters the SDK's `build_upload_params` would send. */
-function buildUploadParams(options, nowMs) {
-  const json = jsonArg(options);
-  return json === undefined ? native.buildUploadParams(options, nowMs) : native.buildUploadParamsJson(json, nowMs);
-}
-
-const {
-  urlJson, apiSignRequestJson, signRequestJson, buildUploadParamsJson, ...publicNative
-} = native;
-module.exports = {
-  ...publicNative, url, apiSignRequest, signRequest, buildUploadParams, Cloudinary,
-};
+// Plumbing stays private: the JSON twins, the envelope methods' raw forms are on the class only.
+const PRIVATE = new Set(generated.names.map((n) => `${n}Json`));
+const publicNative = Object.fromEntries(Object.entries(native).filter(([name]) => !PRIVATE.has(name)));
+module.exports = { ...publicNative, ...generated.functions, Cloudinary };
 // Loaded after the exports above: MediaService builds on them. (SqliteRepository is native.)
 module.exports.MediaService = require('./media.cjs').MediaService;
 module.exports.PostgresRepository = require('./postgres-repository.cjs').PostgresRepository;

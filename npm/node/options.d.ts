@@ -249,22 +249,11 @@ export interface CloudinaryConfig extends Omit<UrlOptions, 'auth_token' | 'api_s
   [option: string]: unknown;
 }
 
-/** Stable error codes (`err.code`) thrown by every export. */
-export type CirrusErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_OPTION'
-  | 'MISSING_OPTION'
-  | 'INVALID_IDENTIFIER'
-  | 'INVALID_SIGNATURE'
-  | 'IDENTIFIER_NOT_ALLOWED'
-  | 'UNSUPPORTED_ALGORITHM'
-  | 'INVALID_CONFIG'
-  | 'INTERNAL';
-
-/** The errors cirrus throws. */
-export interface CirrusError extends Error {
-  code: CirrusErrorCode;
-}
+/** Stable error codes (`err.code`): every code any part of cirrus throws (errors.d.ts, docs/errors.md). */
+export type { ErrorCode, CirrusError } from './errors.js';
+import type { ErrorCode, CirrusError } from './errors.js';
+/** @deprecated the same as `ErrorCode` */
+export type CirrusErrorCode = ErrorCode;
 
 /** Upload progress: bytes sent so far, and the total once known (streams learn it at their end). */
 export interface UploadProgress {
@@ -328,16 +317,11 @@ export interface UploadResult {
   [field: string]: unknown;
 }
 
-/** Codes of transport failures, next to `CirrusErrorCode`. */
-export type TransportErrorCode =
-  | 'TIMEOUT' | 'RATE_LIMITED' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE'
-  | 'ABORTED' | 'UPLOAD_FAILED' | 'REQUEST_FAILED';
+/** @deprecated the same as `ErrorCode` */
+export type TransportErrorCode = ErrorCode;
 
 /** A failed upload or API call: Cloudinary's message, its HTTP status (499 for a timeout) and a stable code. */
-export interface CirrusTransportError extends Error {
-  code: TransportErrorCode | CirrusErrorCode;
-  http_code?: number;
-}
+export type CirrusTransportError = CirrusError;
 
 /** Where a media record is in its lifecycle: `pending` (intent stored, the asset may exist), `committed`
  * (what reads return), `deleting` (the asset is being destroyed). */

@@ -1,6 +1,9 @@
 // Sends option objects into wasm as one JSON string when that is exact (crates/wasm/src/json_args.rs):
 // one copy into wasm memory instead of a Reflect.get and a string copy per property.
 
+// CIRRUS_NO_FAST_PATH=1 in Node (or globalThis.CIRRUS_NO_FAST_PATH in a page) turns the fast path off:
+// the vector suites run once that way.
+const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
 const MAX_DEPTH = 16;
 // As many values as the wasm reader accepts; bigger arguments go to it and get its INVALID_ARGUMENT.
 const MAX_VALUES = 200_000;
@@ -55,7 +58,7 @@ function jsonSafe(value, depth, budget) {
 
 /** JSON text for a plain options object, or undefined when the ordinary reader must see the value. */
 export function jsonArg(value) {
-  if (value === null || typeof value !== 'object') return undefined;
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
     return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;

@@ -1,36 +1,17 @@
 // Types of the web package. Every function is synchronous once `init()` has resolved.
-import type {
-  UrlOptions, SigningOptions, SignedParams, UploadOptions, IdentifierPolicy, VerifiedIdentifier,
-  AuthTokenOptions, NotificationOptions, DownloadOptions, ArchiveOptions, CloudinaryConfig,
-} from './options';
+import type { CloudinaryConfig } from './options.js';
 
-export * from './options';
+export * from './options.js';
 
 /** Loads the WebAssembly module (fetched next to this file in browsers, read from disk in Node). */
 export function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
 
-/** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
-export function url(publicId: string | number, options?: UrlOptions, nowMs?: number): string;
-/** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
-export function apiSignRequest(params: Record<string, unknown>, apiSecret: string, signatureAlgorithm?: 'sha1' | 'sha256' | null, signatureVersion?: 1 | 2 | null): string;
-/** Clears blank params, signs them and adds `signature` and `api_key`. */
-export function signRequest(params: Record<string, unknown>, options: SigningOptions): SignedParams;
-/** The upload parameters the SDK's `build_upload_params` would send. */
-export function buildUploadParams(options?: UploadOptions, nowMs?: number): Record<string, string | number | null>;
-/** Verifies a signed identifier; throws `INVALID_IDENTIFIER`, `INVALID_SIGNATURE` or `IDENTIFIER_NOT_ALLOWED`. */
-export function verifyIdentifier(identifier: string, apiSecret: string, options?: IdentifierPolicy): VerifiedIdentifier;
-/** Generates an auth token (`__cld_token__=...`). */
-export function generateAuthToken(options: AuthTokenOptions, nowMs?: number): string;
-/** Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`. */
-export function verifyNotificationSignature(body: string, timestamp: number | string, signature: string, options: NotificationOptions, nowMs?: number): boolean;
-/** A signed Upload API URL that downloads a private or authenticated asset. */
-export function privateDownloadUrl(publicId: string, format: string | null | undefined, options: DownloadOptions, nowMs?: number): string;
-/** A signed URL that generates and downloads an archive. */
-export function downloadArchiveUrl(options: ArchiveOptions, nowMs?: number): string;
-/** A signed URL that generates and downloads a ZIP archive. */
-export function downloadZipUrl(options: ArchiveOptions, nowMs?: number): string;
-/** Parses a `CLOUDINARY_URL` into the SDK's config object. */
-export function parseCloudinaryUrl(url: string): CloudinaryConfig;
+// The core functions: generated from the export table.
+export {
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
+  verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
+} from './generated.js';
+import type { CloudinaryMethods } from './generated.js';
 
 /** Chunks of a chunked upload: `[start, end]` byte ranges (inclusive). */
 export function planChunks(total: number, chunkSize: number): Array<[number, number]>;
@@ -65,20 +46,11 @@ export interface DirectUploadOptions {
 export function directUpload(file: Blob, options: DirectUploadOptions): Promise<{ result: Record<string, any>; identifier: string }>;
 
 /** A client bound to one account's config. In a browser, give it only public settings (no api_secret). */
-export class Cloudinary {
+export interface Cloudinary extends CloudinaryMethods {}
+export declare class Cloudinary {
   constructor(config: CloudinaryConfig | string);
   static fromEnv(): Cloudinary;
   readonly cloudName: string | undefined;
   toJSON(): Record<string, unknown>;
   free(): void;
-  url(publicId: string | number, options?: UrlOptions, nowMs?: number): string;
-  apiSignRequest(params: Record<string, unknown>): string;
-  signRequest(params: Record<string, unknown>, options?: Partial<SigningOptions>): SignedParams;
-  buildUploadParams(options?: UploadOptions, nowMs?: number): Record<string, string | number | null>;
-  verifyIdentifier(identifier: string, options?: IdentifierPolicy): VerifiedIdentifier;
-  generateAuthToken(options?: Partial<AuthTokenOptions>, nowMs?: number): string;
-  verifyNotificationSignature(body: string, timestamp: number | string, signature: string, options?: Partial<NotificationOptions>, nowMs?: number): boolean;
-  privateDownloadUrl(publicId: string, format?: string | null, options?: Partial<DownloadOptions>, nowMs?: number): string;
-  downloadArchiveUrl(options?: Partial<ArchiveOptions>, nowMs?: number): string;
-  downloadZipUrl(options?: Partial<ArchiveOptions>, nowMs?: number): string;
 }

@@ -53,7 +53,7 @@ test('plain signing: the widget\'s timestamp is used when recent; anonymous user
   assert.notEqual((await http().post('/cirrus/sign-plain').set('x-user', 'bob').send({ timestamp: stale }).expect(200)).body.timestamp, stale);
   for (const path of ['/cirrus/sign', '/cirrus/sign-plain']) {
     const denied = await http().post(path).send({}).expect(401);
-    assert.equal(denied.body.code, 'UNAUTHORIZED');
+    assert.equal(denied.body.code, 'SIGN_IN_REQUIRED');
   }
 });
 

@@ -51,7 +51,7 @@ function fds() {
 test('an anonymous request to an owned upload route is 401 and stores nothing', async () => {
   const before = (await listing('nest/')).length;
   const res = await http().post('/media/stream').attach('file', Buffer.from('<svg onload="alert(1)"/>'), 'x.svg').expect(401);
-  assert.equal(res.body.code, 'UNAUTHORIZED');
+  assert.equal(res.body.code, 'SIGN_IN_REQUIRED');
   assert.ok(res.body.requestId);
   assert.equal((await listing('nest/')).length, before);
   const { StreamingUpload } = await import('cirrus-nestjs');

@@ -2,43 +2,11 @@
 
 use std::fmt;
 
-/// A stable, machine-readable error code. Its string form becomes `err.code` in JavaScript.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    /// An argument has the wrong type or shape (e.g. a number where a string is required).
-    InvalidArgument,
-    /// An option has a value the SDK rejects (e.g. an unsupported `url_suffix`).
-    InvalidOption,
-    /// A required option (cloud_name, api_key, api_secret, ...) is missing.
-    MissingOption,
-    /// A signed identifier is malformed.
-    InvalidIdentifier,
-    /// A signature does not match.
-    InvalidSignature,
-    /// A signed identifier is valid but its resource type, type or format is not allowed by policy.
-    IdentifierNotAllowed,
-    /// The signature algorithm is neither `sha1` nor `sha256`.
-    UnsupportedAlgorithm,
-    /// A `CLOUDINARY_URL` or config object is malformed.
-    InvalidConfig,
-    /// A bug: an internal invariant failed (a caught panic, for example).
-    Internal,
-}
+pub use crate::error_codes::ErrorCode;
 
-impl ErrorCode {
-    /// The stable string form, e.g. `INVALID_SIGNATURE`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
-            ErrorCode::InvalidOption => "INVALID_OPTION",
-            ErrorCode::MissingOption => "MISSING_OPTION",
-            ErrorCode::InvalidIdentifier => "INVALID_IDENTIFIER",
-            ErrorCode::InvalidSignature => "INVALID_SIGNATURE",
-            ErrorCode::IdentifierNotAllowed => "IDENTIFIER_NOT_ALLOWED",
-            ErrorCode::UnsupportedAlgorithm => "UNSUPPORTED_ALGORITHM",
-            ErrorCode::InvalidConfig => "INVALID_CONFIG",
-            ErrorCode::Internal => "INTERNAL",
-        }
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 

@@ -17,6 +17,7 @@ pub mod config;
 pub mod download;
 pub mod encoding;
 pub mod error;
+mod error_codes;
 pub mod expression;
 mod fields;
 pub mod hash;

@@ -17,6 +17,7 @@ use crate::ids;
 use crate::intake::{accept, Accepted, FileInput};
 use crate::record::{MediaRecord, Patch, State};
 use crate::service::{now_iso, time_in, MediaService};
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use cirrus_transport::{CancellationToken, UploadSettings};
 use std::time::{Duration, Instant};
@@ -41,8 +42,7 @@ impl CreateOptions {
     /// chooses ids, so that no caller can reach another owner's asset.
     pub fn from_map(call: &Map) -> Result<CreateOptions, MediaError> {
         if call.has("public_id") || call.has("folder") {
-            return Err(MediaError::new(
-                "INVALID_OPTION",
+            return Err(MediaError::new(ErrorCode::InvalidOption,
                 "public_id and folder are chosen by the service (<folder>/<owner>/<random>); keep your own name in your record",
             ));
         }
@@ -50,7 +50,7 @@ impl CreateOptions {
             Value::String(k) if k.is_empty() => None,
             Value::String(k) if k.chars().count() > MAX_KEY_LEN => {
                 return Err(MediaError::new(
-                    "INVALID_OPTION",
+                    ErrorCode::InvalidOption,
                     format!("idempotencyKey is longer than {MAX_KEY_LEN} characters"),
                 ))
             }
@@ -58,7 +58,7 @@ impl CreateOptions {
             Value::Undefined | Value::Null => None,
             _ => {
                 return Err(MediaError::new(
-                    "INVALID_OPTION",
+                    ErrorCode::InvalidOption,
                     "idempotencyKey must be a string",
                 ))
             }
@@ -78,11 +78,14 @@ impl CreateOptions {
 /// Checks an owner id: present, and short enough to become a folder name.
 pub(crate) fn check_owner(owner_id: &str) -> Result<(), MediaError> {
     if owner_id.trim().is_empty() {
-        return Err(MediaError::new("MISSING_OWNER", "an owner id is required"));
+        return Err(MediaError::new(
+            ErrorCode::MissingOwner,
+            "an owner id is required",
+        ));
     }
     if owner_id.len() > ids::MAX_OWNER_LEN {
         return Err(MediaError::new(
-            "INVALID_ARGUMENT",
+            ErrorCode::InvalidArgument,
             format!("owner ids are at most {} bytes", ids::MAX_OWNER_LEN),
         ));
     }
@@ -176,7 +179,7 @@ impl MediaService {
             loop {
                 if existing.owner_id != intent.owner_id {
                     return Err(MediaError::new(
-                        "INTERNAL",
+                        ErrorCode::Internal,
                         "the repository returned another owner's record for an idempotency key",
                     ));
                 }
@@ -185,7 +188,7 @@ impl MediaService {
                 }
                 if waited.elapsed() > self.options.idempotency_wait {
                     return Err(MediaError::new(
-                        "IDEMPOTENCY_IN_PROGRESS",
+                        ErrorCode::IdempotencyInProgress,
                         "a request with this idempotency key is still in progress; try again later",
                     ));
                 }
@@ -247,7 +250,7 @@ impl MediaService {
         };
         if too_big.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(MediaError::new(
-                "FILE_TOO_LARGE",
+                ErrorCode::FileTooLarge,
                 format!("the stream grew past {} bytes", self.options.max_bytes),
             ));
         }
@@ -288,7 +291,7 @@ impl MediaService {
         let id = record
             .id
             .clone()
-            .ok_or_else(|| MediaError::new("INTERNAL", "a stored record has no id"))?;
+            .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
         let count = |k: &str| uploaded.get(k).as_number_u64();
         let patch = Patch {
             state: Some(State::Committed),
@@ -340,7 +343,7 @@ enum Intent {
 
 fn expired() -> MediaError {
     MediaError::new(
-        "INTENT_EXPIRED",
+        ErrorCode::IntentExpired,
         "the upload outlived its pending record's lease and was cleaned up; try again",
     )
 }

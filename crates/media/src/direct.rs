@@ -12,6 +12,7 @@ use crate::create::check_owner;
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
 use crate::service::MediaService;
+use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 
 /// Resource types an identifier may name (they become an Admin API path segment).
@@ -55,7 +56,7 @@ impl MediaService {
         let stored = self.insert(intent).await?;
         if !stored.created {
             return Err(MediaError::new(
-                "INTERNAL",
+                ErrorCode::Internal,
                 "the repository refused a new public_id",
             ));
         }
@@ -98,7 +99,7 @@ impl MediaService {
         let verified = cirrus_core::verify_identifier(identifier, &secret, &policy)?;
         let not_prepared = || {
             MediaError::new(
-                "NOT_FOUND",
+                ErrorCode::NotFound,
                 "no direct upload was prepared for this identifier (or it expired)",
             )
         };
@@ -111,7 +112,7 @@ impl MediaService {
             .ok_or_else(not_prepared)?;
         if record.owner_id != owner_id {
             return Err(MediaError::new(
-                "IDENTIFIER_NOT_ALLOWED",
+                ErrorCode::IdentifierNotAllowed,
                 "this upload belongs to another owner",
             ));
         }
@@ -122,14 +123,14 @@ impl MediaService {
         }
         if verified.resource_type != record.resource_type || verified.kind != record.kind {
             return Err(MediaError::new(
-                "IDENTIFIER_NOT_ALLOWED",
+                ErrorCode::IdentifierNotAllowed,
                 "the identifier's resource type or type is not the prepared one",
             ));
         }
         let asset = self.lookup(&record).await?;
         if asset.get("version").to_js_string() != verified.version {
             return Err(MediaError::new(
-                "INVALID_IDENTIFIER",
+                ErrorCode::InvalidIdentifier,
                 "the asset has changed since this identifier was issued",
             ));
         }
@@ -148,7 +149,7 @@ impl MediaService {
         let format = asset.get("format").to_js_string();
         if !self.options.allowed_formats.contains(&format) {
             return Err(MediaError::new(
-                "UNSUPPORTED_TYPE",
+                ErrorCode::UnsupportedType,
                 format!(
                     "{format} is not allowed (allowed: {})",
                     self.options.allowed_formats.join(", ")
@@ -170,7 +171,7 @@ impl MediaService {
         let id = record
             .id
             .clone()
-            .ok_or_else(|| MediaError::new("INTERNAL", "a stored record has no id"))?;
+            .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
         let count = |k: &str| asset.get(k).as_number_u64();
         let format = asset.get("format").to_js_string();
         let patch = Patch {
@@ -190,7 +191,7 @@ impl MediaService {
             None => match self.get(&id).await? {
                 Some(r) if r.state == State::Committed => Ok(self.present(&r)),
                 _ => Err(MediaError::new(
-                    "NOT_FOUND",
+                    ErrorCode::NotFound,
                     "the upload's pending record expired before it was adopted",
                 )),
             },

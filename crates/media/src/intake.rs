@@ -5,6 +5,7 @@ use crate::error::MediaError;
 use crate::options::ServiceOptions;
 use bytes::Bytes;
 use cirrus_core::sniff::{sniff, Sniffed, SNIFF_BYTES};
+use cirrus_core::ErrorCode;
 use cirrus_transport::{CancellationToken, Source};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -34,7 +35,7 @@ pub(crate) struct Accepted {
 
 pub(crate) fn too_large(n: u64, max: u64) -> MediaError {
     MediaError::new(
-        "FILE_TOO_LARGE",
+        ErrorCode::FileTooLarge,
         format!("the file has {n} bytes; at most {max} are accepted"),
     )
 }
@@ -52,7 +53,7 @@ pub(crate) async fn accept(
     } = file;
     let max = options.max_bytes;
     let check_size = |n: u64| match n {
-        0 => Err(MediaError::new("EMPTY_FILE", "the file is empty")),
+        0 => Err(MediaError::new(ErrorCode::EmptyFile, "the file is empty")),
         n if n > max => Err(too_large(n, max)),
         _ => Ok(()),
     };
@@ -64,7 +65,7 @@ pub(crate) async fn accept(
         Source::Path(path) => {
             use tokio::io::AsyncReadExt;
             let missing = |e: std::io::Error| {
-                MediaError::new("MISSING_FILE", format!("cannot read the file: {e}"))
+                MediaError::new(ErrorCode::MissingFile, format!("cannot read the file: {e}"))
             };
             let mut f = tokio::fs::File::open(&path).await.map_err(missing)?;
             // The size on disk is checked too: a path's declared size is only the client's word.
@@ -84,13 +85,13 @@ pub(crate) async fn accept(
         }
         Source::Remote(_) => {
             return Err(MediaError::new(
-                "UNSUPPORTED_TYPE",
+                ErrorCode::UnsupportedType,
                 "remote URLs are not accepted: their content cannot be checked",
             ))
         }
     };
     if head.is_empty() {
-        return Err(MediaError::new("EMPTY_FILE", "the file is empty"));
+        return Err(MediaError::new(ErrorCode::EmptyFile, "the file is empty"));
     }
     let found = sniff(&head);
     let kind = found
@@ -100,7 +101,7 @@ pub(crate) async fn accept(
                 format!("{} content", k.format)
             });
             MediaError::new(
-                "UNSUPPORTED_TYPE",
+                ErrorCode::UnsupportedType,
                 format!(
                     "{what} is not allowed (allowed: {})",
                     options.allowed_formats.join(", ")

@@ -1,6 +1,7 @@
 //! Service settings, read from the host's options object.
 
 use crate::error::MediaError;
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use std::time::Duration;
 
@@ -63,7 +64,7 @@ impl Default for ServiceOptions {
 }
 
 fn invalid(message: String) -> MediaError {
-    MediaError::new("INVALID_OPTION", message)
+    MediaError::new(ErrorCode::InvalidOption, message)
 }
 
 /// Keys the options object may have (anything else is a mistake worth reporting).

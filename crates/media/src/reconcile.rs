@@ -12,6 +12,7 @@ use crate::record::{MediaRecord, State};
 use crate::repository::{Deleted, ListQuery};
 use crate::service::{now_ms, MediaService};
 use cirrus_core::time::{iso8601_ms, parse_iso8601_ms};
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use cirrus_transport::CancellationToken;
 use std::collections::{BTreeMap, HashSet};
@@ -225,7 +226,7 @@ impl MediaService {
     async fn confirmed_missing(&self, record: &MediaRecord) -> Result<bool, MediaError> {
         match self.lookup(record).await {
             Ok(_) => Ok(false),
-            Err(e) if e.code == "NOT_FOUND" => Ok(true),
+            Err(e) if e.code == ErrorCode::NotFound => Ok(true),
             Err(e) => Err(e.into()),
         }
     }

@@ -7,6 +7,7 @@ use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, RecordId, State};
 use crate::repository::{Deleted, ListQuery};
 use crate::service::{now_iso, MediaService};
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 
 /// Records per page when purging.
@@ -22,7 +23,7 @@ impl MediaService {
         match self.get(id).await? {
             Some(r) if r.owner_id == owner_id && r.state == State::Committed => Ok(r),
             _ => Err(MediaError::new(
-                "NOT_FOUND",
+                ErrorCode::NotFound,
                 format!("no media {id} for this owner"),
             )),
         }
@@ -95,7 +96,7 @@ impl MediaService {
         match self.update(&id, State::Committed, patch).await? {
             Some(r) => Ok(self.present(&r)),
             None => Err(MediaError::new(
-                "NOT_FOUND",
+                ErrorCode::NotFound,
                 format!("media {id} is being removed"),
             )),
         }
@@ -106,7 +107,7 @@ impl MediaService {
     pub async fn purge(&self, older_than: &str) -> Result<Value, MediaError> {
         if cirrus_core::time::parse_iso8601_ms(older_than).is_none() {
             return Err(MediaError::new(
-                "INVALID_ARGUMENT",
+                ErrorCode::InvalidArgument,
                 "olderThan must be a Date or an ISO 8601 time",
             ));
         }

@@ -8,6 +8,7 @@ use crate::options::ServiceOptions;
 use crate::record::{MediaRecord, Patch, RecordId, State};
 use crate::repository::{Inserted, Repository};
 use cirrus_core::time::iso8601_ms;
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use cirrus_transport::{CancellationToken, Transport, UploadSettings};
 use std::future::Future;
@@ -69,11 +70,11 @@ impl MediaService {
         match tokio::time::timeout(self.options.repository_timeout, call).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(message)) => Err(MediaError::new(
-                "REPOSITORY_FAILED",
+                ErrorCode::RepositoryFailed,
                 format!("repository {what} failed: {message}"),
             )),
             Err(_) => Err(MediaError::new(
-                "REPOSITORY_TIMEOUT",
+                ErrorCode::RepositoryTimeout,
                 format!(
                     "repository {what} did not answer within {} ms",
                     self.options.repository_timeout.as_millis()
@@ -152,7 +153,7 @@ impl MediaService {
         match answer.get("result").as_str() {
             Some("ok" | "not found") | None => Ok(()),
             Some(other) => Err(MediaError::new(
-                "REQUEST_FAILED",
+                ErrorCode::RequestFailed,
                 format!("destroy {} answered {other}", record.public_id),
             )),
         }
@@ -165,7 +166,7 @@ impl MediaService {
         let id = record
             .id
             .as_ref()
-            .ok_or_else(|| MediaError::new("INTERNAL", "a stored record has no id"))?;
+            .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
         let claim = Patch {
             state: Some(State::Deleting),
             lease_until: Some(Some(time_in(self.options.pending_ttl))),

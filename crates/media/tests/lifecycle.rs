@@ -5,7 +5,7 @@
 
 mod support;
 
-use cirrus_core::Value;
+use cirrus_core::{ErrorCode, Value};
 use cirrus_media::{CreateOptions, Repository, State};
 use cirrus_transport::CancellationToken;
 use std::sync::atomic::Ordering;
@@ -49,10 +49,13 @@ async fn create_records_intent_then_commits_under_the_owners_folder() {
     assert!(s.recorded(State::Pending).await.is_empty());
     // Another owner cannot read or remove it.
     let id = id_of(&record);
-    assert_eq!(service.find(&id, "a").await.unwrap_err().code, "NOT_FOUND");
+    assert_eq!(
+        service.find(&id, "a").await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
     assert_eq!(
         service.remove(&id, "a").await.unwrap_err().code,
-        "NOT_FOUND"
+        ErrorCode::NotFound
     );
     service.remove(&id, "a/b").await.unwrap();
     assert!(s.cloud("life").await.is_empty());
@@ -112,7 +115,7 @@ async fn a_repository_down_after_the_upload_leaves_a_pending_record_the_sweeper_
         )
         .await
         .unwrap_err();
-    assert_eq!(err.code, "REPOSITORY_FAILED");
+    assert_eq!(err.code, ErrorCode::RepositoryFailed);
     // The asset landed and its pending record names it: nothing is unaccounted for.
     let cloud = s.cloud("down").await;
     assert_eq!(cloud.len(), 1);
@@ -178,7 +181,7 @@ async fn a_removal_whose_destroy_fails_is_finished_by_the_sweeper() {
     // Invisible to reads, still named by a deleting record: never half-done.
     assert_eq!(
         service.find(&id, "alice").await.unwrap_err().code,
-        "NOT_FOUND"
+        ErrorCode::NotFound
     );
     assert_eq!(s.recorded(State::Deleting).await.len(), 1);
     assert_eq!(s.cloud("rm").await.len(), 1);
@@ -283,7 +286,7 @@ async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
     // Another owner cannot adopt it.
     assert_eq!(
         service.adopt(&identifier, "bob").await.unwrap_err().code,
-        "IDENTIFIER_NOT_ALLOWED"
+        ErrorCode::IdentifierNotAllowed
     );
     // Too big for the server: refused, and the asset and the record are gone.
     let signed = service
@@ -292,7 +295,7 @@ async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
         .unwrap();
     let big = browser_upload(&s, &signed, png(200, 200)).await;
     let err = service.adopt(&big, "alice").await.unwrap_err();
-    assert_eq!(err.code, "FILE_TOO_LARGE");
+    assert_eq!(err.code, ErrorCode::FileTooLarge);
     assert!(err.message.contains("deleted"), "{}", err.message);
     assert_eq!(s.cloud("direct").await.len(), 1);
     assert_eq!(s.records(None).await.len(), 1);
@@ -372,6 +375,6 @@ async fn a_caller_cannot_choose_the_public_id() {
     call.set("public_id", "media/bob/avatar".into());
     assert_eq!(
         CreateOptions::from_map(&call).unwrap_err().code,
-        "INVALID_OPTION"
+        ErrorCode::InvalidOption
     );
 }

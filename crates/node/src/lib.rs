@@ -6,7 +6,7 @@
 #![deny(missing_docs)]
 
 mod convert;
-pub mod json_args;
+pub mod generated;
 mod media;
 mod sqlite;
 mod transfer;
@@ -22,20 +22,20 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Errors carry the core's stable code as their status, which napi-rs exposes as `err.code`.
+/// Errors carry the registry's stable code as their status, which napi-rs exposes as `err.code`.
 /// (Spelled `Result<T, Code>` in signatures: napi-derive recognises results by that name.)
-pub(crate) type Code = &'static str;
+pub(crate) type Code = ErrorCode;
 
 /// A core result.
 type CoreResult<T> = std::result::Result<T, CoreError>;
 
-pub(crate) fn js_error(e: CoreError) -> napi::Error<&'static str> {
-    napi::Error::new(e.code.as_str(), e.message)
+pub(crate) fn js_error(e: CoreError) -> napi::Error<Code> {
+    napi::Error::new(e.code, e.message)
 }
 
 /// napi itself failed (creating a promise or a threadsafe function): `INTERNAL`.
 pub(crate) fn napi_failure(e: napi::Error) -> napi::Error<Code> {
-    napi::Error::new("INTERNAL", e.reason)
+    napi::Error::new(ErrorCode::Internal, e.reason)
 }
 
 /// Runs core code, turning core errors and panics (bugs) into coded JS errors.
@@ -103,154 +103,6 @@ pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<f64> {
 #[napi]
 pub fn encode_owner(owner: String) -> String {
     cirrus_media::encode_owner(&owner)
-}
-
-/// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
-#[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
-pub fn url(env: Env, public_id: Unknown, options: Unknown, now: Unknown) -> Result<String, Code> {
-    guard(|| {
-        api::url(
-            &read(&env, &public_id, "publicId")?,
-            &read(&env, &options, "options")?,
-            now_arg(&env, &now)?,
-        )
-    })
-}
-
-/// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
-#[napi(
-    ts_args_type = "params: Record<string, unknown>, apiSecret: string, signatureAlgorithm?: 'sha1' | 'sha256' | null, signatureVersion?: 1 | 2 | null"
-)]
-pub fn api_sign_request(
-    env: Env,
-    params: Unknown,
-    api_secret: Unknown,
-    signature_algorithm: Unknown,
-    signature_version: Unknown,
-) -> Result<String, Code> {
-    guard(|| {
-        api::api_sign_request(
-            &read(&env, &params, "params")?,
-            &read(&env, &api_secret, "apiSecret")?,
-            &read(&env, &signature_algorithm, "signatureAlgorithm")?,
-            &read(&env, &signature_version, "signatureVersion")?,
-        )
-    })
-}
-
-/// Clears blank params, signs them and adds `signature` and `api_key`.
-#[napi(
-    ts_args_type = "params: Record<string, unknown>, options: SigningOptions",
-    ts_return_type = "SignedParams"
-)]
-pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut, Code> {
-    guard(|| {
-        api::sign_request(
-            &read(&env, &params, "params")?,
-            &read(&env, &options, "options")?,
-        )
-        .map(JsOut)
-    })
-}
-
-/// The upload parameters the SDK's `build_upload_params` would send.
-#[napi(
-    ts_args_type = "options?: UploadOptions, nowMs?: number",
-    ts_return_type = "Record<string, string | number | null>"
-)]
-pub fn build_upload_params(env: Env, options: Unknown, now: Unknown) -> Result<JsOut, Code> {
-    guard(|| {
-        api::build_upload_params(&read(&env, &options, "options")?, now_arg(&env, &now)?).map(JsOut)
-    })
-}
-
-/// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
-#[napi(
-    ts_args_type = "identifier: string, apiSecret: string, options?: IdentifierPolicy",
-    ts_return_type = "VerifiedIdentifier"
-)]
-pub fn verify_identifier(
-    env: Env,
-    identifier: Unknown,
-    api_secret: Unknown,
-    options: Unknown,
-) -> Result<JsOut, Code> {
-    guard(|| {
-        api::verify_identifier(
-            &read(&env, &identifier, "identifier")?,
-            &read(&env, &api_secret, "apiSecret")?,
-            &read(&env, &options, "options")?,
-        )
-        .map(JsOut)
-    })
-}
-
-/// Generates an auth token (`__cld_token__=...`).
-#[napi(ts_args_type = "options: AuthTokenOptions, nowMs?: number")]
-pub fn generate_auth_token(env: Env, options: Unknown, now: Unknown) -> Result<String, Code> {
-    guard(|| api::generate_auth_token(&read(&env, &options, "options")?, now_arg(&env, &now)?))
-}
-
-/// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
-#[napi(
-    ts_args_type = "body: string, timestamp: number | string, signature: string, options: NotificationOptions, nowMs?: number"
-)]
-pub fn verify_notification_signature(
-    env: Env,
-    body: Unknown,
-    timestamp: Unknown,
-    signature: Unknown,
-    options: Unknown,
-    now: Unknown,
-) -> Result<bool, Code> {
-    guard(|| {
-        api::verify_notification_signature(
-            &read(&env, &body, "body")?,
-            &read(&env, &timestamp, "timestamp")?,
-            &read(&env, &signature, "signature")?,
-            &read(&env, &options, "options")?,
-            now_arg(&env, &now)?,
-        )
-    })
-}
-
-/// A signed Upload API URL that downloads a private or authenticated asset.
-#[napi(
-    ts_args_type = "publicId: string, format: string | null | undefined, options: DownloadOptions, nowMs?: number"
-)]
-pub fn private_download_url(
-    env: Env,
-    public_id: Unknown,
-    format: Unknown,
-    options: Unknown,
-    now: Unknown,
-) -> Result<String, Code> {
-    guard(|| {
-        api::private_download_url(
-            &read(&env, &public_id, "publicId")?,
-            &read(&env, &format, "format")?,
-            &read(&env, &options, "options")?,
-            now_arg(&env, &now)?,
-        )
-    })
-}
-
-/// A signed URL that generates and downloads an archive.
-#[napi(ts_args_type = "options: ArchiveOptions, nowMs?: number")]
-pub fn download_archive_url(env: Env, options: Unknown, now: Unknown) -> Result<String, Code> {
-    guard(|| api::download_archive_url(&read(&env, &options, "options")?, now_arg(&env, &now)?))
-}
-
-/// A signed URL that generates and downloads a ZIP archive.
-#[napi(ts_args_type = "options: ArchiveOptions, nowMs?: number")]
-pub fn download_zip_url(env: Env, options: Unknown, now: Unknown) -> Result<String, Code> {
-    guard(|| api::download_zip_url(&read(&env, &options, "options")?, now_arg(&env, &now)?))
-}
-
-/// Parses a `CLOUDINARY_URL` into the SDK's config object.
-#[napi(ts_args_type = "url: string", ts_return_type = "CloudinaryConfig")]
-pub fn parse_cloudinary_url(env: Env, url: Unknown) -> Result<JsOut, Code> {
-    guard(|| api::parse_cloudinary_url(&read(&env, &url, "url")?).map(JsOut))
 }
 
 /// What a file is, from its first bytes (never from a client's mimetype or extension):
@@ -512,171 +364,5 @@ impl Cloudinary {
     #[napi(js_name = "toJSON", ts_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> JsOut {
         JsOut(self.inner.redacted_config())
-    }
-
-    /// `url()` with this account's config.
-    #[napi(ts_args_type = "publicId: string | number, options?: UrlOptions, nowMs?: number")]
-    pub fn url(
-        &self,
-        env: Env,
-        public_id: Unknown,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<String, Code> {
-        guard(|| {
-            self.inner.url(
-                &read(&env, &public_id, "publicId")?,
-                &read(&env, &options, "options")?,
-                now_arg(&env, &now)?,
-            )
-        })
-    }
-
-    /// `apiSignRequest()` with this account's secret and signature settings.
-    #[napi(ts_args_type = "params: Record<string, unknown>")]
-    pub fn api_sign_request(&self, env: Env, params: Unknown) -> Result<String, Code> {
-        guard(|| self.inner.api_sign_request(&read(&env, &params, "params")?))
-    }
-
-    /// `signRequest()` with this account's credentials (options may override them).
-    #[napi(
-        ts_args_type = "params: Record<string, unknown>, options?: Partial<SigningOptions>",
-        ts_return_type = "SignedParams"
-    )]
-    pub fn sign_request(&self, env: Env, params: Unknown, options: Unknown) -> Result<JsOut, Code> {
-        guard(|| {
-            self.inner
-                .sign_request(
-                    &read(&env, &params, "params")?,
-                    &read(&env, &options, "options")?,
-                )
-                .map(JsOut)
-        })
-    }
-
-    /// `buildUploadParams()` (no credentials are involved).
-    #[napi(
-        ts_args_type = "options?: UploadOptions, nowMs?: number",
-        ts_return_type = "Record<string, string | number | null>"
-    )]
-    pub fn build_upload_params(
-        &self,
-        env: Env,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<JsOut, Code> {
-        guard(|| {
-            api::build_upload_params(&read(&env, &options, "options")?, now_arg(&env, &now)?)
-                .map(JsOut)
-        })
-    }
-
-    /// `verifyIdentifier()` with this account's secret.
-    #[napi(
-        ts_args_type = "identifier: string, options?: IdentifierPolicy",
-        ts_return_type = "VerifiedIdentifier"
-    )]
-    pub fn verify_identifier(
-        &self,
-        env: Env,
-        identifier: Unknown,
-        options: Unknown,
-    ) -> Result<JsOut, Code> {
-        guard(|| {
-            self.inner
-                .verify_identifier(
-                    &read(&env, &identifier, "identifier")?,
-                    &read(&env, &options, "options")?,
-                )
-                .map(JsOut)
-        })
-    }
-
-    /// `generateAuthToken()` over this account's `auth_token` settings.
-    #[napi(ts_args_type = "options?: Partial<AuthTokenOptions>, nowMs?: number")]
-    pub fn generate_auth_token(
-        &self,
-        env: Env,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<String, Code> {
-        guard(|| {
-            self.inner
-                .generate_auth_token(&read(&env, &options, "options")?, now_arg(&env, &now)?)
-        })
-    }
-
-    /// `verifyNotificationSignature()` with this account's secret.
-    #[napi(
-        ts_args_type = "body: string, timestamp: number | string, signature: string, options?: Partial<NotificationOptions>, nowMs?: number"
-    )]
-    pub fn verify_notification_signature(
-        &self,
-        env: Env,
-        body: Unknown,
-        timestamp: Unknown,
-        signature: Unknown,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<bool, Code> {
-        guard(|| {
-            self.inner.verify_notification_signature(
-                &read(&env, &body, "body")?,
-                &read(&env, &timestamp, "timestamp")?,
-                &read(&env, &signature, "signature")?,
-                &read(&env, &options, "options")?,
-                now_arg(&env, &now)?,
-            )
-        })
-    }
-
-    /// `privateDownloadUrl()` with this account's config.
-    #[napi(
-        ts_args_type = "publicId: string, format?: string | null, options?: Partial<DownloadOptions>, nowMs?: number"
-    )]
-    pub fn private_download_url(
-        &self,
-        env: Env,
-        public_id: Unknown,
-        format: Unknown,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<String, Code> {
-        guard(|| {
-            self.inner.private_download_url(
-                &read(&env, &public_id, "publicId")?,
-                &read(&env, &format, "format")?,
-                &read(&env, &options, "options")?,
-                now_arg(&env, &now)?,
-            )
-        })
-    }
-
-    /// `downloadArchiveUrl()` with this account's config.
-    #[napi(ts_args_type = "options?: Partial<ArchiveOptions>, nowMs?: number")]
-    pub fn download_archive_url(
-        &self,
-        env: Env,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<String, Code> {
-        guard(|| {
-            self.inner
-                .download_archive_url(&read(&env, &options, "options")?, now_arg(&env, &now)?)
-        })
-    }
-
-    /// `downloadZipUrl()` with this account's config.
-    #[napi(ts_args_type = "options?: Partial<ArchiveOptions>, nowMs?: number")]
-    pub fn download_zip_url(
-        &self,
-        env: Env,
-        options: Unknown,
-        now: Unknown,
-    ) -> Result<String, Code> {
-        guard(|| {
-            self.inner
-                .download_zip_url(&read(&env, &options, "options")?, now_arg(&env, &now)?)
-        })
     }
 }

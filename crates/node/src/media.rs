@@ -6,6 +6,7 @@
 use crate::sqlite::SqliteRepository;
 use crate::transfer::{self, UploadTask};
 use crate::{convert, guard, napi_failure, read, Cloudinary, Code, JsOut};
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use cirrus_media::repository_js as js;
 use cirrus_media::{
@@ -123,13 +124,13 @@ impl Repository for JsRepository {
 fn repo_fn(repository: &Object, name: &str) -> std::result::Result<RepoFn, napi::Error<Code>> {
     let f: Option<Function<JsOut, Promise<JsIn>>> = repository.get(name).map_err(|_| {
         napi::Error::new(
-            "INVALID_ARGUMENT",
+            ErrorCode::InvalidArgument,
             format!("repository.{name} must be a function"),
         )
     })?;
     let f = f.ok_or_else(|| {
         napi::Error::new(
-            "INVALID_ARGUMENT",
+            ErrorCode::InvalidArgument,
             format!(
                 "the repository needs {name}() (the contract: {})",
                 METHODS.join(", ")
@@ -140,7 +141,7 @@ fn repo_fn(repository: &Object, name: &str) -> std::result::Result<RepoFn, napi:
         .callee_handled::<false>()
         .weak::<true>()
         .build()
-        .map_err(|e| napi::Error::new("INTERNAL", e.reason))
+        .map_err(|e| napi::Error::new(ErrorCode::Internal, e.reason))
 }
 
 fn envelope(result: std::result::Result<Value, MediaError>) -> Value {
@@ -183,7 +184,7 @@ impl RecordAction {
 fn record_id(id: &Value) -> std::result::Result<RecordId, napi::Error<Code>> {
     RecordId::from_value(id).ok_or_else(|| {
         napi::Error::new(
-            "INVALID_ARGUMENT",
+            ErrorCode::InvalidArgument,
             "a record id must be a non-empty string or an integer",
         )
     })
@@ -323,7 +324,7 @@ impl NativeMediaService {
     ) -> std::result::Result<PromiseRaw<'env, JsOut>, napi::Error<Code>> {
         let action = RecordAction::parse(&action).ok_or_else(|| {
             napi::Error::new(
-                "INVALID_ARGUMENT",
+                ErrorCode::InvalidArgument,
                 format!("unknown record action {action}"),
             )
         })?;
@@ -357,7 +358,7 @@ impl NativeMediaService {
             "only" => Deleted::Only,
             other => {
                 return Err(napi::Error::new(
-                    "INVALID_ARGUMENT",
+                    ErrorCode::InvalidArgument,
                     format!("deleted must be exclude, include or only, not {other}"),
                 ))
             }

@@ -4,6 +4,7 @@
 //! reading records, and for hosts that wrap it.
 
 use crate::{guard, read, Code, JsOut};
+use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 use cirrus_media::repository_js as js;
 use cirrus_media::{MediaRecord, RecordId, Repository, State};
@@ -18,11 +19,11 @@ pub struct SqliteRepository {
 }
 
 fn failed(message: String) -> napi::Error<Code> {
-    napi::Error::new("REPOSITORY_FAILED", message)
+    napi::Error::new(ErrorCode::RepositoryFailed, message)
 }
 
 fn bad(message: String) -> napi::Error<Code> {
-    napi::Error::new("INVALID_ARGUMENT", message)
+    napi::Error::new(ErrorCode::InvalidArgument, message)
 }
 
 fn state(name: &str) -> std::result::Result<State, napi::Error<Code>> {

@@ -6,6 +6,7 @@
 
 use crate::JsOut;
 use bytes::Bytes;
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use cirrus_transport::{
     CancellationToken, Progress, Source, TransportError, UploadSettings, UploadStats,
@@ -68,12 +69,12 @@ impl UploadTask {
             let value = match rx {
                 Some(rx) => rx.await.unwrap_or_else(|_| {
                     failure(&TransportError::new(
-                        "INTERNAL",
+                        ErrorCode::Internal,
                         "the upload task ended without a result",
                     ))
                 }),
                 None => failure(&TransportError::new(
-                    "INVALID_ARGUMENT",
+                    ErrorCode::InvalidArgument,
                     "result() was already taken",
                 )),
             };
@@ -148,7 +149,7 @@ pub fn source(
         }
         _ => {
             return Err(TransportError::new(
-                "INVALID_ARGUMENT",
+                ErrorCode::InvalidArgument,
                 "unsupported upload source",
             ))
         }

@@ -8,6 +8,7 @@ use crate::retry::with_retries;
 use crate::upload::{open_file, read_stream_chunk, Progress, Source, UploadSettings, UploadStats};
 use bytes::Bytes;
 use cirrus_core::chunks::{self, Chunk};
+use cirrus_core::ErrorCode;
 use cirrus_core::{Map, SigningOptions, Value};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,14 +57,17 @@ impl Transport {
             reqwest::Client::builder().user_agent(concat!("cirrus/", env!("CARGO_PKG_VERSION")));
         if let Some(proxy) = &options.proxy {
             let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
-                TransportError::new("INVALID_OPTION", format!("invalid proxy: {e}"))
+                TransportError::new(ErrorCode::InvalidOption, format!("invalid proxy: {e}"))
             })?;
             builder = builder.proxy(proxy);
         } else {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| {
-            TransportError::new("INTERNAL", format!("cannot create the HTTP client: {e}"))
+            TransportError::new(
+                ErrorCode::Internal,
+                format!("cannot create the HTTP client: {e}"),
+            )
         })?;
         let max_requests = match options.max_requests {
             0 => DEFAULT_MAX_REQUESTS,
@@ -210,14 +214,13 @@ impl Transport {
         if !["image", "video", "raw"].contains(&settings.resource_type.as_str())
             || !["upload", "private", "authenticated"].contains(&kind)
         {
-            return Err(TransportError::new(
-                "INVALID_OPTION",
+            return Err(TransportError::new(ErrorCode::InvalidOption,
                 "resource_type must be image, video or raw, and type upload, private or authenticated",
             ));
         }
         if public_id.is_empty() {
             return Err(TransportError::new(
-                "INVALID_ARGUMENT",
+                ErrorCode::InvalidArgument,
                 "a public id is required",
             ));
         }
@@ -495,7 +498,10 @@ impl Job<'_> {
     ) -> Result<(Value, u64), TransportError> {
         let plan = chunks::plan(total, self.settings.chunk_size)?;
         let Some((last, rest)) = plan.split_last() else {
-            return Err(TransportError::new("INVALID_ARGUMENT", "Empty file"));
+            return Err(TransportError::new(
+                ErrorCode::InvalidArgument,
+                "Empty file",
+            ));
         };
         let mut in_flight = FuturesUnordered::new();
         for &c in rest {
@@ -536,7 +542,10 @@ impl Job<'_> {
                 r = read_stream_chunk(&mut rx, carry.take(), size) => r?,
             };
             if content.is_empty() {
-                return Err(TransportError::new("INVALID_ARGUMENT", "Empty file"));
+                return Err(TransportError::new(
+                    ErrorCode::InvalidArgument,
+                    "Empty file",
+                ));
             }
             let chunk = Chunk {
                 start: offset,

@@ -2,16 +2,17 @@
 //! (not sent, maybe applied, answered), which is what retrying depends on.
 
 use cirrus_core::retry::Outcome;
-use cirrus_core::{Map, Value};
+use cirrus_core::{ErrorCode, Map, Value};
 use std::fmt;
+use std::sync::Arc;
 
 /// A failed API call or upload. The message is Cloudinary's (or describes the network failure);
 /// it never contains the api_secret, which is only ever hashed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct TransportError {
     /// `TIMEOUT`, `RATE_LIMITED`, `UNAUTHORIZED`, `NOT_FOUND`, `INVALID_REQUEST`, `PAYLOAD_TOO_LARGE`,
     /// `ABORTED`, `UPLOAD_FAILED`, `REQUEST_FAILED`, or a core code (`INVALID_ARGUMENT`, ...).
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// What went wrong.
     pub message: String,
     /// The HTTP status (499 for a timeout, as the SDK reports it), when there was one.
@@ -20,23 +21,50 @@ pub struct TransportError {
     pub outcome: Option<Outcome>,
     /// The server's `Retry-After`, in milliseconds.
     pub retry_after_ms: Option<u64>,
+    /// What failed underneath (the HTTP client's error, an I/O error), for logs and `source()`.
+    pub cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl PartialEq for TransportError {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.code,
+            &self.message,
+            self.http_code,
+            self.outcome,
+            self.retry_after_ms,
+        ) == (
+            other.code,
+            &other.message,
+            other.http_code,
+            other.outcome,
+            other.retry_after_ms,
+        )
+    }
 }
 
 impl TransportError {
     /// An error raised before anything was sent (bad options, unreadable file, ...): never retried.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         TransportError {
             code,
             message: message.into(),
             http_code: None,
             outcome: None,
             retry_after_ms: None,
+            cause: None,
         }
+    }
+
+    /// The same error, remembering what caused it.
+    pub fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(Arc::new(cause));
+        self
     }
 
     /// An error of a request that went (or tried to go) over the wire.
     pub fn on_wire(
-        code: &'static str,
+        code: ErrorCode,
         message: impl Into<String>,
         http_code: Option<u16>,
         outcome: Outcome,
@@ -50,7 +78,7 @@ impl TransportError {
 
     /// The call was cancelled.
     pub fn aborted() -> Self {
-        Self::new("ABORTED", "The request was aborted")
+        Self::new(ErrorCode::Aborted, "The request was aborted")
     }
 
     /// An error answered by the API with `status`, classified as Cloudinary's statuses are.
@@ -86,7 +114,7 @@ impl TransportError {
 
     /// `{ code, message, http_code }` for the bindings.
     pub fn to_value(&self) -> Value {
-        error_value(self.code, &self.message, self.http_code)
+        error_value(self.code.as_str(), &self.message, self.http_code)
     }
 }
 
@@ -104,7 +132,7 @@ pub fn error_value(code: &str, message: &str, http_code: Option<u16>) -> Value {
 
 impl From<cirrus_core::Error> for TransportError {
     fn from(e: cirrus_core::Error) -> Self {
-        TransportError::new(e.code.as_str(), e.message)
+        TransportError::new(e.code, e.message)
     }
 }
 
@@ -117,4 +145,10 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl std::error::Error for TransportError {}
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}

@@ -6,6 +6,7 @@ use crate::multipart::Multipart;
 use crate::upload::Progress;
 use bytes::Bytes;
 use cirrus_core::retry::Outcome;
+use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -126,9 +127,9 @@ pub(crate) async fn post(
             // A 200 whose body is not an object: the server may well have applied the request.
             _ => Err(TransportError::on_wire(
                 if upload {
-                    "UPLOAD_FAILED"
+                    ErrorCode::UploadFailed
                 } else {
-                    "REQUEST_FAILED"
+                    ErrorCode::RequestFailed
                 },
                 "The server returned invalid JSON",
                 Some(status),
@@ -218,7 +219,7 @@ fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
     };
     if e.is_timeout() {
         // The SDK reports timeouts as HTTP 499.
-        return TransportError::on_wire("TIMEOUT", "Request Timeout", Some(499), outcome);
+        return TransportError::on_wire(ErrorCode::Timeout, "Request Timeout", Some(499), outcome);
     }
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -228,9 +229,9 @@ fn network_error(e: &reqwest::Error, upload: bool) -> TransportError {
     }
     TransportError::on_wire(
         if upload {
-            "UPLOAD_FAILED"
+            ErrorCode::UploadFailed
         } else {
-            "REQUEST_FAILED"
+            ErrorCode::RequestFailed
         },
         message,
         None,

@@ -8,6 +8,7 @@ use crate::content::{Content, Spool};
 use crate::error::TransportError;
 use bytes::Bytes;
 use cirrus_core::chunks;
+use cirrus_core::ErrorCode;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -97,7 +98,7 @@ impl UploadSettings {
                 Value::Undefined | Value::Null => Ok(None),
                 Value::Number(n) if n.is_finite() && *n >= min && *n <= max => Ok(Some(*n)),
                 other => Err(TransportError::new(
-                    "INVALID_OPTION",
+                    ErrorCode::InvalidOption,
                     format!(
                         "{k} must be a number from {min} to {max}, not {}",
                         other.to_js_string()
@@ -240,7 +241,7 @@ pub(crate) async fn read_stream_chunk(
 
 fn spool_error(e: std::io::Error) -> TransportError {
     TransportError::new(
-        "INTERNAL",
+        ErrorCode::Internal,
         format!("cannot write the chunk to a temporary file: {e}"),
     )
 }
@@ -249,7 +250,7 @@ fn spool_error(e: std::io::Error) -> TransportError {
 pub(crate) fn open_file(path: &PathBuf) -> Result<(Arc<std::fs::File>, u64), TransportError> {
     let fail = |e: std::io::Error| {
         TransportError::new(
-            "INVALID_ARGUMENT",
+            ErrorCode::InvalidArgument,
             format!("cannot read {}: {e}", path.display()),
         )
     };

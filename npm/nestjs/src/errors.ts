@@ -1,22 +1,18 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ERROR_STATUS } from './codes.js';
 
-/** The HTTP status a cirrus error code answers with. */
+/**
+ * The HTTP status a cirrus error code answers with, from the registry (codes.ts, generated from
+ * scripts/exports/errors.mjs). A code the registry does not know is a bug: 500, and logged.
+ */
 export function statusFor(code: string | undefined): number {
-  switch (code) {
-    case 'MISSING_FILE': case 'MISSING_OWNER': case 'EMPTY_FILE': case 'INVALID_ARGUMENT': case 'INVALID_OPTION':
-    case 'INVALID_IDENTIFIER': case 'INVALID_SIGNATURE': case 'IDENTIFIER_NOT_ALLOWED':
-      return HttpStatus.BAD_REQUEST;
-    case 'UNSUPPORTED_TYPE': return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-    case 'FILE_TOO_LARGE': case 'PAYLOAD_TOO_LARGE': case 'TOO_MANY_FILES': case 'TOO_MANY_PARTS': return HttpStatus.PAYLOAD_TOO_LARGE;
-    case 'NOT_FOUND': return HttpStatus.NOT_FOUND;
-    case 'UPLOAD_IDLE': return HttpStatus.REQUEST_TIMEOUT;
-    case 'INTENT_EXPIRED': case 'IDEMPOTENCY_IN_PROGRESS': return HttpStatus.CONFLICT;
-    case 'ABORTED': return 499;
-    case 'TIMEOUT': return HttpStatus.GATEWAY_TIMEOUT;
-    case 'REPOSITORY_FAILED': case 'REPOSITORY_TIMEOUT': return HttpStatus.SERVICE_UNAVAILABLE;
-    default: return HttpStatus.BAD_GATEWAY;
+  const known = code === undefined ? undefined : ERROR_STATUS[code];
+  if (!known) {
+    logger.error(`unregistered error code ${String(code)}: add it to scripts/exports/errors.mjs`);
+    return HttpStatus.INTERNAL_SERVER_ERROR;
   }
+  return known.status;
 }
 
 const logger = new Logger('cirrus');

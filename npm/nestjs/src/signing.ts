@@ -76,7 +76,7 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
     async sign(@Req() request: any, @Body() body: any): Promise<DirectUploadSignature> {
       const owner = options.owner(request);
       if (!owner) {
-        throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'UNAUTHORIZED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
+        throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'SIGN_IN_REQUIRED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
       }
       if (this.media && options.intent !== false) {
         try {

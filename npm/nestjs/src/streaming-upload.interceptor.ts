@@ -79,7 +79,7 @@ export function StreamingUpload(options: StreamingUploadOptions = {}): Type<Nest
         owner = options.owner(request) ?? undefined;
         if (!owner) {
           request.resume();
-          throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'UNAUTHORIZED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
+          throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'SIGN_IN_REQUIRED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
         }
         if (!this.media) throw toHttpException(coded('INVALID_OPTION', 'StreamingUpload with owner needs a MediaService: give CirrusModule a repository'), request);
       }

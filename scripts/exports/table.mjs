@@ -1,0 +1,114 @@
+// THE export table: every core function both packages expose, declared once. `npm run generate` (and
+// `npm run build`) writes from it the Node addon's functions and `Cloudinary` methods and their JSON
+// fast-path twins (crates/node/src/generated.rs), the same for wasm (crates/wasm/src/generated.rs), the
+// JavaScript wrappers (npm/node/generated.cjs, npm/web/generated.js) and the web package's declarations
+// (npm/web/generated.d.ts). tests/node/exports.test.mjs checks that the table, CJS, ESM, index.d.ts and
+// the web package name the same functions, and that the generated files are up to date.
+//
+// An entry:
+//   name     JS name (the Rust name is its snake_case)
+//   doc      one line, the doc comment everywhere
+//   args     [name, TS type, kind]: kind `value` (any JS value, read into a core Value), `json` (a value
+//            that takes the JSON fast path when it is plain data), `now` (the optional trailing nowMs)
+//   returns  [TS type, Rust kind]: `String`, `bool` or `Value`
+//   core     the core function the free function calls, with every arg in order
+//   owned    the core function the JSON fast path calls instead, taking the parsed JSON by value
+//   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
+//            or null when the function has no account form
+
+export const EXPORTS = [
+  {
+    name: 'url',
+    doc: "Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).",
+    args: [['publicId', 'string | number', 'value'], ['options?', 'UrlOptions', 'json'], ['nowMs?', 'number', 'now']],
+    returns: ['string', 'String'],
+    core: 'api::url',
+    owned: 'api::url_owned',
+    method: { args: ['publicId', 'options', 'nowMs'], ts: 'publicId: string | number, options?: UrlOptions, nowMs?: number' },
+  },
+  {
+    name: 'apiSignRequest',
+    doc: 'Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).',
+    args: [['params', 'Record<string, unknown>', 'json'], ['apiSecret', 'string', 'value'], ['signatureAlgorithm?', "'sha1' | 'sha256' | null", 'value'], ['signatureVersion?', '1 | 2 | null', 'value']],
+    returns: ['string', 'String'],
+    core: 'api::api_sign_request',
+    method: { args: ['params'], ts: 'params: Record<string, unknown>' },
+  },
+  {
+    name: 'signRequest',
+    doc: 'Clears blank params, signs them and adds `signature` and `api_key`.',
+    args: [['params', 'Record<string, unknown>', 'json'], ['options', 'SigningOptions', 'json']],
+    returns: ['SignedParams', 'Value'],
+    core: 'api::sign_request',
+    method: { args: ['params', 'options'], ts: 'params: Record<string, unknown>, options?: Partial<SigningOptions>' },
+  },
+  {
+    name: 'buildUploadParams',
+    doc: "The upload parameters the SDK's `build_upload_params` would send.",
+    args: [['options?', 'UploadOptions', 'json'], ['nowMs?', 'number', 'now']],
+    returns: ['Record<string, string | number | null>', 'Value'],
+    core: 'api::build_upload_params',
+    method: { args: ['options', 'nowMs'], ts: 'options?: UploadOptions, nowMs?: number', core: 'api::build_upload_params' },
+  },
+  {
+    name: 'verifyIdentifier',
+    doc: 'Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).',
+    args: [['identifier', 'string', 'value'], ['apiSecret', 'string', 'value'], ['options?', 'IdentifierPolicy', 'value']],
+    returns: ['VerifiedIdentifier', 'Value'],
+    core: 'api::verify_identifier',
+    method: { args: ['identifier', 'options'], ts: 'identifier: string, options?: IdentifierPolicy' },
+  },
+  {
+    name: 'generateAuthToken',
+    doc: 'Generates an auth token (`__cld_token__=...`).',
+    args: [['options', 'AuthTokenOptions', 'value'], ['nowMs?', 'number', 'now']],
+    returns: ['string', 'String'],
+    core: 'api::generate_auth_token',
+    method: { args: ['options', 'nowMs'], ts: 'options?: Partial<AuthTokenOptions>, nowMs?: number' },
+  },
+  {
+    name: 'verifyNotificationSignature',
+    doc: "Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.",
+    args: [['body', 'string', 'value'], ['timestamp', 'number | string', 'value'], ['signature', 'string', 'value'], ['options', 'NotificationOptions', 'value'], ['nowMs?', 'number', 'now']],
+    returns: ['boolean', 'bool'],
+    core: 'api::verify_notification_signature',
+    method: { args: ['body', 'timestamp', 'signature', 'options', 'nowMs'], ts: 'body: string, timestamp: number | string, signature: string, options?: Partial<NotificationOptions>, nowMs?: number' },
+  },
+  {
+    name: 'privateDownloadUrl',
+    doc: 'A signed Upload API URL that downloads a private or authenticated asset.',
+    args: [['publicId', 'string', 'value'], ['format', 'string | null | undefined', 'value'], ['options', 'DownloadOptions', 'value'], ['nowMs?', 'number', 'now']],
+    returns: ['string', 'String'],
+    core: 'api::private_download_url',
+    method: { args: ['publicId', 'format', 'options', 'nowMs'], ts: 'publicId: string, format?: string | null, options?: Partial<DownloadOptions>, nowMs?: number' },
+  },
+  {
+    name: 'downloadArchiveUrl',
+    doc: 'A signed URL that generates and downloads an archive.',
+    args: [['options', 'ArchiveOptions', 'value'], ['nowMs?', 'number', 'now']],
+    returns: ['string', 'String'],
+    core: 'api::download_archive_url',
+    method: { args: ['options', 'nowMs'], ts: 'options?: Partial<ArchiveOptions>, nowMs?: number' },
+  },
+  {
+    name: 'downloadZipUrl',
+    doc: 'A signed URL that generates and downloads a ZIP archive.',
+    args: [['options', 'ArchiveOptions', 'value'], ['nowMs?', 'number', 'now']],
+    returns: ['string', 'String'],
+    core: 'api::download_zip_url',
+    method: { args: ['options', 'nowMs'], ts: 'options?: Partial<ArchiveOptions>, nowMs?: number' },
+  },
+  {
+    name: 'parseCloudinaryUrl',
+    doc: "Parses a `CLOUDINARY_URL` into the SDK's config object.",
+    args: [['url', 'string', 'value']],
+    returns: ['CloudinaryConfig', 'Value'],
+    core: 'api::parse_cloudinary_url',
+    method: null,
+  },
+];
+
+/** `apiSignRequest` → `api_sign_request`. */
+export const snake = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** An arg's name without its `?`. */
+export const bare = (arg) => arg[0].replace('?', '');
