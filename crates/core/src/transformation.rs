@@ -89,8 +89,43 @@ fn rgb(color: &str) -> String {
     }
 }
 
+/// One transformation component: the chained transformations first, then this component's own
+/// `if`, variables, parameters and raw transformation. Returns it and the options it did not consume.
 fn component(mut o: Map) -> Result<(String, Map)> {
     let responsive_width = o.consume("responsive_width");
+    let (width, height) = dimensions(&mut o)?;
+    let (mut chain, named) = chained(&mut o)?;
+    let if_value = match o.consume("if") {
+        v if v.truthy() => Value::String(format!("if_{}", normalize(&v).to_js_string())),
+        v => v,
+    };
+    let pairs = parameters(&mut o, width, height, named)?;
+    let variables = variables(&mut o)?;
+    let raw = o.consume("raw_transformation");
+    let mut own = String::new();
+    for part in [if_value, variables.into(), pairs.into(), raw] {
+        if part.truthy() {
+            if !own.is_empty() {
+                own.push(',');
+            }
+            part.write_js_string(&mut own);
+        }
+    }
+    chain.push(own);
+    if responsive_width.truthy() {
+        chain.push("c_limit,w_auto".to_owned());
+    }
+    chain.retain(|s| !s.is_empty());
+    let result = if chain.len() == 1 {
+        chain.pop().unwrap_or_default()
+    } else {
+        chain.join("/")
+    };
+    Ok((result, o))
+}
+
+/// `width` and `height`, from `size` (`WxH`) when it is given (which also sets them in the options).
+fn dimensions(o: &mut Map) -> Result<(Value, Value)> {
     let mut width = o.get("width").clone();
     let mut height = o.get("height").clone();
     let size = o.consume("size");
@@ -102,29 +137,31 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         o.set("width", width.clone());
         o.set("height", height.clone());
     }
-    let crop = o.consume("crop");
-    let angle = Value::join(&o.consume("angle").to_array(), ".");
-    let background = hash_to_rgb(o.consume("background"), "background")?;
-    let color = hash_to_rgb(o.consume("color"), "color")?;
+    Ok((width, height))
+}
 
+/// The `transformation` option: chained components (objects) or named transformations (strings).
+fn chained(o: &mut Map) -> Result<(Vec<String>, String)> {
     let base = o.consume("transformation").to_array();
     let mut chain: Vec<String> = Vec::new();
-    let mut named = String::new();
-    if base.iter().any(Value::is_object) {
-        for tr in &base {
-            chain.push(if tr.is_object() {
-                generate(tr)?
-            } else {
-                let mut wrapper = Map::new();
-                wrapper.set("transformation", tr.clone());
-                generate_component(wrapper)?
-            });
-        }
-    } else {
-        named = Value::join(&base, ".");
+    if !base.iter().any(Value::is_object) {
+        return Ok((chain, Value::join(&base, ".")));
     }
+    for tr in &base {
+        chain.push(if tr.is_object() {
+            generate(tr)?
+        } else {
+            let mut wrapper = Map::new();
+            wrapper.set("transformation", tr.clone());
+            generate_component(wrapper)?
+        });
+    }
+    Ok((chain, String::new()))
+}
 
-    let effect = match o.consume("effect") {
+/// `effect`: an array joins with `:`, an object becomes `name:value` items.
+fn effect_value(effect: Value) -> Value {
+    match effect {
         Value::Array(items) => Value::join(&items, ":").into(),
         Value::Object(map) => Value::Array(
             map.iter()
@@ -132,8 +169,13 @@ fn component(mut o: Map) -> Result<(String, Map)> {
                 .collect(),
         ),
         other => other,
-    };
-    let border = match o.consume("border") {
+    }
+}
+
+/// `border`: an object (or array) becomes `{width}px_solid_{color}`; digits alone are an HTML border
+/// attribute (put back into the options), not a transformation.
+fn border_value(o: &mut Map) -> Result<Value> {
+    Ok(match o.consume("border") {
         b @ (Value::Object(_) | Value::Array(_)) => {
             let width = match b.get("width") {
                 w if w.is_nullish() => "2".to_owned(),
@@ -149,16 +191,17 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         b => {
             let s = b.to_js_string();
             if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
-                // Digits alone are an HTML border attribute, not a transformation.
                 o.set("border", b);
                 Value::Undefined
             } else {
                 b
             }
         }
-    };
-    let flags = Value::join(&o.consume("flags").to_array(), ".");
-    let dpr = o.consume("dpr");
+    })
+}
+
+/// `offset` splits into `start_offset` and `end_offset`, which are normalised.
+fn offsets(o: &mut Map) {
     if !o.get("offset").is_nullish() {
         let (start, end) = split_range(o.consume("offset"));
         o.set("start_offset", start);
@@ -170,23 +213,41 @@ fn component(mut o: Map) -> Result<(String, Map)> {
             o.set(key, normalised);
         }
     }
-    let overlay = process_layer(o.consume("overlay"))?;
-    let radius = process_radius(o.consume("radius"))?;
-    let underlay = process_layer(o.consume("underlay"))?;
-    let if_value = match o.consume("if") {
-        v if v.truthy() => Value::String(format!("if_{}", normalize(&v).to_js_string())),
-        v => v,
-    };
+}
+
+/// `fn_`: `custom_function`, else `custom_pre_function` as `pre:...`.
+fn custom_function_value(o: &mut Map) -> Value {
     let custom_function = process_custom_function(o.consume("custom_function"));
     let custom_pre_function = match process_custom_function(o.consume("custom_pre_function")) {
         Value::String(s) => Value::String(format!("pre:{s}")),
         _ => Value::Null,
     };
+    if custom_function.truthy() {
+        custom_function
+    } else {
+        custom_pre_function
+    }
+}
+
+/// Every present parameter as one `key_value` pair, sorted by key and joined with `,`.
+fn parameters(o: &mut Map, width: Value, height: Value, named: String) -> Result<String> {
+    let crop = o.consume("crop");
+    let angle = Value::join(&o.consume("angle").to_array(), ".");
+    let background = hash_to_rgb(o.consume("background"), "background")?;
+    let color = hash_to_rgb(o.consume("color"), "color")?;
+    let effect = effect_value(o.consume("effect"));
+    let border = border_value(o)?;
+    let flags = Value::join(&o.consume("flags").to_array(), ".");
+    let dpr = o.consume("dpr");
+    offsets(o);
+    let overlay = process_layer(o.consume("overlay"))?;
+    let radius = process_radius(o.consume("radius"))?;
+    let underlay = process_layer(o.consume("underlay"))?;
+    let custom_function = custom_function_value(o);
     let fps = match o.consume("fps") {
         Value::Array(items) => Value::join(&items, "-").into(),
         other => other,
     };
-
     // Each present parameter becomes one `key_value` pair; absent ones cost nothing more.
     let mut pairs: Vec<String> = Vec::with_capacity(8);
     let mut add = |short: &str, value: Value| {
@@ -207,14 +268,7 @@ fn component(mut o: Map) -> Result<(String, Map)> {
     add("dpr", normalize_owned(dpr));
     add("e", normalize_owned(effect));
     add("fl", flags.into());
-    add(
-        "fn",
-        if custom_function.truthy() {
-            custom_function
-        } else {
-            custom_pre_function
-        },
-    );
+    add("fn", custom_function);
     add("fps", fps);
     add("h", normalize_owned(height));
     add("ki", normalize_owned(o.consume("keyframe_interval")));
@@ -241,7 +295,12 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         }
         add(short, value);
     }
+    crate::value::sort_small(&mut pairs, |a, b| cmp_utf16(a, b).is_lt());
+    Ok(pairs.join(","))
+}
 
+/// `$name` options (sorted), then the `variables` list in order, as `$name_value` items.
+fn variables(o: &mut Map) -> Result<String> {
     let variables_param = o.consume("variables");
     let mut dollar: Vec<String> = Vec::new();
     let dollar_keys: Vec<String> = o
@@ -261,32 +320,7 @@ fn component(mut o: Map) -> Result<(String, Map)> {
             normalize(&pair.1).to_js_string()
         ));
     }
-    let variables = dollar.join(",");
-
-    crate::value::sort_small(&mut pairs, |a, b| cmp_utf16(a, b).is_lt());
-    let joined = pairs.join(",");
-
-    let raw = o.consume("raw_transformation");
-    let mut own = String::new();
-    for part in [if_value, variables.into(), joined.into(), raw] {
-        if part.truthy() {
-            if !own.is_empty() {
-                own.push(',');
-            }
-            part.write_js_string(&mut own);
-        }
-    }
-    chain.push(own);
-    if responsive_width.truthy() {
-        chain.push("c_limit,w_auto".to_owned());
-    }
-    chain.retain(|s| !s.is_empty());
-    let result = if chain.len() == 1 {
-        chain.pop().unwrap_or_default()
-    } else {
-        chain.join("/")
-    };
-    Ok((result, o))
+    Ok(dollar.join(","))
 }
 
 /// The `variables` option: a list of `[name, value]` pairs.

@@ -17,6 +17,92 @@ pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
     url_owned(public_id, options.clone(), now_ms)
 }
 
+/// The options of a URL besides its transformation, resource type, type and version.
+struct UrlFlags {
+    force_version: bool,
+    long_url_signature: bool,
+    format: Value,
+    shorten: bool,
+    sign_url: bool,
+    api_secret: Value,
+    url_suffix: Value,
+    use_root_path: bool,
+    /// Validated only when a signature is computed, as the SDK does.
+    algorithm: Value,
+    auth_token: Option<Map>,
+}
+
+impl UrlFlags {
+    fn consume(o: &mut Map) -> UrlFlags {
+        UrlFlags {
+            force_version: match o.consume("force_version") {
+                Value::Undefined => true,
+                v => v.truthy(),
+            },
+            long_url_signature: o.consume("long_url_signature").truthy(),
+            format: o.consume("format"),
+            shorten: o.consume("shorten").truthy(),
+            sign_url: o.consume("sign_url").truthy(),
+            api_secret: o.consume("api_secret"),
+            url_suffix: o.consume("url_suffix"),
+            use_root_path: o.consume("use_root_path").truthy(),
+            algorithm: o.consume("signature_algorithm"),
+            auth_token: match o.consume("auth_token") {
+                Value::Bool(false) => None,
+                Value::Object(map) if !map.is_empty() => Some(map),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// `s--<signature>--` over the transformation and the source (short SHA-1 of 8 characters, or long
+/// SHA-256 of 32), URL-safe.
+fn url_signature(
+    transformation: &str,
+    source_to_sign: &str,
+    api_secret: &Value,
+    algorithm_option: &Value,
+    long_url_signature: bool,
+) -> Result<String> {
+    let secret = match api_secret {
+        v if v.is_nullish() => return Err(Error::missing("api_secret")),
+        v => v.to_js_string(),
+    };
+    let to_sign: Vec<&str> = [transformation, source_to_sign]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut input = to_sign.join("/");
+    input.push_str(&secret);
+    let (algorithm, length) = match algorithm_option {
+        _ if long_url_signature => (SignatureAlgorithm::Sha256, 32),
+        Value::Undefined => (SignatureAlgorithm::Sha1, 8),
+        v => (SignatureAlgorithm::parse(&v.to_js_string())?, 8),
+    };
+    let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
+    let truncated: String = encoded.chars().take(length).collect();
+    Ok(format!(
+        "s--{}--",
+        truncated.replace('/', "_").replace('+', "-")
+    ))
+}
+
+/// The non-empty parts joined with `/`, spaces as `%20`.
+fn join_parts<const N: usize>(parts: [Option<String>; N]) -> String {
+    let mut result = String::with_capacity(128);
+    for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
+        if !result.is_empty() {
+            result.push('/');
+        }
+        result.push_str(&part);
+    }
+    if result.contains(' ') {
+        result = result.replace(' ', "%20");
+    }
+    result
+}
+
 /// [`url`] taking the options by value (the bindings' freshly read options need no copy).
 pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
     let mut o = options;
@@ -34,24 +120,12 @@ pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
         v => v,
     };
     let mut version = o.consume("version");
-    let force_version = match o.consume("force_version") {
-        Value::Undefined => true,
-        v => v.truthy(),
-    };
-    let long_url_signature = o.consume("long_url_signature").truthy();
-    let format = o.consume("format");
-    let shorten = o.consume("shorten").truthy();
-    let sign_url = o.consume("sign_url").truthy();
-    let api_secret = o.consume("api_secret");
-    let url_suffix = o.consume("url_suffix");
-    let use_root_path = o.consume("use_root_path").truthy();
-    // Validated only when a signature is computed, as the SDK does.
-    let algorithm_option = o.consume("signature_algorithm");
-    let auth_token = match o.consume("auth_token") {
-        Value::Bool(false) => None,
-        Value::Object(map) if !map.is_empty() => Some(map),
-        _ => None,
-    };
+    let u = UrlFlags::consume(&mut o);
+    let (long_url_signature, format, shorten, sign_url) =
+        (u.long_url_signature, u.format, u.shorten, u.sign_url);
+    let (api_secret, url_suffix, use_root_path) = (u.api_secret, u.url_suffix, u.use_root_path);
+    let (algorithm_option, auth_token, force_version) =
+        (u.algorithm, u.auth_token, u.force_version);
 
     let mut public_id = std::borrow::Cow::Borrowed(public_id);
     if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
@@ -86,33 +160,20 @@ pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
         transformation
     };
 
-    let mut signature = None;
-    if sign_url && auth_token.is_none() {
-        let secret = match &api_secret {
-            v if v.is_nullish() => return Err(Error::missing("api_secret")),
-            v => v.to_js_string(),
-        };
-        let to_sign: Vec<&str> = [transformation.as_str(), source_to_sign.as_str()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect();
-        let mut input = to_sign.join("/");
-        input.push_str(&secret);
-        let (algorithm, length) = match &algorithm_option {
-            _ if long_url_signature => (SignatureAlgorithm::Sha256, 32),
-            Value::Undefined => (SignatureAlgorithm::Sha1, 8),
-            v => (SignatureAlgorithm::parse(&v.to_js_string())?, 8),
-        };
-        let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
-        let truncated: String = encoded.chars().take(length).collect();
-        signature = Some(format!(
-            "s--{}--",
-            truncated.replace('/', "_").replace('+', "-")
-        ));
-    }
+    let signature = if sign_url && auth_token.is_none() {
+        Some(url_signature(
+            &transformation,
+            &source_to_sign,
+            &api_secret,
+            &algorithm_option,
+            long_url_signature,
+        )?)
+    } else {
+        None
+    };
 
     let prefix = distribution_prefix(&source, &mut o)?;
-    let parts = [
+    let mut result = join_parts([
         Some(prefix),
         nonempty(resource_type),
         nonempty(kind),
@@ -120,17 +181,7 @@ pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
         Some(transformation),
         version,
         Some(source),
-    ];
-    let mut result = String::with_capacity(128);
-    for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
-        if !result.is_empty() {
-            result.push('/');
-        }
-        result.push_str(&part);
-    }
-    if result.contains(' ') {
-        result = result.replace(' ', "%20");
-    }
+    ]);
 
     if let (true, Some(mut token)) = (sign_url, auth_token) {
         token.set("url", url_path_and_search(&result).into());

@@ -29,7 +29,7 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
 }
 
 /// Handles an Admin API request; `rest` is the path after `resources/`, still percent-encoded.
-pub async fn resources(
+pub(crate) async fn resources(
     app: Arc<App>,
     method: Method,
     headers: HeaderMap,
@@ -49,12 +49,6 @@ pub async fn resources(
         })
         .collect();
     let query = query_pairs(query);
-    let param = |k: &str| {
-        query
-            .iter()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.as_str())
-    };
     let base = base_url(&headers);
     let render = |a: &Asset| app_json(&app, a, &base);
     match (method, segments.as_slice()) {
@@ -73,52 +67,66 @@ pub async fn resources(
             body["derived"] = json!([]);
             Ok(body)
         }
-        (Method::DELETE, [rt, kind]) => {
-            let ids: Vec<String> = query
-                .iter()
-                .filter(|(k, _)| k == "public_ids[]" || k == "public_ids")
-                .map(|(_, v)| v.clone())
-                .collect();
-            let prefix = param("prefix").map(str::to_owned);
-            let targets: Vec<String> = match (ids.is_empty(), prefix) {
-                (false, _) => ids,
-                (true, Some(prefix)) => app
-                    .store
-                    .scan(
-                        rt,
-                        Some(kind),
-                        None,
-                        |a| a.public_id.starts_with(&prefix),
-                        1000,
-                    )?
-                    .into_iter()
-                    .map(|a| a.public_id)
-                    .collect(),
-                (true, None) => {
-                    return Err(ApiError::bad_request(
-                        "Missing required parameter - public_ids or prefix",
-                    ))
-                }
-            };
-            let mut deleted = serde_json::Map::new();
-            for id in targets {
-                let removed = app.store.remove(rt, kind, &id)?;
-                if let Some(a) = &removed {
-                    app.forget_derived(&a.blob);
-                }
-                deleted.insert(
-                    id,
-                    json!(if removed.is_some() {
-                        "deleted"
-                    } else {
-                        "not_found"
-                    }),
-                );
-            }
-            Ok(json!({ "deleted": deleted, "partial": false }))
-        }
+        (Method::DELETE, [rt, kind]) => delete_resources(&app, rt, kind, &query),
         _ => Err(ApiError::not_found("Unknown Admin API path")),
     }
+}
+
+/// `DELETE resources/<rt>/<type>` by `public_ids[]` or `prefix`.
+fn delete_resources(
+    app: &App,
+    rt: &str,
+    kind: &str,
+    query: &[(String, String)],
+) -> ApiResult<Json> {
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let ids: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| k == "public_ids[]" || k == "public_ids")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let prefix = param("prefix").map(str::to_owned);
+    let targets: Vec<String> = match (ids.is_empty(), prefix) {
+        (false, _) => ids,
+        (true, Some(prefix)) => app
+            .store
+            .scan(
+                rt,
+                Some(kind),
+                None,
+                |a| a.public_id.starts_with(&prefix),
+                1000,
+            )?
+            .into_iter()
+            .map(|a| a.public_id)
+            .collect(),
+        (true, None) => {
+            return Err(ApiError::bad_request(
+                "Missing required parameter - public_ids or prefix",
+            ))
+        }
+    };
+    let mut deleted = serde_json::Map::new();
+    for id in targets {
+        let removed = app.store.remove(rt, kind, &id)?;
+        if let Some(a) = &removed {
+            app.forget_derived(&a.blob);
+        }
+        deleted.insert(
+            id,
+            json!(if removed.is_some() {
+                "deleted"
+            } else {
+                "not_found"
+            }),
+        );
+    }
+    Ok(json!({ "deleted": deleted, "partial": false }))
 }
 
 fn app_json(app: &App, asset: &Asset, base: &str) -> Json {

@@ -125,7 +125,7 @@ impl Asset {
 }
 
 /// Characters escaped in public ids inside delivery URLs (what `encodeURIComponent` escapes, minus `/`).
-pub const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+pub(crate) const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'/')
     .remove(b'-')
     .remove(b'_')
@@ -139,6 +139,6 @@ pub const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERI
     .remove(b':');
 
 /// The index key for a resource type, type and public id.
-pub fn index_key(resource_type: &str, kind: &str, public_id: &str) -> String {
+pub(crate) fn index_key(resource_type: &str, kind: &str, public_id: &str) -> String {
     format!("{resource_type}\u{1}{kind}\u{1}{public_id}")
 }

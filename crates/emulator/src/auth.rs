@@ -18,12 +18,12 @@ const UNSIGNED: &[&str] = &[
 
 /// How far ahead of the server's clock a signed request's timestamp may be (a signer's clock running a
 /// little fast); beyond it, a signature could be made to stay valid for as long as its maker likes.
-pub const MAX_CLOCK_SKEW: i64 = 600;
+pub(crate) const MAX_CLOCK_SKEW: i64 = 600;
 
 /// Verifies a signed request: the api_key, the timestamp's age, and the signature (SHA-1 or SHA-256 by its
 /// length; signature version 2 or 1). Unsigned requests are accepted only through an unsigned preset
 /// (`allow_unsigned`), and only uploads may be unsigned.
-pub fn verify_signed(
+pub(crate) fn verify_signed(
     form: &Form,
     settings: &Settings,
     now: i64,
@@ -103,7 +103,7 @@ pub fn verify_signed(
 }
 
 /// Admin API: HTTP Basic auth with api_key:api_secret.
-pub fn verify_basic(authorization: Option<&str>, settings: &Settings) -> ApiResult<()> {
+pub(crate) fn verify_basic(authorization: Option<&str>, settings: &Settings) -> ApiResult<()> {
     use base64::Engine as _;
     let denied = || ApiError::unauthorized("Invalid credentials");
     let encoded = authorization
@@ -125,7 +125,7 @@ pub fn verify_basic(authorization: Option<&str>, settings: &Settings) -> ApiResu
 }
 
 /// Checks a delivery URL's `s--...--` component over `<transformation>/<source>` (short SHA-1 or long SHA-256).
-pub fn verify_url_signature(
+pub(crate) fn verify_url_signature(
     component: &str,
     transformation: &str,
     source: &str,
@@ -157,7 +157,7 @@ pub fn verify_url_signature(
 }
 
 /// Checks an auth token (`__cld_token__=st=..~exp=..~acl=..~hmac=..`) for `path` at `now`.
-pub fn verify_token(token: &str, path: &str, key_hex: &str, now: i64) -> bool {
+pub(crate) fn verify_token(token: &str, path: &str, key_hex: &str, now: i64) -> bool {
     let mut fields: Vec<(&str, &str)> = Vec::new();
     for part in token.split('~') {
         if let Some((k, v)) = part.split_once('=') {

@@ -112,18 +112,16 @@ fn find(
     Ok(app.store.get(rt, kind, &decoded)?.map(|a| (a, None)))
 }
 
-/// Serves a delivery request.
-pub async fn deliver(
-    app: Arc<App>,
-    headers: HeaderMap,
+/// Private and authenticated assets need a signed URL or a valid auth token; a signature, when given,
+/// must be valid.
+fn authorize(
+    app: &App,
+    asset: &Asset,
+    path: &DeliveryPath<'_>,
     cloud: &str,
     rest: &str,
     query: Option<&str>,
-) -> ApiResult<Response> {
-    let path = parse_path(rest)?;
-    let Some((asset, ext)) = find(&app, path.resource_type, path.kind, &path.source)? else {
-        return Err(deny(StatusCode::NOT_FOUND, "Resource not found"));
-    };
+) -> ApiResult<()> {
     let signed = match path.signature {
         Some(sig) => {
             if !verify_url_signature(
@@ -154,6 +152,22 @@ pub async fn deliver(
             "Access denied: a signed URL or a valid token is required",
         ));
     }
+    Ok(())
+}
+
+/// Serves a delivery request.
+pub async fn deliver(
+    app: Arc<App>,
+    headers: HeaderMap,
+    cloud: &str,
+    rest: &str,
+    query: Option<&str>,
+) -> ApiResult<Response> {
+    let path = parse_path(rest)?;
+    let Some((asset, ext)) = find(&app, path.resource_type, path.kind, &path.source)? else {
+        return Err(deny(StatusCode::NOT_FOUND, "Resource not found"));
+    };
+    authorize(&app, &asset, &path, cloud, rest, query)?;
     let original = if asset.format.is_empty() {
         None
     } else {

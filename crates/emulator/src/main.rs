@@ -108,43 +108,49 @@ fn settings_from_args() -> Result<(Settings, String, u16), String> {
     let mut settings = Settings::new(&cloud, &key, &secret, data);
     settings.log_requests = !quiet;
     for (flag, v) in extra {
-        match flag.as_str() {
-            "--auth-token-key" => settings.auth_token_key = Some(v),
-            "--preset" => {
-                let (name, preset) = parse_preset(&v)?;
-                settings.presets.insert(name, preset);
-            }
-            "--max-body-mb" => {
-                settings.max_body_bytes = v
-                    .parse::<usize>()
-                    .map_err(|_| "--max-body-mb must be a number")?
-                    << 20
-            }
-            "--max-megapixels" => {
-                settings.max_megapixels = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| *n > 0.0)
-                    .ok_or("--max-megapixels must be a positive number")?
-            }
-            "--derived-cache-mb" => {
-                settings.derived_cache_bytes = v
-                    .parse::<u64>()
-                    .map_err(|_| "--derived-cache-mb must be a number")?
-                    * 1024
-                    * 1024
-            }
-            "--chunk-ttl-secs" => {
-                settings.chunk_ttl =
-                    Duration::from_secs(v.parse().map_err(|_| "--chunk-ttl-secs must be a number")?)
-            }
-            _ => {
-                let (endpoint, rule) = faults::parse_rule(&v)?;
-                settings.faults.insert(endpoint, rule);
-            }
-        }
+        apply_flag(&mut settings, &flag, &v)?;
     }
     Ok((settings, host, port))
+}
+
+/// A flag that sets something beyond the account, address and data directory.
+fn apply_flag(settings: &mut Settings, flag: &str, v: &str) -> Result<(), String> {
+    match flag {
+        "--auth-token-key" => settings.auth_token_key = Some(v.to_owned()),
+        "--preset" => {
+            let (name, preset) = parse_preset(v)?;
+            settings.presets.insert(name, preset);
+        }
+        "--max-body-mb" => {
+            settings.max_body_bytes = v
+                .parse::<usize>()
+                .map_err(|_| "--max-body-mb must be a number")?
+                << 20
+        }
+        "--max-megapixels" => {
+            settings.max_megapixels = v
+                .parse::<f64>()
+                .ok()
+                .filter(|n| *n > 0.0)
+                .ok_or("--max-megapixels must be a positive number")?
+        }
+        "--derived-cache-mb" => {
+            settings.derived_cache_bytes = v
+                .parse::<u64>()
+                .map_err(|_| "--derived-cache-mb must be a number")?
+                * 1024
+                * 1024
+        }
+        "--chunk-ttl-secs" => {
+            settings.chunk_ttl =
+                Duration::from_secs(v.parse().map_err(|_| "--chunk-ttl-secs must be a number")?)
+        }
+        _ => {
+            let (endpoint, rule) = faults::parse_rule(v)?;
+            settings.faults.insert(endpoint, rule);
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

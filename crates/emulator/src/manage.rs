@@ -22,7 +22,11 @@ fn required<'a>(form: &'a Form, name: &str) -> ApiResult<&'a str> {
 }
 
 /// `destroy`: `{"result":"ok"}`, or `{"result":"not found"}`.
-pub async fn destroy(app: Arc<App>, resource_type: &str, request: Request) -> ApiResult<Json> {
+pub(crate) async fn destroy(
+    app: Arc<App>,
+    resource_type: &str,
+    request: Request,
+) -> ApiResult<Json> {
     let form = signed_form(&app, request).await?;
     let public_id = required(&form, "public_id")?.to_owned();
     let kind = form.get_nonempty("type").unwrap_or("upload").to_owned();
@@ -38,7 +42,11 @@ pub async fn destroy(app: Arc<App>, resource_type: &str, request: Request) -> Ap
 }
 
 /// `rename`: moves an asset to a new public id (and type), keeping its content and version.
-pub async fn rename(app: Arc<App>, resource_type: &str, request: Request) -> ApiResult<Json> {
+pub(crate) async fn rename(
+    app: Arc<App>,
+    resource_type: &str,
+    request: Request,
+) -> ApiResult<Json> {
     let headers = request.headers().clone();
     let form = signed_form(&app, request).await?;
     let from = required(&form, "from_public_id")?.to_owned();
@@ -77,7 +85,11 @@ pub async fn rename(app: Arc<App>, resource_type: &str, request: Request) -> Api
 }
 
 /// `explicit`: updates tags, context and eager transformations of an existing asset.
-pub async fn explicit(app: Arc<App>, resource_type: &str, request: Request) -> ApiResult<Json> {
+pub(crate) async fn explicit(
+    app: Arc<App>,
+    resource_type: &str,
+    request: Request,
+) -> ApiResult<Json> {
     let headers = request.headers().clone();
     let form = signed_form(&app, request).await?;
     let public_id = required(&form, "public_id")?.to_owned();

@@ -145,79 +145,11 @@ pub async fn read_form(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let mut form = Form::default();
     if content_type.starts_with("multipart/form-data") {
         let mut multipart = Multipart::from_request(request, &())
             .await
             .map_err(malformed)?;
-        let mut count = 0;
-        while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
-            count += 1;
-            let name = field.name().unwrap_or_default().to_owned();
-            if count > MAX_FIELDS {
-                let _ = discard(&mut field).await;
-                drop(field);
-                return Err(refuse(
-                    &mut multipart,
-                    ApiError::new(
-                        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("Too many parameters (at most {MAX_FIELDS})"),
-                    ),
-                )
-                .await);
-            }
-            if name == "file" && field.file_name().is_some() {
-                if let Some(check) = authorize.filter(|_| !form.fields.is_empty()) {
-                    if let Err(e) = check(&form) {
-                        let _ = discard(&mut field).await;
-                        drop(field);
-                        return Err(refuse(&mut multipart, e).await);
-                    }
-                }
-                let filename = field.file_name().map(str::to_owned);
-                let path = store.tmp_path();
-                let mut out = tokio::fs::File::create(&path).await?;
-                let mut part = FilePart {
-                    path,
-                    bytes: 0,
-                    md5: String::new(),
-                    filename,
-                };
-                let mut md5 = whole_file.then(Md5::new);
-                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    if let Some(md5) = md5.as_mut() {
-                        md5.update(&chunk);
-                    }
-                    part.bytes += chunk.len() as u64;
-                    out.write_all(&chunk).await?;
-                }
-                if let Some(md5) = md5 {
-                    out.sync_all().await?;
-                    part.md5 = cirrus_core::hash::to_hex(&md5.finalize());
-                } else {
-                    out.flush().await?;
-                }
-                form.file = Some(part);
-            } else {
-                let cap = if name == "file" {
-                    MAX_FILE_TEXT_BYTES
-                } else {
-                    MAX_FIELD_BYTES
-                };
-                let value = match capped_text(&mut field, &name, cap).await {
-                    Ok(v) => v,
-                    Err(e) => {
-                        drop(field);
-                        return Err(refuse(&mut multipart, e).await);
-                    }
-                };
-                if name == "file" {
-                    form.file_text = Some(value);
-                } else {
-                    form.push(name, value);
-                }
-            }
-        }
+        read_multipart(&mut multipart, store, whole_file, authorize).await
     } else {
         // A urlencoded body is read whole: capped like a text file parameter.
         let body = axum::body::to_bytes(
@@ -226,28 +158,121 @@ pub async fn read_form(
         )
         .await
         .map_err(body_error)?;
-        let pairs = form_urlencoded_pairs(&body);
-        if pairs.len() > MAX_FIELDS {
-            return Err(ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                format!("Too many parameters (at most {MAX_FIELDS})"),
-            ));
-        }
-        if let Some((k, _)) = pairs
-            .iter()
-            .find(|(k, v)| k != "file" && v.len() > MAX_FIELD_BYTES)
-        {
-            return Err(ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                format!("Parameter {k} is too long (at most {MAX_FIELD_BYTES} bytes)"),
-            ));
-        }
-        for (k, v) in pairs {
-            if k == "file" {
-                form.file_text = Some(v);
-            } else {
-                form.push(k, v);
+        read_urlencoded(&body)
+    }
+}
+
+fn too_many_params() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        format!("Too many parameters (at most {MAX_FIELDS})"),
+    )
+}
+
+/// The fields of a multipart body, the file part streamed to disk (see [`read_form`]).
+async fn read_multipart(
+    multipart: &mut Multipart,
+    store: &Store,
+    whole_file: bool,
+    authorize: Option<&Authorize<'_>>,
+) -> ApiResult<Form> {
+    let mut form = Form::default();
+    let mut count = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        count += 1;
+        let name = field.name().unwrap_or_default().to_owned();
+        let refusal = if count > MAX_FIELDS {
+            Some(too_many_params())
+        } else if name == "file" && field.file_name().is_some() {
+            match authorize
+                .filter(|_| !form.fields.is_empty())
+                .map(|check| check(&form))
+            {
+                Some(Err(e)) => Some(e),
+                _ => {
+                    form.file = Some(write_file(&mut field, store, whole_file).await?);
+                    continue;
+                }
             }
+        } else {
+            let cap = if name == "file" {
+                MAX_FILE_TEXT_BYTES
+            } else {
+                MAX_FIELD_BYTES
+            };
+            match capped_text(&mut field, &name, cap).await {
+                Ok(value) if name == "file" => {
+                    form.file_text = Some(value);
+                    continue;
+                }
+                Ok(value) => {
+                    form.push(name, value);
+                    continue;
+                }
+                Err(e) => Some(e),
+            }
+        };
+        if let Some(e) = refusal {
+            let _ = discard(&mut field).await;
+            drop(field);
+            return Err(refuse(multipart, e).await);
+        }
+    }
+    Ok(form)
+}
+
+/// Streams a file part to a temp file, hashing it (MD5, the etag) and syncing it when it is a whole file.
+async fn write_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+    store: &Store,
+    whole_file: bool,
+) -> ApiResult<FilePart> {
+    let path = store.tmp_path();
+    let mut out = tokio::fs::File::create(&path).await?;
+    let mut part = FilePart {
+        path,
+        bytes: 0,
+        md5: String::new(),
+        filename: field.file_name().map(str::to_owned),
+    };
+    let mut md5 = whole_file.then(Md5::new);
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if let Some(md5) = md5.as_mut() {
+            md5.update(&chunk);
+        }
+        part.bytes += chunk.len() as u64;
+        out.write_all(&chunk).await?;
+    }
+    if let Some(md5) = md5 {
+        out.sync_all().await?;
+        part.md5 = cirrus_core::hash::to_hex(&md5.finalize());
+    } else {
+        out.flush().await?;
+    }
+    Ok(part)
+}
+
+/// The fields of a urlencoded body (counted and capped like multipart ones).
+fn read_urlencoded(body: &[u8]) -> ApiResult<Form> {
+    let mut form = Form::default();
+    let pairs = form_urlencoded_pairs(body);
+    if pairs.len() > MAX_FIELDS {
+        return Err(too_many_params());
+    }
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, v)| k != "file" && v.len() > MAX_FIELD_BYTES)
+    {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Parameter {k} is too long (at most {MAX_FIELD_BYTES} bytes)"),
+        ));
+    }
+    for (k, v) in pairs {
+        if k == "file" {
+            form.file_text = Some(v);
+        } else {
+            form.push(k, v);
         }
     }
     Ok(form)

@@ -153,128 +153,144 @@ pub fn parse(transformation: &str) -> Result<Plan, String> {
             let (key, value) = param
                 .split_once('_')
                 .ok_or_else(|| invalid(format!("Invalid transformation component - {param}")))?;
-            match key {
-                "c" => {
-                    c.crop = Some(match value {
-                        "scale" => Mode::Scale,
-                        "fit" => Mode::Fit,
-                        "limit" => Mode::Limit,
-                        "fill" | "lfill" => Mode::Fill,
-                        "pad" | "lpad" => Mode::Pad,
-                        "crop" => Mode::Crop,
-                        "thumb" => Mode::Thumb,
-                        other => return Err(invalid(format!("Unsupported crop mode: {other}"))),
-                    })
-                }
-                "w" => c.width = Some(dimension(value, "width")?),
-                "h" => c.height = Some(dimension(value, "height")?),
-                "ar" => {
-                    let ratio = match value.split_once(':') {
-                        Some((a, b)) => number(a, "aspect_ratio")? / number(b, "aspect_ratio")?,
-                        None => number(value, "aspect_ratio")?,
-                    };
-                    if !ratio.is_finite() || ratio <= 0.0 {
-                        return Err(invalid(format!("Invalid aspect ratio: {value}")));
-                    }
-                    c.aspect_ratio = Some(ratio);
-                }
-                "g" => c.gravity = gravity(value)?,
-                "x" => {
-                    c.x = Some(
-                        value
-                            .parse()
-                            .map_err(|_| invalid(format!("Invalid x: {value}")))?,
-                    )
-                }
-                "y" => {
-                    c.y = Some(
-                        value
-                            .parse()
-                            .map_err(|_| invalid(format!("Invalid y: {value}")))?,
-                    )
-                }
-                "a" => {
-                    let angle: i64 = value
-                        .parse()
-                        .map_err(|_| invalid(format!("Unsupported angle: {value}")))?;
-                    if angle % 90 != 0 {
-                        return Err(invalid(format!(
-                            "Unsupported angle: {value} (multiples of 90 only)"
-                        )));
-                    }
-                    c.angle = Some(angle.rem_euclid(360));
-                }
-                "e" => match value.split_once(':').unwrap_or((value, "")) {
-                    ("grayscale", "") => c.grayscale = true,
-                    ("blur", strength) => {
-                        let s = if strength.is_empty() {
-                            100.0
-                        } else {
-                            number(strength, "blur")?
-                        };
-                        c.blur = Some((s / 50.0).clamp(0.1, 50.0) as f32);
-                    }
-                    _ => return Err(invalid(format!("Unsupported effect: {value}"))),
-                },
-                "r" => {
-                    c.radius = Some(if value == "max" {
-                        Radius::Max
-                    } else {
-                        Radius::Px(
-                            value
-                                .parse()
-                                .map_err(|_| invalid(format!("Unsupported radius: {value}")))?,
-                        )
-                    })
-                }
-                "q" => {
-                    plan.quality = Some(match value {
-                        "auto" | "auto:good" => 80,
-                        "auto:best" => 92,
-                        "auto:eco" => 70,
-                        "auto:low" => 60,
-                        v => {
-                            let q = number(v.split(':').next().unwrap_or(v), "quality")?;
-                            q.clamp(1.0, 100.0) as u8
-                        }
-                    })
-                }
-                "f" => match value {
-                    "jpg" | "jpeg" | "png" | "webp" | "gif" | "auto" => {
-                        plan.format = Some(if value == "jpeg" {
-                            "jpg".to_owned()
-                        } else {
-                            value.to_owned()
-                        })
-                    }
-                    other => return Err(invalid(format!("Unsupported format: {other}"))),
-                },
-                "dpr" => {
-                    let dpr = if value == "auto" {
-                        1.0
-                    } else {
-                        number(value, "dpr")?
-                    };
-                    if dpr <= 0.0 || dpr > 5.0 {
-                        return Err(invalid(format!("Invalid dpr: {value}")));
-                    }
-                    c.dpr = dpr;
-                }
-                "b" => c.background = Some(color(value)?),
-                "fl" if matches!(
-                    value,
-                    "progressive" | "lossy" | "strip_profile" | "keep_iptc"
-                ) => {}
-                other => {
-                    return Err(invalid(format!(
-                        "Invalid transformation parameter - {other}"
-                    )))
-                }
+            let known = geometry(&mut c, key, value)?
+                || appearance(&mut c, key, value)?
+                || output(&mut plan, key, value)?;
+            if !known {
+                return Err(invalid(format!("Invalid transformation parameter - {key}")));
             }
         }
         plan.components.push(c);
     }
     Ok(plan)
+}
+
+fn crop_mode(value: &str) -> Result<Mode, String> {
+    Ok(match value {
+        "scale" => Mode::Scale,
+        "fit" => Mode::Fit,
+        "limit" => Mode::Limit,
+        "fill" | "lfill" => Mode::Fill,
+        "pad" | "lpad" => Mode::Pad,
+        "crop" => Mode::Crop,
+        "thumb" => Mode::Thumb,
+        other => return Err(invalid(format!("Unsupported crop mode: {other}"))),
+    })
+}
+
+/// Size, crop, position and rotation parameters; `false` when `key` is not one of them.
+fn geometry(c: &mut Component, key: &str, value: &str) -> Result<bool, String> {
+    let whole = |what: &str| -> Result<i64, String> {
+        value
+            .parse()
+            .map_err(|_| invalid(format!("Invalid {what}: {value}")))
+    };
+    match key {
+        "c" => c.crop = Some(crop_mode(value)?),
+        "w" => c.width = Some(dimension(value, "width")?),
+        "h" => c.height = Some(dimension(value, "height")?),
+        "ar" => {
+            let ratio = match value.split_once(':') {
+                Some((a, b)) => number(a, "aspect_ratio")? / number(b, "aspect_ratio")?,
+                None => number(value, "aspect_ratio")?,
+            };
+            if !ratio.is_finite() || ratio <= 0.0 {
+                return Err(invalid(format!("Invalid aspect ratio: {value}")));
+            }
+            c.aspect_ratio = Some(ratio);
+        }
+        "g" => c.gravity = gravity(value)?,
+        "x" => c.x = Some(whole("x")?),
+        "y" => c.y = Some(whole("y")?),
+        "a" => {
+            let angle = whole("angle")?;
+            if angle % 90 != 0 {
+                return Err(invalid(format!(
+                    "Unsupported angle: {value} (multiples of 90 only)"
+                )));
+            }
+            c.angle = Some(angle.rem_euclid(360));
+        }
+        "dpr" => {
+            let dpr = if value == "auto" {
+                1.0
+            } else {
+                number(value, "dpr")?
+            };
+            if dpr <= 0.0 || dpr > 5.0 {
+                return Err(invalid(format!("Invalid dpr: {value}")));
+            }
+            c.dpr = dpr;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Effects, corners, background and harmless flags; `false` when `key` is not one of them.
+fn appearance(c: &mut Component, key: &str, value: &str) -> Result<bool, String> {
+    match key {
+        "e" => match value.split_once(':').unwrap_or((value, "")) {
+            ("grayscale", "") => c.grayscale = true,
+            ("blur", strength) => {
+                let s = if strength.is_empty() {
+                    100.0
+                } else {
+                    number(strength, "blur")?
+                };
+                c.blur = Some((s / 50.0).clamp(0.1, 50.0) as f32);
+            }
+            _ => return Err(invalid(format!("Unsupported effect: {value}"))),
+        },
+        "r" => {
+            c.radius = Some(if value == "max" {
+                Radius::Max
+            } else {
+                Radius::Px(
+                    value
+                        .parse()
+                        .map_err(|_| invalid(format!("Unsupported radius: {value}")))?,
+                )
+            })
+        }
+        "b" => c.background = Some(color(value)?),
+        "fl" if matches!(
+            value,
+            "progressive" | "lossy" | "strip_profile" | "keep_iptc"
+        ) => {}
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Quality and format of the delivered file; `false` when `key` is not one of them.
+fn output(plan: &mut Plan, key: &str, value: &str) -> Result<bool, String> {
+    match key {
+        "q" => {
+            plan.quality = Some(match value {
+                "auto" | "auto:good" => 80,
+                "auto:best" => 92,
+                "auto:eco" => 70,
+                "auto:low" => 60,
+                v => {
+                    let q = number(v.split(':').next().unwrap_or(v), "quality")?;
+                    q.clamp(1.0, 100.0) as u8
+                }
+            })
+        }
+        "f" => match value {
+            "jpg" | "jpeg" | "png" | "webp" | "gif" | "auto" => {
+                plan.format = Some(if value == "jpeg" {
+                    "jpg".to_owned()
+                } else {
+                    value.to_owned()
+                })
+            }
+            other => return Err(invalid(format!("Unsupported format: {other}"))),
+        },
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Caps the pixels any image a transformation makes may have (the output and every step on the way),
@@ -344,80 +360,8 @@ fn offset(space: u32, size: u32, anchor: f64) -> u32 {
 }
 
 fn apply_component(img: DynamicImage, c: &Component) -> Result<DynamicImage, String> {
-    let (w0, h0) = img.dimensions();
     let (tw, th) = target(c, &img)?;
-    let keep_aspect = |w: Option<u32>, h: Option<u32>, cover: bool| -> (u32, u32) {
-        let sx = w.map(|w| f64::from(w) / f64::from(w0));
-        let sy = h.map(|h| f64::from(h) / f64::from(h0));
-        let s = match (sx, sy) {
-            (Some(x), Some(y)) => {
-                if cover {
-                    x.max(y)
-                } else {
-                    x.min(y)
-                }
-            }
-            (Some(x), None) => x,
-            (None, Some(y)) => y,
-            (None, None) => 1.0,
-        };
-        (
-            ((f64::from(w0) * s).round().max(1.0)) as u32,
-            ((f64::from(h0) * s).round().max(1.0)) as u32,
-        )
-    };
-    let mut img = match (c.crop.unwrap_or(Mode::Scale), tw, th) {
-        (_, None, None) => img,
-        (Mode::Scale, Some(w), Some(h)) => resize(&img, w, h)?,
-        (Mode::Scale | Mode::Fit, w, h) => {
-            let (w, h) = keep_aspect(w, h, false);
-            resize(&img, w, h)?
-        }
-        (Mode::Limit, w, h) => {
-            let (w, h) = keep_aspect(w, h, false);
-            if w < w0 || h < h0 {
-                resize(&img, w, h)?
-            } else {
-                img
-            }
-        }
-        (Mode::Fill | Mode::Thumb, w, h) => {
-            let (w, h) = (w.unwrap_or(w0), h.unwrap_or(h0));
-            let (sw, sh) = keep_aspect(Some(w), Some(h), true);
-            let scaled = resize(&img, sw, sh)?;
-            let (gx, gy) = c.gravity;
-            scaled.crop_imm(offset(sw, w, gx), offset(sh, h, gy), w.min(sw), h.min(sh))
-        }
-        (Mode::Pad, w, h) => {
-            let (w, h) = (w.unwrap_or(w0), h.unwrap_or(h0));
-            let (sw, sh) = keep_aspect(Some(w), Some(h), false);
-            budget(f64::from(w), f64::from(h))?;
-            let scaled = resize(&img, sw, sh)?.to_rgba8();
-            let mut canvas =
-                RgbaImage::from_pixel(w, h, c.background.unwrap_or(Rgba([255, 255, 255, 255])));
-            let (gx, gy) = c.gravity;
-            imageops::overlay(
-                &mut canvas,
-                &scaled,
-                i64::from(offset(w, sw, gx)),
-                i64::from(offset(h, sh, gy)),
-            );
-            DynamicImage::ImageRgba8(canvas)
-        }
-        (Mode::Crop, w, h) => {
-            let (w, h) = (w.unwrap_or(w0).min(w0), h.unwrap_or(h0).min(h0));
-            let (gx, gy) = c.gravity;
-            let left = match c.x {
-                Some(x) => (i64::from(offset(w0, w, gx)) + x).clamp(0, i64::from(w0 - w)) as u32,
-                None => offset(w0, w, gx),
-            };
-            let top = match c.y {
-                Some(y) => (i64::from(offset(h0, h, gy)) + y).clamp(0, i64::from(h0 - h)) as u32,
-                None => offset(h0, h, gy),
-            };
-            img.crop_imm(left, top, w, h)
-        }
-    };
+    let mut img = sized(img, c, tw, th)?;
     img = match c.angle {
         Some(90) => img.rotate90(),
         Some(180) => img.rotate180(),
@@ -434,6 +378,89 @@ fn apply_component(img: DynamicImage, c: &Component) -> Result<DynamicImage, Str
         img = DynamicImage::ImageRgba8(round_corners(img.to_rgba8(), radius));
     }
     Ok(img)
+}
+
+/// The size `(w0, h0)` scaled to fit in (or, with `cover`, to cover) the given width and height.
+fn keep_aspect(w0: u32, h0: u32, w: Option<u32>, h: Option<u32>, cover: bool) -> (u32, u32) {
+    let sx = w.map(|w| f64::from(w) / f64::from(w0));
+    let sy = h.map(|h| f64::from(h) / f64::from(h0));
+    let s = match (sx, sy) {
+        (Some(x), Some(y)) if cover => x.max(y),
+        (Some(x), Some(y)) => x.min(y),
+        (Some(x), None) => x,
+        (None, Some(y)) => y,
+        (None, None) => 1.0,
+    };
+    (
+        ((f64::from(w0) * s).round().max(1.0)) as u32,
+        ((f64::from(h0) * s).round().max(1.0)) as u32,
+    )
+}
+
+/// The crop mode applied to reach the target width and height.
+fn sized(
+    img: DynamicImage,
+    c: &Component,
+    tw: Option<u32>,
+    th: Option<u32>,
+) -> Result<DynamicImage, String> {
+    let (w0, h0) = img.dimensions();
+    let fit = |w, h, cover| keep_aspect(w0, h0, w, h, cover);
+    Ok(match (c.crop.unwrap_or(Mode::Scale), tw, th) {
+        (_, None, None) => img,
+        (Mode::Scale, Some(w), Some(h)) => resize(&img, w, h)?,
+        (Mode::Scale | Mode::Fit, w, h) => {
+            let (w, h) = fit(w, h, false);
+            resize(&img, w, h)?
+        }
+        (Mode::Limit, w, h) => {
+            let (w, h) = fit(w, h, false);
+            if w < w0 || h < h0 {
+                resize(&img, w, h)?
+            } else {
+                img
+            }
+        }
+        (Mode::Fill | Mode::Thumb, w, h) => {
+            let (w, h) = (w.unwrap_or(w0), h.unwrap_or(h0));
+            let (sw, sh) = fit(Some(w), Some(h), true);
+            let scaled = resize(&img, sw, sh)?;
+            let (gx, gy) = c.gravity;
+            scaled.crop_imm(offset(sw, w, gx), offset(sh, h, gy), w.min(sw), h.min(sh))
+        }
+        (Mode::Pad, w, h) => pad(&img, c, w.unwrap_or(w0), h.unwrap_or(h0))?,
+        (Mode::Crop, w, h) => {
+            let (w, h) = (w.unwrap_or(w0).min(w0), h.unwrap_or(h0).min(h0));
+            let (gx, gy) = c.gravity;
+            let left = match c.x {
+                Some(x) => (i64::from(offset(w0, w, gx)) + x).clamp(0, i64::from(w0 - w)) as u32,
+                None => offset(w0, w, gx),
+            };
+            let top = match c.y {
+                Some(y) => (i64::from(offset(h0, h, gy)) + y).clamp(0, i64::from(h0 - h)) as u32,
+                None => offset(h0, h, gy),
+            };
+            img.crop_imm(left, top, w, h)
+        }
+    })
+}
+
+/// `c_pad`: the image fitted into `w` × `h`, on a background.
+fn pad(img: &DynamicImage, c: &Component, w: u32, h: u32) -> Result<DynamicImage, String> {
+    let (w0, h0) = img.dimensions();
+    let (sw, sh) = keep_aspect(w0, h0, Some(w), Some(h), false);
+    budget(f64::from(w), f64::from(h))?;
+    let scaled = resize(img, sw, sh)?.to_rgba8();
+    let mut canvas =
+        RgbaImage::from_pixel(w, h, c.background.unwrap_or(Rgba([255, 255, 255, 255])));
+    let (gx, gy) = c.gravity;
+    imageops::overlay(
+        &mut canvas,
+        &scaled,
+        i64::from(offset(w, sw, gx)),
+        i64::from(offset(h, sh, gy)),
+    );
+    Ok(DynamicImage::ImageRgba8(canvas))
 }
 
 fn round_corners(mut img: RgbaImage, radius: Radius) -> RgbaImage {

@@ -13,7 +13,11 @@ use serde_json::{json, Value as Json};
 use std::sync::Arc;
 
 /// Handles an upload request (one chunk of a chunked upload, or a whole file).
-pub async fn upload(app: Arc<App>, resource_type: &str, request: Request) -> ApiResult<Json> {
+pub(crate) async fn upload(
+    app: Arc<App>,
+    resource_type: &str,
+    request: Request,
+) -> ApiResult<Json> {
     let headers = request.headers().clone();
     let authorize = |form: &Form| {
         verify_signed(form, &app.settings, now_secs(), true)?;
@@ -124,7 +128,7 @@ fn chunk_headers(headers: &HeaderMap) -> ApiResult<Option<(String, crate::chunks
 }
 
 /// Lists the eager transformations' URLs in an upload/explicit response.
-pub fn add_eager(body: &mut Json, asset: &Asset, base: &str, cloud: &str) {
+pub(crate) fn add_eager(body: &mut Json, asset: &Asset, base: &str, cloud: &str) {
     if asset.eager.is_empty() {
         return;
     }
@@ -144,7 +148,7 @@ pub fn add_eager(body: &mut Json, asset: &Asset, base: &str, cloud: &str) {
 }
 
 /// A public id must not escape folders or carry control characters.
-pub fn check_public_id(id: &str) -> ApiResult<()> {
+pub(crate) fn check_public_id(id: &str) -> ApiResult<()> {
     let bad = id.is_empty()
         || id.len() > 1024
         || id.starts_with('/')
@@ -161,7 +165,7 @@ pub fn check_public_id(id: &str) -> ApiResult<()> {
 }
 
 /// `k=v|k=v` with `\=` and `\|` escapes.
-pub fn parse_context(text: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_context(text: &str) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     let mut current = String::new();
     let mut chars = text.chars();
@@ -194,7 +198,7 @@ pub fn parse_context(text: &str) -> Vec<(String, String)> {
 }
 
 /// Parses `eager` (`t1|t2`, each optionally `/format`) and checks every transformation.
-pub fn parse_eager(text: &str) -> ApiResult<Vec<String>> {
+pub(crate) fn parse_eager(text: &str) -> ApiResult<Vec<String>> {
     let list: Vec<String> = text
         .split('|')
         .filter(|t| !t.is_empty())
@@ -220,7 +224,7 @@ fn split_tags(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// What an unsigned upload may pass besides its preset (Cloudinary's allow-list); everything else,
 /// `overwrite` included, must come from the preset or a signed request.
-pub const UNSIGNED_ALLOWED: &[&str] = &[
+pub(crate) const UNSIGNED_ALLOWED: &[&str] = &[
     "upload_preset",
     "callback",
     "public_id",
@@ -305,39 +309,7 @@ async fn store_upload(
     file: FilePart,
     filename: Option<String>,
 ) -> ApiResult<(Asset, bool)> {
-    let media = {
-        let (path, name) = (file.path.clone(), filename.clone());
-        tokio::task::spawn_blocking(move || crate::media::probe(&path, name.as_deref()))
-            .await
-            .map_err(|e| ApiError::internal(e.to_string()))??
-    };
-    let resource_type = match path_type {
-        "auto" => media.resource_type,
-        "image" if media.resource_type != "image" => {
-            return Err(ApiError::bad_request("Invalid image file"))
-        }
-        "video" if media.resource_type != "video" => {
-            return Err(ApiError::bad_request("Invalid video file"))
-        }
-        "image" => "image",
-        "video" => "video",
-        "raw" => "raw",
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "Invalid resource type {other}"
-            )))
-        }
-    };
-    check_allowed_format(form, resource_type, &media.format)?;
-    if let Some((w, h)) = media.size {
-        let megapixels = f64::from(w) * f64::from(h) / 1e6;
-        if megapixels > app.settings.max_megapixels {
-            return Err(ApiError::bad_request(format!(
-                "Image file is too large: {megapixels:.1} megapixels, the maximum is {}",
-                app.settings.max_megapixels
-            )));
-        }
-    }
+    let (media, resource_type) = inspect(app, path_type, form, &file, filename.clone()).await?;
     let preset = form
         .get_nonempty("upload_preset")
         .and_then(|p| app.settings.presets.get(p))
@@ -347,48 +319,10 @@ async fn store_upload(
     if !["upload", "private", "authenticated"].contains(&kind.as_str()) {
         return Err(ApiError::bad_request(format!("Invalid type: {kind}")));
     }
-    let folder = form
-        .get_nonempty("folder")
-        .or(preset.folder.as_deref())
-        .map(|f| f.trim_matches('/').to_owned());
     let stem = filename
         .as_deref()
         .map(|f| f.rsplit_once('.').map_or(f, |(s, _)| s).to_owned());
-    let mut public_id = match form.get_nonempty("public_id") {
-        Some(id) => id.to_owned(),
-        None if form.flag("use_filename", false)
-            && stem
-                .as_deref()
-                .is_some_and(|s| !s.is_empty() && s != "file" && s != "blob") =>
-        {
-            let stem = stem.clone().unwrap_or_default();
-            if form.flag("unique_filename", true) {
-                format!("{stem}_{}", random_id(6))
-            } else {
-                stem
-            }
-        }
-        None => random_id(20),
-    };
-    if let Some(folder) = folder.filter(|f| !f.is_empty()) {
-        public_id = format!("{folder}/{public_id}");
-    }
-    if resource_type == "raw"
-        && !media.format.is_empty()
-        && form.get_nonempty("public_id").is_none()
-    {
-        public_id = format!("{public_id}.{}", media.format);
-    }
-    check_public_id(&public_id)?;
-    let mut tags: Vec<String> = form
-        .get("tags")
-        .map(|t| split_tags(t).collect())
-        .unwrap_or_default();
-    for t in &preset.tags {
-        if !tags.contains(t) {
-            tags.push(t.clone());
-        }
-    }
+    let public_id = choose_public_id(form, &preset, stem.as_deref(), resource_type, &media)?;
     let context = form.get("context").map(parse_context).unwrap_or_default();
     let eager = form
         .get("eager")
@@ -431,12 +365,121 @@ async fn store_upload(
         bytes: file.bytes,
         etag: file.md5.clone(),
         created_at: now,
-        tags,
+        tags: tags_of(form, &preset),
         context,
         original_filename: stem.unwrap_or_else(|| "file".to_owned()),
         blob: blob.clone(),
         eager,
     };
+    commit(app, candidate, overwrite, &blob).await
+}
+
+/// What the file is, and the resource type it is stored as (refusing what Cloudinary refuses: the
+/// wrong kind for the path, a format outside `allowed_formats`, too many megapixels).
+async fn inspect(
+    app: &App,
+    path_type: &str,
+    form: &Form,
+    file: &FilePart,
+    filename: Option<String>,
+) -> ApiResult<(crate::media::Media, &'static str)> {
+    let media = {
+        let path = file.path.clone();
+        tokio::task::spawn_blocking(move || crate::media::probe(&path, filename.as_deref()))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))??
+    };
+    let resource_type = match path_type {
+        "auto" => media.resource_type,
+        "image" if media.resource_type != "image" => {
+            return Err(ApiError::bad_request("Invalid image file"))
+        }
+        "video" if media.resource_type != "video" => {
+            return Err(ApiError::bad_request("Invalid video file"))
+        }
+        "image" => "image",
+        "video" => "video",
+        "raw" => "raw",
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid resource type {other}"
+            )))
+        }
+    };
+    check_allowed_format(form, resource_type, &media.format)?;
+    if let Some((w, h)) = media.size {
+        let megapixels = f64::from(w) * f64::from(h) / 1e6;
+        if megapixels > app.settings.max_megapixels {
+            return Err(ApiError::bad_request(format!(
+                "Image file is too large: {megapixels:.1} megapixels, the maximum is {}",
+                app.settings.max_megapixels
+            )));
+        }
+    }
+    Ok((media, resource_type))
+}
+
+/// The public id: the given one, or from the file name (`use_filename`), or random; in the folder; raw
+/// files keep their extension.
+fn choose_public_id(
+    form: &Form,
+    preset: &crate::settings::Preset,
+    stem: Option<&str>,
+    resource_type: &str,
+    media: &crate::media::Media,
+) -> ApiResult<String> {
+    let folder = form
+        .get_nonempty("folder")
+        .or(preset.folder.as_deref())
+        .map(|f| f.trim_matches('/').to_owned());
+    let mut public_id = match form.get_nonempty("public_id") {
+        Some(id) => id.to_owned(),
+        None if form.flag("use_filename", false)
+            && stem.is_some_and(|s| !s.is_empty() && s != "file" && s != "blob") =>
+        {
+            let stem = stem.unwrap_or_default();
+            if form.flag("unique_filename", true) {
+                format!("{stem}_{}", random_id(6))
+            } else {
+                stem.to_owned()
+            }
+        }
+        None => random_id(20),
+    };
+    if let Some(folder) = folder.filter(|f| !f.is_empty()) {
+        public_id = format!("{folder}/{public_id}");
+    }
+    if resource_type == "raw"
+        && !media.format.is_empty()
+        && form.get_nonempty("public_id").is_none()
+    {
+        public_id = format!("{public_id}.{}", media.format);
+    }
+    check_public_id(&public_id)?;
+    Ok(public_id)
+}
+
+/// The request's tags, then the preset's.
+fn tags_of(form: &Form, preset: &crate::settings::Preset) -> Vec<String> {
+    let mut tags: Vec<String> = form
+        .get("tags")
+        .map(|t| split_tags(t).collect())
+        .unwrap_or_default();
+    for t in &preset.tags {
+        if !tags.contains(t) {
+            tags.push(t.clone());
+        }
+    }
+    tags
+}
+
+/// Stores a new version of an asset (or, with overwrite off, keeps the one there).
+async fn commit(
+    app: &App,
+    candidate: Asset,
+    overwrite: bool,
+    blob: &str,
+) -> ApiResult<(Asset, bool)> {
     let key = candidate.key();
     let store = app.store.clone();
     let (previous, stored) = tokio::task::spawn_blocking(move || {
@@ -456,7 +499,7 @@ async fn store_upload(
     match (stored, previous) {
         (Some(asset), _) => Ok((asset, false)),
         (None, Some(existing)) => {
-            let _ = std::fs::remove_file(app.store.blob_path(&blob));
+            let _ = std::fs::remove_file(app.store.blob_path(blob));
             Ok((existing, true))
         }
         (None, None) => Err(ApiError::internal("upload was neither stored nor found")),

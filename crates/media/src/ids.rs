@@ -12,7 +12,7 @@ const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const RANDOM_LEN: usize = 20;
 
 /// Longest owner id accepted (encoded, it may grow threefold; Cloudinary allows 255-character ids).
-pub const MAX_OWNER_LEN: usize = 64;
+pub(crate) const MAX_OWNER_LEN: usize = 64;
 
 /// An owner id as one path segment: ASCII letters, digits and `-` stay; every other byte becomes `_XX`
 /// (uppercase hex), `_` included, so the encoding is injective and never contains `/` or `.`.
@@ -29,7 +29,7 @@ pub fn encode_owner(owner: &str) -> String {
 }
 
 /// A random public id segment.
-pub fn random_segment() -> String {
+pub(crate) fn random_segment() -> String {
     let mut rng = rand::thread_rng();
     (0..RANDOM_LEN)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
@@ -46,7 +46,7 @@ pub fn owner_folder(folder: &str, owner: &str) -> String {
 }
 
 /// A new public id in the owner's folder.
-pub fn new_public_id(folder: &str, owner: &str) -> String {
+pub(crate) fn new_public_id(folder: &str, owner: &str) -> String {
     format!("{}/{}", owner_folder(folder, owner), random_segment())
 }
 

@@ -101,6 +101,14 @@ impl ServiceOptions {
                 KEYS.join(", ")
             )));
         }
+        s.read_names(o)?;
+        s.read_durations(o)?;
+        s.read_lists(o)?;
+        Ok(s)
+    }
+
+    /// `folder`, `tag`, `directResourceType`.
+    fn read_names(&mut self, o: &Map) -> Result<(), MediaError> {
         let text = |k: &str| -> Result<Option<String>, MediaError> {
             match o.get(k) {
                 Value::String(t) => Ok(Some(t.clone())),
@@ -115,10 +123,10 @@ impl ServiceOptions {
             {
                 return Err(invalid(format!("folder {f:?} is not a valid folder")));
             }
-            s.folder = f;
+            self.folder = f;
         }
         if let Some(t) = text("tag")? {
-            s.tag = t;
+            self.tag = t;
         }
         if let Some(rt) = text("directResourceType")? {
             if !["image", "video", "raw", "auto"].contains(&rt.as_str()) {
@@ -126,8 +134,13 @@ impl ServiceOptions {
                     "directResourceType must be image, video, raw or auto, not {rt}"
                 )));
             }
-            s.direct_resource_type = rt;
+            self.direct_resource_type = rt;
         }
+        Ok(())
+    }
+
+    /// `maxBytes` and the times (milliseconds, `reconcileGrace` in seconds).
+    fn read_durations(&mut self, o: &Map) -> Result<(), MediaError> {
         let number = |k: &str| match o.get(k) {
             Value::Number(n) if n.is_finite() && *n >= 0.0 => Ok(Some(*n)),
             Value::Undefined | Value::Null => Ok(None),
@@ -135,26 +148,31 @@ impl ServiceOptions {
         };
         let ms = |n: f64| Duration::from_millis(n as u64);
         if let Some(n) = number("maxBytes")? {
-            s.max_bytes = n as u64;
+            self.max_bytes = n as u64;
         }
         if let Some(n) = number("repositoryTimeout")? {
-            s.repository_timeout = ms(n);
+            self.repository_timeout = ms(n);
         }
         if let Some(n) = number("reconcileGrace")? {
-            s.reconcile_grace = Duration::from_secs_f64(n);
+            self.reconcile_grace = Duration::from_secs_f64(n);
         }
         if let Some(n) = number("pendingTtl")? {
-            s.pending_ttl = ms(n.max(100.0));
+            self.pending_ttl = ms(n.max(100.0));
         }
         if let Some(n) = number("directUploadTtl")? {
-            s.direct_upload_ttl = ms(n.max(100.0));
+            self.direct_upload_ttl = ms(n.max(100.0));
         }
         if let Some(n) = number("idempotencyWait")? {
-            s.idempotency_wait = ms(n);
+            self.idempotency_wait = ms(n);
         }
+        Ok(())
+    }
+
+    /// `allowedFormats`, `presets`, `urlOptions`, `uploadDefaults`.
+    fn read_lists(&mut self, o: &Map) -> Result<(), MediaError> {
         match o.get("allowedFormats") {
             Value::Array(formats) => {
-                s.allowed_formats = formats
+                self.allowed_formats = formats
                     .iter()
                     .map(|f| f.to_js_string().to_ascii_lowercase())
                     .collect();
@@ -164,12 +182,12 @@ impl ServiceOptions {
         }
         if let Value::Object(presets) = o.get("presets") {
             for (name, t) in presets.iter() {
-                s.presets
+                self.presets
                     .push((name.to_owned(), cirrus_core::transformation::generate(t)?));
             }
         }
         if let Value::Object(u) = o.get("urlOptions") {
-            s.url_options = u.clone();
+            self.url_options = u.clone();
         }
         if let Value::Object(u) = o.get("uploadDefaults") {
             if u.has("public_id") || u.has("folder") || u.has("overwrite") {
@@ -178,9 +196,9 @@ impl ServiceOptions {
                         .to_owned(),
                 ));
             }
-            s.upload_defaults = u.clone();
+            self.upload_defaults = u.clone();
         }
-        Ok(s)
+        Ok(())
     }
 
     /// The delivery type of the service's assets (`uploadDefaults.type`, default `upload`).

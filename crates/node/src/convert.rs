@@ -193,7 +193,7 @@ impl Reader {
 ///
 /// # Safety
 /// `env` and `v` must be valid for the current N-API call.
-pub unsafe fn read_value(
+pub(crate) unsafe fn read_value(
     env: sys::napi_env,
     v: sys::napi_value,
     what: &str,
@@ -209,7 +209,10 @@ pub unsafe fn read_value(
 ///
 /// # Safety
 /// `env` must be valid for the current N-API call.
-pub unsafe fn write_value(env: sys::napi_env, value: &Value) -> Result<sys::napi_value, Error> {
+pub(crate) unsafe fn write_value(
+    env: sys::napi_env,
+    value: &Value,
+) -> Result<sys::napi_value, Error> {
     let fail = || {
         Error::new(
             cirrus_core::ErrorCode::Internal,

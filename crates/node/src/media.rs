@@ -22,7 +22,7 @@ use napi_derive::napi;
 use std::sync::Arc;
 
 /// A value coming back from a JS promise.
-pub struct JsIn(Value);
+pub(crate) struct JsIn(Value);
 
 impl FromNapiValue for JsIn {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {

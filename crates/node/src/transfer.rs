@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 const STREAM_QUEUE: usize = 4;
 
 /// The envelope of a failed call.
-pub fn failure(e: &TransportError) -> Value {
+pub(crate) fn failure(e: &TransportError) -> Value {
     let mut m = Map::new();
     m.set("ok", false.into());
     m.set("error", e.to_value());
@@ -29,7 +29,7 @@ pub fn failure(e: &TransportError) -> Value {
 }
 
 /// The envelope of a successful call.
-pub fn success(result: Value, stats: Option<UploadStats>) -> Value {
+pub(crate) fn success(result: Value, stats: Option<UploadStats>) -> Value {
     let mut m = Map::new();
     m.set("ok", true.into());
     m.set("result", result);
@@ -134,7 +134,7 @@ impl UploadTask {
 }
 
 /// A source from what JS passed: `kind` with a path/text or bytes; streams get a feed.
-pub fn source(
+pub(crate) fn source(
     kind: &str,
     text: Option<String>,
     bytes: Option<Bytes>,
@@ -157,10 +157,10 @@ pub fn source(
 }
 
 /// Progress callback from JS: `(loaded, total)` with `total` -1 while unknown.
-pub type ProgressFn = ThreadsafeFunction<(f64, f64), (), (f64, f64), Status, false>;
+pub(crate) type ProgressFn = ThreadsafeFunction<(f64, f64), (), (f64, f64), Status, false>;
 
 /// Starts an upload on the addon's tokio runtime.
-pub fn start_upload(
+pub(crate) fn start_upload(
     transport: Arc<cirrus_transport::Transport>,
     kind: &str,
     path_or_text: Option<String>,

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 /// Requests one client has in flight at once unless told otherwise. A thousand uploads started together
 /// queue for these instead of opening a thousand connections: the server is no faster for it, and each
 /// connection costs buffers on both sides (docs/benchmarks: 1,000 × 100 KB).
-pub const DEFAULT_MAX_REQUESTS: usize = 32;
+pub(crate) const DEFAULT_MAX_REQUESTS: usize = 32;
 
 /// Connection settings of a client.
 #[derive(Clone, Debug, Default)]

@@ -51,52 +51,30 @@ pub(crate) async fn post(
     body: Multipart,
     headers: &[(&'static str, String)],
 ) -> Result<Value, TransportError> {
-    let Call {
-        http,
-        url,
-        timeout,
-        cancel,
-        upload,
-        ..
-    } = *call;
     let _permit = permit(call).await?;
-    let progress = call.progress.clone();
-    let length = body.len();
-    let counted_part = if body.parts.len() == 3 { Some(1) } else { None };
     let sent = Arc::new(AtomicU64::new(0));
     let mut guard = AttemptBytes {
-        progress: progress.clone(),
+        progress: call.progress.clone(),
         sent: sent.clone(),
         committed: false,
     };
-    let frames: Vec<(Frame, bool)> = body
-        .parts
-        .iter()
-        .enumerate()
-        .flat_map(|(i, part)| {
-            let counted = Some(i) == counted_part;
-            part.frames(FRAME).into_iter().map(move |f| (f, counted))
-        })
-        .collect();
-    let stream = futures_util::stream::iter(frames.into_iter().map(move |(frame, counted)| {
-        let frame: Bytes = frame.load()?;
-        if counted {
-            sent.fetch_add(frame.len() as u64, Ordering::Relaxed);
-            if let Some(p) = &progress {
-                p.send(frame.len() as u64);
-            }
-        }
-        Ok::<Bytes, std::io::Error>(frame)
-    }));
-    let mut request = http
-        .post(url)
-        .timeout(timeout)
-        .header(reqwest::header::CONTENT_TYPE, body.content_type)
+    let length = body.len();
+    let content_type = body.content_type.clone();
+    let mut request = call
+        .http
+        .post(call.url)
+        .timeout(call.timeout)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
         .header(reqwest::header::CONTENT_LENGTH, length)
-        .body(reqwest::Body::wrap_stream(stream));
+        .body(reqwest::Body::wrap_stream(body_stream(
+            body,
+            call.progress.clone(),
+            sent,
+        )));
     for (k, v) in headers {
         request = request.header(*k, v);
     }
+    let upload = call.upload;
     let exchange = async {
         let response = request
             .send()
@@ -111,19 +89,56 @@ pub(crate) async fn post(
         Ok::<_, TransportError>((status, retry_after, text))
     };
     let (status, retry_after, text) = tokio::select! {
-        _ = cancel.cancelled() => return Err(TransportError::aborted()),
+        _ = call.cancel.cancelled() => return Err(TransportError::aborted()),
         r = exchange => r?,
     };
-    let parsed = cirrus_core::json::parse(&text).ok();
+    let answer = answer(status, retry_after, &text, upload);
+    guard.committed = answer.is_ok();
+    answer
+}
+
+/// The body as a stream of frames read when sent; the file part's bytes count into the progress.
+fn body_stream(
+    body: Multipart,
+    progress: Option<Arc<Progress>>,
+    sent: Arc<AtomicU64>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let counted_part = if body.parts.len() == 3 { Some(1) } else { None };
+    let frames: Vec<(Frame, bool)> = body
+        .parts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, part)| {
+            let counted = Some(i) == counted_part;
+            part.frames(FRAME).into_iter().map(move |f| (f, counted))
+        })
+        .collect();
+    futures_util::stream::iter(frames.into_iter().map(move |(frame, counted)| {
+        let frame: Bytes = frame.load()?;
+        if counted {
+            sent.fetch_add(frame.len() as u64, Ordering::Relaxed);
+            if let Some(p) = &progress {
+                p.send(frame.len() as u64);
+            }
+        }
+        Ok::<Bytes, std::io::Error>(frame)
+    }))
+}
+
+/// Cloudinary's answer: the JSON object of a 200, or the error its status and message say.
+fn answer(
+    status: u16,
+    retry_after: Option<u64>,
+    text: &str,
+    upload: bool,
+) -> Result<Value, TransportError> {
+    let parsed = cirrus_core::json::parse(text).ok();
     let message = parsed
         .as_ref()
         .and_then(|v| v.get("error").get("message").as_str().map(str::to_owned));
     if status == 200 && message.is_none() {
         return match parsed {
-            Some(v @ Value::Object(_)) => {
-                guard.committed = true;
-                Ok(v)
-            }
+            Some(v @ Value::Object(_)) => Ok(v),
             // A 200 whose body is not an object: the server may well have applied the request.
             _ => Err(TransportError::on_wire(
                 if upload {
@@ -181,24 +196,7 @@ pub(crate) async fn get(call: &Call<'_>, authorization: &str) -> Result<Value, T
         _ = call.cancel.cancelled() => return Err(TransportError::aborted()),
         r = exchange => r?,
     };
-    let parsed = cirrus_core::json::parse(&text).ok();
-    let message = parsed
-        .as_ref()
-        .and_then(|v| v.get("error").get("message").as_str().map(str::to_owned));
-    match (status, parsed, message) {
-        (200, Some(v @ Value::Object(_)), None) => Ok(v),
-        (status, _, message) => {
-            let mut error = TransportError::from_status(
-                status,
-                message.unwrap_or_else(|| {
-                    format!("Server returned unexpected status code - {status}")
-                }),
-                false,
-            );
-            error.retry_after_ms = retry_after;
-            Err(error)
-        }
-    }
+    answer(status, retry_after, &text, false)
 }
 
 /// The `Retry-After` header in milliseconds (delay-seconds or an HTTP date).

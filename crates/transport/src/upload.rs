@@ -30,7 +30,7 @@ pub enum Source {
 /// handles earlier chunks (1 GiB stream to the emulator on loopback, 2 cores: 124 MB/s with one chunk at a
 /// time, ~160 with three, ~176 with four, ~196 with six; four is the common choice of multipart clients).
 /// Memory does not grow with it: chunks are sent from spool files.
-pub const DEFAULT_CONCURRENCY: usize = 4;
+pub(crate) const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Per-upload settings.
 #[derive(Clone, Debug)]

@@ -97,12 +97,12 @@ impl Reader {
 }
 
 /// Reads a JavaScript value; `what` names it in error messages.
-pub fn read_value(v: &JsValue, what: &str) -> Result<Value, Error> {
+pub(crate) fn read_value(v: &JsValue, what: &str) -> Result<Value, Error> {
     Reader { budget: MAX_VALUES }.read(v, 0, what)
 }
 
 /// Creates a JavaScript value (objects skip `undefined` entries, like JSON).
-pub fn write_value(value: &Value) -> JsValue {
+pub(crate) fn write_value(value: &Value) -> JsValue {
     match value {
         Value::Undefined => JsValue::UNDEFINED,
         Value::Null => JsValue::NULL,
@@ -138,7 +138,7 @@ pub fn write_value(value: &Value) -> JsValue {
 }
 
 /// A core error as a JS `Error` whose `code` is the stable code.
-pub fn js_error(e: Error) -> JsValue {
+pub(crate) fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code.as_str().into());
     err.unchecked_into()

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// A real SQLite repository whose calls can be made to fail.
-pub struct Flaky {
+pub(crate) struct Flaky {
     pub inner: SqliteRepository,
     pub fail_updates: AtomicBool,
     pub fail_all: AtomicBool,
@@ -84,7 +84,7 @@ impl Repository for Flaky {
 }
 
 /// One emulator, one database file, and services over them.
-pub struct Setup {
+pub(crate) struct Setup {
     pub addr: std::net::SocketAddr,
     pub account: Map,
     pub transport: Arc<Transport>,
@@ -106,7 +106,7 @@ fn unique_dir(what: &str) -> PathBuf {
     ))
 }
 
-pub async fn setup(faults: &[&str]) -> Setup {
+pub(crate) async fn setup(faults: &[&str]) -> Setup {
     let dir = unique_dir("emulator");
     let mut settings = cirrus_emulator::Settings::new("demo", "key", "secret", &dir);
     settings.log_requests = false;
@@ -145,7 +145,7 @@ pub async fn setup(faults: &[&str]) -> Setup {
 
 impl Setup {
     /// A service over the shared (flaky-able) repository.
-    pub fn service(&self, options: ServiceOptions) -> MediaService {
+    pub(crate) fn service(&self, options: ServiceOptions) -> MediaService {
         MediaService::new(
             self.transport.clone(),
             self.account.clone(),
@@ -155,7 +155,7 @@ impl Setup {
     }
 
     /// A service over its own connection to the same database file (another "process").
-    pub fn other_service(&self, options: ServiceOptions) -> MediaService {
+    pub(crate) fn other_service(&self, options: ServiceOptions) -> MediaService {
         let repo = SqliteRepository::open(self.db.to_str().unwrap()).unwrap();
         let transport =
             Arc::new(Transport::new(&self.account, TransportOptions::default()).unwrap());
@@ -163,7 +163,7 @@ impl Setup {
     }
 
     /// Public ids of the assets under `folder/`.
-    pub async fn cloud(&self, folder: &str) -> Vec<String> {
+    pub(crate) async fn cloud(&self, folder: &str) -> Vec<String> {
         let mut ids = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
@@ -201,7 +201,7 @@ impl Setup {
     }
 
     /// Every record, by state.
-    pub async fn records(&self, state: Option<State>) -> Vec<MediaRecord> {
+    pub(crate) async fn records(&self, state: Option<State>) -> Vec<MediaRecord> {
         let mut out = Vec::new();
         let mut after = None;
         loop {
@@ -226,7 +226,7 @@ impl Setup {
     }
 
     /// Public ids of the records in `state`, sorted.
-    pub async fn recorded(&self, state: State) -> Vec<String> {
+    pub(crate) async fn recorded(&self, state: State) -> Vec<String> {
         let mut ids: Vec<String> = self
             .records(Some(state))
             .await
@@ -238,7 +238,7 @@ impl Setup {
     }
 
     /// Replaces the emulator's fault rules (`PUT /__emulator/faults`).
-    pub async fn set_faults(&self, rules_json: &str) {
+    pub(crate) async fn set_faults(&self, rules_json: &str) {
         use base64::Engine as _;
         let auth = base64::engine::general_purpose::STANDARD.encode("key:secret");
         let request = format!(
@@ -252,7 +252,7 @@ impl Setup {
     }
 
     /// Uploads `bytes` straight to `public_id` (as a crashed process or a browser would have).
-    pub async fn upload_direct(&self, public_id: &str, bytes: Bytes) -> Value {
+    pub(crate) async fn upload_direct(&self, public_id: &str, bytes: Bytes) -> Value {
         let mut params = Map::new();
         params.set("public_id", public_id.into());
         let (result, _) = self
@@ -300,7 +300,7 @@ async fn wait_until_serving(
 }
 
 /// A valid PNG of `w` × `h` pixels (distinct content per size).
-pub fn png(w: u32, h: u32) -> Bytes {
+pub(crate) fn png(w: u32, h: u32) -> Bytes {
     let mut out = Vec::new();
     let mut img = image::RgbImage::new(w, h);
     for (x, y, p) in img.enumerate_pixels_mut() {
@@ -311,7 +311,7 @@ pub fn png(w: u32, h: u32) -> Bytes {
     Bytes::from(out)
 }
 
-pub fn file(bytes: Bytes) -> FileInput {
+pub(crate) fn file(bytes: Bytes) -> FileInput {
     FileInput {
         size: Some(bytes.len() as u64),
         source: Source::Bytes(bytes),
@@ -320,7 +320,7 @@ pub fn file(bytes: Bytes) -> FileInput {
 }
 
 /// Service options for a test: its own folder, short leases, no grace.
-pub fn options(folder: &str) -> ServiceOptions {
+pub(crate) fn options(folder: &str) -> ServiceOptions {
     ServiceOptions {
         folder: folder.to_owned(),
         reconcile_grace: std::time::Duration::ZERO,
@@ -330,6 +330,6 @@ pub fn options(folder: &str) -> ServiceOptions {
     }
 }
 
-pub fn id_of(v: &Value) -> RecordId {
+pub(crate) fn id_of(v: &Value) -> RecordId {
     RecordId::from_value(v.get("id")).expect("a record id")
 }
