@@ -14,11 +14,18 @@ const OPTION_TYPES = [
 ];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-/** The addon; `CIRRUS_PROFILE=debug` builds it unoptimised (seconds instead of minutes, for the inner loop). */
+/**
+ * The cargo profile: `release` (what ships, what `npm test` and CI build), or `quick` for the inner loop
+ * (`npm test -- <suite>`: no LTO, incremental; `CIRRUS_PROFILE=quick`), or `debug`.
+ */
+export const PROFILE = process.env.CIRRUS_PROFILE ?? 'release';
+const cargoProfile = () => (PROFILE === 'debug' ? [] : PROFILE === 'release' ? ['--release'] : ['--profile', PROFILE]);
+
+/** The addon, in the chosen profile. */
 export function buildNode() {
   ensureNpmDeps();
   generate();
-  const profile = process.env.CIRRUS_PROFILE === 'debug' ? [] : ['--release'];
+  const profile = cargoProfile();
   run(bin('napi'), [
     'build', ...profile,
     '--manifest-path', 'crates/node/Cargo.toml',
@@ -33,17 +40,21 @@ export function buildWeb() {
   ensureNpmDeps();
   generate();
   ensureWasmToolchain();
-  run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
-  const wasm = join(root, 'target', 'wasm32-unknown-unknown', 'wasm-release', 'cirrus_wasm.wasm');
+  // The inner loop skips the size work (opt-level z, LTO, wasm-opt): the suites check behaviour.
+  const quick = PROFILE !== 'release';
+  const wasmProfile = quick ? 'wasm-quick' : 'wasm-release';
+  run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile]);
+  const wasm = join(root, 'target', 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
   run('wasm-bindgen', [wasm, '--target', 'web', '--out-dir', 'npm/web/pkg']);
   const bg = join(root, 'npm', 'web', 'pkg', 'cirrus_wasm_bg.wasm');
+  copyFileSync(join(root, 'npm', 'node', 'options.d.ts'), join(root, 'npm', 'web', 'options.d.ts'));
+  if (quick) return;
   run(bin('wasm-opt'), [
     '-Oz', '--strip-debug', '--strip-producers',
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
     bg, '-o', bg,
   ]);
-  copyFileSync(join(root, 'npm', 'node', 'options.d.ts'), join(root, 'npm', 'web', 'options.d.ts'));
   const sizes = webSize();
   writeFileSync(join(root, 'npm', 'web', 'pkg', 'size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
   console.log(`web package: wasm ${sizes.wasm_gzip} B gzipped, JS glue ${sizes.js_gzip} B gzipped, total ${sizes.total_gzip} B`);
@@ -57,9 +68,9 @@ export function buildNestjs() {
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'examples/demo/tsconfig.json']);
 }
 
-/** The emulator binary (release: it is what the demo and the load benchmark run). */
+/** The emulator binary (release: what the demo and the load benchmark run; the inner loop's profile otherwise). */
 export function buildEmulator() {
-  run('cargo', ['build', '-p', 'cirrus-emulator', '--release']);
+  run('cargo', ['build', '-p', 'cirrus-emulator', ...cargoProfile()]);
 }
 
 /** Gzipped sizes (level 9) of the .wasm and its JS glue (wasm-bindgen's and ours). */

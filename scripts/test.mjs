@@ -1,22 +1,87 @@
-// `npm test`: installs what is missing, builds, and runs every suite:
-// Rust (core unit tests + conformance vectors, emulator unit tests), the Node addon, the wasm package in
-// Node and Chromium, and the emulator against the official SDK and at the wire level.
+// `npm test`: installs what is missing (`npm run setup`), builds what ships (release), runs every suite,
+// and prints how long each stage took.
+// `npm test -- <suite>...`: the inner loop. Builds only what those suites need, in the `quick` profile
+// (incremental, no LTO), and runs only them. Suites:
+//   core      cargo: core unit tests and the conformance vectors
+//   rust      cargo: every crate's tests (core, transport, media, emulator)
+//   node      the Node package: API, vectors, exports, errors, uploads, hostile input, types, CLI, secrets
+//   media     MediaService: lifecycle, repositories (SQLite, PostgreSQL, TypeORM), chaos (short), soak (short)
+//   web       the wasm package in Node
+//   browser   the wasm package in headless Chromium
+//   emulator  the emulator against the official SDK, at the wire, and attacked
+//   nestjs    cirrus-nestjs in a NestJS 12 app (and its security tests)
+//   demo      the demo in Chromium
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
-import { ensureChromium, ensureNpmDeps, ensureServers } from './setup.mjs';
 
-ensureNpmDeps();
-const { buildEmulator, buildNestjs, buildNode, buildWeb } = await import('./build.mjs');
-buildNode();
-buildWeb();
-buildEmulator();
-buildNestjs();
-ensureChromium();
-ensureServers();
+const tests = (dir, filter = () => true) => readdirSync(join(root, 'tests', dir))
+  .filter((f) => f.endsWith('.test.mjs') && filter(f)).map((f) => join('tests', dir, f));
+const MEDIA = ['media.test.mjs', 'repository-contract.test.mjs', 'typeorm-adapter.test.mjs', 'chaos.test.mjs', 'soak.test.mjs'];
 
-run('cargo', ['test', '-p', 'cirrus-core', '-p', 'cirrus-emulator', '-p', 'cirrus-transport', '-p', 'cirrus-media']);
+/** What each suite needs built, and what it runs (`cargo` crates and node test files). */
+const SUITES = {
+  core: { build: [], cargo: ['cirrus-core'] },
+  rust: { build: [], cargo: ['cirrus-core', 'cirrus-emulator', 'cirrus-transport', 'cirrus-media'] },
+  node: { build: ['node', 'emulator'], node: () => tests('node', (f) => !MEDIA.includes(f)) },
+  media: { build: ['node', 'emulator', 'servers'], node: () => tests('node', (f) => MEDIA.includes(f)) },
+  web: { build: ['web', 'emulator'], node: () => tests('web', (f) => f !== 'browser.test.mjs') },
+  browser: { build: ['web', 'chromium'], node: () => tests('web', (f) => f === 'browser.test.mjs') },
+  emulator: { build: ['node', 'emulator'], cargo: ['cirrus-emulator'], node: () => tests('emulator') },
+  nestjs: { build: ['node', 'emulator', 'nestjs', 'servers'], node: () => tests('nestjs') },
+  demo: { build: ['node', 'web', 'release-emulator', 'nestjs', 'chromium'], node: () => tests('demo') },
+};
 
-const suites = ['node', 'web', 'emulator', 'nestjs', 'demo'].flatMap((dir) =>
-  readdirSync(join(root, 'tests', dir)).filter((f) => f.endsWith('.test.mjs')).map((f) => join('tests', dir, f)));
-run(process.execPath, ['--test', '--test-concurrency=1', ...suites]);
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = asked.filter((s) => !SUITES[s]);
+if (unknown.length) {
+  console.error(`unknown suite ${unknown.join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+const whole = asked.length === 0;
+const chosen = whole ? Object.keys(SUITES).filter((s) => s !== 'core') : asked;
+if (!whole && !process.env.CIRRUS_PROFILE) process.env.CIRRUS_PROFILE = 'quick';
+
+const timings = [];
+function stage(name, fn) {
+  const started = performance.now();
+  try {
+    return fn();
+  } finally {
+    timings.push([name, (performance.now() - started) / 1000]);
+  }
+}
+
+process.on('exit', () => {
+  if (timings.length === 0) return;
+  console.log('\n== stages (seconds)');
+  for (const [name, s] of timings) console.log(`${name.padEnd(28)} ${s.toFixed(1).padStart(7)}`);
+});
+
+const setup = await import('./setup.mjs');
+stage('setup', () => {
+  setup.ensureNpmDeps();
+  if (whole) {
+    setup.ensureWasmToolchain();
+    setup.ensureChromium();
+    setup.ensureServers();
+  }
+});
+
+const needs = new Set(chosen.flatMap((s) => SUITES[s].build));
+const build = await import('./build.mjs');
+if (needs.has('node')) stage(`build addon (${build.PROFILE})`, build.buildNode);
+if (needs.has('web')) stage(`build web (${build.PROFILE})`, build.buildWeb);
+if (needs.has('emulator') || needs.has('release-emulator')) stage(`build emulator (${build.PROFILE})`, build.buildEmulator);
+if (needs.has('release-emulator') && build.PROFILE !== 'release') stage('build emulator (release)', () => run('cargo', ['build', '-p', 'cirrus-emulator', '--release']));
+if (needs.has('nestjs')) stage('build nestjs, demo (tsc)', build.buildNestjs);
+if (needs.has('chromium') && !whole) stage('chromium', setup.ensureChromium);
+if (needs.has('servers') && !whole) stage('postgresql, redis', setup.ensureServers);
+
+const crates = [...new Set(chosen.flatMap((s) => SUITES[s].cargo ?? []))];
+if (crates.length) stage(`cargo test ${crates.join(' ')}`, () => run('cargo', ['test', ...crates.flatMap((c) => ['-p', c])]));
+
+for (const suite of chosen.filter((s) => SUITES[s].node)) {
+  const files = SUITES[suite].node();
+  stage(`${suite} (${files.length} files)`, () => run(process.execPath, ['--test', '--test-concurrency=1', ...files]));
+}

@@ -7,10 +7,10 @@ import { root } from '../../scripts/run.mjs';
 
 export const ACCOUNT = { cloud_name: 'demo', api_key: '1234567890', api_secret: 'emulator-secret' };
 
-/** The emulator binary: `CIRRUS_EMULATOR_BIN`, else the most recently built of the release and debug ones. */
+/** The emulator binary: `CIRRUS_EMULATOR_BIN`, else the most recently built of the release, quick and debug ones. */
 export function emulatorBinary() {
   if (process.env.CIRRUS_EMULATOR_BIN) return process.env.CIRRUS_EMULATOR_BIN;
-  const built = ['release', 'debug'].map((profile) => join(root, 'target', profile, 'cirrus-emulator')).filter((bin) => existsSync(bin));
+  const built = ['release', 'quick', 'debug'].map((profile) => join(root, 'target', profile, 'cirrus-emulator')).filter((bin) => existsSync(bin));
   if (built.length === 0) throw new Error('cirrus-emulator is not built: run `npm run build`');
   return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }

@@ -69,22 +69,18 @@ pub struct Plan {
     pub quality: Option<u8>,
 }
 
-fn invalid(message: String) -> String {
-    message
-}
-
 fn number(value: &str, param: &str) -> Result<f64, String> {
     value
         .parse::<f64>()
         .ok()
         .filter(|n| n.is_finite() && *n >= 0.0)
-        .ok_or_else(|| invalid(format!("Invalid value for {param}: {value}")))
+        .ok_or_else(|| format!("Invalid value for {param}: {value}"))
 }
 
 fn dimension(value: &str, param: &str) -> Result<Dim, String> {
     let n = number(value, param)?;
     if n == 0.0 {
-        return Err(invalid(format!("Invalid value for {param}: {value}")));
+        return Err(format!("Invalid value for {param}: {value}"));
     }
     Ok(if value.contains('.') && n <= 1.0 {
         Dim::Relative(n)
@@ -104,7 +100,7 @@ fn gravity(value: &str) -> Result<(f64, f64), String> {
         "north_west" => (0.0, 0.0),
         "south_east" => (1.0, 1.0),
         "south_west" => (0.0, 1.0),
-        other => return Err(invalid(format!("Invalid gravity: {other}"))),
+        other => return Err(format!("Invalid gravity: {other}")),
     })
 }
 
@@ -123,20 +119,20 @@ fn color(value: &str) -> Result<Rgba<u8>, String> {
     }
     let hex = value
         .strip_prefix("rgb:")
-        .ok_or_else(|| invalid(format!("Invalid color: {value}")))?;
+        .ok_or_else(|| format!("Invalid color: {value}"))?;
     let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16);
     match hex.len() {
         6 | 8 => Ok(Rgba([
-            byte(0).map_err(|_| invalid(format!("Invalid color: {value}")))?,
-            byte(2).map_err(|_| invalid(format!("Invalid color: {value}")))?,
-            byte(4).map_err(|_| invalid(format!("Invalid color: {value}")))?,
+            byte(0).map_err(|_| format!("Invalid color: {value}"))?,
+            byte(2).map_err(|_| format!("Invalid color: {value}"))?,
+            byte(4).map_err(|_| format!("Invalid color: {value}"))?,
             if hex.len() == 8 {
-                byte(6).map_err(|_| invalid(format!("Invalid color: {value}")))?
+                byte(6).map_err(|_| format!("Invalid color: {value}"))?
             } else {
                 255
             },
         ])),
-        _ => Err(invalid(format!("Invalid color: {value}"))),
+        _ => Err(format!("Invalid color: {value}")),
     }
 }
 
@@ -152,12 +148,12 @@ pub fn parse(transformation: &str) -> Result<Plan, String> {
         for param in raw.split(',') {
             let (key, value) = param
                 .split_once('_')
-                .ok_or_else(|| invalid(format!("Invalid transformation component - {param}")))?;
+                .ok_or_else(|| format!("Invalid transformation component - {param}"))?;
             let known = geometry(&mut c, key, value)?
                 || appearance(&mut c, key, value)?
                 || output(&mut plan, key, value)?;
             if !known {
-                return Err(invalid(format!("Invalid transformation parameter - {key}")));
+                return Err(format!("Invalid transformation parameter - {key}"));
             }
         }
         plan.components.push(c);
@@ -174,7 +170,7 @@ fn crop_mode(value: &str) -> Result<Mode, String> {
         "pad" | "lpad" => Mode::Pad,
         "crop" => Mode::Crop,
         "thumb" => Mode::Thumb,
-        other => return Err(invalid(format!("Unsupported crop mode: {other}"))),
+        other => return Err(format!("Unsupported crop mode: {other}")),
     })
 }
 
@@ -183,7 +179,7 @@ fn geometry(c: &mut Component, key: &str, value: &str) -> Result<bool, String> {
     let whole = |what: &str| -> Result<i64, String> {
         value
             .parse()
-            .map_err(|_| invalid(format!("Invalid {what}: {value}")))
+            .map_err(|_| format!("Invalid {what}: {value}"))
     };
     match key {
         "c" => c.crop = Some(crop_mode(value)?),
@@ -195,7 +191,7 @@ fn geometry(c: &mut Component, key: &str, value: &str) -> Result<bool, String> {
                 None => number(value, "aspect_ratio")?,
             };
             if !ratio.is_finite() || ratio <= 0.0 {
-                return Err(invalid(format!("Invalid aspect ratio: {value}")));
+                return Err(format!("Invalid aspect ratio: {value}"));
             }
             c.aspect_ratio = Some(ratio);
         }
@@ -205,9 +201,7 @@ fn geometry(c: &mut Component, key: &str, value: &str) -> Result<bool, String> {
         "a" => {
             let angle = whole("angle")?;
             if angle % 90 != 0 {
-                return Err(invalid(format!(
-                    "Unsupported angle: {value} (multiples of 90 only)"
-                )));
+                return Err(format!("Unsupported angle: {value} (multiples of 90 only)"));
             }
             c.angle = Some(angle.rem_euclid(360));
         }
@@ -218,7 +212,7 @@ fn geometry(c: &mut Component, key: &str, value: &str) -> Result<bool, String> {
                 number(value, "dpr")?
             };
             if dpr <= 0.0 || dpr > 5.0 {
-                return Err(invalid(format!("Invalid dpr: {value}")));
+                return Err(format!("Invalid dpr: {value}"));
             }
             c.dpr = dpr;
         }
@@ -240,7 +234,7 @@ fn appearance(c: &mut Component, key: &str, value: &str) -> Result<bool, String>
                 };
                 c.blur = Some((s / 50.0).clamp(0.1, 50.0) as f32);
             }
-            _ => return Err(invalid(format!("Unsupported effect: {value}"))),
+            _ => return Err(format!("Unsupported effect: {value}")),
         },
         "r" => {
             c.radius = Some(if value == "max" {
@@ -249,7 +243,7 @@ fn appearance(c: &mut Component, key: &str, value: &str) -> Result<bool, String>
                 Radius::Px(
                     value
                         .parse()
-                        .map_err(|_| invalid(format!("Unsupported radius: {value}")))?,
+                        .map_err(|_| format!("Unsupported radius: {value}"))?,
                 )
             })
         }
@@ -286,7 +280,7 @@ fn output(plan: &mut Plan, key: &str, value: &str) -> Result<bool, String> {
                     value.to_owned()
                 })
             }
-            other => return Err(invalid(format!("Unsupported format: {other}"))),
+            other => return Err(format!("Unsupported format: {other}")),
         },
         _ => return Ok(false),
     }

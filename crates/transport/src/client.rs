@@ -33,6 +33,7 @@ pub struct TransportOptions {
 pub struct Transport {
     http: reqwest::Client,
     config: Map,
+    account: crate::Account,
     requests: tokio::sync::Semaphore,
 }
 
@@ -51,6 +52,11 @@ struct Counters {
 }
 
 impl Transport {
+    /// The account this client talks for.
+    pub fn account(&self) -> &crate::Account {
+        &self.account
+    }
+
     /// A client for `config` (needs cloud_name, api_key, api_secret; honours upload_prefix).
     pub fn new(config: &Map, options: TransportOptions) -> Result<Transport, TransportError> {
         let mut builder =
@@ -76,6 +82,7 @@ impl Transport {
         Ok(Transport {
             http,
             config: config.clone(),
+            account: crate::Account::from_config(config)?,
             requests: tokio::sync::Semaphore::new(max_requests),
         })
     }
@@ -157,18 +164,6 @@ impl Transport {
         settings: &UploadSettings,
         cancel: &CancellationToken,
     ) -> Result<Value, TransportError> {
-        use base64::Engine as _;
-        let prefix = match self.config.get("upload_prefix") {
-            Value::String(p) => p.clone(),
-            _ => cirrus_core::download::UPLOAD_PREFIX.to_owned(),
-        };
-        let cloud = self.config.get("cloud_name").to_js_string();
-        let key = self.config.get("api_key").to_js_string();
-        let secret = self.config.get("api_secret").to_js_string();
-        let auth = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"))
-        );
         let qs: Vec<String> = query
             .iter()
             .map(|(k, v)| {
@@ -180,10 +175,12 @@ impl Transport {
             })
             .collect();
         let url = format!(
-            "{prefix}/v1_1/{cloud}/{path}{}{}",
+            "{}{}{}",
+            self.account.api_url(path),
             if qs.is_empty() { "" } else { "?" },
             qs.join("&")
         );
+        let auth = self.account.basic_auth();
         let counters = Counters::default();
         let started = tokio::time::Instant::now();
         with_retries(

@@ -6,6 +6,7 @@
 //! cancellation; destroy, rename and explicit. No napi here: the Node addon drives it.
 #![deny(missing_docs)]
 
+mod account;
 pub mod buffer;
 mod client;
 mod content;
@@ -15,6 +16,7 @@ mod request;
 mod retry;
 mod upload;
 
+pub use account::Account;
 pub use client::{Transport, TransportOptions};
 pub use error::{error_value, TransportError};
 pub use retry::RetryPolicy;
