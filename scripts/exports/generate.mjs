@@ -83,48 +83,43 @@ function rustFunctions(binding) {
 }
 
 // ---------------------------------------------------------------- JavaScript wrappers
-function nodeWrappers() {
+/**
+ * The wrappers of both packages: each function tries the JSON fast path (`target` is `native` or
+ * `wasm`), after `guard` (the web package's init check); the Cloudinary methods that take JSON args too.
+ */
+function jsWrappers(target, { exported, guard = '' }) {
   const fns = [];
   const methods = [];
   for (const e of EXPORTS) {
     const names = e.args.map(bare);
     const json = jsonArgs(e).map(bare);
-    const call = (target, list, fast) => `${target}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
+    const call = (fn, list, fast) => `${fn}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
+    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  return ${list.map((n) => `${n}Json === undefined`).join(' || ')} ? ${slow} : ${quick};`;
+    const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     if (json.length) {
-      const prep = json.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ');
-      const cond = json.map((n) => `${n}Json === undefined`).join(' || ');
-      fns.push(`/** ${e.doc} */\nfunction ${e.name}(${names.join(', ')}) {\n  ${prep}\n  return ${cond} ? ${call(`native.${e.name}`, names)} : ${call(`native.${e.name}Json`, names, true)};\n}`);
+      fns.push(`${head}(${names.join(', ')}) {\n${guard}  ${fast(json, call(`${target}.${e.name}`, names), call(`${target}.${e.name}Json`, names, true))}\n}`);
+    } else if (guard) {
+      fns.push(`${head}(...args) {\n${guard}  return ${target}.${e.name}(...args);\n}`);
     } else {
-      fns.push(`/** ${e.doc} */\nconst ${e.name} = native.${e.name};`);
+      fns.push(`/** ${e.doc} */\nconst ${e.name} = ${target}.${e.name};`);
     }
-    if (e.method && e.method.args.some((n) => json.includes(n))) {
-      const m = e.method.args;
-      const mj = m.filter((n) => json.includes(n));
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n    ${mj.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n    return ${mj.map((n) => `${n}Json === undefined`).join(' || ')} ? super.${call(e.name, m)} : this.${call(`${e.name}Json`, m, true)};\n  }`);
+    const m = e.method?.args ?? [];
+    const mj = m.filter((n) => json.includes(n));
+    if (mj.length) {
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`).replace(/\n/g, '\n  ')}\n  }`);
     }
   }
-  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { jsonArg } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${fns.join('\n\n').replace(/^/gm, '  ').replace(/^  $/gm, '')}\n\n  class CloudinaryBase extends native.Cloudinary {\n${methods.join('\n\n').replace(/^/gm, '  ').replace(/^  $/gm, '')}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))} };\n};\n`;
+  return { fns, methods };
+}
+
+function nodeWrappers() {
+  const { fns, methods } = jsWrappers('native', { exported: false });
+  const indent = (text) => text.replace(/^/gm, '  ').replace(/^  $/gm, '');
+  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { jsonArg } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))} };\n};\n`;
 }
 
 function webWrappers() {
-  const fns = [];
-  const methods = [];
-  for (const e of EXPORTS) {
-    const names = e.args.map(bare);
-    const json = jsonArgs(e).map(bare);
-    const call = (target, list, fast) => `${target}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
-    const guard = '  if (!isReady()) throw notInitialised();\n';
-    if (json.length) {
-      fns.push(`/** ${e.doc} */\nexport function ${e.name}(${names.join(', ')}) {\n${guard}  ${json.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  return ${json.map((n) => `${n}Json === undefined`).join(' || ')} ? ${call(`wasm.${e.name}`, names)} : ${call(`wasm.${e.name}Json`, names, true)};\n}`);
-    } else {
-      fns.push(`/** ${e.doc} */\nexport function ${e.name}(...args) {\n${guard}  return wasm.${e.name}(...args);\n}`);
-    }
-    if (e.method && e.method.args.some((n) => json.includes(n))) {
-      const m = e.method.args;
-      const mj = m.filter((n) => json.includes(n));
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n    ${mj.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n    return ${mj.map((n) => `${n}Json === undefined`).join(' || ')} ? super.${call(e.name, m)} : this.${call(`${e.name}Json`, m, true)};\n  }`);
-    }
-  }
+  const { fns, methods } = jsWrappers('wasm', { exported: true, guard: '  if (!isReady()) throw notInitialised();\n' });
   return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { jsonArg } from './fast-args.js';\nimport { isReady, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }
 
