@@ -1,11 +1,13 @@
 // Builds the Node addon (napi-rs) into npm/node and the wasm package into npm/web/pkg.
 //   node scripts/build.mjs [node|web]...
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
 import { ensureNpmDeps, ensureWasmToolchain } from './setup.mjs';
 import { generate } from './exports/generate.mjs';
+import { hostPlatform } from './platforms.mjs';
+import { packHostPlatform } from './build-platforms.mjs';
 
 const OPTION_TYPES = [
   'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier',
@@ -26,8 +28,11 @@ export function buildNode() {
   ensureNpmDeps();
   generate();
   const profile = cargoProfile();
+  // `--platform`: the file is cirrus.<platform>.node, the name npm/node/native.cjs and the platform
+  // packages use; no JS binding file (native.cjs is ours).
+  rmSync(join(root, 'npm', 'node', 'cirrus.node'), { force: true });
   run(bin('napi'), [
-    'build', ...profile,
+    'build', ...profile, '--platform', '--no-js', ...(PROFILE === 'release' ? ['--strip'] : []),
     '--manifest-path', 'crates/node/Cargo.toml',
     '--package-json-path', 'npm/node/package.json',
     '--output-dir', 'npm/node',
@@ -45,8 +50,11 @@ export function buildWeb() {
   const wasmProfile = quick ? 'wasm-quick' : 'wasm-release';
   run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile]);
   const wasm = join(root, 'target', 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
-  run('wasm-bindgen', [wasm, '--target', 'web', '--out-dir', 'npm/web/pkg']);
-  const bg = join(root, 'npm', 'web', 'pkg', 'cirrus_wasm_bg.wasm');
+  // No default module path in the glue: each entry of the package says where the .wasm is (index*.js),
+  // and the .wasm sits at the package's root as `cirrus.wasm`, where an esbuild user copies it from.
+  run('wasm-bindgen', [wasm, '--target', 'web', '--omit-default-module-path', '--out-dir', 'npm/web/pkg']);
+  const bg = join(root, 'npm', 'web', 'cirrus.wasm');
+  renameSync(join(root, 'npm', 'web', 'pkg', 'cirrus_wasm_bg.wasm'), bg);
   copyFileSync(join(root, 'npm', 'node', 'options.d.ts'), join(root, 'npm', 'web', 'options.d.ts'));
   if (quick) return;
   run(bin('wasm-opt'), [
@@ -73,11 +81,23 @@ export function buildEmulator() {
   run('cargo', ['build', '-p', 'cirrus-emulator', ...cargoProfile()]);
 }
 
+/**
+ * The host's platform package (npm/platforms/<platform>: the addon and the emulator just built, stripped),
+ * what the packages suite packs and installs. `npm run build:platforms` makes every platform's.
+ */
+export function packHost() {
+  const platform = hostPlatform();
+  const emulator = join(root, 'target', PROFILE === 'debug' ? 'debug' : PROFILE, 'cirrus-emulator');
+  const dir = packHostPlatform(join(root, 'npm', 'node', `cirrus.${platform}.node`), emulator);
+  if (!dir) throw new Error(`cirrus ships no platform package for ${platform}`);
+  return dir;
+}
+
 /** Gzipped sizes (level 9) of the .wasm and its JS glue (wasm-bindgen's and ours). */
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
-  const wasm = gz(['pkg', 'cirrus_wasm_bg.wasm']);
-  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['direct-upload.js'], ['fast-args.js']);
+  const wasm = gz(['cirrus.wasm']);
+  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['fast-args.js']);
   return { wasm_gzip: wasm, js_gzip: js, total_gzip: wasm + js };
 }
 

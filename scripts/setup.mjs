@@ -1,6 +1,6 @@
 // Installs what builds and tests need, when it is missing: npm dependencies, the wasm32 target,
 // wasm-bindgen-cli (pinned to the wasm-bindgen crate version) and, for browser tests, Debian's Chromium.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { output, root, run, succeeds } from './run.mjs';
 
@@ -49,6 +49,23 @@ export function ensureServers() {
     if (missing.some((m) => service.startsWith(m))) succeeds('service', [service, 'stop']);
   }
   if (!existsSync(join(POSTGRES_BIN, 'initdb')) || !existsSync(REDIS_SERVER)) throw new Error(`${missing.join(', ')} did not install`);
+}
+
+/**
+ * Running linux-arm64 binaries here: qemu-user-static, Debian's arm64 C and C++ runtimes (multiarch), and
+ * qemu registered with binfmt_misc so that arm64 executables (Node, the emulator, child processes) start
+ * as if native. Needs root (a CI container is).
+ */
+export function ensureArm64Emulation() {
+  const binfmt = '/proc/sys/fs/binfmt_misc';
+  if (!existsSync('/usr/bin/qemu-aarch64-static') || !existsSync('/lib/ld-linux-aarch64.so.1')) {
+    if (!output('dpkg', ['--print-foreign-architectures']).split('\n').includes('arm64')) run('dpkg', ['--add-architecture', 'arm64']);
+    aptInstall(['qemu-user-static', 'libc6:arm64', 'libstdc++6:arm64']);
+  }
+  if (!existsSync(join(binfmt, 'register'))) run('mount', ['binfmt_misc', '-t', 'binfmt_misc', binfmt]);
+  if (!existsSync(join(binfmt, 'qemu-aarch64'))) {
+    writeFileSync(join(binfmt, 'register'), readFileSync('/usr/lib/binfmt.d/qemu-aarch64.conf', 'utf8').trim());
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,7 +9,7 @@ import { ensureNpmDeps } from './setup.mjs';
 ensureNpmDeps();
 const build = await import('./build.mjs');
 if (!existsSync(join(root, 'npm', 'node', 'cirrus.node'))) build.buildNode();
-if (!existsSync(join(root, 'npm', 'web', 'pkg', 'cirrus_wasm_bg.wasm'))) build.buildWeb();
+if (!existsSync(join(root, 'npm', 'web', 'cirrus.wasm'))) build.buildWeb();
 if (!process.env.CLOUDINARY_URL && !existsSync(join(root, 'target', 'release', 'cirrus-emulator'))) build.buildEmulator();
 if (!existsSync(join(root, 'examples', 'demo', 'dist', 'main.js')) || !existsSync(join(root, 'npm', 'nestjs', 'dist', 'index.js'))) build.buildNestjs();
 

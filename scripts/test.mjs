@@ -11,25 +11,39 @@
 //   emulator  the emulator against the official SDK, at the wire, and attacked
 //   nestjs    cirrus-nestjs in a NestJS 12 app (and its security tests)
 //   demo      the demo in Chromium
+//   node22, node24   the Node package's suites (node, and media without the stress runs) on Node 22 / 24
+//   packages  publish-ready: `npm pack` contents, every platform package's binaries, and the tarballs
+//             installed into fresh apps outside the repo (CJS, ESM, TypeScript, NestJS, Vite, esbuild,
+//             Chromium, Deno, Bun, workerd)
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
+import { nodeOf } from './runtimes.mjs';
 
 const tests = (dir, filter = () => true) => readdirSync(join(root, 'tests', dir))
   .filter((f) => f.endsWith('.test.mjs') && filter(f)).map((f) => join('tests', dir, f));
 const MEDIA = ['media.test.mjs', 'repository-contract.test.mjs', 'typeorm-adapter.test.mjs', 'chaos.test.mjs', 'soak.test.mjs'];
+const STRESS = ['chaos.test.mjs', 'soak.test.mjs'];
+const PACKAGING = ['platforms.test.mjs'];
+const nodePackage = () => tests('node', (f) => !STRESS.includes(f) && !PACKAGING.includes(f));
 
 /** What each suite needs built, and what it runs (`cargo` crates and node test files). */
 const SUITES = {
   core: { build: [], cargo: ['cirrus-core'] },
   rust: { build: [], cargo: ['cirrus-core', 'cirrus-emulator', 'cirrus-transport', 'cirrus-media'] },
-  node: { build: ['node', 'emulator'], node: () => tests('node', (f) => !MEDIA.includes(f)) },
+  node: { build: ['node', 'emulator'], node: () => tests('node', (f) => !MEDIA.includes(f) && !PACKAGING.includes(f)) },
   media: { build: ['node', 'emulator', 'servers'], node: () => tests('node', (f) => MEDIA.includes(f)) },
   web: { build: ['web', 'emulator'], node: () => tests('web', (f) => f !== 'browser.test.mjs') },
   browser: { build: ['web', 'chromium'], node: () => tests('web', (f) => f === 'browser.test.mjs') },
   emulator: { build: ['node', 'emulator'], cargo: ['cirrus-emulator'], node: () => tests('emulator') },
   nestjs: { build: ['node', 'emulator', 'nestjs', 'servers'], node: () => tests('nestjs') },
   demo: { build: ['node', 'web', 'release-emulator', 'nestjs', 'chromium'], node: () => tests('demo') },
+  node22: { build: ['node', 'emulator', 'servers'], runtime: () => nodeOf(22), node: nodePackage },
+  node24: { build: ['node', 'emulator', 'servers'], runtime: () => nodeOf(24), node: nodePackage },
+  packages: {
+    build: ['node', 'web', 'emulator', 'nestjs', 'chromium', 'platform'],
+    node: () => [...tests('node', (f) => PACKAGING.includes(f)), ...tests('packages')],
+  },
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -77,11 +91,13 @@ if (needs.has('release-emulator') && build.PROFILE !== 'release') stage('build e
 if (needs.has('nestjs')) stage('build nestjs, demo (tsc)', build.buildNestjs);
 if (needs.has('chromium') && !whole) stage('chromium', setup.ensureChromium);
 if (needs.has('servers') && !whole) stage('postgresql, redis', setup.ensureServers);
+if (needs.has('platform')) stage('host platform package', build.packHost);
 
 const crates = [...new Set(chosen.flatMap((s) => SUITES[s].cargo ?? []))];
 if (crates.length) stage(`cargo test ${crates.join(' ')}`, () => run('cargo', ['test', ...crates.flatMap((c) => ['-p', c])]));
 
 for (const suite of chosen.filter((s) => SUITES[s].node)) {
   const files = SUITES[suite].node();
-  stage(`${suite} (${files.length} files)`, () => run(process.execPath, ['--test', '--test-concurrency=1', ...files]));
+  const node = SUITES[suite].runtime?.() ?? process.execPath;
+  stage(`${suite} (${files.length} files)`, () => run(node, ['--test', '--test-concurrency=1', ...files]));
 }

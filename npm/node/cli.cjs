@@ -2,9 +2,9 @@
 'use strict';
 // `npx cirrus …`: uploads with live progress, destroy, url, sign, verify, and the local emulator.
 // Reads CLOUDINARY_URL. Exit codes: 0 success, 1 an operation failed, 2 usage or configuration error.
-const { basename, join } = require('node:path');
-const { existsSync } = require('node:fs');
+const { basename } = require('node:path');
 const { spawn } = require('node:child_process');
+const { emulatorPath } = require('./emulator.cjs');
 
 const USAGE = `usage: cirrus <command> [arguments] [--option value ...]
 
@@ -150,9 +150,8 @@ function run(command, positional, options) {
 }
 
 function emulator(args) {
-  const bin = join(__dirname, '..', '..', 'target', 'release', 'cirrus-emulator');
-  if (!existsSync(bin)) throw new UsageError('the emulator is not built: run `npm run build` in the cirrus repository');
-  const child = spawn(bin, args, { stdio: 'inherit' });
+  // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
+  const child = spawn(emulatorPath(), args, { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
 }

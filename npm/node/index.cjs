@@ -5,14 +5,8 @@
 const { Writable } = require('node:stream');
 const { codedError, readingArguments } = require('./arguments.cjs');
 
-let native;
-try {
-  native = require('./cirrus.node');
-} catch (cause) {
-  const err = new Error('cirrus: the native addon (npm/node/cirrus.node) is not built; run `npm run build`', { cause });
-  err.code = 'NOT_BUILT';
-  throw err;
-}
+// The addon for this platform (npm/node/native.cjs says where it looks, and what is missing).
+const { native } = require('./native.cjs');
 
 const REMOTE = /^(?:https?|ftp|s3|gs):\/\//i;
 

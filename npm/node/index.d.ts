@@ -2,7 +2,7 @@
 // the JavaScript layer adds to `Cloudinary`.
 import type { Writable, Readable } from 'node:stream';
 import { Cloudinary as NativeCloudinary } from './native';
-import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, MediaFile, ReconcileReport, SweepReport, DirectUploadSignature } from './options';
+import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, ReconcileReport, SweepReport, DirectUploadSignature } from './options';
 
 export {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
@@ -10,6 +10,10 @@ export {
   NativeMediaService, SqliteRepository, encodeOwner,
 } from './native';
 export * from './options';
+
+/** A file for `createOne`: bytes, a stream, `{ path }` on this server's disk, or a multer-style object. */
+export type MediaFile = Uint8Array | NodeJS.ReadableStream
+  | { buffer?: Uint8Array; stream?: NodeJS.ReadableStream; path?: string; originalname?: string; mimetype?: string; size?: number };
 
 /** What `upload` accepts: `{ path }` or a `file:` URL (a file on this server), a remote URL or data URI string, bytes, or a stream. */
 export type UploadSource = { path: string } | string | URL | Uint8Array | ArrayBuffer | Readable | ReadableStream<Uint8Array>;

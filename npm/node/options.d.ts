@@ -421,10 +421,6 @@ export interface MediaServiceOptions {
   uploadDefaults?: Record<string, unknown>;
 }
 
-/** A file for `createOne`: bytes, a stream, `{ path }` on this server's disk, or a multer-style object. */
-export type MediaFile = Uint8Array | NodeJS.ReadableStream
-  | { buffer?: Uint8Array; stream?: NodeJS.ReadableStream; path?: string; originalname?: string; mimetype?: string; size?: number };
-
 /** What `sweep()` did. */
 export interface SweepReport {
   claimed: number;

@@ -1,5 +1,6 @@
 'use strict';
-// `cirrus/testing`: what users' own test suites need: the repository contract kit.
+// `cirrus/testing`: what users' own test suites need: the local emulator and the repository contract kit.
 const { repositoryContract, REPOSITORY_CONTRACT_CHECKS } = require('./repository-contract.cjs');
+const { startEmulator, emulatorPath } = require('./emulator.cjs');
 
-module.exports = { repositoryContract, REPOSITORY_CONTRACT_CHECKS };
+module.exports = { repositoryContract, REPOSITORY_CONTRACT_CHECKS, startEmulator, emulatorPath };

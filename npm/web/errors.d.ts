@@ -53,12 +53,14 @@ export type ErrorCode =
   | 'REPOSITORY_FAILED'
   /** The repository did not answer in time (`repositoryTimeout`). */
   | 'REPOSITORY_TIMEOUT'
-  /** The native addon for this platform is missing. */
+  /** The native addon (or emulator) for this platform is missing: its `cirrus-<platform>` package is not installed. */
   | 'NOT_BUILT'
   /** An optional dependency is needed and not installed (`pg`, `bullmq`). */
   | 'MISSING_DEPENDENCY'
   /** cirrus-web was used before `await init()`. */
   | 'NOT_INITIALIZED'
+  /** `init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL). */
+  | 'WASM_LOAD_FAILED'
   /** The route needs an owner and `owner(request)` returned none. */
   | 'SIGN_IN_REQUIRED'
   /** More files than `maxFiles` in one request. */

@@ -3,7 +3,12 @@ import type { CloudinaryConfig } from './options.js';
 
 export * from './options.js';
 
-/** Loads the WebAssembly module (fetched next to this file in browsers, read from disk in Node). */
+/**
+ * Loads the WebAssembly module once (later calls return the same promise). Without `input`: bundlers
+ * emit `cirrus.wasm` and browsers fetch it (with esbuild, copy it next to the bundle); Node, Deno and
+ * Bun read it from the package; Cloudflare Workers get it compiled by wrangler. A failure rejects with
+ * code `WASM_LOAD_FAILED`.
+ */
 export function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
 
 // The core functions: generated from the export table.

@@ -1,72 +1,16 @@
-// cirrus-web: the wasm build of cirrus' core for browsers, bundlers and Node (SSR, tests).
-// Call `await init()` once; then every export is synchronous.
-import initWasm, * as wasm from './pkg/cirrus_wasm.js';
-import { directUpload as uploadWith, signedIdentifier } from './direct-upload.js';
-import { CloudinaryBase } from './generated.js';
-import { isReady, markReady, notInitialised } from './ready.js';
+// cirrus-web for browsers and bundlers (the `browser` and `default` export conditions). Call
+// `await init()` once; then every export is synchronous.
+import { initWith } from './ready.js';
 
-// The core functions (each with its JSON fast path and the init() check): generated from the export table.
-export {
-  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
-  verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
-} from './generated.js';
+export * from './common.js';
 
-let ready = null;
+// Vite, webpack, Parcel and Rollup see `new URL('<literal>', import.meta.url)` and emit the file as an
+// asset; native ESM (a CDN, an import map) fetches it next to this file. esbuild leaves it alone: copy
+// the .wasm next to the bundle or pass its URL (see the README).
+const HINT = 'With esbuild (which does not copy assets), copy node_modules/cirrus-web/cirrus.wasm next to your bundle, '
+  + 'or `import wasmUrl from "cirrus-web/cirrus.wasm"` (loader: file) and call init(wasmUrl)';
 
-/**
- * Loads the WebAssembly module. In a browser or bundler it is fetched next to this file (or from
- * `input`: a URL, Response, BufferSource or WebAssembly.Module); in Node it is read from disk.
- */
+/** Loads the WebAssembly module: fetched next to this file unless `input` says where (URL, Response, bytes, Module). */
 export function init(input) {
-  if (!ready) {
-    ready = (async () => {
-      let source = input;
-      if (source === undefined && typeof process !== 'undefined' && process.versions && process.versions.node) {
-        const { readFile } = await import('node:fs/promises');
-        source = await readFile(new URL('./pkg/cirrus_wasm_bg.wasm', import.meta.url));
-      }
-      await initWasm(source === undefined ? undefined : { module_or_path: source });
-      markReady();
-    })();
-    ready.catch(() => { ready = null; });
-  }
-  return ready;
-}
-
-// Each export checks for init() first, so a missing init is a clear coded error, not a TypeError.
-const bind = (name) => (...args) => {
-  if (!isReady()) throw notInitialised();
-  return wasm[name](...args);
-};
-export const planChunks = bind('planChunks');
-export const classifyStatus = bind('classifyStatus');
-export { signedIdentifier };
-
-/**
- * Uploads a File/Blob from the browser, signed by your server (`sign`) or through an unsigned preset;
- * chunked above `chunkSize`, each failed chunk retried; resolves to `{ result, identifier }`.
- */
-export function directUpload(file, options) {
-  if (!isReady()) return Promise.reject(notInitialised());
-  return uploadWith({ planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus }, file, options);
-}
-
-/** A client bound to one account's config (a `CLOUDINARY_URL` or config object). */
-export class Cloudinary extends CloudinaryBase {
-  constructor(config) {
-    if (!isReady()) throw notInitialised();
-    super(config);
-  }
-
-  /** From `process.env.CLOUDINARY_URL` where there is one (Node, SSR, edge runtimes that have it). */
-  static fromEnv() {
-    if (!isReady()) throw notInitialised();
-    const url = globalThis.process?.env?.CLOUDINARY_URL;
-    if (!url) {
-      const err = new Error('CLOUDINARY_URL is not set');
-      err.code = 'MISSING_OPTION';
-      throw err;
-    }
-    return new Cloudinary(url);
-  }
+  return initWith(() => input ?? new URL('./cirrus.wasm', import.meta.url), HINT);
 }

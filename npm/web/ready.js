@@ -1,12 +1,37 @@
-// Whether init() has loaded the WebAssembly module: every export checks it first, so a missing init()
-// is a clear coded error rather than a TypeError from inside the glue.
+// Loading the WebAssembly module once, and whether it is loaded: every export checks first, so a missing
+// init() is a clear coded error rather than a TypeError from inside the glue.
+import initWasm from './pkg/cirrus_wasm.js';
+
 let initialised = false;
+let ready = null;
 
 export const isReady = () => initialised;
-export const markReady = () => { initialised = true; };
 
 export function notInitialised() {
   const err = new Error('cirrus-web: call `await init()` before using it');
   err.code = 'NOT_INITIALIZED';
   return err;
+}
+
+/**
+ * Instantiates the module from `source()` (what the runtime's entry found: a URL, bytes or a compiled
+ * WebAssembly.Module) once; a failure is reported with `hint` and lets the next call try again.
+ */
+export function initWith(source, hint) {
+  if (!ready) {
+    ready = (async () => {
+      const found = await source();
+      try {
+        await initWasm({ module_or_path: found });
+      } catch (cause) {
+        const where = found instanceof URL || typeof found === 'string' ? ` from ${found}` : '';
+        const err = new Error(`cirrus-web: could not load its WebAssembly module${where}: ${cause?.message ?? cause}${hint ? `. ${hint}` : ''}`, { cause });
+        err.code = 'WASM_LOAD_FAILED';
+        throw err;
+      }
+      initialised = true;
+    })();
+    ready.catch(() => { ready = null; });
+  }
+  return ready;
 }

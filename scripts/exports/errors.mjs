@@ -38,9 +38,10 @@ export const ERRORS = [
   ['REPOSITORY_FAILED', 503, true, 'media', 'The repository failed.'],
   ['REPOSITORY_TIMEOUT', 503, true, 'media', 'The repository did not answer in time (`repositoryTimeout`).'],
   // The packages
-  ['NOT_BUILT', 500, false, 'node', 'The native addon for this platform is missing.'],
+  ['NOT_BUILT', 500, false, 'node', 'The native addon (or emulator) for this platform is missing: its `cirrus-<platform>` package is not installed.'],
   ['MISSING_DEPENDENCY', 500, false, 'node', 'An optional dependency is needed and not installed (`pg`, `bullmq`).'],
   ['NOT_INITIALIZED', 500, false, 'web', 'cirrus-web was used before `await init()`.'],
+  ['WASM_LOAD_FAILED', 500, false, 'web', "`init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL)."],
   // cirrus-nestjs
   ['SIGN_IN_REQUIRED', 401, false, 'nestjs', 'The route needs an owner and `owner(request)` returned none.'],
   ['TOO_MANY_FILES', 413, false, 'nestjs', 'More files than `maxFiles` in one request.'],

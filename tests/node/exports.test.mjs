@@ -39,7 +39,7 @@ test('the table, CJS, ESM, index.d.ts and the web package export the same functi
   for (const name of cjsNames) assert.ok(nodeTypes.has(name) && new RegExp(`\\b${name}\\b`).test(typedNode), `index.d.ts declares ${name}`);
   for (const name of table) assert.equal(typeof cjs[name], 'function', `CJS exports ${name}`);
   assert.ok(!cjsNames.some((n) => n.endsWith('Json')), 'the JSON twins stay private');
-  const web = await import('../../npm/web/index.js');
+  const web = await import('cirrus-web');
   const webTypes = new Set([...declared(read('npm/web/index.d.ts')), ...declared(read('npm/web/generated.d.ts'))]);
   for (const name of table) {
     assert.equal(typeof web[name], 'function', `the web package exports ${name}`);

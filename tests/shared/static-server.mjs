@@ -1,4 +1,4 @@
-// A tiny static file server for browser tests: serves the repository read-only on loopback.
+// A tiny static file server for browser tests: serves the repository (or any directory) read-only on loopback.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -12,14 +12,19 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** Starts the server; resolves to `{ url, close }`. `routes` maps paths to extra handlers. */
+/** Serves the repository; resolves to `{ url, close }`. `routes` maps paths to extra handlers. */
 export function serveRepo(routes = {}) {
+  return serveDir(root, routes);
+}
+
+/** Serves `dir`; resolves to `{ url, close }`. */
+export function serveDir(dir, routes = {}) {
   const server = createServer(async (req, res) => {
     const route = routes[new URL(req.url, 'http://x').pathname];
     if (route) return route(req, res);
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(root, path);
-    if (!file.startsWith(root) || path.split(sep).includes('..')) {
+    const file = join(dir, path);
+    if (!file.startsWith(dir) || path.split(sep).includes('..')) {
       res.writeHead(403).end();
       return;
     }

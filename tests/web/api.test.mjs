@@ -2,13 +2,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as web from '../../npm/web/index.js';
+import * as web from 'cirrus-web';
 import { contract } from '../shared/api-contract.mjs';
 
 test('calling before init() is a coded error', () => {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
-    import { url } from ${JSON.stringify(new URL('../../npm/web/index.js', import.meta.url).href)};
-    try { url('x', { cloud_name: 'demo' }); } catch (e) { console.log(e.code); }`], { encoding: 'utf8' });
+    import { url } from 'cirrus-web';
+    try { url('x', { cloud_name: 'demo' }); } catch (e) { console.log(e.code); }`], { encoding: 'utf8', cwd: new URL('../..', import.meta.url) });
   assert.equal(r.stdout.trim(), 'NOT_INITIALIZED');
 });
 

@@ -1,6 +1,6 @@
 // Child process of hostile.test.mjs: the hostile matrix over the web package (wasm) in Node. A wasm panic
 // aborts the instance, which the sanity call after every call would see.
-import * as api from '../../npm/web/index.js';
+import * as api from 'cirrus-web';
 import { codesSeen, hammer } from '../shared/hostile-matrix.mjs';
 import { syncCases } from '../shared/hostile-cases.mjs';
 

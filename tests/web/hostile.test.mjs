@@ -20,7 +20,7 @@ test('every web export survives hostile arguments with coded errors', () => {
 
 test('inputs the fuzzers found are coded errors in wasm, and the instance survives', async () => {
   const { readFileSync } = await import('node:fs');
-  const api = await import('../../npm/web/index.js');
+  const api = await import('cirrus-web');
   await api.init();
   const read = (name) => JSON.parse(readFileSync(new URL(`../../fuzz/regressions/${name}.json`, import.meta.url), 'utf8')).inputs;
   for (const input of read('cloudinary_url')) assert.throws(() => api.parseCloudinaryUrl(input), (e) => e.code === 'INVALID_CONFIG');
@@ -29,7 +29,7 @@ test('inputs the fuzzers found are coded errors in wasm, and the instance surviv
 });
 
 test('a __proto__ key in a result is an own property, not a new prototype', async () => {
-  const api = await import('../../npm/web/index.js');
+  const api = await import('cirrus-web');
   await api.init();
   const config = api.parseCloudinaryUrl('cloudinary://a:b@c?__proto__[x]=1&y=2');
   assert.equal(Object.getPrototypeOf(config), Object.prototype);

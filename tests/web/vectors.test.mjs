@@ -1,7 +1,7 @@
 // The conformance vectors against the web package (wasm) in Node.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import * as web from '../../npm/web/index.js';
+import * as web from 'cirrus-web';
 import { loadVectors } from '../shared/load-vectors.mjs';
 import { runAll } from '../shared/vector-runner.mjs';
 

@@ -57,12 +57,14 @@ pub enum ErrorCode {
     RepositoryFailed,
     /// The repository did not answer in time (`repositoryTimeout`).
     RepositoryTimeout,
-    /// The native addon for this platform is missing.
+    /// The native addon (or emulator) for this platform is missing: its `cirrus-<platform>` package is not installed.
     NotBuilt,
     /// An optional dependency is needed and not installed (`pg`, `bullmq`).
     MissingDependency,
     /// cirrus-web was used before `await init()`.
     NotInitialized,
+    /// `init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL).
+    WasmLoadFailed,
     /// The route needs an owner and `owner(request)` returned none.
     SignInRequired,
     /// More files than `maxFiles` in one request.
@@ -77,7 +79,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the registry's order.
-    pub const ALL: [ErrorCode; 34] = [
+    pub const ALL: [ErrorCode; 35] = [
         ErrorCode::InvalidArgument,
         ErrorCode::InvalidOption,
         ErrorCode::MissingOption,
@@ -107,6 +109,7 @@ impl ErrorCode {
         ErrorCode::NotBuilt,
         ErrorCode::MissingDependency,
         ErrorCode::NotInitialized,
+        ErrorCode::WasmLoadFailed,
         ErrorCode::SignInRequired,
         ErrorCode::TooManyFiles,
         ErrorCode::TooManyParts,
@@ -146,6 +149,7 @@ impl ErrorCode {
             ErrorCode::NotBuilt => "NOT_BUILT",
             ErrorCode::MissingDependency => "MISSING_DEPENDENCY",
             ErrorCode::NotInitialized => "NOT_INITIALIZED",
+            ErrorCode::WasmLoadFailed => "WASM_LOAD_FAILED",
             ErrorCode::SignInRequired => "SIGN_IN_REQUIRED",
             ErrorCode::TooManyFiles => "TOO_MANY_FILES",
             ErrorCode::TooManyParts => "TOO_MANY_PARTS",
@@ -191,6 +195,7 @@ impl ErrorCode {
             ErrorCode::NotBuilt => 500,
             ErrorCode::MissingDependency => 500,
             ErrorCode::NotInitialized => 500,
+            ErrorCode::WasmLoadFailed => 500,
             ErrorCode::SignInRequired => 401,
             ErrorCode::TooManyFiles => 413,
             ErrorCode::TooManyParts => 413,
@@ -243,9 +248,10 @@ impl ErrorCode {
             ErrorCode::IdempotencyInProgress => "A request with the same idempotency key is still in progress.",
             ErrorCode::RepositoryFailed => "The repository failed.",
             ErrorCode::RepositoryTimeout => "The repository did not answer in time (`repositoryTimeout`).",
-            ErrorCode::NotBuilt => "The native addon for this platform is missing.",
+            ErrorCode::NotBuilt => "The native addon (or emulator) for this platform is missing: its `cirrus-<platform>` package is not installed.",
             ErrorCode::MissingDependency => "An optional dependency is needed and not installed (`pg`, `bullmq`).",
             ErrorCode::NotInitialized => "cirrus-web was used before `await init()`.",
+            ErrorCode::WasmLoadFailed => "`init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL).",
             ErrorCode::SignInRequired => "The route needs an owner and `owner(request)` returned none.",
             ErrorCode::TooManyFiles => "More files than `maxFiles` in one request.",
             ErrorCode::TooManyParts => "More fields or parts than the multipart limits allow.",

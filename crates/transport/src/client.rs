@@ -59,6 +59,9 @@ impl Transport {
 
     /// A client for `config` (needs cloud_name, api_key, api_secret; honours upload_prefix).
     pub fn new(config: &Map, options: TransportOptions) -> Result<Transport, TransportError> {
+        // TLS with rustls on ring and the webpki roots compiled in: no platform libraries to link, so
+        // the same code builds for every platform the packages ship (and from one machine).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder =
             reqwest::Client::builder().user_agent(concat!("cirrus/", env!("CARGO_PKG_VERSION")));
         if let Some(proxy) = &options.proxy {

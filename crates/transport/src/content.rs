@@ -5,7 +5,6 @@
 use bytes::Bytes;
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 /// Bytes to send.
@@ -91,10 +90,40 @@ impl Frame {
         match self {
             Frame::Ready(b) => Ok(b),
             Frame::Read { file, offset, len } => {
-                crate::buffer::filled_with(len, |buf| file.read_exact_at(buf, offset))
+                crate::buffer::filled_with(len, |buf| read_exact_at(&file, buf, offset))
             }
         }
     }
+}
+
+/// Reads exactly `buf.len()` bytes at `offset` without moving a shared cursor (several chunks of one
+/// file are read at once): `pread` on Unix, `ReadFile` with an offset on Windows.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Reads exactly `buf.len()` bytes at `offset` (Windows: `seek_read` until the buffer is full).
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the file is shorter than it was",
+                ))
+            }
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// A stream chunk being written to an anonymous temporary file (deleted by the OS when the last handle

@@ -1,0 +1,51 @@
+// Everything cirrus-web exports except `init()`, which each runtime's entry adds with its own way of
+// finding the .wasm (index.js: browsers and bundlers; index.node.js: Node, Deno, Bun; index.workerd.js:
+// Cloudflare Workers). Kept free of any runtime's built-ins so a bundler never meets them.
+import * as wasm from './pkg/cirrus_wasm.js';
+import { directUpload as uploadWith, signedIdentifier } from './direct-upload.js';
+import { CloudinaryBase } from './generated.js';
+import { isReady, notInitialised } from './ready.js';
+
+// The core functions (each with its JSON fast path and the init() check): generated from the export table.
+export {
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
+  verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
+} from './generated.js';
+
+// Each export checks for init() first, so a missing init is a clear coded error, not a TypeError.
+const bind = (name) => (...args) => {
+  if (!isReady()) throw notInitialised();
+  return wasm[name](...args);
+};
+export const planChunks = bind('planChunks');
+export const classifyStatus = bind('classifyStatus');
+export { signedIdentifier };
+
+/**
+ * Uploads a File/Blob from the browser, signed by your server (`sign`) or through an unsigned preset;
+ * chunked above `chunkSize`, each failed chunk retried; resolves to `{ result, identifier }`.
+ */
+export function directUpload(file, options) {
+  if (!isReady()) return Promise.reject(notInitialised());
+  return uploadWith({ planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus }, file, options);
+}
+
+/** A client bound to one account's config (a `CLOUDINARY_URL` or config object). */
+export class Cloudinary extends CloudinaryBase {
+  constructor(config) {
+    if (!isReady()) throw notInitialised();
+    super(config);
+  }
+
+  /** From `process.env.CLOUDINARY_URL` where there is one (Node, SSR, edge runtimes that have it). */
+  static fromEnv() {
+    if (!isReady()) throw notInitialised();
+    const url = globalThis.process?.env?.CLOUDINARY_URL;
+    if (!url) {
+      const err = new Error('CLOUDINARY_URL is not set');
+      err.code = 'MISSING_OPTION';
+      throw err;
+    }
+    return new Cloudinary(url);
+  }
+}
