@@ -1,6 +1,6 @@
 // Builds the Node addon (napi-rs) into npm/node and the wasm package into npm/web/pkg.
 //   node scripts/build.mjs [node|web]...
-import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
@@ -10,7 +10,7 @@ import { hostPlatform } from './platforms.mjs';
 import { packHostPlatform } from './build-platforms.mjs';
 
 const OPTION_TYPES = [
-  'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier',
+  'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier', 'ParsedIdentifier',
   'AuthTokenOptions', 'NotificationOptions', 'DownloadOptions', 'ArchiveOptions', 'CloudinaryConfig',
   'StoredMediaRecord', 'ListQuery', 'MediaState',
 ];
@@ -48,24 +48,38 @@ export function buildWeb() {
   // The inner loop skips the size work (opt-level z, LTO, wasm-opt): the suites check behaviour.
   const quick = PROFILE !== 'release';
   const wasmProfile = quick ? 'wasm-quick' : 'wasm-release';
-  run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile]);
-  const wasm = join(root, 'target', 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
-  // No default module path in the glue: each entry of the package says where the .wasm is (index*.js),
-  // and the .wasm sits at the package's root as `cirrus.wasm`, where an esbuild user copies it from.
-  run('wasm-bindgen', [wasm, '--target', 'web', '--omit-default-module-path', '--out-dir', 'npm/web/pkg']);
-  const bg = join(root, 'npm', 'web', 'cirrus.wasm');
-  renameSync(join(root, 'npm', 'web', 'pkg', 'cirrus_wasm_bg.wasm'), bg);
-  copyFileSync(join(root, 'npm', 'node', 'options.d.ts'), join(root, 'npm', 'web', 'options.d.ts'));
+  const web = join(root, 'npm', 'web');
+  // Two modules from one crate: the full one (servers, workers, Deno, Bun, `cirrus-web/full`) and the
+  // browser one (no `full` feature: what a page without a secret uses). They export the same functions
+  // (the browser's answer NOT_IN_BROWSER_BUILD where it leaves one out), so one JS glue serves both:
+  // checked here. No default module path in the glue: each entry of the package says which .wasm.
+  for (const [file, features] of [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features']]]) {
+    run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features]);
+    const wasm = join(root, 'target', 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
+    const out = join(root, 'target', 'wasm-bindgen', file);
+    run('wasm-bindgen', [wasm, '--target', 'web', '--omit-default-module-path', '--out-dir', out]);
+    const glue = readFileSync(join(out, 'cirrus_wasm.js'), 'utf8');
+    if (file === 'cirrus.wasm') {
+      mkdirSync(join(web, 'pkg'), { recursive: true });
+      writeFileSync(join(web, 'pkg', 'cirrus_wasm.js'), glue);
+      copyFileSync(join(out, 'cirrus_wasm.d.ts'), join(web, 'pkg', 'cirrus_wasm.d.ts'));
+    } else if (glue !== readFileSync(join(web, 'pkg', 'cirrus_wasm.js'), 'utf8')) {
+      throw new Error('the browser module needs another JS glue than the full one: both must export the same functions (see the export table)');
+    }
+    copyFileSync(join(out, 'cirrus_wasm_bg.wasm'), join(web, file));
+    if (quick) continue;
+    run(bin('wasm-opt'), [
+      '-Oz', '--strip-debug', '--strip-producers',
+      '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+      join(web, file), '-o', join(web, file),
+    ]);
+  }
+  copyFileSync(join(root, 'npm', 'node', 'options.d.ts'), join(web, 'options.d.ts'));
   if (quick) return;
-  run(bin('wasm-opt'), [
-    '-Oz', '--strip-debug', '--strip-producers',
-    '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-    '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
-    bg, '-o', bg,
-  ]);
   const sizes = webSize();
-  writeFileSync(join(root, 'npm', 'web', 'pkg', 'size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
-  console.log(`web package: wasm ${sizes.wasm_gzip} B gzipped, JS glue ${sizes.js_gzip} B gzipped, total ${sizes.total_gzip} B`);
+  writeFileSync(join(web, 'pkg', 'size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
+  console.log(`web package: browser module ${sizes.browser_wasm_gzip} B gzipped, full module ${sizes.full_wasm_gzip} B, JS ${sizes.js_gzip} B (all of it, before a bundler drops what a page does not import)`);
 }
 
 /** The NestJS package (tsc), the e2e test app that uses it, and the demo app. */
@@ -93,12 +107,11 @@ export function packHost() {
   return dir;
 }
 
-/** Gzipped sizes (level 9) of the .wasm and its JS glue (wasm-bindgen's and ours). */
+/** Gzipped sizes (level 9) of both .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
-  const wasm = gz(['cirrus.wasm']);
   const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['fast-args.js']);
-  return { wasm_gzip: wasm, js_gzip: js, total_gzip: wasm + js };
+  return { browser_wasm_gzip: gz(['cirrus-browser.wasm']), full_wasm_gzip: gz(['cirrus.wasm']), js_gzip: js };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -414,7 +414,22 @@ function notificationCases(n) {
     config({ api_secret: secret, signature_algorithm: algorithm });
     cases.push({ id: `notification-${i}`, args, ...withNow(now * 1000, () => outcome(() => utils.verifyNotificationSignature(args[0], args[1], args[2], validFor))) });
   }
+  // Missing arguments (null in JSON): the SDK answers false, and throws only without a secret. Fixed
+  // cases that draw nothing from the random sequence, so the cases after them are unchanged.
+  const now = 1700050000;
+  const body = '{"notification_type":"upload"}';
+  const signature = utils.webhook_signature(body, now, { api_secret: 'abcd', signature_algorithm: 'sha1' });
+  const missing = [
+    [body, now, null], [body, null, signature], [null, now, signature], [null, null, null], ['', now, signature],
+  ];
+  missing.forEach((args3, j) => {
+    const args = [...args3, { api_secret: 'abcd', now, signature_algorithm: 'sha1' }];
+    config({ api_secret: 'abcd', signature_algorithm: 'sha1' });
+    cases.push({ id: `notification-missing-${j}`, args, ...withNow(now * 1000, () => outcome(() => utils.verifyNotificationSignature(args[0], args[1], args[2]))) });
+  });
   config({});
+  const args = [body, null, signature, { now }];
+  cases.push({ id: 'notification-missing-secret', args, ...withNow(now * 1000, () => outcome(() => utils.verifyNotificationSignature(args[0], args[1], args[2]))) });
   return cases;
 }
 
@@ -551,6 +566,88 @@ function deviations() {
   return list;
 }
 
+
+// ---------------------------------------------------------------- account config (a `Cloudinary` client)
+// What the SDK takes from its global config() and lays under each call: the URL options it reads with
+// `consumeOption(options, key, config().key)` (a nullish option gives way), `responsive_width` and `dpr`
+// in every transformation component, `responsive_width_transformation` (config only), `auth_token` merged
+// key by key, and keys it ignores for URLs (quality, width, crop, type, api_key, upload_prefix).
+const accountPools = {
+  cloud_name: () => pick(['acct', 'acct', 'other-cloud']),
+  secure: () => pick([true, false, null]),
+  ssl_detected: () => pick([true, false]),
+  private_cdn: () => pick([true, false]),
+  cname: () => pick(['cdn.account.com', 'img.example.org']),
+  secure_distribution: () => pick(['secure.account.com', 'res.cloudinary.com']),
+  cdn_subdomain: () => pick([true, false]),
+  secure_cdn_subdomain: () => pick([true, false]),
+  force_version: () => pick([true, false]),
+  long_url_signature: () => pick([true, false]),
+  shorten: () => pick([true, false]),
+  sign_url: () => pick([true, false]),
+  api_secret: () => pick(['acct-secret', 'zz']),
+  use_root_path: () => pick([true, false]),
+  signature_algorithm: () => pick(['sha1', 'sha256', '']),
+  auth_token: () => authTokenOptions(),
+  responsive_width: () => pick([true, false]),
+  dpr: () => pick([2, 1.5, 'auto', 3]),
+  responsive_width_transformation: () => pick(['c_scale,w_auto', { width: 'auto', crop: 'pad' }, [{ width: 'auto:breakpoints', crop: 'fit' }], '']),
+  quality: () => pick(['auto', 80]),
+  width: () => pick([100, 'auto']),
+  crop: () => pick(['fill', 'scale']),
+  type: () => pick(['private', 'fetch']),
+  api_key: () => '1234',
+  upload_prefix: () => 'https://api.example.com',
+};
+
+const nullableUrlKeys = ['cloud_name', 'secure', 'cname', 'private_cdn', 'sign_url', 'api_secret', 'dpr', 'responsive_width', 'force_version', 'shorten', 'signature_algorithm', 'auth_token'];
+
+function accountUrlCases(n) {
+  const cases = [];
+  for (let i = 0; i < n; i++) {
+    const account = { cloud_name: 'acct', ...pickSome(accountPools, 1, 6) };
+    const options = { ...pickSome(transformationPools, 0, 4), ...pickSome(urlPools, 0, 3) };
+    delete options.cloud_name;
+    if (chance(0.3)) options.transformation = [{ ...pickSome(transformationPools, 1, 2) }, pick(['t_named', { crop: 'fit', width: 50 }])];
+    if (chance(0.25)) options[pick(nullableUrlKeys)] = null;
+    if (chance(0.15)) options.auth_token = pick([false, { duration: 99 }, { acl: '/image/*', start_time: 1200 }, { key: hexKey() }]);
+    if (chance(0.15)) options.sign_url = true;
+    if (chance(0.2)) account.sign_url = true;
+    if (chance(0.1)) delete account.cloud_name;
+    // The SDK signs with the string "undefined" when no secret is anywhere: not a case worth pinning.
+    if ((account.sign_url || options.sign_url) && !account.api_secret) account.api_secret = 'acct-secret';
+    const now_ms = NOW_MS();
+    const args = roundTrip([account, publicId(), options]);
+    const sdkUrl = (settings) => withNow(now_ms, () => {
+      config(settings);
+      try {
+        return outcome(() => utils.url(args[1], { ...structuredClone(args[2]), urlAnalytics: false }));
+      } finally {
+        config({});
+      }
+    });
+    const result = sdkUrl(structuredClone(args[0]));
+    if (result.error_type === 'RangeError') {
+      // An account with `responsive_width` makes the SDK recurse into its own responsive transformation
+      // (unless that is a string) until the stack overflows. cirrus appends it once, as intended: the
+      // value the SDK gives when that transformation is handed to it already built.
+      const rwt = args[0].responsive_width_transformation || { width: 'auto', crop: 'limit' };
+      const built = (() => { config({ ...structuredClone(args[0]), responsive_width: false }); try { return utils.generate_transformation_string(structuredClone(rwt)); } finally { config({}); } })();
+      const intended = sdkUrl({ ...structuredClone(args[0]), responsive_width_transformation: built });
+      accountDeviations.push({
+        id: `account-responsive-${accountDeviations.length}`, area: 'account_url', args, now_ms,
+        sdk: `threw ${result.error}`, cirrus: intended.expected ?? `threw ${intended.error}`,
+        reason: "An account's responsive_width makes the SDK build its responsive_width_transformation (default {width:'auto',crop:'limit'}) "
+          + 'with responsive_width still on, recursing until the stack overflows; cirrus builds it once.',
+      });
+      continue;
+    }
+    cases.push({ id: `account_url-${i}`, args, now_ms, ...result });
+  }
+  return cases;
+}
+const accountDeviations = [];
+
 // ---------------------------------------------------------------- write
 const areas = {
   url: () => urlCases(3000),
@@ -566,14 +663,25 @@ const areas = {
 
 mkdirSync(outDir, { recursive: true });
 const summary = {};
-for (const [area, make] of Object.entries(areas)) {
-  const cases = make();
+function writeArea(area, cases) {
   summary[area] = { cases: cases.length, errors: cases.filter((c) => 'error' in c).length };
   const file = { area, sdk: `cloudinary@${sdkVersion}`, seed: SEED, generator: 'scripts/generate-vectors.mjs', cases };
   writeFileSync(join(outDir, `${area}.json`), `${JSON.stringify(file, null, 1)}\n`);
 }
+for (const [area, make] of Object.entries(areas)) writeArea(area, make());
 const devs = deviations();
 writeFileSync(join(outDir, 'deviations.json'), `${JSON.stringify({ sdk: `cloudinary@${sdkVersion}`, deviations: devs }, null, 1)}\n`);
 summary.deviations = { cases: devs.length };
+// Areas added later draw from their own seed, so the files above stay byte-identical.
+const laterAreas = {
+  account_url: () => accountUrlCases(600),
+};
+for (const [area, make] of Object.entries(laterAreas)) {
+  state = (SEED ^ 0x5eed0001) >>> 0;
+  writeArea(area, make());
+}
+const allDeviations = [...devs, ...accountDeviations.filter((d) => typeof d.cirrus === 'string' && !d.cirrus.startsWith('threw'))];
+writeFileSync(join(outDir, 'deviations.json'), `${JSON.stringify({ sdk: `cloudinary@${sdkVersion}`, deviations: allDeviations }, null, 1)}\n`);
+summary.deviations = { cases: allDeviations.length };
 writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
 console.log(summary);

@@ -32,6 +32,9 @@ module.exports = (native) => {
   /** Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`). */
   const verifyIdentifier = native.verifyIdentifier;
 
+  /** A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`. */
+  const parseIdentifier = native.parseIdentifier;
+
   /** Generates an auth token (`__cld_token__=...`). */
   const generateAuthToken = native.generateAuthToken;
 
@@ -76,5 +79,5 @@ module.exports = (native) => {
     }
   }
 
-  return { functions: { url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken, verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl }, CloudinaryBase, names: ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"] };
+  return { functions: { url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken, verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl }, CloudinaryBase, names: ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","parseIdentifier","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"] };
 };

@@ -9,6 +9,7 @@ export const {
   signRequest,
   buildUploadParams,
   verifyIdentifier,
+  parseIdentifier,
   generateAuthToken,
   verifyNotificationSignature,
   privateDownloadUrl,

@@ -192,6 +192,11 @@ export interface VerifiedIdentifier {
   identifier: string;
 }
 
+/** A signed identifier's parts, its signature not checked (`parseIdentifier`): never trust it on a server. */
+export interface ParsedIdentifier extends VerifiedIdentifier {
+  signature: string;
+}
+
 /** Options of `verifyNotificationSignature`. */
 export interface NotificationOptions {
   api_secret: string;

@@ -8,7 +8,7 @@ import { isReady, notInitialised } from './ready.js';
 
 // The core functions (each with its JSON fast path and the init() check): generated from the export table.
 export {
-  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
 } from './generated.js';
 

@@ -39,6 +39,12 @@ export function verifyIdentifier(...args) {
   return wasm.verifyIdentifier(...args);
 }
 
+/** A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`. */
+export function parseIdentifier(...args) {
+  if (!isReady()) throw notInitialised();
+  return wasm.parseIdentifier(...args);
+}
+
 /** Generates an auth token (`__cld_token__=...`). */
 export function generateAuthToken(...args) {
   if (!isReady()) throw notInitialised();
@@ -101,4 +107,4 @@ export class CloudinaryBase extends wasm.Cloudinary {
   }
 }
 
-export const GENERATED_NAMES = ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"];
+export const GENERATED_NAMES = ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","parseIdentifier","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"];

@@ -13,7 +13,7 @@ export function init(input?: string | URL | Request | Response | BufferSource | 
 
 // The core functions: generated from the export table.
 export {
-  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, generateAuthToken,
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
 } from './generated.js';
 import type { CloudinaryMethods } from './generated.js';

@@ -4,8 +4,12 @@ import initWasm from './pkg/cirrus_wasm.js';
 
 let initialised = false;
 let ready = null;
+let memory = null;
 
 export const isReady = () => initialised;
+
+/** The module's memory in bytes (for tests that check it stays bounded; not exported by the package). */
+export const memoryBytes = () => memory?.buffer.byteLength;
 
 export function notInitialised() {
   const err = new Error('cirrus-web: call `await init()` before using it');
@@ -22,7 +26,7 @@ export function initWith(source, hint) {
     ready = (async () => {
       const found = await source();
       try {
-        await initWasm({ module_or_path: found });
+        ({ memory } = await initWasm({ module_or_path: found }));
       } catch (cause) {
         const where = found instanceof URL || typeof found === 'string' ? ` from ${found}` : '';
         const err = new Error(`cirrus-web: could not load its WebAssembly module${where}: ${cause?.message ?? cause}${hint ? `. ${hint}` : ''}`, { cause });

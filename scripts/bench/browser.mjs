@@ -1,21 +1,12 @@
 // The web package's url() in headless Chromium against @cloudinary/url-gen and cloudinary-core, plus the
 // gzipped sizes of what a page loads for each.
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { withRepoPage } from '../../tests/shared/chromium.mjs';
-import { root } from '../run.mjs';
-import { webSize } from '../build.mjs';
+import { bundleSizes } from './bundle-size.mjs';
 import { SIMPLE, TYPICAL, conformanceMix } from './cases.mjs';
 
-const gz = (...files) => files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
-
+/** What a page that builds one URL ships with each library (Vite production builds, gzipped). */
 export function packageSizes() {
-  return [
-    { package: 'cirrus-web (wasm + JS glue + loader + directUpload)', gzip_bytes: webSize().total_gzip },
-    { package: '@cloudinary/url-gen (UMD bundle, everything)', gzip_bytes: gz('node_modules/@cloudinary/url-gen/bundles/umd/base.js') },
-    { package: 'cloudinary-core (shrinkwrap.min, lodash included)', gzip_bytes: gz('node_modules/cloudinary-core/cloudinary-core-shrinkwrap.min.js') },
-  ];
+  return bundleSizes();
 }
 
 export function runBrowser() {

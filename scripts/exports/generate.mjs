@@ -44,6 +44,11 @@ function rustFunctions(binding) {
       twinAttr: (e) => `#[wasm_bindgen(js_name = ${e.name}Json, skip_typescript)]`,
       methodAttr: (e) => `#[wasm_bindgen(js_name = ${e.name})]`,
     };
+  // The browser build (no `full` feature) keeps only what a page without a secret uses; the rest answer
+  // NOT_IN_BROWSER_BUILD. Same exports either way, so one JS glue serves both modules.
+  const gate = (e, body) => (binding === 'wasm' && !e.browser
+    ? `if cfg!(feature = "full") {\n        ${body}\n    } else {\n        crate::server_only(${JSON.stringify(e.name)})\n    }`
+    : body);
   const fnDefs = [];
   const methodDefs = [];
   for (const e of EXPORTS) {
@@ -59,19 +64,19 @@ function rustFunctions(binding) {
     // Whether a signature reads a JS value (and so needs the env): not when every argument is JSON text.
     const reads = (list, twin) => list.some((n) => !(twin && kinds[n] === 'json'));
     // Free function, and its JSON twin.
-    fnDefs.push(`/// ${e.doc}\n${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
+    fnDefs.push(`/// ${e.doc}\n${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${gate(e, b.wrap(coreCall(e.core, names, render(false)), e.returns[1]))}\n}`);
     if (jsonArgs(e).length) {
       const owned = e.owned && jsonArgs(e).length === 1;
       const call = owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `json::parse(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
-      fnDefs.push(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON text (the fast path).\n${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`);
+      fnDefs.push(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON text (the fast path).\n${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${gate(e, b.wrap(call, e.returns[1]))}\n}`);
     }
     // The account's method, and its JSON twin.
     if (!e.method) continue;
     const m = e.method.args;
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
-    methodDefs.push(`    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`);
+    methodDefs.push(`    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${gate(e, b.wrap(coreCall(target, m, render(false)), e.returns[1]))}\n    }`);
     if (m.some((n) => kinds[n] === 'json')) {
-      methodDefs.push(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(coreCall(target, m, render(true)), e.returns[1])}\n    }`);
+      methodDefs.push(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${gate(e, b.wrap(coreCall(target, m, render(true)), e.returns[1]))}\n    }`);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
@@ -126,7 +131,7 @@ function webWrappers() {
 function webTypes() {
   const fns = EXPORTS.map((e) => `/** ${e.doc} */\nexport declare function ${e.name}(${tsArgs(e)}): ${e.returns[0]};`);
   const methods = EXPORTS.filter((e) => e.method).map((e) => `  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${e.method.ts}): ${e.returns[0]};`);
-  return `${HEADER('//')}import type { UrlOptions, SigningOptions, SignedParams, UploadOptions, IdentifierPolicy, VerifiedIdentifier, AuthTokenOptions, NotificationOptions, DownloadOptions, ArchiveOptions, CloudinaryConfig } from './options.js';\n\n${fns.join('\n')}\n\n/** The methods every \`Cloudinary\` has (bound to its account). */\nexport interface CloudinaryMethods {\n${methods.join('\n')}\n}\n`;
+  return `${HEADER('//')}import type { UrlOptions, SigningOptions, SignedParams, UploadOptions, IdentifierPolicy, VerifiedIdentifier, ParsedIdentifier, AuthTokenOptions, NotificationOptions, DownloadOptions, ArchiveOptions, CloudinaryConfig } from './options.js';\n\n${fns.join('\n')}\n\n/** The methods every \`Cloudinary\` has (bound to its account). */\nexport interface CloudinaryMethods {\n${methods.join('\n')}\n}\n`;
 }
 
 // ---------------------------------------------------------------- the error registry

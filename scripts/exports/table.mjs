@@ -15,6 +15,8 @@
 //   owned    the core function the JSON fast path calls instead, taking the parsed JSON by value
 //   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
 //            or null when the function has no account form
+//   browser  true when cirrus-web's browser build carries it (what a page without a secret uses); the
+//            others answer NOT_IN_BROWSER_BUILD there, and the module is smaller for it
 
 export const EXPORTS = [
   {
@@ -25,6 +27,7 @@ export const EXPORTS = [
     core: 'api::url',
     owned: 'api::url_owned',
     method: { args: ['publicId', 'options', 'nowMs'], ts: 'publicId: string | number, options?: UrlOptions, nowMs?: number' },
+    browser: true,
   },
   {
     name: 'apiSignRequest',
@@ -57,6 +60,15 @@ export const EXPORTS = [
     returns: ['VerifiedIdentifier', 'Value'],
     core: 'api::verify_identifier',
     method: { args: ['identifier', 'options'], ts: 'identifier: string, options?: IdentifierPolicy' },
+  },
+  {
+    name: 'parseIdentifier',
+    doc: "A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`.",
+    args: [['identifier', 'string', 'value']],
+    returns: ['ParsedIdentifier', 'Value'],
+    core: 'api::parse_identifier',
+    method: null,
+    browser: true,
   },
   {
     name: 'generateAuthToken',

@@ -28,14 +28,22 @@ fn string_arg(value: &Value, name: &str) -> Result<String> {
     }
 }
 
-/// `url(publicId, options)`. The public id may be a string or a number (the SDK calls `toString()`).
+/// A public id: a string, or a number (the SDK calls `toString()`).
+fn public_id_string(public_id: &Value) -> Result<String> {
+    match public_id {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(crate::value::number_to_string(*n)),
+        _ => Err(Error::invalid_argument("publicId must be a string")),
+    }
+}
+
+/// `url(publicId, options)`.
 pub fn url(public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
-    let public_id = match public_id {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => crate::value::number_to_string(*n),
-        _ => return Err(Error::invalid_argument("publicId must be a string")),
-    };
-    crate::url::url(&public_id, object_arg(options, "options")?, now_ms)
+    crate::url::url(
+        &public_id_string(public_id)?,
+        object_arg(options, "options")?,
+        now_ms,
+    )
 }
 
 /// The trailing `nowMs` argument of the time-dependent functions: a number, or `clock()` when absent.
@@ -49,11 +57,7 @@ pub fn now_ms(value: &Value, clock: impl FnOnce() -> f64) -> Result<f64> {
 
 /// [`url`] taking the options by value (no copy of freshly read options).
 pub fn url_owned(public_id: &Value, options: Value, now_ms: f64) -> Result<String> {
-    let public_id = match public_id {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => crate::value::number_to_string(*n),
-        _ => return Err(Error::invalid_argument("publicId must be a string")),
-    };
+    let public_id = public_id_string(public_id)?;
     match options {
         Value::Object(map) => crate::url::url_owned(&public_id, map, now_ms),
         other => crate::url::url(&public_id, object_arg(&other, "options")?, now_ms),
@@ -124,6 +128,23 @@ pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value
         algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
     };
     let parsed = identifier::verify_identifier(&identifier, &secret, &policy)?;
+    identifier_value(parsed, false)
+}
+
+/// `parseIdentifier(identifier)` → the parts of a signed identifier without checking its signature (no
+/// secret needed: for a browser that shows what it uploaded): `verifyIdentifier`'s object plus `signature`.
+pub fn parse_identifier(identifier: &Value) -> Result<Value> {
+    match identifier {
+        Value::String(s) => identifier_value(identifier::parse_identifier(s)?, true),
+        _ => Err(Error::new(
+            crate::ErrorCode::InvalidIdentifier,
+            "The identifier must be a string",
+        )),
+    }
+}
+
+/// An identifier's parts as the JS object both functions return.
+fn identifier_value(parsed: identifier::SignedIdentifier, with_signature: bool) -> Result<Value> {
     let version = crate::value::parse_decimal(&parsed.version).unwrap_or(f64::NAN);
     if version.is_nan() || version > 9_007_199_254_740_991.0 {
         return Err(Error::new(
@@ -138,6 +159,9 @@ pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value
     out.set("public_id", parsed.public_id.into());
     out.set("format", parsed.format.map_or(Value::Null, Value::from));
     out.set("identifier", parsed.identifier.into());
+    if with_signature {
+        out.set("signature", parsed.signature.into());
+    }
     Ok(Value::Object(out))
 }
 
@@ -155,25 +179,9 @@ pub fn verify_notification_signature(
     options: &Value,
     now_ms: f64,
 ) -> Result<bool> {
-    let body = string_arg(body, "body")?;
-    let timestamp = match timestamp {
-        Value::String(_) | Value::Number(_) => timestamp.to_js_string(),
-        _ => {
-            return Err(Error::invalid_argument(
-                "timestamp must be a number or a string",
-            ))
-        }
-    };
-    let signature = match signature {
-        Value::String(s) => s.clone(),
-        Value::Undefined | Value::Null => return Ok(false),
-        _ => return Err(Error::invalid_argument("signature must be a string")),
-    };
+    // The SDK's order: the age check (a null timestamp counts as 0), the secret (its only throw), then
+    // missing arguments answer false.
     let options = object_arg(options, "options")?;
-    let secret = match options.get("api_secret") {
-        Value::String(s) => s.clone(),
-        _ => return Err(Error::missing("api_secret")),
-    };
     let number = |name: &str, default: f64| -> Result<f64> {
         match options.get(name) {
             Value::Undefined | Value::Null => Ok(default),
@@ -181,13 +189,37 @@ pub fn verify_notification_signature(
             _ => Err(Error::invalid_argument(format!("{name} must be a number"))),
         }
     };
+    let valid_for = number("valid_for", 7200.0)?;
+    let now = number("now", now_ms / 1000.0)?;
+    if matches!(timestamp, Value::Null) && 0.0 < (now - valid_for).round() {
+        return Ok(false);
+    }
+    let secret = match options.get("api_secret") {
+        Value::String(s) => s.clone(),
+        _ => return Err(Error::missing("api_secret")),
+    };
+    let (body, timestamp, signature) = match (body, timestamp, signature) {
+        (Value::String(b), Value::String(_) | Value::Number(_), Value::String(s)) => {
+            (b, timestamp.to_js_string(), s)
+        }
+        (b, t, s) if b.is_nullish() || t.is_nullish() || s.is_nullish() => return Ok(false),
+        (Value::String(_), Value::String(_) | Value::Number(_), _) => {
+            return Err(Error::invalid_argument("signature must be a string"))
+        }
+        (Value::String(_), _, _) => {
+            return Err(Error::invalid_argument(
+                "timestamp must be a number or a string",
+            ))
+        }
+        _ => return Err(Error::invalid_argument("body must be a string")),
+    };
     Ok(identifier::verify_notification_signature(
-        &body,
+        body,
         &timestamp,
-        &signature,
+        signature,
         &secret,
-        number("valid_for", 7200.0)?,
-        number("now", now_ms / 1000.0)?,
+        valid_for,
+        now,
         SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
     ))
 }
@@ -268,9 +300,12 @@ impl Client {
         }
     }
 
-    /// `url` with the config.
+    /// `url` with the config, read where the SDK reads its global config (see
+    /// [`crate::url::url_for_account`]).
     pub fn url(&self, public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
-        url_owned(public_id, self.options(options)?, now_ms)
+        let public_id = public_id_string(public_id)?;
+        let options = object_arg(options, "options")?.clone();
+        crate::url::url_for_account(&public_id, options, self.config.values(), now_ms)
     }
 
     /// `apiSignRequest` with the configured secret and algorithm.

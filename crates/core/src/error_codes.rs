@@ -65,6 +65,8 @@ pub enum ErrorCode {
     NotInitialized,
     /// `init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL).
     WasmLoadFailed,
+    /// A server-side function (signing, tokens, downloads, `verifyIdentifier`) called in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`.
+    NotInBrowserBuild,
     /// The route needs an owner and `owner(request)` returned none.
     SignInRequired,
     /// More files than `maxFiles` in one request.
@@ -79,7 +81,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the registry's order.
-    pub const ALL: [ErrorCode; 35] = [
+    pub const ALL: [ErrorCode; 36] = [
         ErrorCode::InvalidArgument,
         ErrorCode::InvalidOption,
         ErrorCode::MissingOption,
@@ -110,6 +112,7 @@ impl ErrorCode {
         ErrorCode::MissingDependency,
         ErrorCode::NotInitialized,
         ErrorCode::WasmLoadFailed,
+        ErrorCode::NotInBrowserBuild,
         ErrorCode::SignInRequired,
         ErrorCode::TooManyFiles,
         ErrorCode::TooManyParts,
@@ -150,6 +153,7 @@ impl ErrorCode {
             ErrorCode::MissingDependency => "MISSING_DEPENDENCY",
             ErrorCode::NotInitialized => "NOT_INITIALIZED",
             ErrorCode::WasmLoadFailed => "WASM_LOAD_FAILED",
+            ErrorCode::NotInBrowserBuild => "NOT_IN_BROWSER_BUILD",
             ErrorCode::SignInRequired => "SIGN_IN_REQUIRED",
             ErrorCode::TooManyFiles => "TOO_MANY_FILES",
             ErrorCode::TooManyParts => "TOO_MANY_PARTS",
@@ -196,6 +200,7 @@ impl ErrorCode {
             ErrorCode::MissingDependency => 500,
             ErrorCode::NotInitialized => 500,
             ErrorCode::WasmLoadFailed => 500,
+            ErrorCode::NotInBrowserBuild => 500,
             ErrorCode::SignInRequired => 401,
             ErrorCode::TooManyFiles => 413,
             ErrorCode::TooManyParts => 413,
@@ -252,6 +257,7 @@ impl ErrorCode {
             ErrorCode::MissingDependency => "An optional dependency is needed and not installed (`pg`, `bullmq`).",
             ErrorCode::NotInitialized => "cirrus-web was used before `await init()`.",
             ErrorCode::WasmLoadFailed => "`init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL).",
+            ErrorCode::NotInBrowserBuild => "A server-side function (signing, tokens, downloads, `verifyIdentifier`) called in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`.",
             ErrorCode::SignInRequired => "The route needs an owner and `owner(request)` returned none.",
             ErrorCode::TooManyFiles => "More files than `maxFiles` in one request.",
             ErrorCode::TooManyParts => "More fields or parts than the multipart limits allow.",

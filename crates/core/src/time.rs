@@ -13,6 +13,29 @@ pub fn iso8601_ms(ms: i64) -> String {
     format!("{date}T{hms}.{:03}Z", ms.rem_euclid(1000))
 }
 
+/// What `JSON.stringify` writes for a JavaScript `Date` of `ms` (its `toJSON()`): the ISO form, with a
+/// signed six-digit year outside 0000-9999, or `null` for an invalid date. The bindings read a `Date`
+/// argument as this, so `access_control: [{ start: new Date(...) }]` signs what the SDK sends.
+pub fn date_json(ms: f64) -> crate::Value {
+    if !ms.is_finite() || ms.abs() > 8.64e15 {
+        return crate::Value::Null;
+    }
+    let ms = ms.trunc() as i64;
+    let text = iso8601_ms(ms);
+    let year_end = text.find('-').filter(|&i| i > 0).unwrap_or(0);
+    let year = text[..year_end].parse::<i64>().unwrap_or(0);
+    if (0..=9999).contains(&year) && !text.starts_with('-') {
+        return text.into();
+    }
+    // Negative years: `civil` writes `-1-…`; JavaScript writes `-000001-…`.
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ('-', rest),
+        None => ('+', text.as_str()),
+    };
+    let dash = rest.find('-').unwrap_or(0);
+    format!("{sign}{:0>6}{}", &rest[..dash], &rest[dash..]).into()
+}
+
 /// Unix milliseconds of `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the forms [`iso8601`] and [`iso8601_ms`] write).
 pub fn parse_iso8601_ms(text: &str) -> Option<i64> {
     let b = text.as_bytes();
@@ -99,6 +122,28 @@ mod tests {
         assert_eq!(super::iso8601(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(super::iso8601(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn dates_as_json_writes_them() {
+        use crate::Value;
+        assert_eq!(
+            super::date_json(0.0),
+            Value::from("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            super::date_json(1_767_323_045_678.9),
+            Value::from("2026-01-02T03:04:05.678Z")
+        );
+        assert_eq!(
+            super::date_json(-62_198_755_200_000.0),
+            Value::from("-000001-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            super::date_json(253_402_300_800_000.0),
+            Value::from("+010000-01-01T00:00:00.000Z")
+        );
+        assert_eq!(super::date_json(f64::NAN), Value::Null);
     }
 
     #[test]

@@ -27,22 +27,40 @@ const SIMPLE_PARAMS: &[(&str, &str)] = &[
     ("video_sampling", "vs"),
 ];
 
+/// No account: what the free functions (no config) read where the SDK reads `config()`.
+pub(crate) static NO_ACCOUNT: Map = Map::new();
+
+/// How deep transformations may nest (chains of chains, and an account's
+/// `responsive_width_transformation` that asks for `responsive_width` itself, where the SDK recurses
+/// until the stack overflows).
+const MAX_NESTING: usize = 32;
+
 /// Builds the transformation string for an options value: a string is used as it is, an array is a
 /// chain, an object is one component (plus its own chained `transformation`s).
 pub fn generate(options: &Value) -> Result<String> {
+    generate_in(options, &NO_ACCOUNT, 0)
+}
+
+/// [`generate`] for an account: each component defaults `responsive_width` and `dpr` to the account's,
+/// and `responsive_width` appends the account's `responsive_width_transformation`, as the SDK does with
+/// its global config.
+pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Result<String> {
+    if depth > MAX_NESTING {
+        return Err(Error::invalid_option("Transformations nest too deeply"));
+    }
     match options {
         Value::String(s) => Ok(s.clone()),
         Value::Array(items) => {
             let mut parts = Vec::with_capacity(items.len());
             for item in items {
-                let part = generate(item)?;
+                let part = generate_in(item, account, depth + 1)?;
                 if !part.is_empty() {
                     parts.push(part);
                 }
             }
             Ok(parts.join("/"))
         }
-        Value::Object(map) => generate_component(map.clone()),
+        Value::Object(map) => component(map.clone(), account, depth).map(|(s, _)| s),
         Value::Null | Value::Undefined => {
             Err(Error::invalid_option("A transformation must not be null"))
         }
@@ -51,16 +69,12 @@ pub fn generate(options: &Value) -> Result<String> {
 }
 
 /// Builds from an options object, consuming the transformation keys from it (as the SDK does), so that
-/// the caller can go on reading the URL options that remain.
-pub fn generate_from_options(options: &mut Map) -> Result<String> {
+/// the caller can go on reading the URL options that remain. `account`: see [`generate_in`].
+pub fn generate_from_options(options: &mut Map, account: &Map) -> Result<String> {
     let taken = std::mem::take(options);
-    let (result, rest) = component(taken)?;
+    let (result, rest) = component(taken, account, 0)?;
     *options = rest;
     Ok(result)
-}
-
-fn generate_component(options: Map) -> Result<String> {
-    component(options).map(|(s, _)| s)
 }
 
 fn string_method(value: Value, option: &str) -> Result<Option<String>> {
@@ -91,15 +105,16 @@ fn rgb(color: &str) -> String {
 
 /// One transformation component: the chained transformations first, then this component's own
 /// `if`, variables, parameters and raw transformation. Returns it and the options it did not consume.
-fn component(mut o: Map) -> Result<(String, Map)> {
-    let responsive_width = o.consume("responsive_width");
+fn component(mut o: Map, account: &Map, depth: usize) -> Result<(String, Map)> {
+    let responsive_width = o.consume_or("responsive_width", account);
     let (width, height) = dimensions(&mut o)?;
-    let (mut chain, named) = chained(&mut o)?;
+    let (mut chain, named) = chained(&mut o, account, depth)?;
     let if_value = match o.consume("if") {
         v if v.truthy() => Value::String(format!("if_{}", normalize(&v).to_js_string())),
         v => v,
     };
-    let pairs = parameters(&mut o, width, height, named)?;
+    let dpr = o.consume_or("dpr", account);
+    let pairs = parameters(&mut o, [width, height, dpr], named)?;
     let variables = variables(&mut o)?;
     let raw = o.consume("raw_transformation");
     let mut own = String::new();
@@ -113,7 +128,7 @@ fn component(mut o: Map) -> Result<(String, Map)> {
     }
     chain.push(own);
     if responsive_width.truthy() {
-        chain.push("c_limit,w_auto".to_owned());
+        chain.push(responsive_transformation(account, depth)?);
     }
     chain.retain(|s| !s.is_empty());
     let result = if chain.len() == 1 {
@@ -122,6 +137,27 @@ fn component(mut o: Map) -> Result<(String, Map)> {
         chain.join("/")
     };
     Ok((result, o))
+}
+
+/// What `responsive_width` appends: the account's `responsive_width_transformation`, else
+/// `{ width: "auto", crop: "limit" }`, built as a transformation of the account (its `dpr` applies) but
+/// without its `responsive_width` (the SDK keeps that on and recurses until its stack overflows: a
+/// deviation, see tests/vectors/deviations.json).
+fn responsive_transformation(account: &Map, depth: usize) -> Result<String> {
+    if account.is_empty() {
+        return Ok("c_limit,w_auto".to_owned());
+    }
+    let mut plain = account.clone();
+    plain.remove("responsive_width");
+    match account.get("responsive_width_transformation") {
+        t if t.truthy() => generate_in(t, &plain, depth + 1),
+        _ => {
+            let mut default = Map::with_capacity(2);
+            default.set("width", "auto".into());
+            default.set("crop", "limit".into());
+            component(default, &plain, depth + 1).map(|(s, _)| s)
+        }
+    }
 }
 
 /// `width` and `height`, from `size` (`WxH`) when it is given (which also sets them in the options).
@@ -141,7 +177,7 @@ fn dimensions(o: &mut Map) -> Result<(Value, Value)> {
 }
 
 /// The `transformation` option: chained components (objects) or named transformations (strings).
-fn chained(o: &mut Map) -> Result<(Vec<String>, String)> {
+fn chained(o: &mut Map, account: &Map, depth: usize) -> Result<(Vec<String>, String)> {
     let base = o.consume("transformation").to_array();
     let mut chain: Vec<String> = Vec::new();
     if !base.iter().any(Value::is_object) {
@@ -149,11 +185,11 @@ fn chained(o: &mut Map) -> Result<(Vec<String>, String)> {
     }
     for tr in &base {
         chain.push(if tr.is_object() {
-            generate(tr)?
+            generate_in(tr, account, depth + 1)?
         } else {
             let mut wrapper = Map::new();
             wrapper.set("transformation", tr.clone());
-            generate_component(wrapper)?
+            component(wrapper, account, depth + 1)?.0
         });
     }
     Ok((chain, String::new()))
@@ -230,7 +266,7 @@ fn custom_function_value(o: &mut Map) -> Value {
 }
 
 /// Every present parameter as one `key_value` pair, sorted by key and joined with `,`.
-fn parameters(o: &mut Map, width: Value, height: Value, named: String) -> Result<String> {
+fn parameters(o: &mut Map, [width, height, dpr]: [Value; 3], named: String) -> Result<String> {
     let crop = o.consume("crop");
     let angle = Value::join(&o.consume("angle").to_array(), ".");
     let background = hash_to_rgb(o.consume("background"), "background")?;
@@ -238,7 +274,6 @@ fn parameters(o: &mut Map, width: Value, height: Value, named: String) -> Result
     let effect = effect_value(o.consume("effect"));
     let border = border_value(o)?;
     let flags = Value::join(&o.consume("flags").to_array(), ".");
-    let dpr = o.consume("dpr");
     offsets(o);
     let overlay = process_layer(o.consume("overlay"))?;
     let radius = process_radius(o.consume("radius"))?;

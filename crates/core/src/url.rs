@@ -5,7 +5,7 @@ use crate::auth_token::generate_auth_token;
 use crate::encoding::{decode_uri_component, encode_uri_component, sdk_crc32, smart_escape};
 use crate::error::{Error, Result};
 use crate::hash::SignatureAlgorithm;
-use crate::transformation::generate_from_options;
+use crate::transformation::{generate_from_options, NO_ACCOUNT};
 use crate::value::{Map, Value};
 
 const SHARED_CDN: &str = "res.cloudinary.com";
@@ -33,27 +33,54 @@ struct UrlFlags {
 }
 
 impl UrlFlags {
-    fn consume(o: &mut Map) -> UrlFlags {
+    /// Consumes the flags; where an option is nullish the account's value counts, as the SDK's
+    /// `consumeOption(options, key, config().key)` does.
+    fn consume(o: &mut Map, account: &Map) -> UrlFlags {
         UrlFlags {
-            force_version: match o.consume("force_version") {
+            force_version: match o.consume_or("force_version", account) {
                 Value::Undefined => true,
                 v => v.truthy(),
             },
-            long_url_signature: o.consume("long_url_signature").truthy(),
+            long_url_signature: o.consume_or("long_url_signature", account).truthy(),
             format: o.consume("format"),
-            shorten: o.consume("shorten").truthy(),
-            sign_url: o.consume("sign_url").truthy(),
-            api_secret: o.consume("api_secret"),
+            shorten: o.consume_or("shorten", account).truthy(),
+            sign_url: o.consume_or("sign_url", account).truthy(),
+            api_secret: o.consume_or("api_secret", account),
             url_suffix: o.consume("url_suffix"),
-            use_root_path: o.consume("use_root_path").truthy(),
-            algorithm: o.consume("signature_algorithm"),
-            auth_token: match o.consume("auth_token") {
-                Value::Bool(false) => None,
-                Value::Object(map) if !map.is_empty() => Some(map),
-                _ => None,
+            use_root_path: o.consume_or("use_root_path", account).truthy(),
+            // `config().signature_algorithm || DEFAULT`: a falsy account value counts as none.
+            algorithm: match o.consume("signature_algorithm") {
+                Value::Undefined => match account.get("signature_algorithm") {
+                    v if v.truthy() => v.clone(),
+                    _ => Value::Undefined,
+                },
+                v => v,
             },
+            auth_token: auth_token(o.consume("auth_token"), account),
         }
     }
+}
+
+/// `merge(config().auth_token, auth_token)` unless the option is `false`: the account's token settings
+/// with the call's laid over them key by key.
+fn auth_token(option: Value, account: &Map) -> Option<Map> {
+    if matches!(option, Value::Bool(false)) {
+        return None;
+    }
+    let mut merged = match account.get("auth_token") {
+        Value::Object(base) => base.clone(),
+        _ => Map::new(),
+    };
+    if let Value::Object(own) = option {
+        if merged.is_empty() {
+            merged = own;
+        } else {
+            for (k, v) in own.iter() {
+                merged.set(k, v.clone());
+            }
+        }
+    }
+    (!merged.is_empty()).then_some(merged)
 }
 
 /// `s--<signature>--` over the transformation and the source (short SHA-1 of 8 characters, or long
@@ -105,6 +132,19 @@ fn join_parts<const N: usize>(parts: [Option<String>; N]) -> String {
 
 /// [`url`] taking the options by value (the bindings' freshly read options need no copy).
 pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
+    url_for_account(public_id, options, &NO_ACCOUNT, now_ms)
+}
+
+/// [`url_owned`] for an account (a `Cloudinary` client): where the SDK reads its global `config()`
+/// (a nullish option's value; `responsive_width`, `dpr` and `responsive_width_transformation` in every
+/// transformation component; `auth_token` merged key by key), the account's config counts. The other
+/// config keys are not options of a URL, as in the SDK.
+pub fn url_for_account(
+    public_id: &str,
+    options: Map,
+    account: &Map,
+    now_ms: f64,
+) -> Result<String> {
     let mut o = options;
     if o.get("type").as_str() == Some("fetch") && o.get("fetch_format").is_nullish() {
         let format = o.consume("format");
@@ -114,13 +154,13 @@ pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
         Value::Undefined => Value::Null,
         v => v,
     };
-    let transformation = generate_from_options(&mut o)?;
+    let transformation = generate_from_options(&mut o, account)?;
     let mut resource_type = match o.consume("resource_type") {
         Value::Undefined => Value::from("image"),
         v => v,
     };
     let mut version = o.consume("version");
-    let u = UrlFlags::consume(&mut o);
+    let u = UrlFlags::consume(&mut o, account);
     let (long_url_signature, format, shorten, sign_url) =
         (u.long_url_signature, u.format, u.shorten, u.sign_url);
     let (api_secret, url_suffix, use_root_path) = (u.api_secret, u.url_suffix, u.use_root_path);
@@ -172,7 +212,7 @@ pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
         None
     };
 
-    let prefix = distribution_prefix(&source, &mut o)?;
+    let prefix = distribution_prefix(&source, &mut o, account)?;
     let mut result = join_parts([
         Some(prefix),
         nonempty(resource_type),
@@ -370,8 +410,8 @@ fn finish_source(
 }
 
 /// The scheme, host and (for the shared CDN) cloud name in front of the path.
-fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
-    let cloud_name = o.consume("cloud_name");
+fn distribution_prefix(source: &str, o: &mut Map, account: &Map) -> Result<String> {
+    let cloud_name = o.consume_or("cloud_name", account);
     if !cloud_name.truthy() {
         return Err(Error::new(
             crate::ErrorCode::MissingOption,
@@ -385,11 +425,11 @@ fn distribution_prefix(source: &str, o: &mut Map) -> Result<String> {
         Value::Undefined => true,
         v => v.truthy(),
     };
-    let private_cdn = o.consume("private_cdn").truthy();
-    let cname = o.consume("cname");
-    let secure_distribution = o.consume("secure_distribution");
-    let cdn_subdomain = o.consume("cdn_subdomain").truthy();
-    let secure_cdn_subdomain = o.consume("secure_cdn_subdomain");
+    let private_cdn = o.consume_or("private_cdn", account).truthy();
+    let cname = o.consume_or("cname", account);
+    let secure_distribution = o.consume_or("secure_distribution", account);
+    let cdn_subdomain = o.consume_or("cdn_subdomain", account).truthy();
+    let secure_cdn_subdomain = o.consume_or("secure_cdn_subdomain", account);
 
     if cloud_name.starts_with('/') {
         return Ok(format!("/res{cloud_name}"));

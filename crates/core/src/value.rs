@@ -161,6 +161,18 @@ impl Map {
         }
     }
 
+    /// The SDK's `consumeOption(options, key, config().key)`: the option when it is not nullish, else the
+    /// account's value for the same key.
+    pub fn consume_or(&mut self, key: &str, account: &Map) -> Value {
+        match self.consume(key) {
+            Value::Undefined => match account.get(key) {
+                Value::Null => Value::Undefined,
+                v => v.clone(),
+            },
+            v => v,
+        }
+    }
+
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
@@ -249,7 +261,10 @@ pub fn number_to_string(n: f64) -> String {
 }
 
 /// Appends `String(n)`. Whole numbers below 2^53 (versions, sizes, offsets: nearly every number in a URL)
-/// are written directly; the rest go through ryu-js, which follows JavaScript's Number-to-String rules.
+/// are written directly; the rest go through ryu-js, which follows JavaScript's Number-to-String rules,
+/// or, in a build without the `ryu` feature, through the host's own `String(n)` (see
+/// `set_number_formatter`): a JavaScript host runs the very algorithm the SDK does, and the browser
+/// module does not carry ryu's tables (12 KB of its gzipped size).
 pub fn write_number(n: f64, out: &mut String) {
     if n == 0.0 {
         out.push('0');
@@ -270,8 +285,32 @@ pub fn write_number(n: f64, out: &mut String) {
         out.extend(digits[i..].iter().map(|&d| d as char));
         return;
     }
-    let mut buf = ryu_js::Buffer::new();
-    out.push_str(buf.format(n));
+    write_fraction(n, out);
+}
+
+/// The host's `String(n)`, where one was given (`set_number_formatter`).
+static NUMBER_FORMATTER: std::sync::OnceLock<fn(f64, &mut String)> = std::sync::OnceLock::new();
+
+/// Sets how numbers that are not whole numbers below 2^53 are written: a JavaScript host passes its own
+/// `String(n)` (the browser module does, so it needs no ryu). The first call wins. Without it, ryu-js
+/// writes them (the `ryu` feature); a build without ryu must set it.
+pub fn set_number_formatter(format: fn(f64, &mut String)) {
+    let _ = NUMBER_FORMATTER.set(format);
+}
+
+fn write_fraction(n: f64, out: &mut String) {
+    if let Some(format) = NUMBER_FORMATTER.get() {
+        return format(n, out);
+    }
+    #[cfg(feature = "ryu")]
+    {
+        let mut buf = ryu_js::Buffer::new();
+        out.push_str(buf.format(n));
+    }
+    // Without ryu the host must have given its formatter (the wasm module does when it starts); Rust's
+    // own float formatting is left out on purpose (15 KB of the browser module).
+    #[cfg(not(feature = "ryu"))]
+    out.push_str("NaN");
 }
 
 impl Value {

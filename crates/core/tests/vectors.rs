@@ -85,6 +85,9 @@ fn run(area: &str, case: &Json) -> Outcome {
         }
         .map(Value::from),
         "config" => api::parse_cloudinary_url(&arg(0)),
+        "account_url" => {
+            api::Client::new(&arg(0)).and_then(|c| c.url(&arg(1), &arg(2), now_ms).map(Value::from))
+        }
         other => panic!("unknown area {other}"),
     };
     result.map_err(|e| e.message)
@@ -102,6 +105,7 @@ fn conformance_vectors() {
         "notification",
         "download",
         "config",
+        "account_url",
     ];
     let mut failures = Vec::new();
     let mut total = 0;

@@ -75,6 +75,15 @@ impl Reader {
                 if !ok(unsafe { sys::napi_is_array(env, v, &mut is_array) }) {
                     return Err(self.fail(what));
                 }
+                // A Date is what JSON.stringify makes of it (the SDK JSON-encodes `access_control`).
+                let mut is_date = false;
+                if !is_array && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) }) && is_date {
+                    let mut ms = f64::NAN;
+                    if !ok(unsafe { sys::napi_get_date_value(env, v, &mut ms) }) {
+                        return Err(self.fail(what));
+                    }
+                    return Ok(cirrus_core::time::date_json(ms));
+                }
                 if is_array {
                     unsafe { self.array(v, depth, what) }
                 } else {

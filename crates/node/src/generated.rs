@@ -141,6 +141,15 @@ pub fn verify_identifier(
     })
 }
 
+/// A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`.
+#[napi(
+    ts_args_type = "identifier: string",
+    ts_return_type = "ParsedIdentifier"
+)]
+pub fn parse_identifier(env: Env, identifier: Unknown) -> Result<JsOut, Code> {
+    guard(|| api::parse_identifier(&read(&env, &identifier, "identifier")?).map(JsOut))
+}
+
 /// Generates an auth token (`__cld_token__=...`).
 #[napi(ts_args_type = "options: AuthTokenOptions, nowMs?: number")]
 pub fn generate_auth_token(env: Env, options: Unknown, now_ms: Unknown) -> Result<String, Code> {

@@ -77,6 +77,10 @@ impl Reader {
             }
             return Ok(Value::Array(items));
         }
+        // A Date is what JSON.stringify makes of it (the SDK JSON-encodes `access_control`).
+        if let Some(date) = v.dyn_ref::<js_sys::Date>() {
+            return Ok(cirrus_core::time::date_json(date.get_time()));
+        }
         let keys = object_keys(v).map_err(|_| unreadable(what))?;
         if keys.length() as usize > cirrus_core::value::MAX_OBJECT_KEYS {
             return Err(Error::invalid_argument(format!(

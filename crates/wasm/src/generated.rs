@@ -39,14 +39,18 @@ pub fn api_sign_request(
     signature_algorithm: JsValue,
     signature_version: JsValue,
 ) -> JsResult<String> {
-    run(|| {
-        api::api_sign_request(
-            &read_value(&params, "params")?,
-            &read_value(&api_secret, "apiSecret")?,
-            &read_value(&signature_algorithm, "signatureAlgorithm")?,
-            &read_value(&signature_version, "signatureVersion")?,
-        )
-    })
+    if cfg!(feature = "full") {
+        run(|| {
+            api::api_sign_request(
+                &read_value(&params, "params")?,
+                &read_value(&api_secret, "apiSecret")?,
+                &read_value(&signature_algorithm, "signatureAlgorithm")?,
+                &read_value(&signature_version, "signatureVersion")?,
+            )
+        })
+    } else {
+        crate::server_only("apiSignRequest")
+    }
 }
 
 /// `apiSignRequest()` with `params` as JSON text (the fast path).
@@ -57,47 +61,67 @@ pub fn api_sign_request_json(
     signature_algorithm: JsValue,
     signature_version: JsValue,
 ) -> JsResult<String> {
-    run(|| {
-        api::api_sign_request(
-            &json::parse(params)?,
-            &read_value(&api_secret, "apiSecret")?,
-            &read_value(&signature_algorithm, "signatureAlgorithm")?,
-            &read_value(&signature_version, "signatureVersion")?,
-        )
-    })
+    if cfg!(feature = "full") {
+        run(|| {
+            api::api_sign_request(
+                &json::parse(params)?,
+                &read_value(&api_secret, "apiSecret")?,
+                &read_value(&signature_algorithm, "signatureAlgorithm")?,
+                &read_value(&signature_version, "signatureVersion")?,
+            )
+        })
+    } else {
+        crate::server_only("apiSignRequest")
+    }
 }
 
 /// Clears blank params, signs them and adds `signature` and `api_key`.
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
-    run(|| {
-        api::sign_request(
-            &read_value(&params, "params")?,
-            &read_value(&options, "options")?,
-        )
-    })
-    .map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| {
+            api::sign_request(
+                &read_value(&params, "params")?,
+                &read_value(&options, "options")?,
+            )
+        })
+        .map(|v| write_value(&v))
+    } else {
+        crate::server_only("signRequest")
+    }
 }
 
 /// `signRequest()` with `params` and `options` as JSON text (the fast path).
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
-    run(|| api::sign_request(&json::parse(params)?, &json::parse(options)?))
-        .map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| api::sign_request(&json::parse(params)?, &json::parse(options)?))
+            .map(|v| write_value(&v))
+    } else {
+        crate::server_only("signRequest")
+    }
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
 #[wasm_bindgen(js_name = buildUploadParams)]
 pub fn build_upload_params(options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
-        .map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+            .map(|v| write_value(&v))
+    } else {
+        crate::server_only("buildUploadParams")
+    }
 }
 
 /// `buildUploadParams()` with `options` as JSON text (the fast path).
 #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
 pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
-        .map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
+            .map(|v| write_value(&v))
+    } else {
+        crate::server_only("buildUploadParams")
+    }
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
@@ -107,20 +131,34 @@ pub fn verify_identifier(
     api_secret: JsValue,
     options: JsValue,
 ) -> JsResult<JsValue> {
-    run(|| {
-        api::verify_identifier(
-            &read_value(&identifier, "identifier")?,
-            &read_value(&api_secret, "apiSecret")?,
-            &read_value(&options, "options")?,
-        )
-    })
-    .map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| {
+            api::verify_identifier(
+                &read_value(&identifier, "identifier")?,
+                &read_value(&api_secret, "apiSecret")?,
+                &read_value(&options, "options")?,
+            )
+        })
+        .map(|v| write_value(&v))
+    } else {
+        crate::server_only("verifyIdentifier")
+    }
+}
+
+/// A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`.
+#[wasm_bindgen(js_name = parseIdentifier)]
+pub fn parse_identifier(identifier: JsValue) -> JsResult<JsValue> {
+    run(|| api::parse_identifier(&read_value(&identifier, "identifier")?)).map(|v| write_value(&v))
 }
 
 /// Generates an auth token (`__cld_token__=...`).
 #[wasm_bindgen(js_name = generateAuthToken)]
 pub fn generate_auth_token(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| api::generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    if cfg!(feature = "full") {
+        run(|| api::generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    } else {
+        crate::server_only("generateAuthToken")
+    }
 }
 
 /// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
@@ -132,15 +170,19 @@ pub fn verify_notification_signature(
     options: JsValue,
     now_ms: JsValue,
 ) -> JsResult<bool> {
-    run(|| {
-        api::verify_notification_signature(
-            &read_value(&body, "body")?,
-            &read_value(&timestamp, "timestamp")?,
-            &read_value(&signature, "signature")?,
-            &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
-        )
-    })
+    if cfg!(feature = "full") {
+        run(|| {
+            api::verify_notification_signature(
+                &read_value(&body, "body")?,
+                &read_value(&timestamp, "timestamp")?,
+                &read_value(&signature, "signature")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
+    } else {
+        crate::server_only("verifyNotificationSignature")
+    }
 }
 
 /// A signed Upload API URL that downloads a private or authenticated asset.
@@ -151,32 +193,50 @@ pub fn private_download_url(
     options: JsValue,
     now_ms: JsValue,
 ) -> JsResult<String> {
-    run(|| {
-        api::private_download_url(
-            &read_value(&public_id, "publicId")?,
-            &read_value(&format, "format")?,
-            &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
-        )
-    })
+    if cfg!(feature = "full") {
+        run(|| {
+            api::private_download_url(
+                &read_value(&public_id, "publicId")?,
+                &read_value(&format, "format")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
+    } else {
+        crate::server_only("privateDownloadUrl")
+    }
 }
 
 /// A signed URL that generates and downloads an archive.
 #[wasm_bindgen(js_name = downloadArchiveUrl)]
 pub fn download_archive_url(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| api::download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    if cfg!(feature = "full") {
+        run(|| {
+            api::download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+        })
+    } else {
+        crate::server_only("downloadArchiveUrl")
+    }
 }
 
 /// A signed URL that generates and downloads a ZIP archive.
 #[wasm_bindgen(js_name = downloadZipUrl)]
 pub fn download_zip_url(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| api::download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    if cfg!(feature = "full") {
+        run(|| api::download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    } else {
+        crate::server_only("downloadZipUrl")
+    }
 }
 
 /// Parses a `CLOUDINARY_URL` into the SDK's config object.
 #[wasm_bindgen(js_name = parseCloudinaryUrl)]
 pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
-    run(|| api::parse_cloudinary_url(&read_value(&url, "url")?)).map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| api::parse_cloudinary_url(&read_value(&url, "url")?)).map(|v| write_value(&v))
+    } else {
+        crate::server_only("parseCloudinaryUrl")
+    }
 }
 
 #[wasm_bindgen]
@@ -208,70 +268,104 @@ impl Cloudinary {
     /// `apiSignRequest()` with this account's config.
     #[wasm_bindgen(js_name = apiSignRequest)]
     pub fn api_sign_request(&self, params: JsValue) -> JsResult<String> {
-        run(|| self.inner.api_sign_request(&read_value(&params, "params")?))
+        if cfg!(feature = "full") {
+            run(|| self.inner.api_sign_request(&read_value(&params, "params")?))
+        } else {
+            crate::server_only("apiSignRequest")
+        }
     }
 
     /// `apiSignRequest()` with this account's config and `params` as JSON text.
     #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
     pub fn api_sign_request_json(&self, params: &str) -> JsResult<String> {
-        run(|| self.inner.api_sign_request(&json::parse(params)?))
+        if cfg!(feature = "full") {
+            run(|| self.inner.api_sign_request(&json::parse(params)?))
+        } else {
+            crate::server_only("apiSignRequest")
+        }
     }
 
     /// `signRequest()` with this account's config.
     #[wasm_bindgen(js_name = signRequest)]
     pub fn sign_request(&self, params: JsValue, options: JsValue) -> JsResult<JsValue> {
-        run(|| {
-            self.inner.sign_request(
-                &read_value(&params, "params")?,
-                &read_value(&options, "options")?,
-            )
-        })
-        .map(|v| write_value(&v))
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner.sign_request(
+                    &read_value(&params, "params")?,
+                    &read_value(&options, "options")?,
+                )
+            })
+            .map(|v| write_value(&v))
+        } else {
+            crate::server_only("signRequest")
+        }
     }
 
     /// `signRequest()` with this account's config and `params` and `options` as JSON text.
     #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
     pub fn sign_request_json(&self, params: &str, options: &str) -> JsResult<JsValue> {
-        run(|| {
-            self.inner
-                .sign_request(&json::parse(params)?, &json::parse(options)?)
-        })
-        .map(|v| write_value(&v))
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner
+                    .sign_request(&json::parse(params)?, &json::parse(options)?)
+            })
+            .map(|v| write_value(&v))
+        } else {
+            crate::server_only("signRequest")
+        }
     }
 
     /// `buildUploadParams()` with this account's config.
     #[wasm_bindgen(js_name = buildUploadParams)]
     pub fn build_upload_params(&self, options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-        run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+        if cfg!(feature = "full") {
+            run(|| {
+                api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+            })
             .map(|v| write_value(&v))
+        } else {
+            crate::server_only("buildUploadParams")
+        }
     }
 
     /// `buildUploadParams()` with this account's config and `options` as JSON text.
     #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
     pub fn build_upload_params_json(&self, options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-        run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
-            .map(|v| write_value(&v))
+        if cfg!(feature = "full") {
+            run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
+                .map(|v| write_value(&v))
+        } else {
+            crate::server_only("buildUploadParams")
+        }
     }
 
     /// `verifyIdentifier()` with this account's config.
     #[wasm_bindgen(js_name = verifyIdentifier)]
     pub fn verify_identifier(&self, identifier: JsValue, options: JsValue) -> JsResult<JsValue> {
-        run(|| {
-            self.inner.verify_identifier(
-                &read_value(&identifier, "identifier")?,
-                &read_value(&options, "options")?,
-            )
-        })
-        .map(|v| write_value(&v))
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner.verify_identifier(
+                    &read_value(&identifier, "identifier")?,
+                    &read_value(&options, "options")?,
+                )
+            })
+            .map(|v| write_value(&v))
+        } else {
+            crate::server_only("verifyIdentifier")
+        }
     }
 
     /// `generateAuthToken()` with this account's config.
     #[wasm_bindgen(js_name = generateAuthToken)]
     pub fn generate_auth_token(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        run(|| {
-            self.inner
-                .generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-        })
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner
+                    .generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+            })
+        } else {
+            crate::server_only("generateAuthToken")
+        }
     }
 
     /// `verifyNotificationSignature()` with this account's config.
@@ -284,15 +378,19 @@ impl Cloudinary {
         options: JsValue,
         now_ms: JsValue,
     ) -> JsResult<bool> {
-        run(|| {
-            self.inner.verify_notification_signature(
-                &read_value(&body, "body")?,
-                &read_value(&timestamp, "timestamp")?,
-                &read_value(&signature, "signature")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner.verify_notification_signature(
+                    &read_value(&body, "body")?,
+                    &read_value(&timestamp, "timestamp")?,
+                    &read_value(&signature, "signature")?,
+                    &read_value(&options, "options")?,
+                    crate::now_ms(&now_ms)?,
+                )
+            })
+        } else {
+            crate::server_only("verifyNotificationSignature")
+        }
     }
 
     /// `privateDownloadUrl()` with this account's config.
@@ -304,31 +402,45 @@ impl Cloudinary {
         options: JsValue,
         now_ms: JsValue,
     ) -> JsResult<String> {
-        run(|| {
-            self.inner.private_download_url(
-                &read_value(&public_id, "publicId")?,
-                &read_value(&format, "format")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner.private_download_url(
+                    &read_value(&public_id, "publicId")?,
+                    &read_value(&format, "format")?,
+                    &read_value(&options, "options")?,
+                    crate::now_ms(&now_ms)?,
+                )
+            })
+        } else {
+            crate::server_only("privateDownloadUrl")
+        }
     }
 
     /// `downloadArchiveUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadArchiveUrl)]
     pub fn download_archive_url(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        run(|| {
-            self.inner
-                .download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-        })
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner.download_archive_url(
+                    &read_value(&options, "options")?,
+                    crate::now_ms(&now_ms)?,
+                )
+            })
+        } else {
+            crate::server_only("downloadArchiveUrl")
+        }
     }
 
     /// `downloadZipUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadZipUrl)]
     pub fn download_zip_url(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        run(|| {
-            self.inner
-                .download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-        })
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner
+                    .download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+            })
+        } else {
+            crate::server_only("downloadZipUrl")
+        }
     }
 }

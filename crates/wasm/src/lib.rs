@@ -7,15 +7,54 @@
 
 mod convert;
 pub mod generated;
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+mod size_classes;
 
-use cirrus_core::{api, Error, Value};
+use cirrus_core::{api, Error, ErrorCode, Value};
 use convert::{js_error, read_value, write_value};
 use wasm_bindgen::prelude::*;
+
+// The browser build trades dlmalloc (~7 KB) for size classes (~0.5 KB); see size_classes.rs.
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[global_allocator]
+static ALLOCATOR: size_classes::SizeClasses = size_classes::SizeClasses::new();
 
 type JsResult<T> = Result<T, JsValue>;
 
 fn run<T>(f: impl FnOnce() -> Result<T, Error>) -> JsResult<T> {
     f().map_err(js_error)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// JavaScript's own `String(n)`: the algorithm the SDK's output comes from.
+    #[wasm_bindgen(js_name = String)]
+    fn js_number_string(n: f64) -> String;
+}
+
+fn write_js_number(n: f64, out: &mut String) {
+    out.push_str(&js_number_string(n));
+}
+
+/// Runs when the module is instantiated: numbers that are not whole are written by the host, so neither
+/// build carries ryu's tables.
+#[wasm_bindgen(start)]
+pub fn start() {
+    cirrus_core::value::set_number_formatter(write_js_number);
+}
+
+/// What a function left out of the browser build answers (generated.rs calls it there).
+pub(crate) fn server_only<T>(name: &str) -> JsResult<T> {
+    Err(js_error(Error::new(
+        ErrorCode::NotInBrowserBuild,
+        [
+            "cirrus-web: `",
+            name,
+            "` is not in the browser build (a browser holds no api_secret); servers, workers, Deno and \
+             Bun load the full build, and a page that needs it imports 'cirrus-web/full'",
+        ]
+        .concat(),
+    )))
 }
 
 /// The optional trailing `nowMs`: a number, or `Date.now()` when absent. (Taken as a JsValue: a typed

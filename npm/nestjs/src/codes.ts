@@ -31,6 +31,7 @@ export const ERROR_STATUS: Readonly<Record<string, { status: number; retryable: 
   MISSING_DEPENDENCY: { status: 500, retryable: false },
   NOT_INITIALIZED: { status: 500, retryable: false },
   WASM_LOAD_FAILED: { status: 500, retryable: false },
+  NOT_IN_BROWSER_BUILD: { status: 500, retryable: false },
   SIGN_IN_REQUIRED: { status: 401, retryable: false },
   TOO_MANY_FILES: { status: 413, retryable: false },
   TOO_MANY_PARTS: { status: 413, retryable: false },
