@@ -193,3 +193,28 @@ test('killed in the middle of an upload: nothing half-written is visible after a
     await revived.stop();
   }
 });
+
+test("Cloudinary's refusals: chunks under 5 MB but the last, and empty files", async () => {
+  // The default minimum chunk (this suite's main emulator lifts it to chunk small files).
+  const strict = await startEmulator({ args: ['--quiet', '--min-chunk-bytes', String(5 * 1024 * 1024)] });
+  try {
+    const png = makePng(64, 64, { noise: true });
+    const send = (start, end, total, id) => fetch(`${strict.url}/v1_1/demo/image/upload`, {
+      method: 'POST',
+      body: signedForm({ public_id: 'proto/small-chunks' }, png.subarray(start, end + 1)),
+      headers: { 'X-Unique-Upload-Id': id, 'Content-Range': `bytes ${start}-${end}/${total}` },
+    });
+    const first = await send(0, 999, -1, 'small-1');
+    assert.equal(first.status, 400);
+    assert.equal((await first.json()).error.message, 'All parts except EOF-chunk must be larger than 5mb');
+    // The EOF chunk may be small: a one-chunk upload of a small file works.
+    const only = await send(0, png.length - 1, png.length, 'small-2');
+    assert.equal(only.status, 200, await only.clone().text());
+    assert.equal((await only.json()).bytes, png.length);
+  } finally {
+    await strict.stop();
+  }
+  const empty = await post('upload', { public_id: 'proto/empty' }, Buffer.alloc(0));
+  assert.equal(empty.status, 400);
+  assert.equal(empty.body.error.message, 'Empty file');
+});

@@ -25,10 +25,13 @@ export function tempDataDir() {
  * `args` are extra CLI flags.
  */
 export function startEmulator({ dataDir = tempDataDir(), args = [], account = ACCOUNT } = {}) {
+  // The suites chunk small files to stay fast: Cloudinary's 5 MB minimum chunk is lifted unless a test
+  // sets it (tests/emulator/protocol.test.mjs checks the default).
+  const chunks = args.includes('--min-chunk-bytes') ? [] : ['--min-chunk-bytes', '1'];
   const child = spawn(emulatorBinary(), [
     '--port', '0', '--data', dataDir,
     '--cloud-name', account.cloud_name, '--api-key', account.api_key, '--api-secret', account.api_secret,
-    ...args,
+    ...chunks, ...args,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20000); });

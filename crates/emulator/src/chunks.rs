@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// Cloudinary's smallest chunk but the last: 5 MB.
+pub const CLOUDINARY_MIN_CHUNK: u64 = 5 * 1024 * 1024;
+
 /// A parsed `Content-Range: bytes <start>-<end>/<total or -1>`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ContentRange {
@@ -154,13 +157,14 @@ impl Chunks {
     }
 
     /// Adds one chunk. Returns the whole file (in a temp file of `tmp_dir`) when this chunk completes it.
+    /// Every chunk but the last must be at least `min_chunk` bytes, as Cloudinary requires.
     pub async fn add(
         &self,
         id: &str,
         range: ContentRange,
         part: FilePart,
         tmp: PathBuf,
-        owner: &ChunkOwner,
+        (owner, min_chunk): (&ChunkOwner, u64),
     ) -> ApiResult<Option<FilePart>> {
         if id.is_empty()
             || id.len() > 128
@@ -169,6 +173,17 @@ impl Chunks {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return Err(ApiError::bad_request("Invalid X-Unique-Upload-Id"));
+        }
+        let last = range.total.is_some_and(|total| range.end + 1 == total);
+        if !last && part.bytes < min_chunk {
+            let _ = tokio::fs::remove_file(&part.path).await;
+            return Err(ApiError::bad_request(
+                if min_chunk == CLOUDINARY_MIN_CHUNK {
+                    "All parts except EOF-chunk must be larger than 5mb".to_owned()
+                } else {
+                    format!("All parts except EOF-chunk must be at least {min_chunk} bytes")
+                },
+            ));
         }
         self.claim(id, owner)?;
         if part.bytes != range.end - range.start + 1 {

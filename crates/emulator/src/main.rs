@@ -17,6 +17,7 @@ const USAGE: &str = "usage: cirrus-emulator [options]
   --preset SPEC            upload preset: NAME[,unsigned][,folder=F][,tags=A;B] (repeatable)
   --max-body-mb N          largest request body (default 512; larger is 413)
   --chunk-ttl-secs N       how long unfinished chunked uploads are kept (default 3600)
+  --min-chunk-bytes N      smallest chunk but the last (default 5242880, Cloudinary's 5 MB)
   --max-megapixels N       largest image accepted for upload (default 50)
   --derived-cache-mb N     disk kept for transformed images, oldest evicted (default 256)
   --fault SPEC             ENDPOINT:500=R,502=R,429=R,reset=R,after500=R,afterreset=R,
@@ -85,9 +86,8 @@ fn settings_from_args() -> Result<(Settings, String, u16), String> {
             "--cloudinary-url" => url = Some(value("--cloudinary-url")?),
             "--quiet" => quiet = true,
             flag @ ("--auth-token-key" | "--preset" | "--max-body-mb" | "--chunk-ttl-secs"
-            | "--fault" | "--max-megapixels" | "--derived-cache-mb") => {
-                extra.push((flag.to_owned(), value(flag)?))
-            }
+            | "--min-chunk-bytes" | "--fault" | "--max-megapixels"
+            | "--derived-cache-mb") => extra.push((flag.to_owned(), value(flag)?)),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -140,6 +140,11 @@ fn apply_flag(settings: &mut Settings, flag: &str, v: &str) -> Result<(), String
                 .map_err(|_| "--derived-cache-mb must be a number")?
                 * 1024
                 * 1024
+        }
+        "--min-chunk-bytes" => {
+            settings.min_chunk_bytes = v
+                .parse()
+                .map_err(|_| "--min-chunk-bytes must be a number")?;
         }
         "--chunk-ttl-secs" => {
             settings.chunk_ttl =

@@ -35,6 +35,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long an unfinished chunked upload is kept.
     pub chunk_ttl: Duration,
+    /// Smallest chunk of a chunked upload but its last (Cloudinary refuses parts under 5 MB).
+    pub min_chunk_bytes: u64,
     /// Oldest accepted signed-request timestamp, in seconds.
     pub max_timestamp_age: i64,
     /// Largest image accepted for upload, in megapixels (Cloudinary's plans cap it too).
@@ -79,6 +81,7 @@ impl Settings {
             presets: BTreeMap::new(),
             max_body_bytes: 512 * 1024 * 1024,
             chunk_ttl: Duration::from_secs(3600),
+            min_chunk_bytes: crate::chunks::CLOUDINARY_MIN_CHUNK,
             max_timestamp_age: 3600,
             max_megapixels: 50.0,
             derived_cache_bytes: 256 * 1024 * 1024,

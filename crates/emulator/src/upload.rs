@@ -51,7 +51,13 @@ pub(crate) async fn upload(
     let file = match chunked.clone() {
         Some((id, range)) => match app
             .chunks
-            .add(&id, range, file, app.store.tmp_path(), &chunk_owner(&form))
+            .add(
+                &id,
+                range,
+                file,
+                app.store.tmp_path(),
+                (&chunk_owner(&form), app.settings.min_chunk_bytes),
+            )
             .await?
         {
             Some(whole) => whole,
@@ -383,6 +389,9 @@ async fn inspect(
     file: &FilePart,
     filename: Option<String>,
 ) -> ApiResult<(crate::media::Media, &'static str)> {
+    if file.bytes == 0 {
+        return Err(ApiError::bad_request("Empty file"));
+    }
     let media = {
         let path = file.path.clone();
         tokio::task::spawn_blocking(move || crate::media::probe(&path, filename.as_deref()))
