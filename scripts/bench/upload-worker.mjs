@@ -1,5 +1,6 @@
 // One client of the upload benchmark, in its own process so that its peak RSS is its own:
 //   node scripts/bench/upload-worker.mjs <cirrus|sdk> <emulator url> <bytes> <chunk bytes>
+// CIRRUS_BENCH_PRODUCER=fresh: a fresh 1 MiB Buffer per piece, hashed, as a request body would be.
 // Streams <bytes> of generated data into the client's streaming upload and prints one JSON line.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -37,6 +38,24 @@ function* generate() {
   }
 }
 
+// `CIRRUS_BENCH_PRODUCER=fresh`: a producer like a real request body: a fresh 1 MiB Buffer per piece,
+// hashed as it goes by (the same bytes as the ring, so the etag check holds).
+const FRESH = process.env.CIRRUS_BENCH_PRODUCER === 'fresh';
+function* generateFresh() {
+  const FRESH_BLOCK = 1024 * 1024;
+  const running = createHash('sha256');
+  for (let offset = 0, n = 0; offset < total; offset += FRESH_BLOCK) {
+    const piece = Buffer.allocUnsafe(Math.min(FRESH_BLOCK, total - offset));
+    for (let at = 0; at < piece.length; at += BLOCK, n++) {
+      const part = piece.subarray(at, Math.min(at + BLOCK, piece.length));
+      seed.copy(part, 0, 0, part.length);
+      part.writeUInt32LE(n, 0);
+    }
+    running.update(piece);
+    yield piece;
+  }
+}
+
 function expectedMd5() {
   const md5 = createHash('md5');
   for (const piece of generate()) md5.update(piece);
@@ -57,13 +76,13 @@ if (client === 'cirrus') {
   const writable = cld.uploadStream({
     resource_type: 'raw', chunk_size: chunkSize, public_id: `bench-${process.pid}`, ...(concurrencyArg ? { concurrency: Number(concurrencyArg) } : {}),
   });
-  Readable.from(generate(), { highWaterMark: 2 }).pipe(writable);
+  Readable.from(FRESH ? generateFresh() : generate(), { highWaterMark: 2 }).pipe(writable);
   result = await writable.result;
 } else {
   result = await new Promise((resolve, reject) => {
     const stream = cloudinary.uploader.upload_chunked_stream({ resource_type: 'raw', chunk_size: chunkSize, public_id: `bench-${process.pid}` },
       (err, res) => (err ? reject(err) : resolve(res)));
-    Readable.from(generate(), { highWaterMark: 2 }).pipe(stream);
+    Readable.from(FRESH ? generateFresh() : generate(), { highWaterMark: 2 }).pipe(stream);
   });
 }
 const seconds = (performance.now() - started) / 1000;
