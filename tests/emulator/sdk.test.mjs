@@ -219,3 +219,17 @@ test('streams from disk with the SDK are byte-exact', async () => {
   });
   assert.equal(result.etag, md5(png));
 });
+
+test('access_mode and access_control are taken and echoed (uploads and the Admin API), as Cloudinary does', async () => {
+  const start = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+  const rules = [{ access_type: 'anonymous', start }, { access_type: 'token' }];
+  const result = await cloudinary.uploader.upload(file('acl.png', makePng(8, 8)), { public_id: 'sdk/acl', access_mode: 'authenticated', access_control: rules });
+  assert.equal(result.access_mode, 'authenticated');
+  assert.deepEqual(result.access_control, [{ access_type: 'anonymous', start: '2026-01-02T03:04:05.000Z' }, { access_type: 'token' }]);
+  const plain = await cloudinary.uploader.upload(file('plain.png', makePng(8, 8)), { public_id: 'sdk/no-acl' });
+  assert.equal(plain.access_mode, 'public');
+  assert.equal('access_control' in plain, false);
+  const resource = await cloudinary.api.resource('sdk/acl');
+  assert.deepEqual([resource.access_mode, resource.access_control], [result.access_mode, result.access_control]);
+  await assert.rejects(cloudinary.uploader.upload(file('bad.png', makePng(8, 8)), { public_id: 'sdk/bad', access_mode: 'secret' }), (e) => /Invalid access_mode/.test(e.error?.message ?? e.message));
+});

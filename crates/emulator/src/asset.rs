@@ -40,6 +40,12 @@ pub struct Asset {
     pub blob: String,
     /// Eager transformations requested for this asset.
     pub eager: Vec<String>,
+    /// `public` or `authenticated` (older index entries have none: public).
+    #[serde(default)]
+    pub access_mode: String,
+    /// The `access_control` list given at upload (`[{ access_type, start, end, key }]`), as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_control: Option<Json>,
 }
 
 impl Asset {
@@ -107,7 +113,11 @@ impl Asset {
             "asset_folder": self.public_id.rsplit_once('/').map_or("", |(folder, _)| folder),
             "display_name": self.public_id.rsplit('/').next().unwrap_or_default(),
             "original_filename": self.original_filename,
+            "access_mode": if self.access_mode.is_empty() { "public" } else { self.access_mode.as_str() },
         });
+        if let Some(rules) = &self.access_control {
+            out["access_control"] = rules.clone();
+        }
         if let (Some(w), Some(h)) = (self.width, self.height) {
             out["width"] = json!(w);
             out["height"] = json!(h);

@@ -330,6 +330,7 @@ async fn store_upload(
         .map(|f| f.rsplit_once('.').map_or(f, |(s, _)| s).to_owned());
     let public_id = choose_public_id(form, &preset, stem.as_deref(), resource_type, &media)?;
     let context = form.get("context").map(parse_context).unwrap_or_default();
+    let (access_mode, access_control) = access_of(form)?;
     let eager = form
         .get("eager")
         .map(parse_eager)
@@ -376,6 +377,8 @@ async fn store_upload(
         original_filename: stem.unwrap_or_else(|| "file".to_owned()),
         blob: blob.clone(),
         eager,
+        access_mode,
+        access_control,
     };
     commit(app, candidate, overwrite, &blob).await
 }
@@ -466,6 +469,26 @@ fn choose_public_id(
     }
     check_public_id(&public_id)?;
     Ok(public_id)
+}
+
+/// `access_mode` (`public`, the default, or `authenticated`) and `access_control` (a JSON list of rules,
+/// or one rule), as Cloudinary takes and echoes them.
+fn access_of(form: &Form) -> ApiResult<(String, Option<serde_json::Value>)> {
+    let mode = form.get_nonempty("access_mode").unwrap_or("public");
+    if !["public", "authenticated"].contains(&mode) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid access_mode: {mode}"
+        )));
+    }
+    let control = match form.get_nonempty("access_control") {
+        None => None,
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(list @ serde_json::Value::Array(_)) => Some(list),
+            Ok(rule @ serde_json::Value::Object(_)) => Some(serde_json::Value::Array(vec![rule])),
+            _ => return Err(ApiError::bad_request("Invalid access_control")),
+        },
+    };
+    Ok((mode.to_owned(), control))
 }
 
 /// The request's tags, then the preset's.
