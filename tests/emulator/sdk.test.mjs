@@ -233,3 +233,33 @@ test('access_mode and access_control are taken and echoed (uploads and the Admin
   assert.deepEqual([resource.access_mode, resource.access_control], [result.access_mode, result.access_control]);
   await assert.rejects(cloudinary.uploader.upload(file('bad.png', makePng(8, 8)), { public_id: 'sdk/bad', access_mode: 'secret' }), (e) => /Invalid access_mode/.test(e.error?.message ?? e.message));
 });
+
+test('tags and context actions: add, remove, replace, remove_all, set_exclusive; add_context, remove_all_context', async () => {
+  const png = makePng(8, 8);
+  for (const id of ['sdk/t1', 'sdk/t2', 'sdk/t3']) await cloudinary.uploader.upload(file(`${id.replace('/', '-')}.png`, png), { public_id: id, tags: ['base'] });
+  const tagsOf = async (id) => (await cloudinary.api.resource(id)).tags;
+  assert.deepEqual((await cloudinary.uploader.add_tag('red,blue', ['sdk/t1', 'sdk/t2', 'sdk/missing'])).public_ids, ['sdk/t1', 'sdk/t2']);
+  assert.deepEqual(await tagsOf('sdk/t1'), ['base', 'red', 'blue']);
+  await cloudinary.uploader.remove_tag('red', ['sdk/t1']);
+  assert.deepEqual(await tagsOf('sdk/t1'), ['base', 'blue']);
+  await cloudinary.uploader.replace_tag('only', ['sdk/t2']);
+  assert.deepEqual(await tagsOf('sdk/t2'), ['only']);
+  await cloudinary.uploader.add_tag('star', ['sdk/t1', 'sdk/t2']);
+  // The SDK never sends set_exclusive (it reads its `exclusive` option with swapped arguments), so this
+  // one is a request signed by cirrus.
+  const exclusive = cirrus.signRequest({ timestamp: Math.floor(Date.now() / 1000), command: 'set_exclusive', tag: 'star', public_ids: 'sdk/t3' }, ACCOUNT);
+  const res = await fetch(`${emulator.url}/v1_1/demo/image/tags`, { method: 'POST', body: new URLSearchParams(exclusive) });
+  assert.deepEqual(await res.json(), { public_ids: ['sdk/t3'] });
+  assert.deepEqual([await tagsOf('sdk/t1'), await tagsOf('sdk/t2'), await tagsOf('sdk/t3')], [['base', 'blue'], ['only'], ['base', 'star']]);
+  await cloudinary.uploader.remove_all_tags(['sdk/t3']);
+  assert.deepEqual(await tagsOf('sdk/t3'), []);
+  const listed = await cloudinary.api.resources_by_tag('blue');
+  assert.deepEqual(listed.resources.map((r) => r.public_id), ['sdk/t1']);
+
+  assert.deepEqual((await cloudinary.uploader.add_context({ alt: 'a cat', caption: 'x=y' }, ['sdk/t1'])).public_ids, ['sdk/t1']);
+  await cloudinary.uploader.add_context({ alt: 'a dog' }, ['sdk/t1']);
+  assert.deepEqual((await cloudinary.api.resource('sdk/t1')).context, { custom: { alt: 'a dog', caption: 'x=y' } });
+  await cloudinary.uploader.remove_all_context(['sdk/t1']);
+  assert.equal('context' in (await cloudinary.api.resource('sdk/t1')), false);
+  await assert.rejects(cloudinary.uploader.add_tag(undefined, ['sdk/t1']), (e) => /Missing required parameter - tag/.test(e.error?.message ?? e.message));
+});

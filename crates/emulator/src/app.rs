@@ -171,6 +171,8 @@ async fn api(
             "destroy" => crate::manage::destroy(app, &resource_type, request).await,
             "rename" => crate::manage::rename(app, &resource_type, request).await,
             "explicit" => crate::manage::explicit(app, &resource_type, request).await,
+            "tags" => crate::tagging::tags(app, &resource_type, request).await,
+            "context" => crate::tagging::context(app, &resource_type, request).await,
             other => Err(ApiError::not_found(format!("Unsupported action: {other}"))),
         }
     }

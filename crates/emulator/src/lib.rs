@@ -21,6 +21,7 @@ pub mod media;
 pub mod request;
 pub mod settings;
 pub mod store;
+mod tagging;
 pub mod transform;
 mod upload;
 

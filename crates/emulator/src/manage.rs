@@ -10,13 +10,13 @@ use axum::extract::Request;
 use serde_json::{json, Value as Json};
 use std::sync::Arc;
 
-async fn signed_form(app: &App, request: Request) -> ApiResult<Form> {
+pub(crate) async fn signed_form(app: &App, request: Request) -> ApiResult<Form> {
     let form = read_form(request, &app.store, app.settings.max_body_bytes, None).await?;
     verify_signed(&form, &app.settings, now_secs(), false)?;
     Ok(form)
 }
 
-fn required<'a>(form: &'a Form, name: &str) -> ApiResult<&'a str> {
+pub(crate) fn required<'a>(form: &'a Form, name: &str) -> ApiResult<&'a str> {
     form.get_nonempty(name)
         .ok_or_else(|| ApiError::bad_request(format!("Missing required parameter - {name}")))
 }
