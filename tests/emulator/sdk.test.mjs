@@ -263,3 +263,15 @@ test('tags and context actions: add, remove, replace, remove_all, set_exclusive;
   assert.equal('context' in (await cloudinary.api.resource('sdk/t1')), false);
   await assert.rejects(cloudinary.uploader.add_tag(undefined, ['sdk/t1']), (e) => /Missing required parameter - tag/.test(e.error?.message ?? e.message));
 });
+
+test('Admin API through the SDK: resource_types, delete_resources and delete_resources_by_prefix (parameters in the body)', async () => {
+  const png = makePng(8, 8);
+  for (const id of ['sdk/del/a', 'sdk/del/b', 'sdk/del/c', 'sdk/keep']) await cloudinary.uploader.upload(file(`${id.replaceAll('/', '-')}.png`, png), { public_id: id });
+  assert.ok((await cloudinary.api.resource_types()).resource_types.includes('image'));
+  const byIds = await cloudinary.api.delete_resources(['sdk/del/a', 'sdk/del/none']);
+  assert.deepEqual(byIds.deleted, { 'sdk/del/a': 'deleted', 'sdk/del/none': 'not_found' });
+  const byPrefix = await cloudinary.api.delete_resources_by_prefix('sdk/del/');
+  assert.deepEqual(byPrefix.deleted, { 'sdk/del/b': 'deleted', 'sdk/del/c': 'deleted' });
+  await assert.rejects(cloudinary.api.resource('sdk/del/b'), (e) => e.error?.http_code === 404);
+  assert.equal((await cloudinary.api.resource('sdk/keep')).public_id, 'sdk/keep');
+});

@@ -1,6 +1,7 @@
 //! Admin API reads (and deletes) with HTTP Basic auth:
 //! `GET /v1_1/<cloud>/resources/<rt>[/<type>[/<public_id>]]`, `GET .../resources/<rt>/tags/<tag>`,
-//! `DELETE /v1_1/<cloud>/resources/<rt>/<type>?public_ids[]=...|prefix=...`.
+//! `GET .../resources` (resource types), `DELETE /v1_1/<cloud>/resources/<rt>/<type>` by `public_ids[]` or
+//! `prefix`, in the query or the body.
 
 use crate::app::{base_url, App};
 use crate::asset::Asset;
@@ -28,14 +29,54 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An Admin API request: its method, headers, query string and body (urlencoded or JSON).
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    pub(crate) headers: HeaderMap,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) body: &'a str,
+}
+
+/// The parameters of a JSON body, as `name` / `name[]` pairs.
+fn json_pairs(body: &str) -> Vec<(String, String)> {
+    let Ok(Json::Object(map)) = serde_json::from_str::<Json>(body) else {
+        return Vec::new();
+    };
+    let text = |v: &Json| match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    map.iter()
+        .flat_map(|(k, v)| match v {
+            Json::Array(items) => items.iter().map(|i| (format!("{k}[]"), text(i))).collect(),
+            other => vec![(k.clone(), text(other))],
+        })
+        .collect()
+}
+
+/// `GET resources`: the resource types the account has assets of.
+pub(crate) fn resource_types(app: &App, headers: &HeaderMap) -> ApiResult<Json> {
+    verify_basic(
+        headers.get("authorization").and_then(|v| v.to_str().ok()),
+        &app.settings,
+    )?;
+    let mut types = Vec::new();
+    for rt in ["image", "raw", "video"] {
+        if !app.store.scan(rt, None, None, |_| true, 1)?.is_empty() {
+            types.push(rt);
+        }
+    }
+    Ok(json!({ "resource_types": types }))
+}
+
 /// Handles an Admin API request; `rest` is the path after `resources/`, still percent-encoded.
-pub(crate) async fn resources(
-    app: Arc<App>,
-    method: Method,
-    headers: HeaderMap,
-    rest: &str,
-    query: Option<&str>,
-) -> ApiResult<Json> {
+pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiResult<Json> {
+    let Call {
+        method,
+        headers,
+        query,
+        body,
+    } = call;
     verify_basic(
         headers.get("authorization").and_then(|v| v.to_str().ok()),
         &app.settings,
@@ -48,7 +89,16 @@ pub(crate) async fn resources(
                 .into_owned()
         })
         .collect();
-    let query = query_pairs(query);
+    let mut query = query_pairs(query);
+    let json_body = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    query.extend(if json_body {
+        json_pairs(body)
+    } else {
+        query_pairs(Some(body))
+    });
     let base = base_url(&headers);
     let render = |a: &Asset| app_json(&app, a, &base);
     match (method, segments.as_slice()) {

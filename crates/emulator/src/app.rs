@@ -148,11 +148,30 @@ async fn api(
             .nth(3)
             .unwrap_or_default()
             .to_owned();
+        if raw_rest == "resources" && method == Method::GET {
+            return crate::admin::resource_types(&app, request.headers());
+        }
         if let Some(resources) = raw_rest.strip_prefix("resources/") {
             let query = request.uri().query().map(str::to_owned);
             let headers = request.headers().clone();
-            return crate::admin::resources(app, method, headers, resources, query.as_deref())
-                .await;
+            // The SDK sends the parameters of DELETE (and other non-GET calls) in the body.
+            let body = if method == Method::GET {
+                String::new()
+            } else {
+                let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+                    .await
+                    .map_err(|_| {
+                        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+                    })?;
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
+            let call = crate::admin::Call {
+                method,
+                headers,
+                query: query.as_deref(),
+                body: &body,
+            };
+            return crate::admin::resources(app, resources, call).await;
         }
         if method != Method::POST {
             return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Use POST"));
