@@ -275,3 +275,13 @@ test('Admin API through the SDK: resource_types, delete_resources and delete_res
   await assert.rejects(cloudinary.api.resource('sdk/del/b'), (e) => e.error?.http_code === 404);
   assert.equal((await cloudinary.api.resource('sdk/keep')).public_id, 'sdk/keep');
 });
+
+test('Admin API answers carry the rate-limit headers the SDK exposes', async () => {
+  const first = await cloudinary.api.resources({ max_results: 1 });
+  const second = await cloudinary.api.resources({ max_results: 1 });
+  assert.equal(first.rate_limit_allowed, 500);
+  // One call fewer left (or a fresh hour began between the two calls).
+  assert.ok([first.rate_limit_remaining - 1, 499].includes(second.rate_limit_remaining));
+  const reset = first.rate_limit_reset_at.getTime();
+  assert.ok(reset > Date.now() && reset <= Date.now() + 3_600_000 && reset % 3_600_000 === 0, String(first.rate_limit_reset_at));
+});

@@ -54,6 +54,60 @@ fn json_pairs(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Admin API calls allowed per hour (Cloudinary's free plan).
+const RATE_LIMIT: u64 = 500;
+
+/// Admin API calls in the current hour: `(hour, count)`, counted for the rate-limit headers (the
+/// emulator does not refuse beyond the limit).
+static CALLS: std::sync::Mutex<(i64, u64)> = std::sync::Mutex::new((0, 0));
+
+/// Cloudinary's `X-FeatureRateLimit-*` headers (the SDK returns them as `rate_limit_allowed`,
+/// `rate_limit_remaining` and `rate_limit_reset_at`): calls left in this hour, reset at the next.
+pub(crate) fn rate_limit_headers(headers: &mut HeaderMap) {
+    let hour = crate::clock::now_secs().div_euclid(3600);
+    let used = {
+        let mut calls = CALLS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if calls.0 != hour {
+            *calls = (hour, 0);
+        }
+        calls.1 += 1;
+        calls.1
+    };
+    let reset = http_date((hour + 1) * 3600);
+    for (name, value) in [
+        ("x-featureratelimit-limit", RATE_LIMIT.to_string()),
+        (
+            "x-featureratelimit-remaining",
+            RATE_LIMIT.saturating_sub(used).to_string(),
+        ),
+        ("x-featureratelimit-reset", reset),
+    ] {
+        if let Ok(v) = value.parse() {
+            headers.insert(name, v);
+        }
+    }
+}
+
+/// `Wed, 04 Dec 2019 16:00:00 GMT` for Unix seconds.
+fn http_date(secs: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let iso = crate::clock::iso8601(secs); // YYYY-MM-DDTHH:MM:SSZ
+    let month = iso[5..7].parse::<usize>().unwrap_or(1).clamp(1, 12);
+    let day = DAYS[secs.div_euclid(86_400).rem_euclid(7) as usize];
+    format!(
+        "{day}, {} {} {} {} GMT",
+        &iso[8..10],
+        MONTHS[month - 1],
+        &iso[..4],
+        &iso[11..19]
+    )
+}
+
 /// `GET resources`: the resource types the account has assets of.
 pub(crate) fn resource_types(app: &App, headers: &HeaderMap) -> ApiResult<Json> {
     verify_basic(

@@ -138,6 +138,7 @@ async fn api(
     Path((cloud, rest)): Path<(String, String)>,
     request: Request,
 ) -> Response {
+    let admin = rest == "resources" || rest.starts_with("resources/");
     let result = async {
         check_cloud(&app, &cloud)?;
         let method = request.method().clone();
@@ -196,10 +197,14 @@ async fn api(
         }
     }
     .await;
-    match result {
+    let mut response = match result {
         Ok(body) => Json(body).into_response(),
         Err(e) => e.into_response(),
+    };
+    if admin {
+        crate::admin::rate_limit_headers(response.headers_mut());
     }
+    response
 }
 
 async fn delivery(
