@@ -285,3 +285,17 @@ test('Admin API answers carry the rate-limit headers the SDK exposes', async () 
   const reset = first.rate_limit_reset_at.getTime();
   assert.ok(reset > Date.now() && reset <= Date.now() + 3_600_000 && reset % 3_600_000 === 0, String(first.rate_limit_reset_at));
 });
+
+test('Admin API update and tag listing; add-ons are refused as on an account without them', async () => {
+  const png = makePng(8, 8);
+  await cloudinary.uploader.upload(file('upd.png', png), { public_id: 'sdk/upd', tags: ['old'] });
+  const updated = await cloudinary.api.update('sdk/upd', { tags: ['new1', 'new2'], context: { alt: 'updated' }, access_control: [{ access_type: 'token' }] });
+  assert.deepEqual([updated.tags, updated.context, updated.access_control], [['new1', 'new2'], { custom: { alt: 'updated' } }, [{ access_type: 'token' }]]);
+  assert.deepEqual((await cloudinary.api.resource('sdk/upd')).tags, ['new1', 'new2']);
+  await assert.rejects(cloudinary.api.update('sdk/nothing-here', { tags: ['x'] }), (e) => e.error?.http_code === 404);
+  const listed = await cloudinary.api.tags({ prefix: 'new', max_results: 1 });
+  assert.deepEqual(listed.tags, ['new1']);
+  assert.deepEqual((await cloudinary.api.tags({ prefix: 'new', next_cursor: listed.next_cursor })).tags, ['new2']);
+  await assert.rejects(cloudinary.api.update('sdk/upd', { categorization: 'google_tagging' }), (e) => /add-on is not enabled/.test(e.error?.message ?? ''));
+  await assert.rejects(cloudinary.uploader.upload(file('ocr.png', png), { public_id: 'sdk/ocr', ocr: 'adv_ocr' }), (e) => /add-on is not enabled/.test(e.error?.message ?? e.message));
+});

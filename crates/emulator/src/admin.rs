@@ -156,6 +156,9 @@ pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiR
     let base = base_url(&headers);
     let render = |a: &Asset| app_json(&app, a, &base);
     match (method, segments.as_slice()) {
+        (Method::GET, [tags, rt]) if rest.starts_with("tags/") && tags == "tags" => {
+            crate::admin_update::tags(&app, rt, &query)
+        }
         (Method::GET, [rt]) => list(&app, rt, None, None, &query, &render),
         (Method::GET, [rt, tags, tag]) if tags == "tags" => {
             list(&app, rt, None, Some(tag.as_str()), &query, &render)
@@ -170,6 +173,10 @@ pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiR
             let mut body = render(&asset);
             body["derived"] = json!([]);
             Ok(body)
+        }
+        (Method::POST, [rt, kind, id @ ..]) if !id.is_empty() => {
+            let asset = crate::admin_update::update(&app, (rt, kind, &id.join("/")), &query)?;
+            Ok(render(&asset))
         }
         (Method::DELETE, [rt, kind]) => delete_resources(&app, rt, kind, &query),
         _ => Err(ApiError::not_found("Unknown Admin API path")),

@@ -138,7 +138,7 @@ async fn api(
     Path((cloud, rest)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let admin = rest == "resources" || rest.starts_with("resources/");
+    let admin = rest == "resources" || rest.starts_with("resources/") || rest.starts_with("tags/");
     let result = async {
         check_cloud(&app, &cloud)?;
         let method = request.method().clone();
@@ -152,7 +152,13 @@ async fn api(
         if raw_rest == "resources" && method == Method::GET {
             return crate::admin::resource_types(&app, request.headers());
         }
-        if let Some(resources) = raw_rest.strip_prefix("resources/") {
+        // `tags/<rt>` goes through the Admin API's handler (Basic auth, query parameters).
+        let admin_path = if raw_rest.starts_with("tags/") && method == Method::GET {
+            Some(raw_rest.as_str())
+        } else {
+            raw_rest.strip_prefix("resources/")
+        };
+        if let Some(resources) = admin_path {
             let query = request.uri().query().map(str::to_owned);
             let headers = request.headers().clone();
             // The SDK sends the parameters of DELETE (and other non-GET calls) in the body.

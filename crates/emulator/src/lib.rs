@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod admin_update;
 pub mod app;
 mod asset;
 mod auth;

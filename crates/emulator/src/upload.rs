@@ -330,6 +330,7 @@ async fn store_upload(
         .map(|f| f.rsplit_once('.').map_or(f, |(s, _)| s).to_owned());
     let public_id = choose_public_id(form, &preset, stem.as_deref(), resource_type, &media)?;
     let context = form.get("context").map(parse_context).unwrap_or_default();
+    crate::admin_update::refuse_addons(|k| form.get(k))?;
     let (access_mode, access_control) = access_of(form)?;
     let eager = form
         .get("eager")
