@@ -299,3 +299,44 @@ test('Admin API update and tag listing; add-ons are refused as on an account wit
   await assert.rejects(cloudinary.api.update('sdk/upd', { categorization: 'google_tagging' }), (e) => /add-on is not enabled/.test(e.error?.message ?? ''));
   await assert.rejects(cloudinary.uploader.upload(file('ocr.png', png), { public_id: 'sdk/ocr', ocr: 'adv_ocr' }), (e) => /add-on is not enabled/.test(e.error?.message ?? e.message));
 });
+
+test('Admin API listings: fields, direction, by asset ids, by context', async () => {
+  const png = makePng(8, 8);
+  const a = await cloudinary.uploader.upload(file('la.png', png), { public_id: 'list/a', context: { kind: 'cat' } });
+  const b = await cloudinary.uploader.upload(file('lb.png', png), { public_id: 'list/b', context: { kind: 'dog' } });
+  const narrow = await cloudinary.api.resources({ prefix: 'list/', fields: 'tags,width' });
+  assert.deepEqual(Object.keys(narrow.resources[0]).sort(), ['asset_id', 'public_id', 'resource_type', 'tags', 'type', 'width']);
+  const asc = await cloudinary.api.resources({ direction: 'asc', max_results: 500 });
+  const desc = await cloudinary.api.resources({ direction: 'desc', max_results: 500 });
+  assert.deepEqual(asc.resources.map((r) => r.public_id), desc.resources.map((r) => r.public_id).reverse());
+  const dated = asc.resources.map((r) => r.created_at);
+  assert.deepEqual(dated, [...dated].sort());
+  const paged = await cloudinary.api.resources({ direction: 'desc', max_results: 1 });
+  const next = await cloudinary.api.resources({ direction: 'desc', max_results: 1, next_cursor: paged.next_cursor });
+  assert.deepEqual([paged.resources[0].public_id, next.resources[0].public_id], desc.resources.slice(0, 2).map((r) => r.public_id));
+  const byIds = await cloudinary.api.resources_by_asset_ids([a.asset_id, b.asset_id]);
+  assert.deepEqual(byIds.resources.map((r) => r.public_id).sort(), ['list/a', 'list/b']);
+  assert.deepEqual((await cloudinary.api.resources_by_context('kind', 'dog')).resources.map((r) => r.public_id), ['list/b']);
+  assert.deepEqual((await cloudinary.api.resources_by_context('kind')).resources.map((r) => r.public_id), ['list/a', 'list/b']);
+});
+
+test('folders: root, sub, create, delete (only when empty); access mode updates and publishing', async () => {
+  const png = makePng(8, 8);
+  await cloudinary.uploader.upload(file('fa.png', png), { public_id: 'shelf/top/item' });
+  assert.ok((await cloudinary.api.root_folders()).folders.some((f) => f.path === 'shelf'));
+  assert.deepEqual((await cloudinary.api.sub_folders('shelf')).folders, [{ name: 'top', path: 'shelf/top' }]);
+  const created = await cloudinary.api.create_folder('empty/inner');
+  assert.deepEqual([created.success, created.path, created.name], [true, 'empty/inner', 'inner']);
+  assert.deepEqual((await cloudinary.api.sub_folders('empty')).folders.map((f) => f.path), ['empty/inner']);
+  await assert.rejects(cloudinary.api.delete_folder('shelf'), (e) => /Folder is not empty/.test(e.error?.message ?? ''));
+  assert.deepEqual((await cloudinary.api.delete_folder('empty/inner')).deleted, ['empty/inner']);
+  await assert.rejects(cloudinary.api.sub_folders('nowhere'), (e) => e.error?.http_code === 404);
+
+  await cloudinary.uploader.upload(file('am.png', png), { public_id: 'shelf/locked', access_mode: 'authenticated', tags: ['locked'] });
+  const byTag = await cloudinary.api.update_resources_access_mode_by_tag('public', 'locked');
+  assert.deepEqual(byTag.updated, [{ public_id: 'shelf/locked', access_mode: 'public' }]);
+  await cloudinary.api.update_resources_access_mode_by_ids('authenticated', ['shelf/locked']);
+  assert.equal((await cloudinary.api.resource('shelf/locked')).access_mode, 'authenticated');
+  const published = await cloudinary.api.publish_by_prefix('shelf/lock');
+  assert.deepEqual(published.published.map((r) => [r.public_id, r.access_mode]), [['shelf/locked', 'public']]);
+});

@@ -123,6 +123,21 @@ pub(crate) fn resource_types(app: &App, headers: &HeaderMap) -> ApiResult<Json> 
     Ok(json!({ "resource_types": types }))
 }
 
+/// A call's parameters: its query string, then its body (urlencoded or JSON).
+fn params(headers: &HeaderMap, query: Option<&str>, body: &str) -> Vec<(String, String)> {
+    let mut pairs = query_pairs(query);
+    let json_body = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    pairs.extend(if json_body {
+        json_pairs(body)
+    } else {
+        query_pairs(Some(body))
+    });
+    pairs
+}
+
 /// Handles an Admin API request; `rest` is the path after `resources/`, still percent-encoded.
 pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiResult<Json> {
     let Call {
@@ -143,27 +158,45 @@ pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiR
                 .into_owned()
         })
         .collect();
-    let mut query = query_pairs(query);
-    let json_body = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    query.extend(if json_body {
-        json_pairs(body)
-    } else {
-        query_pairs(Some(body))
-    });
+    let query = params(&headers, query, body);
     let base = base_url(&headers);
-    let render = |a: &Asset| app_json(&app, a, &base);
+    let fields = query
+        .iter()
+        .find(|(k, _)| k == "fields")
+        .map(|(_, v)| v.clone());
+    let render =
+        |a: &Asset| crate::admin_listing::only_fields(app_json(&app, a, &base), fields.as_deref());
     match (method, segments.as_slice()) {
         (Method::GET, [tags, rt]) if rest.starts_with("tags/") && tags == "tags" => {
             crate::admin_update::tags(&app, rt, &query)
         }
-        (Method::GET, [rt]) => list(&app, rt, None, None, &query, &render),
-        (Method::GET, [rt, tags, tag]) if tags == "tags" => {
-            list(&app, rt, None, Some(tag.as_str()), &query, &render)
+        (method, [folders, path @ ..]) if rest.starts_with("folders") && folders == "folders" => {
+            crate::folders::route(&app, &method, &path.join("/"))
         }
-        (Method::GET, [rt, kind]) => list(&app, rt, Some(kind.as_str()), None, &query, &render),
+        (Method::GET, [by]) if by == "by_asset_ids" => {
+            crate::admin_listing::by_asset_ids(&app, &query, &render)
+        }
+        (Method::GET, [rt]) => list(&app, (rt, None), &|_| true, &query, &render),
+        (Method::GET, [rt, tags, tag]) if tags == "tags" => list(
+            &app,
+            (rt, None),
+            &|a| a.tags.iter().any(|x| x == tag),
+            &query,
+            &render,
+        ),
+        (Method::GET, [rt, context]) if context == "context" => {
+            let only = crate::admin_listing::context_filter(&query)?;
+            list(&app, (rt, None), &only, &query, &render)
+        }
+        (Method::GET, [rt, kind]) => {
+            list(&app, (rt, Some(kind.as_str())), &|_| true, &query, &render)
+        }
+        (Method::POST, [rt, publish]) if publish == "publish_resources" => {
+            crate::access::publish(&app, rt, &query, &render)
+        }
+        (Method::POST, [rt, kind, action]) if action == "update_access_mode" => {
+            crate::access::update_access_mode(&app, (rt, kind), &query)
+        }
         (Method::GET, [rt, kind, id @ ..]) => {
             let public_id = id.join("/");
             let asset = app
@@ -251,9 +284,8 @@ fn app_json(app: &App, asset: &Asset, base: &str) -> Json {
 
 fn list(
     app: &App,
-    rt: &str,
-    kind: Option<&str>,
-    tag: Option<&str>,
+    (rt, kind): (&str, Option<&str>),
+    only: &dyn Fn(&Asset) -> bool,
     query: &[(String, String)],
     render: &dyn Fn(&Asset) -> Json,
 ) -> ApiResult<Json> {
@@ -289,6 +321,15 @@ fn list(
         .unwrap_or(10)
         .clamp(1, 500);
     let prefix = param("prefix").unwrap_or_default().to_owned();
+    if let (Some(direction), true) = (param("direction"), prefix.is_empty()) {
+        return crate::admin_listing::by_date(
+            app,
+            (rt, kind),
+            only,
+            (direction, max, param("next_cursor")),
+            render,
+        );
+    }
     let after = match param("next_cursor") {
         Some(c) => Some(
             base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -303,7 +344,7 @@ fn list(
         rt,
         kind,
         after.as_deref(),
-        |a| a.public_id.starts_with(&prefix) && tag.is_none_or(|t| a.tags.iter().any(|x| x == t)),
+        |a| a.public_id.starts_with(&prefix) && only(a),
         max + 1,
     )?;
     let more = page.len() > max;

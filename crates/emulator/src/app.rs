@@ -133,52 +133,71 @@ fn check_cloud(app: &App, cloud: &str) -> ApiResult<()> {
     }
 }
 
+/// The request's path after `/v1_1/<cloud>/`, still percent-encoded. The SDK sends some Admin paths as one
+/// encoded segment (`resources%2Fimage%2Fupload%2Fupdate_access_mode`); Cloudinary takes them, so the
+/// emulator reads them as paths.
+fn api_path(request: &Request) -> String {
+    let raw = request
+        .uri()
+        .path()
+        .splitn(4, '/')
+        .nth(3)
+        .unwrap_or_default();
+    if raw.len() > 12 && raw[..12].eq_ignore_ascii_case("resources%2F") {
+        raw.replace("%2F", "/").replace("%2f", "/")
+    } else {
+        raw.to_owned()
+    }
+}
+
+/// An Admin API call: its parameters come in the query or (as the SDK sends non-GET ones) the body.
+async fn admin_call(app: Arc<App>, path: &str, request: Request) -> ApiResult<serde_json::Value> {
+    let method = request.method().clone();
+    let query = request.uri().query().map(str::to_owned);
+    let headers = request.headers().clone();
+    let body = if method == Method::GET {
+        String::new()
+    } else {
+        let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+            .await
+            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"))?;
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let call = crate::admin::Call {
+        method,
+        headers,
+        query: query.as_deref(),
+        body: &body,
+    };
+    crate::admin::resources(app, path, call).await
+}
+
 async fn api(
     State(app): State<Arc<App>>,
     Path((cloud, rest)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let admin = rest == "resources" || rest.starts_with("resources/") || rest.starts_with("tags/");
+    let admin = ["resources", "tags", "folders"]
+        .iter()
+        .any(|p| rest == *p || rest.starts_with(&format!("{p}/")));
     let result = async {
         check_cloud(&app, &cloud)?;
         let method = request.method().clone();
-        let raw_rest = request
-            .uri()
-            .path()
-            .splitn(4, '/')
-            .nth(3)
-            .unwrap_or_default()
-            .to_owned();
+        let raw_rest = api_path(&request);
         if raw_rest == "resources" && method == Method::GET {
             return crate::admin::resource_types(&app, request.headers());
         }
-        // `tags/<rt>` goes through the Admin API's handler (Basic auth, query parameters).
-        let admin_path = if raw_rest.starts_with("tags/") && method == Method::GET {
+        // `tags/<rt>` and `folders[/...]` go through the Admin API's handler (Basic auth, parameters).
+        let admin_path = if (raw_rest.starts_with("tags/") && method == Method::GET)
+            || raw_rest == "folders"
+            || raw_rest.starts_with("folders/")
+        {
             Some(raw_rest.as_str())
         } else {
             raw_rest.strip_prefix("resources/")
         };
-        if let Some(resources) = admin_path {
-            let query = request.uri().query().map(str::to_owned);
-            let headers = request.headers().clone();
-            // The SDK sends the parameters of DELETE (and other non-GET calls) in the body.
-            let body = if method == Method::GET {
-                String::new()
-            } else {
-                let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-                    .await
-                    .map_err(|_| {
-                        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
-                    })?;
-                String::from_utf8_lossy(&bytes).into_owned()
-            };
-            let call = crate::admin::Call {
-                method,
-                headers,
-                query: query.as_deref(),
-                body: &body,
-            };
-            return crate::admin::resources(app, resources, call).await;
+        if let Some(path) = admin_path {
+            return admin_call(app, path, request).await;
         }
         if method != Method::POST {
             return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Use POST"));

@@ -7,7 +7,9 @@
 //! per endpoint for resilience tests.
 #![deny(missing_docs)]
 
+mod access;
 mod admin;
+mod admin_listing;
 mod admin_update;
 pub mod app;
 mod asset;
@@ -17,6 +19,7 @@ pub mod clock;
 pub mod delivery;
 pub mod error;
 pub mod faults;
+mod folders;
 mod manage;
 pub mod media;
 pub mod request;
