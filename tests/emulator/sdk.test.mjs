@@ -340,3 +340,19 @@ test('folders: root, sub, create, delete (only when empty); access mode updates 
   const published = await cloudinary.api.publish_by_prefix('shelf/lock');
   assert.deepEqual(published.published.map((r) => [r.public_id, r.access_mode]), [['shelf/locked', 'public']]);
 });
+
+test('eager transformations the emulator cannot render are recorded and answered; only their delivery fails', async () => {
+  const result = await cloudinary.uploader.upload(file('eager.png', makePng(90, 60)), {
+    public_id: 'sdk/eager-text',
+    eager: [{ overlay: { font_family: 'Arial', font_size: 20, text: 'Hi' } }, { width: 50, crop: 'scale' }],
+  });
+  assert.equal(result.eager.length, 2);
+  assert.match(result.eager[0].transformation, /^l_text:Arial_20:Hi/);
+  const text = await fetch(result.eager[0].url);
+  assert.equal(text.status, 400);
+  assert.ok(text.headers.get('x-cld-error'));
+  const scaled = await fetch(result.eager[1].url);
+  assert.deepEqual(imageSize(Buffer.from(await scaled.arrayBuffer())), { format: 'png', width: 50, height: 33 });
+  await assert.rejects(cloudinary.uploader.upload(file('eager-bad.png', makePng(8, 8)), { public_id: 'sdk/eager-bad', eager: 'not a transformation' }),
+    (e) => /Invalid transformation component/.test(e.error?.message ?? e.message));
+});
