@@ -194,7 +194,7 @@ test('killed in the middle of an upload: nothing half-written is visible after a
   }
 });
 
-test("Cloudinary's refusals: chunks under 5 MB but the last, and empty files", async () => {
+test("Cloudinary's refusals: chunks under 5 MB but the last, empty files, formats outside allowed_formats", async () => {
   // The default minimum chunk (this suite's main emulator lifts it to chunk small files).
   const strict = await startEmulator({ args: ['--quiet', '--min-chunk-bytes', String(5 * 1024 * 1024)] });
   try {
@@ -217,4 +217,11 @@ test("Cloudinary's refusals: chunks under 5 MB but the last, and empty files", a
   const empty = await post('upload', { public_id: 'proto/empty' }, Buffer.alloc(0));
   assert.equal(empty.status, 400);
   assert.equal(empty.body.error.message, 'Empty file');
+  const formats = await post('upload', { public_id: 'proto/formats', allowed_formats: 'jpg,gif' }, makePng(4, 4));
+  assert.equal(formats.status, 400);
+  assert.match(formats.body.error.message, /png.*not allowed/i);
+  assert.equal((await admin('image/upload/proto%2Fformats')).status, 404, 'nothing stored');
+  const unsupported = await post('generate_archive', { target_format: 'zip', prefixes: 'proto/' });
+  assert.equal(unsupported.status, 404);
+  assert.equal(unsupported.body.error.message, 'Unsupported action: generate_archive');
 });

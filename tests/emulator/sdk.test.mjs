@@ -284,6 +284,8 @@ test('Admin API answers carry the rate-limit headers the SDK exposes', async () 
   assert.ok([first.rate_limit_remaining - 1, 499].includes(second.rate_limit_remaining));
   const reset = first.rate_limit_reset_at.getTime();
   assert.ok(reset > Date.now() && reset <= Date.now() + 3_600_000 && reset % 3_600_000 === 0, String(first.rate_limit_reset_at));
+  // What the emulator does not offer is a 404 that says so, never an empty success.
+  await assert.rejects(cloudinary.api.upload_presets(), (e) => e.error?.http_code === 404 && /Unknown Admin API path/.test(e.error.message));
 });
 
 test('Admin API update and tag listing; add-ons are refused as on an account without them', async () => {

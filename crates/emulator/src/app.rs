@@ -150,6 +150,13 @@ fn api_path(request: &Request) -> String {
     }
 }
 
+/// Answers a refusal after reading the request's body (up to `limit`), so that a client still sending it
+/// gets the answer rather than a reset connection.
+async fn refuse(request: Request, limit: usize, err: ApiError) -> ApiResult<serde_json::Value> {
+    let _ = axum::body::to_bytes(request.into_body(), limit).await;
+    Err(err)
+}
+
 /// An Admin API call: its parameters come in the query or (as the SDK sends non-GET ones) the body.
 async fn admin_call(app: Arc<App>, path: &str, request: Request) -> ApiResult<serde_json::Value> {
     let method = request.method().clone();
@@ -199,16 +206,21 @@ async fn api(
         if let Some(path) = admin_path {
             return admin_call(app, path, request).await;
         }
+        let limit = app.settings.max_body_bytes;
         if method != Method::POST {
-            return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Use POST"));
+            return refuse(
+                request,
+                limit,
+                ApiError::not_found("Unknown Admin API path"),
+            )
+            .await;
         }
-        let (resource_type, action) = rest
-            .split_once('/')
-            .ok_or_else(|| ApiError::not_found("Unknown API path"))?;
+        let Some((resource_type, action)) = rest.split_once('/') else {
+            return refuse(request, limit, ApiError::not_found("Unknown API path")).await;
+        };
         if !["image", "video", "raw", "auto"].contains(&resource_type) {
-            return Err(ApiError::bad_request(format!(
-                "Invalid resource type {resource_type}"
-            )));
+            let err = ApiError::bad_request(format!("Invalid resource type {resource_type}"));
+            return refuse(request, limit, err).await;
         }
         let resource_type = resource_type.to_owned();
         match action {
@@ -218,7 +230,10 @@ async fn api(
             "explicit" => crate::manage::explicit(app, &resource_type, request).await,
             "tags" => crate::tagging::tags(app, &resource_type, request).await,
             "context" => crate::tagging::context(app, &resource_type, request).await,
-            other => Err(ApiError::not_found(format!("Unsupported action: {other}"))),
+            other => {
+                let err = ApiError::not_found(format!("Unsupported action: {other}"));
+                refuse(request, limit, err).await
+            }
         }
     }
     .await;
