@@ -221,7 +221,7 @@ test("Cloudinary's refusals: chunks under 5 MB but the last, empty files, format
   assert.equal(formats.status, 400);
   assert.match(formats.body.error.message, /png.*not allowed/i);
   assert.equal((await admin('image/upload/proto%2Fformats')).status, 404, 'nothing stored');
-  const unsupported = await post('generate_archive', { target_format: 'zip', prefixes: 'proto/' });
+  const unsupported = await post('create_slideshow', { public_id: 'proto/show' });
   assert.equal(unsupported.status, 404);
-  assert.equal(unsupported.body.error.message, 'Unsupported action: generate_archive');
+  assert.equal(unsupported.body.error.message, 'Unsupported action: create_slideshow');
 });

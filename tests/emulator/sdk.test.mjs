@@ -358,3 +358,41 @@ test('eager transformations the emulator cannot render are recorded and answered
   await assert.rejects(cloudinary.uploader.upload(file('eager-bad.png', makePng(8, 8)), { public_id: 'sdk/eager-bad', eager: 'not a transformation' }),
     (e) => /Invalid transformation component/.test(e.error?.message ?? e.message));
 });
+
+/** The entries of a stored (uncompressed) ZIP: `{ name: bytes }`, read from its central directory. */
+function unzipStored(zip) {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const out = {};
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50);
+    const [method, crcSize, nameLen, extraLen, commentLen, local] = [zip.readUInt16LE(at + 10), zip.readUInt32LE(at + 24), zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32), zip.readUInt32LE(at + 42)];
+    assert.equal(method, 0);
+    const name = zip.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    out[name] = zip.subarray(dataAt, dataAt + crcSize);
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+test('generate_archive (create_zip): the originals by prefix or tag, as a raw asset; other modes are refused', async () => {
+  const one = makePng(10, 10, { noise: true });
+  const two = makePng(12, 8, { noise: true });
+  await cloudinary.uploader.upload(file('z1.png', one), { public_id: 'zipme/one', tags: ['zipped'] });
+  await cloudinary.uploader.upload(file('z2.png', two), { public_id: 'zipme/deep/two' });
+  const result = await cloudinary.uploader.create_zip({ prefixes: 'zipme/', target_public_id: 'archives/all' });
+  assert.deepEqual([result.resource_type, result.public_id, result.resource_count, result.file_count], ['raw', 'archives/all.zip', 2, 2]);
+  const zip = Buffer.from(await (await fetch(result.secure_url)).arrayBuffer());
+  assert.equal(zip.length, result.bytes);
+  assert.equal(md5(zip), result.etag);
+  const entries = unzipStored(zip);
+  assert.deepEqual(Object.keys(entries).sort(), ['zipme/deep/two.png', 'zipme/one.png']);
+  assert.equal(md5(entries['zipme/one.png']), md5(one));
+  assert.equal(md5(entries['zipme/deep/two.png']), md5(two));
+  const byTag = await cloudinary.uploader.create_zip({ tags: 'zipped', flatten_folders: true });
+  assert.deepEqual(Object.keys(unzipStored(Buffer.from(await (await fetch(byTag.secure_url)).arrayBuffer()))), ['one.png']);
+  await assert.rejects(cloudinary.uploader.create_archive({ prefixes: 'zipme/', target_format: 'tgz' }), (e) => /not supported/.test(e.error?.message ?? e.message));
+  await assert.rejects(cloudinary.uploader.create_zip({ prefixes: 'nothing-here/' }), (e) => /No resources found/.test(e.error?.message ?? e.message));
+});

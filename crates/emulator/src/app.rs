@@ -230,6 +230,7 @@ async fn api(
             "explicit" => crate::manage::explicit(app, &resource_type, request).await,
             "tags" => crate::tagging::tags(app, &resource_type, request).await,
             "context" => crate::tagging::context(app, &resource_type, request).await,
+            "generate_archive" => crate::archive::generate(app, &resource_type, request).await,
             other => {
                 let err = ApiError::not_found(format!("Unsupported action: {other}"));
                 refuse(request, limit, err).await

@@ -12,6 +12,7 @@ mod admin;
 mod admin_listing;
 mod admin_update;
 pub mod app;
+mod archive;
 mod asset;
 mod auth;
 pub mod chunks;

@@ -539,7 +539,7 @@ fn tags_of(form: &Form, preset: &crate::settings::Preset) -> Vec<String> {
 }
 
 /// Stores a new version of an asset (or, with overwrite off, keeps the one there).
-async fn commit(
+pub(crate) async fn commit(
     app: &App,
     candidate: Asset,
     overwrite: bool,
