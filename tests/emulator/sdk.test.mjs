@@ -264,7 +264,7 @@ test('tags and context actions: add, remove, replace, remove_all, set_exclusive;
   await assert.rejects(cloudinary.uploader.add_tag(undefined, ['sdk/t1']), (e) => /Missing required parameter - tag/.test(e.error?.message ?? e.message));
 });
 
-test('Admin API through the SDK: resource_types, delete_resources and delete_resources_by_prefix (parameters in the body)', async () => {
+test('Admin API through the SDK: resource_types, delete_resources, by prefix, by tag and by asset ids (parameters in the body)', async () => {
   const png = makePng(8, 8);
   for (const id of ['sdk/del/a', 'sdk/del/b', 'sdk/del/c', 'sdk/keep']) await cloudinary.uploader.upload(file(`${id.replaceAll('/', '-')}.png`, png), { public_id: id });
   assert.ok((await cloudinary.api.resource_types()).resource_types.includes('image'));
@@ -274,6 +274,13 @@ test('Admin API through the SDK: resource_types, delete_resources and delete_res
   assert.deepEqual(byPrefix.deleted, { 'sdk/del/b': 'deleted', 'sdk/del/c': 'deleted' });
   await assert.rejects(cloudinary.api.resource('sdk/del/b'), (e) => e.error?.http_code === 404);
   assert.equal((await cloudinary.api.resource('sdk/keep')).public_id, 'sdk/keep');
+  await cloudinary.uploader.upload(file('del-t1.png', png), { public_id: 'sdk/del/t1', tags: ['doomed'] });
+  await cloudinary.uploader.upload(file('del-t2.png', png), { public_id: 'sdk/del/t2', tags: ['doomed'] });
+  assert.deepEqual((await cloudinary.api.delete_resources_by_tag('doomed')).deleted, { 'sdk/del/t1': 'deleted', 'sdk/del/t2': 'deleted' });
+  const byAsset = await cloudinary.uploader.upload(file('del-a.png', png), { public_id: 'sdk/del/asset' });
+  const deletedByAsset = await cloudinary.api.delete_resources_by_asset_ids([byAsset.asset_id, 'ffffffffffffffffffffffffffffffff']);
+  assert.deepEqual(deletedByAsset.deleted, { [byAsset.asset_id]: 'deleted', ffffffffffffffffffffffffffffffff: 'not_found' });
+  await assert.rejects(cloudinary.api.resource('sdk/del/asset'), (e) => e.error?.http_code === 404);
 });
 
 test('Admin API answers carry the rate-limit headers the SDK exposes', async () => {

@@ -166,38 +166,45 @@ pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiR
         .map(|(_, v)| v.clone());
     let render =
         |a: &Asset| crate::admin_listing::only_fields(app_json(&app, a, &base), fields.as_deref());
-    match (method, segments.as_slice()) {
-        (Method::GET, [tags, rt]) if rest.starts_with("tags/") && tags == "tags" => {
-            crate::admin_update::tags(&app, rt, &query)
-        }
-        (method, [folders, path @ ..]) if rest.starts_with("folders") && folders == "folders" => {
-            crate::folders::route(&app, &method, &path.join("/"))
-        }
-        (Method::GET, [by]) if by == "by_asset_ids" => {
-            crate::admin_listing::by_asset_ids(&app, &query, &render)
-        }
-        (Method::GET, [rt]) => list(&app, (rt, None), &|_| true, &query, &render),
-        (Method::GET, [rt, tags, tag]) if tags == "tags" => list(
-            &app,
+    if rest.starts_with("folders") && segments.first().is_some_and(|f| f == "folders") {
+        return crate::folders::route(&app, &method, &segments[1..].join("/"));
+    }
+    if rest.starts_with("tags/") {
+        return match (method, segments.as_slice()) {
+            (Method::GET, [_, rt]) => crate::admin_update::tags(&app, rt, &query),
+            _ => Err(ApiError::not_found("Unknown Admin API path")),
+        };
+    }
+    if method == Method::GET {
+        read(&app, &segments, &query, &render)
+    } else {
+        write(&app, &method, &segments, &query, &render)
+    }
+}
+
+/// The Admin API's reads.
+fn read(
+    app: &App,
+    segments: &[String],
+    query: &[(String, String)],
+    render: &dyn Fn(&Asset) -> Json,
+) -> ApiResult<Json> {
+    match segments {
+        [by] if by == "by_asset_ids" => crate::admin_listing::by_asset_ids(app, query, render),
+        [rt] => list(app, (rt, None), &|_| true, query, render),
+        [rt, tags, tag] if tags == "tags" => list(
+            app,
             (rt, None),
             &|a| a.tags.iter().any(|x| x == tag),
-            &query,
-            &render,
+            query,
+            render,
         ),
-        (Method::GET, [rt, context]) if context == "context" => {
-            let only = crate::admin_listing::context_filter(&query)?;
-            list(&app, (rt, None), &only, &query, &render)
+        [rt, context] if context == "context" => {
+            let only = crate::admin_listing::context_filter(query)?;
+            list(app, (rt, None), &only, query, render)
         }
-        (Method::GET, [rt, kind]) => {
-            list(&app, (rt, Some(kind.as_str())), &|_| true, &query, &render)
-        }
-        (Method::POST, [rt, publish]) if publish == "publish_resources" => {
-            crate::access::publish(&app, rt, &query, &render)
-        }
-        (Method::POST, [rt, kind, action]) if action == "update_access_mode" => {
-            crate::access::update_access_mode(&app, (rt, kind), &query)
-        }
-        (Method::GET, [rt, kind, id @ ..]) => {
+        [rt, kind] => list(app, (rt, Some(kind.as_str())), &|_| true, query, render),
+        [rt, kind, id @ ..] => {
             let public_id = id.join("/");
             let asset = app
                 .store
@@ -207,13 +214,58 @@ pub(crate) async fn resources(app: Arc<App>, rest: &str, call: Call<'_>) -> ApiR
             body["derived"] = json!([]);
             Ok(body)
         }
-        (Method::POST, [rt, kind, id @ ..]) if !id.is_empty() => {
-            let asset = crate::admin_update::update(&app, (rt, kind, &id.join("/")), &query)?;
-            Ok(render(&asset))
-        }
-        (Method::DELETE, [rt, kind]) => delete_resources(&app, rt, kind, &query),
         _ => Err(ApiError::not_found("Unknown Admin API path")),
     }
+}
+
+/// The Admin API's writes (POST and DELETE).
+fn write(
+    app: &App,
+    method: &Method,
+    segments: &[String],
+    query: &[(String, String)],
+    render: &dyn Fn(&Asset) -> Json,
+) -> ApiResult<Json> {
+    match (method, segments) {
+        (&Method::POST, [rt, publish]) if publish == "publish_resources" => {
+            crate::access::publish(app, rt, query, render)
+        }
+        (&Method::POST, [rt, kind, action]) if action == "update_access_mode" => {
+            crate::access::update_access_mode(app, (rt, kind), query)
+        }
+        (&Method::POST, [rt, kind, id @ ..]) if !id.is_empty() => {
+            let asset = crate::admin_update::update(app, (rt, kind, &id.join("/")), query)?;
+            Ok(render(&asset))
+        }
+        (&Method::DELETE, [all]) if all.is_empty() => {
+            crate::admin_listing::delete_by_asset_ids(app, query)
+        }
+        (&Method::DELETE, [rt, kind]) => delete_resources(app, rt, kind, query),
+        (&Method::DELETE, [rt, tags, tag]) if tags == "tags" => delete_by_tag(app, rt, tag, query),
+        _ => Err(ApiError::not_found("Unknown Admin API path")),
+    }
+}
+
+/// `DELETE resources/<rt>/tags/<tag>`: every asset of that type with the tag (at most 1000 a call).
+fn delete_by_tag(app: &App, rt: &str, tag: &str, query: &[(String, String)]) -> ApiResult<Json> {
+    let kind = query
+        .iter()
+        .find(|(k, _)| k == "type")
+        .map_or("upload", |(_, v)| v.as_str());
+    let tagged = app.store.scan(
+        rt,
+        Some(kind),
+        None,
+        |a| a.tags.iter().any(|t| t == tag),
+        1000,
+    )?;
+    delete_assets(
+        app,
+        tagged
+            .into_iter()
+            .map(|a| (rt, kind, a.public_id))
+            .collect(),
+    )
 }
 
 /// `DELETE resources/<rt>/<type>` by `public_ids[]` or `prefix`.
@@ -255,8 +307,13 @@ fn delete_resources(
             ))
         }
     };
+    delete_assets(app, targets.into_iter().map(|id| (rt, kind, id)).collect())
+}
+
+/// Deletes assets: `{ deleted: { public_id: "deleted" | "not_found" }, partial: false }`.
+pub(crate) fn delete_assets(app: &App, targets: Vec<(&str, &str, String)>) -> ApiResult<Json> {
     let mut deleted = serde_json::Map::new();
-    for id in targets {
+    for (rt, kind, id) in targets {
         let removed = app.store.remove(rt, kind, &id)?;
         if let Some(a) = &removed {
             app.forget_derived(&a.blob);

@@ -119,3 +119,35 @@ pub(crate) fn by_date(
     }
     Ok(body)
 }
+
+/// `DELETE resources` with `asset_ids[]`: the assets with those ids, of any type (at most 100); answered
+/// by asset id.
+pub(crate) fn delete_by_asset_ids(app: &App, query: &[(String, String)]) -> ApiResult<Json> {
+    let ids: Vec<&str> = query
+        .iter()
+        .filter(|(k, _)| k == "asset_ids[]" || k == "asset_ids")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if ids.is_empty() || ids.len() > 100 {
+        return Err(ApiError::bad_request(
+            "Must supply between 1 and 100 asset_ids",
+        ));
+    }
+    let mut deleted = serde_json::Map::new();
+    for rt in ["image", "raw", "video"] {
+        for a in app.store.scan(
+            rt,
+            None,
+            None,
+            |a| ids.contains(&a.asset_id.as_str()),
+            ids.len(),
+        )? {
+            crate::admin::delete_assets(app, vec![(rt, a.kind.as_str(), a.public_id.clone())])?;
+            deleted.insert(a.asset_id.clone(), json!("deleted"));
+        }
+    }
+    for id in ids {
+        deleted.entry(id.to_owned()).or_insert(json!("not_found"));
+    }
+    Ok(json!({ "deleted": deleted, "partial": false }))
+}

@@ -191,8 +191,12 @@ async fn api(
         check_cloud(&app, &cloud)?;
         let method = request.method().clone();
         let raw_rest = api_path(&request);
-        if raw_rest == "resources" && method == Method::GET {
-            return crate::admin::resource_types(&app, request.headers());
+        if raw_rest == "resources" {
+            // GET: the resource types; DELETE: by asset ids.
+            if method == Method::GET {
+                return crate::admin::resource_types(&app, request.headers());
+            }
+            return admin_call(app, "", request).await;
         }
         // `tags/<rt>` and `folders[/...]` go through the Admin API's handler (Basic auth, parameters).
         let admin_path = if (raw_rest.starts_with("tags/") && method == Method::GET)
