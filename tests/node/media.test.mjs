@@ -169,7 +169,9 @@ test('owner-scoped remove; soft delete, restore, purge; idempotency keys; listin
 
 test('fault matrix: store-then-fail answers, a database down after the upload, a failing destroy; sweep finishes each', async () => {
   let failUpdates = false;
-  const { repo, service } = fresh('faults', { pendingTtl: 400, uploadDefaults: { retries: 6, retry_delay: 5, timeout: 700 } }, (r) => wrapped(r, (inner) => ({
+  // 40% of attempts fail after storing: 12 retries make a call that runs out of them (0.4^13 each) rare
+  // enough; with 6 one run in ~60 failed on that alone.
+  const { repo, service } = fresh('faults', { pendingTtl: 400, uploadDefaults: { retries: 12, retry_delay: 5, timeout: 700 } }, (r) => wrapped(r, (inner) => ({
     update: (...a) => (failUpdates ? Promise.reject(new Error('connection to db.internal:5432 refused')) : inner.update(...a)),
   })));
   const check = async (label, committed) => {
