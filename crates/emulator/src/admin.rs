@@ -115,7 +115,7 @@ pub(crate) fn resource_types(app: &App, headers: &HeaderMap) -> ApiResult<Json> 
         &app.settings,
     )?;
     let mut types = Vec::new();
-    for rt in ["image", "raw", "video"] {
+    for rt in crate::asset::RESOURCE_TYPES {
         if !app.store.scan(rt, None, None, |_| true, 1)?.is_empty() {
             types.push(rt);
         }

@@ -30,12 +30,11 @@ pub(crate) fn only_fields(resource: Json, fields: Option<&str>) -> Json {
     )
 }
 
-/// `resources/by_asset_ids?asset_ids[]=...`: the assets with those ids (at most 100), of any type.
-pub(crate) fn by_asset_ids(
+/// The assets named by `asset_ids[]` (1 to 100), of any resource type, with the ids asked for.
+fn by_asset_id_param<'q>(
     app: &App,
-    query: &[(String, String)],
-    render: &dyn Fn(&Asset) -> Json,
-) -> ApiResult<Json> {
+    query: &'q [(String, String)],
+) -> ApiResult<(Vec<&'q str>, Vec<Asset>)> {
     let ids: Vec<&str> = query
         .iter()
         .filter(|(k, _)| k == "asset_ids[]" || k == "asset_ids")
@@ -52,18 +51,26 @@ pub(crate) fn by_asset_ids(
         ));
     }
     let mut found = Vec::new();
-    for rt in ["image", "raw", "video"] {
-        for a in app.store.scan(
+    for rt in crate::asset::RESOURCE_TYPES {
+        found.extend(app.store.scan(
             rt,
             None,
             None,
             |a| ids.contains(&a.asset_id.as_str()),
             ids.len(),
-        )? {
-            found.push(render(&a));
-        }
+        )?);
     }
-    Ok(json!({ "resources": found }))
+    Ok((ids, found))
+}
+
+/// `resources/by_asset_ids?asset_ids[]=...`: the assets with those ids (at most 100), of any type.
+pub(crate) fn by_asset_ids(
+    app: &App,
+    query: &[(String, String)],
+    render: &dyn Fn(&Asset) -> Json,
+) -> ApiResult<Json> {
+    let (_, found) = by_asset_id_param(app, query)?;
+    Ok(json!({ "resources": found.iter().map(render).collect::<Vec<_>>() }))
 }
 
 /// The filter of `resources/<rt>/context`: assets whose context has `key` (with `value`, if given).
@@ -123,28 +130,18 @@ pub(crate) fn by_date(
 /// `DELETE resources` with `asset_ids[]`: the assets with those ids, of any type (at most 100); answered
 /// by asset id.
 pub(crate) fn delete_by_asset_ids(app: &App, query: &[(String, String)]) -> ApiResult<Json> {
-    let ids: Vec<&str> = query
-        .iter()
-        .filter(|(k, _)| k == "asset_ids[]" || k == "asset_ids")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    if ids.is_empty() || ids.len() > 100 {
-        return Err(ApiError::bad_request(
-            "Must supply between 1 and 100 asset_ids",
-        ));
-    }
+    let (ids, found) = by_asset_id_param(app, query)?;
     let mut deleted = serde_json::Map::new();
-    for rt in ["image", "raw", "video"] {
-        for a in app.store.scan(
-            rt,
-            None,
-            None,
-            |a| ids.contains(&a.asset_id.as_str()),
-            ids.len(),
-        )? {
-            crate::admin::delete_assets(app, vec![(rt, a.kind.as_str(), a.public_id.clone())])?;
-            deleted.insert(a.asset_id.clone(), json!("deleted"));
-        }
+    for a in found {
+        crate::admin::delete_assets(
+            app,
+            vec![(
+                a.resource_type.as_str(),
+                a.kind.as_str(),
+                a.public_id.clone(),
+            )],
+        )?;
+        deleted.insert(a.asset_id.clone(), json!("deleted"));
     }
     for id in ids {
         deleted.entry(id.to_owned()).or_insert(json!("not_found"));

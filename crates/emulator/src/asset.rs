@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
+/// The resource types assets have (what account-wide reads go through).
+pub(crate) const RESOURCE_TYPES: [&str; 3] = ["image", "raw", "video"];
+
 /// One asset version as the index stores it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Asset {

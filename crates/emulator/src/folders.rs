@@ -44,7 +44,7 @@ fn with_parents(path: &str, into: &mut BTreeSet<String>) {
 /// All folders: those of the assets' public ids, and the created ones.
 fn all(app: &App) -> ApiResult<BTreeSet<String>> {
     let mut set = BTreeSet::new();
-    for rt in ["image", "raw", "video"] {
+    for rt in crate::asset::RESOURCE_TYPES {
         for a in app
             .store
             .scan(rt, None, None, |a| a.public_id.contains('/'), MAX_SCANNED)?
@@ -136,7 +136,7 @@ fn delete(app: &App, path: &str) -> ApiResult<Json> {
         )));
     }
     let inside = format!("{path}/");
-    for rt in ["image", "raw", "video"] {
+    for rt in crate::asset::RESOURCE_TYPES {
         if !app
             .store
             .scan(rt, None, None, |a| a.public_id.starts_with(&inside), 1)?
