@@ -31,16 +31,30 @@ pub mod transform;
 mod upload;
 
 pub use settings::{Preset, Settings};
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 
-/// Serves on `listener` until `shutdown` completes, sweeping expired chunked uploads in the background.
+/// Opens the data directory and serves on `listener` until `shutdown` completes (see [`serve_app`]).
 pub async fn serve(
     settings: Settings,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = Arc::new(app::App::new(settings)?);
+    serve_app(Arc::new(app::App::new(settings)?), listener, shutdown).await
+}
+
+/// How long connections may take to finish after `shutdown`: a browser's idle keep-alive connection must
+/// not keep the port held (nor the data directory locked) after a stop was asked for.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Serves an opened [`app::App`] on `listener` until `shutdown` completes and in-flight requests finish
+/// (at most [`DRAIN`] longer), sweeping expired chunked uploads in the background. Opening first lets a
+/// caller report a locked or unreadable data directory before it announces that it listens.
+pub async fn serve_app(
+    app: Arc<app::App>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let sweeper = {
         let app = app.clone();
         tokio::spawn(async move {
@@ -54,9 +68,23 @@ pub async fn serve(
             }
         })
     };
-    let result = axum::serve(listener, app::router(app))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping_tx.send(());
+    };
+    let server = axum::serve(listener, app::router(app)).with_graceful_shutdown(signal);
+    let result = tokio::select! {
+        r = server.into_future() => r,
+        () = async {
+            // Only once shutdown was asked for does the drain deadline start.
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(DRAIN).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => Ok(()),
+    };
     sweeper.abort();
     result
 }

@@ -25,12 +25,19 @@ const USAGE: &str = "usage: cirrus-emulator [options]
                            applied, then its answer is lost; ENDPOINT is *, upload, destroy,
                            rename, explicit, admin or delivery)
   --quiet                  do not log requests on stderr
+  --stop-on-stdin-eof      stop when stdin closes (a parent that dies, even by SIGKILL, stops it)
 
 Prints `listening on http://HOST:PORT` on stdout when ready; Ctrl-C stops it cleanly.";
 
 fn fail(message: &str) -> ! {
     eprintln!("cirrus-emulator: {message}\n\n{USAGE}");
     std::process::exit(2);
+}
+
+/// A failure to start that is not a usage error (a locked data directory, a port in use): one line, exit 1.
+fn die(message: &str) -> ! {
+    eprintln!("cirrus-emulator: {message}");
+    std::process::exit(1);
 }
 
 fn parse_preset(spec: &str) -> Result<(String, Preset), String> {
@@ -85,6 +92,8 @@ fn settings_from_args() -> Result<(Settings, String, u16), String> {
             "--api-secret" => secret = Some(value("--api-secret")?),
             "--cloudinary-url" => url = Some(value("--cloudinary-url")?),
             "--quiet" => quiet = true,
+            // Read again by `main`: it is a lifeline, not a setting of the server.
+            "--stop-on-stdin-eof" => {}
             flag @ ("--auth-token-key" | "--preset" | "--max-body-mb" | "--chunk-ttl-secs"
             | "--min-chunk-bytes" | "--fault" | "--max-megapixels"
             | "--derived-cache-mb") => extra.push((flag.to_owned(), value(flag)?)),
@@ -173,23 +182,41 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    let orphaned = async {
+        if std::env::args().any(|a| a == "--stop-on-stdin-eof") {
+            // The parent holds the other end of stdin; EOF (or an error) means it is gone.
+            let mut sink = [0u8; 256];
+            let mut stdin = tokio::io::stdin();
+            while matches!(tokio::io::AsyncReadExt::read(&mut stdin, &mut sink).await, Ok(n) if n > 0)
+            {
+            }
+        } else {
+            std::future::pending::<()>().await
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {}, _ = orphaned => {} }
 }
 
 #[tokio::main]
 async fn main() {
     let (settings, host, port) = settings_from_args().unwrap_or_else(|e| fail(&e));
+    // Storage opens before the port does, so "listening" means ready to serve.
+    let app = cirrus_emulator::app::App::new(settings)
+        .map(std::sync::Arc::new)
+        .unwrap_or_else(|e| die(&e.to_string()));
     let listener = tokio::net::TcpListener::bind((host.as_str(), port))
         .await
-        .unwrap_or_else(|e| fail(&format!("cannot listen on {host}:{port}: {e}")));
+        .unwrap_or_else(|e| die(&format!("cannot listen on {host}:{port}: {e}")));
     let addr = listener
         .local_addr()
         .unwrap_or_else(|e| fail(&e.to_string()));
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    if let Err(e) = cirrus_emulator::serve(settings, listener, shutdown_signal()).await {
+    if let Err(e) = cirrus_emulator::serve_app(app, listener, shutdown_signal()).await {
         eprintln!("cirrus-emulator: {e}");
         std::process::exit(1);
     }
     eprintln!("cirrus-emulator: stopped");
+    // Exit now: a blocked read of stdin (the lifeline) would keep the runtime from shutting down.
+    std::process::exit(0);
 }

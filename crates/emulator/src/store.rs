@@ -27,10 +27,20 @@ impl Store {
         for sub in ["blobs", "tmp", "derived", "chunks"] {
             std::fs::create_dir_all(dir.join(sub))?;
         }
+        // The index's lock comes first: only its holder may sweep `tmp/` (another emulator's writes).
+        let db = Database::create(dir.join("index.redb")).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => std::io::Error::new(
+                std::io::ErrorKind::WouldBlock,
+                format!(
+                    "the data directory {} is in use by another emulator (its index is locked); stop that one or pass another --data directory",
+                    dir.display()
+                ),
+            ),
+            other => std::io::Error::other(format!("cannot open {}: {other}", dir.join("index.redb").display())),
+        })?;
         for entry in std::fs::read_dir(dir.join("tmp"))? {
             let _ = std::fs::remove_file(entry?.path());
         }
-        let db = Database::create(dir.join("index.redb")).map_err(std::io::Error::other)?;
         let tx = db.begin_write().map_err(std::io::Error::other)?;
         tx.open_table(ASSETS).map_err(std::io::Error::other)?;
         tx.commit().map_err(std::io::Error::other)?;
