@@ -44,8 +44,9 @@ function startEmulator(options = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cirrus-emulator-'));
   const args = ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--data', dataDir,
     '--cloud-name', account.cloud_name, '--api-key', account.api_key, '--api-secret', account.api_secret,
-    ...(options.quiet === false ? [] : ['--quiet']), ...(options.args ?? [])];
-  const child = spawn(emulatorPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    ...(options.quiet === false ? [] : ['--quiet']), '--stop-on-stdin-eof', ...(options.args ?? [])];
+  // stdin is a lifeline: when this process dies (even by SIGKILL) the pipe closes and the emulator stops.
+  const child = spawn(emulatorPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8000); });
   return new Promise((resolve, reject) => {
@@ -82,4 +83,22 @@ function startEmulator(options = {}) {
   });
 }
 
-module.exports = { emulatorPath, startEmulator };
+/**
+ * URL options whose delivery URLs reach the emulator a `CLOUDINARY_URL` uploads to, or null when it
+ * uploads to Cloudinary. An `upload_prefix` on plain `http:` is taken for an emulator (Cloudinary's API is
+ * HTTPS only): the emulator serves deliveries on the same host.
+ */
+function emulatorUrlOptions(cloudinaryUrl = process.env.CLOUDINARY_URL) {
+  if (!cloudinaryUrl) return null;
+  let prefix;
+  try {
+    prefix = new URL(cloudinaryUrl).searchParams.get('upload_prefix');
+    if (!prefix) return null;
+    const target = new URL(prefix);
+    return target.protocol === 'http:' ? { secure: false, cname: target.host } : null;
+  } catch {
+    return null;
+  }
+}
+
+module.exports = { emulatorPath, startEmulator, emulatorUrlOptions };

@@ -1,6 +1,6 @@
 'use strict';
 // `cirrus/testing`: what users' own test suites need: the local emulator and the repository contract kit.
 const { repositoryContract, REPOSITORY_CONTRACT_CHECKS } = require('./repository-contract.cjs');
-const { startEmulator, emulatorPath } = require('./emulator.cjs');
+const { startEmulator, emulatorPath, emulatorUrlOptions } = require('./emulator.cjs');
 
-module.exports = { repositoryContract, REPOSITORY_CONTRACT_CHECKS, startEmulator, emulatorPath };
+module.exports = { repositoryContract, REPOSITORY_CONTRACT_CHECKS, startEmulator, emulatorPath, emulatorUrlOptions };

@@ -35,3 +35,8 @@ export declare function startEmulator(options?: {
 }): Promise<RunningEmulator>;
 /** Where the emulator binary is. */
 export declare function emulatorPath(): string;
+/**
+ * URL options whose delivery URLs reach the emulator that `cloudinaryUrl` (default `CLOUDINARY_URL`)
+ * uploads to (`upload_prefix` on plain `http:`), or null when it points at Cloudinary.
+ */
+export declare function emulatorUrlOptions(cloudinaryUrl?: string): { secure: false; cname: string } | null;

@@ -31,8 +31,8 @@ export function startEmulator({ dataDir = tempDataDir(), args = [], account = AC
   const child = spawn(emulatorBinary(), [
     '--port', '0', '--data', dataDir,
     '--cloud-name', account.cloud_name, '--api-key', account.api_key, '--api-secret', account.api_secret,
-    ...chunks, ...args,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ...chunks, '--stop-on-stdin-eof', ...args,
+  ], { stdio: ['pipe', 'pipe', 'pipe'] }); // stdin is a lifeline: a test process that dies stops its emulator
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20000); });
   return new Promise((resolve, reject) => {
