@@ -8,8 +8,21 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export function run(cmd, args, options = {}) {
   console.log(`$ ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (r.error?.code === 'ENOENT') missing(cmd);
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${cmd} exited with ${r.status}`);
+}
+
+/** What to install for a command the scripts need. */
+const PREREQUISITES = {
+  cargo: 'Rust (cargo): install it from https://rustup.rs, open a new shell, and run this again',
+  rustup: 'Rust (rustup): install it from https://rustup.rs, open a new shell, and run this again',
+};
+
+/** Exits with one line naming the missing prerequisite (never a stack trace). */
+export function missing(cmd) {
+  console.error(`\ncirrus: \`${cmd}\` was not found. Needed: ${PREREQUISITES[cmd] ?? `install ${cmd} and run this again`}. See README.md#prerequisites.`);
+  process.exit(1);
 }
 
 /** Whether a command runs successfully (quietly). */
