@@ -27,11 +27,14 @@ let dir;
 const signings = [];
 /** Intent records of the `?intent=same` server: record id → public id. */
 const records = new Map();
+/** Where signed uploads go (an emulator's URL). */
+let uploadTo;
 
 before(async () => {
   // Upload faults from the start, as on a bad network: a share of requests answers 500 before anything
   // is stored. Tests adjust the rates (and add latency) at run time.
   emulator = await startEmulator({ args: ['--quiet', '--fault', 'upload:500=0.15'] });
+  uploadTo = emulator.url;
   server = await serveRepo({
     '/sign': async (req, res) => {
       let body = '';
@@ -40,6 +43,12 @@ before(async () => {
       const intent = new URL(req.url, 'http://x').searchParams.get('intent');
       const fields = { ...params };
       let recordId;
+      if (intent === 'bad') {
+        // A server whose answers the emulator refuses (a rotated key, say): a permanent failure.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...cirrus.signRequest({ ...fields, timestamp: Math.floor(Date.now() / 1000) }, { ...ACCOUNT, api_secret: 'wrong' }), upload_url: `${uploadTo}/v1_1/demo/auto/upload` }));
+        return;
+      }
       if (intent === 'new') {
         // An intent-signing server that opens a new record (a new public id) on every call.
         fields.public_id = `intent/${randomUUID()}`;
@@ -52,7 +61,7 @@ before(async () => {
       signings.push({ params, resign: Boolean(context?.previous), publicId: fields.public_id });
       const signed = cirrus.signRequest({ ...fields, timestamp: Math.floor(Date.now() / 1000) }, ACCOUNT);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ...signed, record_id: recordId, upload_url: `${emulator.url}/v1_1/demo/auto/upload` }));
+      res.end(JSON.stringify({ ...signed, record_id: recordId, upload_url: `${uploadTo}/v1_1/demo/auto/upload` }));
     },
   });
   browser = await launchChromium();
@@ -79,7 +88,7 @@ async function openPage(query = '') {
   const log = { phase: 'first', sent: [] };
   const entries = new Map();
   page.on('request', (r) => {
-    if (r.method() !== 'POST' || !r.url().startsWith(emulator.url)) return;
+    if (r.method() !== 'POST' || !r.url().startsWith(uploadTo)) return;
     const h = r.headers();
     const m = /bytes (\d+)-(\d+)\//.exec(h['content-range'] ?? '');
     const entry = { phase: log.phase, id: h['x-unique-upload-id'], start: m ? Number(m[1]) : 0, end: m ? Number(m[2]) : null, status: null, at: performance.now(), until: null };
@@ -328,4 +337,73 @@ test('downscale: an image comes out at the asked size and smaller; a non-image a
   assert.equal(r.badOption, 'INVALID_OPTION');
   console.log(`downscale: ${png.length} B PNG 1200x800 -> ${r.up.bytes} B JPEG 300x200`);
   await page.close();
+});
+
+test('the stored state goes on abort() and on a permanent failure, and stays when the signal stops the upload', async () => {
+  const CHUNK = 200_000;
+  const path = join(dir, 'life.bin');
+  writeFileSync(path, randomBytes(700_000));
+  await setFaults({ latency_ms: 100 });
+  const { page } = await openPage();
+  const stored = () => page.evaluate(() => window.web.listResumableUploads());
+  await page.setInputFiles('#file', path);
+  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK });
+  await pauseAt(page, 2 * CHUNK);
+  assert.equal((await stored()).length, 1);
+  await page.evaluate(() => window.__u.abort());
+  assert.equal((await outcome(page)).error.code, 'ABORTED');
+  assert.deepEqual(await stored(), [], 'abort() forgets');
+
+  const viaSignal = await page.evaluate((c) => new Promise((resolve) => {
+    const controller = new AbortController();
+    const file = document.getElementById('file').files[0];
+    const u = window.web.createUpload(file, { sign: window.sign, resumable: true, chunkSize: c, signal: controller.signal });
+    u.done.catch((e) => resolve(e.code));
+    const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
+  }), CHUNK);
+  assert.equal(viaSignal, 'ABORTED');
+  const kept = await stored();
+  assert.equal(kept.length, 1, 'the signal keeps the state: picking the file again continues');
+  assert.ok(kept[0].offset >= CHUNK);
+
+  // The next page signs with a key the emulator refuses; the stored signature is too old to use.
+  await ageSignatures(page, 2 * 3600_000);
+  await page.goto(`${server.url}/tests/web/resumable.html?intent=bad`);
+  await page.waitForFunction(() => window.__ready);
+  await page.setInputFiles('#file', path);
+  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK });
+  const failed = await outcome(page);
+  assert.equal(failed.error.code, 'UNAUTHORIZED', JSON.stringify(failed.error));
+  assert.deepEqual(await stored(), [], 'a permanent failure forgets');
+  await page.close();
+});
+
+test('partial chunks the server dropped while the upload waited: the last chunk gets no asset, the upload starts over once and completes', async () => {
+  // An emulator that forgets unfinished uploads after a second (Cloudinary keeps them for a while, not forever).
+  const forgetful = await startEmulator({ args: ['--quiet', '--chunk-ttl-secs', '1', '--fault', 'upload:latency=100'] });
+  uploadTo = forgetful.url;
+  try {
+    const CHUNK = 200_000;
+    const bytes = randomBytes(700_000);
+    const { page, log } = await openPage();
+    await page.setInputFiles('#file', { name: 'late.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await page.evaluate((o) => window.start(o), { chunkSize: CHUNK });
+    await pauseAt(page, 2 * CHUNK);
+    const firstId = log.sent[0].id;
+    await new Promise((r) => setTimeout(r, 2500));
+    log.phase = 'resumed';
+    await page.evaluate(() => window.__u.resume());
+    const done = await outcome(page);
+    assert.equal(done.error, undefined, JSON.stringify(done.error));
+    assert.equal(done.result.etag, md5(bytes));
+    const resumed = log.sent.filter((e) => e.phase === 'resumed');
+    const restartAt = resumed.findIndex((e) => e.id !== firstId);
+    assert.ok(restartAt > 0, 'continued first, then started over');
+    assert.equal(resumed[restartAt - 1].end, bytes.length - 1, 'after the last chunk came back without an asset');
+    assert.equal(resumed[restartAt].start, 0);
+    await page.close();
+  } finally {
+    uploadTo = emulator.url;
+    await forgetful.stop();
+  }
 });
