@@ -137,11 +137,12 @@ export class DirectUpload {
     if (!o.sign && !o.uploadPreset) throw codedError('MISSING_OPTION', 'directUpload needs sign() or uploadPreset');
     if (o.signal?.aborted) throw abortedError();
     const { chunkSize = 20_000_000, resumable } = o;
+    const maxAge = resumable?.maxAge ?? RESUME_MAX_AGE_MS;
+    if (!(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'resumable.maxAge must be a positive number of milliseconds');
     const file = o.downscale ? await downscaleImage(original, o.downscale) : original;
     this.#total = file.size;
     // A file sent in one request has nothing to resume.
     const key = resumable && file.size > chunkSize ? await this.#storeKey(file) : null;
-    const maxAge = resumable?.maxAge ?? RESUME_MAX_AGE_MS;
     const stored = key ? await loadEntry(key, maxAge).catch(() => null) : null;
     const s = stored && stored.total === file.size ? stored : await this.#fresh(key, file, chunkSize);
     if (s === stored) {
@@ -173,8 +174,7 @@ export class DirectUpload {
   async #fresh(key, file, chunkSize) {
     const o = this.#options;
     const fields = await (o.sign ? o.sign({ ...(o.params ?? {}) }) : { ...(o.params ?? {}), upload_preset: o.uploadPreset });
-    const s = { key, name: file.name ?? '', total: file.size, chunkSize, uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) };
-    return s;
+    return { key, name: file.name ?? '', total: file.size, chunkSize, uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) };
   }
 
   #url(fields) {
