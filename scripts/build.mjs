@@ -110,7 +110,7 @@ export function packHost() {
 /** Gzipped sizes (level 9) of both .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
-  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['fast-args.js']);
+  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['http.js'], ['resume-store.js'], ['upload-many.js'], ['downscale.js'], ['fast-args.js']);
   return { browser_wasm_gzip: gz(['cirrus-browser.wasm']), full_wasm_gzip: gz(['cirrus.wasm']), js_gzip: js };
 }
 

@@ -7,7 +7,7 @@
 //   node      the Node package: API, vectors, exports, errors, uploads, hostile input, types, CLI, secrets
 //   media     MediaService: lifecycle, repositories (SQLite, PostgreSQL, TypeORM), chaos (short), soak (short)
 //   web       the wasm package in Node
-//   browser   the wasm package in headless Chromium
+//   browser   the wasm package in headless Chromium: vectors, resumable/paused/concurrent uploads, downscale
 //   emulator  the emulator against the official SDK, at the wire, and attacked
 //   nestjs    cirrus-nestjs in a NestJS 12 app (and its security tests)
 //   demo      the demo in Chromium
@@ -25,6 +25,8 @@ const tests = (dir, filter = () => true) => readdirSync(join(root, 'tests', dir)
 const MEDIA = ['media.test.mjs', 'repository-contract.test.mjs', 'typeorm-adapter.test.mjs', 'chaos.test.mjs', 'soak.test.mjs'];
 const STRESS = ['chaos.test.mjs', 'soak.test.mjs'];
 const PACKAGING = ['platforms.test.mjs'];
+// The Chromium suite: the conformance vectors, and the uploads over a bad network (against the emulator).
+const BROWSER = ['browser.test.mjs', 'resumable.test.mjs'];
 const nodePackage = () => tests('node', (f) => !STRESS.includes(f) && !PACKAGING.includes(f));
 
 /** What each suite needs built, and what it runs (`cargo` crates and node test files). */
@@ -33,8 +35,8 @@ const SUITES = {
   rust: { build: [], cargo: ['cirrus-core', 'cirrus-emulator', 'cirrus-transport', 'cirrus-media'] },
   node: { build: ['node', 'emulator'], node: () => tests('node', (f) => !MEDIA.includes(f) && !PACKAGING.includes(f)) },
   media: { build: ['node', 'emulator', 'servers'], node: () => tests('node', (f) => MEDIA.includes(f)) },
-  web: { build: ['web', 'emulator'], node: () => tests('web', (f) => f !== 'browser.test.mjs') },
-  browser: { build: ['web', 'chromium'], node: () => tests('web', (f) => f === 'browser.test.mjs') },
+  web: { build: ['web', 'emulator'], node: () => tests('web', (f) => !BROWSER.includes(f)) },
+  browser: { build: ['web', 'chromium', 'emulator'], node: () => tests('web', (f) => BROWSER.includes(f)) },
   emulator: { build: ['node', 'emulator'], cargo: ['cirrus-emulator'], node: () => tests('emulator') },
   nestjs: { build: ['node', 'emulator', 'nestjs', 'servers'], node: () => tests('nestjs') },
   demo: { build: ['node', 'web', 'release-emulator', 'nestjs', 'chromium'], node: () => tests('demo') },

@@ -2,7 +2,8 @@
 // finding the .wasm (index.js: browsers and bundlers; index.node.js: Node, Deno, Bun; index.workerd.js:
 // Cloudflare Workers). Kept free of any runtime's built-ins so a bundler never meets them.
 import * as wasm from './pkg/cirrus_wasm.js';
-import { directUpload as uploadWith, signedIdentifier } from './direct-upload.js';
+import { DirectUpload, signedIdentifier } from './direct-upload.js';
+import { uploadMany as uploadManyWith } from './upload-many.js';
 import { CloudinaryBase } from './generated.js';
 import { isReady, notInitialised } from './ready.js';
 
@@ -21,14 +22,34 @@ export const planChunks = bind('planChunks');
 export const classifyStatus = bind('classifyStatus');
 export { signedIdentifier };
 
+/** What the uploads take from the core: chunk plans and status classification, as the Node transport. */
+const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus };
+
 /**
- * Uploads a File/Blob from the browser, signed by your server (`sign`) or through an unsigned preset;
- * chunked above `chunkSize`, each failed chunk retried; resolves to `{ result, identifier }`.
+ * Starts uploading a File/Blob from the browser, signed by your server (`sign`) or through an unsigned
+ * preset; chunked above `chunkSize`, each failed chunk retried. Returns the upload's handle:
+ * pause(), resume(), abort(), state, and `done` (resolves to `{ result, identifier }`).
  */
+export function createUpload(file, options) {
+  if (!isReady()) throw notInitialised();
+  return new DirectUpload(uploadCore, file, options);
+}
+
+/** `createUpload(file, options).done`: resolves to `{ result, identifier }`. */
 export function directUpload(file, options) {
   if (!isReady()) return Promise.reject(notInitialised());
-  return uploadWith({ planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus }, file, options);
+  return new DirectUpload(uploadCore, file, options).done;
 }
+
+/** Uploads several files, `concurrency` at a time; returns a handle whose `done` resolves to one outcome per file. */
+export function uploadMany(files, options) {
+  if (!isReady()) throw notInitialised();
+  return uploadManyWith(uploadCore, files, options);
+}
+
+// Browser-only helpers that need no core: the image downscale and the resumable uploads' store.
+export { downscaleImage } from './downscale.js';
+export { listResumableUploads, clearResumableUploads } from './resume-store.js';
 
 /** A client bound to one account's config (a `CLOUDINARY_URL` or config object). */
 export class Cloudinary extends CloudinaryBase {

@@ -1,46 +1,34 @@
 // Browser direct upload: the file goes from the browser to Cloudinary (or the emulator), signed by the
-// app's server. Chunked above `chunkSize` with each failed chunk retried; progress, abort, coded errors.
-// Chunk plans and status classification come from the wasm core, so they match the Node transport.
+// app's server. Chunked above `chunkSize` with each failed chunk retried; progress, pause/resume, abort,
+// coded errors. With `resumable`, what continuing needs is kept in IndexedDB (resume-store.js) after
+// every acknowledged chunk, so the same file picked again after a reload or a crash continues from the
+// next unacknowledged chunk under the same upload id. Chunk plans and status classification come from
+// the wasm core, so they match the Node transport.
+
+import { abortedError, codedError, post, sleep } from './http.js';
+import { deleteEntry, fingerprint, loadEntry, saveEntry } from './resume-store.js';
+import { downscaleImage } from './downscale.js';
 
 const DEFAULT_PREFIX = 'https://api.cloudinary.com';
+/** Keys of a signing answer that tell the browser where to upload; they are not upload params. */
+const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_id']);
+/** Fields that differ each time the same upload is signed again. */
+const PER_SIGNATURE = new Set(['signature', 'timestamp', 'api_key']);
+/** Cloudinary refuses a timestamp older than an hour: re-sign before a chunk once the signature is this old. */
+const RESIGN_AFTER_MS = 50 * 60_000;
+/** How long an unfinished upload stays resumable unless `resumable.maxAge` says otherwise. */
+const RESUME_MAX_AGE_MS = 24 * 3600_000;
 
-function codedError(code, message, extra = {}) {
-  const err = new Error(message);
-  err.code = code;
-  return Object.assign(err, extra);
-}
+/** Errors after which the same upload can never succeed: its stored state is dropped. */
+const permanent = new WeakSet();
+/** What #sendChunk answers when the upload had to start over from byte 0 (see #resign). */
+const RESTARTED = Symbol('restarted');
 
 function randomId() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-/** One POST with upload progress (XMLHttpRequest: fetch has no upload progress). */
-function post(url, form, headers, signal, onBytes) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
-    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
-    xhr.upload.onprogress = (e) => onBytes(e.loaded);
-    xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
-    xhr.onerror = () => reject(codedError('UPLOAD_FAILED', 'network error', { retryable: true }));
-    xhr.ontimeout = () => reject(codedError('TIMEOUT', 'Request Timeout', { http_code: 499, retryable: true }));
-    const abort = () => xhr.abort();
-    xhr.onabort = () => reject(codedError('ABORTED', 'The upload was aborted'));
-    signal?.addEventListener('abort', abort, { once: true });
-    xhr.onloadend = () => signal?.removeEventListener('abort', abort);
-    xhr.send(form);
-  });
-}
-
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); reject(codedError('ABORTED', 'The upload was aborted')); }, { once: true });
-});
-
-/** Keys of a signing answer that tell the browser where to upload; they are not upload params. */
-const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_id']);
 
 /** The signed identifier to hand back to the server (`verifyIdentifier` checks it). */
 export function signedIdentifier(result) {
@@ -49,67 +37,262 @@ export function signedIdentifier(result) {
 }
 
 /**
- * Uploads `file` (a File or Blob) from the browser.
- * @param {Blob} file
- * @param {object} options
- *   sign(params) → signed params from your server (`{ ...params, signature, api_key, timestamp, cloud_name?, upload_url? }`),
- *   or uploadPreset + cloudName for unsigned uploads; params (folder, tags, ...), resourceType ('auto'),
- *   uploadPrefix, chunkSize (20 MB), retries (3), retryDelay (ms, 500), onProgress({ loaded, total }), signal.
- * @returns {Promise<{ result: object, identifier: string }>}
+ * What a signature fixes about the asset: the signed fields but the per-signature ones. Two signings of
+ * one upload must agree on it, or their chunks cannot be assembled into one asset.
  */
-export async function directUpload(core, file, options = {}) {
-  if (!(file instanceof Blob)) throw codedError('INVALID_ARGUMENT', 'file must be a File or Blob');
-  const { sign, uploadPreset, params = {}, resourceType = 'auto', chunkSize = 20_000_000, retries = 3, retryDelay = 500, onProgress, signal } = options;
-  if (!sign && !uploadPreset) throw codedError('MISSING_OPTION', 'directUpload needs sign() or uploadPreset');
-  if (signal?.aborted) throw codedError('ABORTED', 'The upload was aborted');
-  const signFields = async () => (sign ? sign({ ...params }) : { ...params, upload_preset: uploadPreset });
-  let fields = await signFields();
-  const cloudName = fields.cloud_name || options.cloudName;
-  if (!cloudName && !fields.upload_url) throw codedError('MISSING_OPTION', 'cloudName is needed (or an upload_url from sign())');
-  const url = fields.upload_url || `${options.uploadPrefix || DEFAULT_PREFIX}/v1_1/${cloudName}/${resourceType}/upload`;
-  const total = file.size;
-  const chunks = total > chunkSize ? core.planChunks(total, chunkSize) : [[0, total - 1]];
-  const uploadId = randomId();
-  let done = 0;
-  const report = (inFlight) => onProgress?.({ loaded: Math.min(total, done + inFlight), total });
-  let result;
-  for (const [i, [start, end]] of chunks.entries()) {
-    const last = i === chunks.length - 1;
-    const headers = chunks.length > 1 ? { 'X-Unique-Upload-Id': uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? total : -1}` } : {};
-    for (let attempt = 0; ; attempt++) {
+function uploadParams(fields) {
+  return JSON.stringify(Object.entries(fields)
+    .filter(([k, v]) => !ENVELOPE.has(k) && !PER_SIGNATURE.has(k) && v !== undefined && v !== null)
+    .map(([k, v]) => [k, String(v)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * One upload of one file, started at construction; `done` resolves to `{ result, identifier }`.
+ * pause() aborts the chunk in flight (its bytes are sent again on resume) and sends nothing until
+ * resume(); abort() cancels and forgets the resumable state; the `signal` option stops the upload but
+ * keeps that state, so picking the file again (after a reload, say) continues it.
+ */
+export class DirectUpload {
+  #core;
+  #options;
+  #state = 'running';
+  #loaded = 0;
+  #total = 0;
+  /** Bytes the server acknowledged (where a pause leaves the progress). */
+  #acked = 0;
+  /** Aborts the request or retry wait in progress (pause, abort, the caller's signal). */
+  #current = null;
+  /** Wakes the upload waiting in #gate. */
+  #wake = null;
+  #stopped = false;
+  #forget = false;
+  /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
+  resumedFrom = 0;
+
+  constructor(core, file, options = {}) {
+    this.#core = core;
+    this.#options = options;
+    const { signal } = options;
+    signal?.addEventListener('abort', () => this.#stop(false), { once: true });
+    this.done = this.#run(file);
+    this.done.then(() => { this.#state = 'done'; }, (e) => { this.#state = e?.code === 'ABORTED' ? 'aborted' : 'failed'; });
+  }
+
+  /** `running`, `paused`, `done`, `failed` or `aborted`. */
+  get state() { return this.#state; }
+
+  /** Bytes acknowledged so far (plus those of the chunk in flight). */
+  get loaded() { return this.#loaded; }
+
+  /** Bytes to upload (after `downscale`); 0 until known. */
+  get total() { return this.#total; }
+
+  pause() {
+    if (this.#state !== 'running') return;
+    this.#state = 'paused';
+    this.#current?.abort();
+    this.#report(this.#acked); // the chunk in flight is lost and sent again on resume
+  }
+
+  resume() {
+    if (this.#state !== 'paused') return;
+    this.#state = 'running';
+    this.#wake?.();
+  }
+
+  /** Cancels the upload; `done` rejects with ABORTED and the resumable state is deleted. */
+  abort() {
+    this.#stop(true);
+  }
+
+  #stop(forget) {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#forget = forget;
+    this.#current?.abort();
+    this.#wake?.();
+  }
+
+  /** Waits while paused; throws ABORTED once stopped. */
+  async #gate() {
+    while (this.#state === 'paused' && !this.#stopped) await new Promise((resolve) => { this.#wake = resolve; });
+    this.#wake = null;
+    if (this.#stopped) throw abortedError();
+  }
+
+  #acknowledged(offset) {
+    this.#acked = offset;
+    this.#report(offset);
+  }
+
+  #report(loaded) {
+    this.#loaded = Math.min(this.#total, loaded);
+    this.#options.onProgress?.({ loaded: this.#loaded, total: this.#total });
+  }
+
+  async #run(original) {
+    const o = this.#options;
+    if (!(original instanceof Blob)) throw codedError('INVALID_ARGUMENT', 'file must be a File or Blob');
+    if (!o.sign && !o.uploadPreset) throw codedError('MISSING_OPTION', 'directUpload needs sign() or uploadPreset');
+    if (o.signal?.aborted) throw abortedError();
+    const { chunkSize = 20_000_000, resumable } = o;
+    const maxAge = resumable?.maxAge ?? RESUME_MAX_AGE_MS;
+    if (!(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'resumable.maxAge must be a positive number of milliseconds');
+    const file = o.downscale ? await downscaleImage(original, o.downscale) : original;
+    this.#total = file.size;
+    // A file sent in one request has nothing to resume.
+    const key = resumable && file.size > chunkSize ? await this.#storeKey(file) : null;
+    const stored = key ? await loadEntry(key, maxAge).catch(() => null) : null;
+    const s = stored && stored.total === file.size ? stored : await this.#fresh(key, file, chunkSize);
+    if (s === stored) {
+      this.resumedFrom = s.offset;
+      this.#acknowledged(s.offset);
+    }
+    try {
+      const result = await this.#chunks(s, file);
+      if (key) await deleteEntry(key).catch(() => {});
+      return { result, identifier: signedIdentifier(result) };
+    } catch (e) {
+      if (key && (permanent.has(e) || (e.code === 'ABORTED' && this.#forget))) await deleteEntry(key).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** The store key, or null where the store cannot be used (the upload then runs without resuming). */
+  async #storeKey(file) {
+    const o = this.#options;
+    const target = [o.params ?? {}, o.resourceType ?? 'auto', o.uploadPreset ?? null, o.cloudName ?? null, o.uploadPrefix ?? null];
+    try {
+      return await fingerprint(file, target);
+    } catch {
+      return null;
+    }
+  }
+
+  /** A new upload's state: signed now, a new upload id, nothing acknowledged. */
+  async #fresh(key, file, chunkSize) {
+    const o = this.#options;
+    const fields = await (o.sign ? o.sign({ ...(o.params ?? {}) }) : { ...(o.params ?? {}), upload_preset: o.uploadPreset });
+    return { key, name: file.name ?? '', total: file.size, chunkSize, uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) };
+  }
+
+  #url(fields) {
+    const o = this.#options;
+    const cloudName = fields.cloud_name || o.cloudName;
+    if (!cloudName && !fields.upload_url) throw codedError('MISSING_OPTION', 'cloudName is needed (or an upload_url from sign())');
+    return fields.upload_url || `${o.uploadPrefix || DEFAULT_PREFIX}/v1_1/${cloudName}/${o.resourceType || 'auto'}/upload`;
+  }
+
+  async #save(s) {
+    if (s.key) await saveEntry(s).catch(() => {});
+  }
+
+  /** Sends the chunks from `s.offset` on; resolves to the final result. */
+  async #chunks(s, file) {
+    const chunks = file.size > s.chunkSize ? this.#core.planChunks(file.size, s.chunkSize) : [[0, file.size - 1]];
+    let startedOver = false;
+    for (;;) {
+      // Chunks wholly below the acknowledged offset were stored by the server already.
+      const i = Math.max(0, chunks.findIndex(([, end]) => end >= s.offset));
+      const [start, end] = chunks[i];
+      const last = i === chunks.length - 1;
+      const body = await this.#sendChunk(s, file, chunks.length > 1, start, end, last);
+      if (body === RESTARTED) continue;
+      if (last) {
+        if (body.public_id !== undefined) return body;
+        // A 200 without an asset on the last chunk: the server no longer holds earlier chunks (they
+        // expired while the upload waited). Start over under a new upload id, once.
+        if (startedOver) throw codedError('UPLOAD_FAILED', 'The server did not assemble the upload from its chunks');
+        startedOver = true;
+        await this.#restart(s, s.fields);
+        continue;
+      }
+      s.offset = end + 1;
+      await this.#save(s);
+      this.#acknowledged(s.offset);
+    }
+  }
+
+  /** Drops what was sent: a new upload id from byte 0, under `fields`. */
+  async #restart(s, fields) {
+    Object.assign(s, { uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) });
+    this.resumedFrom = 0;
+    await this.#save(s);
+    this.#acknowledged(0);
+  }
+
+  /**
+   * Signs again with the same params (and the public_id the first signature fixed, if the app did not
+   * choose one). A server that answers with other upload params (an intent-signing server that picked a
+   * new public_id) starts a new upload: the chunks sent so far were signed for the old params, and one
+   * upload id assembles under one set of params. Resolves to RESTARTED then.
+   */
+  async #resign(s) {
+    const o = this.#options;
+    const params = { ...(o.params ?? {}) };
+    if (s.fields.public_id != null && params.public_id == null) params.public_id = s.fields.public_id;
+    const fields = await o.sign(params, { previous: s.fields });
+    if (uploadParams(fields) !== uploadParams(s.fields)) {
+      await this.#restart(s, fields);
+      return RESTARTED;
+    }
+    Object.assign(s, { fields, signedAt: Date.now(), url: this.#url(fields) });
+    await this.#save(s);
+    return null;
+  }
+
+  /** One chunk, retried; honours pause (the chunk is sent again after resume) and re-signs when needed. */
+  async #sendChunk(s, file, chunked, start, end, last) {
+    const o = this.#options;
+    const { retries = 3, retryDelay = 500 } = o;
+    let staleResigned = false;
+    for (let attempt = 0; ;) {
+      await this.#gate();
+      if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
+      const controller = new AbortController();
+      this.#current = controller;
+      // A pause or stop between the gate and here would have aborted the previous controller.
+      if (this.#state === 'paused' || this.#stopped) continue;
+      const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};
       const form = new FormData();
-      for (const [k, v] of Object.entries(fields)) {
+      for (const [k, v] of Object.entries(s.fields)) {
         if (!ENVELOPE.has(k) && v !== undefined && v !== null) form.append(k, String(v));
       }
-      form.append('file', chunks.length > 1 ? file.slice(start, end + 1) : file, file.name || 'blob');
+      form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
       let error;
       try {
-        const { status, text } = await post(url, form, headers, signal, report);
+        // Progress in file bytes: the body's share sent, of this chunk's length (the fields are overhead).
+        const onBytes = (sent, size) => this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
+        const { status, text } = await post(s.url, form, headers, controller.signal, onBytes);
         let body;
         try { body = JSON.parse(text); } catch { body = null; }
-        if (status === 200 && body && !body.error) {
-          result = body;
-          break;
-        }
-        const { code, retryable } = core.classifyStatus(status, true);
+        if (status === 200 && body && !body.error) return body;
+        const { code, retryable } = this.#core.classifyStatus(status, true);
         const message = body?.error?.message || `Server returned unexpected status code - ${status}`;
         error = codedError(code, message, { http_code: status, retryable });
-        if (/Stale request/.test(message) && sign && attempt === 0) {
-          fields = await signFields();
+        // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk.
+        if (/Stale request/.test(message) && o.sign && !staleResigned) {
+          staleResigned = true;
+          if (await this.#resign(s) === RESTARTED) return RESTARTED;
           continue;
         }
       } catch (e) {
-        if (e.code === 'ABORTED') throw e;
-        error = e;
+        if (e.code !== 'ABORTED') error = e;
+        else if (this.#stopped) throw e;
+        else continue; // paused: the gate waits for resume, then the chunk goes again
       }
       if (!error.retryable || attempt >= retries) {
+        if (!error.retryable) permanent.add(error);
         delete error.retryable;
         throw error;
       }
-      await sleep(Math.random() * retryDelay * 2 ** attempt, signal);
+      try {
+        await sleep(Math.random() * retryDelay * 2 ** attempt, controller.signal);
+      } catch (e) {
+        if (this.#stopped) throw e;
+      }
+      attempt += 1;
     }
-    done += end - start + 1;
-    report(0);
   }
-  return { result, identifier: signedIdentifier(result) };
 }

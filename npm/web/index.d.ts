@@ -25,10 +25,32 @@ export function classifyStatus(status: number, upload: boolean): { code: string;
 /** `<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>` for an upload result. */
 export function signedIdentifier(result: { resource_type: string; type: string; version: number; public_id: string; format?: string; signature: string }): string;
 
-/** Options of `directUpload`. */
+/** What `downscale` (and `downscaleImage`) take. The image is never enlarged. */
+export interface DownscaleOptions {
+  /** Largest width in pixels (default: no limit). */
+  maxWidth?: number;
+  /** Largest height in pixels (default: no limit). */
+  maxHeight?: number;
+  /** 0..1 for JPEG and WebP (default 0.9). */
+  quality?: number;
+  /** The encoded type, e.g. `image/jpeg`, `image/webp` (default: the file's own). */
+  type?: string;
+}
+
+/** The second argument `sign` gets when it is asked to sign an upload again. */
+export interface SignContext {
+  /**
+   * The fields the upload was signed with before (with `record_id`, `public_id`...). `sign` is asked
+   * again when that signature nears Cloudinary's one hour, also when a resumed upload continues: an
+   * intent-signing server should sign the same record again, or the upload starts over from byte 0.
+   */
+  previous?: Record<string, unknown>;
+}
+
+/** Options of `directUpload` and `createUpload`. */
 export interface DirectUploadOptions {
   /** Asks your server to sign `params`; returns them with `signature`, `api_key`, `timestamp` (and `cloud_name` or `upload_url`). */
-  sign?: (params: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  sign?: (params: Record<string, unknown>, context?: SignContext) => Promise<Record<string, unknown>>;
   /** An unsigned upload preset (instead of `sign`). */
   uploadPreset?: string;
   cloudName?: string;
@@ -44,11 +66,92 @@ export interface DirectUploadOptions {
   retries?: number;
   retryDelay?: number;
   onProgress?: (progress: { loaded: number; total: number }) => void;
+  /** Stops the upload (ABORTED); a resumable upload keeps its state, so picking the file again continues it. */
   signal?: AbortSignal;
+  /**
+   * Keeps a chunked upload's state (upload id, acknowledged bytes, chunk size, signed params) in
+   * IndexedDB after each chunk, so the same file picked again after a reload or crash continues where
+   * it stopped. Deleted on completion, on a permanent failure and on `abort()`. `maxAge` (ms, default
+   * 24 h): older unfinished uploads start over.
+   */
+  resumable?: boolean | { maxAge?: number };
+  /** Downscales/re-encodes an image in the browser first (OffscreenCanvas); other files go as they are. */
+  downscale?: DownscaleOptions;
+}
+
+/** The result of an upload: Cloudinary's answer and the signed identifier to hand to your server. */
+export interface DirectUploadResult {
+  result: Record<string, any>;
+  identifier: string;
+}
+
+/** One running upload (`createUpload`). */
+export interface DirectUploadHandle {
+  /** Resolves once the upload completes; rejects with a coded error (ABORTED after abort() or the signal). */
+  readonly done: Promise<DirectUploadResult>;
+  readonly state: 'running' | 'paused' | 'done' | 'failed' | 'aborted';
+  /** Bytes acknowledged so far, plus those of the chunk in flight. */
+  readonly loaded: number;
+  /** Bytes to upload (after `downscale`); 0 until known. */
+  readonly total: number;
+  /** Bytes an earlier page had already uploaded when this one continued from the resumable store (0 otherwise). */
+  readonly resumedFrom: number;
+  /** Aborts the chunk in flight (sent again on resume) and sends nothing until resume(). */
+  pause(): void;
+  resume(): void;
+  /** Cancels: `done` rejects with ABORTED and the resumable state is deleted. */
+  abort(): void;
 }
 
 /** Uploads from the browser; resolves to Cloudinary's result and the signed identifier to hand to your server. */
-export function directUpload(file: Blob, options: DirectUploadOptions): Promise<{ result: Record<string, any>; identifier: string }>;
+export function directUpload(file: Blob, options: DirectUploadOptions): Promise<DirectUploadResult>;
+
+/** Starts an upload and returns its handle (pause, resume, abort, `done`). */
+export function createUpload(file: Blob, options: DirectUploadOptions): DirectUploadHandle;
+
+/** Options of `uploadMany`: every file gets the same upload options. */
+export interface UploadManyOptions extends Omit<DirectUploadOptions, 'onProgress'> {
+  /** Files uploading at once (default 3). */
+  concurrency?: number;
+  onFileProgress?: (index: number, progress: { loaded: number; total: number }) => void;
+}
+
+/** One file's outcome in `uploadMany`. */
+export type UploadOutcome = ({ ok: true } & DirectUploadResult) | { ok: false; error: Error & { code: string; http_code?: number } };
+
+/** The handle of `uploadMany`. */
+export interface UploadBatch {
+  /** One outcome per file, in the files' order; a failure does not stop the others. */
+  readonly done: Promise<UploadOutcome[]>;
+  /** The uploads started so far, by file index (null until a file's turn comes). */
+  readonly uploads: ReadonlyArray<DirectUploadHandle | null>;
+  /** Pauses the running uploads and starts no new one until resume(). */
+  pause(): void;
+  resume(): void;
+  abort(): void;
+}
+
+/** Uploads several files, `concurrency` at a time. */
+export function uploadMany(files: Iterable<Blob> | ArrayLike<Blob>, options: UploadManyOptions): UploadBatch;
+
+/** An image scaled to fit and re-encoded (a File of the same name); anything else, or an image that already fits, returned as is. */
+export function downscaleImage(file: Blob, options?: DownscaleOptions): Promise<Blob>;
+
+/** An unfinished resumable upload this origin holds (to tell the user which file to pick again). */
+export interface ResumableUpload {
+  key: string;
+  name: string;
+  size: number;
+  /** Bytes acknowledged. */
+  offset: number;
+  /** When the last chunk was acknowledged (ms since the epoch). */
+  updatedAt: number;
+}
+
+/** The unfinished resumable uploads of this origin. */
+export function listResumableUploads(): Promise<ResumableUpload[]>;
+/** Forgets every unfinished upload and its signed params (call it on sign-out). */
+export function clearResumableUploads(): Promise<void>;
 
 /** A client bound to one account's config. In a browser, give it only public settings (no api_secret). */
 export interface Cloudinary extends CloudinaryMethods {}

@@ -23,9 +23,9 @@ const EXPECTED = {
     'testing.cjs', 'testing.d.ts', 'testing.mjs',
   ],
   'cirrus-web': [
-    'LICENSE', 'README.md', 'cirrus-browser.wasm', 'cirrus.wasm', 'common.js', 'direct-upload.js', 'errors.d.ts', 'fast-args.js',
-    'full.js', 'generated.d.ts', 'generated.js', 'index.d.ts', 'index.js', 'index.node.js', 'index.workerd.js',
-    'options.d.ts', 'package.json', 'pkg/cirrus_wasm.js', 'ready.js',
+    'LICENSE', 'README.md', 'cirrus-browser.wasm', 'cirrus.wasm', 'common.js', 'direct-upload.js', 'downscale.js', 'errors.d.ts', 'fast-args.js',
+    'full.js', 'generated.d.ts', 'generated.js', 'http.js', 'index.d.ts', 'index.js', 'index.node.js', 'index.workerd.js',
+    'options.d.ts', 'package.json', 'pkg/cirrus_wasm.js', 'ready.js', 'resume-store.js', 'upload-many.js',
   ],
   'cirrus-nestjs': ['LICENSE', 'README.md', 'package.json', ...['cirrus', 'cleanup', 'codes', 'errors', 'index', 'module', 'pipes', 'signing', 'streaming-upload.interceptor', 'tokens'].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`])],
 };

@@ -42,6 +42,26 @@ async function browser(): Promise<string> {
   return web.url('x', { width: 1 }) + c.url('y');
 }
 
+async function browserUploads(file: File, files: FileList): Promise<number> {
+  const sign = async (params: Record<string, unknown>, context?: web.SignContext) => ({ ...params, ...context?.previous });
+  const upload = web.createUpload(file, { sign, resumable: { maxAge: 3600_000 }, downscale: { maxWidth: 2048, type: 'image/webp' } });
+  upload.pause();
+  upload.resume();
+  const state: 'running' | 'paused' | 'done' | 'failed' | 'aborted' = upload.state;
+  const { identifier } = await upload.done;
+  const batch = web.uploadMany(files, { sign, concurrency: 2, onFileProgress: (i, p) => p.loaded / p.total + i });
+  const outcomes = await batch.done;
+  const failed = outcomes.filter((o) => !o.ok).map((o) => (o.ok ? '' : o.error.code));
+  const smaller: Blob = await web.downscaleImage(file, { maxWidth: 100, quality: 0.8 });
+  const pending = await web.listResumableUploads();
+  await web.clearResumableUploads();
+  // @ts-expect-error resumable is a flag or { maxAge }
+  web.createUpload(file, { sign, resumable: 'yes' });
+  // @ts-expect-error uploadMany reports per file, not onProgress
+  web.uploadMany(files, { sign, onProgress: () => {} });
+  return identifier.length + state.length + failed.length + smaller.size + pending.length + upload.resumedFrom;
+}
+
 // @ts-expect-error an object is not a public id
 url({}, options);
 // @ts-expect-error crop takes a string

@@ -1,0 +1,46 @@
+// The browser upload's transport: one POST with upload progress, coded errors, and an abortable sleep.
+// XMLHttpRequest because fetch has no upload progress.
+
+export function codedError(code, message, extra = {}) {
+  const err = new Error(message);
+  err.code = code;
+  return Object.assign(err, extra);
+}
+
+export const abortedError = () => codedError('ABORTED', 'The upload was aborted');
+
+/**
+ * One POST; resolves to `{ status, text }` for any answer, rejects on the network, a timeout or `signal`.
+ * `onBytes(sent, bodySize)` counts the whole multipart body, fields included.
+ */
+export function post(url, form, headers, signal, onBytes) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortedError());
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => onBytes(e.loaded, e.total);
+    xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+    xhr.onerror = () => reject(codedError('UPLOAD_FAILED', 'network error', { retryable: true }));
+    xhr.ontimeout = () => reject(codedError('TIMEOUT', 'Request Timeout', { http_code: 499, retryable: true }));
+    const abort = () => xhr.abort();
+    xhr.onabort = () => reject(abortedError());
+    signal?.addEventListener('abort', abort, { once: true });
+    xhr.onloadend = () => signal?.removeEventListener('abort', abort);
+    xhr.send(form);
+  });
+}
+
+/** Waits `ms`; rejects with ABORTED as soon as `signal` aborts. */
+export const sleep = (ms, signal) => new Promise((resolve, reject) => {
+  if (signal?.aborted) {
+    reject(abortedError());
+    return;
+  }
+  const onAbort = () => { clearTimeout(t); reject(abortedError()); };
+  const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+  signal?.addEventListener('abort', onAbort, { once: true });
+});
