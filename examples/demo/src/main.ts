@@ -1,117 +1,124 @@
 // The cirrus demo: a NestJS app with a small page. Images go from the browser straight to Cloudinary (or,
 // by default, the embedded emulator), the server records them from their signed identifiers, the gallery
-// shows thumbnails rendered by the emulator, and deletes remove both sides.
-//   node examples/demo/dist/main.js [--port 3000] [--data dir]
+// shows thumbnails rendered by the emulator, deletes go to a trash that can be restored.
+//   node examples/demo/dist/main.js [--port 3000] [--data dir]     (PORT works too)
+// Delivery URLs are built when records are read, from stored identities (public_id, version, format), so
+// a restart on another emulator port keeps every thumbnail working.
 import 'reflect-metadata';
-import { Body, Controller, Delete, Get, Inject, Module, Param, Post, type INestApplication } from '@nestjs/common';
+import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { CIRRUS_MEDIA, CirrusModule, createSigningController, toHttpException } from 'cirrus-nestjs';
+import { CirrusModule, createSigningController } from 'cirrus-nestjs';
+import { openAccount } from './account.js';
+import { mediaController, OWNER } from './media.controller.js';
 
 const require = createRequire(import.meta.url);
 const { SqliteRepository } = require('cirrus') as typeof import('cirrus');
-type MediaService = import('cirrus').MediaService;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const OWNER = 'demo-user';
-const TAG = 'cirrus-demo';
-const DEMO_ACCOUNT = 'cloudinary://123456789012345:cirrus-demo-secret@demo';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
+/** What `startDemo` gives back. */
+export interface RunningDemo {
+  app: INestApplication;
+  url: string;
+  dataDir: string;
+  /** The account's CLOUDINARY_URL (the embedded emulator's, or the one given). */
+  cloudinaryUrl: string;
+  stop: () => Promise<void>;
 }
 
-/** Starts the embedded emulator and resolves to its base URL. */
-function startEmulator(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const bin = join(root, 'target', 'release', 'cirrus-emulator');
-  const child = spawn(bin, ['--port', '0', '--data', join(dataDir, 'emulator'), '--cloudinary-url', DEMO_ACCOUNT, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.stdout!.on('data', (d) => {
-      const m = /listening on (\S+)/.exec(String(d));
-      if (m) resolve({ url: m[1], child });
-    });
-  });
-}
+/** Starts the demo on `port` (0: a free one) with its data under `dataRoot`. */
+export async function startDemo(port: number, dataRoot: string, options: { fixedRoot?: boolean } = {}): Promise<RunningDemo> {
+  const account = await openAccount(dataRoot, { fixedRoot: options.fixedRoot ?? true, fallbackRoot: `${dataRoot}-${port}` });
+  try {
+    mkdirSync(account.dataDir, { recursive: true });
+    const repository = SqliteRepository.open(join(account.dataDir, 'demo.db'));
+    // Each signature stores a pending record first (the media service's intent), so an upload that is
+    // never adopted, or refused, is cleaned up by the sweeper.
+    const Signer = createSigningController({ path: 'api/sign', owner: () => OWNER });
 
-@Controller('api/media')
-class MediaController {
-  constructor(@Inject(CIRRUS_MEDIA) private readonly media: MediaService) {}
+    @Module({
+      imports: [CirrusModule.forRoot({
+        cloudinary: account.cloudinaryUrl,
+        repository,
+        media: {
+          folder: 'demo',
+          tag: 'cirrus-demo',
+          presets: { thumb: { width: 240, height: 240, crop: 'fill', gravity: 'center' } },
+          urlOptions: account.urlOptions,
+          directUploadTtl: 60 * 60_000,
+        },
+        cleanup: { intervalMs: 60_000, reconcileEveryMs: 10 * 60_000 },
+      })],
+      controllers: [mediaController(account.label), Signer],
+    })
+    class DemoModule {}
 
-  @Get()
-  async list() {
-    return (await this.media.list(OWNER, { limit: 1000 })).items;
-  }
-
-  @Post()
-  async add(@Body('identifier') identifier: string) {
+    const app = await NestFactory.create(DemoModule, { logger: ['error', 'warn'] });
+    app.use('/web', express.static(join(root, 'npm', 'web')));
+    app.use('/', express.static(join(here, '..', 'public')));
     try {
-      return await this.media.adopt(identifier, OWNER);
+      await app.listen(port, '127.0.0.1');
     } catch (err) {
-      throw toHttpException(err);
-    }
-  }
-
-  @Delete(':id')
-  async remove(@Param('id') id: string) {
-    try {
-      return await this.media.remove(Number(id), OWNER);
-    } catch (err) {
-      throw toHttpException(err);
-    }
-  }
-}
-
-export async function startDemo(port: number, dataDir: string): Promise<{ app: INestApplication; url: string; stop: () => Promise<void> }> {
-  mkdirSync(dataDir, { recursive: true });
-  let emulator: { url: string; child: ChildProcess } | undefined;
-  let cloudinaryUrl = process.env.CLOUDINARY_URL;
-  if (!cloudinaryUrl) {
-    emulator = await startEmulator(dataDir);
-    cloudinaryUrl = `${DEMO_ACCOUNT}?upload_prefix=${encodeURIComponent(emulator.url)}`;
-  }
-  const repository = SqliteRepository.open(join(dataDir, 'demo.db'));
-  const urlOptions = emulator ? { secure: false, cname: new URL(emulator.url).host } : {};
-  // Each signature stores a pending record first (the media service's intent), so an upload that is
-  // never adopted, or refused, is cleaned up by the sweeper.
-  const Signer = createSigningController({ path: 'api/sign', owner: () => OWNER });
-
-  @Module({
-    imports: [CirrusModule.forRoot({
-      cloudinary: cloudinaryUrl,
-      repository,
-      media: { folder: 'demo', tag: TAG, presets: { thumb: { width: 240, height: 240, crop: 'fill', gravity: 'center' } }, urlOptions },
-      cleanup: { intervalMs: 60_000 },
-    })],
-    controllers: [MediaController, Signer],
-  })
-  class DemoModule {}
-
-  const app = await NestFactory.create(DemoModule, { logger: ['error', 'warn'] });
-  app.use('/web', express.static(join(root, 'npm', 'web')));
-  app.use('/', express.static(join(here, '..', 'public')));
-  await app.listen(port, '127.0.0.1');
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  return {
-    app,
-    url,
-    stop: async () => {
       await app.close();
-      emulator?.child.kill('SIGTERM');
-    },
-  };
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw Object.assign(new Error(`port ${port} is in use (another demo?): run this one with PORT=${port + 1} npm start`), { code: 'EADDRINUSE' });
+      }
+      throw err;
+    }
+    const server = app.getHttpServer() as Server;
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      url,
+      dataDir: account.dataDir,
+      cloudinaryUrl: account.cloudinaryUrl,
+      // Open keep-alive connections (a browser tab) must not keep the port: they are closed, not awaited.
+      stop: () => (stopping ??= (async () => {
+        server.closeIdleConnections();
+        const closed = app.close();
+        server.closeAllConnections();
+        await closed;
+        await account.stop();
+      })()),
+    };
+  } catch (err) {
+    await account.stop();
+    throw err;
+  }
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const demo = await startDemo(Number(arg('--port', process.env.PORT ?? '3000')), arg('--data', join(root, '.cirrus-demo')));
+  const port = Number(arg('--port') ?? process.env.PORT ?? '3000');
+  const dataArg = arg('--data');
+  let demo: RunningDemo;
+  try {
+    demo = await startDemo(port, dataArg ?? join(root, '.cirrus-demo'), { fixedRoot: dataArg !== undefined });
+  } catch (err) {
+    console.error(`cirrus demo: ${(err as Error).message}`);
+    process.exit(1);
+  }
   console.log(`cirrus demo: open ${demo.url}`);
+  console.log(`data in ${demo.dataDir} (delete it to start over)`);
   console.log(process.env.CLOUDINARY_URL ? 'using the account in CLOUDINARY_URL' : 'using the embedded emulator (set CLOUDINARY_URL to use your account)');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => demo.stop().then(() => process.exit(0)));
+  const shutdown = () => {
+    // A stop that hangs must not keep the ports: exit regardless after a few seconds.
+    setTimeout(() => process.exit(0), 5000).unref();
+    demo.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+  // Started by `npm start` with an IPC channel: when that parent dies, so does the demo.
+  if (process.connected) process.on('disconnect', shutdown);
 }
