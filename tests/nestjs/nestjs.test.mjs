@@ -156,6 +156,13 @@ test('every error body cirrus answers with carries the request id: the client\'s
   // A pipe sees the value, not the request: its body carries an id too (a fresh one, README: Errors).
   const pipe = await http().post('/media/attach').send({ image: 'nonsense' }).expect(400);
   assert.ok(pipe.body.requestId, JSON.stringify(pipe.body));
+  // An app's own HttpException passed through toHttpException gets the id and keeps the rest.
+  const { toHttpException } = await import('cirrus-nestjs');
+  const { BadRequestException } = await import('@nestjs/common');
+  const given = toHttpException(new BadRequestException('no such album'), { headers: { 'x-request-id': 'req-app' } });
+  assert.deepEqual([given.getStatus(), given.getResponse()], [400, { statusCode: 400, message: 'no such album', error: 'Bad Request', requestId: 'req-app' }]);
+  const plain = toHttpException(new BadRequestException('x'));
+  assert.match(plain.getResponse().requestId, /^[0-9a-f-]{36}$/);
 });
 
 test('streaming uploads into the media service; limits are clear 4xx', async () => {

@@ -81,11 +81,20 @@ const PlainSigner = createSigningController({ path: 'cirrus/sign-plain', owner: 
 
 export type Platform = 'express' | 'fastify';
 
-/**
- * The app, wired with `forRoot` (sync) or `forRootAsync` with a ConfigService (async), on Express or
- * Fastify; `buffered` mounts the multer route (by default on Express only).
- */
-export async function createApp(wiring: 'sync' | 'async', repository?: unknown, cleanup?: CleanupOptions, platform: Platform = 'express', buffered = platform === 'express'): Promise<INestApplication> {
+/** How `createApp` builds the app. */
+export interface AppOptions {
+  /** The HTTP platform (default express). */
+  platform?: Platform;
+  /** Mount the multer route (default: on Express only). */
+  buffered?: boolean;
+  /** Runs between NestFactory.create and init, where an application's main.ts configures its app. */
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/** The app, wired with `forRoot` (sync) or `forRootAsync` with a ConfigService (async). */
+export async function createApp(wiring: 'sync' | 'async', repository?: unknown, cleanup?: CleanupOptions, options: AppOptions = {}): Promise<INestApplication> {
+  const platform = options.platform ?? 'express';
+  const buffered = options.buffered ?? platform === 'express';
   const media = { folder: 'nest', tag: 'nest', reconcileGrace: 0, pendingTtl: 300 };
   const cirrus = wiring === 'sync'
     ? CirrusModule.forRoot({ cloudinary: process.env.CLOUDINARY_URL, repository: repository as any, media, cleanup })
@@ -96,14 +105,17 @@ export async function createApp(wiring: 'sync' | 'async', repository?: unknown, 
     });
   @Module({ imports: [cirrus], controllers: [MediaController, ...(buffered ? [BufferedController] : []), Signer, PlainSigner] })
   class AppModule {}
+  // abortOnError off: a failed startup throws to the test instead of ending its process.
   if (platform === 'express') {
-    const app = await NestFactory.create(AppModule, { logger: false, bodyParser: true });
+    const app = await NestFactory.create(AppModule, { logger: false, bodyParser: true, abortOnError: false });
+    await options.configure?.(app);
     await app.init();
     return app;
   }
   // Nothing but the adapter: StreamingUpload registers what it needs from Fastify itself.
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false, bodyParser: true });
+  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false, bodyParser: true, abortOnError: false });
+  await options.configure?.(app);
   await app.init();
   // Fastify serves routes once its plugins have loaded (supertest uses the server without listen()).
   await app.getHttpAdapter().getInstance().ready();
