@@ -22,18 +22,19 @@ const requested = new WeakSet<object>();
 
 /**
  * Lets multipart/form-data bodies through Fastify unread, for `StreamingUpload`. Every `StreamingUpload`
- * interceptor calls it when Nest creates it, so an app needs it by hand only when its upload routes are in
- * a module loaded after the app started (call it before `app.listen()`). A no-op on Express, and when the
- * app registers `@fastify/multipart` itself (directly or through Nest's Fastify `FileInterceptor`): that
- * parser leaves the body unread too, unless its `attachFieldsToBody` option is set.
+ * interceptor calls it at `app.init()`, so an app needs it by hand only when its upload routes are in a
+ * module loaded after the app started (call it before `app.listen()`). A no-op on Express, and when the
+ * app registers a multipart parser itself (`@fastify/multipart`, directly or through Nest's Fastify
+ * `FileInterceptor`): that one leaves the body unread too, unless its `attachFieldsToBody` option is set.
  */
 export function registerCirrusMultipart(target: CirrusHttpTarget): void {
   const adapter = 'getHttpAdapter' in target ? target.getHttpAdapter() : target;
   if (adapter?.getType() !== 'fastify') return;
   const instance = adapter.getInstance();
   if (requested.has(instance) || instance.hasContentTypeParser(MULTIPART)) return;
-  // Registered as a plugin, not at once: plugins load when the app starts, after main.ts has registered
-  // its own, so a multipart parser the app brings is seen and kept (a second one would fail its startup).
+  // Registered as a plugin, not at once: plugins load in order when the app starts, so one main.ts
+  // registered before is loaded by then; a multipart parser it brings is seen and kept (adding a second
+  // one fails the app's startup).
   const plugin = async (fastify: any) => {
     if (fastify.hasContentTypeParser(MULTIPART) || fastify.hasRequestDecorator('isMultipart')) return;
     // Nest's adapter registers @fastify/multipart lazily, as a plugin loading after this one.

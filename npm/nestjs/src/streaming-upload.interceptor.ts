@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, mixin, Optional, type CallHandler, type ExecutionContext, type NestInterceptor, type Type } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, mixin, Optional, type CallHandler, type ExecutionContext, type NestInterceptor, type OnModuleInit, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
@@ -72,14 +72,17 @@ export function StreamingUpload(options: StreamingUploadOptions = {}): Type<Nest
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
 
   @Injectable()
-  class StreamingUploadInterceptor implements NestInterceptor {
+  class StreamingUploadInterceptor implements NestInterceptor, OnModuleInit {
     constructor(
       @Inject(CIRRUS_CLIENT) private readonly client: Cloudinary,
       @Optional() @Inject(CIRRUS_MEDIA) private readonly media: MediaService | null,
-      @Optional() adapterHost?: HttpAdapterHost,
-    ) {
-      // Created by Nest while it builds the app, before Fastify starts: the moment a parser can still be added.
-      if (adapterHost?.httpAdapter) registerCirrusMultipart(adapterHost.httpAdapter);
+      @Optional() private readonly adapterHost?: HttpAdapterHost,
+    ) {}
+
+    // At app.init(), before Fastify starts (a parser can still be added) and after main.ts registered its
+    // own plugins, so that one of theirs handling multipart loads first and is kept.
+    onModuleInit(): void {
+      if (this.adapterHost?.httpAdapter) registerCirrusMultipart(this.adapterHost.httpAdapter);
     }
 
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
