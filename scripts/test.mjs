@@ -9,7 +9,7 @@
 //   web       the wasm package in Node
 //   browser   the wasm package in headless Chromium: vectors, resumable/paused/concurrent uploads, downscale
 //   emulator  the emulator against the official SDK, at the wire, and attacked
-//   nestjs    cirrus-nestjs in a NestJS 12 app (and its security tests)
+//   nestjs    cirrus-nestjs in a NestJS 12 app on Express and on Fastify (and its security tests)
 //   demo      the demo in Chromium
 //   node22, node24   the Node package's suites (node, and media without the stress runs) on Node 22 / 24
 //   packages  publish-ready: `npm pack` contents, every platform package's binaries, and the tarballs

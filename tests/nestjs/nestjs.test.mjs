@@ -2,12 +2,11 @@
 // uploads (including 200 MB with memory sampled), validation, signing, identifier verification.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { ACCOUNT, cloudinaryUrl, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
+import { streamLarge } from './clients.mjs';
 
 const require = createRequire(import.meta.url);
 const cirrus = require('../../npm/node');
@@ -134,6 +133,38 @@ test('the validation pipe sniffs content: a lying mimetype is 415', async () => 
   assert.equal((await http().post('/media/validate').expect(400)).body.code, 'MISSING_FILE');
 });
 
+test('every error body cirrus answers with carries the request id: the client\'s x-request-id, else a fresh one', async () => {
+  const refusals = [
+    // StreamingUpload: anonymous, then a body that is no form
+    http().post('/media/stream').attach('file', makePng(4, 4), 'a.png'),
+    http().post('/media/stream').set('x-user', 'dave').send({ a: 1 }),
+    // multer's own refusal, passed through CirrusFileInterceptor: a file in another field
+    http().post('/media/validate').attach('other', makePng(4, 4), 'a.png'),
+    // the signing controller, and a route's toHttpException
+    http().post('/cirrus/sign').send({}),
+    http().post('/media/adopt').set('x-user', 'dave').send({ identifier: 'nonsense' }),
+  ];
+  for (const [i, pending] of refusals.entries()) {
+    const res = await pending.set('x-request-id', `req-${i}`);
+    assert.ok(res.status >= 400, `${i}: ${res.status}`);
+    assert.equal(res.body.requestId, `req-${i}`, `${i}: ${JSON.stringify(res.body)}`);
+    assert.match(res.body.code, /^[A-Z_]+$/, `${i}: ${JSON.stringify(res.body)}`);
+  }
+  const unexpected = await http().post('/media/validate').attach('other', makePng(4, 4), 'a.png').expect(400);
+  assert.equal(unexpected.body.code, 'MISSING_FILE', 'multer\'s 400 is coded');
+  assert.match(unexpected.body.requestId, /^[0-9a-f-]{36}$/, 'a fresh id when the client sends none');
+  // A pipe sees the value, not the request: its body carries an id too (a fresh one, README: Errors).
+  const pipe = await http().post('/media/attach').send({ image: 'nonsense' }).expect(400);
+  assert.ok(pipe.body.requestId, JSON.stringify(pipe.body));
+  // An app's own HttpException passed through toHttpException gets the id and keeps the rest.
+  const { toHttpException } = await import('cirrus-nestjs');
+  const { BadRequestException } = await import('@nestjs/common');
+  const given = toHttpException(new BadRequestException('no such album'), { headers: { 'x-request-id': 'req-app' } });
+  assert.deepEqual([given.getStatus(), given.getResponse()], [400, { statusCode: 400, message: 'no such album', error: 'Bad Request', requestId: 'req-app' }]);
+  const plain = toHttpException(new BadRequestException('x'));
+  assert.match(plain.getResponse().requestId, /^[0-9a-f-]{36}$/);
+});
+
 test('streaming uploads into the media service; limits are clear 4xx', async () => {
   const png = makePng(33, 22);
   const res = await http().post('/media/stream').set('x-user', 'dave').attach('file', png, 'one.png').attach('file', makePng(7, 7), 'two.png').expect(201);
@@ -150,46 +181,14 @@ test('streaming uploads into the media service; limits are clear 4xx', async () 
 });
 
 test('a 200 MB streaming upload goes through with bounded memory', async () => {
-  const app = apps.sync;
-  const server = app.getHttpServer();
+  const server = apps.sync.getHttpServer();
   if (!server.listening) await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
   const total = 200 * 1024 * 1024;
-  const boundary = 'cirrusboundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const block = Buffer.alloc(1024 * 1024);
-  const md5 = createHash('md5');
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
-  const base = process.memoryUsage().rss;
-  const started = performance.now();
-  const body = await new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/media/raw', method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + total + tail.length } }, (res) => {
-      let text = '';
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.write(head);
-    let sent = 0;
-    const pump = () => {
-      while (sent < total) {
-        block.writeUInt32LE(sent / block.length, 0);
-        md5.update(block);
-        sent += block.length;
-        if (!req.write(Buffer.from(block))) return req.once('drain', pump);
-      }
-      req.end(tail);
-    };
-    pump();
-  });
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`nestjs 200 MB streaming upload: ${seconds.toFixed(2)} s, process RSS ${(base / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB (the test process holds the client, the Nest app and the addon)`);
-  assert.equal(body.status, 201, JSON.stringify(body.json));
-  assert.deepEqual(body.json, [{ bytes: total, etag: md5.digest('hex') }]);
-  assert.ok(peak - base < 150 * 1024 * 1024, `memory grew by ${((peak - base) / 1e6).toFixed(0)} MB`);
+  const sent = await streamLarge(server.address().port, '/media/raw', total);
+  console.log(`nestjs 200 MB streaming upload: ${sent.seconds.toFixed(2)} s, process RSS ${(sent.base / 1e6).toFixed(0)} MB before, peak ${(sent.peak / 1e6).toFixed(0)} MB (the test process holds the client, the Nest app and the addon)`);
+  assert.equal(sent.status, 201, JSON.stringify(sent.json));
+  assert.deepEqual(sent.json, [{ bytes: total, etag: sent.md5 }]);
+  assert.ok(sent.peak - sent.base < 150 * 1024 * 1024, `memory grew by ${((sent.peak - sent.base) / 1e6).toFixed(0)} MB`);
 });
 
 test('CommonJS apps (NestJS 10/11) can require the package', async () => {

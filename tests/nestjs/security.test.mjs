@@ -5,12 +5,11 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readdirSync, readlinkSync } from 'node:fs';
-import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { ACCOUNT, basicAuth, cloudinaryUrl, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
+import { abandon, fds, fieldFlood, stall } from './clients.mjs';
 
 const require = createRequire(import.meta.url);
 const cirrus = require('../../npm/node');
@@ -38,15 +37,6 @@ const http = () => request(app.getHttpServer());
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const listing = async (prefix) => (await (await fetch(`${emulator.url}/v1_1/demo/resources/image/upload?prefix=${prefix}&max_results=500`, { headers: { authorization: basicAuth() } })).json()).resources;
 const records = async (owner) => (await repository.list({ ownerId: owner, deleted: 'include', limit: 1000 })).items;
-/**
- * Open file descriptors of this process (the test runs the Nest app in-process): files and pipes,
- * deleted temp files (spools), and sockets (the HTTP clients' connection pools, bounded separately).
- */
-function fds() {
-  const links = readdirSync('/proc/self/fd').map((n) => { try { return readlinkSync(`/proc/self/fd/${n}`); } catch { return ''; } });
-  const sockets = links.filter((l) => l.startsWith('socket:')).length;
-  return { open: links.length - sockets, sockets, deletedFiles: links.filter((l) => l.endsWith('(deleted)')).length };
-}
 
 test('an anonymous request to an owned upload route is 401 and stores nothing', async () => {
   const before = (await listing('nest/')).length;
@@ -58,34 +48,10 @@ test('an anonymous request to an owned upload route is 401 and stores nothing', 
   assert.throws(() => StreamingUpload({}), /owner\(request\).*unowned: true/, 'an ownerless route must say so explicitly');
 });
 
-/** Starts a multipart upload of `declared` bytes, sends `sent` of them, then resets the socket. */
-function abandon(path, declared, sent, user = 'quitter') {
-  return new Promise((resolve) => {
-    const boundary = 'abandonboundary';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`);
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nx-user: ${user}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${head.length + declared + 100}\r\n\r\n`);
-      socket.write(head);
-      const png = makePng(900, 900, { noise: true });
-      let written = 0;
-      const pump = () => {
-        while (written < sent) {
-          const piece = png.subarray(0, Math.min(png.length, sent - written));
-          written += piece.length;
-          if (!socket.write(piece)) return socket.once('drain', pump);
-        }
-        setTimeout(() => { socket.resetAndDestroy(); resolve(); }, 100);
-      };
-      pump();
-    });
-    socket.on('error', () => resolve());
-  });
-}
-
 test('abandoned uploads are cancelled: file descriptors, temp files and pending records back to baseline', async () => {
   await sleep(200);
   const baseline = fds();
-  await Promise.all(Array.from({ length: 20 }, () => abandon('/media/stream', 30 * 2 ** 20, Math.round(4.5 * 2 ** 20))));
+  await Promise.all(Array.from({ length: 20 }, () => abandon(port, '/media/stream', 30 * 2 ** 20, Math.round(4.5 * 2 ** 20))));
   let now;
   for (let i = 0; i < 50; i++) {
     await sleep(100);
@@ -102,25 +68,14 @@ test('abandoned uploads are cancelled: file descriptors, temp files and pending 
 });
 
 test('a stalled upload is abandoned after the idle timeout: 408', async () => {
-  const result = await new Promise((resolve) => {
-    const boundary = 'stallboundary';
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/media/slow', method: 'POST', headers: { 'x-user': 'staller', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 10_000_000 } }, (res) => {
-      let text = '';
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => { req.destroy(); resolve({ status: res.statusCode, body: JSON.parse(text) }); });
-    });
-    req.on('error', () => {});
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.png"\r\nContent-Type: image/png\r\n\r\n`);
-    req.write(makePng(200, 200, { noise: true }).subarray(0, 50_000));
-  });
+  const result = await stall(port, '/media/slow');
   assert.equal(result.status, 408);
   assert.equal(result.body.code, 'UPLOAD_IDLE');
 });
 
 test('multipart floods are refused by limits: 300,000 empty fields answer 413 at once', async () => {
   const boundary = 'floodboundary';
-  const field = `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\n\r\n`;
-  const body = Buffer.from(field.repeat(300_000) + `--${boundary}--\r\n`);
+  const body = fieldFlood(300_000, boundary);
   const started = process.cpuUsage();
   const t = performance.now();
   const res = await http().post('/media/stream').set('x-user', 'flooder').set('content-type', `multipart/form-data; boundary=${boundary}`).send(body);

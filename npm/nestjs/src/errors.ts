@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ERROR_STATUS } from './codes.js';
+import { nodeRequest } from './node-http.js';
 
 /**
  * The HTTP status a cirrus error code answers with, from the registry (codes.ts, generated from
@@ -18,25 +19,42 @@ export function statusFor(code: string | undefined): number {
 const logger = new Logger('cirrus');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request's id: its `x-request-id` header when it is a plain token, else a new UUID (kept on the request). */
+/**
+ * The request's id: its `x-request-id` header when it is a plain token, else a new UUID. It is kept on the
+ * Node request, so Fastify's request and the Node one under it (`request.raw`) answer with the same id.
+ */
 export function requestIdOf(request?: any): string {
   if (!request) return randomUUID();
-  if (typeof request.cirrusRequestId === 'string') return request.cirrusRequestId;
-  const given = request.headers?.['x-request-id'];
+  const node = nodeRequest(request) as { cirrusRequestId?: string; headers?: Record<string, unknown> };
+  if (typeof node.cirrusRequestId === 'string') return node.cirrusRequestId;
+  const given = node.headers?.['x-request-id'];
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  try { request.cirrusRequestId = id; } catch { /* a frozen request keeps no id */ }
+  try { node.cirrusRequestId = id; } catch { /* a frozen request keeps no id */ }
   return id;
 }
 
 /**
- * A cirrus error as an HttpException whose body keeps the code: `{ statusCode, code, message, requestId }`.
+ * An HttpException from elsewhere (multer, Nest) given the request id cirrus puts in every error body:
+ * a copy whose body is an object with `requestId`, the original as its cause.
+ */
+function withRequestId(err: HttpException, request?: any): HttpException {
+  const body = err.getResponse();
+  if (typeof body === 'object' && body !== null && typeof (body as { requestId?: unknown }).requestId === 'string') return err;
+  const status = err.getStatus();
+  const fields = typeof body === 'object' && body !== null ? body : { message: body };
+  return new HttpException({ statusCode: status, ...fields, requestId: requestIdOf(request) }, status, { cause: err });
+}
+
+/**
+ * A cirrus error as an HttpException whose body keeps the code: `{ statusCode, code, message, requestId }`
+ * (an HttpException already is one: it gets the request id if its body has none).
  * Client errors (4xx) keep their message: cirrus writes those from the request alone. Server-side
  * failures (5xx: the upstream service, the repository, a bug) answer with a generic message, because
  * theirs may name hosts, URLs, users, constraints or Cloudinary's string to sign; the full error goes
  * to the log under the same request id.
  */
 export function toHttpException(err: unknown, request?: any): HttpException {
-  if (err instanceof HttpException) return err;
+  if (err instanceof HttpException) return withRequestId(err, request);
   const e = err as { code?: string; message?: string; http_code?: number };
   const code = e.code ?? 'INTERNAL';
   const status = statusFor(e.code);

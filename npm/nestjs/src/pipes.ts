@@ -1,8 +1,10 @@
 import { HttpException, HttpStatus, Inject, Injectable, mixin, Optional, type CallHandler, type ExecutionContext, type NestInterceptor, type PipeTransform, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { createRequire } from 'node:module';
 import { sniffFormat, type Cloudinary, type IdentifierPolicy, type VerifiedIdentifier } from './cirrus.js';
 import { requestIdOf, toHttpException } from './errors.js';
+import { nodeRequest, nodeResponse } from './node-http.js';
 import { CIRRUS_CLIENT } from './tokens.js';
 
 function coded(code: string, message: string): Error {
@@ -60,7 +62,8 @@ export interface FileLimits {
 /**
  * `FileInterceptor(field)` of `@nestjs/platform-express` with limits: one file of at most `maxSize`
  * bytes and a few small fields, so multer never buffers more than that (use it with
- * `FileTypeValidationPipe`).
+ * `FileTypeValidationPipe`). Express only: multer reads Express's request. On Fastify the app refuses to
+ * start with it; use `StreamingUpload` there.
  */
 export function CirrusFileInterceptor(field: string, limits: FileLimits): Type<NestInterceptor> {
   if (!Number.isFinite(limits?.maxSize) || limits.maxSize <= 0) throw coded('INVALID_OPTION', 'CirrusFileInterceptor needs maxSize (bytes)');
@@ -74,7 +77,11 @@ export function CirrusFileInterceptor(field: string, limits: FileLimits): Type<N
   class LimitedFileInterceptor implements NestInterceptor {
     private readonly multer: NestInterceptor;
 
-    constructor(@Optional() @Inject('MULTER_MODULE_OPTIONS') options?: unknown) {
+    constructor(@Optional() @Inject('MULTER_MODULE_OPTIONS') options?: unknown, @Optional() adapterHost?: HttpAdapterHost) {
+      // Said at startup: on Fastify every request to the route would fail inside multer.
+      if (adapterHost?.httpAdapter?.getType() === 'fastify') {
+        throw coded('INVALID_OPTION', `CirrusFileInterceptor('${field}') buffers with multer, which needs @nestjs/platform-express: on Fastify use StreamingUpload`);
+      }
       this.multer = new (Multer as any)(options);
     }
 
@@ -86,13 +93,17 @@ export function CirrusFileInterceptor(field: string, limits: FileLimits): Type<N
         // that may be as big as the client likes.
         if (err instanceof HttpException && err.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE) {
           const http = context.switchToHttp();
-          const response = http.getResponse();
-          const request = http.getRequest();
-          response.setHeader?.('Connection', 'close');
-          response.once?.('finish', () => request.socket?.destroySoon?.() ?? request.destroy?.());
+          const response = nodeResponse(http.getResponse());
+          const request = nodeRequest(http.getRequest());
+          response.setHeader('Connection', 'close');
+          response.once('finish', () => request.socket?.destroySoon?.() ?? request.destroy?.());
           throw new HttpException({ statusCode: 413, code: 'FILE_TOO_LARGE', message: `the file is larger than ${limits.maxSize} bytes (or the form has too many parts)`, requestId: requestIdOf(request) }, 413);
         }
-        throw err;
+        // multer's other refusals (a file in another field, a malformed form) are about the file: coded so.
+        if (err instanceof HttpException && err.getStatus() === HttpStatus.BAD_REQUEST) {
+          throw toHttpException(coded('MISSING_FILE', err.message), context.switchToHttp().getRequest());
+        }
+        throw toHttpException(err, context.switchToHttp().getRequest());
       }
     }
   }

@@ -1,10 +1,13 @@
-import { HttpException, HttpStatus, Inject, Injectable, mixin, Optional, type CallHandler, type ExecutionContext, type NestInterceptor, type Type } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, mixin, Optional, type CallHandler, type ExecutionContext, type NestInterceptor, type OnModuleInit, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import { pipeline, Transform } from 'node:stream';
 import type { Observable } from 'rxjs';
 import type { Cloudinary, MediaService } from './cirrus.js';
 import { requestIdOf, toHttpException } from './errors.js';
+import { registerCirrusMultipart } from './fastify.js';
+import { nodeRequest } from './node-http.js';
 import { CIRRUS_CLIENT, CIRRUS_MEDIA } from './tokens.js';
 
 /** Options of `StreamingUpload`. */
@@ -35,7 +38,7 @@ export interface StreamingUploadOptions {
   idleTimeoutMs?: number;
 }
 
-/** What the interceptor puts on `request.cirrusFiles`. */
+/** What the interceptor puts on `request.cirrusFiles` (the framework's request: Express's, or Fastify's). */
 export interface StreamedFile {
   field: string;
   filename: string;
@@ -53,6 +56,9 @@ function coded(code: string, message: string): Error {
  * An interceptor that streams multipart file parts straight into uploads, never holding a whole file in
  * memory (backpressure reaches the client's socket), with size, count and field limits. A client that
  * disconnects or stalls mid-body has its uploads cancelled and their streams and spools released.
+ *
+ * Works on Express and on Fastify: on Fastify it registers a parser that lets multipart bodies through
+ * unread (see `registerCirrusMultipart`) and reads the Node request under Fastify's (`request.raw`).
  */
 export function StreamingUpload(options: StreamingUploadOptions = {}): Type<NestInterceptor> {
   if (!options.owner && !options.unowned) {
@@ -66,32 +72,41 @@ export function StreamingUpload(options: StreamingUploadOptions = {}): Type<Nest
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
 
   @Injectable()
-  class StreamingUploadInterceptor implements NestInterceptor {
+  class StreamingUploadInterceptor implements NestInterceptor, OnModuleInit {
     constructor(
       @Inject(CIRRUS_CLIENT) private readonly client: Cloudinary,
       @Optional() @Inject(CIRRUS_MEDIA) private readonly media: MediaService | null,
+      @Optional() private readonly adapterHost?: HttpAdapterHost,
     ) {}
 
+    // At app.init(), before Fastify starts (a parser can still be added) and after main.ts registered its
+    // own plugins, so that one of theirs handling multipart loads first and is kept.
+    onModuleInit(): void {
+      if (this.adapterHost?.httpAdapter) registerCirrusMultipart(this.adapterHost.httpAdapter);
+    }
+
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-      const request = context.switchToHttp().getRequest<IncomingMessage & { cirrusFiles?: StreamedFile[] }>();
+      // owner() and the handler get the framework's request; the body is read from the Node one under it.
+      const request = context.switchToHttp().getRequest<{ cirrusFiles?: StreamedFile[] }>();
+      const raw = nodeRequest(request);
       let owner: string | undefined;
       if (options.owner) {
         owner = options.owner(request) ?? undefined;
         if (!owner) {
-          request.resume();
+          raw.resume();
           throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'SIGN_IN_REQUIRED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
         }
         if (!this.media) throw toHttpException(coded('INVALID_OPTION', 'StreamingUpload with owner needs a MediaService: give CirrusModule a repository'), request);
       }
       try {
-        request.cirrusFiles = await this.stream(request, owner ? String(owner) : undefined);
+        request.cirrusFiles = await this.stream(raw, owner ? String(owner) : undefined);
       } catch (err) {
         throw toHttpException(err, request);
       }
       return next.handle();
     }
 
-    private stream(request: any, owner: string | undefined): Promise<StreamedFile[]> {
+    private stream(request: IncomingMessage, owner: string | undefined): Promise<StreamedFile[]> {
       const type = String(request.headers['content-type'] ?? '');
       if (!type.startsWith('multipart/form-data')) return Promise.reject(coded('MISSING_FILE', 'expected a multipart/form-data body'));
       return new Promise((resolve, reject) => {
