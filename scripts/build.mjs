@@ -11,7 +11,7 @@ import { packHostPlatform } from './build-platforms.mjs';
 
 const OPTION_TYPES = [
   'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier', 'ParsedIdentifier',
-  'AuthTokenOptions', 'NotificationOptions', 'DownloadOptions', 'ArchiveOptions', 'CloudinaryConfig',
+  'AuthTokenOptions', 'NotificationOptions', 'DownloadOptions', 'ArchiveOptions', 'CloudinaryConfig', 'ExplainSignatureOptions', 'SignatureDiagnosis',
   'StoredMediaRecord', 'ListQuery', 'MediaState',
 ];
 const bin = (name) => join(root, 'node_modules', '.bin', name);

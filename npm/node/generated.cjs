@@ -35,6 +35,9 @@ module.exports = (native) => {
   /** A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`. */
   const parseIdentifier = native.parseIdentifier;
 
+  /** The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer. */
+  const explainSignature = native.explainSignature;
+
   /** Generates an auth token (`__cld_token__=...`). */
   const generateAuthToken = native.generateAuthToken;
 
@@ -79,5 +82,5 @@ module.exports = (native) => {
     }
   }
 
-  return { functions: { url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken, verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl }, CloudinaryBase, names: ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","parseIdentifier","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"] };
+  return { functions: { url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, explainSignature, generateAuthToken, verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl }, CloudinaryBase, names: ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","parseIdentifier","explainSignature","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"] };
 };

@@ -5,7 +5,7 @@ import { Cloudinary as NativeCloudinary } from './native';
 import type { UploadCallOptions, UploadResult, TransportSettings, MediaRecord, MediaRepository, MediaServiceOptions, ReconcileReport, SweepReport, DirectUploadSignature } from './options';
 
 export {
-  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken,
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, explainSignature, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl, UploadTask, sniffFormat,
   NativeMediaService, SqliteRepository, encodeOwner,
 } from './native';

@@ -10,6 +10,7 @@ export const {
   buildUploadParams,
   verifyIdentifier,
   parseIdentifier,
+  explainSignature,
   generateAuthToken,
   verifyNotificationSignature,
   privateDownloadUrl,

@@ -207,6 +207,40 @@ export interface NotificationOptions {
   signature_algorithm?: 'sha1' | 'sha256';
 }
 
+/** Options of `explainSignature` (the signature doctor). */
+export interface ExplainSignatureOptions {
+  /** Cloudinary's error message: `Invalid Signature <sig>. String to sign - '...'.`, `Stale request ...`. */
+  error?: string;
+  /** The signature that was sent (default: the one in `error`). */
+  signature?: string;
+  /** The account's secret, to tell a wrong secret from a wrong algorithm (used to compare, never shown). */
+  api_secret?: string;
+  signature_algorithm?: 'sha1' | 'sha256';
+  signature_version?: 1 | 2;
+}
+
+/** One finding of the signature doctor. */
+export interface SignatureFinding {
+  kind: 'not_signed' | 'not_sent' | 'value_differs' | 'never_signed' | 'escaping' | 'stale_timestamp' | 'future_timestamp'
+    | 'missing_timestamp' | 'wrong_secret' | 'wrong_algorithm' | 'same_string' | 'unknown_api_key';
+  /** The parameter concerned, or null. */
+  param: string | null;
+  /** In plain words. */
+  message: string;
+}
+
+/** The signature doctor's answer. */
+export interface SignatureDiagnosis {
+  /** The string the signer signed (from the params given). */
+  string_to_sign: string;
+  /** The string Cloudinary signed from what it received (from its error), or null. */
+  cloudinary_string_to_sign: string | null;
+  /** What differs, most likely cause first (empty: no difference found). */
+  findings: SignatureFinding[];
+  /** Both strings and the findings, several lines of plain words. */
+  explanation: string;
+}
+
 /** Options of `privateDownloadUrl`. */
 export interface DownloadOptions {
   cloud_name: string;

@@ -9,7 +9,7 @@ import { isReady, notInitialised } from './ready.js';
 
 // The core functions (each with its JSON fast path and the init() check): generated from the export table.
 export {
-  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken,
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, explainSignature, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
 } from './generated.js';
 
@@ -23,7 +23,7 @@ export const classifyStatus = bind('classifyStatus');
 export { signedIdentifier };
 
 /** What the uploads take from the core: chunk plans and status classification, as the Node transport. */
-const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus };
+const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, explainSignature: wasm.explainSignature };
 
 /**
  * Starts uploading a File/Blob from the browser, signed by your server (`sign`) or through an unsigned

@@ -242,6 +242,21 @@ export class DirectUpload {
     return null;
   }
 
+  /**
+   * The signature doctor on Cloudinary's "Invalid Signature": what the server signed (the fields sign()
+   * returned, as sent) against the string Cloudinary signed. A page has no secret: it can tell a param
+   * sent but not signed, or a value written differently, not a wrong secret.
+   */
+  #diagnose(fields, message) {
+    const signed = {};
+    for (const [k, v] of Object.entries(fields)) if (!ENVELOPE.has(k) && k !== 'signature' && k !== 'api_key' && v !== undefined && v !== null) signed[k] = String(v);
+    try {
+      return this.#core.explainSignature(signed, { error: message, signature: String(fields.signature ?? '') }, Date.now());
+    } catch {
+      return undefined; // a diagnosis is a help, never a second failure
+    }
+  }
+
   /** One chunk, retried; honours pause (the chunk is sent again after resume) and re-signs when needed. */
   async #sendChunk(s, file, chunked, start, end, last) {
     const o = this.#options;
@@ -271,6 +286,7 @@ export class DirectUpload {
         const { code, retryable } = this.#core.classifyStatus(status, true);
         const message = body?.error?.message || `Server returned unexpected status code - ${status}`;
         error = codedError(code, message, { http_code: status, retryable });
+        if (status === 401 && /Invalid Signature/.test(message)) error.diagnosis = this.#diagnose(s.fields, message);
         // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk.
         if (/Stale request/.test(message) && o.sign && !staleResigned) {
           staleResigned = true;

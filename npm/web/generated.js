@@ -45,6 +45,12 @@ export function parseIdentifier(...args) {
   return wasm.parseIdentifier(...args);
 }
 
+/** The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer. */
+export function explainSignature(...args) {
+  if (!isReady()) throw notInitialised();
+  return wasm.explainSignature(...args);
+}
+
 /** Generates an auth token (`__cld_token__=...`). */
 export function generateAuthToken(...args) {
   if (!isReady()) throw notInitialised();
@@ -107,4 +113,4 @@ export class CloudinaryBase extends wasm.Cloudinary {
   }
 }
 
-export const GENERATED_NAMES = ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","parseIdentifier","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"];
+export const GENERATED_NAMES = ["url","apiSignRequest","signRequest","buildUploadParams","verifyIdentifier","parseIdentifier","explainSignature","generateAuthToken","verifyNotificationSignature","privateDownloadUrl","downloadArchiveUrl","downloadZipUrl","parseCloudinaryUrl"];

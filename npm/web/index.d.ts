@@ -13,7 +13,7 @@ export function init(input?: string | URL | Request | Response | BufferSource | 
 
 // The core functions: generated from the export table.
 export {
-  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, generateAuthToken,
+  url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, explainSignature, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,
 } from './generated.js';
 import type { CloudinaryMethods } from './generated.js';
@@ -117,7 +117,13 @@ export interface UploadManyOptions extends Omit<DirectUploadOptions, 'onProgress
 }
 
 /** One file's outcome in `uploadMany`. */
-export type UploadOutcome = ({ ok: true } & DirectUploadResult) | { ok: false; error: Error & { code: string; http_code?: number } };
+/**
+ * How uploads fail: a coded error; Cloudinary's "Invalid Signature" (401) carries the signature doctor's
+ * `diagnosis` (what your server signed against what Cloudinary signed, in plain words).
+ */
+export type DirectUploadError = Error & { code: string; http_code?: number; diagnosis?: import('./options.js').SignatureDiagnosis };
+
+export type UploadOutcome = ({ ok: true } & DirectUploadResult) | { ok: false; error: DirectUploadError };
 
 /** The handle of `uploadMany`. */
 export interface UploadBatch {

@@ -131,7 +131,7 @@ function webWrappers() {
 function webTypes() {
   const fns = EXPORTS.map((e) => `/** ${e.doc} */\nexport declare function ${e.name}(${tsArgs(e)}): ${e.returns[0]};`);
   const methods = EXPORTS.filter((e) => e.method).map((e) => `  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${e.method.ts}): ${e.returns[0]};`);
-  return `${HEADER('//')}import type { UrlOptions, SigningOptions, SignedParams, UploadOptions, IdentifierPolicy, VerifiedIdentifier, ParsedIdentifier, AuthTokenOptions, NotificationOptions, DownloadOptions, ArchiveOptions, CloudinaryConfig } from './options.js';\n\n${fns.join('\n')}\n\n/** The methods every \`Cloudinary\` has (bound to its account). */\nexport interface CloudinaryMethods {\n${methods.join('\n')}\n}\n`;
+  return `${HEADER('//')}import type { UrlOptions, SigningOptions, SignedParams, UploadOptions, IdentifierPolicy, VerifiedIdentifier, ParsedIdentifier, AuthTokenOptions, NotificationOptions, DownloadOptions, ArchiveOptions, CloudinaryConfig, ExplainSignatureOptions, SignatureDiagnosis } from './options.js';\n\n${fns.join('\n')}\n\n/** The methods every \`Cloudinary\` has (bound to its account). */\nexport interface CloudinaryMethods {\n${methods.join('\n')}\n}\n`;
 }
 
 // ---------------------------------------------------------------- the error registry

@@ -71,6 +71,15 @@ export const EXPORTS = [
     browser: true,
   },
   {
+    name: 'explainSignature',
+    doc: "The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer.",
+    args: [['params', 'Record<string, unknown>', 'value'], ['options?', 'ExplainSignatureOptions', 'value'], ['nowMs?', 'number', 'now']],
+    returns: ['SignatureDiagnosis', 'Value'],
+    core: 'api::explain_signature',
+    method: { args: ['params', 'options', 'nowMs'], ts: 'params: Record<string, unknown>, options?: ExplainSignatureOptions, nowMs?: number' },
+    browser: true,
+  },
+  {
     name: 'generateAuthToken',
     doc: 'Generates an auth token (`__cld_token__=...`).',
     args: [['options', 'AuthTokenOptions', 'value'], ['nowMs?', 'number', 'now']],

@@ -49,6 +49,12 @@ before(async () => {
         res.end(JSON.stringify({ ...cirrus.signRequest({ ...fields, timestamp: Math.floor(Date.now() / 1000) }, { ...ACCOUNT, api_secret: 'wrong' }), upload_url: `${uploadTo}/v1_1/demo/auto/upload` }));
         return;
       }
+      if (intent === 'extra') {
+        // A server that adds a field after signing: Cloudinary signs what it receives, tags included.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...cirrus.signRequest({ ...fields, timestamp: Math.floor(Date.now() / 1000) }, ACCOUNT), tags: 'added-late', upload_url: `${uploadTo}/v1_1/demo/auto/upload` }));
+        return;
+      }
       if (intent === 'new') {
         // An intent-signing server that opens a new record (a new public id) on every call.
         fields.public_id = `intent/${randomUUID()}`;
@@ -406,4 +412,21 @@ test('partial chunks the server dropped while the upload waited: the last chunk 
     uploadTo = emulator.url;
     await forgetful.stop();
   }
+});
+
+test('an Invalid Signature carries the signature doctor\'s diagnosis (a page has no secret: it names what it can)', async () => {
+  await setFaults({});
+  const { page } = await openPage('?intent=extra');
+  await page.setInputFiles('#file', { name: 'doctor.png', mimeType: 'image/png', buffer: makePng(20, 20) });
+  await page.evaluate(() => window.start({}));
+  const done = await outcome(page);
+  assert.equal(done.error.code, 'UNAUTHORIZED');
+  const { diagnosis } = done.error;
+  assert.ok(diagnosis, 'the error has a diagnosis');
+  // The server returned tags it had not signed: the page sent what it was given, so both strings match
+  // and the doctor points at params added after signing (or another secret), never at the page.
+  assert.deepEqual(diagnosis.findings.map((f) => [f.kind, f.param]), [['same_string', null]]);
+  assert.match(diagnosis.cloudinary_string_to_sign, /tags=added-late/);
+  assert.match(diagnosis.explanation, /a field added after signing/);
+  await page.close();
 });

@@ -143,6 +143,30 @@ pub fn parse_identifier(identifier: &Value) -> Result<Value> {
     }
 }
 
+/// `explainSignature(params, { error?, signature?, api_secret?, signature_algorithm?, signature_version? })`
+/// → the signature doctor's diagnosis of `params` (what the signer signed) against Cloudinary's error.
+pub fn explain_signature(params: &Value, options: &Value, now_ms: f64) -> Result<Value> {
+    let params = object_arg(params, "params")?;
+    let options = object_arg(options, "options")?;
+    let text = |name: &str| -> Result<Option<String>> {
+        match options.get(name) {
+            Value::Undefined | Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s.clone())),
+            _ => Err(Error::invalid_argument(format!("{name} must be a string"))),
+        }
+    };
+    let (error, signature, secret) = (text("error")?, text("signature")?, text("api_secret")?);
+    let inputs = crate::signature_doctor::Inputs {
+        error: error.as_deref(),
+        signature: signature.as_deref(),
+        api_secret: secret.as_deref(),
+        algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
+        version: SignatureVersion::from_option(options.get("signature_version")),
+        now_secs: now_ms / 1000.0,
+    };
+    Ok(crate::signature_doctor::diagnose(params, &inputs).to_value())
+}
+
 /// An identifier's parts as the JS object both functions return.
 fn identifier_value(parsed: identifier::SignedIdentifier, with_signature: bool) -> Result<Value> {
     let version = crate::value::parse_decimal(&parsed.version).unwrap_or(f64::NAN);
@@ -334,6 +358,17 @@ impl Client {
             );
         }
         verify_identifier(identifier, &self.secret()?, &Value::Object(merged))
+    }
+
+    /// `explainSignature` with the account's secret and algorithm (used to compare, never shown).
+    pub fn explain_signature(&self, params: &Value, options: &Value, now_ms: f64) -> Result<Value> {
+        let mut merged = object_arg(options, "options")?.clone();
+        for key in ["api_secret", "signature_algorithm", "signature_version"] {
+            if merged.get(key).is_nullish() {
+                merged.set(key, self.config.values().get(key).clone());
+            }
+        }
+        explain_signature(params, &Value::Object(merged), now_ms)
     }
 
     /// `generateAuthToken` over the configured `auth_token` settings.

@@ -27,6 +27,7 @@ pub mod json;
 pub mod layer;
 pub mod retry;
 pub mod secret;
+pub mod signature_doctor;
 pub mod signing;
 pub mod sniff;
 pub mod time;

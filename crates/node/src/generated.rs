@@ -150,6 +150,27 @@ pub fn parse_identifier(env: Env, identifier: Unknown) -> Result<JsOut, Code> {
     guard(|| api::parse_identifier(&read(&env, &identifier, "identifier")?).map(JsOut))
 }
 
+/// The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer.
+#[napi(
+    ts_args_type = "params: Record<string, unknown>, options?: ExplainSignatureOptions, nowMs?: number",
+    ts_return_type = "SignatureDiagnosis"
+)]
+pub fn explain_signature(
+    env: Env,
+    params: Unknown,
+    options: Unknown,
+    now_ms: Unknown,
+) -> Result<JsOut, Code> {
+    guard(|| {
+        api::explain_signature(
+            &read(&env, &params, "params")?,
+            &read(&env, &options, "options")?,
+            now_arg(&env, &now_ms)?,
+        )
+        .map(JsOut)
+    })
+}
+
 /// Generates an auth token (`__cld_token__=...`).
 #[napi(ts_args_type = "options: AuthTokenOptions, nowMs?: number")]
 pub fn generate_auth_token(env: Env, options: Unknown, now_ms: Unknown) -> Result<String, Code> {
@@ -340,6 +361,29 @@ impl Cloudinary {
                 .verify_identifier(
                     &read(&env, &identifier, "identifier")?,
                     &read(&env, &options, "options")?,
+                )
+                .map(JsOut)
+        })
+    }
+
+    /// `explainSignature()` with this account's config.
+    #[napi(
+        ts_args_type = "params: Record<string, unknown>, options?: ExplainSignatureOptions, nowMs?: number",
+        ts_return_type = "SignatureDiagnosis"
+    )]
+    pub fn explain_signature(
+        &self,
+        env: Env,
+        params: Unknown,
+        options: Unknown,
+        now_ms: Unknown,
+    ) -> Result<JsOut, Code> {
+        guard(|| {
+            self.inner
+                .explain_signature(
+                    &read(&env, &params, "params")?,
+                    &read(&env, &options, "options")?,
+                    now_arg(&env, &now_ms)?,
                 )
                 .map(JsOut)
         })

@@ -128,6 +128,43 @@ impl Transport {
         Ok(cirrus_core::sign_request(&p, &signing))
     }
 
+    /// Cloudinary's "Invalid Signature" answer, with the signature doctor's reading of it appended: what
+    /// was signed against what Cloudinary signed, and (knowing the secret) whether the secret or the
+    /// algorithm is wrong. The secret itself is never in the message.
+    fn with_diagnosis(&self, sent: &Map, mut error: TransportError) -> TransportError {
+        if error.code != ErrorCode::Unauthorized || !error.message.contains("Invalid Signature") {
+            return error;
+        }
+        let mut signed = sent.clone();
+        for key in cirrus_core::signature_doctor::NEVER_SIGNED {
+            signed.remove(key);
+        }
+        let secret = self.config.get("api_secret").as_str().map(str::to_owned);
+        let inputs = cirrus_core::signature_doctor::Inputs {
+            error: Some(&error.message),
+            signature: sent.get("signature").as_str(),
+            api_secret: secret.as_deref(),
+            algorithm: cirrus_core::SignatureAlgorithm::from_option(
+                self.config.get("signature_algorithm"),
+            )
+            .unwrap_or(cirrus_core::SignatureAlgorithm::Sha1),
+            version: cirrus_core::SignatureVersion::from_option(
+                self.config.get("signature_version"),
+            ),
+            now_secs: now_secs(),
+        };
+        let diagnosis = cirrus_core::signature_doctor::diagnose(&signed, &inputs);
+        let why: Vec<&str> = diagnosis
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect();
+        if !why.is_empty() {
+            error.message = format!("{} Why: {}", error.message, why.join(" "));
+        }
+        error
+    }
+
     /// A signed Upload API call without a file (`destroy`, `rename`, `explicit`, ...), with the timeout,
     /// retries and deadline of `settings`. Actions whose repetition changes nothing (`destroy`,
     /// `explicit`) are retried when they may have been applied; others (`rename`) only when not sent.
@@ -151,9 +188,12 @@ impl Transport {
             || async {
                 let mut fresh = params.clone();
                 fresh.remove("timestamp");
-                let body = multipart::build(&self.finish_params(&fresh, false)?, None);
+                let signed = self.finish_params(&fresh, false)?;
+                let body = multipart::build(&signed, None);
                 let timeout = settings.attempt_timeout(started);
-                post(&self.call_to(&url, timeout, cancel), body, &[]).await
+                post(&self.call_to(&url, timeout, cancel), body, &[])
+                    .await
+                    .map_err(|e| self.with_diagnosis(&signed, e))
             },
         )
         .await
@@ -406,6 +446,7 @@ impl Job<'_> {
                     }
                     None => None,
                 };
+                let signed = fields.clone();
                 let body = multipart::build(&fields, bytes);
                 let headers: Vec<(&'static str, String)> = match range {
                     Some((chunk, total)) => vec![
@@ -423,7 +464,9 @@ impl Job<'_> {
                         self.cancel,
                     )
                 };
-                post(&call, body, &headers).await
+                post(&call, body, &headers)
+                    .await
+                    .map_err(|e| t.with_diagnosis(&signed, e))
             },
         )
         .await

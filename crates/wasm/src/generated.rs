@@ -151,6 +151,19 @@ pub fn parse_identifier(identifier: JsValue) -> JsResult<JsValue> {
     run(|| api::parse_identifier(&read_value(&identifier, "identifier")?)).map(|v| write_value(&v))
 }
 
+/// The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer.
+#[wasm_bindgen(js_name = explainSignature)]
+pub fn explain_signature(params: JsValue, options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
+    run(|| {
+        api::explain_signature(
+            &read_value(&params, "params")?,
+            &read_value(&options, "options")?,
+            crate::now_ms(&now_ms)?,
+        )
+    })
+    .map(|v| write_value(&v))
+}
+
 /// Generates an auth token (`__cld_token__=...`).
 #[wasm_bindgen(js_name = generateAuthToken)]
 pub fn generate_auth_token(options: JsValue, now_ms: JsValue) -> JsResult<String> {
@@ -353,6 +366,24 @@ impl Cloudinary {
         } else {
             crate::server_only("verifyIdentifier")
         }
+    }
+
+    /// `explainSignature()` with this account's config.
+    #[wasm_bindgen(js_name = explainSignature)]
+    pub fn explain_signature(
+        &self,
+        params: JsValue,
+        options: JsValue,
+        now_ms: JsValue,
+    ) -> JsResult<JsValue> {
+        run(|| {
+            self.inner.explain_signature(
+                &read_value(&params, "params")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `generateAuthToken()` with this account's config.

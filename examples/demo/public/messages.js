@@ -18,6 +18,8 @@ const BY_MESSAGE = [
 
 /** A sentence for the user about `error` (a cirrus error, a fetch failure, or any Error). */
 export function explain(error) {
+  // The signature doctor's first finding says what the signer got wrong.
+  if (error.diagnosis?.findings?.length) return `Invalid Signature: ${error.diagnosis.findings[0].message}`;
   if (error.code && BY_CODE[error.code]) return BY_CODE[error.code];
   const message = String(error.message ?? error);
   for (const [pattern, text] of BY_MESSAGE) if (pattern.test(message)) return text;

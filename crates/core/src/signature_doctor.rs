@@ -1,0 +1,443 @@
+//! The signature doctor: why Cloudinary answered "Invalid Signature".
+//!
+//! Cloudinary's 401 names the string it signed from what it received: `Invalid Signature <sent>. String
+//! to sign - '<string>'.` Set beside the string the signer signed, the difference says what went wrong,
+//! in the terms support answers use: a parameter sent but not signed, signed but not sent, a value
+//! written differently, a parameter Cloudinary never signs, an old or future timestamp, or — when both
+//! strings match — a signature made with another secret or algorithm. Nothing here ever holds the secret
+//! in its output: it is used only to recompute signatures for comparison.
+
+use crate::hash::SignatureAlgorithm;
+use crate::signing::{string_to_sign, SignatureVersion};
+use crate::value::{Map, Value};
+
+/// Parameters Cloudinary leaves out of the string to sign.
+pub const NEVER_SIGNED: &[&str] = &[
+    "file",
+    "api_key",
+    "cloud_name",
+    "resource_type",
+    "signature",
+    "signature_algorithm",
+];
+
+/// How old a signed request's timestamp may be before Cloudinary calls it stale (1 hour).
+pub const MAX_AGE_SECS: f64 = 3600.0;
+
+/// One thing the doctor found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// A stable name: `not_signed`, `not_sent`, `value_differs`, `never_signed`, `escaping`,
+    /// `stale_timestamp`, `future_timestamp`, `missing_timestamp`, `wrong_secret`, `wrong_algorithm`,
+    /// `same_string`, `unknown_api_key`.
+    pub kind: &'static str,
+    /// The parameter concerned, if one is.
+    pub param: Option<String>,
+    /// The finding in plain words.
+    pub message: String,
+}
+
+/// What the doctor is given besides the signed params.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs<'a> {
+    /// Cloudinary's error message (its "Invalid Signature …" or "Stale request …" text), if there is one.
+    pub error: Option<&'a str>,
+    /// The signature that was sent (else the one in the error message).
+    pub signature: Option<&'a str>,
+    /// The account's secret, to tell a wrong secret from a wrong algorithm (never printed).
+    pub api_secret: Option<&'a str>,
+    /// The algorithm the account signs with.
+    pub algorithm: SignatureAlgorithm,
+    /// The signature version the signer used.
+    pub version: SignatureVersion,
+    /// Now, in seconds since the epoch (for the timestamp's age).
+    pub now_secs: f64,
+}
+
+/// The doctor's answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnosis {
+    /// The string the signer signed (from the params given).
+    pub string_to_sign: String,
+    /// The string Cloudinary signed, from its message.
+    pub cloudinary_string_to_sign: Option<String>,
+    /// What differs, most likely cause first.
+    pub findings: Vec<Finding>,
+}
+
+/// `(signature, string to sign)` from Cloudinary's `Invalid Signature <sig>. String to sign - '<s>'.`
+pub fn parse_invalid_signature(message: &str) -> Option<(String, String)> {
+    let rest = &message[message.find("Invalid Signature ")? + "Invalid Signature ".len()..];
+    let (signature, rest) = rest.split_once(". String to sign - '")?;
+    let to_sign = rest
+        .strip_suffix("'.")
+        .or_else(|| rest.strip_suffix('\''))?;
+    Some((signature.trim().to_owned(), to_sign.to_owned()))
+}
+
+/// `k=v` pairs of a string to sign (version 2 escapes `&` inside values, so `&` splits pairs; a piece
+/// without `=` belongs to the value before it, as a version 1 value with `&` would be written).
+fn pairs(to_sign: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if to_sign.is_empty() {
+        return out;
+    }
+    for piece in to_sign.split('&') {
+        match piece.split_once('=') {
+            Some((k, v)) => out.push((k.to_owned(), v.to_owned())),
+            None => match out.last_mut() {
+                Some((_, v)) => {
+                    v.push('&');
+                    v.push_str(piece);
+                }
+                None => out.push((piece.to_owned(), String::new())),
+            },
+        }
+    }
+    out
+}
+
+fn finding(kind: &'static str, param: Option<&str>, message: String) -> Finding {
+    Finding {
+        kind,
+        param: param.map(str::to_owned),
+        message,
+    }
+}
+
+/// Diagnoses a signature: `signed` are the params the signer signed (as it signed them).
+pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
+    let string = string_to_sign(signed, inputs.version);
+    let mut findings = Vec::new();
+    let error = inputs.error.unwrap_or("");
+    let parsed = parse_invalid_signature(error);
+    if let Some(key) = error.strip_prefix("Unknown API key ") {
+        findings.push(finding(
+            "unknown_api_key",
+            Some("api_key"),
+            format!("Cloudinary does not know the api_key {}: the request went to a cloud with other credentials (check cloud_name and api_key together).", key.trim()),
+        ));
+    }
+    for key in NEVER_SIGNED {
+        if !signed.get(key).is_nullish() && *key != "signature" {
+            findings.push(finding(
+                "never_signed",
+                Some(key),
+                format!("`{key}` was signed, but Cloudinary leaves it out of the string to sign: sign every other param, never {key}."),
+            ));
+        }
+    }
+    let sent_signature = inputs
+        .signature
+        .map(str::to_owned)
+        .or_else(|| parsed.as_ref().map(|(s, _)| s.clone()));
+    if let Some((_, theirs)) = &parsed {
+        compare(&pairs(&string), &pairs(theirs), &mut findings);
+        if findings.iter().all(|f| f.kind == "never_signed") && &string == theirs {
+            same_string(theirs, sent_signature.as_deref(), inputs, &mut findings);
+        }
+    }
+    timestamp(signed, error, inputs.now_secs, &mut findings);
+    Diagnosis {
+        string_to_sign: string,
+        cloudinary_string_to_sign: parsed.map(|(_, s)| s),
+        findings,
+    }
+}
+
+/// Param by param: what the signer signed against what Cloudinary signed from what it received.
+fn compare(ours: &[(String, String)], theirs: &[(String, String)], findings: &mut Vec<Finding>) {
+    let find = |list: &[(String, String)], k: &str| {
+        list.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    for (k, v) in theirs {
+        match find(ours, k) {
+            None => findings.push(finding(
+                "not_signed",
+                Some(k),
+                format!("`{k}` was sent ({k}={v}) but not signed: the signer must sign every param the upload sends (all but file, api_key, cloud_name and resource_type)."),
+            )),
+            Some(mine) if &mine != v => {
+                let escaping = mine.replace("%26", "&") == v.replace("%26", "&");
+                findings.push(if escaping {
+                    finding(
+                        "escaping",
+                        Some(k),
+                        format!("`{k}` differs only in how `&` is written (signed `{mine}`, Cloudinary signed `{v}`): use signature version 2, which writes `&` inside a value as %26."),
+                    )
+                } else {
+                    finding(
+                        "value_differs",
+                        Some(k),
+                        format!("`{k}` was signed as `{mine}` but sent as `{v}`: sign the value exactly as it is sent (arrays joined with commas, context as key=value pairs joined with |, booleans as true/false)."),
+                    )
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for (k, v) in ours {
+        if find(theirs, k).is_none() && !NEVER_SIGNED.contains(&k.as_str()) {
+            findings.push(finding(
+                "not_sent",
+                Some(k),
+                format!("`{k}` was signed ({k}={v}) but not sent (or sent empty): send every param you signed, with the same value."),
+            ));
+        }
+    }
+}
+
+/// Both strings match: the signature itself was made differently.
+fn same_string(to_sign: &str, sent: Option<&str>, inputs: &Inputs, findings: &mut Vec<Finding>) {
+    let Some(sent) = sent else {
+        findings.push(finding("same_string", None, "The strings to sign match, so the signature was made over other params than those given here (a field added after signing?), or with another secret or algorithm.".to_owned()));
+        return;
+    };
+    let sent_algorithm = match sent.len() {
+        64 => SignatureAlgorithm::Sha256,
+        _ => SignatureAlgorithm::Sha1,
+    };
+    if sent_algorithm != inputs.algorithm {
+        findings.push(finding(
+            "wrong_algorithm",
+            None,
+            format!("The strings to sign match, but the signature is {} ({} hex characters) and this account signs with {}: set signature_algorithm to match.", sent_algorithm.name(), sent.len(), inputs.algorithm.name()),
+        ));
+        return;
+    }
+    let Some(secret) = inputs.api_secret else {
+        findings.push(finding("same_string", None, "The strings to sign match, so the signature was made over other params than those given here (a field added after signing?), or with another secret (another account's, or one rotated since).".to_owned()));
+        return;
+    };
+    let mut input = to_sign.to_owned();
+    input.push_str(secret);
+    let expected = inputs.algorithm.hex(input.as_bytes());
+    let message = if crate::hash::constant_time_eq(&expected, sent) {
+        // Signed right with the secret given here, refused all the same: Cloudinary holds another one.
+        "The strings to sign match and the signature is right for the api_secret configured here, so that secret is not this account's: check CLOUDINARY_URL (a rotated secret, another account's, stray whitespace)."
+    } else {
+        "The strings to sign match, but the signature was not made with this account's api_secret: the signer uses another secret (another account's, an old one, or one with stray whitespace)."
+    };
+    findings.push(finding("wrong_secret", None, message.to_owned()));
+}
+
+/// The timestamp: missing, stale (over an hour old) or in the future.
+fn timestamp(signed: &Map, error: &str, now: f64, findings: &mut Vec<Finding>) {
+    let ts = signed.get("timestamp");
+    if ts.is_nullish() {
+        findings.push(finding(
+            "missing_timestamp",
+            Some("timestamp"),
+            "No timestamp was signed: every signed upload needs `timestamp` (Unix seconds, now)."
+                .to_owned(),
+        ));
+        return;
+    }
+    let secs = ts.parse_float();
+    if error.starts_with("Stale request") || (now > 0.0 && now - secs > MAX_AGE_SECS) {
+        let age = if now > 0.0 {
+            format!(" ({:.0} minutes old)", (now - secs) / 60.0)
+        } else {
+            String::new()
+        };
+        findings.push(finding(
+            "stale_timestamp",
+            Some("timestamp"),
+            format!("The timestamp {}{age} is more than an hour old: sign just before uploading (a chunked upload re-signs for each hour it runs), and check the signer's clock.", ts.to_js_string()),
+        ));
+    } else if error.starts_with("Invalid timestamp") || (now > 0.0 && secs - now > 300.0) {
+        findings.push(finding(
+            "future_timestamp",
+            Some("timestamp"),
+            format!(
+                "The timestamp {} is in the future: the signer's clock is ahead; sync it (NTP).",
+                ts.to_js_string()
+            ),
+        ));
+    }
+}
+
+impl Diagnosis {
+    /// The diagnosis in plain words, several lines (no secret: only strings to sign).
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("You signed:        {}\n", self.string_to_sign));
+        if let Some(theirs) = &self.cloudinary_string_to_sign {
+            out.push_str(&format!("Cloudinary signed: {theirs}\n"));
+        }
+        if self.findings.is_empty() {
+            out.push_str(if self.cloudinary_string_to_sign.is_some() {
+                "No difference found in the params.\n"
+            } else {
+                "This is the string to sign: the signature is the hex SHA-1 (or SHA-256) of it followed directly by the api_secret.\n"
+            });
+        }
+        for f in &self.findings {
+            out.push_str("- ");
+            out.push_str(&f.message);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// As a JS object: `{ string_to_sign, cloudinary_string_to_sign, findings: [{ kind, param, message }], explanation }`.
+    pub fn to_value(&self) -> Value {
+        let mut out = Map::new();
+        out.set("string_to_sign", self.string_to_sign.as_str().into());
+        out.set(
+            "cloudinary_string_to_sign",
+            self.cloudinary_string_to_sign
+                .as_deref()
+                .map_or(Value::Null, Value::from),
+        );
+        let findings = self
+            .findings
+            .iter()
+            .map(|f| {
+                let mut m = Map::new();
+                m.set("kind", f.kind.into());
+                m.set("param", f.param.as_deref().map_or(Value::Null, Value::from));
+                m.set("message", f.message.as_str().into());
+                Value::Object(m)
+            })
+            .collect();
+        out.set("findings", Value::Array(findings));
+        out.set("explanation", self.explain().into());
+        Value::Object(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Map {
+        let mut m = Map::new();
+        for (k, v) in pairs {
+            m.set(*k, (*v).into());
+        }
+        m
+    }
+
+    fn kinds(d: &Diagnosis) -> Vec<(&str, Option<&str>)> {
+        d.findings
+            .iter()
+            .map(|f| (f.kind, f.param.as_deref()))
+            .collect()
+    }
+
+    const NOW: f64 = 1_700_000_100.0;
+
+    fn inputs(error: &str) -> Inputs<'_> {
+        Inputs {
+            error: Some(error),
+            now_secs: NOW,
+            ..Inputs::default()
+        }
+    }
+
+    #[test]
+    fn parses_cloudinarys_message() {
+        let m = "Invalid Signature 0f3a. String to sign - 'folder=a&timestamp=1'.";
+        assert_eq!(
+            parse_invalid_signature(m),
+            Some(("0f3a".into(), "folder=a&timestamp=1".into()))
+        );
+        assert_eq!(parse_invalid_signature("Stale request"), None);
+    }
+
+    #[test]
+    fn sent_but_not_signed_and_signed_but_not_sent() {
+        let signed = params(&[
+            ("folder", "a"),
+            ("timestamp", "1700000000"),
+            ("eager", "w_100"),
+        ]);
+        let error =
+            "Invalid Signature abc. String to sign - 'folder=a&tags=x&timestamp=1700000000'.";
+        let d = diagnose(&signed, &inputs(error));
+        assert_eq!(
+            kinds(&d),
+            vec![("not_signed", Some("tags")), ("not_sent", Some("eager"))]
+        );
+        assert!(d
+            .explain()
+            .contains("Cloudinary signed: folder=a&tags=x&timestamp=1700000000"));
+    }
+
+    #[test]
+    fn values_written_differently_and_escaping() {
+        let signed = params(&[
+            ("context", "a=1|b=2"),
+            ("public_id", "x&y"),
+            ("timestamp", "1700000000"),
+        ]);
+        let error = "Invalid Signature abc. String to sign - 'context=a=1|b=3&public_id=x&y&timestamp=1700000000'.";
+        let d = diagnose(&signed, &inputs(error));
+        assert_eq!(
+            kinds(&d),
+            vec![
+                ("value_differs", Some("context")),
+                ("escaping", Some("public_id"))
+            ]
+        );
+    }
+
+    #[test]
+    fn same_string_tells_secret_from_algorithm() {
+        let signed = params(&[("timestamp", "1700000000")]);
+        let good = SignatureAlgorithm::Sha1.hex(b"timestamp=1700000000right");
+        let wrong = SignatureAlgorithm::Sha1.hex(b"timestamp=1700000000other");
+        let error = format!("Invalid Signature {wrong}. String to sign - 'timestamp=1700000000'.");
+        let with_secret = Inputs {
+            api_secret: Some("right"),
+            ..inputs(&error)
+        };
+        assert_eq!(
+            kinds(&diagnose(&signed, &with_secret)),
+            vec![("wrong_secret", None)]
+        );
+        // Right for the secret given, refused anyway: the configured secret is not the account's.
+        let error = format!("Invalid Signature {good}. String to sign - 'timestamp=1700000000'.");
+        let d = diagnose(
+            &signed,
+            &Inputs {
+                api_secret: Some("right"),
+                ..inputs(&error)
+            },
+        );
+        assert_eq!(kinds(&d), vec![("wrong_secret", None)]);
+        assert!(d.findings[0].message.contains("configured here"));
+        let sha256 = SignatureAlgorithm::Sha256.hex(b"timestamp=1700000000right");
+        let error = format!("Invalid Signature {sha256}. String to sign - 'timestamp=1700000000'.");
+        assert_eq!(
+            kinds(&diagnose(&signed, &inputs(&error))),
+            vec![("wrong_algorithm", None)]
+        );
+        let d = diagnose(&signed, &with_secret);
+        assert!(
+            !format!("{d:?}").contains("right"),
+            "the secret never appears"
+        );
+        assert!(!d.explain().contains("right"));
+    }
+
+    #[test]
+    fn timestamps_and_never_signed_params() {
+        let signed = params(&[("timestamp", "1699990000"), ("api_key", "123")]);
+        let d = diagnose(&signed, &inputs("Stale request - reported time is 2023-11-14T19:33:20Z which is more than 1 hour ago"));
+        assert_eq!(
+            kinds(&d),
+            vec![
+                ("never_signed", Some("api_key")),
+                ("stale_timestamp", Some("timestamp"))
+            ]
+        );
+        let d = diagnose(&params(&[("timestamp", "1700009000")]), &inputs(""));
+        assert_eq!(kinds(&d), vec![("future_timestamp", Some("timestamp"))]);
+        let d = diagnose(&params(&[("folder", "a")]), &inputs(""));
+        assert_eq!(kinds(&d), vec![("missing_timestamp", Some("timestamp"))]);
+    }
+}
