@@ -20,6 +20,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const bin = await ensureEmulatorBuilt();
   const args = process.argv.slice(2);
   const env = { ...process.env, CLOUDINARY_URL: process.env.CLOUDINARY_URL || DEMO_URL };
+  if (!process.env.CLOUDINARY_URL && !args.includes('--cloud-name')) {
+    console.log(`account: ${DEMO_URL} (the demo account; set CLOUDINARY_URL or --cloud-name/--api-key/--api-secret for another)`);
+    console.log('clients: CLOUDINARY_URL=' + DEMO_URL + '?upload_prefix=<the URL below>');
+  }
   const child = spawn(bin, args.includes('--data') ? args : ['--data', join(root, '.cirrus-emulator'), ...args], { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));

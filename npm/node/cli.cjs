@@ -1,40 +1,36 @@
 #!/usr/bin/env node
 'use strict';
-// `npx cirrus …`: uploads with live progress, destroy, url, sign, verify, and the local emulator.
-// Reads CLOUDINARY_URL. Exit codes: 0 success, 1 an operation failed, 2 usage or configuration error.
-const { basename } = require('node:path');
+// `npx cirrus …`: uploads with live progress, sync, destroy, url, sign, verify, the signature doctor and
+// the local emulator. Reads CLOUDINARY_URL. Exit codes: 0 success, 1 an operation failed, 2 usage or
+// configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
-const { emulatorPath } = require('./emulator.cjs');
+const { emulatorPath, emulatorUrlOptions } = require('./emulator.cjs');
+const { UsageError, parseArgs } = require('./cli/args.cjs');
+const { wrap } = require('./cli/format.cjs');
+
+/** Help fitted to the terminal (80 columns off one). */
+const printHelp = (text) => console.log(wrap(text, (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80) - 1));
+const upload = require('./cli/upload.cjs');
+const sync = require('./cli/sync.cjs');
+const doctor = require('./cli/doctor.cjs');
 
 const USAGE = `usage: cirrus <command> [arguments] [--option value ...]
 
-  upload <files...> [--folder F] [--concurrency N] [--chunk-size MB] [--tags a,b] [--resource-type T]
-  destroy <public_ids...> [--type T] [--resource-type T]
-  url <public_id> [--width 300 --crop fill ...]     any url() option, snake_case or kebab-case
-  sign <key=value...>                                signs params with the account's secret
-  verify <identifier>                                checks a signed identifier
-  emulator [flags]                                   runs the local Cloudinary emulator (see --help)
+  upload <files or dirs...>   uploads with live progress (--recursive,
+                              --folder, --dry-run ...)
+  sync <directory>            uploads what the cloud is missing or holds
+                              changed (by etag)
+  destroy <public_ids...>     deletes assets
+  url <public_id> [options]   a delivery URL (--width 300 --crop fill ...)
+  sign <key=value...>         signs upload params with the account's secret
+  doctor <key=value...>       the string to sign; with --error "<message>",
+                              explains Cloudinary's "Invalid Signature"
+  verify <identifier>         checks a signed identifier
+  emulator [flags]            runs the local Cloudinary emulator
 
-The account comes from CLOUDINARY_URL (cloudinary://KEY:SECRET@CLOUD[?upload_prefix=...]).`;
-
-class UsageError extends Error {}
-
-function parseArgs(argv) {
-  const positional = [];
-  const options = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg.startsWith('--')) {
-      const [rawKey, inline] = arg.slice(2).split(/=(.*)/s);
-      const key = rawKey.replace(/-/g, '_');
-      const value = inline !== undefined ? inline : (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : true);
-      options[key] = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { positional, options };
-}
+\`cirrus <command> --help\` shows a command's options. The account comes from
+CLOUDINARY_URL: cloudinary://KEY:SECRET@CLOUD, with ?upload_prefix=http://...
+for the emulator.`;
 
 function client() {
   if (!process.env.CLOUDINARY_URL) throw new UsageError('CLOUDINARY_URL is not set');
@@ -42,74 +38,37 @@ function client() {
   return Cloudinary.fromEnv();
 }
 
-const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+const HELP = {
+  destroy: `usage: cirrus destroy <public_ids...> [--type T] [--resource-type R]
 
-function progressBar(done, total, width = 24) {
-  const ratio = total ? Math.min(1, done / total) : 0;
-  const filled = Math.round(ratio * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}%`;
-}
+Deletes each asset; prints "<public_id>: ok" or "not found". Exit 1 when any
+was not deleted. --type: upload, private or authenticated; --resource-type:
+image, video or raw.`,
+  url: `usage: cirrus url <public_id> [--option value ...]
 
-async function upload(files, options) {
-  if (files.length === 0) throw new UsageError('upload needs at least one file');
-  const cld = client();
-  const concurrency = Math.max(1, Number(options.concurrency) || 2);
-  const base = {};
-  if (options.folder) base.folder = String(options.folder);
-  if (options.tags) base.tags = String(options.tags).split(',');
-  if (options.resource_type) base.resource_type = String(options.resource_type);
-  if (options.chunk_size) base.chunk_size = Number(options.chunk_size) * 1e6;
-  base.use_filename = true;
-  const rows = files.map((file) => ({ file, loaded: 0, total: 0, status: 'waiting', result: null, error: null, started: 0, seconds: 0 }));
-  const tty = process.stderr.isTTY;
-  let drawn = 0;
-  const draw = (final = false) => {
-    if (!tty && !final) return;
-    if (tty && drawn) process.stderr.write(`\x1b[${drawn}A`);
-    for (const r of rows) {
-      const name = basename(r.file).slice(0, 28).padEnd(28);
-      const state = r.status === 'uploading' ? progressBar(r.loaded, r.total) : r.status;
-      process.stderr.write(`${tty ? '\x1b[2K' : ''}${name} ${state} ${r.total ? mb(r.total) : ''}\n`);
-    }
-    drawn = rows.length;
-  };
-  const timer = tty ? setInterval(draw, 100) : null;
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-    while (next < rows.length) {
-      const row = rows[next++];
-      row.status = 'uploading';
-      row.started = performance.now();
-      try {
-        row.result = await cld.upload({ path: row.file }, { ...base, onProgress: ({ loaded, total }) => { row.loaded = loaded; row.total = total || row.total; } });
-        row.status = 'done';
-      } catch (err) {
-        row.error = err;
-        row.status = `failed: ${err.message}`;
-      }
-      row.seconds = (performance.now() - row.started) / 1000;
-    }
-  }));
-  if (timer) clearInterval(timer);
-  draw(true);
-  const table = rows.map((r) => ({
-    file: basename(r.file),
-    public_id: r.result ? r.result.public_id : '',
-    bytes: r.result ? r.result.bytes : '',
-    seconds: +r.seconds.toFixed(2),
-    status: r.error ? `${r.error.code}${r.error.http_code ? ` (${r.error.http_code})` : ''}` : 'ok',
-  }));
-  console.table(table);
-  return rows.some((r) => r.error) ? 1 : 0;
-}
+Prints a delivery URL. Options are url()'s, snake_case or kebab-case:
+--width 300 --crop fill --secure false --sign-url true. With an emulator
+CLOUDINARY_URL (upload_prefix on http://), the URL points at the emulator
+unless --secure or --cname is given.`,
+  sign: `usage: cirrus sign <key=value...>
+
+Prints the params with api_key, timestamp (now unless given) and signature.`,
+  verify: `usage: cirrus verify <identifier>
+
+Checks a signed identifier (image/upload/v123/id.jpg#signature); prints what
+it names, or exits 1.`,
+  upload: upload.HELP,
+  sync: sync.HELP,
+  doctor: doctor.HELP,
+};
 
 async function destroy(ids, options) {
-  if (ids.length === 0) throw new UsageError('destroy needs at least one public id');
+  if (ids.length === 0) throw new UsageError('destroy needs at least one public id (cirrus destroy --help)');
   const cld = client();
   let failed = 0;
   for (const id of ids) {
     try {
-      const { result } = await cld.destroy(id, { type: options.type, resource_type: options.resource_type });
+      const { result } = await cld.destroy(String(id), { type: options.type, resource_type: options.resource_type });
       console.log(`${id}: ${result}`);
       if (result !== 'ok') failed++;
     } catch (err) {
@@ -120,32 +79,43 @@ async function destroy(ids, options) {
   return failed ? 1 : 0;
 }
 
+function url(positional, options) {
+  if (positional.length !== 1) throw new UsageError('url needs one public id (cirrus url --help)');
+  const viaEmulator = 'secure' in options || 'cname' in options ? null : emulatorUrlOptions();
+  console.log(client().url(String(positional[0]), { ...viaEmulator, ...options }));
+  return 0;
+}
+
+/** `key=value` pairs as params (values kept as strings: they are signed as written). */
+function pairs(positional, command) {
+  const params = {};
+  for (const pair of positional) {
+    const [k, v] = String(pair).split(/=(.*)/s);
+    if (v === undefined || !k) throw new UsageError(`${command} takes key=value pairs, not ${pair}`);
+    params[k] = v;
+  }
+  return params;
+}
+
 function run(command, positional, options) {
   switch (command) {
-    case 'upload': return upload(positional, options);
+    case 'upload': return upload.upload(positional, options, client);
+    case 'sync': return sync.sync(positional, options, client);
     case 'destroy': return destroy(positional, options);
-    case 'url': {
-      if (positional.length !== 1) throw new UsageError('url needs one public id');
-      console.log(client().url(positional[0], options));
-      return 0;
-    }
+    case 'url': return url(positional, options);
     case 'sign': {
-      const params = {};
-      for (const pair of positional) {
-        const [k, v] = pair.split(/=(.*)/s);
-        if (v === undefined) throw new UsageError(`sign takes key=value pairs, not ${pair}`);
-        params[k] = v;
-      }
+      const params = pairs(positional, 'sign');
       if (!('timestamp' in params)) params.timestamp = Math.floor(Date.now() / 1000);
       console.log(JSON.stringify(client().signRequest(params), null, 2));
       return 0;
     }
+    case 'doctor': return doctor.doctor(pairs(positional, 'doctor'), options);
     case 'verify': {
-      if (positional.length !== 1) throw new UsageError('verify needs one identifier');
-      console.log(JSON.stringify(client().verifyIdentifier(positional[0], options), null, 2));
+      if (positional.length !== 1) throw new UsageError('verify needs one identifier (cirrus verify --help)');
+      console.log(JSON.stringify(client().verifyIdentifier(String(positional[0]), options), null, 2));
       return 0;
     }
-    default: throw new UsageError(command ? `unknown command ${command}` : 'a command is needed');
+    default: throw new UsageError(command ? `unknown command ${command} (cirrus --help lists them)` : 'a command is needed');
   }
 }
 
@@ -158,12 +128,18 @@ function emulator(args) {
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
-  if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    printHelp(USAGE);
     return command ? 0 : 2;
   }
   if (command === 'emulator') return emulator(rest);
-  const { positional, options } = parseArgs(rest);
+  const { positional, options } = parseArgs(rest, ['recursive', 'dry_run']);
+  if (options.help) {
+    if (!HELP[command]) throw new UsageError(`unknown command ${command} (cirrus --help lists them)`);
+    printHelp(HELP[command]);
+    return 0;
+  }
+  delete options.help;
   return run(command, positional, options);
 }
 

@@ -2,7 +2,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +45,13 @@ test('upload files with a summary table; destroy them', () => {
 });
 
 test('url, sign and verify', () => {
+  // An emulator CLOUDINARY_URL: delivery URLs reach the emulator; --secure or --cname override it.
   const url = cirrus(['url', 'sample.jpg', '--width', '300', '--crop', 'fill']);
-  assert.equal(url.stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/c_fill,w_300/sample.jpg');
+  assert.equal(url.stdout.trim(), `${emulator.url}/demo/image/upload/c_fill,w_300/sample.jpg`);
+  const cloud = { ...env, CLOUDINARY_URL: `cloudinary://${ACCOUNT.api_key}:${ACCOUNT.api_secret}@${ACCOUNT.cloud_name}` };
+  assert.equal(cirrus(['url', 'sample.jpg', '--width', '300'], cloud).stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/w_300/sample.jpg');
+  assert.equal(cirrus(['url', 'sample.jpg', '--secure', 'false'], cloud).stdout.trim(), 'http://res.cloudinary.com/demo/image/upload/sample.jpg', '"false" is false');
+  assert.equal(cirrus(['url', 'sample.jpg', '--secure=true'], cloud).stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/sample.jpg');
   const signed = JSON.parse(cirrus(['sign', 'public_id=x', 'timestamp=1700000000']).stdout);
   assert.equal(signed.api_key, ACCOUNT.api_key);
   assert.equal(signed.signature.length, 40);
@@ -65,4 +70,105 @@ test('usage and configuration errors are one line with exit code 2', () => {
   assert.equal(cirrus(['frobnicate']).status, 2);
   assert.equal(cirrus([]).status, 2);
   assert.equal(cirrus(['--help']).status, 0);
+  for (const command of ['upload', 'sync', 'destroy', 'url', 'sign', 'doctor', 'verify']) {
+    const help = cirrus([command, '--help'], noEnv);
+    assert.equal(help.status, 0, `${command} --help: ${help.stderr}`);
+    assert.match(help.stdout, new RegExp(`^usage: cirrus ${command} `), command);
+  }
+  const dir = cirrus(['upload', tmpdir()]);
+  assert.deepEqual([dir.status, dir.stderr.trim()], [2, `cirrus: ${tmpdir()} is a directory: pass --recursive to upload the files in it`]);
+  assert.equal(cirrus(['upload', 'x.png', '--concurrency', '0']).status, 2);
+});
+
+/** A directory tree of small PNGs: a.png, b.png, sub/c.png, .hidden.png. */
+function tree() {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-tree-'));
+  mkdirSync(join(dir, 'sub'));
+  for (const [name, w] of [['a.png', 11], ['b.png', 12], ['sub/c.png', 13], ['.hidden.png', 14]]) writeFileSync(join(dir, name), makePng(w, 10));
+  return dir;
+}
+
+test('upload --recursive keeps the folders; --dry-run sends nothing; the table has real columns and readable sizes', () => {
+  const dir = tree();
+  const dry = cirrus(['upload', dir, '--recursive', '--folder', 'dry', '--dry-run']);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /^file\s+size\s+folder\n─+/);
+  assert.match(dry.stdout, /sub\/c\.png\s+\d+ B\s+dry\/sub/);
+  assert.doesNotMatch(dry.stdout, /hidden|\(index\)/);
+  assert.match(dry.stderr, /3 files would be uploaded; nothing was sent/);
+  const up = cirrus(['upload', dir, '--recursive', '--folder', 'tree']);
+  assert.equal(up.status, 0, up.stderr);
+  assert.match(up.stdout, /^file\s+public_id\s+size\s+time\s+result\n/);
+  assert.match(up.stdout, /c\.png\s+tree\/sub\/c_[a-z0-9]{6}\s+\d+ B\s+[\d.]+ s\s+ok/);
+  assert.match(up.stderr, /3 files, 3 ok, [\d.]+ [KM]?B sent/);
+});
+
+test('sync uploads what is missing or changed (by etag) and skips the rest', () => {
+  const dir = tree();
+  const first = cirrus(['sync', dir, '--folder', 'synced']);
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout.match(/uploaded/g).length, 3, first.stdout);
+  const again = cirrus(['sync', dir, '--folder', 'synced']);
+  assert.equal(again.stdout.match(/unchanged/g).length, 3, again.stdout);
+  writeFileSync(join(dir, 'b.png'), makePng(40, 40));
+  writeFileSync(join(dir, 'new.png'), makePng(9, 9));
+  const dry = cirrus(['sync', dir, '--folder', 'synced', '--dry-run']);
+  assert.match(dry.stdout, /b\.png\s+synced\/b\s.*would upload \(changed\)/);
+  assert.match(dry.stdout, /new\.png\s+synced\/new\s.*would upload \(missing\)/);
+  const third = cirrus(['sync', dir, '--folder', 'synced']);
+  assert.match(third.stdout, /b\.png\s+synced\/b\s.*updated/);
+  assert.match(third.stdout, /new\.png\s+synced\/new\s.*uploaded/);
+  assert.equal(third.stdout.match(/unchanged/g).length, 2);
+});
+
+test('doctor: the string to sign, and a real Invalid Signature from the emulator explained', async () => {
+  const plain = cirrus(['doctor', 'folder=a', 'timestamp=1700000000']);
+  assert.equal(plain.stdout.split('\n')[0], 'You signed:        folder=a&timestamp=1700000000');
+  // A browser-style mistake: the page signs {folder, timestamp} and then sends tags too.
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = apiSignRequest({ folder: 'a', timestamp }, ACCOUNT.api_secret, null, 2);
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ folder: 'a', tags: 'x', timestamp, signature, api_key: ACCOUNT.api_key, file: 'data:image/png;base64,' + makePng(2, 2).toString('base64') })) form.set(k, v);
+  const res = await fetch(`${emulator.url}/v1_1/${ACCOUNT.cloud_name}/image/upload`, { method: 'POST', body: form });
+  assert.equal(res.status, 401);
+  const { error } = await res.json();
+  const r = cirrus(['doctor', 'folder=a', `timestamp=${timestamp}`, '--error', error.message]);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /Cloudinary signed: folder=a&tags=x&timestamp=/);
+  assert.match(r.stdout, /`tags` was sent \(tags=x\) but not signed/);
+  assert.doesNotMatch(r.stdout + r.stderr, new RegExp(ACCOUNT.api_secret));
+  console.log(r.stdout);
+  // A wrong secret in CLOUDINARY_URL: the upload's error says so.
+  const wrong = { ...env, CLOUDINARY_URL: env.CLOUDINARY_URL.replace(ACCOUNT.api_secret, 'not-the-secret') };
+  const file = join(tmpdir(), `cli-${process.pid}-wrong.png`);
+  writeFileSync(file, makePng(8, 8));
+  const up = cirrus(['upload', file], wrong);
+  assert.equal(up.status, 1);
+  assert.match(up.stdout, /wrong\.png: UNAUTHORIZED \(401\): Invalid Signature .*Why: The strings to sign match and the signature is right for the api_secret configured here/);
+  assert.doesNotMatch(up.stdout, /not-the-secret/);
+});
+
+test('progress at 80 columns: every line fits, redrawn in place (no smear)', async () => {
+  const { spawn } = await import('node:child_process');
+  // A pseudo-terminal is not available here: a fake TTY stream (isTTY, columns) records what is drawn.
+  const script = `
+    const { progress } = require(${JSON.stringify(fileURLToPath(new URL('../../npm/node/cli/progress.cjs', import.meta.url)))});
+    let out = '';
+    const stream = { isTTY: true, columns: 80, rows: 10, write: (s) => { out += s; } };
+    const rows = Array.from({ length: 12 }, (_, i) => ({ name: ${JSON.stringify('x'.repeat(120))} + i, status: i < 9 ? 'uploading' : 'waiting', loaded: i * 10, total: 100 }));
+    const p = progress(rows, stream);
+    setTimeout(() => { rows.forEach((r) => { r.status = 'done'; }); p.stop(); process.stdout.write(JSON.stringify(out)); }, 350);`;
+  const child = spawn(process.execPath, ['-e', script], { encoding: 'utf8' });
+  let text = '';
+  child.stdout.on('data', (d) => { text += d; });
+  await new Promise((r) => child.on('exit', r));
+  const out = JSON.parse(text);
+  const lines = out.replace(/\x1b\[\d*[AK]/g, '').split('\n').filter(Boolean);
+  assert.ok(lines.length > 0);
+  for (const line of lines) assert.ok([...line].length < 80, `fits in 80 columns: ${line.length}`);
+  const frames = out.split(/\x1b\[\d+A/).length - 1;
+  assert.ok(frames >= 2, 'redrawn in place');
+  const firstFrame = out.split(/\x1b\[\d+A/)[0].replace(/\x1b\[2K/g, '').split('\n').filter(Boolean);
+  assert.ok(firstFrame.length <= 8, `no taller than the terminal (10 rows): ${firstFrame.length}`);
+  assert.match(firstFrame.at(-1), /^12 files: 9 uploading, 3 waiting$/);
 });

@@ -1,0 +1,44 @@
+'use strict';
+// Command-line arguments: `--key value`, `--key=value`, `--flag`; kebab-case keys become snake_case;
+// `true`/`false` become booleans and numbers numbers, so `--secure false` means false, never the string.
+
+/** A usage or configuration error: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+function typed(value) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+/** `{ positional, options }` from argv; `flags` are options that never take a value (e.g. `recursive`). */
+function parseArgs(argv, flags = []) {
+  const positional = [];
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h') {
+      options.help = true;
+    } else if (arg.startsWith('--') && arg.length > 2) {
+      const [rawKey, inline] = arg.slice(2).split(/=(.*)/s);
+      const key = rawKey.replace(/-/g, '_');
+      if (inline !== undefined) options[key] = typed(inline);
+      else if (flags.includes(key) || key === 'help') options[key] = true;
+      else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) options[key] = typed(argv[++i]);
+      else options[key] = true;
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, options };
+}
+
+/** A positive integer option, or `fallback`; anything else is a usage error naming the option. */
+function positiveInt(options, key, fallback) {
+  const v = options[key];
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${key.replace(/_/g, '-')} must be a positive integer, not ${v}`);
+  return v;
+}
+
+module.exports = { UsageError, parseArgs, positiveInt };

@@ -1,0 +1,36 @@
+'use strict';
+// `cirrus doctor`: the signature doctor from the command line. Given the params a signer signed, it prints
+// the string to sign; given Cloudinary's error too (`--error "Invalid Signature …"`), it says what
+// differs, in plain words. With CLOUDINARY_URL set it also tells a wrong secret from a wrong algorithm
+// (the secret is used to compare, never printed).
+const HELP = `usage: cirrus doctor <key=value...> [--error "<message>"] [--signature S]
+
+The params are those your signer signed (timestamp included; never file,
+api_key, cloud_name or resource_type). Prints the string to sign. With --error
+(Cloudinary's "Invalid Signature <sig>. String to sign - '...'." or "Stale
+request ..."), explains what differs: a param sent but not signed, signed but
+not sent, a value written differently, the timestamp's age, or a wrong secret
+or algorithm. With CLOUDINARY_URL set, the account's secret is used to compare
+(never printed).
+
+  --error M                  Cloudinary's error message (quote it)
+  --signature S              the signature sent (default: the one in --error)
+  --signature-algorithm A    sha1 or sha256, as your signer used
+  --signature-version V      1 or 2, as your signer used
+
+Exit codes: 0 nothing wrong found, 1 something found, 2 usage error.`;
+
+function doctor(params, options) {
+  const cirrus = require('../index.cjs');
+  const extra = {};
+  for (const key of ['error', 'signature', 'signature_algorithm', 'signature_version']) {
+    if (options[key] !== undefined) extra[key] = key === 'signature_version' ? Number(options[key]) : String(options[key]);
+  }
+  const diagnosis = process.env.CLOUDINARY_URL
+    ? cirrus.Cloudinary.fromEnv().explainSignature(params, extra)
+    : cirrus.explainSignature(params, extra);
+  process.stdout.write(diagnosis.explanation);
+  return diagnosis.findings.length ? 1 : 0;
+}
+
+module.exports = { doctor, HELP };

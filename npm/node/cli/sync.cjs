@@ -1,0 +1,72 @@
+'use strict';
+// `cirrus sync <dir>`: makes the cloud hold the directory's files. Each file's public id is its path
+// under the directory (without the extension, for images and videos), under --folder; a file is uploaded
+// when the cloud has no asset there or the asset's etag (md5) differs from the file's.
+const { extname } = require('node:path');
+const { relative, sep } = require('node:path');
+const { statSync } = require('node:fs');
+const { UsageError, positiveInt } = require('./args.cjs');
+const { walk, md5 } = require('./files.cjs');
+const { runFiles } = require('./run-files.cjs');
+
+const HELP = `usage: cirrus sync <directory> [options]
+
+Uploads the directory's files the cloud is missing or holds with other content
+(by etag, the md5 of the bytes); unchanged files are skipped. Public ids follow
+the paths: photos/a.jpg becomes F/photos/a with --folder F.
+
+  --folder F          folder in the cloud (default: none)
+  --concurrency N     files at once (default 3)
+  --dry-run           check and list what would be uploaded; send nothing
+
+Exit codes: 0 in sync, 1 any upload failed, 2 usage or configuration error.`;
+
+const IMAGE = new Set(['jpg', 'jpeg', 'png', 'gif', 'webp', 'avif', 'bmp', 'tif', 'tiff', 'svg', 'ico', 'heic', 'heif', 'psd', 'pdf']);
+const VIDEO = new Set(['mp4', 'mov', 'webm', 'mkv', 'avi', 'm4v', 'ogv', 'mp3', 'wav', 'ogg', 'flac', 'aac', 'm4a']);
+
+/** The resource type and public id Cloudinary gives the file (raw files keep their extension). */
+function identityOf(file, dir, folder) {
+  const rel = relative(dir, file).split(sep).join('/');
+  const ext = extname(rel).slice(1).toLowerCase();
+  const resourceType = IMAGE.has(ext) ? 'image' : VIDEO.has(ext) ? 'video' : 'raw';
+  const id = resourceType === 'raw' ? rel : rel.slice(0, rel.length - ext.length - (ext ? 1 : 0));
+  return { resource_type: resourceType, public_id: [folder, id].filter(Boolean).join('/') };
+}
+
+/** What the cloud holds at the file's identity: 'missing', 'changed' or 'same'. */
+async function compare(cld, identity, path) {
+  let remote;
+  try {
+    remote = await cld.resource(identity.public_id, { resource_type: identity.resource_type });
+  } catch (err) {
+    if (err.code === 'NOT_FOUND') return 'missing';
+    throw err;
+  }
+  return remote.etag === (await md5(path)) ? 'same' : 'changed';
+}
+
+async function sync(positional, options, client) {
+  if (positional.length !== 1) throw new UsageError('sync needs one directory (cirrus sync --help)');
+  const [dir] = positional;
+  let stat;
+  try { stat = statSync(dir); } catch { throw new UsageError(`${dir} does not exist`); }
+  if (!stat.isDirectory()) throw new UsageError(`${dir} is not a directory`);
+  const concurrency = positiveInt(options, 'concurrency', 3);
+  const folder = options.folder ? String(options.folder).replace(/\/+$/, '') : '';
+  const cld = client();
+  const rows = walk(dir).map((path) => ({ path, ...identityOf(path, dir, folder) }));
+  const dry = options.dry_run === true;
+  const code = await runFiles(rows, concurrency, async (row, onProgress) => {
+    const state = await compare(cld, row, row.path);
+    if (state === 'same') return { status: 'skipped', bytes: statSync(row.path).size, result: 'unchanged' };
+    if (dry) return { status: 'skipped', bytes: statSync(row.path).size, result: `would upload (${state})` };
+    const result = await cld.upload({ path: row.path }, {
+      public_id: row.public_id, resource_type: row.resource_type, overwrite: true, unique_filename: false, invalidate: state === 'changed', onProgress,
+    });
+    return { bytes: result.bytes, result: state === 'missing' ? 'uploaded' : 'updated' };
+  }, [['file', 'name'], ['public_id', 'public_id'], ['size', 'size', 'right'], ['time', 'time', 'right'], ['result', 'result']]);
+  if (dry) console.error('dry run: nothing was sent');
+  return code;
+}
+
+module.exports = { sync, HELP, identityOf };
