@@ -126,6 +126,9 @@ test('a 20 MB upload interrupted by a reload resumes after the file is picked ag
   await page.click('#uploads li .toggle');
   await page.waitForFunction(() => document.querySelector('#uploads progress')?.value > 0.4, null, { timeout: 60_000 });
   await page.screenshot({ path: join(artifacts, 'demo-phone-mid-upload.png'), fullPage: true });
+  await page.setViewportSize({ width: 1100, height: 800 });
+  await page.screenshot({ path: join(artifacts, 'demo-desktop-mid-upload.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await page.waitForFunction(() => window.__demoReady);
   await throttle();
@@ -133,6 +136,9 @@ test('a 20 MB upload interrupted by a reload resumes after the file is picked ag
   await page.setInputFiles('#picker', big);
   await page.waitForFunction(() => /resumed at/.test(document.querySelector('#uploads li')?.textContent ?? ''), null, { timeout: 30_000 });
   await page.screenshot({ path: join(artifacts, 'demo-phone-resumed.png'), fullPage: true });
+  await page.setViewportSize({ width: 1100, height: 800 });
+  await page.screenshot({ path: join(artifacts, 'demo-desktop-resumed.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForFunction(thumbnailsLoaded, before + 1, { timeout: 90_000 });
   assert.equal(await page.isHidden('#unfinished-section'), true, 'the finished upload leaves the store');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -147,7 +153,9 @@ test('a restart keeps every thumbnail (URLs are built when read, for the new emu
   demo = await startDemo(0, dataRoot);
   const { page, errors } = await openPage();
   await page.waitForFunction(thumbnailsLoaded, count, { timeout: 30_000 });
-  await page.screenshot({ path: join(artifacts, 'demo-after-restart.png'), fullPage: true });
+  await page.screenshot({ path: join(artifacts, 'demo-desktop-after-restart.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(artifacts, 'demo-phone-after-restart.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -27,7 +27,7 @@ const EXPECTED = {
     'full.js', 'generated.d.ts', 'generated.js', 'http.js', 'index.d.ts', 'index.js', 'index.node.js', 'index.workerd.js',
     'options.d.ts', 'package.json', 'pkg/cirrus_wasm.js', 'ready.js', 'resume-store.js', 'upload-many.js',
   ],
-  'cirrus-nestjs': ['LICENSE', 'README.md', 'package.json', ...['cirrus', 'cleanup', 'codes', 'errors', 'fastify', 'index', 'module', 'node-http', 'pipes', 'signing', 'streaming-upload.interceptor', 'tokens'].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`])],
+  'cirrus-nestjs': ['LICENSE', 'README.md', 'package.json', ...['cirrus', 'cleanup', 'codes', 'errors', 'fastify', 'health', 'index', 'module', 'node-http', 'pipes', 'signing', 'streaming-upload.interceptor', 'tokens'].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`])],
 };
 
 test('cirrus, cirrus-web and cirrus-nestjs publish exactly their files', () => {

@@ -8,3 +8,4 @@ export { CirrusFileInterceptor, FileTypeValidationPipe, SignedIdentifierPipe, ty
 export { createSigningController, type SigningOptions, type DirectUploadSignature } from './signing.js';
 export { requestIdOf, statusFor, toHttpException } from './errors.js';
 export { CirrusCleanup, type CleanupOptions, type CleanupRun } from './cleanup.js';
+export { CirrusHealthIndicator, type CirrusHealth } from './health.js';

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { Cloudinary, MediaService, type CloudinaryConfig } from './cirrus.js';
 import { CirrusCleanup } from './cleanup.js';
+import { CirrusHealthIndicator } from './health.js';
 import { CIRRUS_CLIENT, CIRRUS_MEDIA, CIRRUS_OPTIONS, type CirrusModuleAsyncOptions, type CirrusModuleOptions } from './tokens.js';
 
 /** The client from options, else from CLOUDINARY_URL, else from CLD_CLOUD_NAME / CLD_API_KEY / CLD_API_SECRET. */
@@ -23,8 +24,9 @@ const providers: Provider[] = [
     inject: [CIRRUS_OPTIONS, CIRRUS_CLIENT],
   },
   CirrusCleanup,
+  CirrusHealthIndicator,
 ];
-const exported = [CIRRUS_CLIENT, CIRRUS_MEDIA, CIRRUS_OPTIONS, CirrusCleanup];
+const exported = [CIRRUS_CLIENT, CIRRUS_MEDIA, CIRRUS_OPTIONS, CirrusCleanup, CirrusHealthIndicator];
 
 /**
  * Provides the `Cloudinary` client (`CIRRUS_CLIENT`) and, with a repository, the `MediaService`
