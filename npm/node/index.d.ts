@@ -47,8 +47,12 @@ export declare class MediaService {
   constructor(client: Cloudinary, repository: MediaRepository | import('./native').SqliteRepository, options?: MediaServiceOptions);
   createOne(file: MediaFile, ownerId: string, options?: { idempotencyKey?: string; tags?: string[]; signal?: AbortSignal }): Promise<MediaRecord>;
   createMany(files: MediaFile[], ownerId: string, options?: { concurrency?: number; tags?: string[] }): Promise<Array<{ ok: true; record: MediaRecord } | { ok: false; error: Error & { code: string } }>>;
-  /** Stores a pending record for a browser upload and signs params bound to it. */
-  signDirectUpload(ownerId: string, options?: { nowMs?: number }): Promise<DirectUploadSignature>;
+  /**
+   * Stores a pending record for a browser upload and signs params bound to it; with `recordId` (an earlier
+   * answer's `record_id`), signs the owner's unfinished record again and renews its lease (INTENT_EXPIRED
+   * when it is gone).
+   */
+  signDirectUpload(ownerId: string, options?: { nowMs?: number; recordId?: string | number }): Promise<DirectUploadSignature>;
   /** Commits a direct browser upload from its signed identifier (facts read from Cloudinary; refused files deleted). */
   adopt(identifier: string, ownerId: string): Promise<MediaRecord>;
   get(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;

@@ -143,15 +143,18 @@ class MediaService {
    * Stores a pending record for a browser upload and returns what the browser needs (signed params bound
    * to the chosen public_id, allowed formats and tags, plus `cloud_name`, `upload_url`, `record_id`):
    * `cirrus-web`'s `directUpload(file, { sign })` takes it as is. Then `adopt()` the identifier it returns.
+   * With `recordId` (the `record_id` of an earlier answer, which the browser sends when its upload outlives
+   * the one-hour signature), the owner's unfinished record is signed again for the same public_id and
+   * its lease renewed; a record that is gone answers INTENT_EXPIRED.
    */
   async signDirectUpload(ownerId, options = {}) {
-    const nowMs = readingArguments('options', () => {
-      const now = (options ?? {}).nowMs;
-      if (now === undefined || now === null) return Date.now();
+    const { nowMs, recordId } = readingArguments('options', () => {
+      const o = options ?? {};
+      const now = o.nowMs ?? Date.now();
       if (!Number.isFinite(now)) throw codedError('INVALID_ARGUMENT', 'nowMs must be a number');
-      return now;
+      return { nowMs: now, recordId: o.recordId ?? null };
     });
-    return unwrap(await this.#native.prepareDirectUpload(ownerArg(ownerId), nowMs));
+    return unwrap(await this.#native.prepareDirectUpload(ownerArg(ownerId), nowMs, recordId));
   }
 
   /**

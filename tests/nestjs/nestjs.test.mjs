@@ -42,6 +42,21 @@ test('wired with forRoot and with forRootAsync + ConfigService: each signature s
   }
 });
 
+test('a long or resumed upload names its record and is signed again for the same public_id; another user\'s or a finished one is 409', async () => {
+  const { body: first } = await http().post('/cirrus/sign').set('x-user', 'dora').send({}).expect(200);
+  const { body: again } = await http().post('/cirrus/sign').set('x-user', 'dora').send({ previous: first }).expect(200);
+  assert.equal(again.public_id, first.public_id);
+  assert.equal(again.record_id, first.record_id);
+  const { signature, api_key: apiKey, cloud_name: cloud, upload_url: url, resource_type: rt, record_id: id, ...signed } = again;
+  assert.equal(signature, cirrus.apiSignRequest(signed, ACCOUNT.api_secret));
+  const stolen = await http().post('/cirrus/sign').set('x-user', 'eve').send({ previous: { record_id: first.record_id } }).expect(409);
+  assert.equal(stolen.body.code, 'INTENT_EXPIRED');
+  // The renewed signature uploads; once adopted, the record cannot be signed again.
+  const result = await browserUpload(again, makePng(10, 10));
+  await http().post('/media/adopt').set('x-user', 'dora').send({ identifier: identifierOf(result) }).expect(201);
+  assert.equal((await http().post('/cirrus/sign').set('x-user', 'dora').send({ previous: { record_id: first.record_id } }).expect(409)).body.code, 'INTENT_EXPIRED');
+});
+
 test('plain signing: the widget\'s timestamp is used when recent; anonymous users get 401', async () => {
   const res = await http().post('/cirrus/sign-plain').set('x-user', 'alice').send({ params: { tags: 'a', overwrite: true } }).expect(200);
   assert.equal(res.body.folder, 'direct/alice');

@@ -20,6 +20,15 @@ const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
 /// Delivery types an identifier may name.
 const DELIVERY_TYPES: &[&str] = &["upload", "private", "authenticated"];
 
+/// The answer with `record_id`: what the browser names when it asks for a new signature.
+fn with_record_id(mut answer: cirrus_core::Map, record: &MediaRecord) -> Value {
+    answer.set(
+        "record_id",
+        record.id.as_ref().map_or(Value::Null, |id| id.to_value()),
+    );
+    Value::Object(answer)
+}
+
 impl MediaService {
     /// Stores a pending record for a browser upload by `owner_id` and returns what the browser needs:
     /// the signed params (with `signature`, `api_key`, `timestamp`), `cloud_name`, `upload_url`,
@@ -36,7 +45,73 @@ impl MediaService {
             if rt == "auto" { "image" } else { &rt },
             self.options.direct_upload_ttl,
         );
-        let mut options = self.asset_params(&intent, &[]);
+        // Signed before the insert: a bad account or option fails here, leaving no record behind.
+        let answer = self.signed_answer(&intent, now_ms)?;
+        let stored = self.insert(intent).await?;
+        if !stored.created {
+            return Err(MediaError::new(
+                ErrorCode::Internal,
+                "the repository refused a new public_id",
+            ));
+        }
+        Ok(with_record_id(answer, &stored.record))
+    }
+
+    /// Signs the direct upload of `record_id` again, for the same public_id, and renews its lease: what a
+    /// browser asks for when its upload outlives Cloudinary's one-hour signature (a long or resumed
+    /// upload). Only the owner's pending record, before its lease ends; otherwise `INTENT_EXPIRED` (the
+    /// sweeper has it or it was finished), and the browser starts over with a new intent.
+    pub async fn resign_direct_upload(
+        &self,
+        owner_id: &str,
+        record_id: &crate::record::RecordId,
+        now_ms: f64,
+    ) -> Result<Value, MediaError> {
+        check_owner(owner_id)?;
+        let expired = || {
+            MediaError::new(
+                ErrorCode::IntentExpired,
+                "this upload's intent is gone (finished, refused, or its lease ended): start the upload again",
+            )
+        };
+        let record = self
+            .get(record_id)
+            .await?
+            .filter(|r| r.owner_id == owner_id && r.state == State::Pending)
+            .ok_or_else(expired)?;
+        if record
+            .lease_until
+            .as_deref()
+            .is_some_and(|lease| lease <= crate::service::now_iso().as_str())
+        {
+            return Err(expired());
+        }
+        // Compare-and-set: a sweeper that claimed the record meanwhile wins, and this answers expired.
+        let patch = Patch {
+            lease_until: Some(Some(crate::service::time_in(
+                self.options.direct_upload_ttl,
+            ))),
+            ..Patch::default()
+        };
+        let renewed = self
+            .update(record_id, State::Pending, patch)
+            .await?
+            .ok_or_else(expired)?;
+        Ok(with_record_id(
+            self.signed_answer(&renewed, now_ms)?,
+            &renewed,
+        ))
+    }
+
+    /// What the browser gets for a direct-upload record: its params signed at `now_ms` and where to send
+    /// them (the record's id is added once it has one).
+    fn signed_answer(
+        &self,
+        record: &MediaRecord,
+        now_ms: f64,
+    ) -> Result<cirrus_core::Map, MediaError> {
+        let rt = self.options.direct_resource_type.clone();
+        let mut options = self.asset_params(record, &[]);
         for key in ["retries", "retry_delay", "timeout", "deadline"] {
             options.remove(key);
         }
@@ -53,13 +128,6 @@ impl MediaService {
         let params = cirrus_core::build_upload_params(&options, now_ms)?;
         let signing = cirrus_core::SigningOptions::from_options(&self.account)?;
         let signed = cirrus_core::sign_request(&params, &signing);
-        let stored = self.insert(intent).await?;
-        if !stored.created {
-            return Err(MediaError::new(
-                ErrorCode::Internal,
-                "the repository refused a new public_id",
-            ));
-        }
         let mut url_config = self.account.clone();
         url_config.set("resource_type", rt.as_str().into());
         let mut out = signed;
@@ -72,15 +140,7 @@ impl MediaService {
             cirrus_core::download::api_url("upload", &url_config)?.into(),
         );
         out.set("resource_type", rt.into());
-        out.set(
-            "record_id",
-            stored
-                .record
-                .id
-                .as_ref()
-                .map_or(Value::Null, |id| id.to_value()),
-        );
-        Ok(Value::Object(out))
+        Ok(out)
     }
 
     /// Commits a direct upload from its signed identifier (`<rt>/<type>/v<version>/<public_id>.<fmt>#sig`).

@@ -302,6 +302,77 @@ async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_direct_upload_is_signed_again_for_the_same_record() {
+    let s = setup(&[]).await;
+    let mut o = options("resign");
+    o.direct_upload_ttl = Duration::from_secs(60);
+    let service = s.service(o);
+    let first = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    let id = cirrus_media::RecordId::from_value(first.get("record_id")).unwrap();
+    let lease = |records: Vec<cirrus_media::MediaRecord>| records[0].lease_until.clone().unwrap();
+    let before = lease(s.records(Some(State::Pending)).await);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // An hour later, as the browser sees it: same record, same public_id, a new timestamp and lease.
+    let later = now_ms() + 3_000_000.0;
+    let again = service
+        .resign_direct_upload("alice", &id, later)
+        .await
+        .unwrap();
+    assert_eq!(again.get("public_id"), first.get("public_id"));
+    assert_eq!(again.get("record_id"), first.get("record_id"));
+    assert_ne!(again.get("timestamp"), first.get("timestamp"));
+    assert_ne!(again.get("signature"), first.get("signature"));
+    assert!(
+        lease(s.records(Some(State::Pending)).await) > before,
+        "the lease is renewed"
+    );
+    assert_eq!(s.records(None).await.len(), 1, "no second intent");
+    // Not someone else's record.
+    let err = service
+        .resign_direct_upload("bob", &id, later)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::IntentExpired);
+    // Once adopted it cannot be signed again.
+    let renewed = service
+        .resign_direct_upload("alice", &id, now_ms())
+        .await
+        .unwrap();
+    let identifier = browser_upload(&s, &renewed, png(8, 8)).await;
+    service.adopt(&identifier, "alice").await.unwrap();
+    let err = service
+        .resign_direct_upload("alice", &id, now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::IntentExpired);
+
+    // A lease that ended and was swept: expired, never a signature for a public_id the sweeper owns.
+    let mut o = options("resign-late");
+    o.direct_upload_ttl = Duration::from_millis(30);
+    let short = s.service(o);
+    let late = short
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    let late_id = cirrus_media::RecordId::from_value(late.get("record_id")).unwrap();
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    let err = short
+        .resign_direct_upload("alice", &late_id, now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::IntentExpired);
+    short.sweep(100).await.unwrap();
+    let err = short
+        .resign_direct_upload("alice", &late_id, now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::IntentExpired);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconcile_pages_and_acts_only_on_confirmed_drift() {
     let s = setup(&[]).await;
     let mut o = options("drift");

@@ -404,16 +404,32 @@ impl NativeMediaService {
         })
     }
 
-    /// Stores a direct upload's intent and signs its params: resolves to an envelope.
+    /// Stores a direct upload's intent and signs its params, or, given the `record_id` of the owner's
+    /// unfinished one, signs that again with a renewed lease: resolves to an envelope.
     #[napi(ts_return_type = "Promise<any>")]
     pub fn prepare_direct_upload<'env>(
         &self,
         env: &'env Env,
         owner_id: String,
         now_ms: f64,
+        existing_id: Option<Unknown>,
     ) -> std::result::Result<PromiseRaw<'env, JsOut>, napi::Error<Code>> {
+        let existing = match existing_id {
+            Some(id) => {
+                let value = guard(|| read(env, &id, "record_id"))?;
+                if value.is_nullish() {
+                    None
+                } else {
+                    Some(record_id(&value)?)
+                }
+            }
+            None => None,
+        };
         self.spawn(env, move |service| async move {
-            service.prepare_direct_upload(&owner_id, now_ms).await
+            match existing {
+                Some(id) => service.resign_direct_upload(&owner_id, &id, now_ms).await,
+                None => service.prepare_direct_upload(&owner_id, now_ms).await,
+            }
         })
     }
 

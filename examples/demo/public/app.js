@@ -136,7 +136,9 @@ function uploadRow(file) {
   };
 }
 
-const sign = (params) => api('/api/sign', { method: 'POST', body: JSON.stringify({ params }) });
+// `previous` names the upload's record when it needs a new signature (after an hour, or resumed later):
+// the server signs the same record again and the upload keeps its bytes.
+const sign = (params, context) => api('/api/sign', { method: 'POST', body: JSON.stringify({ params, previous: context?.previous }) });
 
 /** Uploads one file (resumable: picking it again after a reload continues it), then records it. */
 async function upload(file, row) {

@@ -51,7 +51,9 @@ export interface DirectUploadSignature {
 
 /**
  * A controller that signs direct uploads for the authenticated user: `POST <path>` with
- * `{ params?, timestamp? }`. With a MediaService it stores an intent first (see `intent`). Plain signing
+ * `{ params?, timestamp?, previous? }`. With a MediaService it stores an intent first (see `intent`), or,
+ * when `previous.record_id` names the user's unfinished upload, signs that one again (a long or resumed
+ * upload keeps its public_id and its bytes). Plain signing
  * signs only whitelisted params, forces the folder to `<folder>/<encoded owner>`, signs the allowed
  * formats and the service's tag, and takes the widget's timestamp only from the last ten minutes (never
  * the future, so a signature is valid for at most about an hour).
@@ -80,7 +82,10 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
       }
       if (this.media && options.intent !== false) {
         try {
-          return await this.media.signDirectUpload(String(owner));
+          // A long or resumed upload names its record to be signed again (cirrus-web sends `previous`).
+          const recordId = body?.previous?.record_id;
+          const again = typeof recordId === 'string' || Number.isInteger(recordId) ? { recordId } : {};
+          return await this.media.signDirectUpload(String(owner), again);
         } catch (err) {
           throw toHttpException(err, request);
         }
