@@ -1,19 +1,31 @@
-// Stops a long-running script when whoever started it is gone. `npm start` runs us as
-// npm → sh → node: a SIGTERM to npm kills sh without passing it on, and a SIGKILL to npm leaves sh
-// waiting on us, so neither shows as a signal here. We watch every ancestor instead (Linux: /proc; else
-// the parent pid), and call `onGone` once one of them exits.
+// Stops a long-running script when whoever started it is gone. `npm start` runs us as npm → sh → node:
+// a SIGTERM to npm kills sh without passing it on, and a SIGKILL to npm leaves sh waiting on us, so
+// neither shows up here as a signal. We watch our parent and, on Linux (/proc), every ancestor up to and
+// including the npm process, and call `onGone` once one of them exits. Nothing above npm is watched: a
+// demo started with `nohup npm start &` outlives the shell that started it. Elsewhere only the parent is
+// watched (a killed npm then leaves the demo to its sh).
 import { readFileSync } from 'node:fs';
 
-/** The parent pid of `pid` from /proc, or null where there is no /proc. */
-function parentOf(pid) {
+function status(pid) {
   try {
-    return Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+    return readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
 }
 
+function isNpm(pid) {
+  try {
+    return /(^|[/\0])npm(-cli\.js)?([\0 ]|$)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Alive and not a zombie (an exited process its parent has not reaped yet). */
 function alive(pid) {
+  const s = status(pid);
+  if (s !== null) return !/^State:\s+Z/m.test(s);
   try {
     process.kill(pid, 0);
     return true;
@@ -22,13 +34,25 @@ function alive(pid) {
   }
 }
 
+/** The parent, then (with /proc) its ancestors up to the npm process that ran us, if one did. */
+function watched() {
+  const chain = [];
+  for (let pid = process.ppid; pid > 1 && chain.length < 8;) {
+    chain.push(pid);
+    if (isNpm(pid)) return chain;
+    const s = status(pid);
+    if (s === null) break;
+    pid = Number(/PPid:\s+(\d+)/.exec(s)[1]);
+  }
+  return [process.ppid];
+}
+
 /** Polls every `everyMs`; the timer does not keep the process alive. */
 export function onAncestorsGone(onGone, everyMs = 500) {
-  const ancestors = [];
-  for (let pid = process.ppid; pid > 1 && ancestors.length < 16; pid = parentOf(pid)) ancestors.push(pid);
+  const pids = watched();
   const parent = process.ppid;
   const timer = setInterval(() => {
-    if (process.ppid !== parent || ancestors.some((pid) => !alive(pid))) {
+    if (process.ppid !== parent || pids.some((pid) => !alive(pid))) {
       clearInterval(timer);
       onGone();
     }

@@ -5,7 +5,7 @@
 // configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
 const { emulatorPath, emulatorUrlOptions } = require('./emulator.cjs');
-const { UsageError, parseArgs } = require('./cli/args.cjs');
+const { UsageError, parseArgs, onlyOptions } = require('./cli/args.cjs');
 const { wrap } = require('./cli/format.cjs');
 
 /** Help fitted to the terminal (80 columns off one). */
@@ -63,12 +63,13 @@ it names, or exits 1.`,
 };
 
 async function destroy(ids, options) {
+  onlyOptions('destroy', options, ['type', 'resource_type', 'invalidate']);
   if (ids.length === 0) throw new UsageError('destroy needs at least one public id (cirrus destroy --help)');
   const cld = client();
   let failed = 0;
   for (const id of ids) {
     try {
-      const { result } = await cld.destroy(String(id), { type: options.type, resource_type: options.resource_type });
+      const { result } = await cld.destroy(String(id), { type: options.type, resource_type: options.resource_type, invalidate: options.invalidate });
       console.log(`${id}: ${result}`);
       if (result !== 'ok') failed++;
     } catch (err) {
@@ -104,6 +105,7 @@ function run(command, positional, options) {
     case 'destroy': return destroy(positional, options);
     case 'url': return url(positional, options);
     case 'sign': {
+      onlyOptions('sign', options, []);
       const params = pairs(positional, 'sign');
       if (!('timestamp' in params)) params.timestamp = Math.floor(Date.now() / 1000);
       console.log(JSON.stringify(client().signRequest(params), null, 2));
@@ -123,7 +125,8 @@ function emulator(args) {
   // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
   const child = spawn(emulatorPath(), args, { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  // Killed by a signal (not stopped by one it handles) is a failure.
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
 async function main() {

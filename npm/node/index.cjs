@@ -203,6 +203,11 @@ class Cloudinary extends generated.CloudinaryBase {
   async resource(publicId, options) {
     return unwrap(await this.resourceRaw(publicIdArg(publicId), options));
   }
+
+  /** Admin API: one page of assets (`{ resource_type, type, prefix, max_results, next_cursor }`): `{ resources, next_cursor? }`. */
+  async resources(options) {
+    return unwrap(await this.resourcesRaw(options));
+  }
 }
 
 // Plumbing stays private: the JSON twins, the envelope methods' raw forms are on the class only.

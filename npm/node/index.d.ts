@@ -40,6 +40,8 @@ export declare class Cloudinary extends NativeCloudinary {
   explicit(publicId: string, options?: UploadCallOptions): Promise<UploadResult>;
   /** Admin API: one asset's details, as Cloudinary stores them. */
   resource(publicId: string, options?: { resource_type?: 'image' | 'video' | 'raw'; type?: 'upload' | 'private' | 'authenticated' } & TransportSettings): Promise<UploadResult>;
+  /** Admin API: one page of assets; pass `next_cursor` on for the next (Cloudinary counts each call per hour). */
+  resources(options?: { resource_type?: 'image' | 'video' | 'raw'; type?: 'upload' | 'private' | 'authenticated'; prefix?: string; max_results?: number; next_cursor?: string } & TransportSettings): Promise<{ resources: UploadResult[]; next_cursor?: string }>;
 }
 
 /** The media lifecycle: intent before bytes, commit after upload, removal through `deleting`, a sweeper, a drift check. */

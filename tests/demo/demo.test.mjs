@@ -125,6 +125,8 @@ test('a 20 MB upload interrupted by a reload resumes after the file is picked ag
   assert.ok(await page.$eval('#uploads progress', (p) => p.value) <= pausedAt + 1e-9, 'nothing moves while paused');
   await page.click('#uploads li .toggle');
   await page.waitForFunction(() => document.querySelector('#uploads progress')?.value > 0.4, null, { timeout: 60_000 });
+  // Paused for the screenshots and the reload, so a fast machine cannot finish the upload first.
+  await page.click('#uploads li .toggle');
   await page.screenshot({ path: join(artifacts, 'demo-phone-mid-upload.png'), fullPage: true });
   await page.setViewportSize({ width: 1100, height: 800 });
   await page.screenshot({ path: join(artifacts, 'demo-desktop-mid-upload.png'), fullPage: true });
@@ -214,7 +216,14 @@ function descendants(pid) {
   return out;
 }
 
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+/** Alive and not a zombie (exited, not yet reaped: in a container without an init it may stay so). */
+function alive(pid) {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 async function until(check, ms, what) {
   const deadline = Date.now() + ms;
@@ -230,11 +239,15 @@ function npmStart() {
   let out = '';
   child.stderr.on('data', (d) => { out += d; });
   return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${out}`)));
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`npm start did not start in 60 s: ${out}`)); }, 60_000);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`npm start exited with ${code}: ${out}`)); });
     child.stdout.on('data', (d) => {
       out += d;
       const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
     });
   });
 }
@@ -242,11 +255,16 @@ function npmStart() {
 for (const signal of ['SIGTERM', 'SIGKILL']) {
   test(`npm start stopped by ${signal}: the app and its emulator exit and release their ports`, async () => {
     const { child, url } = await npmStart();
-    assert.equal((await fetch(`${url}/api/media`)).status, 200);
     const tree = descendants(child.pid);
-    assert.ok(tree.length >= 3, `npm → start.mjs → demo → emulator: ${tree}`);
-    child.kill(signal);
-    await until(() => tree.every((pid) => !alive(pid)), 10_000, `every process of npm start exits after ${signal}`);
-    await assert.rejects(fetch(`${url}/api/media`), 'the port is released');
+    try {
+      assert.equal((await fetch(`${url}/api/media`)).status, 200);
+      assert.ok(tree.length >= 3, `npm → start.mjs → demo → emulator: ${tree}`);
+      child.kill(signal);
+      await until(() => tree.every((pid) => !alive(pid)), 10_000, `every process of npm start exits after ${signal}`);
+      await assert.rejects(fetch(`${url}/api/media`), 'the port is released');
+    } finally {
+      // Whatever failed above, nothing of this npm start outlives the test.
+      for (const pid of [child.pid, ...tree]) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
   });
 }

@@ -50,12 +50,14 @@ test('down: a refused secret, then the service gone: 503 with the code, never th
   } finally {
     await refused.app.close();
   }
-  const gone = await startEmulator();
-  const url = cloudinaryUrl(gone);
-  await gone.stop();
-  const { app, cirrus } = await appFor(url);
+  // Up, then the service goes: the cached answer holds for cacheMs (probes cost Admin API calls), then down.
+  const going = await startEmulator();
+  const { app, cirrus } = await appFor(cloudinaryUrl(going));
   try {
-    const down = await cirrus.isHealthy('cloudinary', { timeoutMs: 2000 });
+    assert.equal((await cirrus.isHealthy('cloudinary')).cloudinary.status, 'up');
+    await going.stop();
+    assert.equal((await cirrus.isHealthy('cloudinary')).cloudinary.status, 'up', 'cached');
+    const down = await cirrus.isHealthy('cloudinary', { timeoutMs: 2000, cacheMs: 0 });
     assert.equal(down.cloudinary.status, 'down');
     assert.match(down.cloudinary.code, /REQUEST_FAILED|TIMEOUT/);
   } finally {

@@ -78,6 +78,9 @@ test('usage and configuration errors are one line with exit code 2', () => {
   const dir = cirrus(['upload', tmpdir()]);
   assert.deepEqual([dir.status, dir.stderr.trim()], [2, `cirrus: ${tmpdir()} is a directory: pass --recursive to upload the files in it`]);
   assert.equal(cirrus(['upload', 'x.png', '--concurrency', '0']).status, 2);
+  const typo = cirrus(['upload', 'x.png', '--foldr', 'a']);
+  assert.deepEqual([typo.status, typo.stderr.trim()], [2, 'cirrus: upload does not take --foldr (cirrus upload --help lists its options)']);
+  assert.equal(cirrus(['sync', tmpdir(), '--recursive']).status, 2, 'sync is recursive already: the flag is refused, not dropped');
 });
 
 /** A directory tree of small PNGs: a.png, b.png, sub/c.png, .hidden.png. */
@@ -136,6 +139,9 @@ test('doctor: the string to sign, and a real Invalid Signature from the emulator
   assert.equal(r.status, 1);
   assert.match(r.stdout, /Cloudinary signed: folder=a&tags=x&timestamp=/);
   assert.match(r.stdout, /`tags` was sent \(tags=x\) but not signed/);
+  // cirrus's own error pasted back in (with its "Why:" tail) reads the same.
+  const pasted = cirrus(['doctor', 'folder=a', `timestamp=${timestamp}`, '--error', `${error.message} Why: whatever it's said`]);
+  assert.match(pasted.stdout, /`tags` was sent \(tags=x\) but not signed/);
   assert.doesNotMatch(r.stdout + r.stderr, new RegExp(ACCOUNT.api_secret));
   console.log(r.stdout);
   // A wrong secret in CLOUDINARY_URL: the upload's error says so.

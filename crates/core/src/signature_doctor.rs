@@ -66,13 +66,20 @@ pub struct Diagnosis {
 }
 
 /// `(signature, string to sign)` from Cloudinary's `Invalid Signature <sig>. String to sign - '<s>'.`
+/// Text after the message (cirrus's own `Why: …`, a newline, a JSON quote) is ignored: the string ends at
+/// the first `'.` (or `'`) followed by the end, whitespace or a quote.
 pub fn parse_invalid_signature(message: &str) -> Option<(String, String)> {
     let rest = &message[message.find("Invalid Signature ")? + "Invalid Signature ".len()..];
     let (signature, rest) = rest.split_once(". String to sign - '")?;
-    let to_sign = rest
-        .strip_suffix("'.")
-        .or_else(|| rest.strip_suffix('\''))?;
-    Some((signature.trim().to_owned(), to_sign.to_owned()))
+    let ends = |i: usize| {
+        let after = rest[i + 1..].strip_prefix('.').unwrap_or(&rest[i + 1..]);
+        after.is_empty() || after.starts_with(char::is_whitespace) || after.starts_with('"')
+    };
+    let end = rest
+        .match_indices('\'')
+        .map(|(i, _)| i)
+        .find(|&i| ends(i))?;
+    Some((signature.trim().to_owned(), rest[..end].to_owned()))
 }
 
 /// `k=v` pairs of a string to sign (version 2 escapes `&` inside values, so `&` splits pairs; a piece
@@ -189,36 +196,32 @@ fn compare(ours: &[(String, String)], theirs: &[(String, String)], findings: &mu
     }
 }
 
-/// Both strings match: the signature itself was made differently.
+/// Both strings match: the signature itself was made differently. Without the secret nothing tells a
+/// wrong secret from params added after signing; with it, the signature is recomputed both ways.
 fn same_string(to_sign: &str, sent: Option<&str>, inputs: &Inputs, findings: &mut Vec<Finding>) {
-    let Some(sent) = sent else {
+    let (Some(sent), Some(secret)) = (sent, inputs.api_secret) else {
         findings.push(finding("same_string", None, "The strings to sign match, so the signature was made over other params than those given here (a field added after signing?), or with another secret or algorithm.".to_owned()));
-        return;
-    };
-    let sent_algorithm = match sent.len() {
-        64 => SignatureAlgorithm::Sha256,
-        _ => SignatureAlgorithm::Sha1,
-    };
-    if sent_algorithm != inputs.algorithm {
-        findings.push(finding(
-            "wrong_algorithm",
-            None,
-            format!("The strings to sign match, but the signature is {} ({} hex characters) and this account signs with {}: set signature_algorithm to match.", sent_algorithm.name(), sent.len(), inputs.algorithm.name()),
-        ));
-        return;
-    }
-    let Some(secret) = inputs.api_secret else {
-        findings.push(finding("same_string", None, "The strings to sign match, so the signature was made over other params than those given here (a field added after signing?), or with another secret (another account's, or one rotated since).".to_owned()));
         return;
     };
     let mut input = to_sign.to_owned();
     input.push_str(secret);
-    let expected = inputs.algorithm.hex(input.as_bytes());
-    let message = if crate::hash::constant_time_eq(&expected, sent) {
+    let other = match inputs.algorithm {
+        SignatureAlgorithm::Sha1 => SignatureAlgorithm::Sha256,
+        SignatureAlgorithm::Sha256 => SignatureAlgorithm::Sha1,
+    };
+    if crate::hash::constant_time_eq(&other.hex(input.as_bytes()), sent) {
+        findings.push(finding(
+            "wrong_algorithm",
+            None,
+            format!("The strings to sign match and the secret is right, but the signature is {} and this account is set to {}: set signature_algorithm to match.", other.name(), inputs.algorithm.name()),
+        ));
+        return;
+    }
+    let message = if crate::hash::constant_time_eq(&inputs.algorithm.hex(input.as_bytes()), sent) {
         // Signed right with the secret given here, refused all the same: Cloudinary holds another one.
         "The strings to sign match and the signature is right for the api_secret configured here, so that secret is not this account's: check CLOUDINARY_URL (a rotated secret, another account's, stray whitespace)."
     } else {
-        "The strings to sign match, but the signature was not made with this account's api_secret: the signer uses another secret (another account's, an old one, or one with stray whitespace)."
+        "The strings to sign match, but the signature was not made with this account's api_secret: the signer uses another secret (another account's, an old one, or one with stray whitespace), or signed other params than it returned."
     };
     findings.push(finding("wrong_secret", None, message.to_owned()));
 }
@@ -236,6 +239,9 @@ fn timestamp(signed: &Map, error: &str, now: f64, findings: &mut Vec<Finding>) {
         return;
     }
     let secs = ts.parse_float();
+    // An "Invalid Signature" answer means Cloudinary found the timestamp fresh when it came: the clock
+    // only judges the age when there is no answer yet (a signature about to be sent).
+    let now = if error.is_empty() { now } else { 0.0 };
     if error.starts_with("Stale request") || (now > 0.0 && now - secs > MAX_AGE_SECS) {
         let age = if now > 0.0 {
             format!(" ({:.0} minutes old)", (now - secs) / 60.0)
@@ -341,11 +347,29 @@ mod tests {
     #[test]
     fn parses_cloudinarys_message() {
         let m = "Invalid Signature 0f3a. String to sign - 'folder=a&timestamp=1'.";
-        assert_eq!(
-            parse_invalid_signature(m),
-            Some(("0f3a".into(), "folder=a&timestamp=1".into()))
-        );
+        let want = Some(("0f3a".into(), "folder=a&timestamp=1".into()));
+        assert_eq!(parse_invalid_signature(m), want);
         assert_eq!(parse_invalid_signature("Stale request"), None);
+        // cirrus's own error fed back in, a trailing newline, a JSON-quoted copy, a quote inside a value.
+        let why = format!("{m} Why: The strings to sign match and the account's secret ...");
+        assert_eq!(parse_invalid_signature(&why), want);
+        assert_eq!(parse_invalid_signature(&format!("{m}\n")), want);
+        assert_eq!(parse_invalid_signature(&format!("\"{m}\"")), want);
+        let quoted = "Invalid Signature 0f3a. String to sign - 'context=caption=it's&timestamp=1'.";
+        assert_eq!(
+            parse_invalid_signature(quoted).unwrap().1,
+            "context=caption=it's&timestamp=1"
+        );
+    }
+
+    #[test]
+    fn an_old_invalid_signature_is_not_called_stale() {
+        let signed = params(&[("folder", "a"), ("timestamp", "1600000000")]);
+        let error = "Invalid Signature abc. String to sign - 'folder=b&timestamp=1600000000'.";
+        assert_eq!(
+            kinds(&diagnose(&signed, &inputs(error))),
+            vec![("value_differs", Some("folder"))]
+        );
     }
 
     #[test]
@@ -412,9 +436,18 @@ mod tests {
         assert!(d.findings[0].message.contains("configured here"));
         let sha256 = SignatureAlgorithm::Sha256.hex(b"timestamp=1700000000right");
         let error = format!("Invalid Signature {sha256}. String to sign - 'timestamp=1700000000'.");
+        let with_secret_256 = Inputs {
+            api_secret: Some("right"),
+            ..inputs(&error)
+        };
+        assert_eq!(
+            kinds(&diagnose(&signed, &with_secret_256)),
+            vec![("wrong_algorithm", None)]
+        );
+        // Without the secret (a browser) a sha256 signature is no evidence of a wrong algorithm.
         assert_eq!(
             kinds(&diagnose(&signed, &inputs(&error))),
-            vec![("wrong_algorithm", None)]
+            vec![("same_string", None)]
         );
         let d = diagnose(&signed, &with_secret);
         assert!(

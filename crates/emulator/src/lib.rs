@@ -49,7 +49,10 @@ const DRAIN: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Serves an opened [`app::App`] on `listener` until `shutdown` completes and in-flight requests finish
 /// (at most [`DRAIN`] longer), sweeping expired chunked uploads in the background. Opening first lets a
-/// caller report a locked or unreadable data directory before it announces that it listens.
+/// caller report a locked or unreadable data directory before it announces that it listens. After the
+/// drain deadline, connections still open are abandoned, not awaited: their tasks hold the app (and its
+/// data directory's lock) until they end, so a process that serves again from the same directory should
+/// exit, as the binary does, or wait for them.
 pub async fn serve_app(
     app: Arc<app::App>,
     listener: tokio::net::TcpListener,

@@ -194,6 +194,7 @@ enum ApiCall {
     Rename(String, String),
     Explicit(String),
     Resource(String),
+    Resources,
 }
 
 #[napi]
@@ -305,6 +306,19 @@ impl Cloudinary {
         self.api_call(env, ApiCall::Resource(public_id), options)
     }
 
+    /// `resources(options)` (Admin API listing, one page): resolves to an envelope.
+    #[napi(
+        ts_args_type = "options?: { resource_type?: 'image' | 'video' | 'raw', type?: 'upload' | 'private' | 'authenticated', prefix?: string, max_results?: number, next_cursor?: string, timeout?: number, retries?: number }",
+        ts_return_type = "Promise<any>"
+    )]
+    pub fn resources_raw<'env>(
+        &self,
+        env: &'env Env,
+        options: Unknown,
+    ) -> Result<PromiseRaw<'env, JsOut>, Code> {
+        self.api_call(env, ApiCall::Resources, options)
+    }
+
     fn api_call<'env>(
         &self,
         env: &'env Env,
@@ -324,6 +338,7 @@ impl Cloudinary {
                 ApiCall::Rename(from, to) => transport.rename(&from, &to, &options, &cancel).await,
                 ApiCall::Explicit(id) => transport.explicit(&id, &options, now, &cancel).await,
                 ApiCall::Resource(id) => transport.resource(&id, &options, &cancel).await,
+                ApiCall::Resources => transport.resources(&options, &cancel).await,
             };
             Ok(JsOut(match outcome {
                 Ok(v) => transfer::success(v, None),

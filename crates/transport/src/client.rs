@@ -272,6 +272,51 @@ impl Transport {
         self.admin_get(&path, &[], &settings, cancel).await
     }
 
+    /// `resources`: one page of the Admin API listing (`GET resources/<resource_type>/<type>`), with
+    /// `prefix`, `max_results` (1..500) and `next_cursor`: `{ resources: [...], next_cursor? }`.
+    pub async fn resources(
+        &self,
+        options: &Map,
+        cancel: &CancellationToken,
+    ) -> Result<Value, TransportError> {
+        let (settings, o) = UploadSettings::from_options(options)?;
+        let kind = o.get("type").as_str().unwrap_or("upload");
+        if !["image", "video", "raw"].contains(&settings.resource_type.as_str())
+            || !["upload", "private", "authenticated"].contains(&kind)
+        {
+            return Err(TransportError::new(ErrorCode::InvalidOption,
+                "resource_type must be image, video or raw, and type upload, private or authenticated",
+            ));
+        }
+        let mut query: Vec<(&str, String)> = Vec::new();
+        for key in ["prefix", "next_cursor"] {
+            match o.get(key) {
+                Value::String(v) if !v.is_empty() => query.push((key, v.clone())),
+                v if v.is_nullish() => {}
+                _ => {
+                    return Err(TransportError::new(
+                        ErrorCode::InvalidOption,
+                        format!("{key} must be a string"),
+                    ))
+                }
+            }
+        }
+        match o.get("max_results") {
+            Value::Number(n) if n.fract() == 0.0 && (1.0..=500.0).contains(n) => {
+                query.push(("max_results", (*n as u32).to_string()))
+            }
+            v if v.is_nullish() => {}
+            _ => {
+                return Err(TransportError::new(
+                    ErrorCode::InvalidOption,
+                    "max_results must be an integer from 1 to 500",
+                ))
+            }
+        }
+        let path = format!("resources/{}/{kind}", settings.resource_type);
+        self.admin_get(&path, &query, &settings, cancel).await
+    }
+
     /// `destroy`: deletes an asset (`options`: `type`, `invalidate`, `notification_url`, transport settings).
     pub async fn destroy(
         &self,

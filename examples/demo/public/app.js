@@ -108,14 +108,21 @@ function uploadRow(file) {
       state.textContent = `${Math.round(bar.value * 100)}% of ${mb(total)}${resumed}`;
     },
     status(text) { state.textContent = text; },
-    /** Shows pause/resume for a running upload. */
+    /** Shows pause/resume for a running upload; a paused one gives its slot to the next in the queue. */
     control(handle) {
       toggle.hidden = false;
       const label = () => { toggle.textContent = handle.state === 'paused' ? 'Resume' : 'Pause'; };
       label();
-      toggle.onclick = () => {
-        if (handle.state === 'paused') handle.resume();
-        else handle.pause();
+      toggle.onclick = async () => {
+        if (handle.state === 'paused') {
+          toggle.disabled = true;
+          await slot(true);
+          toggle.disabled = false;
+          handle.resume();
+        } else {
+          handle.pause();
+          release();
+        }
         row.classList.toggle('paused', handle.state === 'paused');
         label();
       };
@@ -168,22 +175,35 @@ async function upload(file, row) {
   }
 }
 
-/** At most three files upload at once; the rest wait their turn. */
+/** At most three files upload at once (paused ones do not count); the rest wait their turn. */
 const CONCURRENCY = 3;
-const queue = [];
 let running = 0;
-function pump() {
-  while (running < CONCURRENCY && queue.length) {
-    const { file, row } = queue.shift();
+const waiting = [];
+
+/** Resolves once a slot is free; a resumed upload (`first`) goes before files not started yet. */
+function slot(first = false) {
+  if (running < CONCURRENCY) {
     running++;
-    upload(file, row).finally(() => { running--; pump(); });
+    return Promise.resolve();
   }
+  return new Promise((resolve) => (first ? waiting.unshift(resolve) : waiting.push(resolve)));
+}
+
+function release() {
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
 }
 
 function uploadAll(files) {
   $('error').hidden = true;
-  for (const file of files) queue.push({ file, row: uploadRow(file) });
-  pump();
+  for (const file of files) {
+    const row = uploadRow(file);
+    slot().then(() => upload(file, row)).finally(() => {
+      if (row.row.classList.contains('paused')) return; // its slot was given up when it paused
+      release();
+    });
+  }
 }
 
 /** Uploads a reload interrupted: the user picks the same file again to continue. */

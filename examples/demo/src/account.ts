@@ -23,10 +23,15 @@ export interface DemoAccount {
   stop: () => Promise<void>;
 }
 
-/** Data of a CLOUDINARY_URL account: its own directory, named by cloud and a digest of the whole URL. */
+/**
+ * Data of a CLOUDINARY_URL account: its own directory, named by cloud and a digest of what identifies the
+ * account (cloud, api_key, where uploads go), never the secret: a rotated secret keeps the gallery.
+ */
 function accountDir(root: string, cloudinaryUrl: string): string {
-  const cloud = new URL(cloudinaryUrl).hostname.replace(/[^A-Za-z0-9_-]/g, '_');
-  const digest = createHash('sha256').update(cloudinaryUrl).digest('hex').slice(0, 10);
+  const url = new URL(cloudinaryUrl);
+  const cloud = url.hostname.replace(/[^A-Za-z0-9_-]/g, '_');
+  const identity = [url.hostname, decodeURIComponent(url.username), url.searchParams.get('upload_prefix') ?? ''].join('\n');
+  const digest = createHash('sha256').update(identity).digest('hex').slice(0, 10);
   return join(root, 'accounts', `${cloud}-${digest}`);
 }
 

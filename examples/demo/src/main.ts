@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,7 +35,20 @@ export interface RunningDemo {
 }
 
 /** Starts the demo on `port` (0: a free one) with its data under `dataRoot`. */
+/** Fails fast (before an emulator is opened) when `port` is taken. */
+async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+      ? Object.assign(new Error(`port ${port} is in use (another demo?): start this one on another port (--port ${port + 1}, or PORT=${port + 1})`), { code: 'EADDRINUSE' })
+      : err));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 export async function startDemo(port: number, dataRoot: string, options: { fixedRoot?: boolean } = {}): Promise<RunningDemo> {
+  await ensurePortFree(port);
   const account = await openAccount(dataRoot, { fixedRoot: options.fixedRoot ?? true, fallbackRoot: `${dataRoot}-${port}` });
   try {
     mkdirSync(account.dataDir, { recursive: true });
@@ -68,7 +82,7 @@ export async function startDemo(port: number, dataRoot: string, options: { fixed
     } catch (err) {
       await app.close();
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw Object.assign(new Error(`port ${port} is in use (another demo?): run this one with PORT=${port + 1} npm start`), { code: 'EADDRINUSE' });
+        throw Object.assign(new Error(`port ${port} is in use (another demo?): start this one on another port (--port ${port + 1}, or PORT=${port + 1})`), { code: 'EADDRINUSE' });
       }
       throw err;
     }

@@ -28,20 +28,36 @@ const PROBE = 'cirrus-health-probe';
  */
 @Injectable()
 export class CirrusHealthIndicator {
+  /** The last probe's answer and when it was made: probes share the account's hourly Admin API limit. */
+  private last: { at: number; health: CirrusHealth } | null = null;
+
   constructor(@Inject(CIRRUS_CLIENT) private readonly client: Cloudinary) {}
 
-  async isHealthy(key = 'cloudinary', options: { timeoutMs?: number } = {}): Promise<Record<string, CirrusHealth>> {
+  /**
+   * `cacheMs` (default 30 s): a probe's answer is reused for this long, so a liveness probe every few
+   * seconds costs at most 120 Admin API calls an hour (Cloudinary counts them; a rate-limited account
+   * must not look down and get its pods restarted). `timeoutMs` (default 5 s) bounds the probe.
+   */
+  async isHealthy(key = 'cloudinary', options: { timeoutMs?: number; cacheMs?: number } = {}): Promise<Record<string, CirrusHealth>> {
+    const cacheMs = options.cacheMs ?? 30_000;
+    if (this.last && Date.now() - this.last.at < cacheMs) return { [key]: this.last.health };
+    const health = await this.probe(options.timeoutMs ?? 5000);
+    this.last = { at: Date.now(), health };
+    return { [key]: health };
+  }
+
+  private async probe(timeoutMs: number): Promise<CirrusHealth> {
     const prefix = (JSON.parse(JSON.stringify(this.client)) as { upload_prefix?: string }).upload_prefix ?? '';
     const target = prefix.startsWith('http:') ? 'emulator' : 'cloudinary';
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
     try {
-      await this.client.resource(PROBE, { timeout: options.timeoutMs ?? 5000, retries: 0 });
-      return { [key]: { status: 'up', target, latencyMs: latency() } };
+      await this.client.resource(PROBE, { timeout: timeoutMs, retries: 0 });
+      return { status: 'up', target, latencyMs: latency() };
     } catch (err) {
       const { code, message } = err as { code?: string; message?: string };
-      if (code === 'NOT_FOUND') return { [key]: { status: 'up', target, latencyMs: latency() } };
-      return { [key]: { status: 'down', target, latencyMs: latency(), code: code ?? 'REQUEST_FAILED', message: String(message ?? err) } };
+      if (code === 'NOT_FOUND') return { status: 'up', target, latencyMs: latency() };
+      return { status: 'down', target, latencyMs: latency(), code: code ?? 'REQUEST_FAILED', message: String(message ?? err) };
     }
   }
 }

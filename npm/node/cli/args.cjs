@@ -41,4 +41,13 @@ function positiveInt(options, key, fallback) {
   return v;
 }
 
-module.exports = { UsageError, parseArgs, positiveInt };
+/** Refuses options `command` does not take (a typo, or a flag it would silently drop). */
+function onlyOptions(command, options, allowed) {
+  const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
+  if (unknown.length) {
+    const flags = unknown.map((k) => `--${k.replace(/_/g, '-')}`).join(', ');
+    throw new UsageError(`${command} does not take ${flags} (cirrus ${command} --help lists its options)`);
+  }
+}
+
+module.exports = { UsageError, parseArgs, positiveInt, onlyOptions };

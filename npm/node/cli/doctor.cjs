@@ -21,6 +21,7 @@ or algorithm. With CLOUDINARY_URL set, the account's secret is used to compare
 Exit codes: 0 nothing wrong found, 1 something found, 2 usage error.`;
 
 function doctor(params, options) {
+  require('./args.cjs').onlyOptions('doctor', options, ['error', 'signature', 'signature_algorithm', 'signature_version']);
   const cirrus = require('../index.cjs');
   const extra = {};
   for (const key of ['error', 'signature', 'signature_algorithm', 'signature_version']) {

@@ -1,7 +1,7 @@
 'use strict';
 // `cirrus upload`: files and (with --recursive) directories, keeping the tree's folders under --folder.
 const { statSync } = require('node:fs');
-const { UsageError, positiveInt } = require('./args.cjs');
+const { UsageError, positiveInt, onlyOptions } = require('./args.cjs');
 const { expand } = require('./files.cjs');
 const { runFiles } = require('./run-files.cjs');
 const { size, table } = require('./format.cjs');
@@ -19,6 +19,11 @@ was stored.
   --tags a,b          tags for every file
   --resource-type T   image, video, raw or auto (default auto)
   --dry-run           list what would be uploaded, and where; send nothing
+  --public-id ID      the public id (one file only)
+  --overwrite, --unique-filename, --use-filename, --invalidate   true or false
+  --type T            upload, private or authenticated
+  --access-mode M     public or authenticated
+  --context k=v|k2=v2 contextual metadata for every file
 
 Exit codes: 0 all uploaded, 1 any failed, 2 usage or configuration error.`;
 
@@ -27,10 +32,16 @@ function folderOf(options, dir) {
   return [base, dir].filter(Boolean).join('/');
 }
 
+/** Upload params taken as they are (Cloudinary's names); the rest are this command's own. */
+const PASSED = ['public_id', 'overwrite', 'unique_filename', 'use_filename', 'invalidate', 'type', 'access_mode', 'context'];
+const OWN = ['folder', 'recursive', 'concurrency', 'chunk_size', 'tags', 'resource_type', 'dry_run'];
+
 async function upload(paths, options, client) {
+  onlyOptions('upload', options, [...OWN, ...PASSED]);
   if (paths.length === 0) throw new UsageError('upload needs at least one file or directory (cirrus upload --help)');
   const concurrency = positiveInt(options, 'concurrency', 3);
   const files = expand(paths, options.recursive === true);
+  if (options.public_id !== undefined && files.length !== 1) throw new UsageError('--public-id names one file; this would upload ' + files.length);
   if (options.dry_run) {
     const rows = files.map((f) => {
       let bytes;
@@ -43,6 +54,7 @@ async function upload(paths, options, client) {
   }
   const cld = client();
   const base = { use_filename: true };
+  for (const key of PASSED) if (options[key] !== undefined) base[key] = key === 'public_id' || key === 'context' ? String(options[key]) : options[key];
   if (options.tags) base.tags = String(options.tags).split(',');
   if (options.resource_type) base.resource_type = String(options.resource_type);
   if (options.chunk_size) base.chunk_size = Number(options.chunk_size) * 1e6;
