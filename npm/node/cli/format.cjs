@@ -18,8 +18,8 @@ function fit(text, width) {
 }
 
 /**
- * A table: a header row, a rule, then one row per item; `columns` are `[title, key, align]` (align `right`
- * for numbers). When wider than `width`, the widest column is cut to fit.
+ * A table: a header row, a rule, then one row per item; `columns` are `[title, key, align, keep]` (align
+ * `right` for numbers; `keep`: never cut). When wider than `width`, the widest other columns are cut.
  */
 function table(rows, columns, width = 120) {
   const cells = rows.map((r) => columns.map(([, key]) => String(r[key] ?? '')));
@@ -27,9 +27,11 @@ function table(rows, columns, width = 120) {
   const gap = 2;
   let over = widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1) - width;
   // The widest column gives up a character at a time, so long columns end up sharing the space evenly.
+  const shrinkable = (i) => columns[i][3] !== 'keep';
   while (over > 0) {
-    const i = widths.indexOf(Math.max(...widths));
-    if (widths[i] <= 8) break;
+    const widest = Math.max(...widths.filter((_, i) => shrinkable(i)));
+    const i = widths.findIndex((w, j) => w === widest && shrinkable(j));
+    if (i < 0 || widths[i] <= 8) break;
     widths[i] -= 1;
     over -= 1;
   }

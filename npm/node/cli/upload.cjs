@@ -63,7 +63,7 @@ async function upload(paths, options, client) {
     const folder = folderOf(options, row.dir);
     const result = await cld.upload({ path: row.path }, { ...base, ...(folder ? { folder } : {}), onProgress });
     return { public_id: result.public_id, bytes: result.bytes, result: 'ok' };
-  }, [['file', 'name'], ['public_id', 'public_id'], ['size', 'size', 'right'], ['time', 'time', 'right'], ['result', 'result']]);
+  }, [['file', 'name'], ['public_id', 'public_id'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
 }
 
 module.exports = { upload, HELP };
