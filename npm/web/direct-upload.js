@@ -245,7 +245,8 @@ export class DirectUpload {
   /**
    * The signature doctor on Cloudinary's "Invalid Signature": what the server signed (the fields sign()
    * returned, as sent) against the string Cloudinary signed. A page has no secret: it can tell a param
-   * sent but not signed, or a value written differently, not a wrong secret.
+   * sent but not signed, or a value written differently, not a wrong secret. Only the full module carries
+   * the doctor; in the browser module this answers undefined.
    */
   #diagnose(fields, message) {
     const signed = {};

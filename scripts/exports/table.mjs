@@ -77,7 +77,7 @@ export const EXPORTS = [
     returns: ['SignatureDiagnosis', 'Value'],
     core: 'api::explain_signature',
     method: { args: ['params', 'options', 'nowMs'], ts: 'params: Record<string, unknown>, options?: ExplainSignatureOptions, nowMs?: number' },
-    browser: true,
+    browser: false,
   },
   {
     name: 'generateAuthToken',

@@ -414,9 +414,16 @@ test('partial chunks the server dropped while the upload waited: the last chunk 
   }
 });
 
-test('an Invalid Signature carries the signature doctor\'s diagnosis (a page has no secret: it names what it can)', async () => {
+test('an Invalid Signature carries the signature doctor\'s diagnosis with the full module (a page has no secret: it names what it can); the browser module leaves it out', async () => {
   await setFaults({});
-  const { page } = await openPage('?intent=extra');
+  const light = await openPage('?intent=extra');
+  await light.page.setInputFiles('#file', { name: 'doctor.png', mimeType: 'image/png', buffer: makePng(20, 20) });
+  await light.page.evaluate(() => window.start({}));
+  const plain = await outcome(light.page);
+  assert.equal(plain.error.code, 'UNAUTHORIZED');
+  assert.equal(plain.error.diagnosis, undefined, 'the small browser module does not carry the doctor');
+  await light.page.close();
+  const { page } = await openPage('?intent=extra&entry=full');
   await page.setInputFiles('#file', { name: 'doctor.png', mimeType: 'image/png', buffer: makePng(20, 20) });
   await page.evaluate(() => window.start({}));
   const done = await outcome(page);

@@ -154,14 +154,18 @@ pub fn parse_identifier(identifier: JsValue) -> JsResult<JsValue> {
 /// The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer.
 #[wasm_bindgen(js_name = explainSignature)]
 pub fn explain_signature(params: JsValue, options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-    run(|| {
-        api::explain_signature(
-            &read_value(&params, "params")?,
-            &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
-        )
-    })
-    .map(|v| write_value(&v))
+    if cfg!(feature = "full") {
+        run(|| {
+            api::explain_signature(
+                &read_value(&params, "params")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
+        .map(|v| write_value(&v))
+    } else {
+        crate::server_only("explainSignature")
+    }
 }
 
 /// Generates an auth token (`__cld_token__=...`).
@@ -376,14 +380,18 @@ impl Cloudinary {
         options: JsValue,
         now_ms: JsValue,
     ) -> JsResult<JsValue> {
-        run(|| {
-            self.inner.explain_signature(
-                &read_value(&params, "params")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
-        .map(|v| write_value(&v))
+        if cfg!(feature = "full") {
+            run(|| {
+                self.inner.explain_signature(
+                    &read_value(&params, "params")?,
+                    &read_value(&options, "options")?,
+                    crate::now_ms(&now_ms)?,
+                )
+            })
+            .map(|v| write_value(&v))
+        } else {
+            crate::server_only("explainSignature")
+        }
     }
 
     /// `generateAuthToken()` with this account's config.
