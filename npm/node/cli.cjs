@@ -4,7 +4,7 @@
 // the local emulator. Reads CLOUDINARY_URL. Exit codes: 0 success, 1 an operation failed, 2 usage or
 // configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
-const { emulatorPath, emulatorUrlOptions } = require('./emulator.cjs');
+const { emulatorPath, emulatorUrlOptions, DEMO_URL } = require('./emulator.cjs');
 const { UsageError, parseArgs, onlyOptions } = require('./cli/args.cjs');
 const { wrap } = require('./cli/format.cjs');
 
@@ -35,7 +35,11 @@ for the emulator.`;
 function client() {
   if (!process.env.CLOUDINARY_URL) throw new UsageError('CLOUDINARY_URL is not set');
   const { Cloudinary } = require('./index.cjs');
-  return Cloudinary.fromEnv();
+  const cld = Cloudinary.fromEnv();
+  // A configuration error is exit 2 before anything starts, not a failed row per file.
+  const config = cld.toJSON();
+  if (!config.api_key || !config.api_secret) throw new UsageError('CLOUDINARY_URL needs an api_key and an api_secret: cloudinary://KEY:SECRET@CLOUD');
+  return cld;
 }
 
 const HELP = {
@@ -122,8 +126,15 @@ function run(command, positional, options) {
 }
 
 function emulator(args) {
+  // Without an account anywhere, the demo account (as `npm run emulator`), said out loud.
+  const named = process.env.CLOUDINARY_URL || args.some((a) => ['--cloud-name', '--cloudinary-url', '--help', '-h'].includes(a));
+  const env = named ? process.env : { ...process.env, CLOUDINARY_URL: DEMO_URL };
+  if (!named) {
+    console.log(`account: ${DEMO_URL} (the demo account; set CLOUDINARY_URL or pass --cloud-name/--api-key/--api-secret for another)`);
+    console.log(`clients: CLOUDINARY_URL=${DEMO_URL}?upload_prefix=<the URL below>`);
+  }
   // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
-  const child = spawn(emulatorPath(), args, { stdio: 'inherit' });
+  const child = spawn(emulatorPath(), args, { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   // Killed by a signal (not stopped by one it handles) is a failure.
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));

@@ -101,4 +101,8 @@ function emulatorUrlOptions(cloudinaryUrl = process.env.CLOUDINARY_URL) {
   }
 }
 
-module.exports = { emulatorPath, startEmulator, emulatorUrlOptions };
+/** The account `npx cirrus emulator`, `npm run emulator` and the demo use when none is given (local only). */
+const DEMO_ACCOUNT = { cloud_name: 'demo', api_key: '123456789012345', api_secret: 'cirrus-demo-secret' };
+const DEMO_URL = `cloudinary://${DEMO_ACCOUNT.api_key}:${DEMO_ACCOUNT.api_secret}@${DEMO_ACCOUNT.cloud_name}`;
+
+module.exports = { emulatorPath, startEmulator, emulatorUrlOptions, DEMO_ACCOUNT, DEMO_URL };

@@ -40,3 +40,5 @@ export declare function emulatorPath(): string;
  * uploads to (`upload_prefix` on plain `http:`), or null when it points at Cloudinary.
  */
 export declare function emulatorUrlOptions(cloudinaryUrl?: string): { secure: false; cname: string } | null;
+/** The local demo account (`npx cirrus emulator` and `npm start` use it when none is given; it protects nothing). */
+export declare const DEMO_ACCOUNT: { cloud_name: string; api_key: string; api_secret: string };

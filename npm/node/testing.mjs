@@ -3,5 +3,5 @@ import { createRequire } from 'node:module';
 
 const testing = createRequire(import.meta.url)('./testing.cjs');
 
-export const { repositoryContract, REPOSITORY_CONTRACT_CHECKS, startEmulator, emulatorPath, emulatorUrlOptions } = testing;
+export const { repositoryContract, REPOSITORY_CONTRACT_CHECKS, startEmulator, emulatorPath, emulatorUrlOptions, DEMO_ACCOUNT } = testing;
 export default testing;

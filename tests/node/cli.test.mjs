@@ -78,6 +78,8 @@ test('usage and configuration errors are one line with exit code 2', () => {
   const dir = cirrus(['upload', tmpdir()]);
   assert.deepEqual([dir.status, dir.stderr.trim()], [2, `cirrus: ${tmpdir()} is a directory: pass --recursive to upload the files in it`]);
   assert.equal(cirrus(['upload', 'x.png', '--concurrency', '0']).status, 2);
+  const bad = cirrus(['upload', 'x.png'], { ...env, CLOUDINARY_URL: 'cloudinary://bad' });
+  assert.deepEqual([bad.status, bad.stderr.trim()], [2, 'cirrus: CLOUDINARY_URL needs an api_key and an api_secret: cloudinary://KEY:SECRET@CLOUD']);
   const typo = cirrus(['upload', 'x.png', '--foldr', 'a']);
   assert.deepEqual([typo.status, typo.stderr.trim()], [2, 'cirrus: upload does not take --foldr (cirrus upload --help lists its options)']);
   assert.equal(cirrus(['sync', tmpdir(), '--recursive']).status, 2, 'sync is recursive already: the flag is refused, not dropped');
@@ -103,7 +105,8 @@ test('upload --recursive keeps the folders; --dry-run sends nothing; the table h
   assert.equal(up.status, 0, up.stderr);
   assert.match(up.stdout, /^file\s+public_id\s+size\s+time\s+result\n/);
   assert.match(up.stdout, /c\.png\s+tree\/sub\/c_[a-z0-9]{6}\s+\d+ B\s+[\d.]+ s\s+ok/);
-  assert.match(up.stderr, /3 files, 3 ok, [\d.]+ [KM]?B sent/);
+  assert.match(up.stderr, /^3 files: 3 sent \([\d.]+ [KM]?B\)$/m);
+  assert.match(up.stdout, /sub\/c\.png\s+tree\/sub\/c_/, 'the file column shows the path inside the tree');
 });
 
 test('sync uploads what is missing or changed (by etag) and skips the rest', () => {
@@ -177,4 +180,25 @@ test('progress at 80 columns: every line fits, redrawn in place (no smear)', asy
   const firstFrame = out.split(/\x1b\[\d+A/)[0].replace(/\x1b\[2K/g, '').split('\n').filter(Boolean);
   assert.ok(firstFrame.length <= 8, `no taller than the terminal (10 rows): ${firstFrame.length}`);
   assert.match(firstFrame.at(-1), /^12 files: 9 uploading, 3 waiting$/);
+});
+
+test('cirrus emulator without an account runs on the demo account and says which', async () => {
+  const { spawn } = await import('node:child_process');
+  const noEnv = { ...process.env };
+  delete noEnv.CLOUDINARY_URL;
+  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--data', mkdtempSync(join(tmpdir(), 'cli-emu-')), '--quiet'], { env: noEnv });
+  let out = '';
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (/listening on http/.test(out)) { clearTimeout(timer); resolve(); }
+      });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${out}`)); });
+    });
+    assert.match(out, /^account: cloudinary:\/\/123456789012345:cirrus-demo-secret@demo /m);
+  } finally {
+    child.kill('SIGTERM');
+  }
 });

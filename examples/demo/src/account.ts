@@ -6,10 +6,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { startEmulator, emulatorUrlOptions } = require('cirrus/testing') as typeof import('cirrus/testing');
+const { startEmulator, emulatorUrlOptions, DEMO_ACCOUNT } = require('cirrus/testing') as typeof import('cirrus/testing');
 
-/** The embedded emulator's account (local only: its secret protects nothing). */
-export const DEMO_ACCOUNT = { cloud_name: 'demo', api_key: '123456789012345', api_secret: 'cirrus-demo-secret' };
 
 export interface DemoAccount {
   /** The CLOUDINARY_URL the app uses. */

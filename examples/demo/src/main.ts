@@ -100,6 +100,7 @@ export async function startDemo(port: number, dataRoot: string, options: { fixed
         const closed = app.close();
         server.closeAllConnections();
         await closed;
+        repository.close(); // checkpoints the WAL: no -wal/-shm files left beside demo.db
         await account.stop();
       })()),
     };

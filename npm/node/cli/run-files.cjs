@@ -7,7 +7,7 @@ const { size, table } = require('./format.cjs');
 
 /** `rows` are `{ path, ... }`; `job(row, onProgress)` resolves to the row's outcome fields or throws. */
 async function runFiles(rows, concurrency, job, columns) {
-  for (const r of rows) Object.assign(r, { name: basename(r.path), status: 'waiting', loaded: 0, total: 0, seconds: 0 });
+  for (const r of rows) Object.assign(r, { name: r.name ?? basename(r.path), status: 'waiting', loaded: 0, total: 0, seconds: 0 });
   const live = progress(rows);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
@@ -32,9 +32,12 @@ async function runFiles(rows, concurrency, job, columns) {
   console.log(table(printable, columns, width));
   // Whole messages below the table (a table cell would cut them): the signature doctor's "Why" included.
   for (const r of rows.filter((row) => row.status === 'failed')) console.log(`\n${r.path}: ${r.result}: ${r.error}`);
-  const failed = rows.filter((r) => r.status === 'failed').length;
+  const count = (status) => rows.filter((r) => r.status === status).length;
+  const failed = count('failed');
   const bytes = rows.reduce((n, r) => n + (r.status === 'done' ? r.bytes ?? 0 : 0), 0);
-  console.error(`${rows.length} files, ${rows.length - failed} ok${failed ? `, ${failed} failed` : ''}, ${size(bytes)} sent`);
+  const files = (n) => `${n} file${n === 1 ? '' : 's'}`;
+  const parts = [`${count('done')} sent (${size(bytes)})`, count('skipped') && `${count('skipped')} skipped`, failed && `${failed} failed`].filter(Boolean);
+  console.error(`${files(rows.length)}: ${parts.join(', ')}`);
   return failed ? 1 : 0;
 }
 

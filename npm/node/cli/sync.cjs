@@ -13,14 +13,16 @@ const HELP = `usage: cirrus sync <directory> [options]
 
 Uploads the directory's files the cloud is missing or holds with other content
 (by etag, the md5 of the bytes); unchanged files are skipped. Public ids follow
-the paths: photos/a.jpg becomes F/photos/a with --folder F.
+the paths inside the directory: with \`sync photos --folder F\`, photos/trips/a.jpg
+becomes F/trips/a (raw files keep their extension).
 
   --folder F          folder in the cloud (default: none)
   --concurrency N     files at once (default 3)
   --dry-run           check and list what would be uploaded; send nothing
 
-With --folder, the folder is listed (one Admin API call per 500 assets); without
-it, each file is looked up (one call per file; Cloudinary counts them per hour).
+With --folder, the folder is listed (one Admin API call per 500 assets);
+without one, each file is looked up (one call per file; Cloudinary counts
+Admin API calls per hour).
 
 Exit codes: 0 in sync, 1 any upload failed, 2 usage or configuration error.`;
 
@@ -81,7 +83,7 @@ async function sync(positional, options, client) {
   const concurrency = positiveInt(options, 'concurrency', 3);
   const folder = options.folder ? String(options.folder).replace(/\/+$/, '') : '';
   const cld = client();
-  const rows = walk(dir).map((path) => ({ path, ...identityOf(path, dir, folder) }));
+  const rows = walk(dir).map((path) => ({ path, name: relative(dir, path).split(sep).join('/'), ...identityOf(path, dir, folder) }));
   const dry = options.dry_run === true;
   // With a folder, one listing of it; without one, one lookup per file (not the whole account).
   const listed = folder ? await listFolder(cld, folder, [...new Set(rows.map((r) => r.resource_type))]) : null;

@@ -1,6 +1,7 @@
 'use strict';
 // `cirrus upload`: files and (with --recursive) directories, keeping the tree's folders under --folder.
 const { statSync } = require('node:fs');
+const { basename } = require('node:path');
 const { UsageError, positiveInt, onlyOptions } = require('./args.cjs');
 const { expand } = require('./files.cjs');
 const { runFiles } = require('./run-files.cjs');
@@ -58,7 +59,7 @@ async function upload(paths, options, client) {
   if (options.tags) base.tags = String(options.tags).split(',');
   if (options.resource_type) base.resource_type = String(options.resource_type);
   if (options.chunk_size) base.chunk_size = Number(options.chunk_size) * 1e6;
-  const rows = files.map((f) => ({ ...f }));
+  const rows = files.map((f) => ({ ...f, name: f.dir ? `${f.dir}/${basename(f.path)}` : basename(f.path) }));
   return runFiles(rows, concurrency, async (row, onProgress) => {
     const folder = folderOf(options, row.dir);
     const result = await cld.upload({ path: row.path }, { ...base, ...(folder ? { folder } : {}), onProgress });
