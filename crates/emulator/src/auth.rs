@@ -6,15 +6,8 @@ use crate::request::Form;
 use crate::settings::Settings;
 use cirrus_core::{constant_time_eq, Map, SignatureAlgorithm, SignatureVersion, Value};
 
-/// Parameters Cloudinary never signs.
-const UNSIGNED: &[&str] = &[
-    "file",
-    "api_key",
-    "cloud_name",
-    "resource_type",
-    "signature",
-    "signature_algorithm",
-];
+/// Parameters Cloudinary never signs (one list, the signature doctor's).
+use cirrus_core::signature_doctor::NEVER_SIGNED as UNSIGNED;
 
 /// How far ahead of the server's clock a signed request's timestamp may be (a signer's clock running a
 /// little fast); beyond it, a signature could be made to stay valid for as long as its maker likes.

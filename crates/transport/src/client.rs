@@ -250,14 +250,7 @@ impl Transport {
         cancel: &CancellationToken,
     ) -> Result<Value, TransportError> {
         let (settings, o) = UploadSettings::from_options(options)?;
-        let kind = o.get("type").as_str().unwrap_or("upload");
-        if !["image", "video", "raw"].contains(&settings.resource_type.as_str())
-            || !["upload", "private", "authenticated"].contains(&kind)
-        {
-            return Err(TransportError::new(ErrorCode::InvalidOption,
-                "resource_type must be image, video or raw, and type upload, private or authenticated",
-            ));
-        }
+        let kind = admin_kind(&settings, &o)?;
         if public_id.is_empty() {
             return Err(TransportError::new(
                 ErrorCode::InvalidArgument,
@@ -280,14 +273,7 @@ impl Transport {
         cancel: &CancellationToken,
     ) -> Result<Value, TransportError> {
         let (settings, o) = UploadSettings::from_options(options)?;
-        let kind = o.get("type").as_str().unwrap_or("upload");
-        if !["image", "video", "raw"].contains(&settings.resource_type.as_str())
-            || !["upload", "private", "authenticated"].contains(&kind)
-        {
-            return Err(TransportError::new(ErrorCode::InvalidOption,
-                "resource_type must be image, video or raw, and type upload, private or authenticated",
-            ));
-        }
+        let kind = admin_kind(&settings, &o)?;
         let mut query: Vec<(&str, String)> = Vec::new();
         for key in ["prefix", "next_cursor"] {
             match o.get(key) {
@@ -651,4 +637,19 @@ impl Job<'_> {
             in_flight.push(self.chunk(chunk, content, None));
         }
     }
+}
+
+/// The delivery type of an Admin API resource call, with its resource type checked: both become path
+/// segments, so only Cloudinary's own values pass.
+fn admin_kind<'a>(settings: &UploadSettings, options: &'a Map) -> Result<&'a str, TransportError> {
+    let kind = options.get("type").as_str().unwrap_or("upload");
+    if !["image", "video", "raw"].contains(&settings.resource_type.as_str())
+        || !["upload", "private", "authenticated"].contains(&kind)
+    {
+        return Err(TransportError::new(
+            ErrorCode::InvalidOption,
+            "resource_type must be image, video or raw, and type upload, private or authenticated",
+        ));
+    }
+    Ok(kind)
 }
