@@ -50,21 +50,26 @@ export function buildWeb() {
   const wasmProfile = quick ? 'wasm-quick' : 'wasm-release';
   const web = join(root, 'npm', 'web');
   // Two modules from one crate: the full one (servers, workers, Deno, Bun, `cirrus-web/full`) and the
-  // browser one (no `full` feature: what a page without a secret uses). They export the same functions
-  // (the browser's answer NOT_IN_BROWSER_BUILD where it leaves one out), so one JS glue serves both:
-  // checked here. No default module path in the glue: each entry of the package says which .wasm.
+  // browser one (no `full` feature: what a page without a secret uses; the rest is compiled out). One JS
+  // glue, the full module's, serves both: the browser module must import nothing the glue does not
+  // provide and export nothing the full one does not (checked here); the web wrappers answer
+  // NOT_IN_BROWSER_BUILD for what it lacks. No default module path in the glue: each entry says which .wasm.
+  const interfaces = {};
   for (const [file, features] of [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features']]]) {
     run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features]);
     const wasm = join(root, 'target', 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
     const out = join(root, 'target', 'wasm-bindgen', file);
     run('wasm-bindgen', [wasm, '--target', 'web', '--omit-default-module-path', '--out-dir', out]);
-    const glue = readFileSync(join(out, 'cirrus_wasm.js'), 'utf8');
+    interfaces[file] = moduleInterface(join(out, 'cirrus_wasm_bg.wasm'));
     if (file === 'cirrus.wasm') {
       mkdirSync(join(web, 'pkg'), { recursive: true });
-      writeFileSync(join(web, 'pkg', 'cirrus_wasm.js'), glue);
+      copyFileSync(join(out, 'cirrus_wasm.js'), join(web, 'pkg', 'cirrus_wasm.js'));
       copyFileSync(join(out, 'cirrus_wasm.d.ts'), join(web, 'pkg', 'cirrus_wasm.d.ts'));
-    } else if (glue !== readFileSync(join(web, 'pkg', 'cirrus_wasm.js'), 'utf8')) {
-      throw new Error('the browser module needs another JS glue than the full one: both must export the same functions (see the export table)');
+    } else {
+      for (const side of ['imports', 'exports']) {
+        const extra = interfaces[file][side].filter((name) => !interfaces['cirrus.wasm'][side].includes(name));
+        if (extra.length) throw new Error(`the browser module ${side} what the full module's glue does not know: ${extra.join(', ')}`);
+      }
     }
     copyFileSync(join(out, 'cirrus_wasm_bg.wasm'), join(web, file));
     if (quick) continue;
@@ -105,6 +110,15 @@ export function packHost() {
   const dir = packHostPlatform(join(root, 'npm', 'node', `cirrus.${platform}.node`), emulator);
   if (!dir) throw new Error(`cirrus ships no platform package for ${platform}`);
   return dir;
+}
+
+/** A module's import (`module.name`) and export names. */
+function moduleInterface(file) {
+  const mod = new WebAssembly.Module(readFileSync(file));
+  return {
+    imports: WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`),
+    exports: WebAssembly.Module.exports(mod).map((e) => e.name),
+  };
 }
 
 /** Gzipped sizes (level 9) of both .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */

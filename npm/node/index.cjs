@@ -210,8 +210,8 @@ class Cloudinary extends generated.CloudinaryBase {
   }
 }
 
-// Plumbing stays private: the JSON twins, the envelope methods' raw forms are on the class only.
-const PRIVATE = new Set(generated.names.map((n) => `${n}Json`));
+// Plumbing stays private: the JSON and flat twins, the envelope methods' raw forms are on the class only.
+const PRIVATE = new Set(generated.twins);
 const publicNative = Object.fromEntries(Object.entries(native).filter(([name]) => !PRIVATE.has(name)));
 module.exports = { ...publicNative, ...generated.functions, Cloudinary };
 // Loaded after the exports above: MediaService builds on them. (SqliteRepository is native.)

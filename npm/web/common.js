@@ -4,7 +4,7 @@
 import * as wasm from './pkg/cirrus_wasm.js';
 import { DirectUpload, signedIdentifier } from './direct-upload.js';
 import { uploadMany as uploadManyWith } from './upload-many.js';
-import { CloudinaryBase } from './generated.js';
+import { CloudinaryBase, explainSignature as explainSignatureChecked } from './generated.js';
 import { isReady, notInitialised } from './ready.js';
 
 // The core functions (each with its JSON fast path and the init() check): generated from the export table.
@@ -22,8 +22,11 @@ export const planChunks = bind('planChunks');
 export const classifyStatus = bind('classifyStatus');
 export { signedIdentifier };
 
-/** What the uploads take from the core: chunk plans and status classification, as the Node transport. */
-const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, explainSignature: wasm.explainSignature };
+/**
+ * What the uploads take from the core: chunk plans and status classification, as the Node transport, and
+ * the signature doctor (NOT_IN_BROWSER_BUILD in the browser module: the upload then goes without it).
+ */
+const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, explainSignature: explainSignatureChecked };
 
 /**
  * Starts uploading a File/Blob from the browser, signed by your server (`sign`) or through an unsigned

@@ -2,8 +2,8 @@
 // The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),
 // and a Cloudinary base class whose methods take the fast path too.
 import * as wasm from './pkg/cirrus_wasm.js';
-import { jsonArg } from './fast-args.js';
-import { isReady, notInitialised } from './ready.js';
+import { flatArg, jsonArg, identifierFromText } from './fast-args.js';
+import { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';
 
 /** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
 export function url(publicId, options, nowMs) {
@@ -15,6 +15,12 @@ export function url(publicId, options, nowMs) {
 /** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
 export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
+  if (typeof apiSecret === 'string' && signatureAlgorithm == null && signatureVersion == null) {
+    const paramsFlat = flatArg(params);
+    const done = paramsFlat === undefined ? undefined : wasm.apiSignRequestFlat(paramsFlat, apiSecret);
+    if (done != null) return done;
+  }
   const paramsJson = jsonArg(params);
   return paramsJson === undefined ? wasm.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) : wasm.apiSignRequestJson(paramsJson, apiSecret, signatureAlgorithm, signatureVersion);
 }
@@ -22,6 +28,7 @@ export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureV
 /** Clears blank params, signs them and adds `signature` and `api_key`. */
 export function signRequest(params, options) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("signRequest")) throw notInBrowserBuild("signRequest");
   const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
   return paramsJson === undefined || optionsJson === undefined ? wasm.signRequest(params, options) : wasm.signRequestJson(paramsJson, optionsJson);
 }
@@ -29,14 +36,20 @@ export function signRequest(params, options) {
 /** The upload parameters the SDK's `build_upload_params` would send. */
 export function buildUploadParams(options, nowMs) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
   const optionsJson = jsonArg(options);
   return optionsJson === undefined ? wasm.buildUploadParams(options, nowMs) : wasm.buildUploadParamsJson(optionsJson, nowMs);
 }
 
 /** Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`). */
-export function verifyIdentifier(...args) {
+export function verifyIdentifier(identifier, apiSecret, options) {
   if (!isReady()) throw notInitialised();
-  return wasm.verifyIdentifier(...args);
+  if (!inModule("verifyIdentifier")) throw notInBrowserBuild("verifyIdentifier");
+  if (typeof identifier === 'string' && typeof apiSecret === 'string' && options == null) {
+    const done = wasm.verifyIdentifierFlat(identifier, apiSecret);
+    if (done != null) return identifierFromText(done);
+  }
+  return wasm.verifyIdentifier(identifier, apiSecret, options);
 }
 
 /** A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`. */
@@ -48,42 +61,49 @@ export function parseIdentifier(...args) {
 /** The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer. */
 export function explainSignature(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("explainSignature")) throw notInBrowserBuild("explainSignature");
   return wasm.explainSignature(...args);
 }
 
 /** Generates an auth token (`__cld_token__=...`). */
 export function generateAuthToken(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("generateAuthToken")) throw notInBrowserBuild("generateAuthToken");
   return wasm.generateAuthToken(...args);
 }
 
 /** Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`. */
 export function verifyNotificationSignature(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("verifyNotificationSignature")) throw notInBrowserBuild("verifyNotificationSignature");
   return wasm.verifyNotificationSignature(...args);
 }
 
 /** A signed Upload API URL that downloads a private or authenticated asset. */
 export function privateDownloadUrl(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("privateDownloadUrl")) throw notInBrowserBuild("privateDownloadUrl");
   return wasm.privateDownloadUrl(...args);
 }
 
 /** A signed URL that generates and downloads an archive. */
 export function downloadArchiveUrl(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("downloadArchiveUrl")) throw notInBrowserBuild("downloadArchiveUrl");
   return wasm.downloadArchiveUrl(...args);
 }
 
 /** A signed URL that generates and downloads a ZIP archive. */
 export function downloadZipUrl(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("downloadZipUrl")) throw notInBrowserBuild("downloadZipUrl");
   return wasm.downloadZipUrl(...args);
 }
 
 /** Parses a `CLOUDINARY_URL` into the SDK's config object. */
 export function parseCloudinaryUrl(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("parseCloudinaryUrl")) throw notInBrowserBuild("parseCloudinaryUrl");
   return wasm.parseCloudinaryUrl(...args);
 }
 
@@ -96,20 +116,65 @@ export class CloudinaryBase extends wasm.Cloudinary {
 
   /** `apiSignRequest()` with this account's config. */
   apiSignRequest(params) {
+    if (!inModule("cloudinary_apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
     const paramsJson = jsonArg(params);
     return paramsJson === undefined ? super.apiSignRequest(params) : this.apiSignRequestJson(paramsJson);
   }
 
   /** `signRequest()` with this account's config. */
   signRequest(params, options) {
+    if (!inModule("cloudinary_signRequest")) throw notInBrowserBuild("signRequest");
     const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
     return paramsJson === undefined || optionsJson === undefined ? super.signRequest(params, options) : this.signRequestJson(paramsJson, optionsJson);
   }
 
   /** `buildUploadParams()` with this account's config. */
   buildUploadParams(options, nowMs) {
+    if (!inModule("cloudinary_buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
     const optionsJson = jsonArg(options);
     return optionsJson === undefined ? super.buildUploadParams(options, nowMs) : this.buildUploadParamsJson(optionsJson, nowMs);
+  }
+
+  /** `verifyIdentifier()` with this account's config. */
+  verifyIdentifier(...args) {
+    if (!inModule("cloudinary_verifyIdentifier")) throw notInBrowserBuild("verifyIdentifier");
+    return super.verifyIdentifier(...args);
+  }
+
+  /** `explainSignature()` with this account's config. */
+  explainSignature(...args) {
+    if (!inModule("cloudinary_explainSignature")) throw notInBrowserBuild("explainSignature");
+    return super.explainSignature(...args);
+  }
+
+  /** `generateAuthToken()` with this account's config. */
+  generateAuthToken(...args) {
+    if (!inModule("cloudinary_generateAuthToken")) throw notInBrowserBuild("generateAuthToken");
+    return super.generateAuthToken(...args);
+  }
+
+  /** `verifyNotificationSignature()` with this account's config. */
+  verifyNotificationSignature(...args) {
+    if (!inModule("cloudinary_verifyNotificationSignature")) throw notInBrowserBuild("verifyNotificationSignature");
+    return super.verifyNotificationSignature(...args);
+  }
+
+  /** `privateDownloadUrl()` with this account's config. */
+  privateDownloadUrl(...args) {
+    if (!inModule("cloudinary_privateDownloadUrl")) throw notInBrowserBuild("privateDownloadUrl");
+    return super.privateDownloadUrl(...args);
+  }
+
+  /** `downloadArchiveUrl()` with this account's config. */
+  downloadArchiveUrl(...args) {
+    if (!inModule("cloudinary_downloadArchiveUrl")) throw notInBrowserBuild("downloadArchiveUrl");
+    return super.downloadArchiveUrl(...args);
+  }
+
+  /** `downloadZipUrl()` with this account's config. */
+  downloadZipUrl(...args) {
+    if (!inModule("cloudinary_downloadZipUrl")) throw notInBrowserBuild("downloadZipUrl");
+    return super.downloadZipUrl(...args);
   }
 }
 

@@ -5,11 +5,22 @@ import initWasm from './pkg/cirrus_wasm.js';
 let initialised = false;
 let ready = null;
 let memory = null;
+let exports = null;
 
 export const isReady = () => initialised;
 
 /** The module's memory in bytes (for tests that check it stays bounded; not exported by the package). */
 export const memoryBytes = () => memory?.buffer.byteLength;
+
+/** Whether the loaded module has the raw export `name` (the browser module leaves server functions out). */
+export const inModule = (name) => typeof exports?.[name] === 'function';
+
+/** What a function the browser module leaves out answers (the text of the NOT_IN_BROWSER_BUILD code). */
+export function notInBrowserBuild(name) {
+  const err = new Error(`cirrus-web: \`${name}\` is not in the browser build (a browser holds no api_secret); servers, workers, Deno and Bun load the full build, and a page that needs it imports 'cirrus-web/full'`);
+  err.code = 'NOT_IN_BROWSER_BUILD';
+  return err;
+}
 
 export function notInitialised() {
   const err = new Error('cirrus-web: call `await init()` before using it');
@@ -26,7 +37,8 @@ export function initWith(source, hint) {
     ready = (async () => {
       const found = await source();
       try {
-        ({ memory } = await initWasm({ module_or_path: found }));
+        exports = await initWasm({ module_or_path: found });
+        ({ memory } = exports);
       } catch (cause) {
         const where = found instanceof URL || typeof found === 'string' ? ` from ${found}` : '';
         const err = new Error(`cirrus-web: could not load its WebAssembly module${where}: ${cause?.message ?? cause}${hint ? `. ${hint}` : ''}`, { cause });

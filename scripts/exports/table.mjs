@@ -15,6 +15,11 @@
 //   owned    the core function the JSON fast path calls instead, taking the parsed JSON by value
 //   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
 //            or null when the function has no account form
+//   flat     a faster twin for the commonest call: { core, text?, strings, absent, decode? }: `text`
+//            crosses as flat text (npm/*/fast-args flatArg: every value a string, number or boolean),
+//            `strings` as strings, when those are strings and every `absent` arg is null or undefined;
+//            the twin answers text (`decode`, a function of fast-args, turns it into the result), or
+//            none when the text is ambiguous, and the call then takes the other paths
 //   browser  true when cirrus-web's browser build carries it (what a page without a secret uses); the
 //            others answer NOT_IN_BROWSER_BUILD there, and the module is smaller for it
 
@@ -35,6 +40,7 @@ export const EXPORTS = [
     args: [['params', 'Record<string, unknown>', 'json'], ['apiSecret', 'string', 'value'], ['signatureAlgorithm?', "'sha1' | 'sha256' | null", 'value'], ['signatureVersion?', '1 | 2 | null', 'value']],
     returns: ['string', 'String'],
     core: 'api::api_sign_request',
+    flat: { core: 'api::api_sign_request_flat', text: 'params', strings: ['apiSecret'], absent: ['signatureAlgorithm', 'signatureVersion'] },
     method: { args: ['params'], ts: 'params: Record<string, unknown>' },
   },
   {
@@ -59,6 +65,7 @@ export const EXPORTS = [
     args: [['identifier', 'string', 'value'], ['apiSecret', 'string', 'value'], ['options?', 'IdentifierPolicy', 'value']],
     returns: ['VerifiedIdentifier', 'Value'],
     core: 'api::verify_identifier',
+    flat: { core: 'api::verify_identifier_flat', strings: ['identifier', 'apiSecret'], absent: ['options'], decode: 'identifierFromText' },
     method: { args: ['identifier', 'options'], ts: 'identifier: string, options?: IdentifierPolicy' },
   },
   {

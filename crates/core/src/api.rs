@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::hash::SignatureAlgorithm;
 use crate::identifier::{self, IdentifierPolicy};
+use crate::prelude::*;
 use crate::signing::{self, SignatureVersion, SigningOptions};
 use crate::value::{Map, Value};
 use crate::{download, upload_params};
@@ -82,6 +83,19 @@ pub fn api_sign_request(
     ))
 }
 
+/// `apiSignRequest(params, apiSecret)` with the default algorithm (SHA-1) and signature version (2), the
+/// params written as text ([`signing::string_to_sign_flat`]): the bindings' fast path for params whose
+/// values are all strings, numbers or booleans, which skips building a [`Value`] map. `None` when the
+/// text is ambiguous (a `\0` inside a key or value): the caller takes the ordinary path.
+pub fn api_sign_request_flat(flat: &str, api_secret: &str) -> Result<Option<String>> {
+    Ok(
+        signing::string_to_sign_flat(flat, SignatureVersion::V2).map(|mut input| {
+            input.push_str(api_secret);
+            SignatureAlgorithm::Sha1.hex(input.as_bytes())
+        }),
+    )
+}
+
 /// `signRequest(params, { api_key, api_secret, signature_algorithm?, signature_version? })`.
 pub fn sign_request(params: &Value, options: &Value) -> Result<Value> {
     let signing = SigningOptions::from_options(object_arg(options, "options")?)?;
@@ -131,6 +145,41 @@ pub fn verify_identifier(identifier: &Value, api_secret: &Value, options: &Value
     identifier_value(parsed, false)
 }
 
+/// `verifyIdentifier(identifier, apiSecret)` with no policy and the default algorithm, its result as text
+/// (the bindings' fast path: one string crosses instead of an object): resource_type, type, version,
+/// public_id, identifier and, if there is one, the format, separated by `\0`. `None` when a part holds
+/// `\0` (the caller then takes the ordinary path).
+pub fn verify_identifier_flat(identifier: &str, api_secret: &str) -> Result<Option<String>> {
+    let parsed =
+        identifier::verify_identifier_parts(identifier, api_secret, &IdentifierPolicy::default())?;
+    version_number(parsed.version)?;
+    let parts = [
+        parsed.resource_type,
+        parsed.kind,
+        parsed.version,
+        parsed.public_id,
+        parsed.identifier,
+        parsed.format.unwrap_or_default(),
+    ];
+    let count = if parsed.format.is_some() { 6 } else { 5 };
+    let parts = &parts[..count];
+    if parts.iter().any(|p| p.bytes().any(|b| b == 0)) {
+        return Ok(None);
+    }
+    Ok(Some(parts.join("\0")))
+}
+
+/// A signed identifier's version digits as a number (at most 2^53 - 1, so JavaScript holds it exactly).
+fn version_number(digits: &str) -> Result<f64> {
+    match crate::value::parse_decimal(digits) {
+        Some(v) if v <= 9_007_199_254_740_991.0 => Ok(v),
+        _ => Err(Error::new(
+            crate::ErrorCode::InvalidIdentifier,
+            "The version is too large",
+        )),
+    }
+}
+
 /// `parseIdentifier(identifier)` → the parts of a signed identifier without checking its signature (no
 /// secret needed: for a browser that shows what it uploaded): `verifyIdentifier`'s object plus `signature`.
 pub fn parse_identifier(identifier: &Value) -> Result<Value> {
@@ -169,13 +218,7 @@ pub fn explain_signature(params: &Value, options: &Value, now_ms: f64) -> Result
 
 /// An identifier's parts as the JS object both functions return.
 fn identifier_value(parsed: identifier::SignedIdentifier, with_signature: bool) -> Result<Value> {
-    let version = crate::value::parse_decimal(&parsed.version).unwrap_or(f64::NAN);
-    if version.is_nan() || version > 9_007_199_254_740_991.0 {
-        return Err(Error::new(
-            crate::ErrorCode::InvalidIdentifier,
-            "The version is too large",
-        ));
-    }
+    let version = version_number(&parsed.version)?;
     let mut out = Map::new();
     out.set("resource_type", parsed.resource_type.into());
     out.set("type", parsed.kind.into());
@@ -215,7 +258,7 @@ pub fn verify_notification_signature(
     };
     let valid_for = number("valid_for", 7200.0)?;
     let now = number("now", now_ms / 1000.0)?;
-    if matches!(timestamp, Value::Null) && 0.0 < (now - valid_for).round() {
+    if matches!(timestamp, Value::Null) && 0.0 < crate::float::round(now - valid_for) {
         return Ok(false);
     }
     let secret = match options.get("api_secret") {

@@ -3,6 +3,7 @@
 use crate::encoding::smart_escape_where;
 use crate::error::{Error, Result};
 use crate::hash::hmac_sha256_hex;
+use crate::prelude::*;
 use crate::value::{Map, Value};
 
 /// Code units the SDK escapes in `acl` and `url`: `space " # % & ' / : ; < = > ? @ [ \ ] ^ ` { | } ~`.
@@ -86,7 +87,7 @@ pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
                 ));
             }
             let start = if start_time.is_nullish() {
-                Value::Number((now_ms / 1000.0).round())
+                Value::Number(crate::float::round(now_ms / 1000.0))
             } else {
                 start_time.clone()
             };

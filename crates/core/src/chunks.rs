@@ -1,6 +1,7 @@
 //! Chunk planning for chunked uploads (`X-Unique-Upload-Id` + `Content-Range`).
 
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// Cloudinary's default chunk size, as the SDK's (20 MB).
 pub const DEFAULT_CHUNK_SIZE: u64 = 20_000_000;

@@ -1,8 +1,9 @@
 //! Configuration: `CLOUDINARY_URL` parsing and per-instance config whose secrets never show.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::prelude::*;
 use crate::value::{Map, Value};
-use std::fmt;
+use core::fmt;
 
 /// Keys whose values are secrets, at any depth of a config object.
 const SECRET_KEYS: &[&str] = &[

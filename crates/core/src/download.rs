@@ -3,6 +3,7 @@
 use crate::encoding::{encode_uri_component, querystring_escape};
 use crate::error::{Error, Result};
 use crate::fields::{copy_fields, Field};
+use crate::prelude::*;
 use crate::signing::{sign_request, SigningOptions};
 use crate::upload_params::build_eager;
 use crate::value::{number_to_string, Map, Value};
@@ -35,7 +36,7 @@ pub fn api_url(action: &str, options: &Map) -> Result<String> {
 fn timestamp_or_now(options: &Map, now_ms: f64) -> Value {
     match options.get("timestamp") {
         v if v.truthy() => v.clone(),
-        _ => Value::Number((now_ms / 1000.0).floor()),
+        _ => Value::Number(crate::float::floor(now_ms / 1000.0)),
     }
 }
 

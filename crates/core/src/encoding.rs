@@ -4,6 +4,7 @@
 //! `crc32` encodes each code unit separately) the functions here iterate `encode_utf16()`.
 
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use base64::Engine as _;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -110,7 +111,7 @@ fn decode(s: &str, keep_reserved: bool) -> Result<String> {
                 seq.push(b);
                 at += 3;
             }
-            let decoded = std::str::from_utf8(&seq).map_err(|_| malformed())?;
+            let decoded = core::str::from_utf8(&seq).map_err(|_| malformed())?;
             out.push_str(decoded);
             i = at;
         }

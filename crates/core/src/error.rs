@@ -1,6 +1,7 @@
 //! The one error type that crosses both bindings, with stable codes.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 pub use crate::error_codes::ErrorCode;
 
@@ -57,7 +58,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// The result type of every fallible core function.
-pub type Result<T> = std::result::Result<T, Error>;
+pub type Result<T> = core::result::Result<T, Error>;

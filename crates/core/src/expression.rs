@@ -1,6 +1,7 @@
 //! Expression normalisation (`normalize_expression`): operators and "nice" variable names become
 //! Cloudinary's short forms, and runs of spaces/underscores become one `_`.
 
+use crate::prelude::*;
 use crate::value::Value;
 
 /// Operators, in the SDK's alternation order (longest first where it matters).

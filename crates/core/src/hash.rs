@@ -1,6 +1,7 @@
 //! Hashing for signatures, and the constant-time comparison every verifier uses.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::prelude::*;
 use crate::value::Value;
 use sha1::Digest as _;
 use subtle::ConstantTimeEq as _;

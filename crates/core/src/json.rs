@@ -2,6 +2,7 @@
 //! Writing is [`crate::Value::to_json`].
 
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::value::{Map, Value};
 
 /// Parses JSON text into a [`Value`], as `JSON.parse` would (object keys keep their order).
@@ -148,7 +149,7 @@ impl Parser<'_> {
 
     fn hex4(&mut self) -> Result<u16> {
         let digits = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err())?;
-        let text = std::str::from_utf8(digits).map_err(|_| self.err())?;
+        let text = core::str::from_utf8(digits).map_err(|_| self.err())?;
         let v = u16::from_str_radix(text, 16).map_err(|_| self.err())?;
         self.i += 4;
         Ok(v)

@@ -2,6 +2,7 @@
 
 use crate::encoding::{base64_encode_url, encode_uri_component, smart_escape_where};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::value::{Map, Value};
 
 /// Text-style keywords with their defaults, in the SDK's order.
@@ -112,10 +113,10 @@ fn fetch_layer(s: &str) -> Option<Map> {
 
 /// A non-null object (or array) layer's fields; other values pass through as they are.
 fn layer_fields(layer: &Value) -> Option<&Map> {
-    static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
+    static EMPTY: Map = Map::new();
     match layer {
         Value::Object(m) => Some(m),
-        Value::Array(_) => Some(EMPTY.get_or_init(Map::new)),
+        Value::Array(_) => Some(&EMPTY),
         _ => None,
     }
 }

@@ -7,8 +7,26 @@
 //! No I/O, no clock, no randomness: functions that need the time take `now` (Unix seconds).
 //! Inputs are [`Value`]s, a model of JavaScript values, because the SDK's outputs depend on
 //! JavaScript semantics (numbers vs numeric strings, arrays vs strings, `true` vs `"true"`).
+//!
+//! `no_std` (with `alloc`): the browser module links no `std`, so it carries neither std's panic
+//! machinery nor its formatting of panic messages.
+#![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+/// What `std`'s prelude would bring: the `alloc` types every module uses.
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 pub mod api;
 pub mod auth_token;
@@ -20,6 +38,7 @@ pub mod error;
 mod error_codes;
 pub mod expression;
 mod fields;
+mod float;
 pub mod hash;
 pub mod http_status;
 pub mod identifier;

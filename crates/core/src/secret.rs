@@ -1,7 +1,8 @@
 //! Secrets that cannot leak by accident: `Debug`, `Display` and JSON show `[REDACTED]`; the value is
 //! read only where it is used (hashing), through [`Secret::expose`].
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// A secret string (an api_secret, a proxy password, a token key).
 #[derive(Clone, PartialEq, Eq, Default)]

@@ -8,6 +8,7 @@
 //! in its output: it is used only to recompute signatures for comparison.
 
 use crate::hash::SignatureAlgorithm;
+use crate::prelude::*;
 use crate::signing::{string_to_sign, SignatureVersion};
 use crate::value::{Map, Value};
 

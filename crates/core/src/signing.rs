@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::hash::SignatureAlgorithm;
+use crate::prelude::*;
 use crate::value::{Map, Value};
 
 /// How parameters are written into the string to sign.
@@ -41,9 +42,64 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
             (!v.is_empty()).then_some((k, v))
         })
         .collect();
-    crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
-    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    join_sorted(&mut pairs, version)
+}
+
+/// [`string_to_sign`] of params already written as text, `<count>` then `\0key\0value` per param (what a
+/// JavaScript caller sends when every value is a string, number or boolean: `String(value)` is the text
+/// the SDK signs). Empty values are dropped as blank ones are. `None` when the separators do not add up
+/// to `count` params (a key or value holding `\0`): the caller then takes the ordinary path.
+pub fn string_to_sign_flat(flat: &str, version: SignatureVersion) -> Option<String> {
+    let (count, mut rest) = split_at_nul(flat).unwrap_or((flat, ""));
+    let count: usize = count.parse().ok()?;
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count);
+    for i in 0..count {
+        let (key, after) = split_at_nul(rest)?;
+        // Each value but the last ends at a separator; the last one runs to the end of the text.
+        let (value, after) = if i + 1 < count {
+            split_at_nul(after)?
+        } else if after.bytes().any(|b| b == 0) {
+            return None;
+        } else {
+            (after, "")
+        };
+        if !value.is_empty() {
+            pairs.push((key, value));
+        }
+        rest = after;
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(join_sorted(&mut pairs, version))
+}
+
+/// `s.split_once('\0')` by a plain byte loop: for the short keys and values of params, quicker than the
+/// searcher `str` uses (and `\0`, being ASCII, always falls on a character boundary).
+fn split_at_nul(s: &str) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == 0)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
+/// Key order (byte order), deciding on the first byte where it differs without calling `memcmp`.
+fn key_less(a: &str, b: &str) -> bool {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a < b,
+    }
+}
+
+/// Sorts `k=v` pairs by key (byte order) and joins them with `&`.
+fn join_sorted<V: AsRef<str>>(pairs: &mut [(&str, V)], version: SignatureVersion) -> String {
+    crate::value::sort_small(pairs, |a, b| key_less(a.0, b.0));
+    let mut out = String::with_capacity(
+        pairs
+            .iter()
+            .map(|(k, v)| k.len() + v.as_ref().len() + 2)
+            .sum(),
+    );
     for (i, (k, v)) in pairs.iter().enumerate() {
+        let v = v.as_ref();
         if i > 0 {
             out.push('&');
         }
@@ -56,9 +112,14 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
 
 /// Appends part of a `k=v` pair; in version 2 an `&` inside it becomes `%26`.
 fn push_escaped(out: &mut String, s: &str, version: SignatureVersion) {
-    match version {
-        SignatureVersion::V2 if s.contains('&') => out.push_str(&s.replace('&', "%26")),
-        _ => out.push_str(s),
+    if version == SignatureVersion::V1 || !s.bytes().any(|b| b == b'&') {
+        return out.push_str(s);
+    }
+    for (i, part) in s.split('&').enumerate() {
+        if i > 0 {
+            out.push_str("%26");
+        }
+        out.push_str(part);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Content sniffing: what a file is, from its first bytes (never from a client's mimetype or extension).
 
+use crate::prelude::*;
 /// A recognised file type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sniffed {

@@ -1,5 +1,6 @@
 //! Time formatting (pure: the caller supplies the time).
 
+use crate::prelude::*;
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (Cloudinary's `created_at` format).
 pub fn iso8601(secs: i64) -> String {
     let (date, hms) = civil(secs);
@@ -20,7 +21,7 @@ pub fn date_json(ms: f64) -> crate::Value {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
         return crate::Value::Null;
     }
-    let ms = ms.trunc() as i64;
+    let ms = crate::float::trunc(ms) as i64;
     let text = iso8601_ms(ms);
     let year_end = text.find('-').filter(|&i| i > 0).unwrap_or(0);
     let year = text[..year_end].parse::<i64>().unwrap_or(0);
@@ -42,7 +43,7 @@ pub fn parse_iso8601_ms(text: &str) -> Option<i64> {
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || *b.last()? != b'Z' {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+    let num = |r: core::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
     let ms = match &text[19..text.len() - 1] {

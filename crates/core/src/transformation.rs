@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::expression::{normalize, normalize_owned};
 use crate::layer::process_layer;
+use crate::prelude::*;
 use crate::value::{cmp_utf16, Map, Value};
 
 /// Parameters copied as they are, `(option, short key)`.
@@ -71,7 +72,7 @@ pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Resul
 /// Builds from an options object, consuming the transformation keys from it (as the SDK does), so that
 /// the caller can go on reading the URL options that remain. `account`: see [`generate_in`].
 pub fn generate_from_options(options: &mut Map, account: &Map) -> Result<String> {
-    let taken = std::mem::take(options);
+    let taken = core::mem::take(options);
     let (result, rest) = component(taken, account, 0)?;
     *options = rest;
     Ok(result)

@@ -2,6 +2,7 @@
 
 use crate::encoding::decode_uri_component;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::transformation;
 use crate::value::{Map, Value};
 
@@ -94,7 +95,7 @@ pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
         if timestamp.truthy() {
             timestamp.clone()
         } else {
-            Value::Number((now_ms / 1000.0).floor())
+            Value::Number(crate::float::floor(now_ms / 1000.0))
         },
     );
     let transformation = transformation::generate(&Value::Object(options.clone()))?;
@@ -281,7 +282,7 @@ pub fn encode_context(value: &Value) -> Result<Value> {
                     .collect();
                 format!("{key}=[{}]", quoted?.join(","))
             }
-            Value::Number(n) if n.fract() == 0.0 && n.is_finite() => {
+            Value::Number(n) if crate::float::fract(*n) == 0.0 && n.is_finite() => {
                 format!("{key}={}", escape_context_value(&v)?)
             }
             Value::Undefined | Value::Null => {

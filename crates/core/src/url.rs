@@ -5,6 +5,7 @@ use crate::auth_token::generate_auth_token;
 use crate::encoding::{decode_uri_component, encode_uri_component, sdk_crc32, smart_escape};
 use crate::error::{Error, Result};
 use crate::hash::SignatureAlgorithm;
+use crate::prelude::*;
 use crate::transformation::{generate_from_options, NO_ACCOUNT};
 use crate::value::{Map, Value};
 
@@ -167,7 +168,7 @@ pub fn url_for_account(
     let (algorithm_option, auth_token, force_version) =
         (u.algorithm, u.auth_token, u.force_version);
 
-    let mut public_id = std::borrow::Cow::Borrowed(public_id);
+    let mut public_id = alloc::borrow::Cow::Borrowed(public_id);
     if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
         resource_type = rt.into();
         kind = t.into();

@@ -4,7 +4,8 @@
 //! `Array.prototype.join`, number formatting. Both bindings convert host values into [`Value`] so that
 //! one implementation of those rules serves Node, the browser and Rust callers alike.
 
-use std::fmt::Write as _;
+use crate::prelude::*;
+use core::fmt::Write as _;
 
 /// A JavaScript value as the SDK sees it (no functions, symbols or prototypes).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -211,7 +212,7 @@ impl FromIterator<(String, Value)> for Map {
 
 impl IntoIterator for Map {
     type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type IntoIter = alloc::vec::IntoIter<(String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
@@ -270,7 +271,7 @@ pub fn write_number(n: f64, out: &mut String) {
         out.push('0');
         return;
     }
-    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+    if crate::float::fract(n) == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
         if n < 0.0 {
             out.push('-');
         }
@@ -289,13 +290,15 @@ pub fn write_number(n: f64, out: &mut String) {
 }
 
 /// The host's `String(n)`, where one was given (`set_number_formatter`).
-static NUMBER_FORMATTER: std::sync::OnceLock<fn(f64, &mut String)> = std::sync::OnceLock::new();
+// (`race::OnceBox`: a set-once cell without std; the first `set` wins, as with `OnceLock`.)
+static NUMBER_FORMATTER: once_cell::race::OnceBox<fn(f64, &mut String)> =
+    once_cell::race::OnceBox::new();
 
 /// Sets how numbers that are not whole numbers below 2^53 are written: a JavaScript host passes its own
 /// `String(n)` (the browser module does, so it needs no ryu). The first call wins. Without it, ryu-js
 /// writes them (the `ryu` feature); a build without ryu must set it.
 pub fn set_number_formatter(format: fn(f64, &mut String)) {
-    let _ = NUMBER_FORMATTER.set(format);
+    let _ = NUMBER_FORMATTER.set(Box::new(format));
 }
 
 fn write_fraction(n: f64, out: &mut String) {
@@ -366,7 +369,9 @@ impl Value {
     /// A non-negative whole number, if this is one.
     pub fn as_number_u64(&self) -> Option<u64> {
         match self {
-            Value::Number(n) if n.is_finite() && *n >= 0.0 && n.fract() == 0.0 => Some(*n as u64),
+            Value::Number(n) if n.is_finite() && *n >= 0.0 && crate::float::fract(*n) == 0.0 => {
+                Some(*n as u64)
+            }
             _ => None,
         }
     }
@@ -622,7 +627,7 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
         return None;
     }
     if i < b.len() {
-        let rest = std::str::from_utf8(&b[i + 1..]).ok()?;
+        let rest = core::str::from_utf8(&b[i + 1..]).ok()?;
         let (sign, num) = match rest.as_bytes().first() {
             Some(b'-') => (-1, &rest[1..]),
             Some(b'+') => (1, &rest[1..]),
@@ -649,7 +654,7 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     } else if (-22..0).contains(&exponent) {
         m / POW10[(-exponent) as usize]
     } else {
-        m * 10f64.powi(exponent)
+        m * crate::float::powi(10.0, exponent)
     };
     Some(if negative { -value } else { value })
 }
@@ -673,7 +678,7 @@ pub fn sort_small<T>(items: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
 }
 
 /// Compares two strings by UTF-16 code units, as JavaScript's default `Array.prototype.sort` does.
-pub fn cmp_utf16(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn cmp_utf16(a: &str, b: &str) -> core::cmp::Ordering {
     // UTF-8 byte order is code point order, which is UTF-16 order except above U+FFFF.
     if a.is_ascii() && b.is_ascii() {
         return a.cmp(b);

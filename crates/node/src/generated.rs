@@ -81,6 +81,12 @@ pub fn api_sign_request_json(
     })
 }
 
+/// `apiSignRequest()` with `params` as flat text (the fastest path; none when the text is ambiguous).
+#[napi(skip_typescript)]
+pub fn api_sign_request_flat(params: String, api_secret: String) -> Result<Option<String>, Code> {
+    guard(|| api::api_sign_request_flat(&params, &api_secret))
+}
+
 /// Clears blank params, signs them and adds `signature` and `api_key`.
 #[napi(
     ts_args_type = "params: Record<string, unknown>, options: SigningOptions",
@@ -139,6 +145,15 @@ pub fn verify_identifier(
         )
         .map(JsOut)
     })
+}
+
+/// `verifyIdentifier()` with `undefined` as flat text (the fastest path; none when the text is ambiguous).
+#[napi(skip_typescript)]
+pub fn verify_identifier_flat(
+    identifier: String,
+    api_secret: String,
+) -> Result<Option<String>, Code> {
+    guard(|| api::verify_identifier_flat(&identifier, &api_secret))
 }
 
 /// A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`.

@@ -3,6 +3,8 @@
 //! Property reads go through imports marked `catch`, so a throwing getter or Proxy trap becomes an
 //! `INVALID_ARGUMENT` error instead of an exception unwinding through Rust frames.
 
+use alloc::format;
+use alloc::vec::Vec;
 use cirrus_core::{Error, Map, Value};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;

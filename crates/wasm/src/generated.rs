@@ -4,6 +4,7 @@
 
 use crate::convert::{read_value, write_value};
 use crate::{run, Cloudinary, JsResult};
+use alloc::string::String;
 use cirrus_core::{api, json};
 use wasm_bindgen::prelude::*;
 
@@ -32,6 +33,7 @@ pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<
 }
 
 /// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = apiSignRequest)]
 pub fn api_sign_request(
     params: JsValue,
@@ -39,21 +41,18 @@ pub fn api_sign_request(
     signature_algorithm: JsValue,
     signature_version: JsValue,
 ) -> JsResult<String> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::api_sign_request(
-                &read_value(&params, "params")?,
-                &read_value(&api_secret, "apiSecret")?,
-                &read_value(&signature_algorithm, "signatureAlgorithm")?,
-                &read_value(&signature_version, "signatureVersion")?,
-            )
-        })
-    } else {
-        crate::server_only("apiSignRequest")
-    }
+    run(|| {
+        api::api_sign_request(
+            &read_value(&params, "params")?,
+            &read_value(&api_secret, "apiSecret")?,
+            &read_value(&signature_algorithm, "signatureAlgorithm")?,
+            &read_value(&signature_version, "signatureVersion")?,
+        )
+    })
 }
 
 /// `apiSignRequest()` with `params` as JSON text (the fast path).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
 pub fn api_sign_request_json(
     params: &str,
@@ -61,88 +60,83 @@ pub fn api_sign_request_json(
     signature_algorithm: JsValue,
     signature_version: JsValue,
 ) -> JsResult<String> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::api_sign_request(
-                &json::parse(params)?,
-                &read_value(&api_secret, "apiSecret")?,
-                &read_value(&signature_algorithm, "signatureAlgorithm")?,
-                &read_value(&signature_version, "signatureVersion")?,
-            )
-        })
-    } else {
-        crate::server_only("apiSignRequest")
-    }
+    run(|| {
+        api::api_sign_request(
+            &json::parse(params)?,
+            &read_value(&api_secret, "apiSecret")?,
+            &read_value(&signature_algorithm, "signatureAlgorithm")?,
+            &read_value(&signature_version, "signatureVersion")?,
+        )
+    })
+}
+
+/// `apiSignRequest()` with `params` as flat text (the fastest path; none when the text is ambiguous).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = apiSignRequestFlat, skip_typescript)]
+pub fn api_sign_request_flat(params: &str, api_secret: &str) -> JsResult<Option<String>> {
+    run(|| api::api_sign_request_flat(params, api_secret))
 }
 
 /// Clears blank params, signs them and adds `signature` and `api_key`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::sign_request(
-                &read_value(&params, "params")?,
-                &read_value(&options, "options")?,
-            )
-        })
-        .map(|v| write_value(&v))
-    } else {
-        crate::server_only("signRequest")
-    }
+    run(|| {
+        api::sign_request(
+            &read_value(&params, "params")?,
+            &read_value(&options, "options")?,
+        )
+    })
+    .map(|v| write_value(&v))
 }
 
 /// `signRequest()` with `params` and `options` as JSON text (the fast path).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| api::sign_request(&json::parse(params)?, &json::parse(options)?))
-            .map(|v| write_value(&v))
-    } else {
-        crate::server_only("signRequest")
-    }
+    run(|| api::sign_request(&json::parse(params)?, &json::parse(options)?))
+        .map(|v| write_value(&v))
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = buildUploadParams)]
 pub fn build_upload_params(options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
-            .map(|v| write_value(&v))
-    } else {
-        crate::server_only("buildUploadParams")
-    }
+    run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+        .map(|v| write_value(&v))
 }
 
 /// `buildUploadParams()` with `options` as JSON text (the fast path).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
 pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
-            .map(|v| write_value(&v))
-    } else {
-        crate::server_only("buildUploadParams")
-    }
+    run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
+        .map(|v| write_value(&v))
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = verifyIdentifier)]
 pub fn verify_identifier(
     identifier: JsValue,
     api_secret: JsValue,
     options: JsValue,
 ) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::verify_identifier(
-                &read_value(&identifier, "identifier")?,
-                &read_value(&api_secret, "apiSecret")?,
-                &read_value(&options, "options")?,
-            )
-        })
-        .map(|v| write_value(&v))
-    } else {
-        crate::server_only("verifyIdentifier")
-    }
+    run(|| {
+        api::verify_identifier(
+            &read_value(&identifier, "identifier")?,
+            &read_value(&api_secret, "apiSecret")?,
+            &read_value(&options, "options")?,
+        )
+    })
+    .map(|v| write_value(&v))
+}
+
+/// `verifyIdentifier()` with `undefined` as flat text (the fastest path; none when the text is ambiguous).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = verifyIdentifierFlat, skip_typescript)]
+pub fn verify_identifier_flat(identifier: &str, api_secret: &str) -> JsResult<Option<String>> {
+    run(|| api::verify_identifier_flat(identifier, api_secret))
 }
 
 /// A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`.
@@ -152,33 +146,28 @@ pub fn parse_identifier(identifier: JsValue) -> JsResult<JsValue> {
 }
 
 /// The signature doctor: what differs between the params a signer signed and the string Cloudinary signed (its `Invalid Signature` error), in plain words; no secret in the answer.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = explainSignature)]
 pub fn explain_signature(params: JsValue, options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::explain_signature(
-                &read_value(&params, "params")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
-        .map(|v| write_value(&v))
-    } else {
-        crate::server_only("explainSignature")
-    }
+    run(|| {
+        api::explain_signature(
+            &read_value(&params, "params")?,
+            &read_value(&options, "options")?,
+            crate::now_ms(&now_ms)?,
+        )
+    })
+    .map(|v| write_value(&v))
 }
 
 /// Generates an auth token (`__cld_token__=...`).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = generateAuthToken)]
 pub fn generate_auth_token(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    if cfg!(feature = "full") {
-        run(|| api::generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
-    } else {
-        crate::server_only("generateAuthToken")
-    }
+    run(|| api::generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
 }
 
 /// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = verifyNotificationSignature)]
 pub fn verify_notification_signature(
     body: JsValue,
@@ -187,22 +176,19 @@ pub fn verify_notification_signature(
     options: JsValue,
     now_ms: JsValue,
 ) -> JsResult<bool> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::verify_notification_signature(
-                &read_value(&body, "body")?,
-                &read_value(&timestamp, "timestamp")?,
-                &read_value(&signature, "signature")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
-    } else {
-        crate::server_only("verifyNotificationSignature")
-    }
+    run(|| {
+        api::verify_notification_signature(
+            &read_value(&body, "body")?,
+            &read_value(&timestamp, "timestamp")?,
+            &read_value(&signature, "signature")?,
+            &read_value(&options, "options")?,
+            crate::now_ms(&now_ms)?,
+        )
+    })
 }
 
 /// A signed Upload API URL that downloads a private or authenticated asset.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = privateDownloadUrl)]
 pub fn private_download_url(
     public_id: JsValue,
@@ -210,50 +196,35 @@ pub fn private_download_url(
     options: JsValue,
     now_ms: JsValue,
 ) -> JsResult<String> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::private_download_url(
-                &read_value(&public_id, "publicId")?,
-                &read_value(&format, "format")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
-    } else {
-        crate::server_only("privateDownloadUrl")
-    }
+    run(|| {
+        api::private_download_url(
+            &read_value(&public_id, "publicId")?,
+            &read_value(&format, "format")?,
+            &read_value(&options, "options")?,
+            crate::now_ms(&now_ms)?,
+        )
+    })
 }
 
 /// A signed URL that generates and downloads an archive.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = downloadArchiveUrl)]
 pub fn download_archive_url(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    if cfg!(feature = "full") {
-        run(|| {
-            api::download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-        })
-    } else {
-        crate::server_only("downloadArchiveUrl")
-    }
+    run(|| api::download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
 }
 
 /// A signed URL that generates and downloads a ZIP archive.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = downloadZipUrl)]
 pub fn download_zip_url(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    if cfg!(feature = "full") {
-        run(|| api::download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
-    } else {
-        crate::server_only("downloadZipUrl")
-    }
+    run(|| api::download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
 }
 
 /// Parses a `CLOUDINARY_URL` into the SDK's config object.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseCloudinaryUrl)]
 pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
-    if cfg!(feature = "full") {
-        run(|| api::parse_cloudinary_url(&read_value(&url, "url")?)).map(|v| write_value(&v))
-    } else {
-        crate::server_only("parseCloudinaryUrl")
-    }
+    run(|| api::parse_cloudinary_url(&read_value(&url, "url")?)).map(|v| write_value(&v))
 }
 
 #[wasm_bindgen]
@@ -281,95 +252,69 @@ impl Cloudinary {
             )
         })
     }
+}
 
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Cloudinary {
     /// `apiSignRequest()` with this account's config.
     #[wasm_bindgen(js_name = apiSignRequest)]
     pub fn api_sign_request(&self, params: JsValue) -> JsResult<String> {
-        if cfg!(feature = "full") {
-            run(|| self.inner.api_sign_request(&read_value(&params, "params")?))
-        } else {
-            crate::server_only("apiSignRequest")
-        }
+        run(|| self.inner.api_sign_request(&read_value(&params, "params")?))
     }
 
     /// `apiSignRequest()` with this account's config and `params` as JSON text.
     #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
     pub fn api_sign_request_json(&self, params: &str) -> JsResult<String> {
-        if cfg!(feature = "full") {
-            run(|| self.inner.api_sign_request(&json::parse(params)?))
-        } else {
-            crate::server_only("apiSignRequest")
-        }
+        run(|| self.inner.api_sign_request(&json::parse(params)?))
     }
 
     /// `signRequest()` with this account's config.
     #[wasm_bindgen(js_name = signRequest)]
     pub fn sign_request(&self, params: JsValue, options: JsValue) -> JsResult<JsValue> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner.sign_request(
-                    &read_value(&params, "params")?,
-                    &read_value(&options, "options")?,
-                )
-            })
-            .map(|v| write_value(&v))
-        } else {
-            crate::server_only("signRequest")
-        }
+        run(|| {
+            self.inner.sign_request(
+                &read_value(&params, "params")?,
+                &read_value(&options, "options")?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `signRequest()` with this account's config and `params` and `options` as JSON text.
     #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
     pub fn sign_request_json(&self, params: &str, options: &str) -> JsResult<JsValue> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner
-                    .sign_request(&json::parse(params)?, &json::parse(options)?)
-            })
-            .map(|v| write_value(&v))
-        } else {
-            crate::server_only("signRequest")
-        }
+        run(|| {
+            self.inner
+                .sign_request(&json::parse(params)?, &json::parse(options)?)
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `buildUploadParams()` with this account's config.
     #[wasm_bindgen(js_name = buildUploadParams)]
     pub fn build_upload_params(&self, options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-        if cfg!(feature = "full") {
-            run(|| {
-                api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-            })
+        run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
             .map(|v| write_value(&v))
-        } else {
-            crate::server_only("buildUploadParams")
-        }
     }
 
     /// `buildUploadParams()` with this account's config and `options` as JSON text.
     #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
     pub fn build_upload_params_json(&self, options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-        if cfg!(feature = "full") {
-            run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
-                .map(|v| write_value(&v))
-        } else {
-            crate::server_only("buildUploadParams")
-        }
+        run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
+            .map(|v| write_value(&v))
     }
 
     /// `verifyIdentifier()` with this account's config.
     #[wasm_bindgen(js_name = verifyIdentifier)]
     pub fn verify_identifier(&self, identifier: JsValue, options: JsValue) -> JsResult<JsValue> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner.verify_identifier(
-                    &read_value(&identifier, "identifier")?,
-                    &read_value(&options, "options")?,
-                )
-            })
-            .map(|v| write_value(&v))
-        } else {
-            crate::server_only("verifyIdentifier")
-        }
+        run(|| {
+            self.inner.verify_identifier(
+                &read_value(&identifier, "identifier")?,
+                &read_value(&options, "options")?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `explainSignature()` with this account's config.
@@ -380,31 +325,23 @@ impl Cloudinary {
         options: JsValue,
         now_ms: JsValue,
     ) -> JsResult<JsValue> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner.explain_signature(
-                    &read_value(&params, "params")?,
-                    &read_value(&options, "options")?,
-                    crate::now_ms(&now_ms)?,
-                )
-            })
-            .map(|v| write_value(&v))
-        } else {
-            crate::server_only("explainSignature")
-        }
+        run(|| {
+            self.inner.explain_signature(
+                &read_value(&params, "params")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `generateAuthToken()` with this account's config.
     #[wasm_bindgen(js_name = generateAuthToken)]
     pub fn generate_auth_token(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner
-                    .generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-            })
-        } else {
-            crate::server_only("generateAuthToken")
-        }
+        run(|| {
+            self.inner
+                .generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+        })
     }
 
     /// `verifyNotificationSignature()` with this account's config.
@@ -417,19 +354,15 @@ impl Cloudinary {
         options: JsValue,
         now_ms: JsValue,
     ) -> JsResult<bool> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner.verify_notification_signature(
-                    &read_value(&body, "body")?,
-                    &read_value(&timestamp, "timestamp")?,
-                    &read_value(&signature, "signature")?,
-                    &read_value(&options, "options")?,
-                    crate::now_ms(&now_ms)?,
-                )
-            })
-        } else {
-            crate::server_only("verifyNotificationSignature")
-        }
+        run(|| {
+            self.inner.verify_notification_signature(
+                &read_value(&body, "body")?,
+                &read_value(&timestamp, "timestamp")?,
+                &read_value(&signature, "signature")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
     }
 
     /// `privateDownloadUrl()` with this account's config.
@@ -441,45 +374,31 @@ impl Cloudinary {
         options: JsValue,
         now_ms: JsValue,
     ) -> JsResult<String> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner.private_download_url(
-                    &read_value(&public_id, "publicId")?,
-                    &read_value(&format, "format")?,
-                    &read_value(&options, "options")?,
-                    crate::now_ms(&now_ms)?,
-                )
-            })
-        } else {
-            crate::server_only("privateDownloadUrl")
-        }
+        run(|| {
+            self.inner.private_download_url(
+                &read_value(&public_id, "publicId")?,
+                &read_value(&format, "format")?,
+                &read_value(&options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
     }
 
     /// `downloadArchiveUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadArchiveUrl)]
     pub fn download_archive_url(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner.download_archive_url(
-                    &read_value(&options, "options")?,
-                    crate::now_ms(&now_ms)?,
-                )
-            })
-        } else {
-            crate::server_only("downloadArchiveUrl")
-        }
+        run(|| {
+            self.inner
+                .download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+        })
     }
 
     /// `downloadZipUrl()` with this account's config.
     #[wasm_bindgen(js_name = downloadZipUrl)]
     pub fn download_zip_url(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        if cfg!(feature = "full") {
-            run(|| {
-                self.inner
-                    .download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
-            })
-        } else {
-            crate::server_only("downloadZipUrl")
-        }
+        run(|| {
+            self.inner
+                .download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+        })
     }
 }

@@ -3,16 +3,34 @@
 //! Every export converts its arguments to core values, calls core and converts the result back. Errors
 //! are JS `Error`s whose `code` is the core's stable code. Functions that depend on the time take an
 //! optional trailing `nowMs` (defaults to `Date.now()`) so results can be pinned.
+//!
+//! The browser build (no `full` feature) links no `std`: its panics abort without formatting anything,
+//! so neither std's panic machinery nor the message formatting is in the module.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "full")), no_std)]
 #![deny(missing_docs)]
+
+extern crate alloc;
 
 mod convert;
 pub mod generated;
 #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
 mod size_classes;
 
-use cirrus_core::{api, Error, ErrorCode, Value};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+use alloc::{format, vec};
+use cirrus_core::{api, Error, Value};
 use convert::{js_error, read_value, write_value};
 use wasm_bindgen::prelude::*;
+
+/// A panic (a bug: inputs are checked) in the browser build traps, which wasm-bindgen's glue reports as
+/// a `RuntimeError`; the full build keeps std's handler.
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 // The browser build trades dlmalloc (~7 KB) for size classes (~0.5 KB); see size_classes.rs.
 #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
@@ -41,20 +59,6 @@ fn write_js_number(n: f64, out: &mut String) {
 #[wasm_bindgen(start)]
 pub fn start() {
     cirrus_core::value::set_number_formatter(write_js_number);
-}
-
-/// What a function left out of the browser build answers (generated.rs calls it there).
-pub(crate) fn server_only<T>(name: &str) -> JsResult<T> {
-    Err(js_error(Error::new(
-        ErrorCode::NotInBrowserBuild,
-        [
-            "cirrus-web: `",
-            name,
-            "` is not in the browser build (a browser holds no api_secret); servers, workers, Deno and \
-             Bun load the full build, and a page that needs it imports 'cirrus-web/full'",
-        ]
-        .concat(),
-    )))
 }
 
 /// The optional trailing `nowMs`: a number, or `Date.now()` when absent. (Taken as a JsValue: a typed
