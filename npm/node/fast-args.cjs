@@ -118,4 +118,9 @@ function identifierFromText(text) {
   };
 }
 
-module.exports = { flatArg, identifierFromText, jsonArg };
+/** A JSON twin's answer: JSON text where that was exact (crates/node JsonOut), else the object itself. */
+function fromJsonOut(out) {
+  return typeof out === 'string' ? JSON.parse(out) : out;
+}
+
+module.exports = { flatArg, fromJsonOut, identifierFromText, jsonArg };

@@ -33,6 +33,8 @@ function rustFunctions(binding) {
       ret: (kind) => (kind === 'Value' ? 'JsOut' : kind),
       twinAttr: () => '#[napi(skip_typescript)]',
       methodAttr: (e) => `#[napi(ts_args_type = ${JSON.stringify(e.method.ts)}${e.returns[1] === 'Value' ? `, ts_return_type = ${JSON.stringify(e.returns[0])}` : ''})]`,
+      // The fast-path twins return objects as JSON text where exact (JsonOut; fromJsonOut in JS).
+      twinOut: (text) => text.replace(/JsOut/g, 'JsonOut'),
     }
     : {
       attr: (e) => `#[wasm_bindgen(js_name = ${e.name})]`,
@@ -44,6 +46,7 @@ function rustFunctions(binding) {
       ret: (kind) => (kind === 'Value' ? 'JsValue' : kind),
       twinAttr: (e) => `#[wasm_bindgen(js_name = ${e.name}Json, skip_typescript)]`,
       methodAttr: (e) => `#[wasm_bindgen(js_name = ${e.name})]`,
+      twinOut: (text) => text,
     };
   // The browser build (no `full` feature) carries only what a page without a secret uses: the rest are
   // compiled out (the module then has neither their export shims nor the code they reach). The JS glue is
@@ -68,7 +71,7 @@ function rustFunctions(binding) {
     if (jsonArgs(e).length) {
       const owned = e.owned && jsonArgs(e).length === 1;
       const call = owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `json::parse(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
-      fnDefs.push(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`);
+      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
     if (e.flat) {
@@ -84,12 +87,12 @@ function rustFunctions(binding) {
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
     methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (m.some((n) => kinds[n] === 'json')) {
-      methodDefs.push([e, `    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(coreCall(target, m, render(true)), e.returns[1])}\n    }`]);
+      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
   const uses = binding === 'node'
-    ? `use crate::{guard, now_arg, read, Cloudinary, Code, JsOut};\nuse cirrus_core::{api, json};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
+    ? `use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};\nuse cirrus_core::{api, json};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
     : `use crate::convert::{read_value, write_value};\nuse crate::{run, Cloudinary, JsResult};\nuse alloc::string::String;\nuse cirrus_core::{api, json};\nuse wasm_bindgen::prelude::*;\n`;
   const implAttr = binding === 'node' ? '#[napi]' : '#[wasm_bindgen]';
   // Methods in one impl block per gate (wasm-bindgen takes a cfg on a whole block).
@@ -112,7 +115,9 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const names = e.args.map(bare);
     const json = jsonArgs(e).map(bare);
     const call = (fn, list, fast) => `${fn}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
-    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  return ${list.map((n) => `${n}Json === undefined`).join(' || ')} ? ${slow} : ${quick};`;
+    // The Node twins answer objects as JSON text where exact: fromJsonOut parses it.
+    const out = (call) => (target === 'native' && e.returns[1] === 'Value' ? `fromJsonOut(${call})` : call);
+    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  return ${list.map((n) => `${n}Json === undefined`).join(' || ')} ? ${slow} : ${out(quick)};`;
     const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     // The flat twin first, when the call fits it.
     let flat = '';
@@ -146,7 +151,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
 function nodeWrappers() {
   const { fns, methods } = jsWrappers('native', { exported: false });
   const indent = (text) => text.replace(/^/gm, '  ').replace(/^  $/gm, '');
-  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { flatArg, jsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(jsonArgs(e).length ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
+  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { flatArg, fromJsonOut, jsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(jsonArgs(e).length ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
 }
 
 function webWrappers() {

@@ -420,9 +420,7 @@ impl Client {
             Value::Object(m) => m.clone(),
             _ => Map::new(),
         };
-        for (k, v) in object_arg(options, "options")?.iter() {
-            merged.set(k, v.clone());
-        }
+        merged.assign(object_arg(options, "options")?);
         generate_auth_token(&Value::Object(merged), now_ms)
     }
 

@@ -63,7 +63,7 @@ fn put_nested(config: &mut Map, key: &str, value: Value) {
     let mut outer = config;
     for inner in chain {
         if outer.get(inner).is_nullish() {
-            outer.set(inner, Value::Object(Map::new()));
+            outer.set(inner.to_owned(), Value::Object(Map::new()));
         }
         outer = match outer.get_mut(inner) {
             Some(Value::Object(m)) => m,
@@ -216,9 +216,7 @@ impl Config {
     /// Per-call options over this config: `{...config, ...options}`.
     pub fn merged(&self, options: &Map) -> Map {
         let mut merged = self.values.clone();
-        for (k, v) in options.iter() {
-            merged.set(k, v.clone());
-        }
+        merged.assign(options);
         merged
     }
 

@@ -15,10 +15,18 @@ pub(crate) enum Field {
     Array(&'static str),
 }
 
-/// Sets each field's parameter from `options`, in table order (undefined values included, as the SDK).
+/// Sets each field's parameter from `options`, in table order. The SDK sets undefined ones too, which
+/// only holds their place: no builder sets such a key later (each later `set` is of a value the options
+/// give), so they are left out here and a call costs what its options hold, not the table's length.
 /// The tables' names are distinct and each table is the first to set its names (a unit test checks it).
 pub(crate) fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
     for field in fields {
+        let name = match field {
+            Field::Raw(n) | Field::Bool(n) | Field::Joined(n) | Field::Array(n) => n,
+        };
+        if matches!(options.get(name), Value::Undefined) {
+            continue;
+        }
         let (name, value) = match field {
             Field::Raw(name) => (name, options.get(name).clone()),
             Field::Bool(name) => (name, as_safe_bool(options.get(name))),
@@ -45,6 +53,6 @@ pub(crate) fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
                 )
             }
         };
-        params.push_new(name, value);
+        params.push_new(*name, value);
     }
 }

@@ -226,4 +226,26 @@ mod tests {
         assert!(parse("{").is_err());
         assert!(parse("[1,]").is_err());
     }
+
+    /// Strings are written as JSON.stringify writes them (serde_json escapes the same set).
+    #[test]
+    fn escapes_as_json_stringify() {
+        for s in ["", "plain", "q\"b\\s/", "\n\r\t\u{8}\u{c}\u{1}\u{1f} ", "é😀\u{7f}", "end\u{0}"] {
+            let ours = Value::from(s).to_json().unwrap();
+            assert_eq!(ours, serde_json::to_string(s).unwrap(), "{s:?}");
+            assert_eq!(parse(&ours).unwrap(), Value::from(s));
+        }
+    }
+
+    /// Exact JSON refuses what JSON.parse would not give back.
+    #[test]
+    fn exact_json_refuses_what_json_loses() {
+        assert_eq!(Value::Number(-0.0).to_json_exact(), None);
+        assert_eq!(Value::Number(f64::NAN).to_json_exact(), None);
+        assert_eq!(Value::Array(vec![Value::Undefined]).to_json_exact(), None);
+        let mut m = Map::new();
+        m.set("a", Value::Undefined);
+        m.set("b", Value::Number(1.5));
+        assert_eq!(Value::Object(m).to_json_exact().as_deref(), Some("{\"b\":1.5}"));
+    }
 }

@@ -320,7 +320,7 @@ impl Diagnosis {
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Map {
+    fn params(pairs: &[(&'static str, &str)]) -> Map {
         let mut m = Map::new();
         for (k, v) in pairs {
             m.set(*k, (*v).into());

@@ -31,13 +31,14 @@ impl SignatureVersion {
 /// Keys are sorted by byte order, as Cloudinary's servers do. (The Node SDK uses `localeCompare`, which
 /// differs for upper-case letters and digits; see tests/vectors/deviations.json.)
 pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
-    let mut pairs: Vec<(&str, String)> = params
+    let mut pairs: Vec<(&str, alloc::borrow::Cow<'_, str>)> = params
         .iter()
         .filter_map(|(k, v)| {
             let v = match v {
                 Value::Undefined | Value::Null => return None,
-                Value::Array(items) => Value::join(items, ","),
-                other => other.to_js_string(),
+                Value::String(s) => alloc::borrow::Cow::Borrowed(s.as_str()),
+                Value::Array(items) => Value::join(items, ",").into(),
+                other => other.to_js_string().into(),
             };
             (!v.is_empty()).then_some((k, v))
         })

@@ -77,7 +77,7 @@ const FIELDS_AFTER_TRANSFORMATION: &[Field] = &[
 /// (whole seconds, rounded down) when none is given.
 /// Keys whose value is `undefined` are left out; `null`s the SDK produces are kept.
 pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
-    let mut params = Map::with_capacity(64);
+    let mut params = Map::with_capacity(16);
     copy_fields(options, FIELDS, &mut params);
     params.push_new("eager", build_eager(options.get("eager"))?.into());
     copy_fields(options, FIELDS_AFTER_EAGER, &mut params);

@@ -76,9 +76,7 @@ fn auth_token(option: Value, account: &Map) -> Option<Map> {
         if merged.is_empty() {
             merged = own;
         } else {
-            for (k, v) in own.iter() {
-                merged.set(k, v.clone());
-            }
+            merged.assign(&own);
         }
     }
     (!merged.is_empty()).then_some(merged)

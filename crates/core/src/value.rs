@@ -56,9 +56,13 @@ fn key_bit(key: &str) -> u64 {
 /// absent keys (the transformation table probes ~80 option names per component) return at once.
 #[derive(Clone, Debug, Default)]
 pub struct Map {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(Key, Value)>,
     filter: u64,
 }
+
+/// A key: the option and parameter names the core sets are `'static` and are never copied (a map of
+/// sixty parameter names costs no allocation for them, and cloning it none either).
+type Key = alloc::borrow::Cow<'static, str>;
 
 impl PartialEq for Map {
     fn eq(&self, other: &Self) -> bool {
@@ -118,7 +122,7 @@ impl Map {
     }
 
     /// Sets `key`, keeping its position if it exists, appending otherwise (JavaScript assignment).
-    pub fn set(&mut self, key: impl Into<String>, value: Value) {
+    pub fn set(&mut self, key: impl Into<Key>, value: Value) {
         let key = key.into();
         if let Some(slot) = self.get_mut(&key) {
             *slot = value;
@@ -128,12 +132,21 @@ impl Map {
         self.entries.push((key, value));
     }
 
+    /// `Object.assign(this, other)`: each of `other`'s entries set here, in its order (keys shared, not
+    /// copied, where they are static).
+    pub fn assign(&mut self, other: &Map) {
+        for (k, v) in &other.entries {
+            self.set(k.clone(), v.clone());
+        }
+    }
+
     /// Appends an entry whose key the caller knows is absent (building a map from a table of distinct
     /// names), skipping the lookup `set` makes.
-    pub fn push_new(&mut self, key: &str, value: Value) {
-        debug_assert!(!self.has(key), "push_new: {key} is already present");
-        self.filter |= key_bit(key);
-        self.entries.push((key.to_owned(), value));
+    pub fn push_new(&mut self, key: impl Into<Key>, value: Value) {
+        let key = key.into();
+        debug_assert!(!self.has(&key), "push_new: {key} is already present");
+        self.filter |= key_bit(&key);
+        self.entries.push((key, value));
     }
 
     /// Removes `key` and returns its value (`delete obj[key]`).
@@ -176,12 +189,12 @@ impl Map {
 
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     /// The keys in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
+        self.entries.iter().map(|(k, _)| k.as_ref())
     }
 
     /// Number of entries.
@@ -212,9 +225,9 @@ impl FromIterator<(String, Value)> for Map {
 
 impl IntoIterator for Map {
     type Item = (String, Value);
-    type IntoIter = alloc::vec::IntoIter<(String, Value)>;
+    type IntoIter = core::iter::Map<alloc::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+        self.entries.into_iter().map(|(k, v)| (k.into_owned(), v))
     }
 }
 
@@ -448,19 +461,36 @@ impl Value {
     /// Serialises as `JSON.stringify` would (`undefined` at top level gives `None`).
     pub fn to_json(&self) -> Option<String> {
         let mut out = String::new();
-        if self.write_json(&mut out) {
+        if self.write_json(&mut out, false) {
             Some(out)
         } else {
             None
         }
     }
 
-    fn write_json(&self, out: &mut String) -> bool {
+    /// JSON text that `JSON.parse` turns back into exactly this value (what a binding returns instead
+    /// of building the object property by property): `None` when it would not, that is when an array
+    /// holds `undefined` or a number is not finite or is -0. (Keys whose value is `undefined` are left out,
+    /// as the bindings leave them out of the objects they build.)
+    pub fn to_json_exact(&self) -> Option<String> {
+        let mut out = String::with_capacity(128);
+        if self.write_json(&mut out, true) {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    /// Writes JSON; `false` for `undefined` (and, when `exact`, for whatever JSON cannot carry exactly).
+    fn write_json(&self, out: &mut String, exact: bool) -> bool {
         match self {
             Value::Undefined => return false,
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) if n.is_finite() => out.push_str(&number_to_string(*n)),
+            Value::Number(n) if exact && (!n.is_finite() || (*n == 0.0 && n.is_sign_negative())) => {
+                return false
+            }
+            Value::Number(n) if n.is_finite() => write_number(*n, out),
             Value::Number(_) => out.push_str("null"),
             Value::String(s) => write_json_string(s, out),
             Value::Array(items) => {
@@ -469,7 +499,10 @@ impl Value {
                     if i > 0 {
                         out.push(',');
                     }
-                    if !item.write_json(out) {
+                    if !item.write_json(out, exact) {
+                        if exact {
+                            return false;
+                        }
                         out.push_str("null");
                     }
                 }
@@ -488,7 +521,9 @@ impl Value {
                     first = false;
                     write_json_string(k, out);
                     out.push(':');
-                    v.write_json(out);
+                    if !v.write_json(out, exact) && exact {
+                        return false;
+                    }
                 }
                 out.push('}');
             }
@@ -509,22 +544,31 @@ fn write_joined(items: &[Value], sep: &str, out: &mut String) {
 }
 
 fn write_json_string(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied whole.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 

@@ -41,10 +41,12 @@ fn same(ours: &Value, expected: &Json) -> bool {
                 .iter()
                 .filter(|(_, v)| !matches!(v, Value::Undefined))
                 .collect();
+            // In the SDK's key order too (serde_json keeps the file's order).
             defined.len() == b.len()
                 && defined
                     .iter()
-                    .all(|(k, v)| b.get(*k).is_some_and(|e| same(v, e)))
+                    .zip(b)
+                    .all(|((k, v), (ek, e))| k == ek && same(v, e))
         }
         _ => false,
     }

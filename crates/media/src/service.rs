@@ -195,9 +195,7 @@ impl MediaService {
         out.remove("leaseUntil");
         let url = |raw_transformation: Option<&str>| {
             let mut o = self.account.clone();
-            for (k, v) in self.options.url_options.iter() {
-                o.set(k, v.clone());
-            }
+            o.assign(&self.options.url_options);
             o.set("resource_type", record.resource_type.as_str().into());
             o.set("type", record.kind.as_str().into());
             if let Some(v) = record.version {
@@ -219,7 +217,7 @@ impl MediaService {
             let mut urls = Map::new();
             for (name, t) in &self.options.presets {
                 if let Some(u) = url(Some(t)) {
-                    urls.set(name.as_str(), u.into());
+                    urls.set(name.clone(), u.into());
                 }
             }
             out.set("urls", Value::Object(urls));

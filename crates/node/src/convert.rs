@@ -192,7 +192,7 @@ impl Reader {
             }
             let item = unsafe { self.read(value, depth + 1, &what) }?;
             // Object.keys never repeats a key: no lookup needed.
-            map.push_new(&name, item);
+            map.push_new(name, item);
         }
         Ok(Value::Object(map))
     }

@@ -2,7 +2,7 @@
 //! The exported core functions, the `Cloudinary` methods and their JSON fast-path twins.
 #![allow(clippy::too_many_arguments)]
 
-use crate::{guard, now_arg, read, Cloudinary, Code, JsOut};
+use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};
 use cirrus_core::{api, json};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -104,8 +104,8 @@ pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut
 
 /// `signRequest()` with `params` and `options` as JSON text (the fast path).
 #[napi(skip_typescript)]
-pub fn sign_request_json(params: String, options: String) -> Result<JsOut, Code> {
-    guard(|| api::sign_request(&json::parse(&params)?, &json::parse(&options)?).map(JsOut))
+pub fn sign_request_json(params: String, options: String) -> Result<JsonOut, Code> {
+    guard(|| api::sign_request(&json::parse(&params)?, &json::parse(&options)?).map(JsonOut))
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
@@ -122,8 +122,14 @@ pub fn build_upload_params(env: Env, options: Unknown, now_ms: Unknown) -> Resul
 
 /// `buildUploadParams()` with `options` as JSON text (the fast path).
 #[napi(skip_typescript)]
-pub fn build_upload_params_json(env: Env, options: String, now_ms: Unknown) -> Result<JsOut, Code> {
-    guard(|| api::build_upload_params(&json::parse(&options)?, now_arg(&env, &now_ms)?).map(JsOut))
+pub fn build_upload_params_json(
+    env: Env,
+    options: String,
+    now_ms: Unknown,
+) -> Result<JsonOut, Code> {
+    guard(|| {
+        api::build_upload_params(&json::parse(&options)?, now_arg(&env, &now_ms)?).map(JsonOut)
+    })
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
@@ -322,11 +328,11 @@ impl Cloudinary {
 
     /// `signRequest()` with this account's config and `params` and `options` as JSON text.
     #[napi(skip_typescript)]
-    pub fn sign_request_json(&self, params: String, options: String) -> Result<JsOut, Code> {
+    pub fn sign_request_json(&self, params: String, options: String) -> Result<JsonOut, Code> {
         guard(|| {
             self.inner
                 .sign_request(&json::parse(&params)?, &json::parse(&options)?)
-                .map(JsOut)
+                .map(JsonOut)
         })
     }
 
@@ -354,9 +360,9 @@ impl Cloudinary {
         env: Env,
         options: String,
         now_ms: Unknown,
-    ) -> Result<JsOut, Code> {
+    ) -> Result<JsonOut, Code> {
         guard(|| {
-            api::build_upload_params(&json::parse(&options)?, now_arg(&env, &now_ms)?).map(JsOut)
+            api::build_upload_params(&json::parse(&options)?, now_arg(&env, &now_ms)?).map(JsonOut)
         })
     }
 

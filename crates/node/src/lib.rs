@@ -82,6 +82,21 @@ impl ToNapiValue for JsOut {
     }
 }
 
+/// A core value on its way back as JSON text where that is exact (`Value::to_json_exact`), else as a
+/// value: the fast-path twins return it and the JS wrapper parses a string (npm/node/fast-args.cjs
+/// `fromJsonOut`). One string and a `JSON.parse` cost a fraction of building an object through N-API
+/// property by property.
+pub struct JsonOut(Value);
+
+impl ToNapiValue for JsonOut {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val.0.to_json_exact() {
+            Some(text) => unsafe { String::to_napi_value(env, text) },
+            None => unsafe { JsOut::to_napi_value(env, JsOut(val.0)) },
+        }
+    }
+}
+
 pub(crate) fn read(env: &Env, v: &Unknown, what: &str) -> CoreResult<Value> {
     unsafe { convert::read_value(env.raw(), v.raw(), what) }
 }

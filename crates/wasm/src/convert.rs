@@ -96,7 +96,8 @@ impl Reader {
             let what = format!("option {name}");
             let item = get(v, &key).map_err(|_| unreadable(&what))?;
             // Object.keys never repeats a key: no lookup needed.
-            map.push_new(&name, self.read(&item, depth + 1, &what)?);
+            let item = self.read(&item, depth + 1, &what)?;
+            map.push_new(name, item);
         }
         Ok(Value::Object(map))
     }
