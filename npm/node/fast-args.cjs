@@ -44,11 +44,16 @@ function jsonSafe(value, depth, budget) {
   }
 }
 
-/** JSON text for a plain options object, or undefined when the ordinary reader must see the value. */
+/**
+ * An options object as text for the addon's text twins: flat text (flatArg) when every value is a
+ * scalar, else JSON when that is exact; undefined when the ordinary reader must see the value.
+ */
 function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
+    const flat = flatArg(value);
+    if (flat !== undefined) return flat;
     return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
@@ -65,11 +70,11 @@ function prototypePolluted() {
 }
 
 /**
- * Params as flat text for the flat twins (apiSignRequestFlat): the count, then `\0key\0value` per param,
- * for a plain object whose values are all strings, finite numbers, booleans, null or undefined
- * (`String(value)` is the text the SDK signs; null and undefined are left out as blank); undefined for
- * anything else, which takes the other paths. A `\0` inside a key or value makes the count disagree
- * with the separators: the core then answers none and the call takes the other paths too.
+ * A plain object whose values are all strings, finite numbers, booleans, null or undefined, as flat text
+ * (crates/core/src/flat.rs: the entry count, then `\0<key>\0<tag><value>` per entry; undefined values
+ * are left out, as JSON leaves them); undefined for anything else. Numbers are written by String(n),
+ * which the core reads back exactly. Nothing is escaped: a `\0` inside a key or value makes the core
+ * refuse the text, and the wrappers then call the ordinary path (see generated.*).
  */
 function flatArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
@@ -79,19 +84,21 @@ function flatArg(value) {
     let text = '';
     let count = 0;
     // for-in and string concatenation: the quickest way through a small object in V8 (own keys only,
-    // as the prototype is plain and unpolluted).
+    // as the prototype is plain and unpolluted; the order is Object.keys' and JSON.stringify's).
     for (const key in value) {
       const v = value[key];
-      if (typeof v === 'string') text += '\0' + key + '\0' + v;
+      if (typeof v === 'string') text += '\0' + key + '\0s' + v;
       else if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return undefined;
-        text += '\0' + key + '\0' + v;
-      } else if (typeof v === 'boolean') text += '\0' + key + (v ? '\0true' : '\0false');
-      else if (v === undefined || v === null) continue;
+        // -0 would come back as 0 (String(-0) is "0"): the other paths keep it.
+        if (!Number.isFinite(v) || (v === 0 && 1 / v < 0)) return undefined;
+        text += '\0' + key + '\0n' + v;
+      } else if (typeof v === 'boolean') text += v ? '\0' + key + '\0t' : '\0' + key + '\0f';
+      else if (v === null) text += '\0' + key + '\0z';
+      else if (v === undefined) continue;
       else return undefined;
-      count++;
+      if (++count > MAX_OBJECT_KEYS) return undefined;
     }
-    return count > MAX_OBJECT_KEYS ? undefined : count + text;
+    return count + text;
   } catch {
     return undefined; // a throwing getter or Proxy trap: the ordinary reader reports it with a code
   }

@@ -8,30 +8,63 @@ module.exports = (native) => {
   /** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
   function url(publicId, options, nowMs) {
     const optionsJson = jsonArg(options);
-    return optionsJson === undefined ? native.url(publicId, options, nowMs) : native.urlJson(publicId, optionsJson, nowMs);
+    if (optionsJson !== undefined) {
+      try {
+        return native.urlJson(publicId, optionsJson, nowMs);
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return native.url(publicId, options, nowMs);
   }
 
   /** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
   function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) {
     if (typeof apiSecret === 'string' && signatureAlgorithm == null && signatureVersion == null) {
       const paramsFlat = flatArg(params);
-      const done = paramsFlat === undefined ? undefined : native.apiSignRequestFlat(paramsFlat, apiSecret);
-      if (done != null) return done;
+      if (paramsFlat !== undefined) {
+        try {
+          return native.apiSignRequestFlat(paramsFlat, apiSecret);
+        } catch {
+          // the other paths below answer
+        }
+      }
     }
     const paramsJson = jsonArg(params);
-    return paramsJson === undefined ? native.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) : native.apiSignRequestJson(paramsJson, apiSecret, signatureAlgorithm, signatureVersion);
+    if (paramsJson !== undefined) {
+      try {
+        return native.apiSignRequestJson(paramsJson, apiSecret, signatureAlgorithm, signatureVersion);
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return native.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion);
   }
 
   /** Clears blank params, signs them and adds `signature` and `api_key`. */
   function signRequest(params, options) {
     const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
-    return paramsJson === undefined || optionsJson === undefined ? native.signRequest(params, options) : fromJsonOut(native.signRequestJson(paramsJson, optionsJson));
+    if (paramsJson !== undefined && optionsJson !== undefined) {
+      try {
+        return fromJsonOut(native.signRequestJson(paramsJson, optionsJson));
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return native.signRequest(params, options);
   }
 
   /** The upload parameters the SDK's `build_upload_params` would send. */
   function buildUploadParams(options, nowMs) {
     const optionsJson = jsonArg(options);
-    return optionsJson === undefined ? native.buildUploadParams(options, nowMs) : fromJsonOut(native.buildUploadParamsJson(optionsJson, nowMs));
+    if (optionsJson !== undefined) {
+      try {
+        return fromJsonOut(native.buildUploadParamsJson(optionsJson, nowMs));
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return native.buildUploadParams(options, nowMs);
   }
 
   /** Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`). */
@@ -71,25 +104,53 @@ module.exports = (native) => {
     /** `url()` with this account's config. */
     url(publicId, options, nowMs) {
       const optionsJson = jsonArg(options);
-      return optionsJson === undefined ? super.url(publicId, options, nowMs) : this.urlJson(publicId, optionsJson, nowMs);
+      if (optionsJson !== undefined) {
+        try {
+          return this.urlJson(publicId, optionsJson, nowMs);
+        } catch {
+          // the ordinary path below answers
+        }
+      }
+      return super.url(publicId, options, nowMs);
     }
 
     /** `apiSignRequest()` with this account's config. */
     apiSignRequest(params) {
       const paramsJson = jsonArg(params);
-      return paramsJson === undefined ? super.apiSignRequest(params) : this.apiSignRequestJson(paramsJson);
+      if (paramsJson !== undefined) {
+        try {
+          return this.apiSignRequestJson(paramsJson);
+        } catch {
+          // the ordinary path below answers
+        }
+      }
+      return super.apiSignRequest(params);
     }
 
     /** `signRequest()` with this account's config. */
     signRequest(params, options) {
       const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
-      return paramsJson === undefined || optionsJson === undefined ? super.signRequest(params, options) : fromJsonOut(this.signRequestJson(paramsJson, optionsJson));
+      if (paramsJson !== undefined && optionsJson !== undefined) {
+        try {
+          return fromJsonOut(this.signRequestJson(paramsJson, optionsJson));
+        } catch {
+          // the ordinary path below answers
+        }
+      }
+      return super.signRequest(params, options);
     }
 
     /** `buildUploadParams()` with this account's config. */
     buildUploadParams(options, nowMs) {
       const optionsJson = jsonArg(options);
-      return optionsJson === undefined ? super.buildUploadParams(options, nowMs) : fromJsonOut(this.buildUploadParamsJson(optionsJson, nowMs));
+      if (optionsJson !== undefined) {
+        try {
+          return fromJsonOut(this.buildUploadParamsJson(optionsJson, nowMs));
+        } catch {
+          // the ordinary path below answers
+        }
+      }
+      return super.buildUploadParams(options, nowMs);
     }
   }
 

@@ -9,7 +9,14 @@ import { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js
 export function url(publicId, options, nowMs) {
   if (!isReady()) throw notInitialised();
   const optionsJson = jsonArg(options);
-  return optionsJson === undefined ? wasm.url(publicId, options, nowMs) : wasm.urlJson(publicId, optionsJson, nowMs);
+  if (optionsJson !== undefined) {
+    try {
+      return wasm.urlJson(publicId, optionsJson, nowMs);
+    } catch {
+      // the ordinary path below answers
+    }
+  }
+  return wasm.url(publicId, options, nowMs);
 }
 
 /** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
@@ -18,11 +25,23 @@ export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureV
   if (!inModule("apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
   if (typeof apiSecret === 'string' && signatureAlgorithm == null && signatureVersion == null) {
     const paramsFlat = flatArg(params);
-    const done = paramsFlat === undefined ? undefined : wasm.apiSignRequestFlat(paramsFlat, apiSecret);
-    if (done != null) return done;
+    if (paramsFlat !== undefined) {
+      try {
+        return wasm.apiSignRequestFlat(paramsFlat, apiSecret);
+      } catch {
+        // the other paths below answer
+      }
+    }
   }
   const paramsJson = jsonArg(params);
-  return paramsJson === undefined ? wasm.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) : wasm.apiSignRequestJson(paramsJson, apiSecret, signatureAlgorithm, signatureVersion);
+  if (paramsJson !== undefined) {
+    try {
+      return wasm.apiSignRequestJson(paramsJson, apiSecret, signatureAlgorithm, signatureVersion);
+    } catch {
+      // the ordinary path below answers
+    }
+  }
+  return wasm.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion);
 }
 
 /** Clears blank params, signs them and adds `signature` and `api_key`. */
@@ -30,7 +49,14 @@ export function signRequest(params, options) {
   if (!isReady()) throw notInitialised();
   if (!inModule("signRequest")) throw notInBrowserBuild("signRequest");
   const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
-  return paramsJson === undefined || optionsJson === undefined ? wasm.signRequest(params, options) : wasm.signRequestJson(paramsJson, optionsJson);
+  if (paramsJson !== undefined && optionsJson !== undefined) {
+    try {
+      return wasm.signRequestJson(paramsJson, optionsJson);
+    } catch {
+      // the ordinary path below answers
+    }
+  }
+  return wasm.signRequest(params, options);
 }
 
 /** The upload parameters the SDK's `build_upload_params` would send. */
@@ -38,7 +64,14 @@ export function buildUploadParams(options, nowMs) {
   if (!isReady()) throw notInitialised();
   if (!inModule("buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
   const optionsJson = jsonArg(options);
-  return optionsJson === undefined ? wasm.buildUploadParams(options, nowMs) : wasm.buildUploadParamsJson(optionsJson, nowMs);
+  if (optionsJson !== undefined) {
+    try {
+      return wasm.buildUploadParamsJson(optionsJson, nowMs);
+    } catch {
+      // the ordinary path below answers
+    }
+  }
+  return wasm.buildUploadParams(options, nowMs);
 }
 
 /** Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`). */
@@ -111,28 +144,56 @@ export class CloudinaryBase extends wasm.Cloudinary {
   /** `url()` with this account's config. */
   url(publicId, options, nowMs) {
     const optionsJson = jsonArg(options);
-    return optionsJson === undefined ? super.url(publicId, options, nowMs) : this.urlJson(publicId, optionsJson, nowMs);
+    if (optionsJson !== undefined) {
+      try {
+        return this.urlJson(publicId, optionsJson, nowMs);
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return super.url(publicId, options, nowMs);
   }
 
   /** `apiSignRequest()` with this account's config. */
   apiSignRequest(params) {
     if (!inModule("cloudinary_apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
     const paramsJson = jsonArg(params);
-    return paramsJson === undefined ? super.apiSignRequest(params) : this.apiSignRequestJson(paramsJson);
+    if (paramsJson !== undefined) {
+      try {
+        return this.apiSignRequestJson(paramsJson);
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return super.apiSignRequest(params);
   }
 
   /** `signRequest()` with this account's config. */
   signRequest(params, options) {
     if (!inModule("cloudinary_signRequest")) throw notInBrowserBuild("signRequest");
     const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
-    return paramsJson === undefined || optionsJson === undefined ? super.signRequest(params, options) : this.signRequestJson(paramsJson, optionsJson);
+    if (paramsJson !== undefined && optionsJson !== undefined) {
+      try {
+        return this.signRequestJson(paramsJson, optionsJson);
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return super.signRequest(params, options);
   }
 
   /** `buildUploadParams()` with this account's config. */
   buildUploadParams(options, nowMs) {
     if (!inModule("cloudinary_buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
     const optionsJson = jsonArg(options);
-    return optionsJson === undefined ? super.buildUploadParams(options, nowMs) : this.buildUploadParamsJson(optionsJson, nowMs);
+    if (optionsJson !== undefined) {
+      try {
+        return this.buildUploadParamsJson(optionsJson, nowMs);
+      } catch {
+        // the ordinary path below answers
+      }
+    }
+    return super.buildUploadParams(options, nowMs);
   }
 
   /** `verifyIdentifier()` with this account's config. */

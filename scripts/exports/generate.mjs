@@ -59,7 +59,7 @@ function rustFunctions(binding) {
     const kinds = Object.fromEntries(e.args.map((a) => [bare(a), a[2]]));
     const render = (twin, owned) => (name) => {
       if (kinds[name] === 'now') return b.now(name);
-      if (twin && kinds[name] === 'json') return `${owned ? '' : '&'}json::parse(${binding === 'node' ? '&' : ''}${snake(name)})?`;
+      if (twin && kinds[name] === 'json') return `${owned ? '' : '&'}flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(name)})?`;
       return b.read(name);
     };
     const ret = b.ret(e.returns[1]);
@@ -70,8 +70,8 @@ function rustFunctions(binding) {
     fnDefs.push(`/// ${e.doc}\n${gate(e)}${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
     if (jsonArgs(e).length) {
       const owned = e.owned && jsonArgs(e).length === 1;
-      const call = owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `json::parse(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
-      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
+      const call = owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
+      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON or flat text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
     if (e.flat) {
@@ -79,7 +79,7 @@ function rustFunctions(binding) {
       const attr = binding === 'node' ? '#[napi(skip_typescript)]' : `#[wasm_bindgen(js_name = ${e.name}Flat, skip_typescript)]`;
       const param = (n) => `${snake(n)}: ${binding === 'node' ? 'String' : '&str'}`;
       const body = b.wrap(coreCall(e.flat.core, flatArgs, (n) => `${binding === 'node' ? '&' : ''}${snake(n)}`), 'String');
-      fnDefs.push(`/// \`${e.name}()\` with \`${e.flat.text}\` as flat text (the fastest path; none when the text is ambiguous).\n${gate(e)}${attr}\n${b.sig(`${snake(e.name)}_flat`, flatArgs.map(param).join(', '), 'Option<String>', '', false)} {\n    ${body}\n}`);
+      fnDefs.push(`/// \`${e.name}()\` ${e.flat.text ? `with \`${e.flat.text}\` as flat text ` : ''}(the fastest path${e.flat.decode ? '; its answer as text, none when that would be ambiguous' : ''}).\n${gate(e)}${attr}\n${b.sig(`${snake(e.name)}_flat`, flatArgs.map(param).join(', '), e.flat.decode ? 'Option<String>' : 'String', '', false)} {\n    ${body}\n}`);
     }
     // The account's method, and its JSON twin.
     if (!e.method) continue;
@@ -87,13 +87,13 @@ function rustFunctions(binding) {
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
     methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (m.some((n) => kinds[n] === 'json')) {
-      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
+      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
   const uses = binding === 'node'
-    ? `use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};\nuse cirrus_core::{api, json};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
-    : `use crate::convert::{read_value, write_value};\nuse crate::{run, Cloudinary, JsResult};\nuse alloc::string::String;\nuse cirrus_core::{api, json};\nuse wasm_bindgen::prelude::*;\n`;
+    ? `use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};\nuse cirrus_core::{api, flat};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
+    : `use crate::convert::{read_value, write_value};\nuse crate::{run, Cloudinary, JsResult};\nuse alloc::string::String;\nuse cirrus_core::{api, flat};\nuse wasm_bindgen::prelude::*;\n`;
   const implAttr = binding === 'node' ? '#[napi]' : '#[wasm_bindgen]';
   // Methods in one impl block per gate (wasm-bindgen takes a cfg on a whole block).
   const impls = [...new Set(methodDefs.map(([e]) => gate(e)))]
@@ -117,7 +117,9 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const call = (fn, list, fast) => `${fn}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
     // The Node twins answer objects as JSON text where exact: fromJsonOut parses it.
     const out = (call) => (target === 'native' && e.returns[1] === 'Value' ? `fromJsonOut(${call})` : call);
-    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  return ${list.map((n) => `${n}Json === undefined`).join(' || ')} ? ${slow} : ${out(quick)};`;
+    // Text (flat or JSON) when every text arg has one; any error there defers to the ordinary path, whose
+    // answer (or error) is the one given: the functions are pure, and flat text holding \0 lands here.
+    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch {\n      // the ordinary path below answers\n    }\n  }\n  return ${slow};`;
     const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     // The flat twin first, when the call fits it.
     let flat = '';
@@ -125,7 +127,11 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
       const { text, strings, absent, decode } = e.flat;
       const when = [...strings.map((n) => `typeof ${n} === 'string'`), ...absent.map((n) => `${n} == null`)].join(' && ');
       const twin = `${target}.${e.name}Flat(${[...(text ? [`${text}Flat`] : []), ...strings].join(', ')})`;
-      flat = `  if (${when}) {\n${text ? `    const ${text}Flat = flatArg(${text});\n` : ''}    const done = ${text ? `${text}Flat === undefined ? undefined : ${twin}` : twin};\n    if (done != null) return ${decode ? `${decode}(done)` : 'done'};\n  }\n`;
+      flat = text
+        // Flat text in: an error defers to the other paths (as in `fast` below).
+        ? `  if (${when}) {\n    const ${text}Flat = flatArg(${text});\n    if (${text}Flat !== undefined) {\n      try {\n        return ${decode ? `${decode}(${twin})` : twin};\n      } catch {\n        // the other paths below answer\n      }\n    }\n  }\n`
+        // Text out: none when it would be ambiguous.
+        : `  if (${when}) {\n    const done = ${twin};\n    if (done != null) return ${decode ? `${decode}(done)` : 'done'};\n  }\n`;
     }
     if (json.length) {
       fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  ${fast(json, call(`${target}.${e.name}`, names), call(`${target}.${e.name}Json`, names, true))}\n}`);

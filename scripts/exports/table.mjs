@@ -9,7 +9,8 @@
 //   name     JS name (the Rust name is its snake_case)
 //   doc      one line, the doc comment everywhere
 //   args     [name, TS type, kind]: kind `value` (any JS value, read into a core Value), `json` (a value
-//            that takes the JSON fast path when it is plain data), `now` (the optional trailing nowMs)
+//            that crosses as text when it is plain data: flat text (crates/core/src/flat.rs) for an
+//            object of strings, numbers, booleans and nulls, else JSON), `now` (the optional trailing nowMs)
 //   returns  [TS type, Rust kind]: `String`, `bool` or `Value`
 //   core     the core function the free function calls, with every arg in order
 //   owned    the core function the JSON fast path calls instead, taking the parsed JSON by value

@@ -84,16 +84,12 @@ pub fn api_sign_request(
 }
 
 /// `apiSignRequest(params, apiSecret)` with the default algorithm (SHA-1) and signature version (2), the
-/// params written as text ([`signing::string_to_sign_flat`]): the bindings' fast path for params whose
-/// values are all strings, numbers or booleans, which skips building a [`Value`] map. `None` when the
-/// text is ambiguous (a `\0` inside a key or value): the caller takes the ordinary path.
-pub fn api_sign_request_flat(flat: &str, api_secret: &str) -> Result<Option<String>> {
-    Ok(
-        signing::string_to_sign_flat(flat, SignatureVersion::V2).map(|mut input| {
-            input.push_str(api_secret);
-            SignatureAlgorithm::Sha1.hex(input.as_bytes())
-        }),
-    )
+/// params as flat text ([`signing::string_to_sign_flat`]): the bindings' fast path for params whose
+/// values are all strings, numbers, booleans or null, which skips building a [`Value`] map.
+pub fn api_sign_request_flat(flat: &str, api_secret: &str) -> Result<String> {
+    let mut input = signing::string_to_sign_flat(flat, SignatureVersion::V2)?;
+    input.push_str(api_secret);
+    Ok(SignatureAlgorithm::Sha1.hex(input.as_bytes()))
 }
 
 /// `signRequest(params, { api_key, api_secret, signature_algorithm?, signature_version? })`.

@@ -230,7 +230,14 @@ mod tests {
     /// Strings are written as JSON.stringify writes them (serde_json escapes the same set).
     #[test]
     fn escapes_as_json_stringify() {
-        for s in ["", "plain", "q\"b\\s/", "\n\r\t\u{8}\u{c}\u{1}\u{1f} ", "é😀\u{7f}", "end\u{0}"] {
+        for s in [
+            "",
+            "plain",
+            "q\"b\\s/",
+            "\n\r\t\u{8}\u{c}\u{1}\u{1f} ",
+            "é😀\u{7f}",
+            "end\u{0}",
+        ] {
             let ours = Value::from(s).to_json().unwrap();
             assert_eq!(ours, serde_json::to_string(s).unwrap(), "{s:?}");
             assert_eq!(parse(&ours).unwrap(), Value::from(s));
@@ -246,6 +253,9 @@ mod tests {
         let mut m = Map::new();
         m.set("a", Value::Undefined);
         m.set("b", Value::Number(1.5));
-        assert_eq!(Value::Object(m).to_json_exact().as_deref(), Some("{\"b\":1.5}"));
+        assert_eq!(
+            Value::Object(m).to_json_exact().as_deref(),
+            Some("{\"b\":1.5}")
+        );
     }
 }

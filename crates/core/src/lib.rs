@@ -38,6 +38,7 @@ pub mod error;
 mod error_codes;
 pub mod expression;
 mod fields;
+pub mod flat;
 mod float;
 pub mod hash;
 pub mod http_status;

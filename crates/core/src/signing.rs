@@ -46,40 +46,15 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
     join_sorted(&mut pairs, version)
 }
 
-/// [`string_to_sign`] of params already written as text, `<count>` then `\0key\0value` per param (what a
-/// JavaScript caller sends when every value is a string, number or boolean: `String(value)` is the text
-/// the SDK signs). Empty values are dropped as blank ones are. `None` when the separators do not add up
-/// to `count` params (a key or value holding `\0`): the caller then takes the ordinary path.
-pub fn string_to_sign_flat(flat: &str, version: SignatureVersion) -> Option<String> {
-    let (count, mut rest) = split_at_nul(flat).unwrap_or((flat, ""));
-    let count: usize = count.parse().ok()?;
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count);
-    for i in 0..count {
-        let (key, after) = split_at_nul(rest)?;
-        // Each value but the last ends at a separator; the last one runs to the end of the text.
-        let (value, after) = if i + 1 < count {
-            split_at_nul(after)?
-        } else if after.bytes().any(|b| b == 0) {
-            return None;
-        } else {
-            (after, "")
-        };
-        if !value.is_empty() {
-            pairs.push((key, value));
-        }
-        rest = after;
-    }
-    if !rest.is_empty() {
-        return None;
-    }
-    Some(join_sorted(&mut pairs, version))
-}
-
-/// `s.split_once('\0')` by a plain byte loop: for the short keys and values of params, quicker than the
-/// searcher `str` uses (and `\0`, being ASCII, always falls on a character boundary).
-fn split_at_nul(s: &str) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == 0)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
+/// [`string_to_sign`] of params written as flat text ([`crate::flat`]: what a JavaScript caller sends for
+/// an object of strings, numbers, booleans and nulls), without building a map: each value is the text
+/// the SDK signs (`String(value)`), nulls and empty values dropped as blank ones are.
+pub fn string_to_sign_flat(flat: &str, version: SignatureVersion) -> Result<String> {
+    let mut pairs: Vec<(&str, &str)> = crate::flat::entries(flat)?
+        .into_iter()
+        .filter_map(|(k, v)| v.signed_text().filter(|t| !t.is_empty()).map(|t| (k, t)))
+        .collect();
+    Ok(join_sorted(&mut pairs, version))
 }
 
 /// Key order (byte order), deciding on the first byte where it differs without calling `memcmp`.

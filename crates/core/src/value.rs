@@ -225,7 +225,8 @@ impl FromIterator<(String, Value)> for Map {
 
 impl IntoIterator for Map {
     type Item = (String, Value);
-    type IntoIter = core::iter::Map<alloc::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
+    type IntoIter =
+        core::iter::Map<alloc::vec::IntoIter<(Key, Value)>, fn((Key, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter().map(|(k, v)| (k.into_owned(), v))
     }
@@ -487,7 +488,9 @@ impl Value {
             Value::Undefined => return false,
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) if exact && (!n.is_finite() || (*n == 0.0 && n.is_sign_negative())) => {
+            Value::Number(n)
+                if exact && (!n.is_finite() || (*n == 0.0 && n.is_sign_negative())) =>
+            {
                 return false
             }
             Value::Number(n) if n.is_finite() => write_number(*n, out),

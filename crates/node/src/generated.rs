@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};
-use cirrus_core::{api, json};
+use cirrus_core::{api, flat};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -24,7 +24,7 @@ pub fn url(
     })
 }
 
-/// `url()` with `options` as JSON text (the fast path).
+/// `url()` with `options` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
 pub fn url_json(
     env: Env,
@@ -35,7 +35,7 @@ pub fn url_json(
     guard(|| {
         api::url_owned(
             &read(&env, &public_id, "publicId")?,
-            json::parse(&options)?,
+            flat::parse_arg(&options)?,
             now_arg(&env, &now_ms)?,
         )
     })
@@ -62,7 +62,7 @@ pub fn api_sign_request(
     })
 }
 
-/// `apiSignRequest()` with `params` as JSON text (the fast path).
+/// `apiSignRequest()` with `params` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
 pub fn api_sign_request_json(
     env: Env,
@@ -73,7 +73,7 @@ pub fn api_sign_request_json(
 ) -> Result<String, Code> {
     guard(|| {
         api::api_sign_request(
-            &json::parse(&params)?,
+            &flat::parse_arg(&params)?,
             &read(&env, &api_secret, "apiSecret")?,
             &read(&env, &signature_algorithm, "signatureAlgorithm")?,
             &read(&env, &signature_version, "signatureVersion")?,
@@ -81,9 +81,9 @@ pub fn api_sign_request_json(
     })
 }
 
-/// `apiSignRequest()` with `params` as flat text (the fastest path; none when the text is ambiguous).
+/// `apiSignRequest()` with `params` as flat text (the fastest path).
 #[napi(skip_typescript)]
-pub fn api_sign_request_flat(params: String, api_secret: String) -> Result<Option<String>, Code> {
+pub fn api_sign_request_flat(params: String, api_secret: String) -> Result<String, Code> {
     guard(|| api::api_sign_request_flat(&params, &api_secret))
 }
 
@@ -102,10 +102,12 @@ pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut
     })
 }
 
-/// `signRequest()` with `params` and `options` as JSON text (the fast path).
+/// `signRequest()` with `params` and `options` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
 pub fn sign_request_json(params: String, options: String) -> Result<JsonOut, Code> {
-    guard(|| api::sign_request(&json::parse(&params)?, &json::parse(&options)?).map(JsonOut))
+    guard(|| {
+        api::sign_request(&flat::parse_arg(&params)?, &flat::parse_arg(&options)?).map(JsonOut)
+    })
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
@@ -120,7 +122,7 @@ pub fn build_upload_params(env: Env, options: Unknown, now_ms: Unknown) -> Resul
     })
 }
 
-/// `buildUploadParams()` with `options` as JSON text (the fast path).
+/// `buildUploadParams()` with `options` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
 pub fn build_upload_params_json(
     env: Env,
@@ -128,7 +130,7 @@ pub fn build_upload_params_json(
     now_ms: Unknown,
 ) -> Result<JsonOut, Code> {
     guard(|| {
-        api::build_upload_params(&json::parse(&options)?, now_arg(&env, &now_ms)?).map(JsonOut)
+        api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?).map(JsonOut)
     })
 }
 
@@ -153,7 +155,7 @@ pub fn verify_identifier(
     })
 }
 
-/// `verifyIdentifier()` with `undefined` as flat text (the fastest path; none when the text is ambiguous).
+/// `verifyIdentifier()` (the fastest path; its answer as text, none when that would be ambiguous).
 #[napi(skip_typescript)]
 pub fn verify_identifier_flat(
     identifier: String,
@@ -280,7 +282,7 @@ impl Cloudinary {
         })
     }
 
-    /// `url()` with this account's config and `options` as JSON text.
+    /// `url()` with this account's config and `options` as JSON or flat text.
     #[napi(skip_typescript)]
     pub fn url_json(
         &self,
@@ -292,7 +294,7 @@ impl Cloudinary {
         guard(|| {
             self.inner.url(
                 &read(&env, &public_id, "publicId")?,
-                &json::parse(&options)?,
+                &flat::parse_arg(&options)?,
                 now_arg(&env, &now_ms)?,
             )
         })
@@ -304,10 +306,10 @@ impl Cloudinary {
         guard(|| self.inner.api_sign_request(&read(&env, &params, "params")?))
     }
 
-    /// `apiSignRequest()` with this account's config and `params` as JSON text.
+    /// `apiSignRequest()` with this account's config and `params` as JSON or flat text.
     #[napi(skip_typescript)]
     pub fn api_sign_request_json(&self, params: String) -> Result<String, Code> {
-        guard(|| self.inner.api_sign_request(&json::parse(&params)?))
+        guard(|| self.inner.api_sign_request(&flat::parse_arg(&params)?))
     }
 
     /// `signRequest()` with this account's config.
@@ -326,12 +328,12 @@ impl Cloudinary {
         })
     }
 
-    /// `signRequest()` with this account's config and `params` and `options` as JSON text.
+    /// `signRequest()` with this account's config and `params` and `options` as JSON or flat text.
     #[napi(skip_typescript)]
     pub fn sign_request_json(&self, params: String, options: String) -> Result<JsonOut, Code> {
         guard(|| {
             self.inner
-                .sign_request(&json::parse(&params)?, &json::parse(&options)?)
+                .sign_request(&flat::parse_arg(&params)?, &flat::parse_arg(&options)?)
                 .map(JsonOut)
         })
     }
@@ -353,7 +355,7 @@ impl Cloudinary {
         })
     }
 
-    /// `buildUploadParams()` with this account's config and `options` as JSON text.
+    /// `buildUploadParams()` with this account's config and `options` as JSON or flat text.
     #[napi(skip_typescript)]
     pub fn build_upload_params_json(
         &self,
@@ -362,7 +364,8 @@ impl Cloudinary {
         now_ms: Unknown,
     ) -> Result<JsonOut, Code> {
         guard(|| {
-            api::build_upload_params(&json::parse(&options)?, now_arg(&env, &now_ms)?).map(JsonOut)
+            api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?)
+                .map(JsonOut)
         })
     }
 

@@ -5,7 +5,7 @@
 use crate::convert::{read_value, write_value};
 use crate::{run, Cloudinary, JsResult};
 use alloc::string::String;
-use cirrus_core::{api, json};
+use cirrus_core::{api, flat};
 use wasm_bindgen::prelude::*;
 
 /// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
@@ -20,13 +20,13 @@ pub fn url(public_id: JsValue, options: JsValue, now_ms: JsValue) -> JsResult<St
     })
 }
 
-/// `url()` with `options` as JSON text (the fast path).
+/// `url()` with `options` as JSON or flat text (the fast path).
 #[wasm_bindgen(js_name = urlJson, skip_typescript)]
 pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
     run(|| {
         api::url_owned(
             &read_value(&public_id, "publicId")?,
-            json::parse(options)?,
+            flat::parse_arg(options)?,
             crate::now_ms(&now_ms)?,
         )
     })
@@ -51,7 +51,7 @@ pub fn api_sign_request(
     })
 }
 
-/// `apiSignRequest()` with `params` as JSON text (the fast path).
+/// `apiSignRequest()` with `params` as JSON or flat text (the fast path).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
 pub fn api_sign_request_json(
@@ -62,7 +62,7 @@ pub fn api_sign_request_json(
 ) -> JsResult<String> {
     run(|| {
         api::api_sign_request(
-            &json::parse(params)?,
+            &flat::parse_arg(params)?,
             &read_value(&api_secret, "apiSecret")?,
             &read_value(&signature_algorithm, "signatureAlgorithm")?,
             &read_value(&signature_version, "signatureVersion")?,
@@ -70,10 +70,10 @@ pub fn api_sign_request_json(
     })
 }
 
-/// `apiSignRequest()` with `params` as flat text (the fastest path; none when the text is ambiguous).
+/// `apiSignRequest()` with `params` as flat text (the fastest path).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = apiSignRequestFlat, skip_typescript)]
-pub fn api_sign_request_flat(params: &str, api_secret: &str) -> JsResult<Option<String>> {
+pub fn api_sign_request_flat(params: &str, api_secret: &str) -> JsResult<String> {
     run(|| api::api_sign_request_flat(params, api_secret))
 }
 
@@ -90,11 +90,11 @@ pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
     .map(|v| write_value(&v))
 }
 
-/// `signRequest()` with `params` and `options` as JSON text (the fast path).
+/// `signRequest()` with `params` and `options` as JSON or flat text (the fast path).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
-    run(|| api::sign_request(&json::parse(params)?, &json::parse(options)?))
+    run(|| api::sign_request(&flat::parse_arg(params)?, &flat::parse_arg(options)?))
         .map(|v| write_value(&v))
 }
 
@@ -106,11 +106,11 @@ pub fn build_upload_params(options: JsValue, now_ms: JsValue) -> JsResult<JsValu
         .map(|v| write_value(&v))
 }
 
-/// `buildUploadParams()` with `options` as JSON text (the fast path).
+/// `buildUploadParams()` with `options` as JSON or flat text (the fast path).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
 pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
+    run(|| api::build_upload_params(&flat::parse_arg(options)?, crate::now_ms(&now_ms)?))
         .map(|v| write_value(&v))
 }
 
@@ -132,7 +132,7 @@ pub fn verify_identifier(
     .map(|v| write_value(&v))
 }
 
-/// `verifyIdentifier()` with `undefined` as flat text (the fastest path; none when the text is ambiguous).
+/// `verifyIdentifier()` (the fastest path; its answer as text, none when that would be ambiguous).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = verifyIdentifierFlat, skip_typescript)]
 pub fn verify_identifier_flat(identifier: &str, api_secret: &str) -> JsResult<Option<String>> {
@@ -241,13 +241,13 @@ impl Cloudinary {
         })
     }
 
-    /// `url()` with this account's config and `options` as JSON text.
+    /// `url()` with this account's config and `options` as JSON or flat text.
     #[wasm_bindgen(js_name = urlJson, skip_typescript)]
     pub fn url_json(&self, public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
         run(|| {
             self.inner.url(
                 &read_value(&public_id, "publicId")?,
-                &json::parse(options)?,
+                &flat::parse_arg(options)?,
                 crate::now_ms(&now_ms)?,
             )
         })
@@ -263,10 +263,10 @@ impl Cloudinary {
         run(|| self.inner.api_sign_request(&read_value(&params, "params")?))
     }
 
-    /// `apiSignRequest()` with this account's config and `params` as JSON text.
+    /// `apiSignRequest()` with this account's config and `params` as JSON or flat text.
     #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
     pub fn api_sign_request_json(&self, params: &str) -> JsResult<String> {
-        run(|| self.inner.api_sign_request(&json::parse(params)?))
+        run(|| self.inner.api_sign_request(&flat::parse_arg(params)?))
     }
 
     /// `signRequest()` with this account's config.
@@ -281,12 +281,12 @@ impl Cloudinary {
         .map(|v| write_value(&v))
     }
 
-    /// `signRequest()` with this account's config and `params` and `options` as JSON text.
+    /// `signRequest()` with this account's config and `params` and `options` as JSON or flat text.
     #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
     pub fn sign_request_json(&self, params: &str, options: &str) -> JsResult<JsValue> {
         run(|| {
             self.inner
-                .sign_request(&json::parse(params)?, &json::parse(options)?)
+                .sign_request(&flat::parse_arg(params)?, &flat::parse_arg(options)?)
         })
         .map(|v| write_value(&v))
     }
@@ -298,10 +298,10 @@ impl Cloudinary {
             .map(|v| write_value(&v))
     }
 
-    /// `buildUploadParams()` with this account's config and `options` as JSON text.
+    /// `buildUploadParams()` with this account's config and `options` as JSON or flat text.
     #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
     pub fn build_upload_params_json(&self, options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-        run(|| api::build_upload_params(&json::parse(options)?, crate::now_ms(&now_ms)?))
+        run(|| api::build_upload_params(&flat::parse_arg(options)?, crate::now_ms(&now_ms)?))
             .map(|v| write_value(&v))
     }
 
