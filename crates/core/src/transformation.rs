@@ -7,27 +7,6 @@ use crate::layer::process_layer;
 use crate::prelude::*;
 use crate::value::{cmp_utf16, Map, Value};
 
-/// Parameters copied as they are, `(option, short key)`.
-const SIMPLE_PARAMS: &[(&str, &str)] = &[
-    ("audio_codec", "ac"),
-    ("audio_frequency", "af"),
-    ("bit_rate", "br"),
-    ("color_space", "cs"),
-    ("default_image", "d"),
-    ("delay", "dl"),
-    ("density", "dn"),
-    ("duration", "du"),
-    ("end_offset", "eo"),
-    ("fetch_format", "f"),
-    ("gravity", "g"),
-    ("page", "pg"),
-    ("prefix", "p"),
-    ("start_offset", "so"),
-    ("streaming_profile", "sp"),
-    ("video_codec", "vc"),
-    ("video_sampling", "vs"),
-];
-
 /// No account: what the free functions (no config) read where the SDK reads `config()`.
 pub(crate) static NO_ACCOUNT: Map = Map::new();
 
@@ -211,8 +190,8 @@ fn effect_value(effect: Value) -> Value {
 
 /// `border`: an object (or array) becomes `{width}px_solid_{color}`; digits alone are an HTML border
 /// attribute (put back into the options), not a transformation.
-fn border_value(o: &mut Map) -> Result<Value> {
-    Ok(match o.consume("border") {
+fn border_value(border: Value, o: &mut Map) -> Result<Value> {
+    Ok(match border {
         b @ (Value::Object(_) | Value::Array(_)) => {
             let width = match b.get("width") {
                 w if w.is_nullish() => "2".to_owned(),
@@ -223,7 +202,7 @@ fn border_value(o: &mut Map) -> Result<Value> {
                 Value::String(c) => rgb(c),
                 _ => return Err(Error::invalid_option("border.color must be a string")),
             };
-            Value::String(format!("{width}px_solid_{color}"))
+            Value::String([width.as_str(), "px_solid_", &color].concat())
         }
         b => {
             let s = b.to_js_string();
@@ -237,102 +216,229 @@ fn border_value(o: &mut Map) -> Result<Value> {
     })
 }
 
-/// `offset` splits into `start_offset` and `end_offset`, which are normalised.
-fn offsets(o: &mut Map) {
-    if !o.get("offset").is_nullish() {
-        let (start, end) = split_range(o.consume("offset"));
-        o.set("start_offset", start);
-        o.set("end_offset", end);
-    }
-    for key in ["start_offset", "end_offset"] {
-        if o.get(key).truthy() {
-            let normalised = normalize(o.get(key));
-            o.set(key, normalised);
-        }
-    }
-}
-
 /// `fn_`: `custom_function`, else `custom_pre_function` as `pre:...`.
-fn custom_function_value(o: &mut Map) -> Value {
-    let custom_function = process_custom_function(o.consume("custom_function"));
-    let custom_pre_function = match process_custom_function(o.consume("custom_pre_function")) {
-        Value::String(s) => Value::String(format!("pre:{s}")),
-        _ => Value::Null,
-    };
+fn custom_function_value(custom_function: Value, custom_pre_function: Value) -> Value {
+    let custom_function = process_custom_function(custom_function);
     if custom_function.truthy() {
-        custom_function
-    } else {
-        custom_pre_function
+        return custom_function;
+    }
+    match process_custom_function(custom_pre_function) {
+        Value::String(s) => Value::String(["pre:", &s].concat()),
+        _ => Value::Null,
     }
 }
 
-/// Every present parameter as one `key_value` pair, sorted by key and joined with `,`.
+/// How a parameter option becomes the value of its `key_value` pair.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// As given.
+    Raw,
+    /// Through the expression normaliser (`normalize`).
+    Normalized,
+    /// A range (`norm_range_value`): `duration`, and the offsets (normalised first when truthy).
+    Range,
+    /// `video_codec`: an object becomes `codec[:profile[:level]]`.
+    VideoCodec,
+    /// Worked out by [`parameters`] itself (several options, errors, side effects).
+    Special,
+}
+
+/// The options a transformation component takes as parameters, with their short keys: one table, read
+/// in one walk of the options given (no lookup per name the caller did not give).
+const PARAMS: [(&str, &str, Kind); 38] = [
+    ("angle", "a", Kind::Special),
+    ("aspect_ratio", "ar", Kind::Normalized),
+    ("background", "b", Kind::Special),
+    ("border", "bo", Kind::Special),
+    ("color", "co", Kind::Special),
+    ("crop", "c", Kind::Raw),
+    ("custom_function", "fn", Kind::Special),
+    ("custom_pre_function", "fn", Kind::Special),
+    ("effect", "e", Kind::Special),
+    ("end_offset", "eo", Kind::Range),
+    ("flags", "fl", Kind::Special),
+    ("fps", "fps", Kind::Special),
+    ("keyframe_interval", "ki", Kind::Normalized),
+    ("offset", "so", Kind::Special),
+    ("opacity", "o", Kind::Normalized),
+    ("overlay", "l", Kind::Special),
+    ("quality", "q", Kind::Normalized),
+    ("radius", "r", Kind::Special),
+    ("start_offset", "so", Kind::Range),
+    ("underlay", "u", Kind::Special),
+    ("x", "x", Kind::Normalized),
+    ("y", "y", Kind::Normalized),
+    ("zoom", "z", Kind::Normalized),
+    ("audio_codec", "ac", Kind::Raw),
+    ("audio_frequency", "af", Kind::Raw),
+    ("bit_rate", "br", Kind::Raw),
+    ("color_space", "cs", Kind::Raw),
+    ("default_image", "d", Kind::Raw),
+    ("delay", "dl", Kind::Raw),
+    ("density", "dn", Kind::Raw),
+    ("duration", "du", Kind::Range),
+    ("fetch_format", "f", Kind::Raw),
+    ("gravity", "g", Kind::Raw),
+    ("page", "pg", Kind::Raw),
+    ("prefix", "p", Kind::Raw),
+    ("streaming_profile", "sp", Kind::Raw),
+    ("video_codec", "vc", Kind::VideoCodec),
+    ("video_sampling", "vs", Kind::Raw),
+];
+
+/// The [`PARAMS`] index of a parameter option (a `match`: quicker than any search). `offset` only when
+/// it is given: a null one stays among the options, as the SDK leaves it. A unit test checks it
+/// against the table.
+fn param_index(key: &str, value: &Value) -> Option<usize> {
+    Some(match key {
+        "angle" => 0,
+        "aspect_ratio" => 1,
+        "background" => 2,
+        "border" => 3,
+        "color" => 4,
+        "crop" => 5,
+        "custom_function" => 6,
+        "custom_pre_function" => 7,
+        "effect" => 8,
+        "end_offset" => 9,
+        "flags" => 10,
+        "fps" => 11,
+        "keyframe_interval" => 12,
+        "offset" if !value.is_nullish() => 13,
+        "opacity" => 14,
+        "overlay" => 15,
+        "quality" => 16,
+        "radius" => 17,
+        "start_offset" => 18,
+        "underlay" => 19,
+        "x" => 20,
+        "y" => 21,
+        "zoom" => 22,
+        "audio_codec" => 23,
+        "audio_frequency" => 24,
+        "bit_rate" => 25,
+        "color_space" => 26,
+        "default_image" => 27,
+        "delay" => 28,
+        "density" => 29,
+        "duration" => 30,
+        "fetch_format" => 31,
+        "gravity" => 32,
+        "page" => 33,
+        "prefix" => 34,
+        "streaming_profile" => 35,
+        "video_codec" => 36,
+        "video_sampling" => 37,
+        _ => return None,
+    })
+}
+
+/// The parameter options a component was given, taken out of its options (typically a handful).
+struct Given(Vec<(usize, Value)>);
+
+impl Given {
+    /// `consumeOption`: the option's value (a null counts as absent), taken.
+    fn take(&mut self, option: &str) -> Value {
+        match self.0.iter().position(|(i, _)| PARAMS[*i].0 == option) {
+            Some(at) => match self.0.swap_remove(at).1 {
+                Value::Null => Value::Undefined,
+                v => v,
+            },
+            None => Value::Undefined,
+        }
+    }
+}
+
+/// Every present parameter as one `key_value` pair, sorted by key, joined with `,`.
 fn parameters(o: &mut Map, [width, height, dpr]: [Value; 3], named: String) -> Result<String> {
-    let crop = o.consume("crop");
-    let angle = Value::join(&o.consume("angle").to_array(), ".");
-    let background = hash_to_rgb(o.consume("background"), "background")?;
-    let color = hash_to_rgb(o.consume("color"), "color")?;
-    let effect = effect_value(o.consume("effect"));
-    let border = border_value(o)?;
-    let flags = Value::join(&o.consume("flags").to_array(), ".");
-    offsets(o);
-    let overlay = process_layer(o.consume("overlay"))?;
-    let radius = process_radius(o.consume("radius"))?;
-    let underlay = process_layer(o.consume("underlay"))?;
-    let custom_function = custom_function_value(o);
-    let fps = match o.consume("fps") {
-        Value::Array(items) => Value::join(&items, "-").into(),
-        other => other,
-    };
-    // Each present parameter becomes one `key_value` pair; absent ones cost nothing more.
-    let mut pairs: Vec<String> = Vec::with_capacity(8);
-    let mut add = |short: &str, value: Value| {
+    let mut given = Given(o.take_matching(param_index));
+    let mut pairs: Vec<(&str, Value)> = Vec::with_capacity(given.0.len() + 4);
+    let mut add = |short: &'static str, value: Value| {
         if value.present() {
-            let mut pair = String::with_capacity(16);
-            pair.push_str(short);
-            pair.push('_');
-            value.write_js_string(&mut pair);
-            pairs.push(pair);
+            pairs.push((short, value));
         }
     };
-    add("a", normalize_owned(angle.into()));
-    add("ar", normalize_owned(o.consume("aspect_ratio")));
-    add("b", background);
-    add("bo", border);
-    add("c", crop);
-    add("co", color);
-    add("dpr", normalize_owned(dpr));
-    add("e", normalize_owned(effect));
-    add("fl", flags.into());
-    add("fn", custom_function);
-    add("fps", fps);
-    add("h", normalize_owned(height));
-    add("ki", normalize_owned(o.consume("keyframe_interval")));
-    add("l", overlay);
-    add("o", normalize_owned(o.consume("opacity")));
-    add("q", normalize_owned(o.consume("quality")));
-    add("r", radius);
-    add("t", named.into());
-    add("u", underlay);
     add("w", normalize_owned(width));
-    add("x", normalize_owned(o.consume("x")));
-    add("y", normalize_owned(o.consume("y")));
-    add("z", normalize_owned(o.consume("zoom")));
-    for (name, short) in SIMPLE_PARAMS {
-        let mut value = o.consume(name);
-        if matches!(value, Value::Undefined) {
-            continue;
-        }
-        if *short == "vc" {
-            value = process_video_params(value);
-        }
-        if matches!(*short, "so" | "eo" | "du") {
-            value = norm_range_value(value);
-        }
+    add("h", normalize_owned(height));
+    add("dpr", normalize_owned(dpr));
+    add("t", named.into());
+    if given.0.iter().any(|(i, _)| PARAMS[*i].2 == Kind::Special) {
+        special_parameters(&mut given, o, &mut add)?;
+    }
+    for (i, value) in given.0 {
+        let (_, short, kind) = PARAMS[i];
+        let value = match (kind, value) {
+            (_, Value::Null | Value::Undefined) => continue,
+            (Kind::Normalized, v) => normalize_owned(v),
+            (Kind::Range, v) if v.truthy() && short != "du" => norm_range_value(normalize_owned(v)),
+            (Kind::Range, v) => norm_range_value(v),
+            (Kind::VideoCodec, v) => process_video_params(v),
+            (_, v) => v,
+        };
         add(short, value);
     }
-    crate::value::sort_small(&mut pairs, |a, b| cmp_utf16(a, b).is_lt());
-    Ok(pairs.join(","))
+    // Short keys are lower-case letters and `_` sorts before them: the key alone orders a pair.
+    crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
+    let mut out = String::new();
+    for (i, (short, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(short);
+        out.push('_');
+        value.write_js_string(&mut out);
+    }
+    Ok(out)
+}
+
+/// The parameters that take more than their own option, in the SDK's order (which decides which error
+/// a component with several bad options reports). `offset` leaves its halves in `given` as
+/// `start_offset`/`end_offset`, for the table to write.
+fn special_parameters(
+    given: &mut Given,
+    o: &mut Map,
+    add: &mut impl FnMut(&'static str, Value),
+) -> Result<()> {
+    let joined = |value: Value, sep: &str| match value {
+        Value::Undefined => Value::Undefined,
+        value => Value::join(&value.to_array(), sep).into(),
+    };
+    add("a", normalize_owned(joined(given.take("angle"), ".")));
+    add("b", hash_to_rgb(given.take("background"), "background")?);
+    add("co", hash_to_rgb(given.take("color"), "color")?);
+    add("e", normalize_owned(effect_value(given.take("effect"))));
+    add("bo", border_value(given.take("border"), o)?);
+    add("fl", joined(given.take("flags"), "."));
+    if let offset @ (Value::String(_)
+    | Value::Array(_)
+    | Value::Object(_)
+    | Value::Number(_)
+    | Value::Bool(_)) = given.take("offset")
+    {
+        let (start, end) = split_range(offset);
+        given.take("start_offset");
+        given.take("end_offset");
+        given.0.push((18, start));
+        given.0.push((9, end));
+    }
+    add("l", process_layer(given.take("overlay"))?);
+    add("r", process_radius(given.take("radius"))?);
+    add("u", process_layer(given.take("underlay"))?);
+    add(
+        "fn",
+        custom_function_value(
+            given.take("custom_function"),
+            given.take("custom_pre_function"),
+        ),
+    );
+    add(
+        "fps",
+        match given.take("fps") {
+            Value::Array(items) => Value::join(&items, "-").into(),
+            other => other,
+        },
+    );
+    Ok(())
 }
 
 /// `$name` options (sorted), then the `variables` list in order, as `$name_value` items.
@@ -509,5 +615,20 @@ fn split_range(range: Value) -> (Value, Value) {
         }
         Value::Array(items) => (nth(&items, 0), items.last().cloned().unwrap_or_default()),
         _ => (Value::Null, Value::Null),
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    /// The `match` and the table name the same options at the same places.
+    #[test]
+    fn param_index_matches_the_table() {
+        for (i, (option, _, _)) in PARAMS.iter().enumerate() {
+            assert_eq!(param_index(option, &Value::from("x")), Some(i), "{option}");
+        }
+        assert_eq!(param_index("offset", &Value::Null), None);
+        assert_eq!(param_index("width", &Value::from("x")), None);
     }
 }

@@ -207,6 +207,23 @@ impl Map {
         self.entries.is_empty()
     }
 
+    /// Takes out, in one walk, every entry `index` knows, with its index (the others stay, in order):
+    /// what a table-driven reader uses instead of a removal per name it knows.
+    pub fn take_matching(
+        &mut self,
+        mut index: impl FnMut(&str, &Value) -> Option<usize>,
+    ) -> Vec<(usize, Value)> {
+        let mut taken = Vec::new();
+        self.entries.retain_mut(|(k, v)| match index(k, v) {
+            Some(i) => {
+                taken.push((i, core::mem::take(v)));
+                false
+            }
+            None => true,
+        });
+        taken
+    }
+
     /// Keeps the entries for which `keep` is true.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
         self.entries.retain(|(k, v)| keep(k, v));
