@@ -82,38 +82,86 @@ function prototypePolluted() {
 }
 
 /**
- * A plain object whose values are all strings, finite numbers, booleans, null or undefined, as flat text
- * (crates/core/src/flat.rs: the entry count, then `\0<key>\0<tag><value>` per entry; undefined values
- * are left out, as JSON leaves them); undefined for anything else. Numbers are written by String(n),
- * which the core reads back exactly. Nothing is escaped: a `\0` inside a key or value makes the core
- * refuse the text, and the wrappers then call the ordinary path (see generated.*).
+ * Plain data as flat text (crates/core/src/flat.rs): the token count, then `\0`-led tokens: `s<text>`,
+ * `n<number>` (String(n), read back exactly), `t`, `f`, `z`, `a` values `e`, `o` (`k<key>` value)... `e`.
+ * Written as it is walked, so no walk first; undefined for anything JSON would not carry exactly (and
+ * undefined object values are left out, as JSON leaves them). Nothing is escaped: a `\0` inside a key or
+ * string makes the count disagree, the core refuses the text, and the wrappers then take the ordinary
+ * path (see generated.*).
  */
 export function flatArg(value) {
-  if (DISABLED || value === null || typeof value !== 'object') return undefined;
+  if (DISABLED || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   try {
-    const proto = Object.getPrototypeOf(value);
-    if ((proto !== PLAIN && proto !== null) || prototypePolluted()) return undefined;
-    let text = '';
-    let count = 0;
-    // for-in and string concatenation: the quickest way through a small object in V8 (own keys only,
-    // as the prototype is plain and unpolluted; the order is Object.keys' and JSON.stringify's).
-    for (const key in value) {
-      const v = value[key];
-      if (typeof v === 'string') text += '\0' + key + '\0s' + v;
-      else if (typeof v === 'number') {
-        // -0 would come back as 0 (String(-0) is "0"): the other paths keep it.
-        if (!exactInWasm(v) || (v === 0 && 1 / v < 0)) return undefined;
-        text += '\0' + key + '\0n' + v;
-      } else if (typeof v === 'boolean') text += v ? '\0' + key + '\0t' : '\0' + key + '\0f';
-      else if (v === null) text += '\0' + key + '\0z';
-      else if (v === undefined) continue;
-      else return undefined;
-      if (++count > MAX_OBJECT_KEYS) return undefined;
-    }
-    return count + text;
+    if (prototypePolluted()) return undefined;
+    const state = { text: '', tokens: 0, budget: MAX_VALUES };
+    return flatInto(value, 0, state) ? state.tokens + state.text : undefined;
   } catch {
     return undefined; // a throwing getter or Proxy trap: the ordinary reader reports it with a code
   }
+}
+
+/** Appends `v`'s tokens to `state`; false when flat text cannot carry it exactly. */
+function flatInto(v, depth, state) {
+  if (--state.budget < 0) return false;
+  switch (typeof v) {
+    case 'string':
+      state.text += '\0s' + v;
+      state.tokens++;
+      return true;
+    case 'number':
+      // -0 would come back as 0 (String(-0) is "0"): the other paths keep it.
+      if (!exactInWasm(v) || (v === 0 && 1 / v < 0)) return false;
+      state.text += '\0n' + v;
+      state.tokens++;
+      return true;
+    case 'boolean':
+      state.text += v ? '\0t' : '\0f';
+      state.tokens++;
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) {
+    state.text += '\0z';
+    state.tokens++;
+    return true;
+  }
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    state.text += '\0a';
+    for (let i = 0; i < v.length; i++) {
+      // A hole or undefined (JSON writes null) goes to the ordinary reader.
+      if (v[i] === undefined || !flatInto(v[i], depth + 1, state)) return false;
+    }
+    state.text += '\0e';
+    state.tokens += 2;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== PLAIN && proto !== null) || typeof v.toJSON === 'function') return false;
+  state.text += '\0o';
+  let keys = 0;
+  // for-in: the quickest way through a small object in V8; own keys only, as the prototype is plain and
+  // unpolluted; the order is Object.keys' and JSON.stringify's.
+  // Strings and whole numbers (most values) inline: one concatenation, no call.
+  for (const key in v) {
+    const item = v[key];
+    if (typeof item === 'string') state.text += '\0k' + key + '\0s' + item;
+    else if (typeof item === 'number' && !(!exactInWasm(item) || (item === 0 && 1 / item < 0))) state.text += '\0k' + key + '\0n' + item;
+    else if (item === undefined) continue;
+    else {
+      state.text += '\0k' + key;
+      state.tokens--; // counted once more below
+      if (!flatInto(item, depth + 1, state)) return false;
+    }
+    state.tokens += 2;
+    if (++keys > MAX_OBJECT_KEYS) return false;
+  }
+  state.text += '\0e';
+  state.tokens += 2;
+  return true;
 }
 
 /**

@@ -1,20 +1,25 @@
-//! Flat text: how a JavaScript binding hands over a plain object whose values are all strings, numbers,
-//! booleans or null (most option and param objects). Cheaper to write in JavaScript than
+//! Flat text: how a JavaScript binding hands over plain data (option and param objects of strings,
+//! numbers, booleans, nulls, arrays and plain objects). Cheaper to write in JavaScript than
 //! `JSON.stringify` (which needs a walk first to know it is exact) and to read here than JSON.
 //!
-//! The number of entries, then per entry `\0<key>\0<tag><value>`. Tags: `s` a string, `n` a number
-//! (JavaScript's `String(n)`, read back exactly), `t` true, `f` false, `z` null (those three with no
-//! value). Nothing is escaped, so a key or value holding `\0` makes the separators disagree with the
-//! count: that is an error here, and the JavaScript caller, which takes any error of the fast path as a
-//! reason to call the ordinary path, gets the ordinary path's answer. npm/node/fast-args.cjs and
-//! npm/web/fast-args.js write it (`flatArg`). JSON text starts with `{`, flat text with a digit:
-//! [`parse_arg`] takes either.
+//! The number of tokens, then each token after a `\0`. Values: `s<text>` a string, `n<number>` a number
+//! (JavaScript's `String(n)`, read back exactly), `t` / `f` true / false, `z` null, `a` an array (its
+//! values, then `e`), `o` an object (`k<key>` and a value per entry, then `e`). The text is an object.
+//!
+//! Nothing is escaped. A `\0` inside a key or string would add tokens, so the count, which the writer
+//! took from the structure, no longer matches: that text is refused (never read as other entries), and
+//! the JavaScript caller, which takes any error of a fast path as a reason to use the ordinary one, gets
+//! the ordinary path's answer. npm/node/fast-args.cjs and npm/web/fast-args.js write it (`flatArg`).
+//! JSON text starts with `{`, flat text with a digit: [`parse_arg`] takes either.
 
 use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::value::{Map, Value, MAX_OBJECT_KEYS};
 
-/// One value of flat text, borrowed from it.
+/// Deepest nesting read (the writer stops at 16).
+const MAX_DEPTH: usize = 64;
+
+/// One scalar value of flat text, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FlatValue<'a> {
     /// A string.
@@ -37,69 +42,160 @@ impl<'a> FlatValue<'a> {
             FlatValue::Null => None,
         }
     }
+}
 
-    fn to_value(self) -> Result<Value> {
-        Ok(match self {
+fn malformed(what: &str) -> Error {
+    Error::invalid_argument(["flat text: ", what].concat())
+}
+
+/// The tokens after the count. Reading stops at the count: the text must end there, and a `\0` inside a
+/// key or string (one more token than counted) makes it not end there.
+struct Tokens<'a> {
+    rest: &'a str,
+    left: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(text: &'a str) -> Result<Self> {
+        let (count, rest) = split_at_nul(text).ok_or_else(|| malformed("no token count"))?;
+        let left = parse_count(count).ok_or_else(|| malformed("no token count"))?;
+        Ok(Tokens { rest, left })
+    }
+
+    /// The next token, without taking it.
+    fn peek(&self) -> Option<&'a str> {
+        (self.left > 0).then(|| split_at_nul(self.rest).map_or(self.rest, |(t, _)| t))
+    }
+
+    fn next(&mut self) -> Result<&'a str> {
+        self.left = self
+            .left
+            .checked_sub(1)
+            .ok_or_else(|| malformed("it ends early"))?;
+        if self.left == 0 {
+            // The last token runs to the end of the text: another `\0` there is a token too many.
+            let last = core::mem::take(&mut self.rest);
+            return match last.bytes().any(|b| b == 0) {
+                true => Err(malformed(
+                    "more tokens than counted (a key or value holds \\0)",
+                )),
+                false => Ok(last),
+            };
+        }
+        let (token, rest) = split_at_nul(self.rest).ok_or_else(|| malformed("it ends early"))?;
+        self.rest = rest;
+        Ok(token)
+    }
+
+    fn finish(&self) -> Result<()> {
+        if self.left == 0 {
+            Ok(())
+        } else {
+            Err(malformed("fewer tokens used than counted"))
+        }
+    }
+}
+
+/// `s.split_once('\0')` by a plain byte loop: for short tokens, quicker than the searcher `str` uses
+/// (and `\0`, being ASCII, always falls on a character boundary).
+fn split_at_nul(s: &str) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == 0)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
+/// A scalar token as a [`FlatValue`]; `None` for a container or end token.
+fn scalar(token: &str) -> Option<FlatValue<'_>> {
+    let body = token.get(1..).unwrap_or_default();
+    Some(match token.as_bytes().first() {
+        Some(b's') => FlatValue::String(body),
+        Some(b'n') => FlatValue::Number(body),
+        Some(b't') if body.is_empty() => FlatValue::Bool(true),
+        Some(b'f') if body.is_empty() => FlatValue::Bool(false),
+        Some(b'z') if body.is_empty() => FlatValue::Null,
+        _ => return None,
+    })
+}
+
+fn value(tokens: &mut Tokens<'_>, depth: usize) -> Result<Value> {
+    let token = tokens.next()?;
+    if let Some(v) = scalar(token) {
+        return Ok(match v {
             FlatValue::String(s) => Value::String(s.to_owned()),
             FlatValue::Number(n) => {
                 Value::Number(crate::value::parse_decimal(n).ok_or_else(|| malformed("a number"))?)
             }
             FlatValue::Bool(b) => Value::Bool(b),
             FlatValue::Null => Value::Null,
-        })
+        });
+    }
+    if depth >= MAX_DEPTH {
+        return Err(malformed("too deep"));
+    }
+    match token {
+        "a" => {
+            let mut items = Vec::new();
+            loop {
+                match tokens.peek() {
+                    Some("e") => {
+                        tokens.next()?;
+                        return Ok(Value::Array(items));
+                    }
+                    _ => items.push(value(tokens, depth + 1)?),
+                }
+            }
+        }
+        "o" => object(tokens, depth).map(Value::Object),
+        _ => Err(malformed("a value")),
     }
 }
 
-fn malformed(what: &str) -> Error {
-    Error::invalid_argument(["flat text: malformed ", what].concat())
-}
-
-/// The entries of flat text, in order.
-pub fn entries(text: &str) -> Result<Vec<(&str, FlatValue<'_>)>> {
-    let (count, mut rest) = split_at_nul(text).unwrap_or((text, ""));
-    let count = parse_count(count).ok_or_else(|| malformed("a count"))?;
-    if count > MAX_OBJECT_KEYS {
-        return Err(Error::invalid_argument("params has too many keys"));
+fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
+    let mut map = Map::new();
+    loop {
+        let token = tokens.next()?;
+        if token == "e" {
+            return Ok(map);
+        }
+        let key = token.strip_prefix('k').ok_or_else(|| malformed("a key"))?;
+        if map.len() >= MAX_OBJECT_KEYS {
+            return Err(Error::invalid_argument("an object has too many keys"));
+        }
+        let v = value(tokens, depth + 1)?;
+        // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
+        map.set(key.to_owned(), v);
     }
-    let mut out = Vec::with_capacity(count);
-    for i in 0..count {
-        let (key, after) = split_at_nul(rest).ok_or_else(|| malformed("a key"))?;
-        // Each value but the last ends at a separator; the last one runs to the end of the text.
-        let (value, after) = if i + 1 < count {
-            split_at_nul(after).ok_or_else(|| malformed("a value"))?
-        } else if after.bytes().any(|b| b == 0) {
-            return Err(malformed("a value (it holds \\0)"));
-        } else {
-            (after, "")
-        };
-        let tag = value.as_bytes().first().copied();
-        let body = value.get(1..).unwrap_or_default();
-        let value = match tag {
-            Some(b's') => FlatValue::String(body),
-            Some(b'n') => FlatValue::Number(body),
-            Some(b't') if body.is_empty() => FlatValue::Bool(true),
-            Some(b'f') if body.is_empty() => FlatValue::Bool(false),
-            Some(b'z') if body.is_empty() => FlatValue::Null,
-            _ => return Err(malformed("a tag")),
-        };
-        out.push((key, value));
-        rest = after;
-    }
-    if !rest.is_empty() {
-        return Err(malformed("text after the last value"));
-    }
-    Ok(out)
 }
 
 /// Flat text as the object it stands for.
 pub fn parse(text: &str) -> Result<Map> {
-    let entries = entries(text)?;
-    let mut map = Map::with_capacity(entries.len());
-    for (key, value) in entries {
-        // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
-        map.set(key.to_owned(), value.to_value()?);
+    let mut tokens = Tokens::new(text)?;
+    if tokens.next()? != "o" {
+        return Err(malformed("not an object"));
     }
+    let map = object(&mut tokens, 0)?;
+    tokens.finish()?;
     Ok(map)
+}
+
+/// The entries of an object of scalars (what params to sign are), borrowed: no map built. An error for
+/// anything else, which the caller then sends another way.
+pub fn scalar_entries(text: &str) -> Result<Vec<(&str, FlatValue<'_>)>> {
+    let mut tokens = Tokens::new(text)?;
+    if tokens.next()? != "o" {
+        return Err(malformed("not an object"));
+    }
+    let mut out = Vec::with_capacity(8);
+    loop {
+        let token = tokens.next()?;
+        if token == "e" {
+            break;
+        }
+        let key = token.strip_prefix('k').ok_or_else(|| malformed("a key"))?;
+        let v = scalar(tokens.next()?).ok_or_else(|| malformed("not a scalar"))?;
+        out.push((key, v));
+    }
+    tokens.finish()?;
+    Ok(out)
 }
 
 /// An argument's text, JSON (it starts with `{`) or flat, as the value it stands for.
@@ -111,14 +207,7 @@ pub fn parse_arg(text: &str) -> Result<Value> {
     }
 }
 
-/// `s.split_once('\0')` by a plain byte loop: for the short keys and values of options, quicker than
-/// the searcher `str` uses (and `\0`, being ASCII, always falls on a character boundary).
-fn split_at_nul(s: &str) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == 0)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
-}
-
-/// The entry count: decimal digits (at most 9, so it fits any `usize`).
+/// The token count: decimal digits (at most 9, so it fits any `usize`).
 fn parse_count(digits: &str) -> Option<usize> {
     if digits.is_empty() || digits.len() > 9 {
         return None;
@@ -134,11 +223,11 @@ mod tests {
 
     #[test]
     fn reads_what_flat_arg_writes() {
-        // { a: 'x:y', 'é😀': '😀é', n: 1.5, big: 1e21, t: true, f: false, z: null, e: '' }
-        let text = "8\0a\0sx:y\0é😀\0s😀é\0n\0n1.5\0big\0n1e+21\0t\0t\0f\0f\0z\0z\0e\0s";
+        // { a: 'x:y', 'é😀': '😀é', n: 1.5, big: 1e21, t: true, z: null, e: '', l: [1, [], { k: 'v' }], o: {} }
+        let text = "29\0o\0ka\0sx:y\0ké😀\0s😀é\0kn\0n1.5\0kbig\0n1e+21\0kt\0t\0kz\0z\0ke\0s\0kl\0a\0n1\0a\0e\0o\0kk\0sv\0e\0e\0ko\0o\0e\0e";
         let map = parse(text).unwrap();
         let keys: Vec<&str> = map.keys().collect();
-        assert_eq!(keys, ["a", "é😀", "n", "big", "t", "f", "z", "e"]);
+        assert_eq!(keys, ["a", "é😀", "n", "big", "t", "z", "e", "l", "o"]);
         assert_eq!(map.get("a"), &Value::from("x:y"));
         assert_eq!(map.get("é😀"), &Value::from("😀é"));
         assert_eq!(map.get("n"), &Value::Number(1.5));
@@ -146,34 +235,50 @@ mod tests {
         assert_eq!(map.get("t"), &Value::Bool(true));
         assert_eq!(map.get("z"), &Value::Null);
         assert_eq!(map.get("e"), &Value::from(""));
-        assert_eq!(parse("0").unwrap(), Map::new());
+        assert_eq!(map.get("l").to_json().unwrap(), r#"[1,[],{"k":"v"}]"#);
+        assert_eq!(map.get("o"), &Value::Object(Map::new()));
+        assert_eq!(parse("2\0o\0e").unwrap(), Map::new());
         assert_eq!(
             parse_arg("{\"a\":1}").unwrap().get("a"),
             &Value::Number(1.0)
         );
+        let signed = scalar_entries("6\0o\0ka\0sx\0kb\0n2\0e").unwrap();
+        assert_eq!(
+            signed,
+            [("a", FlatValue::String("x")), ("b", FlatValue::Number("2"))]
+        );
+        assert!(scalar_entries("5\0o\0ka\0a\0e\0e").is_err());
     }
 
     #[test]
-    fn malformed_or_ambiguous_text_is_an_error_not_a_panic() {
+    fn malformed_text_is_an_error_not_a_panic() {
         for bad in [
             "",
             "x",
-            "1",
-            "1\0a",
-            "1\0a\0",
-            "1\0a\0x",
-            "1\0a\0t1",
-            "1\0a\0n",
-            "2\0a\0s",
-            "0\0a",
-            "1234567890\0a\0s",
-            "1\0a\0sb\0c",
-            "2\0a\0sb\0c\0sd\0",
-            "1\0\u{e9}",
+            "0",
+            "1\0o",
+            "2\0o",
+            "2\0a\0e",
+            "3\0o\0ka\0e",
+            "4\0o\0ka\0x\0e",
+            "3\0o\0e\0e",
+            "4\0o\0ka\0n\0e",
+            "4\0o\0a\0sx\0e",
+            "1234567890\0o\0e",
+            "5\0o\0ka\0a\0e",
+            "4\0o\0ka\0t1\0e",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
-        // A value holding \0 ({ a: 'x\0y', b: 'z' }) shifts every separator after it: refused.
-        assert!(parse("2\0a\0sx\0y\0b\0sz").is_err());
+    }
+
+    /// A string holding `\0` and tokens must not turn into other entries: the count refuses it.
+    #[test]
+    fn injected_tokens_are_refused() {
+        // { a: 'x\0kb\0sy' } written without escaping: 4 tokens declared, 6 present.
+        assert!(parse("4\0o\0ka\0sx\0kb\0sy\0e").is_err());
+        // { a: 'x\0kb\0a', s: 'y' } could otherwise read as { a: 'x', b: ['s', 'sy'] }.
+        assert!(parse("6\0o\0ka\0sx\0kb\0a\0ks\0sy\0e").is_err());
+        assert!(scalar_entries("4\0o\0ka\0sx\0kb\0sy\0e").is_err());
     }
 }

@@ -50,7 +50,7 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
 /// an object of strings, numbers, booleans and nulls), without building a map: each value is the text
 /// the SDK signs (`String(value)`), nulls and empty values dropped as blank ones are.
 pub fn string_to_sign_flat(flat: &str, version: SignatureVersion) -> Result<String> {
-    let mut pairs: Vec<(&str, &str)> = crate::flat::entries(flat)?
+    let mut pairs: Vec<(&str, &str)> = crate::flat::scalar_entries(flat)?
         .into_iter()
         .filter_map(|(k, v)| v.signed_text().filter(|t| !t.is_empty()).map(|t| (k, t)))
         .collect();
@@ -113,19 +113,21 @@ pub fn api_sign_request(
 
 /// `clear_blank`: drops params that are not present and falsy elements inside arrays.
 pub fn clear_blank(params: &Map) -> Map {
-    params
-        .iter()
-        .filter(|(_, v)| v.present())
-        .map(|(k, v)| {
-            let v = match v {
-                Value::Array(items) => {
-                    Value::Array(items.iter().filter(|x| x.truthy()).cloned().collect())
-                }
-                other => other.clone(),
-            };
-            (k.to_owned(), v)
-        })
-        .collect()
+    let mut out = Map::with_capacity(params.len() + 2);
+    for (k, v) in params.entries() {
+        if !v.present() {
+            continue;
+        }
+        let v = match v {
+            Value::Array(items) => {
+                Value::Array(items.iter().filter(|x| x.truthy()).cloned().collect())
+            }
+            other => other.clone(),
+        };
+        // A map's keys are distinct: no lookup needed (and a static key is shared, not copied).
+        out.push_new(k.clone(), v);
+    }
+    out
 }
 
 /// Credentials and signing choices, as `sign_request` reads them from its options.

@@ -21,6 +21,32 @@ pub fn generate(options: &Value) -> Result<String> {
     generate_in(options, &NO_ACCOUNT, 0)
 }
 
+/// The options a component reads besides its parameters ([`PARAMS`]) and `$name` variables.
+const COMPONENT_OPTIONS: [&str; 9] = [
+    "responsive_width",
+    "width",
+    "height",
+    "size",
+    "transformation",
+    "if",
+    "dpr",
+    "variables",
+    "raw_transformation",
+];
+
+/// [`generate`] of an options object that mostly holds other things (upload options): when none of
+/// its keys is one a component reads (and no account adds any), the transformation is empty, and
+/// neither the copy of the options nor the component is made.
+pub fn generate_from_map(options: &Map) -> Result<String> {
+    let reads = options.iter().any(|(k, v)| {
+        param_index(k, v).is_some() || COMPONENT_OPTIONS.contains(&k) || k.starts_with('$')
+    });
+    if !reads {
+        return Ok(String::new());
+    }
+    generate_in(&Value::Object(options.clone()), &NO_ACCOUNT, 0)
+}
+
 /// [`generate`] for an account: each component defaults `responsive_width` and `dpr` to the account's,
 /// and `responsive_width` appends the account's `responsive_width_transformation`, as the SDK does with
 /// its global config.

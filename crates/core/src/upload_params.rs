@@ -98,7 +98,7 @@ pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
             Value::Number(crate::float::floor(now_ms / 1000.0))
         },
     );
-    let transformation = transformation::generate(&Value::Object(options.clone()))?;
+    let transformation = transformation::generate_from_map(options)?;
     params.set(
         "transformation",
         decode_uri_component(&transformation)?.into(),

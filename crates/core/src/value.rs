@@ -62,7 +62,7 @@ pub struct Map {
 
 /// A key: the option and parameter names the core sets are `'static` and are never copied (a map of
 /// sixty parameter names costs no allocation for them, and cloning it none either).
-type Key = alloc::borrow::Cow<'static, str>;
+pub type Key = alloc::borrow::Cow<'static, str>;
 
 impl PartialEq for Map {
     fn eq(&self, other: &Self) -> bool {
@@ -190,6 +190,11 @@ impl Map {
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// The entries in order, keys as stored (a static key clones without a copy).
+    pub fn entries(&self) -> impl Iterator<Item = &(Key, Value)> {
+        self.entries.iter()
     }
 
     /// The keys in order.
