@@ -3,10 +3,13 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { contract } from '../shared/api-contract.mjs';
+import { fastPathCases } from '../shared/fast-path-cases.mjs';
 
 const require = createRequire(import.meta.url);
 
 test('Node addon API contract', async (t) => contract(t, require('../../npm/node')));
+
+test('the fast paths answer as the SDK on \\0, tokens, nesting and -0', async (t) => fastPathCases(t, require('../../npm/node')));
 
 test('CommonJS and ESM entry points export the same functions', async () => {
   const cjs = require('../../npm/node');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as web from 'cirrus-web';
 import { contract } from '../shared/api-contract.mjs';
+import { fastPathCases } from '../shared/fast-path-cases.mjs';
 
 test('calling before init() is a coded error', () => {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
@@ -16,4 +17,9 @@ test('web package API contract', async (t) => {
   await web.init();
   await web.init();
   await contract(t, web);
+});
+
+test('the fast paths answer as the SDK on \\0, tokens, nesting and -0 (full module)', async (t) => {
+  await web.init();
+  await fastPathCases(t, web);
 });

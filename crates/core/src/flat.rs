@@ -281,4 +281,67 @@ mod tests {
         assert!(parse("6\0o\0ka\0sx\0kb\0a\0ks\0sy\0e").is_err());
         assert!(scalar_entries("4\0o\0ka\0sx\0kb\0sy\0e").is_err());
     }
+
+    /// What npm/*/fast-args.js `flatArg` writes for an object of strings (the same tokens, unescaped).
+    pub(crate) fn write_like_js(entries: &[(String, String)]) -> String {
+        let mut text = String::from("\0o");
+        for (k, v) in entries {
+            text.push_str("\0k");
+            text.push_str(k);
+            text.push_str("\0s");
+            text.push_str(v);
+        }
+        text.push_str("\0e");
+        [(entries.len() * 2 + 2).to_string(), text].concat()
+    }
+
+    /// Random objects whose keys and values are drawn from token-like pieces and `\0`: read back exactly
+    /// when no `\0` is in them, refused (never read as something else) when one is.
+    #[test]
+    fn random_objects_read_back_or_are_refused() {
+        // Pieces that make whole tokens once a `\0` is in: injections are common, not luck.
+        const PIECES: [&str; 12] = [
+            "\0", "\0k", "\0s", "\0e", "\0o", "\0a", "\0z", "\0n1", "x", "k", "é", "😀",
+        ];
+        let seed = core::cell::Cell::new(0x9E37_79B9_7F4A_7C15_u64);
+        let next = || {
+            let mut s = seed.get();
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            seed.set(s);
+            s
+        };
+        let piece = |n: u64| -> String {
+            (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let count = (next() % 4) as usize;
+            let mut entries: Vec<(String, String)> = Vec::new();
+            for _ in 0..count {
+                let k = piece(next() % 4);
+                let v = piece(next() % 5);
+                if entries.iter().all(|(ek, _)| *ek != k) {
+                    entries.push((k, v));
+                }
+            }
+            let text = write_like_js(&entries);
+            let has_nul = entries
+                .iter()
+                .any(|(k, v)| k.contains('\0') || v.contains('\0'));
+            match parse(&text) {
+                Ok(map) => {
+                    assert!(!has_nul, "text with \\0 was read: {text:?} -> {map:?}");
+                    let got: Vec<(String, String)> = map
+                        .iter()
+                        .map(|(k, v)| (k.to_owned(), v.as_str().unwrap_or("?").to_owned()))
+                        .collect();
+                    assert_eq!(got, entries, "{text:?}");
+                }
+                Err(_) => assert!(has_nul, "clean text refused: {text:?}"),
+            }
+        }
+    }
 }
