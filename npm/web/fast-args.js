@@ -100,6 +100,35 @@ export function flatArg(value) {
   }
 }
 
+/**
+ * flatArg for params to sign (apiSignRequestFlat): an object of strings, numbers, booleans and nulls
+ * only, written in one loop (no recursion, no state object); undefined for anything else.
+ */
+export function flatParamsArg(value) {
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    if ((proto !== PLAIN && proto !== null) || prototypePolluted()) return undefined;
+    let text = '\0o';
+    let tokens = 2;
+    for (const key in value) {
+      const v = value[key];
+      if (typeof v === 'string') text += '\0k' + key + '\0s' + v;
+      else if (typeof v === 'number') {
+        if (!exactInWasm(v) || (v === 0 && 1 / v < 0)) return undefined;
+        text += '\0k' + key + '\0n' + v;
+      } else if (typeof v === 'boolean') text += v ? '\0k' + key + '\0t' : '\0k' + key + '\0f';
+      else if (v === null) text += '\0k' + key + '\0z';
+      else if (v === undefined) continue;
+      else return undefined;
+      tokens += 2;
+    }
+    return tokens > 2 * MAX_OBJECT_KEYS + 2 ? undefined : tokens + text + '\0e';
+  } catch {
+    return undefined; // a throwing getter or Proxy trap: the ordinary reader reports it with a code
+  }
+}
+
 /** Appends `v`'s tokens to `state`; false when flat text cannot carry it exactly. */
 function flatInto(v, depth, state) {
   if (--state.budget < 0) return false;

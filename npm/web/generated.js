@@ -2,7 +2,7 @@
 // The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),
 // and a Cloudinary base class whose methods take the fast path too.
 import * as wasm from './pkg/cirrus_wasm.js';
-import { flatArg, jsonArg, identifierFromText } from './fast-args.js';
+import { flatParamsArg, jsonArg, identifierFromText } from './fast-args.js';
 import { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';
 
 /** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
@@ -24,7 +24,7 @@ export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureV
   if (!isReady()) throw notInitialised();
   if (!inModule("apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
   if (typeof apiSecret === 'string' && signatureAlgorithm == null && signatureVersion == null) {
-    const paramsFlat = flatArg(params);
+    const paramsFlat = flatParamsArg(params);
     if (paramsFlat !== undefined) {
       try {
         return wasm.apiSignRequestFlat(paramsFlat, apiSecret);

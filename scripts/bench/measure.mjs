@@ -1,6 +1,8 @@
-// Timing helper for the micro benchmarks: calibrates a batch size to ~20 ms, then reports the median
-// nanoseconds per call over several rounds (the median resists the other processes of a 2-core machine).
-export function measure(fn, { rounds = 7, targetMs = 20 } = {}) {
+// Timing helpers for the micro benchmarks: a batch size calibrated to ~20 ms, then the median nanoseconds
+// per call over several rounds (the median resists the other processes of a 2-core machine).
+
+/** Calls per batch for ~targetMs (which also warms the function up). */
+function calibrate(fn, targetMs) {
   let batch = 1;
   for (;;) {
     const t = process.hrtime.bigint();
@@ -9,15 +11,37 @@ export function measure(fn, { rounds = 7, targetMs = 20 } = {}) {
     if (ms >= targetMs / 4 || batch > 1e7) break;
     batch *= 4;
   }
-  batch = Math.max(1, batch * 4);
-  const samples = [];
+  return Math.max(1, batch * 4);
+}
+
+function timeBatch(fn, batch) {
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < batch; i++) fn(i);
+  return Number(process.hrtime.bigint() - t) / batch;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median nanoseconds per call of `fn`. */
+export function measure(fn, { rounds = 7, targetMs = 20 } = {}) {
+  const batch = calibrate(fn, targetMs);
+  return median(Array.from({ length: rounds }, () => timeBatch(fn, batch)));
+}
+
+/**
+ * Ours against theirs with their rounds interleaved (ours, theirs, ours, ...), so that a slow spell of
+ * the machine falls on both: `[ours, theirs]`, each the median nanoseconds per call.
+ */
+export function measurePair(ours, theirs, { rounds = 11, targetMs = 20 } = {}) {
+  const a = calibrate(ours, targetMs);
+  const b = calibrate(theirs, targetMs);
+  const oursNs = [];
+  const theirsNs = [];
   for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) fn(i);
-    samples.push(Number(process.hrtime.bigint() - t) / batch);
+    oursNs.push(timeBatch(ours, a));
+    theirsNs.push(timeBatch(theirs, b));
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return [median(oursNs), median(theirsNs)];
 }
 
 /** One comparison row: ours against theirs, ratio = theirs / ours (higher is better for cirrus). */

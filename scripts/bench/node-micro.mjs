@@ -1,6 +1,6 @@
 // url() and signing through the Node addon against the official SDK, in one process.
 import { createRequire } from 'node:module';
-import { measure, row } from './measure.mjs';
+import { measurePair, row } from './measure.mjs';
 import { SIMPLE, TYPICAL, conformanceMix } from './cases.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,18 +19,16 @@ export function runNodeMicro() {
     const sdkOptions = noAnalytics(options);
     same(name, cirrus.url(id, options), cloudinary.url(id, { ...sdkOptions }));
     // The SDK consumes its options object, so each call gets a fresh copy (as every real call site does).
-    const ours = measure(() => cirrus.url(id, options));
-    const theirs = measure(() => cloudinary.url(id, { ...sdkOptions }));
+    const [ours, theirs] = measurePair(() => cirrus.url(id, options), () => cloudinary.url(id, { ...sdkOptions }));
     rows.push(row('url', name, ours, theirs, 'cloudinary.url', name.includes('simple') ? '>= 5x' : ''));
   }
 
   const mix = conformanceMix();
   const sdkMix = mix.map(([id, o]) => [id, noAnalytics(o)]);
-  const ours = measure((i) => {
+  const [ours, theirs] = measurePair((i) => {
     const [id, o] = mix[i % mix.length];
     cirrus.url(id, o);
-  });
-  const theirs = measure((i) => {
+  }, (i) => {
     const [id, o] = sdkMix[i % sdkMix.length];
     cloudinary.url(id, { ...o });
   });
@@ -41,8 +39,8 @@ export function runNodeMicro() {
   const params = { timestamp: 1700000000, public_id: 'folder/sample', tags: 'a,b', eager: 'c_fill,w_200', context: 'alt=x' };
   same('apiSignRequest', cirrus.apiSignRequest(params, secret), cloudinary.utils.api_sign_request(params, secret));
   rows.push(row('signing', 'apiSignRequest (5 params)',
-    measure(() => cirrus.apiSignRequest(params, secret)),
-    measure(() => cloudinary.utils.api_sign_request(params, secret)), 'utils.api_sign_request', '>= 3x'));
+    ...measurePair(() => cirrus.apiSignRequest(params, secret), () => cloudinary.utils.api_sign_request(params, secret)),
+    'utils.api_sign_request', '>= 3x'));
 
   const upload = { public_id: 'folder/sample', tags: ['a', 'b'], context: { alt: 'x' }, eager: [{ width: 200, crop: 'fill' }], timestamp: 1700000000, overwrite: true };
   const keys = { api_key: '1234', api_secret: secret };
@@ -50,8 +48,8 @@ export function runNodeMicro() {
     JSON.stringify(cirrus.signRequest(cirrus.buildUploadParams(upload), keys)),
     JSON.stringify(cloudinary.utils.sign_request(cloudinary.utils.build_upload_params({ ...upload }), keys)));
   rows.push(row('signing', 'signRequest(buildUploadParams(...))',
-    measure(() => cirrus.signRequest(cirrus.buildUploadParams(upload), keys)),
-    measure(() => cloudinary.utils.sign_request(cloudinary.utils.build_upload_params({ ...upload }), keys)),
+    ...measurePair(() => cirrus.signRequest(cirrus.buildUploadParams(upload), keys),
+      () => cloudinary.utils.sign_request(cloudinary.utils.build_upload_params({ ...upload }), keys)),
     'utils.sign_request(build_upload_params)', '>= 3x'));
 
   cloudinary.config({ cloud_name: 'demo', api_key: '1234', api_secret: secret });
@@ -59,8 +57,8 @@ export function runNodeMicro() {
   const identifier = `image/upload/v1700000000/folder/sample.jpg#${signature}`;
   same('verifyIdentifier', cirrus.verifyIdentifier(identifier, secret).public_id, new cloudinary.PreloadedFile(identifier).is_valid() ? 'folder/sample' : 'invalid');
   rows.push(row('signing', 'verifyIdentifier',
-    measure(() => cirrus.verifyIdentifier(identifier, secret)),
-    measure(() => new cloudinary.PreloadedFile(identifier).is_valid()), 'PreloadedFile.is_valid', '>= 3x'));
+    ...measurePair(() => cirrus.verifyIdentifier(identifier, secret), () => new cloudinary.PreloadedFile(identifier).is_valid()),
+    'PreloadedFile.is_valid', '>= 3x'));
   return rows;
 }
 

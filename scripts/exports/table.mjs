@@ -17,7 +17,8 @@
 //   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
 //            or null when the function has no account form
 //   flat     a faster twin for the commonest call: { core, text?, strings, absent, decode? }: `text`
-//            crosses as flat text (npm/*/fast-args flatArg: every value a string, number or boolean),
+//            crosses as flat text (npm/*/fast-args flatParamsArg: every value a string, number, boolean
+//            or null),
 //            `strings` as strings, when those are strings and every `absent` arg is null or undefined;
 //            the twin answers text (`decode`, a function of fast-args, turns it into the result), or
 //            none when the text is ambiguous, and the call then takes the other paths

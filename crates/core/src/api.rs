@@ -87,7 +87,7 @@ pub fn api_sign_request(
 /// params as flat text ([`signing::string_to_sign_flat`]): the bindings' fast path for params whose
 /// values are all strings, numbers, booleans or null, which skips building a [`Value`] map.
 pub fn api_sign_request_flat(flat: &str, api_secret: &str) -> Result<String> {
-    let mut input = signing::string_to_sign_flat(flat, SignatureVersion::V2)?;
+    let mut input = signing::string_to_sign_flat(flat, SignatureVersion::V2, api_secret.len())?;
     input.push_str(api_secret);
     Ok(SignatureAlgorithm::Sha1.hex(input.as_bytes()))
 }

@@ -43,18 +43,19 @@ pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
             (!v.is_empty()).then_some((k, v))
         })
         .collect();
-    join_sorted(&mut pairs, version)
+    join_sorted(&mut pairs, version, 0)
 }
 
 /// [`string_to_sign`] of params written as flat text ([`crate::flat`]: what a JavaScript caller sends for
 /// an object of strings, numbers, booleans and nulls), without building a map: each value is the text
 /// the SDK signs (`String(value)`), nulls and empty values dropped as blank ones are.
-pub fn string_to_sign_flat(flat: &str, version: SignatureVersion) -> Result<String> {
+/// `room`: bytes to reserve after it (the secret that follows).
+pub fn string_to_sign_flat(flat: &str, version: SignatureVersion, room: usize) -> Result<String> {
     let mut pairs: Vec<(&str, &str)> = crate::flat::scalar_entries(flat)?
         .into_iter()
         .filter_map(|(k, v)| v.signed_text().filter(|t| !t.is_empty()).map(|t| (k, t)))
         .collect();
-    Ok(join_sorted(&mut pairs, version))
+    Ok(join_sorted(&mut pairs, version, room))
 }
 
 /// Key order (byte order), deciding on the first byte where it differs without calling `memcmp`.
@@ -66,13 +67,18 @@ fn key_less(a: &str, b: &str) -> bool {
 }
 
 /// Sorts `k=v` pairs by key (byte order) and joins them with `&`.
-fn join_sorted<V: AsRef<str>>(pairs: &mut [(&str, V)], version: SignatureVersion) -> String {
+fn join_sorted<V: AsRef<str>>(
+    pairs: &mut [(&str, V)],
+    version: SignatureVersion,
+    room: usize,
+) -> String {
     crate::value::sort_small(pairs, |a, b| key_less(a.0, b.0));
     let mut out = String::with_capacity(
         pairs
             .iter()
             .map(|(k, v)| k.len() + v.as_ref().len() + 2)
-            .sum(),
+            .sum::<usize>()
+            + room,
     );
     for (i, (k, v)) in pairs.iter().enumerate() {
         let v = v.as_ref();
