@@ -70,6 +70,13 @@ export function buildWeb() {
         const extra = interfaces[file][side].filter((name) => !interfaces['cirrus.wasm'][side].includes(name));
         if (extra.length) throw new Error(`the browser module ${side} what the full module's glue does not know: ${extra.join(', ')}`);
       }
+      // Same names are not enough: wasm-bindgen numbers some imports by use (`__wbindgen_generic_000...1`),
+      // and a module does not check an import's signature when it loads. Each import the browser module
+      // uses must be the same function in its own glue as in the full module's, which it will get.
+      const full = importBodies(readFileSync(join(root, 'target', 'wasm-bindgen', 'cirrus.wasm', 'cirrus_wasm.js'), 'utf8'));
+      const own = importBodies(readFileSync(join(out, 'cirrus_wasm.js'), 'utf8'));
+      const differing = interfaces[file].imports.map((i) => i.split('.').pop()).filter((name) => !full.has(name) || own.get(name) !== full.get(name));
+      if (differing.length) throw new Error(`the browser module's imports differ from the full module's glue: ${differing.join(', ')}`);
     }
     copyFileSync(join(out, 'cirrus_wasm_bg.wasm'), join(web, file));
     if (quick) continue;
@@ -110,6 +117,23 @@ export function packHost() {
   const dir = packHostPlatform(join(root, 'npm', 'node', `cirrus.${platform}.node`), emulator);
   if (!dir) throw new Error(`cirrus ships no platform package for ${platform}`);
   return dir;
+}
+
+/** The functions of a wasm-bindgen glue's import object, by name (their source text). */
+function importBodies(glue) {
+  const bodies = new Map();
+  let name = null;
+  for (const line of glue.split('\n')) {
+    const entry = /^ {8}([A-Za-z0-9_$]+): /.exec(line);
+    if (entry) {
+      name = entry[1];
+      bodies.set(name, '');
+    } else if (/^ {0,4}\S/.test(line)) {
+      name = null;
+    }
+    if (name) bodies.set(name, `${bodies.get(name)}${line}\n`);
+  }
+  return bodies;
 }
 
 /** A module's import (`module.name`) and export names. */

@@ -1,7 +1,9 @@
 'use strict';
-// Sends option objects to the addon as one JSON string when that is exact (the `*Json` twins in
-// crates/node/src/generated.rs): reading a plain object property by property through N-API costs more than
-// building the URL itself. CIRRUS_NO_FAST_PATH=1 turns it off (the vector suites run once that way).
+// Sends option objects to the addon as one string, flat text (crates/core/src/flat.rs) or JSON, when that is
+// exact (the `*Json` and `*Flat` twins in crates/node/src/generated.rs): reading a plain object property by
+// property through N-API costs more than building the URL itself. Answers come back as exact JSON text
+// (fromJsonOut). CIRRUS_NO_FAST_PATH=1 turns it off (the vector suites run once that way). The same
+// functions are in npm/web/fast-args.js (ESM, numbers checked for wasm's exact parser): keep them alike.
 const DISABLED = process.env.CIRRUS_NO_FAST_PATH === '1';
 
 const MAX_DEPTH = 16;
@@ -18,7 +20,8 @@ function jsonSafe(value, depth, budget) {
     case 'boolean':
       return true;
     case 'number':
-      return Number.isFinite(value);
+      // -0 too: JSON writes it as 0.
+      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
     case 'object': {
       if (value === null) return true;
       if (depth >= MAX_DEPTH) return false;
@@ -45,8 +48,8 @@ function jsonSafe(value, depth, budget) {
 }
 
 /**
- * An options object as text for the addon's text twins: flat text (flatArg) when every value is a
- * scalar, else JSON when that is exact; undefined when the ordinary reader must see the value.
+ * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
+ * else JSON when that is exact; undefined when the ordinary reader must see the value.
  */
 function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
@@ -59,6 +62,15 @@ function jsonArg(value) {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;
   }
+}
+
+/**
+ * Whether a fast path's error is one the ordinary path should answer instead: a coded error (refused
+ * text, or a real error the ordinary path gives again). Not a crash (INTERNAL, a wasm trap): that reaches
+ * the caller, and the instance is not called again on its account.
+ */
+function deferrable(err) {
+  return typeof err?.code === 'string' && err.code !== 'INTERNAL';
 }
 
 const PLAIN = Object.prototype;
@@ -165,12 +177,14 @@ function flatInto(v, depth, state) {
   // Strings and whole numbers (most values) inline: one concatenation, no call.
   for (const key in v) {
     const item = v[key];
+    if (--state.budget < 0) return false;
     if (typeof item === 'string') state.text += '\0k' + key + '\0s' + item;
     else if (typeof item === 'number' && !(!Number.isFinite(item) || (item === 0 && 1 / item < 0))) state.text += '\0k' + key + '\0n' + item;
     else if (item === undefined) continue;
     else {
       state.text += '\0k' + key;
       state.tokens--; // counted once more below
+      state.budget++; // and its value counts itself
       if (!flatInto(item, depth + 1, state)) return false;
     }
     state.tokens += 2;
@@ -207,4 +221,4 @@ function fromJsonOut(out) {
   return typeof out === 'string' ? JSON.parse(out) : out;
 }
 
-module.exports = { flatArg, flatParamsArg, fromJsonOut, identifierFromText, jsonArg };
+module.exports = { deferrable, flatArg, flatParamsArg, fromJsonOut, identifierFromText, jsonArg };

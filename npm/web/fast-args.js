@@ -1,5 +1,7 @@
-// Sends option objects into wasm as one JSON string when that is exact (crates/wasm/src/json_args.rs):
-// one copy into wasm memory instead of a Reflect.get and a string copy per property.
+// Sends option objects into wasm as one string, flat text (crates/core/src/flat.rs) or JSON, when that is
+// exact (the `*Json` and `*Flat` twins in crates/wasm/src/generated.rs): one copy into wasm memory instead
+// of a Reflect.get and a string copy per property. The same functions are in npm/node/fast-args.cjs (CJS):
+// keep them alike.
 
 // CIRRUS_NO_FAST_PATH=1 in Node (or globalThis.CIRRUS_NO_FAST_PATH in a page) turns the fast path off:
 // the vector suites run once that way.
@@ -30,7 +32,8 @@ function jsonSafe(value, depth, budget) {
     case 'boolean':
       return true;
     case 'number':
-      return exactInWasm(value);
+      // -0 too: JSON writes it as 0.
+      return exactInWasm(value) && !(value === 0 && 1 / value < 0);
     case 'object': {
       if (value === null) return true;
       if (depth >= MAX_DEPTH) return false;
@@ -57,8 +60,8 @@ function jsonSafe(value, depth, budget) {
 }
 
 /**
- * An options object as text for the addon's text twins: flat text (flatArg) when every value is a
- * scalar, else JSON when that is exact; undefined when the ordinary reader must see the value.
+ * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
+ * else JSON when that is exact; undefined when the ordinary reader must see the value.
  */
 export function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
@@ -71,6 +74,15 @@ export function jsonArg(value) {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;
   }
+}
+
+/**
+ * Whether a fast path's error is one the ordinary path should answer instead: a coded error (refused
+ * text, or a real error the ordinary path gives again). Not a crash (INTERNAL, a wasm trap): that reaches
+ * the caller, and the instance is not called again on its account.
+ */
+export function deferrable(err) {
+  return typeof err?.code === 'string' && err.code !== 'INTERNAL';
 }
 
 const PLAIN = Object.prototype;
@@ -177,12 +189,14 @@ function flatInto(v, depth, state) {
   // Strings and whole numbers (most values) inline: one concatenation, no call.
   for (const key in v) {
     const item = v[key];
+    if (--state.budget < 0) return false;
     if (typeof item === 'string') state.text += '\0k' + key + '\0s' + item;
     else if (typeof item === 'number' && !(!exactInWasm(item) || (item === 0 && 1 / item < 0))) state.text += '\0k' + key + '\0n' + item;
     else if (item === undefined) continue;
     else {
       state.text += '\0k' + key;
       state.tokens--; // counted once more below
+      state.budget++; // and its value counts itself
       if (!flatInto(item, depth + 1, state)) return false;
     }
     state.tokens += 2;

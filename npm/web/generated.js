@@ -2,7 +2,7 @@
 // The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),
 // and a Cloudinary base class whose methods take the fast path too.
 import * as wasm from './pkg/cirrus_wasm.js';
-import { flatParamsArg, jsonArg, identifierFromText } from './fast-args.js';
+import { deferrable, flatParamsArg, jsonArg, identifierFromText } from './fast-args.js';
 import { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';
 
 /** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
@@ -12,8 +12,8 @@ export function url(publicId, options, nowMs) {
   if (optionsJson !== undefined) {
     try {
       return wasm.urlJson(publicId, optionsJson, nowMs);
-    } catch {
-      // the ordinary path below answers
+    } catch (err) {
+      if (!deferrable(err)) throw err;
     }
   }
   return wasm.url(publicId, options, nowMs);
@@ -28,8 +28,8 @@ export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureV
     if (paramsFlat !== undefined) {
       try {
         return wasm.apiSignRequestFlat(paramsFlat, apiSecret);
-      } catch {
-        // the other paths below answer
+      } catch (err) {
+        if (!deferrable(err)) throw err;
       }
     }
   }
@@ -37,8 +37,8 @@ export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureV
   if (paramsJson !== undefined) {
     try {
       return wasm.apiSignRequestJson(paramsJson, apiSecret, signatureAlgorithm, signatureVersion);
-    } catch {
-      // the ordinary path below answers
+    } catch (err) {
+      if (!deferrable(err)) throw err;
     }
   }
   return wasm.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion);
@@ -52,8 +52,8 @@ export function signRequest(params, options) {
   if (paramsJson !== undefined && optionsJson !== undefined) {
     try {
       return wasm.signRequestJson(paramsJson, optionsJson);
-    } catch {
-      // the ordinary path below answers
+    } catch (err) {
+      if (!deferrable(err)) throw err;
     }
   }
   return wasm.signRequest(params, options);
@@ -67,8 +67,8 @@ export function buildUploadParams(options, nowMs) {
   if (optionsJson !== undefined) {
     try {
       return wasm.buildUploadParamsJson(optionsJson, nowMs);
-    } catch {
-      // the ordinary path below answers
+    } catch (err) {
+      if (!deferrable(err)) throw err;
     }
   }
   return wasm.buildUploadParams(options, nowMs);
@@ -147,8 +147,8 @@ export class CloudinaryBase extends wasm.Cloudinary {
     if (optionsJson !== undefined) {
       try {
         return this.urlJson(publicId, optionsJson, nowMs);
-      } catch {
-        // the ordinary path below answers
+      } catch (err) {
+        if (!deferrable(err)) throw err;
       }
     }
     return super.url(publicId, options, nowMs);
@@ -161,8 +161,8 @@ export class CloudinaryBase extends wasm.Cloudinary {
     if (paramsJson !== undefined) {
       try {
         return this.apiSignRequestJson(paramsJson);
-      } catch {
-        // the ordinary path below answers
+      } catch (err) {
+        if (!deferrable(err)) throw err;
       }
     }
     return super.apiSignRequest(params);
@@ -175,8 +175,8 @@ export class CloudinaryBase extends wasm.Cloudinary {
     if (paramsJson !== undefined && optionsJson !== undefined) {
       try {
         return this.signRequestJson(paramsJson, optionsJson);
-      } catch {
-        // the ordinary path below answers
+      } catch (err) {
+        if (!deferrable(err)) throw err;
       }
     }
     return super.signRequest(params, options);
@@ -189,8 +189,8 @@ export class CloudinaryBase extends wasm.Cloudinary {
     if (optionsJson !== undefined) {
       try {
         return this.buildUploadParamsJson(optionsJson, nowMs);
-      } catch {
-        // the ordinary path below answers
+      } catch (err) {
+        if (!deferrable(err)) throw err;
       }
     }
     return super.buildUploadParams(options, nowMs);

@@ -117,9 +117,10 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const call = (fn, list, fast) => `${fn}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
     // The Node twins answer objects as JSON text where exact: fromJsonOut parses it.
     const out = (call) => (target === 'native' && e.returns[1] === 'Value' ? `fromJsonOut(${call})` : call);
-    // Text (flat or JSON) when every text arg has one; any error there defers to the ordinary path, whose
-    // answer (or error) is the one given: the functions are pure, and flat text holding \0 lands here.
-    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch {\n      // the ordinary path below answers\n    }\n  }\n  return ${slow};`;
+    // Text (flat or JSON) when every text arg has one; a coded error there defers to the ordinary path,
+    // whose answer (or error) is the one given: the functions are pure, and flat text holding \0 lands
+    // here. A crash (INTERNAL, a wasm trap) is not retried: it reaches the caller.
+    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;\n    }\n  }\n  return ${slow};`;
     const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     // The flat twin first, when the call fits it.
     let flat = '';
@@ -129,7 +130,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
       const twin = `${target}.${e.name}Flat(${[...(text ? [`${text}Flat`] : []), ...strings].join(', ')})`;
       flat = text
         // Flat text in: an error defers to the other paths (as in `fast` below).
-        ? `  if (${when}) {\n    const ${text}Flat = flatParamsArg(${text});\n    if (${text}Flat !== undefined) {\n      try {\n        return ${decode ? `${decode}(${twin})` : twin};\n      } catch {\n        // the other paths below answer\n      }\n    }\n  }\n`
+        ? `  if (${when}) {\n    const ${text}Flat = flatParamsArg(${text});\n    if (${text}Flat !== undefined) {\n      try {\n        return ${decode ? `${decode}(${twin})` : twin};\n      } catch (err) {\n        if (!deferrable(err)) throw err;\n      }\n    }\n  }\n`
         // Text out: none when it would be ambiguous.
         : `  if (${when}) {\n    const done = ${twin};\n    if (done != null) return ${decode ? `${decode}(done)` : 'done'};\n  }\n`;
     }
@@ -157,7 +158,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
 function nodeWrappers() {
   const { fns, methods } = jsWrappers('native', { exported: false });
   const indent = (text) => text.replace(/^/gm, '  ').replace(/^  $/gm, '');
-  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { flatParamsArg, fromJsonOut, jsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(jsonArgs(e).length ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
+  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { deferrable, flatParamsArg, fromJsonOut, jsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(jsonArgs(e).length ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
 }
 
 function webWrappers() {
@@ -168,7 +169,7 @@ function webWrappers() {
     guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, e.name, '  ')}`,
     methodGuard: (e) => inBuild(e, `cloudinary_${e.name}`, '    '),
   });
-  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { flatParamsArg, jsonArg, ${DECODERS} } from './fast-args.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
+  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, ${DECODERS} } from './fast-args.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }
 
 function webTypes() {

@@ -33,6 +33,13 @@ export function fastPathCases(t, lib) {
         assert.deepEqual(lib.signRequest(ours, keys), sdk.utils.sign_request({ ...theirs }, keys), JSON.stringify(s));
       }
     }),
+    t.test('-0 echoed back stays -0, as in the SDK', () => {
+      const keys = { api_key: '1234', api_secret: 'secret' };
+      assert.ok(Object.is(lib.signRequest({ a: -0, b: 'x' }, keys).a, -0));
+      assert.ok(Object.is(sdk.utils.sign_request({ a: -0, b: 'x' }, keys).a, -0));
+      assert.ok(Object.is(lib.buildUploadParams({ public_id: 'p', folder: -0, timestamp: 1 }).folder, -0));
+      assert.ok(Object.is(sdk.utils.build_upload_params({ public_id: 'p', folder: -0, timestamp: 1 }).folder, -0));
+    }),
     t.test('url: options holding \\0 and tokens build the SDK\'s URL', () => {
       for (const s of TRICKY) {
         const options = { cloud_name: 'demo', crop: s, transformation: [{ width: 100, effect: s }, { overlay: { public_id: 'logo', text: s } }], angle: -0, opacity: 0.5 };
