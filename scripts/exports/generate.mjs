@@ -172,6 +172,23 @@ function webWrappers() {
   return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, ${DECODERS} } from './fast-args.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }
 
+// ---------------------------------------------------------------- fast-args, both packages
+/** Each package's `numberOk`: which numbers its core reads back exactly from text. */
+const NUMBER_OK = {
+  web: "const PLAIN_DECIMAL = /^-?\\d+(?:\\.\\d+)?$/;\n\n// The wasm build's decimal parser is exact when the significant digits fit in 2^53 and the power of ten\n// is within 22 (it leaves the standard parser's tables out of the package); other numbers take the\n// ordinary reader, which passes them as doubles.\nfunction numberOk(n) {\n  if (Number.isSafeInteger(n)) return true;\n  const s = String(n);\n  if (!PLAIN_DECIMAL.test(s)) return false;\n  const [whole, fraction = ''] = s.replace('-', '').split('.');\n  const significant = (whole + fraction).replace(/^0+/, '');\n  return significant.length <= 15 && fraction.length <= 22;\n}\n\n",
+  node: '/** A number the addon reads back exactly from text: any finite one. */\nconst numberOk = Number.isFinite;\n\n',
+};
+
+/** npm/web/fast-args.js or npm/node/fast-args.cjs from scripts/exports/fast-args.template.js. */
+function fastArgs(target) {
+  const template = readFileSync(join(root, 'scripts', 'exports', 'fast-args.template.js'), 'utf8');
+  let text = template.replace(/^\/\/ @number-check.*\n\n/m, NUMBER_OK[target]);
+  if (target === 'web') return `${HEADER('//', 'fast-args.template.js')}${text}`;
+  const names = [...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+  text = text.replace(/^export function /gm, 'function ');
+  return `'use strict';\n${HEADER('//', 'fast-args.template.js')}${text}\nmodule.exports = { ${names.sort().join(', ')} };\n`;
+}
+
 function webTypes() {
   const fns = EXPORTS.map((e) => `/** ${e.doc} */\nexport declare function ${e.name}(${tsArgs(e)}): ${e.returns[0]};`);
   const methods = EXPORTS.filter((e) => e.method).map((e) => `  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${e.method.ts}): ${e.returns[0]};`);
@@ -283,6 +300,8 @@ const OUTPUTS = {
   'npm/node/generated.cjs': nodeWrappers,
   'npm/web/generated.js': webWrappers,
   'npm/web/generated.d.ts': webTypes,
+  'npm/web/fast-args.js': () => fastArgs('web'),
+  'npm/node/fast-args.cjs': () => fastArgs('node'),
 };
 
 /** Writes (or, with `check`, compares) every generated file; returns the stale ones. */

@@ -1,0 +1,224 @@
+// The fast paths' argument writers, for both packages: scripts/exports/generate.mjs writes this file as
+// npm/web/fast-args.js (ESM) and npm/node/fast-args.cjs (CommonJS), each with its own `numberOk` (the
+// wasm build parses fewer numbers exactly). Option objects cross as one string, flat text
+// (crates/core/src/flat.rs) or JSON, when that is exact (the `*Json` and `*Flat` twins): one string instead
+// of a property-by-property read through N-API or Reflect.get. Answers may come back as exact JSON text
+// (fromJsonOut).
+
+// CIRRUS_NO_FAST_PATH=1 in Node (or globalThis.CIRRUS_NO_FAST_PATH in a page) turns the fast path off:
+// the vector suites run once that way.
+const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
+const MAX_DEPTH = 16;
+// As many values as the wasm reader accepts; bigger arguments go to it and get its INVALID_ARGUMENT.
+const MAX_VALUES = 200_000;
+// Objects wider than this are refused by the reader (cirrus_core::value::MAX_OBJECT_KEYS).
+const MAX_OBJECT_KEYS = 10_000;
+// @number-check (generate.mjs puts each package's `numberOk` here)
+
+function jsonSafe(value, depth, budget) {
+  if (--budget.left < 0) return false;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      // -0 too: JSON writes it as 0.
+      return numberOk(value) && !(value === 0 && 1 / value < 0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!jsonSafe(value[i], depth + 1, budget)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (typeof value.toJSON === 'function') return false;
+      const keys = Object.keys(value);
+      if (keys.length > MAX_OBJECT_KEYS) return false;
+      for (let i = 0; i < keys.length; i++) {
+        if (!jsonSafe(value[keys[i]], depth + 1, budget)) return false;
+      }
+      return true;
+    }
+    default:
+      // undefined (JSON drops it), functions, symbols, bigints: the ordinary reader decides.
+      return false;
+  }
+}
+
+/**
+ * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
+ * else JSON when that is exact; undefined when the ordinary reader must see the value.
+ */
+export function jsonArg(value) {
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
+  try {
+    if (Array.isArray(value)) return undefined;
+    const flat = flatArg(value);
+    if (flat !== undefined) return flat;
+    return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
+  } catch {
+    // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
+    return undefined;
+  }
+}
+
+/**
+ * Whether a fast path's error is one the ordinary path should answer instead: a coded error (refused
+ * text, or a real error the ordinary path gives again). Not a crash (INTERNAL, a wasm trap): that reaches
+ * the caller, and the instance is not called again on its account.
+ */
+export function deferrable(err) {
+  return typeof err?.code === 'string' && err.code !== 'INTERNAL';
+}
+
+const PLAIN = Object.prototype;
+
+/** Whether something made a property of Object.prototype enumerable (for-in would then see it). */
+function prototypePolluted() {
+  for (const _ in PLAIN) return true;
+  return false;
+}
+
+/**
+ * Plain data as flat text (crates/core/src/flat.rs): the token count, then `\0`-led tokens: `s<text>`,
+ * `n<number>` (String(n), read back exactly), `t`, `f`, `z`, `a` values `e`, `o` (`k<key>` value)... `e`.
+ * Written as it is walked, so no walk first; undefined for anything JSON would not carry exactly (and
+ * undefined object values are left out, as JSON leaves them). Nothing is escaped: a `\0` inside a key or
+ * string makes the count disagree, the core refuses the text, and the wrappers then take the ordinary
+ * path (see generated.*).
+ */
+export function flatArg(value) {
+  if (DISABLED || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  try {
+    if (prototypePolluted()) return undefined;
+    const state = { text: '', tokens: 0, budget: MAX_VALUES };
+    return flatInto(value, 0, state) ? state.tokens + state.text : undefined;
+  } catch {
+    return undefined; // a throwing getter or Proxy trap: the ordinary reader reports it with a code
+  }
+}
+
+/**
+ * flatArg for params to sign (apiSignRequestFlat): an object of strings, numbers, booleans and nulls
+ * only, written in one loop (no recursion, no state object); undefined for anything else.
+ */
+export function flatParamsArg(value) {
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    if ((proto !== PLAIN && proto !== null) || prototypePolluted()) return undefined;
+    let text = '\0o';
+    let tokens = 2;
+    for (const key in value) {
+      const v = value[key];
+      if (typeof v === 'string') text += '\0k' + key + '\0s' + v;
+      else if (typeof v === 'number') {
+        if (!numberOk(v) || (v === 0 && 1 / v < 0)) return undefined;
+        text += '\0k' + key + '\0n' + v;
+      } else if (typeof v === 'boolean') text += v ? '\0k' + key + '\0t' : '\0k' + key + '\0f';
+      else if (v === null) text += '\0k' + key + '\0z';
+      else if (v === undefined) continue;
+      else return undefined;
+      tokens += 2;
+    }
+    return tokens > 2 * MAX_OBJECT_KEYS + 2 ? undefined : tokens + text + '\0e';
+  } catch {
+    return undefined; // a throwing getter or Proxy trap: the ordinary reader reports it with a code
+  }
+}
+
+/** Appends `v`'s tokens to `state`; false when flat text cannot carry it exactly. */
+function flatInto(v, depth, state) {
+  if (--state.budget < 0) return false;
+  switch (typeof v) {
+    case 'string':
+      state.text += '\0s' + v;
+      state.tokens++;
+      return true;
+    case 'number':
+      // -0 would come back as 0 (String(-0) is "0"): the other paths keep it.
+      if (!numberOk(v) || (v === 0 && 1 / v < 0)) return false;
+      state.text += '\0n' + v;
+      state.tokens++;
+      return true;
+    case 'boolean':
+      state.text += v ? '\0t' : '\0f';
+      state.tokens++;
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) {
+    state.text += '\0z';
+    state.tokens++;
+    return true;
+  }
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(v)) {
+    state.text += '\0a';
+    for (let i = 0; i < v.length; i++) {
+      // A hole or undefined (JSON writes null) goes to the ordinary reader.
+      if (v[i] === undefined || !flatInto(v[i], depth + 1, state)) return false;
+    }
+    state.text += '\0e';
+    state.tokens += 2;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== PLAIN && proto !== null) || typeof v.toJSON === 'function') return false;
+  state.text += '\0o';
+  let keys = 0;
+  // for-in: the quickest way through a small object in V8; own keys only, as the prototype is plain and
+  // unpolluted; the order is Object.keys' and JSON.stringify's.
+  // Strings and whole numbers (most values) inline: one concatenation, no call.
+  for (const key in v) {
+    const item = v[key];
+    if (--state.budget < 0) return false;
+    if (typeof item === 'string') state.text += '\0k' + key + '\0s' + item;
+    else if (typeof item === 'number' && !(!numberOk(item) || (item === 0 && 1 / item < 0))) state.text += '\0k' + key + '\0n' + item;
+    else if (item === undefined) continue;
+    else {
+      state.text += '\0k' + key;
+      state.tokens--; // counted once more below
+      state.budget++; // and its value counts itself
+      if (!flatInto(item, depth + 1, state)) return false;
+    }
+    state.tokens += 2;
+    if (++keys > MAX_OBJECT_KEYS) return false;
+  }
+  state.text += '\0e';
+  state.tokens += 2;
+  return true;
+}
+
+/**
+ * verifyIdentifier's result from its flat twin's text (resource_type, type, version, public_id,
+ * identifier and the format if any, `\0` between): the same object the ordinary path builds.
+ */
+export function identifierFromText(text) {
+  // indexOf and slice: less than half what split() and destructuring cost.
+  const a = text.indexOf('\0');
+  const b = text.indexOf('\0', a + 1);
+  const c = text.indexOf('\0', b + 1);
+  const d = text.indexOf('\0', c + 1);
+  const e = text.indexOf('\0', d + 1);
+  return {
+    resource_type: text.slice(0, a),
+    type: text.slice(a + 1, b),
+    version: Number(text.slice(b + 1, c)),
+    public_id: text.slice(c + 1, d),
+    format: e < 0 ? null : text.slice(e + 1),
+    identifier: e < 0 ? text.slice(d + 1) : text.slice(d + 1, e),
+  };
+}
+
+/** A JSON twin's answer: JSON text where that was exact (crates/node JsonOut), else the object itself. */
+export function fromJsonOut(out) {
+  return typeof out === 'string' ? JSON.parse(out) : out;
+}
