@@ -84,12 +84,15 @@ pub fn api_sign_request(
 }
 
 /// `apiSignRequest(params, apiSecret)` with the default algorithm (SHA-1) and signature version (2), the
-/// params as flat text ([`signing::string_to_sign_flat`]): the bindings' fast path for params whose
+/// params as flat text ([`signing::api_sign_request_flat`]): the bindings' fast path for params whose
 /// values are all strings, numbers, booleans or null, which skips building a [`Value`] map.
 pub fn api_sign_request_flat(flat: &str, api_secret: &str) -> Result<String> {
-    let mut input = signing::string_to_sign_flat(flat, SignatureVersion::V2, api_secret.len())?;
-    input.push_str(api_secret);
-    Ok(SignatureAlgorithm::Sha1.hex(input.as_bytes()))
+    signing::api_sign_request_flat(
+        flat,
+        api_secret,
+        SignatureAlgorithm::Sha1,
+        SignatureVersion::V2,
+    )
 }
 
 /// `signRequest(params, { api_key, api_secret, signature_algorithm?, signature_version? })`.

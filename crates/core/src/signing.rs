@@ -112,7 +112,22 @@ pub fn api_sign_request(
     algorithm: SignatureAlgorithm,
     version: SignatureVersion,
 ) -> String {
-    let mut input = string_to_sign(params, version);
+    signature_of(string_to_sign(params, version), api_secret, algorithm)
+}
+
+/// [`api_sign_request`] of params written as flat text ([`string_to_sign_flat`]), without a map.
+pub fn api_sign_request_flat(
+    flat: &str,
+    api_secret: &str,
+    algorithm: SignatureAlgorithm,
+    version: SignatureVersion,
+) -> Result<String> {
+    let input = string_to_sign_flat(flat, version, api_secret.len())?;
+    Ok(signature_of(input, api_secret, algorithm))
+}
+
+/// The hex hash of the string to sign followed directly by the secret.
+fn signature_of(mut input: String, api_secret: &str, algorithm: SignatureAlgorithm) -> String {
     input.push_str(api_secret);
     algorithm.hex(input.as_bytes())
 }
