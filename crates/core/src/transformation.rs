@@ -120,17 +120,28 @@ fn component(mut o: Map, account: &Map, depth: usize) -> Result<(String, Map)> {
         v => v,
     };
     let dpr = o.consume_or("dpr", account);
-    let pairs = parameters(&mut o, [width, height, dpr], named)?;
+    // Parameters are worked out before the variables (the SDK's order: it decides which error shows) but
+    // written after them: into one buffer, the parts joined by `,` as they come.
+    let mut pairs = String::with_capacity(64);
+    parameters(&mut o, [width, height, dpr], named, &mut pairs)?;
     let variables = variables(&mut o)?;
     let raw = o.consume("raw_transformation");
-    let mut own = String::new();
-    for part in [if_value, variables.into(), pairs.into(), raw] {
-        if part.truthy() {
-            if !own.is_empty() {
-                own.push(',');
+    let own = if !if_value.truthy() && variables.is_empty() && !raw.truthy() {
+        pairs
+    } else {
+        let mut own = String::with_capacity(pairs.len() + 32);
+        for part in [if_value, variables.into(), pairs.into(), raw] {
+            if part.truthy() {
+                if !own.is_empty() {
+                    own.push(',');
+                }
+                part.write_js_string(&mut own);
             }
-            part.write_js_string(&mut own);
         }
+        own
+    };
+    if chain.is_empty() && !responsive_width.truthy() {
+        return Ok((own, o));
     }
     chain.push(own);
     if responsive_width.truthy() {
@@ -359,6 +370,16 @@ fn param_index(key: &str, value: &Value) -> Option<usize> {
     })
 }
 
+/// `key` as a `'static` name when it is a parameter or component option (the table's own text), so a
+/// reader can make it a map key without copying it.
+pub(crate) fn static_option_name(key: &str) -> Option<&'static str> {
+    match param_index(key, &Value::Null) {
+        Some(i) => Some(PARAMS[i].0),
+        None if key == "offset" => Some("offset"),
+        None => COMPONENT_OPTIONS.iter().find(|name| **name == key).copied(),
+    }
+}
+
 /// The parameter options a component was given, taken out of its options (typically a handful).
 struct Given(Vec<(usize, Value)>);
 
@@ -375,8 +396,13 @@ impl Given {
     }
 }
 
-/// Every present parameter as one `key_value` pair, sorted by key, joined with `,`.
-fn parameters(o: &mut Map, [width, height, dpr]: [Value; 3], named: String) -> Result<String> {
+/// Every present parameter as one `key_value` pair, sorted by key, joined with `,`, written to `out`.
+fn parameters(
+    o: &mut Map,
+    [width, height, dpr]: [Value; 3],
+    named: String,
+    out: &mut String,
+) -> Result<()> {
     let mut given = Given(o.take_matching(param_index));
     let mut pairs: Vec<(&str, Value)> = Vec::with_capacity(given.0.len() + 4);
     let mut add = |short: &'static str, value: Value| {
@@ -405,16 +431,15 @@ fn parameters(o: &mut Map, [width, height, dpr]: [Value; 3], named: String) -> R
     }
     // Short keys are lower-case letters and `_` sorts before them: the key alone orders a pair.
     crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
-    let mut out = String::new();
     for (i, (short, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(short);
         out.push('_');
-        value.write_js_string(&mut out);
+        value.write_js_string(out);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The parameters that take more than their own option, in the SDK's order (which decides which error

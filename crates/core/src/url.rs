@@ -114,19 +114,57 @@ fn url_signature(
     ))
 }
 
-/// The non-empty parts joined with `/`, spaces as `%20`.
-fn join_parts<const N: usize>(parts: [Option<String>; N]) -> String {
-    let mut result = String::with_capacity(128);
-    for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
-        if !result.is_empty() {
-            result.push('/');
+/// A part of the path (the resource type, the type): absent, one of the SDK's own names, or a
+/// caller's value (written as `String(value)`). The defaults and rewrites cost no allocation.
+enum Part {
+    Absent,
+    Name(&'static str),
+    Given(Value),
+}
+
+impl Part {
+    /// A caller's value; a nullish one is absent.
+    fn given(value: Value) -> Part {
+        if value.is_nullish() {
+            Part::Absent
+        } else {
+            Part::Given(value)
         }
-        result.push_str(&part);
     }
-    if result.contains(' ') {
-        result = result.replace(' ', "%20");
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Part::Absent => None,
+            Part::Name(name) => Some(name),
+            Part::Given(value) => value.as_str(),
+        }
     }
-    result
+
+    fn is_absent(&self) -> bool {
+        matches!(self, Part::Absent)
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Part::Absent => {}
+            Part::Name(name) => out.push_str(name),
+            Part::Given(value) => value.write_js_string(out),
+        }
+    }
+}
+
+/// Appends a part of the URL after a `/` (none before the first), unless `write` writes nothing: the
+/// SDK's join of the non-empty parts, into one buffer.
+fn push_part(out: &mut String, write: impl FnOnce(&mut String)) {
+    let before = out.len();
+    if before > 0 {
+        out.push('/');
+    }
+    let start = out.len();
+    write(out);
+    if out.len() == start {
+        out.truncate(before);
+    }
 }
 
 /// [`url`] taking the options by value (the bindings' freshly read options need no copy).
@@ -149,14 +187,11 @@ pub fn url_for_account(
         let format = o.consume("format");
         o.set("fetch_format", format);
     }
-    let mut kind = match o.consume("type") {
-        Value::Undefined => Value::Null,
-        v => v,
-    };
+    let mut kind = Part::given(o.consume("type"));
     let transformation = generate_from_options(&mut o, account)?;
     let mut resource_type = match o.consume("resource_type") {
-        Value::Undefined => Value::from("image"),
-        v => v,
+        Value::Undefined => Part::Name("image"),
+        v => Part::Given(v),
     };
     let mut version = o.consume("version");
     let u = UrlFlags::consume(&mut o, account);
@@ -168,31 +203,27 @@ pub fn url_for_account(
 
     let mut public_id = alloc::borrow::Cow::Borrowed(public_id);
     if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
-        resource_type = rt.into();
-        kind = t.into();
+        resource_type = Part::Given(rt.into());
+        kind = Part::Given(t.into());
         version = v.into();
         public_id = id.into();
     }
-    if matches!(kind, Value::Null) && starts_with_http(&public_id, true) {
+    if kind.is_absent() && starts_with_http(&public_id, true) {
         return Ok(public_id.into_owned());
     }
     let (resource_type, kind) =
         finalize_resource_type(resource_type, kind, &url_suffix, use_root_path, shorten)?;
     let (source, source_to_sign) = finalize_source(&public_id, &format, &url_suffix)?;
+    let source_to_sign = source_to_sign.as_deref().unwrap_or(&source);
 
     if version.is_nullish()
         && force_version
         && source_to_sign.contains('/')
-        && !starts_with_version(&source_to_sign)
-        && !starts_with_http(&source_to_sign, false)
+        && !starts_with_version(source_to_sign)
+        && !starts_with_http(source_to_sign, false)
     {
         version = Value::Number(1.0);
     }
-    let version = (!version.is_nullish()).then(|| {
-        let mut v = String::from("v");
-        version.write_js_string(&mut v);
-        v
-    });
     let transformation = if transformation.contains("//") {
         collapse_double_slashes(&transformation)
     } else {
@@ -202,7 +233,7 @@ pub fn url_for_account(
     let signature = if sign_url && auth_token.is_none() {
         Some(url_signature(
             &transformation,
-            &source_to_sign,
+            source_to_sign,
             &api_secret,
             &algorithm_option,
             long_url_signature,
@@ -211,16 +242,24 @@ pub fn url_for_account(
         None
     };
 
-    let prefix = distribution_prefix(&source, &mut o, account)?;
-    let mut result = join_parts([
-        Some(prefix),
-        nonempty(resource_type),
-        nonempty(kind),
-        signature,
-        Some(transformation),
-        version,
-        Some(source),
-    ]);
+    let mut result = String::with_capacity(128);
+    distribution_prefix(&source, &mut o, account, &mut result)?;
+    push_part(&mut result, |out| resource_type.write(out));
+    push_part(&mut result, |out| kind.write(out));
+    if let Some(signature) = signature {
+        push_part(&mut result, |out| out.push_str(&signature));
+    }
+    push_part(&mut result, |out| out.push_str(&transformation));
+    if !version.is_nullish() {
+        push_part(&mut result, |out| {
+            out.push('v');
+            version.write_js_string(out);
+        });
+    }
+    push_part(&mut result, |out| out.push_str(&source));
+    if result.contains(' ') {
+        result = result.replace(' ', "%20");
+    }
 
     if let (true, Some(mut token)) = (sign_url, auth_token) {
         token.set("url", url_path_and_search(&result).into());
@@ -228,10 +267,6 @@ pub fn url_for_account(
         result.push_str(&generate_auth_token(&token, now_ms)?);
     }
     Ok(result)
-}
-
-fn nonempty(v: Value) -> Option<String> {
-    (!v.is_nullish()).then(|| v.to_js_string())
 }
 
 /// `/^https?:\//` (optionally case-insensitive).
@@ -298,14 +333,14 @@ fn collapse_double_slashes(s: &str) -> String {
 }
 
 fn finalize_resource_type(
-    resource_type: Value,
-    kind: Value,
+    resource_type: Part,
+    kind: Part,
     url_suffix: &Value,
     use_root_path: bool,
     shorten: bool,
-) -> Result<(Value, Value)> {
-    let mut kind = if kind.is_nullish() {
-        Value::from("upload")
+) -> Result<(Part, Part)> {
+    let mut kind = if kind.is_absent() {
+        Part::Name("upload")
     } else {
         kind
     };
@@ -323,43 +358,43 @@ fn finalize_resource_type(
                 ))
             }
         };
-        resource_type = suffixed.into();
-        kind = Value::Null;
+        resource_type = Part::Name(suffixed);
+        kind = Part::Absent;
     }
     if use_root_path {
         let root = matches!(
             (resource_type.as_str(), kind.as_str()),
             (Some("image"), Some("upload"))
-        ) || (resource_type.as_str() == Some("images") && kind.is_nullish());
+        ) || (resource_type.as_str() == Some("images") && kind.is_absent());
         if !root {
             return Err(Error::invalid_option(
                 "Root path only supported for image/upload",
             ));
         }
-        resource_type = Value::Null;
-        kind = Value::Null;
+        resource_type = Part::Absent;
+        kind = Part::Absent;
     }
     if shorten && resource_type.as_str() == Some("image") && kind.as_str() == Some("upload") {
-        resource_type = "iu".into();
-        kind = Value::Null;
+        resource_type = Part::Name("iu");
+        kind = Part::Absent;
     }
     Ok((resource_type, kind))
 }
 
 /// Returns the source as it appears in the URL and the part of it that is signed.
+/// The source written into the URL, and the source signed when that differs (a suffix is not signed).
 fn finalize_source(
     public_id: &str,
     format: &Value,
     url_suffix: &Value,
-) -> Result<(String, String)> {
+) -> Result<(String, Option<String>)> {
     let source = if public_id.contains("//") {
         collapse_double_slashes(public_id)
     } else {
         public_id.to_owned()
     };
     if starts_with_http(&source, true) {
-        let escaped = smart_escape(&source);
-        return Ok((escaped.clone(), escaped));
+        return Ok((smart_escape(&source), None));
     }
     // Ids made only of characters that encodeURIComponent keeps (plus `/` and `:`, restored below) and
     // without `%` come out of the decode/encode round trip unchanged.
@@ -387,8 +422,8 @@ fn finish_source(
     mut source: String,
     format: &Value,
     url_suffix: &Value,
-) -> Result<(String, String)> {
-    let mut source_to_sign = source.clone();
+) -> Result<(String, Option<String>)> {
+    let mut source_to_sign = None;
     if url_suffix.truthy() {
         let suffix = url_suffix
             .as_str()
@@ -398,18 +433,25 @@ fn finish_source(
                 "url_suffix should not include . or /",
             ));
         }
-        source = format!("{source}/{suffix}");
+        let mut signed = source.clone();
+        if !format.is_nullish() {
+            signed.push('.');
+            format.write_js_string(&mut signed);
+        }
+        source_to_sign = Some(signed);
+        source.push('/');
+        source.push_str(suffix);
     }
     if !format.is_nullish() {
-        let format = format.to_js_string();
-        source = format!("{source}.{format}");
-        source_to_sign = format!("{source_to_sign}.{format}");
+        source.push('.');
+        format.write_js_string(&mut source);
     }
     Ok((source, source_to_sign))
 }
 
 /// The scheme, host and (for the shared CDN) cloud name in front of the path.
-fn distribution_prefix(source: &str, o: &mut Map, account: &Map) -> Result<String> {
+/// Writes the scheme, host and (on the shared domain) cloud name to `out`.
+fn distribution_prefix(source: &str, o: &mut Map, account: &Map, out: &mut String) -> Result<()> {
     let cloud_name = o.consume_or("cloud_name", account);
     if !cloud_name.truthy() {
         return Err(Error::new(
@@ -431,65 +473,88 @@ fn distribution_prefix(source: &str, o: &mut Map, account: &Map) -> Result<Strin
     let secure_cdn_subdomain = o.consume_or("secure_cdn_subdomain", account);
 
     if cloud_name.starts_with('/') {
-        return Ok(format!("/res{cloud_name}"));
+        out.push_str("/res");
+        out.push_str(cloud_name);
+        return Ok(());
     }
     let shard = || sdk_crc32(source) % 5 + 1;
     let shared_domain = !private_cdn;
-    let mut prefix = if secure {
-        let mut distribution = match secure_distribution {
-            Value::Undefined => None,
-            v if v.as_str() == Some(OLD_AKAMAI_SHARED_CDN) => None,
-            v => Some(v),
-        }
-        .map_or_else(
-            || {
-                if private_cdn {
-                    format!("{cloud_name}-res.cloudinary.com")
-                } else {
-                    SHARED_CDN.to_owned()
-                }
-            },
-            |v| v.to_js_string(),
-        );
+    if secure {
         let use_shard = match secure_cdn_subdomain {
             Value::Undefined if shared_domain => cdn_subdomain,
             v => v.truthy(),
         };
-        if use_shard {
-            distribution =
-                distribution.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1);
-        }
-        distribution.insert_str(0, "https://");
-        distribution
+        write_secure_host(
+            out,
+            secure_distribution,
+            private_cdn,
+            cloud_name,
+            use_shard.then(shard),
+        );
     } else if cname.truthy() {
-        let subdomain = if cdn_subdomain {
-            format!("a{}.", shard())
-        } else {
-            String::new()
-        };
-        format!("http://{subdomain}{}", cname.to_js_string())
+        out.push_str("http://");
+        if cdn_subdomain {
+            out.push('a');
+            crate::value::write_number(f64::from(shard()), out);
+            out.push('.');
+        }
+        cname.write_js_string(out);
     } else {
-        let cdn_part = if private_cdn {
-            format!("{cloud_name}-")
-        } else {
-            String::new()
-        };
-        let subdomain = if cdn_subdomain {
-            format!("-{}", shard())
-        } else {
-            String::new()
-        };
-        format!("http://{cdn_part}res{subdomain}.cloudinary.com")
-    };
-    if shared_domain {
-        prefix.push('/');
-        prefix.push_str(cloud_name);
+        out.push_str("http://");
+        if private_cdn {
+            out.push_str(cloud_name);
+            out.push('-');
+        }
+        out.push_str("res");
+        if cdn_subdomain {
+            out.push('-');
+            crate::value::write_number(f64::from(shard()), out);
+        }
+        out.push_str(".cloudinary.com");
     }
-    Ok(prefix)
+    if shared_domain {
+        out.push('/');
+        out.push_str(cloud_name);
+    }
+    Ok(())
 }
 
-/// What `new URL(url, "http://dummy")` gives as `pathname + search`: the path percent-encoded and with
-/// dot segments resolved, the query percent-encoded, the fragment dropped.
+/// `https://` and the host: the secure distribution (the shared CDN when none, or the old Akamai one),
+/// its first shared-CDN name replaced by the shard's (`res-<n>`) when there is one.
+fn write_secure_host(
+    out: &mut String,
+    secure_distribution: Value,
+    private_cdn: bool,
+    cloud_name: &str,
+    shard: Option<u32>,
+) {
+    out.push_str("https://");
+    let host = out.len();
+    let distribution = match secure_distribution {
+        Value::Undefined => None,
+        v if v.as_str() == Some(OLD_AKAMAI_SHARED_CDN) => None,
+        v => Some(v),
+    };
+    match distribution {
+        Some(v) => v.write_js_string(out),
+        None if private_cdn => {
+            out.push_str(cloud_name);
+            out.push_str("-res.cloudinary.com");
+        }
+        None => out.push_str(SHARED_CDN),
+    }
+    if let Some(shard) = shard {
+        // `distribution.replace(SHARED_CDN, ...)`: the first occurrence in the host.
+        if let Some(at) = out.get(host..).and_then(|h| h.find(SHARED_CDN)) {
+            let at = host + at;
+            out.replace_range(
+                at..at + SHARED_CDN.len(),
+                &format!("res-{shard}.cloudinary.com"),
+            );
+        }
+    }
+}
+
 fn url_path_and_search(url: &str) -> String {
     let after_authority = match url.find("://") {
         Some(i) => {
