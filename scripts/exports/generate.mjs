@@ -69,7 +69,7 @@ function rustFunctions(binding) {
     // Free function, and its JSON twin.
     fnDefs.push(`/// ${e.doc}\n${gate(e)}${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
     if (jsonArgs(e).length) {
-      const owned = e.owned && jsonArgs(e).length === 1;
+      const owned = Boolean(e.owned);
       const call = owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
       fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON or flat text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }

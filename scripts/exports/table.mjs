@@ -13,7 +13,7 @@
 //            object of strings, numbers, booleans and nulls, else JSON), `now` (the optional trailing nowMs)
 //   returns  [TS type, Rust kind]: `String`, `bool` or `Value`
 //   core     the core function the free function calls, with every arg in order
-//   owned    the core function the JSON fast path calls instead, taking the parsed JSON by value
+//   owned    the core function the JSON fast path calls instead, taking the parsed JSON args by value
 //   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
 //            or null when the function has no account form
 //   flat     a faster twin for the commonest call: { core, text?, strings, absent, decode? }: `text`
@@ -51,6 +51,7 @@ export const EXPORTS = [
     args: [['params', 'Record<string, unknown>', 'json'], ['options', 'SigningOptions', 'json']],
     returns: ['SignedParams', 'Value'],
     core: 'api::sign_request',
+    owned: 'api::sign_request_owned',
     method: { args: ['params', 'options'], ts: 'params: Record<string, unknown>, options?: Partial<SigningOptions>' },
   },
   {

@@ -104,6 +104,15 @@ pub fn sign_request(params: &Value, options: &Value) -> Result<Value> {
     )))
 }
 
+/// [`sign_request`] taking the params and options by value (no copy of freshly read params).
+pub fn sign_request_owned(params: Value, options: Value) -> Result<Value> {
+    let Value::Object(params) = params else {
+        return sign_request(&params, &options);
+    };
+    let signing = SigningOptions::from_options(object_arg(&options, "options")?)?;
+    Ok(Value::Object(signing::sign_request_owned(params, &signing)))
+}
+
 /// `buildUploadParams(options)`.
 pub fn build_upload_params(options: &Value, now_ms: f64) -> Result<Value> {
     upload_params::build_upload_params(object_arg(options, "options")?, now_ms).map(Value::Object)

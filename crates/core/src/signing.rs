@@ -151,6 +151,20 @@ pub fn clear_blank(params: &Map) -> Map {
     out
 }
 
+/// [`clear_blank`] of params handed over: the blank entries dropped in place, nothing copied.
+pub fn clear_blank_owned(mut params: Map) -> Map {
+    params.retain_mut(|_, v| {
+        if !v.present() {
+            return false;
+        }
+        if let Value::Array(items) = v {
+            items.retain(Value::truthy);
+        }
+        true
+    });
+    params
+}
+
 /// Credentials and signing choices, as `sign_request` reads them from its options.
 #[derive(Clone, Debug)]
 pub struct SigningOptions {
@@ -186,7 +200,16 @@ impl SigningOptions {
 
 /// `sign_request`: clears blanks, adds `signature`, then `api_key` (which is never signed).
 pub fn sign_request(params: &Map, signing: &SigningOptions) -> Map {
-    let mut out = clear_blank(params);
+    finish_signed(clear_blank(params), signing)
+}
+
+/// [`sign_request`] of params handed over (the bindings' freshly read ones): no copy is made.
+pub fn sign_request_owned(params: Map, signing: &SigningOptions) -> Map {
+    finish_signed(clear_blank_owned(params), signing)
+}
+
+/// Signs params already cleared of blanks and adds `signature`, then `api_key`.
+fn finish_signed(mut out: Map, signing: &SigningOptions) -> Map {
     let signature = api_sign_request(
         &out,
         signing.api_secret.expose(),

@@ -191,10 +191,7 @@ fn updateable_resource_params(options: &Map, params: &mut Map) -> Result<()> {
         }
     }
     if given("tags") {
-        params.set(
-            "tags",
-            Value::join(&options.get("tags").to_array(), ",").into(),
-        );
+        params.set("tags", joined_tags(options.get("tags")).into());
     }
     for name in [
         "quality_override",
@@ -227,6 +224,14 @@ fn updateable_resource_params(options: &Map, params: &mut Map) -> Result<()> {
     Ok(())
 }
 
+/// `tags`: a list joined with `,` (a single tag as it is).
+fn joined_tags(tags: &Value) -> String {
+    match tags {
+        Value::Array(items) => Value::join(items, ","),
+        other => Value::join(&other.to_array(), ","),
+    }
+}
+
 /// `jsonArrayParam`: a JSON string is parsed, a single value wrapped in an array, then serialised.
 fn json_array_param(data: &Value) -> Result<Value> {
     if !data.truthy() {
@@ -243,58 +248,90 @@ fn json_array_param(data: &Value) -> Result<Value> {
     Ok(data.to_json().map_or(Value::Undefined, Value::from))
 }
 
-fn escape_context_value(value: &Value) -> Result<String> {
-    if value.is_nullish() {
-        return Err(Error::invalid_option(
-            "context values must not be null or undefined",
-        ));
-    }
-    let s = value.to_js_string();
-    let mut out = String::with_capacity(s.len());
+/// Appends `String(value)` with `=` and `|` escaped; a null or undefined value is an error.
+fn write_context_value(out: &mut String, value: &Value) -> Result<()> {
+    let owned;
+    let s = match value {
+        Value::Undefined | Value::Null => {
+            return Err(Error::invalid_option(
+                "context values must not be null or undefined",
+            ))
+        }
+        Value::String(s) => s.as_str(),
+        other => {
+            owned = other.to_js_string();
+            owned.as_str()
+        }
+    };
     for c in s.chars() {
         if c == '=' || c == '|' {
             out.push('\\');
         }
         out.push(c);
     }
-    Ok(out)
+    Ok(())
+}
+
+/// One `key=value` entry of a context (or what the SDK writes for a value it does not pair with its key).
+fn write_context_entry(out: &mut String, key: &str, v: &Value) -> Result<()> {
+    match v {
+        Value::String(_) => {
+            out.push_str(key);
+            out.push('=');
+            write_context_value(out, v)?;
+        }
+        Value::Array(items) => {
+            out.push_str(key);
+            out.push_str("=[");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('"');
+                write_context_value(out, item)?;
+                out.push('"');
+            }
+            out.push(']');
+        }
+        Value::Number(n) if crate::float::fract(*n) == 0.0 && n.is_finite() => {
+            out.push_str(key);
+            out.push('=');
+            write_context_value(out, v)?;
+        }
+        Value::Undefined | Value::Null => {
+            return Err(Error::invalid_option(format!(
+                "context value for {key} must not be null or undefined"
+            )))
+        }
+        // The SDK writes other values without their key.
+        other => other.write_js_string(out),
+    }
+    Ok(())
 }
 
 /// `encode_context`: `k=v|k=v` with `=` and `|` escaped; array values become `k=["a","b"]`.
 pub fn encode_context(value: &Value) -> Result<Value> {
-    let entries: Vec<(String, Value)> = match value {
-        Value::Object(map) => map.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect(),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v.clone()))
-            .collect(),
+    let mut out = String::with_capacity(32);
+    match value {
+        Value::Object(map) => {
+            for (i, (key, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push('|');
+                }
+                write_context_entry(&mut out, key, v)?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push('|');
+                }
+                write_context_entry(&mut out, &i.to_string(), v)?;
+            }
+        }
         other => return Ok(other.clone()),
-    };
-    let mut parts = Vec::with_capacity(entries.len());
-    for (key, v) in entries {
-        parts.push(match &v {
-            Value::String(_) => format!("{key}={}", escape_context_value(&v)?),
-            Value::Array(items) => {
-                let quoted: Result<Vec<String>> = items
-                    .iter()
-                    .map(|item| Ok(format!("\"{}\"", escape_context_value(item)?)))
-                    .collect();
-                format!("{key}=[{}]", quoted?.join(","))
-            }
-            Value::Number(n) if crate::float::fract(*n) == 0.0 && n.is_finite() => {
-                format!("{key}={}", escape_context_value(&v)?)
-            }
-            Value::Undefined | Value::Null => {
-                return Err(Error::invalid_option(format!(
-                    "context value for {key} must not be null or undefined"
-                )))
-            }
-            // The SDK writes other values without their key.
-            other => other.to_js_string(),
-        });
     }
-    Ok(parts.join("|").into())
+    Ok(out.into())
 }
 
 /// `encodeDoubleArray`: `[[x,y,w,h],...]` → `x,y,w,h|...`.

@@ -233,6 +233,11 @@ impl Map {
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
         self.entries.retain(|(k, v)| keep(k, v));
     }
+
+    /// Keeps the entries for which `keep` is true, which may change their values.
+    pub fn retain_mut(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
 }
 
 impl FromIterator<(String, Value)> for Map {

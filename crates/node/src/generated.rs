@@ -106,7 +106,7 @@ pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut
 #[napi(skip_typescript)]
 pub fn sign_request_json(params: String, options: String) -> Result<JsonOut, Code> {
     guard(|| {
-        api::sign_request(&flat::parse_arg(&params)?, &flat::parse_arg(&options)?).map(JsonOut)
+        api::sign_request_owned(flat::parse_arg(&params)?, flat::parse_arg(&options)?).map(JsonOut)
     })
 }
 

@@ -94,7 +94,7 @@ pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
-    run(|| api::sign_request(&flat::parse_arg(params)?, &flat::parse_arg(options)?))
+    run(|| api::sign_request_owned(flat::parse_arg(params)?, flat::parse_arg(options)?))
         .map(|v| write_value(&v))
 }
 
