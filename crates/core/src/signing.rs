@@ -31,19 +31,77 @@ impl SignatureVersion {
 /// Keys are sorted by byte order, as Cloudinary's servers do. (The Node SDK uses `localeCompare`, which
 /// differs for upper-case letters and digits; see tests/vectors/deviations.json.)
 pub fn string_to_sign(params: &Map, version: SignatureVersion) -> String {
-    let mut pairs: Vec<(&str, alloc::borrow::Cow<'_, str>)> = params
+    string_to_sign_with_room(params, version, 0)
+}
+
+/// [`string_to_sign`] with `room` bytes reserved after it (for the secret that follows).
+fn string_to_sign_with_room(params: &Map, version: SignatureVersion, room: usize) -> String {
+    let mut pairs: Vec<(&str, SignedValue<'_>)> = params
         .iter()
         .filter_map(|(k, v)| {
             let v = match v {
                 Value::Undefined | Value::Null => return None,
-                Value::String(s) => alloc::borrow::Cow::Borrowed(s.as_str()),
-                Value::Array(items) => Value::join(items, ",").into(),
-                other => other.to_js_string().into(),
+                Value::String(s) => SignedValue::Text(s.as_str()),
+                // Never empty, never an `&`: written straight into the string to sign.
+                Value::Number(_) | Value::Bool(_) => SignedValue::Scalar(v),
+                Value::Array(items) => SignedValue::Owned(Value::join(items, ",")),
+                other => SignedValue::Owned(other.to_js_string()),
             };
             (!v.is_empty()).then_some((k, v))
         })
         .collect();
-    join_sorted(&mut pairs, version, 0)
+    join_sorted(&mut pairs, version, room)
+}
+
+/// A value's text in the string to sign: borrowed, written from a number or boolean, or made.
+enum SignedValue<'a> {
+    Text(&'a str),
+    Scalar(&'a Value),
+    Owned(String),
+}
+
+impl SignedValue<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            SignedValue::Text(s) => s.is_empty(),
+            SignedValue::Scalar(_) => false,
+            SignedValue::Owned(s) => s.is_empty(),
+        }
+    }
+}
+
+/// A value [`join_sorted`] can write.
+trait SignedText {
+    /// Its length when known without writing it (a guess for the buffer).
+    fn len_hint(&self) -> usize;
+    /// Appends it, `&` escaped as `version` asks.
+    fn write(&self, out: &mut String, version: SignatureVersion);
+}
+
+impl SignedText for &str {
+    fn len_hint(&self) -> usize {
+        self.len()
+    }
+    fn write(&self, out: &mut String, version: SignatureVersion) {
+        push_escaped(out, self, version);
+    }
+}
+
+impl SignedText for SignedValue<'_> {
+    fn len_hint(&self) -> usize {
+        match self {
+            SignedValue::Text(s) => s.len(),
+            SignedValue::Scalar(_) => 12,
+            SignedValue::Owned(s) => s.len(),
+        }
+    }
+    fn write(&self, out: &mut String, version: SignatureVersion) {
+        match self {
+            SignedValue::Text(s) => push_escaped(out, s, version),
+            SignedValue::Scalar(v) => v.write_js_string(out),
+            SignedValue::Owned(s) => push_escaped(out, s, version),
+        }
+    }
 }
 
 /// [`string_to_sign`] of params written as flat text ([`crate::flat`]: what a JavaScript caller sends for
@@ -67,7 +125,7 @@ fn key_less(a: &str, b: &str) -> bool {
 }
 
 /// Sorts `k=v` pairs by key (byte order) and joins them with `&`.
-fn join_sorted<V: AsRef<str>>(
+fn join_sorted<V: SignedText>(
     pairs: &mut [(&str, V)],
     version: SignatureVersion,
     room: usize,
@@ -76,18 +134,17 @@ fn join_sorted<V: AsRef<str>>(
     let mut out = String::with_capacity(
         pairs
             .iter()
-            .map(|(k, v)| k.len() + v.as_ref().len() + 2)
+            .map(|(k, v)| k.len() + v.len_hint() + 2)
             .sum::<usize>()
             + room,
     );
     for (i, (k, v)) in pairs.iter().enumerate() {
-        let v = v.as_ref();
         if i > 0 {
             out.push('&');
         }
         push_escaped(&mut out, k, version);
         out.push('=');
-        push_escaped(&mut out, v, version);
+        v.write(&mut out, version);
     }
     out
 }
@@ -112,7 +169,11 @@ pub fn api_sign_request(
     algorithm: SignatureAlgorithm,
     version: SignatureVersion,
 ) -> String {
-    signature_of(string_to_sign(params, version), api_secret, algorithm)
+    signature_of(
+        string_to_sign_with_room(params, version, api_secret.len()),
+        api_secret,
+        algorithm,
+    )
 }
 
 /// [`api_sign_request`] of params written as flat text ([`string_to_sign_flat`]), without a map.

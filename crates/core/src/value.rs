@@ -501,7 +501,8 @@ impl Value {
     /// holds `undefined` or a number is not finite or is -0. (Keys whose value is `undefined` are left out,
     /// as the bindings leave them out of the objects they build.)
     pub fn to_json_exact(&self) -> Option<String> {
-        let mut out = String::with_capacity(128);
+        // Room for a typical answer (a dozen upload params), so it is written without growing.
+        let mut out = String::with_capacity(256);
         if self.write_json(&mut out, true) {
             Some(out)
         } else {
@@ -576,9 +577,13 @@ fn write_joined(items: &[Value], sep: &str, out: &mut String) {
 fn write_json_string(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
-    // Runs of characters that need no escape are copied whole.
+    // Runs of characters that need no escape are copied whole (most strings are one run).
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -587,8 +592,7 @@ fn write_json_string(s: &str, out: &mut String) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
+            _ => "",
         };
         out.push_str(&s[start..i]);
         if escape.is_empty() {
