@@ -28,6 +28,9 @@ test('the browser entry: url and account vectors on the small module; what it le
   const r = await report('browser');
   assert.deepEqual(Object.keys(r.areas), ['url', 'account_url']);
   assert.ok(r.areas.url.cases >= 3000);
+  // Signed URLs (sign_url: a signature or an auth token) are the full module's; every other case holds.
+  console.log(`browser module: ${r.unsigned} url cases that ask to sign answered NOT_IN_BROWSER_BUILD`);
+  assert.ok(r.unsigned > 100 && r.unsigned < 900, `unsigned ${r.unsigned}`);
   for (const [name, code] of Object.entries(r.serverOnly)) assert.equal(code, 'NOT_IN_BROWSER_BUILD', name);
   assert.deepEqual(r.parsed, { resource_type: 'image', type: 'upload', version: 12, public_id: 'a/b', format: 'png', identifier: 'image/upload/v12/a/b.png', signature: 'abc' });
   console.log(`browser module memory after one pass ${r.memory.before} B, after ${r.memory.calls} url() calls ${r.memory.after} B`);

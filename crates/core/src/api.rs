@@ -324,6 +324,20 @@ pub fn parse_cloudinary_url(url: &Value) -> Result<Value> {
     crate::config::parse_cloudinary_url(&string_arg(url, "url")?).map(Value::Object)
 }
 
+#[cfg(feature = "cloudinary-url")]
+fn config_from_url(url: &str) -> Result<Config> {
+    Config::from_url(url)
+}
+
+/// Without the `cloudinary-url` feature (the browser module): a CLOUDINARY_URL holds the api_secret.
+#[cfg(not(feature = "cloudinary-url"))]
+fn config_from_url(_: &str) -> Result<Config> {
+    Err(Error::new(
+        crate::ErrorCode::NotInBrowserBuild,
+        "a CLOUDINARY_URL config holds the api_secret: cirrus-web's browser build takes a config object (import cirrus-web/full on a server or worker)",
+    ))
+}
+
 /// A per-instance client: every call's options are laid over its config (`{...config, ...options}`), so
 /// several accounts can live in one process. Its `Debug` never shows secrets.
 #[derive(Clone, Debug, Default)]
@@ -335,7 +349,7 @@ impl Client {
     /// A client from a config object (the SDK's keys), or a `CLOUDINARY_URL` string.
     pub fn new(config: &Value) -> Result<Self> {
         let config = match config {
-            Value::String(url) => Config::from_url(url)?,
+            Value::String(url) => config_from_url(url)?,
             Value::Object(map) => Config::new(map.clone()),
             _ => {
                 return Err(Error::invalid_argument(

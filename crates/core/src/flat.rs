@@ -228,10 +228,22 @@ pub fn scalar_entries(text: &str) -> Result<Vec<(&str, FlatValue<'_>)>> {
 /// An argument's text, JSON (it starts with `{`) or flat, as the value it stands for.
 pub fn parse_arg(text: &str) -> Result<Value> {
     if text.starts_with('{') {
-        crate::json::parse(text)
+        json_arg(text)
     } else {
         parse(text).map(Value::Object)
     }
+}
+
+#[cfg(feature = "json-args")]
+fn json_arg(text: &str) -> Result<Value> {
+    crate::json::parse(text)
+}
+
+/// Without the `json-args` feature (the browser module), JSON is refused with an ordinary coded error:
+/// the JavaScript caller then reads the value the ordinary way.
+#[cfg(not(feature = "json-args"))]
+fn json_arg(_: &str) -> Result<Value> {
+    Err(malformed("JSON text is not read by this build"))
 }
 
 /// The token count: decimal digits (at most 9, so it fits any `usize`).

@@ -1,9 +1,11 @@
 //! Delivery URLs (`url()`): source encoding, versions, suffixes, hosts and shards, signed URLs and
 //! auth tokens. Never the SDK's analytics `_a=` parameter.
 
+#[cfg(feature = "signed-urls")]
 use crate::auth_token::generate_auth_token;
 use crate::encoding::{decode_uri_component, encode_uri_component, sdk_crc32, smart_escape};
 use crate::error::{Error, Result};
+#[cfg(feature = "signed-urls")]
 use crate::hash::SignatureAlgorithm;
 use crate::prelude::*;
 use crate::transformation::{generate_from_options, NO_ACCOUNT};
@@ -82,8 +84,24 @@ fn auth_token(option: Value, account: &Map) -> Option<Map> {
     (!merged.is_empty()).then_some(merged)
 }
 
+/// The browser build (no `signed-urls` feature) signs no URL: that needs the api_secret (or the token
+/// key), which a browser does not hold, and leaving it out leaves the hashing out of the module.
+#[cfg(not(feature = "signed-urls"))]
+fn no_signed_urls() -> Error {
+    Error::new(
+        crate::ErrorCode::NotInBrowserBuild,
+        "sign_url (a signature or an auth token) needs the api_secret: cirrus-web's browser build leaves it out (import cirrus-web/full on a server or worker)",
+    )
+}
+
+#[cfg(not(feature = "signed-urls"))]
+fn url_signature(_: &str, _: &str, _: &Value, _: &Value, _: bool) -> Result<String> {
+    Err(no_signed_urls())
+}
+
 /// `s--<signature>--` over the transformation and the source (short SHA-1 of 8 characters, or long
 /// SHA-256 of 32), URL-safe.
+#[cfg(feature = "signed-urls")]
 fn url_signature(
     transformation: &str,
     source_to_sign: &str,
@@ -261,12 +279,24 @@ pub fn url_for_account(
         result = result.replace(' ', "%20");
     }
 
-    if let (true, Some(mut token)) = (sign_url, auth_token) {
-        token.set("url", url_path_and_search(&result).into());
-        result.push('?');
-        result.push_str(&generate_auth_token(&token, now_ms)?);
+    if let (true, Some(token)) = (sign_url, auth_token) {
+        append_auth_token(&mut result, token, now_ms)?;
     }
     Ok(result)
+}
+
+/// `?<token>`: the auth token over the URL's path.
+#[cfg(feature = "signed-urls")]
+fn append_auth_token(result: &mut String, mut token: Map, now_ms: f64) -> Result<()> {
+    token.set("url", url_path_and_search(result).into());
+    result.push('?');
+    result.push_str(&generate_auth_token(&token, now_ms)?);
+    Ok(())
+}
+
+#[cfg(not(feature = "signed-urls"))]
+fn append_auth_token(_: &mut String, _: Map, _: f64) -> Result<()> {
+    Err(no_signed_urls())
 }
 
 /// `/^https?:\//` (optionally case-insensitive).
@@ -555,6 +585,7 @@ fn write_secure_host(
     }
 }
 
+#[cfg(feature = "signed-urls")]
 fn url_path_and_search(url: &str) -> String {
     let after_authority = match url.find("://") {
         Some(i) => {
@@ -602,6 +633,7 @@ fn url_path_and_search(url: &str) -> String {
     out
 }
 
+#[cfg(feature = "signed-urls")]
 fn percent_encode_where(s: &str, encode: impl Fn(u8) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
