@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { root, run } from './run.mjs';
-import { ensureNpmDeps, ensureWasmToolchain } from './setup.mjs';
+import { SIZE_TOOLCHAIN, ensureNpmDeps, ensureSizeToolchain, ensureWasmToolchain } from './setup.mjs';
 import { generate } from './exports/generate.mjs';
 import { hostPlatform } from './platforms.mjs';
 import { packHostPlatform } from './build-platforms.mjs';
@@ -55,9 +55,20 @@ export function buildWeb() {
   // provide and export nothing the full one does not (checked here); the web wrappers answer
   // NOT_IN_BROWSER_BUILD for what it lacks. No default module path in the glue: each entry says which .wasm.
   const interfaces = {};
+  // The shipped browser module is built with SIZE_TOOLCHAIN where it can be had (scripts/setup.mjs): its
+  // panics abort where they happen, with no message formatted and no location kept. Its own target dir:
+  // other flags would rebuild the workspace's every time.
+  const small = !quick && ensureSizeToolchain();
+  if (!quick && !small) console.warn(`the browser module is built with stable Rust: ${SIZE_TOOLCHAIN} could not be installed (it is larger so)`);
   for (const [file, features] of [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features']]]) {
-    run('cargo', ['build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features]);
-    const wasm = join(root, 'target', 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
+    const sized = small && file === 'cirrus-browser.wasm';
+    const targetDir = sized ? join(root, 'target', 'wasm-small') : join(root, 'target');
+    run('cargo', [
+      ...(sized ? [`+${SIZE_TOOLCHAIN}`] : []),
+      'build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features,
+      ...(sized ? ['-Zbuild-std=core,alloc', '--target-dir', targetDir] : []),
+    ], sized ? { env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort' } } : {});
+    const wasm = join(targetDir, 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
     const out = join(root, 'target', 'wasm-bindgen', file);
     run('wasm-bindgen', [wasm, '--target', 'web', '--omit-default-module-path', '--out-dir', out]);
     interfaces[file] = moduleInterface(join(out, 'cirrus_wasm_bg.wasm'));
@@ -89,9 +100,9 @@ export function buildWeb() {
   }
   copyFileSync(join(root, 'npm', 'node', 'options.d.ts'), join(web, 'options.d.ts'));
   if (quick) return;
-  const sizes = webSize();
+  const sizes = { ...webSize(), browser_toolchain: small ? SIZE_TOOLCHAIN : 'stable' };
   writeFileSync(join(web, 'pkg', 'size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
-  console.log(`web package: browser module ${sizes.browser_wasm_gzip} B gzipped, full module ${sizes.full_wasm_gzip} B, JS ${sizes.js_gzip} B (all of it, before a bundler drops what a page does not import)`);
+  console.log(`web package: browser module ${sizes.browser_wasm_gzip} B gzipped (${sizes.browser_toolchain}), full module ${sizes.full_wasm_gzip} B, JS ${sizes.js_gzip} B (all of it, before a bundler drops what a page does not import)`);
 }
 
 /** The NestJS package (tsc), the e2e test app that uses it, and the demo app. */

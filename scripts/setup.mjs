@@ -20,6 +20,23 @@ export function ensureWasmToolchain() {
   }
 }
 
+/**
+ * The pinned nightly the browser module is built with when it can be had: `-Cpanic=immediate-abort` and
+ * `-Zbuild-std` take every panic's formatting and location out of the module (53.3 → 45.6 KB gzipped
+ * when measured). Stable Rust cannot; without this toolchain (no network, say) the browser module is
+ * built with stable, correct and larger, and the build says so.
+ */
+export const SIZE_TOOLCHAIN = 'nightly-2026-05-19';
+
+/** Whether SIZE_TOOLCHAIN (with rust-src) is installed, installing it if it can. */
+export function ensureSizeToolchain() {
+  const has = () => succeeds('rustup', ['run', SIZE_TOOLCHAIN, 'rustc', '--version'])
+    && output('rustup', ['component', 'list', '--installed', '--toolchain', SIZE_TOOLCHAIN]).includes('rust-src');
+  if (has()) return true;
+  succeeds('rustup', ['toolchain', 'install', SIZE_TOOLCHAIN, '--profile', 'minimal', '--component', 'rust-src']);
+  return has();
+}
+
 /** Installs Debian packages (as root, or through sudo). */
 function aptInstall(packages) {
   const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
