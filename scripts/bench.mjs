@@ -11,7 +11,7 @@ import { root } from './run.mjs';
 import { startEmulator } from '../tests/shared/emulator.mjs';
 import { runNodeMicro } from './bench/node-micro.mjs';
 import { packageSizes, runBrowser } from './bench/browser.mjs';
-import { runBatch, runStream } from './bench/upload.mjs';
+import { runBatch, runFreshProducer, runStream } from './bench/upload.mjs';
 import { ratioChart } from './bench/chart.mjs';
 import { benchRepository } from './bench/repository.mjs';
 
@@ -70,6 +70,12 @@ if (want('upload') || want('batch')) {
       ratios.push({ label: 'upload 1 GiB stream: cirrus / curl limit', ratio: s.cirrus.mb_per_s / s.curl.mb_per_s });
       console.log(`cirrus ${s.cirrus.mb_per_s} MB/s = ${mb(s.cirrus.mb_per_s / s.sdk.mb_per_s)}x the SDK and ${mb((100 * s.cirrus.mb_per_s) / s.curl.mb_per_s)}% of curl's ${s.curl.mb_per_s} MB/s; `
         + `peak RSS ${s.cirrus.peak_rss_mb} vs ${s.sdk.peak_rss_mb} MB (both from a ${s.cirrus.baseline_rss_mb} MB baseline: +${s.cirrus.upload_rss_mb} vs +${s.sdk.upload_rss_mb} MB)`);
+      console.log(`\n== the same from a fresh-Buffer producer (1 MiB Buffer per piece, hashed), and that producer into a sink (no upload)`);
+      const f = runFreshProducer(emulator, { bytes });
+      results.upload_fresh_producer = f;
+      console.table([f.cirrus, f.sink]);
+      console.log(`fresh producer: cirrus +${f.cirrus.upload_rss_mb} MB at ${f.cirrus.mb_per_s} MB/s; the producer alone +${f.sink.upload_rss_mb} MB; the upload's share ${f.upload_share_mb} MB (goal <= 16); all runs ${JSON.stringify(f.all_rss_mb)}`);
+      ratios.push({ label: 'fresh producer: 16 MB goal / upload share', ratio: 16 / Math.max(f.upload_share_mb, 0.1), goal: 1 });
     }
     if (want('batch')) {
       const files = quick ? 200 : 1000;

@@ -1,10 +1,13 @@
 // One client of the upload benchmark, in its own process so that its peak RSS is its own:
-//   node scripts/bench/upload-worker.mjs <cirrus|sdk> <emulator url> <bytes> <chunk bytes>
+//   node scripts/bench/upload-worker.mjs <cirrus|sdk|sink> <emulator url> <bytes> <chunk bytes>
+// `sink`: the control: the same producer piped into a writable that drops each piece at once (no upload),
+// so the RSS the producer's own garbage adds (spent Buffers V8 has not yet collected) is measured apart
+// from what an upload adds.
 // CIRRUS_BENCH_PRODUCER=fresh: a fresh 1 MiB Buffer per piece, hashed, as a request body would be.
 // Streams <bytes> of generated data into the client's streaming upload and prints one JSON line.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { ACCOUNT, cloudinaryUrl } from '../../tests/shared/emulator.mjs';
 
 const [client, url, bytesArg, chunkArg, concurrencyArg] = process.argv.slice(2);
@@ -19,6 +22,20 @@ const seed = Buffer.concat(Array.from({ length: BLOCK / 64 }, (_, i) => createHa
 // garbage. The readable side holds at most 2 pieces ahead and the clients' writables about one more, so a
 // slot comes round again (after 16 pieces) only once nothing refers to it; the etag check proves it.
 const RING = Array.from({ length: 16 }, () => Buffer.allocUnsafe(BLOCK));
+
+async function warmUp() {
+  const small = () => Readable.from([Buffer.alloc(1000, 7)]);
+  if (client === 'cirrus') {
+    const writable = new Cloudinary({ ...ACCOUNT, upload_prefix: url }).uploadStream({ resource_type: 'raw', public_id: `warm-${process.pid}` });
+    small().pipe(writable);
+    await writable.result;
+  } else if (client === 'sdk') {
+    await new Promise((resolve, reject) => {
+      small().pipe(require('cloudinary').v2.uploader.upload_chunked_stream({ resource_type: 'raw', public_id: `warm-${process.pid}` },
+        (err, res) => (err ? reject(err) : resolve(res))));
+    });
+  }
+}
 
 /** Samples RSS every 20 ms: the highest value seen during the upload. */
 function sampleRss() {
@@ -64,9 +81,12 @@ function expectedMd5() {
 
 // The process before the upload: Node, the client library and the generator's ring, all loaded.
 const { Cloudinary } = client === 'cirrus' ? require('../../npm/node') : {};
-if (client !== 'cirrus') process.env.CLOUDINARY_URL = cloudinaryUrl({ url });
-const cloudinary = client === 'cirrus' ? null : require('cloudinary').v2;
+if (client === 'sdk') process.env.CLOUDINARY_URL = cloudinaryUrl({ url });
+const cloudinary = client === 'sdk' ? require('cloudinary').v2 : null;
 for (const b of RING) b.fill(1);
+// CIRRUS_BENCH_WARM=1: one small upload first, so the baseline holds what any first upload sets up once
+// (the client, its threads and connection pool, code paged in), not only what loading the library did.
+if (process.env.CIRRUS_BENCH_WARM === '1') await warmUp();
 const baselineRss = process.memoryUsage().rss;
 const sampler = sampleRss();
 const started = performance.now();
@@ -78,6 +98,14 @@ if (client === 'cirrus') {
   });
   Readable.from(FRESH ? generateFresh() : generate(), { highWaterMark: 2 }).pipe(writable);
   result = await writable.result;
+} else if (client === 'sink') {
+  let bytes = 0;
+  const md5 = createHash('md5');
+  await new Promise((resolve, reject) => {
+    const sink = new Writable({ highWaterMark: 2, objectMode: true, write(piece, _, done) { md5.update(piece); bytes += piece.length; done(); } });
+    Readable.from(FRESH ? generateFresh() : generate(), { highWaterMark: 2 }).pipe(sink).on('finish', resolve).on('error', reject);
+  });
+  result = { etag: md5.digest('hex'), bytes };
 } else {
   result = await new Promise((resolve, reject) => {
     const stream = cloudinary.uploader.upload_chunked_stream({ resource_type: 'raw', chunk_size: chunkSize, public_id: `bench-${process.pid}` },

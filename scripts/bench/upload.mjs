@@ -1,12 +1,13 @@
 // Upload benchmarks against one emulator on loopback: a generated 1 GiB stream (cirrus uploadStream vs the
-// SDK's upload_chunked_stream, plus curl as the practical limit) and a batch of small files at once.
+// SDK's upload_chunked_stream, plus curl as the practical limit), the same from a fresh-Buffer producer,
+// and a batch of small files at once.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from '../run.mjs';
 import { curlLimit } from './curl-limit.mjs';
 
-const worker = (name, args) => JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'bench', name), ...args.map(String)],
-  { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop());
+const worker = (name, args, env = {}) => JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'bench', name), ...args.map(String)],
+  { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } }).trim().split('\n').pop());
 
 /** The faster of `runs` runs (runs alternate between clients, so both meet the same machine state). */
 const best = (runs) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -22,6 +23,30 @@ export async function runStream(emulator, { bytes = 2 ** 30, chunk = 20e6, runs 
   return {
     bytes, chunk_bytes: chunk, runs, cirrus: best(all.cirrus), sdk: best(all.sdk), curl: best(all.curl),
     all_mb_per_s: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.map((r) => r.mb_per_s)])),
+  };
+}
+
+/**
+ * The fresh-Buffer producer (a 1 MiB Buffer per piece, hashed, as a request body makes): cirrus, and the
+ * same producer into a sink that drops each piece (no upload), so that the RSS the producer's own garbage
+ * adds (spent Buffers V8 has not collected yet) is told apart from the upload's. Both after one small
+ * upload (CIRRUS_BENCH_WARM), so what any first upload sets up once is in the baseline. `runs` each, the
+ * median RSS of each kept (the collector's timing moves it by several MB from run to run).
+ */
+export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs = 3 } = {}) {
+  const env = { CIRRUS_BENCH_PRODUCER: 'fresh', CIRRUS_BENCH_WARM: '1' };
+  const all = { cirrus: [], sink: [] };
+  for (let i = 0; i < runs; i++) {
+    all.cirrus.push(worker('upload-worker.mjs', ['cirrus', emulator.url, bytes, chunk], env));
+    all.sink.push(worker('upload-worker.mjs', ['sink', emulator.url, bytes, chunk], env));
+  }
+  const median = (list) => [...list].sort((a, b) => a.upload_rss_mb - b.upload_rss_mb)[Math.floor(list.length / 2)];
+  const cirrus = median(all.cirrus);
+  const sink = median(all.sink);
+  return {
+    bytes, runs, cirrus, sink,
+    upload_share_mb: +(cirrus.upload_rss_mb - sink.upload_rss_mb).toFixed(1),
+    all_rss_mb: { cirrus: all.cirrus.map((r) => r.upload_rss_mb), sink: all.sink.map((r) => r.upload_rss_mb) },
   };
 }
 

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// How many stream pieces may wait in the channel before `write` applies backpressure.
-const STREAM_QUEUE: usize = 4;
+const STREAM_QUEUE: usize = 1;
 
 /// The envelope of a failed call.
 pub(crate) fn failure(e: &TransportError) -> Value {
