@@ -51,22 +51,52 @@ pub fn generate_from_map(options: &Map) -> Result<String> {
 /// and `responsive_width` appends the account's `responsive_width_transformation`, as the SDK does with
 /// its global config.
 pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Result<String> {
+    match options {
+        // A component consumes its options: an object is copied first (a chain's items are not
+        // copied here; each object among them is, when its turn comes).
+        Value::Object(map) => generate_owned(Value::Object(map.clone()), account, depth),
+        Value::Array(items) => chain_of(items.iter().map(Ref::Borrowed), account, depth),
+        other => generate_owned(other.clone(), account, depth),
+    }
+}
+
+/// A chain item, borrowed or handed over.
+enum Ref<'a> {
+    Borrowed(&'a Value),
+    Owned(Value),
+}
+
+/// The non-empty transformations of a chain, joined with `/`.
+fn chain_of<'a>(
+    items: impl Iterator<Item = Ref<'a>>,
+    account: &Map,
+    depth: usize,
+) -> Result<String> {
+    if depth > MAX_NESTING {
+        return Err(Error::invalid_option("Transformations nest too deeply"));
+    }
+    let mut parts = Vec::new();
+    for item in items {
+        let part = match item {
+            Ref::Borrowed(v) => generate_in(v, account, depth + 1)?,
+            Ref::Owned(v) => generate_owned(v, account, depth + 1)?,
+        };
+        if !part.is_empty() {
+            parts.push(part);
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// [`generate_in`] of options handed over: nothing is copied.
+fn generate_owned(options: Value, account: &Map, depth: usize) -> Result<String> {
     if depth > MAX_NESTING {
         return Err(Error::invalid_option("Transformations nest too deeply"));
     }
     match options {
-        Value::String(s) => Ok(s.clone()),
-        Value::Array(items) => {
-            let mut parts = Vec::with_capacity(items.len());
-            for item in items {
-                let part = generate_in(item, account, depth + 1)?;
-                if !part.is_empty() {
-                    parts.push(part);
-                }
-            }
-            Ok(parts.join("/"))
-        }
-        Value::Object(map) => component(map.clone(), account, depth).map(|(s, _)| s),
+        Value::String(s) => Ok(s),
+        Value::Array(items) => chain_of(items.into_iter().map(Ref::Owned), account, depth),
+        Value::Object(map) => component(map, account, depth).map(|(s, _)| s),
         Value::Null | Value::Undefined => {
             Err(Error::invalid_option("A transformation must not be null"))
         }
@@ -195,17 +225,17 @@ fn dimensions(o: &mut Map) -> Result<(Value, Value)> {
 
 /// The `transformation` option: chained components (objects) or named transformations (strings).
 fn chained(o: &mut Map, account: &Map, depth: usize) -> Result<(Vec<String>, String)> {
-    let base = o.consume("transformation").to_array();
+    let base = o.consume("transformation").into_array();
     let mut chain: Vec<String> = Vec::new();
     if !base.iter().any(Value::is_object) {
         return Ok((chain, Value::join(&base, ".")));
     }
-    for tr in &base {
+    for tr in base {
         chain.push(if tr.is_object() {
-            generate_in(tr, account, depth + 1)?
+            generate_owned(tr, account, depth + 1)?
         } else {
             let mut wrapper = Map::new();
-            wrapper.set("transformation", tr.clone());
+            wrapper.set("transformation", tr);
             component(wrapper, account, depth + 1)?.0
         });
     }
