@@ -34,7 +34,7 @@ function rustFunctions(binding) {
       twinAttr: () => '#[napi(skip_typescript)]',
       methodAttr: (e) => `#[napi(ts_args_type = ${JSON.stringify(e.method.ts)}${e.returns[1] === 'Value' ? `, ts_return_type = ${JSON.stringify(e.returns[0])}` : ''})]`,
       // The fast-path twins return objects as JSON text where exact (JsonOut; fromJsonOut in JS).
-      twinOut: (text) => text.replace(/JsOut/g, 'JsonOut'),
+      twinOut: (text) => text.replace(/\.map\(JsOut\)/g, '.map(JsonOut::from)').replace(/JsOut/g, 'JsonOut'),
     }
     : {
       attr: (e) => `#[wasm_bindgen(js_name = ${e.name})]`,
@@ -70,7 +70,8 @@ function rustFunctions(binding) {
     fnDefs.push(`/// ${e.doc}\n${gate(e)}${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
     if (jsonArgs(e).length) {
       const owned = Boolean(e.owned);
-      const call = owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
+      // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
+      const call = e.text && binding === 'node' ? coreCall(e.text, names, (n) => (kinds[n] === 'json' ? `&${snake(n)}` : render(true)(n))) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
       fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON or flat text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.

@@ -14,6 +14,8 @@
 //   returns  [TS type, Rust kind]: `String`, `bool` or `Value`
 //   core     the core function the free function calls, with every arg in order
 //   owned    the core function the JSON fast path calls instead, taking the parsed JSON args by value
+//   text     (Node) the core function the JSON fast path calls with the texts themselves, answering an
+//            `api::Answer` (JSON it wrote, or a value): for params it can sign without building a map
 //   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
 //            or null when the function has no account form
 //   flat     a faster twin for the commonest call: { core, text?, strings, absent, decode? }: `text`
@@ -52,6 +54,7 @@ export const EXPORTS = [
     returns: ['SignedParams', 'Value'],
     core: 'api::sign_request',
     owned: 'api::sign_request_owned',
+    text: 'api::sign_request_text',
     method: { args: ['params', 'options'], ts: 'params: Record<string, unknown>, options?: Partial<SigningOptions>' },
   },
   {

@@ -113,6 +113,33 @@ pub fn sign_request_owned(params: Value, options: Value) -> Result<Value> {
     Ok(Value::Object(signing::sign_request_owned(params, &signing)))
 }
 
+/// An answer for a binding: JSON text the core wrote itself, or a value.
+#[derive(Debug)]
+pub enum Answer {
+    /// JSON text that `JSON.parse` turns into the answer exactly.
+    Json(String),
+    /// The answer as a value.
+    Value(Value),
+}
+
+impl From<Value> for Answer {
+    fn from(value: Value) -> Self {
+        Answer::Value(value)
+    }
+}
+
+/// [`sign_request`] of params and options as text (flat or JSON; the bindings' fast path): params that
+/// are flat scalars are signed and answered as JSON with no map built
+/// ([`signing::sign_request_flat_json`]), others parsed and signed as usual.
+pub fn sign_request_text(params: &str, options: &str) -> Result<Answer> {
+    let options = crate::flat::parse_arg(options)?;
+    let signing = SigningOptions::from_options(object_arg(&options, "options")?)?;
+    if let Some(json) = signing::sign_request_flat_json(params, &signing) {
+        return Ok(Answer::Json(json));
+    }
+    sign_request_owned(crate::flat::parse_arg(params)?, options).map(Answer::Value)
+}
+
 /// `buildUploadParams(options)`.
 pub fn build_upload_params(options: &Value, now_ms: f64) -> Result<Value> {
     upload_params::build_upload_params(object_arg(options, "options")?, now_ms).map(Value::Object)

@@ -269,6 +269,83 @@ pub fn sign_request_owned(params: Map, signing: &SigningOptions) -> Map {
     finish_signed(clear_blank_owned(params), signing)
 }
 
+/// [`sign_request`] of params written as flat text, answered as JSON text, with no map built: what a
+/// binding's fast path sends for an object of strings, numbers, booleans and nulls (upload params). `None`
+/// when the text is not that (nested values, a number that is not plain, a key twice, many keys) or the
+/// api_key has no exact JSON form: the caller then parses the params and takes [`sign_request`].
+pub fn sign_request_flat_json(flat: &str, signing: &SigningOptions) -> Option<String> {
+    use crate::flat::FlatValue;
+    const MOST_KEYS: usize = 64;
+    let api_key = signing.api_key.to_json_exact()?;
+    let entries = crate::flat::scalar_entries(flat).ok()?;
+    if entries.len() > MOST_KEYS {
+        return None;
+    }
+    // `clear_blank`: nulls and empty strings go.
+    let mut kept: Vec<(&str, FlatValue<'_>)> = Vec::with_capacity(entries.len());
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|(k, _)| k == key) {
+            return None;
+        }
+        match value {
+            FlatValue::Null => {}
+            FlatValue::String("") => {}
+            // A number goes into JSON as written: only JavaScript's own form of a finite number.
+            FlatValue::Number(text) => {
+                let n = crate::value::parse_decimal(text).filter(|n| n.is_finite())?;
+                let mut canonical = String::new();
+                crate::value::write_number(n, &mut canonical);
+                if canonical != *text {
+                    return None;
+                }
+                kept.push((key, *value));
+            }
+            _ => kept.push((key, *value)),
+        }
+    }
+    let mut pairs: Vec<(&str, &str)> = kept
+        .iter()
+        .filter_map(|(k, v)| v.signed_text().map(|t| (*k, t)))
+        .collect();
+    let input = join_sorted(
+        &mut pairs,
+        signing.version,
+        signing.api_secret.expose().len(),
+    );
+    let signature = signature_of(input, signing.api_secret.expose(), signing.algorithm);
+    let mut out = String::with_capacity(flat.len() + signature.len() + api_key.len() + 64);
+    out.push('{');
+    let entry = |out: &mut String, key: &str| {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        crate::value::write_json_string(key, out);
+        out.push(':');
+    };
+    for (key, value) in &kept {
+        entry(&mut out, key);
+        match (*key, value) {
+            // Set over an existing key keeps its place, as `Map::set` does.
+            ("signature", _) => crate::value::write_json_string(&signature, &mut out),
+            ("api_key", _) => out.push_str(&api_key),
+            (_, FlatValue::String(s)) => crate::value::write_json_string(s, &mut out),
+            (_, FlatValue::Number(text)) => out.push_str(text),
+            (_, FlatValue::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+            (_, FlatValue::Null) => out.push_str("null"),
+        }
+    }
+    if !kept.iter().any(|(k, _)| *k == "signature") {
+        entry(&mut out, "signature");
+        crate::value::write_json_string(&signature, &mut out);
+    }
+    if !kept.iter().any(|(k, _)| *k == "api_key") {
+        entry(&mut out, "api_key");
+        out.push_str(&api_key);
+    }
+    out.push('}');
+    Some(out)
+}
+
 /// Signs params already cleared of blanks and adds `signature`, then `api_key`.
 fn finish_signed(mut out: Map, signing: &SigningOptions) -> Map {
     let signature = api_sign_request(
@@ -284,6 +361,58 @@ fn finish_signed(mut out: Map, signing: &SigningOptions) -> Map {
 
 #[cfg(test)]
 mod tests {
+    use crate::prelude::*;
+
+    /// The flat JSON answer is exactly the ordinary path's answer as JSON, whatever the params hold
+    /// (blanks, booleans, numbers, a `signature` or `api_key` among them, keys JavaScript orders first),
+    /// and it declines what it does not take.
+    #[test]
+    fn flat_answer_is_the_ordinary_answer() {
+        let params = [
+            "18\0o\0keager\0sc_fill,w_200\0koverwrite\0n1\0kpublic_id\0sfolder/sample\0kresponsive_breakpoints\0z\0ktimestamp\0n1700000000\0ktransformation\0s\0kcontext\0salt=x\0ktags\0sa,b\0e",
+            "12\0o\0kb\0t\0ka\0f\0ksignature\0sold\0kapi_key\0sown\0k2\0sx&y=z\0e",
+            "6\0o\0kn\0n-1.5e-7\0kz\0s\0e",
+            "2\0o\0e",
+        ];
+        let declined = [
+            "6\0o\0ka\0n1.0\0ka\0s2\0e",
+            "4\0o\0ka\0n1.0\0e",
+            "5\0o\0ka\0a\0e\0e",
+            "{\"a\":1}",
+        ];
+        for (key, version) in [
+            (crate::Value::from("k1"), None),
+            (crate::Value::Number(42.0), Some(1.0)),
+            (crate::Value::Null, None),
+        ] {
+            let mut o = crate::Map::new();
+            o.set("api_key", key);
+            o.set("api_secret", "s3cret".into());
+            if let Some(v) = version {
+                o.set("signature_version", crate::Value::Number(v));
+            }
+            let signing = super::SigningOptions::from_options(&o).unwrap();
+            for text in params {
+                let map = crate::flat::parse(text).unwrap();
+                let expected = crate::Value::Object(super::sign_request(&map, &signing))
+                    .to_json_exact()
+                    .unwrap();
+                assert_eq!(
+                    super::sign_request_flat_json(text, &signing).as_deref(),
+                    Some(expected.as_str()),
+                    "{text:?}"
+                );
+            }
+            for text in declined {
+                assert_eq!(
+                    super::sign_request_flat_json(text, &signing),
+                    None,
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn signing_options_never_print_the_secret() {
         let mut o = crate::Map::new();

@@ -583,7 +583,8 @@ fn write_joined(items: &[Value], sep: &str, out: &mut String) {
     }
 }
 
-fn write_json_string(s: &str, out: &mut String) {
+/// Appends `s` as a JSON string (what `JSON.stringify` writes for it).
+pub fn write_json_string(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Runs of characters that need no escape are copied whole (most strings are one run).

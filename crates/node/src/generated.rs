@@ -105,9 +105,7 @@ pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut
 /// `signRequest()` with `params` and `options` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
 pub fn sign_request_json(params: String, options: String) -> Result<JsonOut, Code> {
-    guard(|| {
-        api::sign_request_owned(flat::parse_arg(&params)?, flat::parse_arg(&options)?).map(JsonOut)
-    })
+    guard(|| api::sign_request_text(&params, &options).map(JsonOut::from))
 }
 
 /// The upload parameters the SDK's `build_upload_params` would send.
@@ -130,7 +128,8 @@ pub fn build_upload_params_json(
     now_ms: Unknown,
 ) -> Result<JsonOut, Code> {
     guard(|| {
-        api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?).map(JsonOut)
+        api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?)
+            .map(JsonOut::from)
     })
 }
 
@@ -334,7 +333,7 @@ impl Cloudinary {
         guard(|| {
             self.inner
                 .sign_request(&flat::parse_arg(&params)?, &flat::parse_arg(&options)?)
-                .map(JsonOut)
+                .map(JsonOut::from)
         })
     }
 
@@ -365,7 +364,7 @@ impl Cloudinary {
     ) -> Result<JsonOut, Code> {
         guard(|| {
             api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?)
-                .map(JsonOut)
+                .map(JsonOut::from)
         })
     }
 

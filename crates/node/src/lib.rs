@@ -86,13 +86,29 @@ impl ToNapiValue for JsOut {
 /// value: the fast-path twins return it and the JS wrapper parses a string (npm/node/fast-args.cjs
 /// `fromJsonOut`). One string and a `JSON.parse` cost a fraction of building an object through N-API
 /// property by property.
-pub struct JsonOut(Value);
+pub struct JsonOut(api::Answer);
+
+impl From<Value> for JsonOut {
+    fn from(value: Value) -> Self {
+        JsonOut(api::Answer::Value(value))
+    }
+}
+
+impl From<api::Answer> for JsonOut {
+    fn from(answer: api::Answer) -> Self {
+        JsonOut(answer)
+    }
+}
 
 impl ToNapiValue for JsonOut {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        match val.0.to_json_exact() {
+        let value = match val.0 {
+            api::Answer::Json(text) => return unsafe { String::to_napi_value(env, text) },
+            api::Answer::Value(value) => value,
+        };
+        match value.to_json_exact() {
             Some(text) => unsafe { String::to_napi_value(env, text) },
-            None => unsafe { JsOut::to_napi_value(env, JsOut(val.0)) },
+            None => unsafe { JsOut::to_napi_value(env, JsOut(value)) },
         }
     }
 }
