@@ -58,17 +58,31 @@ export function buildWeb() {
   // The shipped browser module is built with SIZE_TOOLCHAIN where it can be had (scripts/setup.mjs): its
   // panics abort where they happen, with no message formatted and no location kept. Its own target dir:
   // other flags would rebuild the workspace's every time.
-  const small = !quick && ensureSizeToolchain();
+  let small = !quick && ensureSizeToolchain();
   if (!quick && !small) console.warn(`the browser module is built with stable Rust: ${SIZE_TOOLCHAIN} could not be installed (it is larger so)`);
   for (const [file, features] of [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features']]]) {
-    const sized = small && file === 'cirrus-browser.wasm';
-    const targetDir = sized ? join(root, 'target', 'wasm-small') : join(root, 'target');
-    run('cargo', [
-      ...(sized ? [`+${SIZE_TOOLCHAIN}`] : []),
-      'build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features,
-      ...(sized ? ['-Zbuild-std=core,alloc', '--target-dir', targetDir] : []),
-    ], sized ? { env: { ...process.env, RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort' } } : {});
-    const wasm = join(targetDir, 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
+    const build = (sized) => {
+      const targetDir = sized ? join(root, 'target', 'wasm-small') : join(root, 'target');
+      // The caller's flags are kept (cargo reads CARGO_ENCODED_RUSTFLAGS before RUSTFLAGS, so it goes).
+      const { CARGO_ENCODED_RUSTFLAGS: _, ...env } = process.env;
+      run('cargo', [
+        ...(sized ? [`+${SIZE_TOOLCHAIN}`] : []),
+        'build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features,
+        ...(sized ? ['-Zbuild-std=core,alloc', '--target-dir', targetDir] : []),
+      ], sized ? { env: { ...env, RUSTFLAGS: `${env.RUSTFLAGS ?? ''} -Zunstable-options -Cpanic=immediate-abort`.trim() } } : {});
+      return join(targetDir, 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
+    };
+    let wasm;
+    if (small && file === 'cirrus-browser.wasm') {
+      try {
+        wasm = build(true);
+      } catch (err) {
+        // A nightly that installed but does not build this: the stable module, said so in size.json.
+        console.warn(`the browser module is built with stable Rust: ${SIZE_TOOLCHAIN} failed (${err.message})`);
+        small = false;
+      }
+    }
+    wasm ??= build(false);
     const out = join(root, 'target', 'wasm-bindgen', file);
     run('wasm-bindgen', [wasm, '--target', 'web', '--omit-default-module-path', '--out-dir', out]);
     interfaces[file] = moduleInterface(join(out, 'cirrus_wasm_bg.wasm'));

@@ -40,6 +40,9 @@ export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs
     all.cirrus.push(worker('upload-worker.mjs', ['cirrus', emulator.url, bytes, chunk], env));
     all.sink.push(worker('upload-worker.mjs', ['sink', emulator.url, bytes, chunk], env));
   }
+  for (const r of [...all.cirrus, ...all.sink]) {
+    if (!r.etag_ok || r.result_bytes !== bytes) throw new Error(`fresh producer: ${r.client} did not carry the data intact: ${JSON.stringify(r)}`);
+  }
   const median = (list) => [...list].sort((a, b) => a.upload_rss_mb - b.upload_rss_mb)[Math.floor(list.length / 2)];
   const cirrus = median(all.cirrus);
   const sink = median(all.sink);

@@ -90,7 +90,7 @@ fn auth_token(option: Value, account: &Map) -> Option<Map> {
 fn no_signed_urls() -> Error {
     Error::new(
         crate::ErrorCode::NotInBrowserBuild,
-        "sign_url (a signature or an auth token) needs the api_secret: cirrus-web's browser build leaves it out (import cirrus-web/full on a server or worker)",
+        "sign_url needs the api_secret (a signature) or the auth token's key: cirrus-web's browser build signs no URL (import cirrus-web/full on a server or worker)",
     )
 }
 
@@ -411,7 +411,6 @@ fn finalize_resource_type(
     Ok((resource_type, kind))
 }
 
-/// Returns the source as it appears in the URL and the part of it that is signed.
 /// The source written into the URL, and the source signed when that differs (a suffix is not signed).
 fn finalize_source(
     public_id: &str,
@@ -479,8 +478,7 @@ fn finish_source(
     Ok((source, source_to_sign))
 }
 
-/// The scheme, host and (for the shared CDN) cloud name in front of the path.
-/// Writes the scheme, host and (on the shared domain) cloud name to `out`.
+/// Writes the scheme, host and (for the shared CDN) cloud name in front of the path to `out`.
 fn distribution_prefix(source: &str, o: &mut Map, account: &Map, out: &mut String) -> Result<()> {
     let cloud_name = o.consume_or("cloud_name", account);
     if !cloud_name.truthy() {
@@ -585,6 +583,8 @@ fn write_secure_host(
     }
 }
 
+/// What `new URL(url, "http://dummy")` gives as `pathname + search`: the path percent-encoded and with
+/// dot segments resolved, the query percent-encoded, the fragment dropped.
 #[cfg(feature = "signed-urls")]
 fn url_path_and_search(url: &str) -> String {
     let after_authority = match url.find("://") {
