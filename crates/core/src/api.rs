@@ -132,12 +132,22 @@ impl From<Value> for Answer {
 /// are flat scalars are signed and answered as JSON with no map built
 /// ([`signing::sign_request_flat_json`]), others parsed and signed as usual.
 pub fn sign_request_text(params: &str, options: &str) -> Result<Answer> {
-    let options = crate::flat::parse_arg(options)?;
-    let signing = SigningOptions::from_options(object_arg(&options, "options")?)?;
+    let signing = match SigningOptions::from_flat(options) {
+        Some(signing) => signing?,
+        None => {
+            SigningOptions::from_options(object_arg(&crate::flat::parse_arg(options)?, "options")?)?
+        }
+    };
     if let Some(json) = signing::sign_request_flat_json(params, &signing) {
         return Ok(Answer::Json(json));
     }
-    sign_request_owned(crate::flat::parse_arg(params)?, options).map(Answer::Value)
+    let params = match crate::flat::parse_arg(params)? {
+        Value::Object(map) => map,
+        other => object_arg(&other, "params")?.clone(),
+    };
+    Ok(Answer::Value(Value::Object(signing::sign_request_owned(
+        params, &signing,
+    ))))
 }
 
 /// `buildUploadParams(options)`.

@@ -33,6 +33,16 @@ pub enum FlatValue<'a> {
 }
 
 impl<'a> FlatValue<'a> {
+    /// The value it stands for; `None` for a number token that is not a number.
+    pub fn to_value(self) -> Option<Value> {
+        Some(match self {
+            FlatValue::String(s) => Value::String(s.to_owned()),
+            FlatValue::Number(n) => Value::Number(crate::value::parse_decimal(n)?),
+            FlatValue::Bool(b) => Value::Bool(b),
+            FlatValue::Null => Value::Null,
+        })
+    }
+
     /// The text the SDK signs for it (`String(value)`); none for null.
     pub fn signed_text(self) -> Option<&'a str> {
         match self {

@@ -46,6 +46,7 @@ pub mod identifier;
 pub mod json;
 pub mod layer;
 pub mod retry;
+mod scan;
 pub mod secret;
 pub mod signature_doctor;
 pub mod signing;

@@ -242,19 +242,48 @@ pub struct SigningOptions {
 impl SigningOptions {
     /// Reads `api_key`, `api_secret`, `signature_algorithm` and `signature_version` from an options object.
     pub fn from_options(options: &Map) -> Result<Self> {
-        let api_key = options.get("api_key");
+        Self::from_values(
+            options.get("api_key"),
+            options.get("api_secret"),
+            options.get("signature_algorithm"),
+            options.get("signature_version"),
+        )
+    }
+
+    /// [`SigningOptions::from_options`] of options written as flat text of scalars, without a map (the
+    /// last of a key written twice counts, as in a map); `None` when the text is not that.
+    pub fn from_flat(text: &str) -> Option<Result<Self>> {
+        let entries = crate::flat::scalar_entries(text).ok()?;
+        let value = |name: &str| match entries.iter().rev().find(|(key, _)| *key == name) {
+            Some((_, v)) => v.to_value(),
+            None => Some(Value::Undefined),
+        };
+        Some(Self::from_values(
+            &value("api_key")?,
+            &value("api_secret")?,
+            &value("signature_algorithm")?,
+            &value("signature_version")?,
+        ))
+    }
+
+    fn from_values(
+        api_key: &Value,
+        api_secret: &Value,
+        algorithm: &Value,
+        version: &Value,
+    ) -> Result<Self> {
         if matches!(api_key, Value::Undefined) {
             return Err(Error::missing("api_key"));
         }
-        let api_secret = match options.get("api_secret") {
+        let api_secret = match api_secret {
             v if v.is_nullish() => return Err(Error::missing("api_secret")),
             v => crate::Secret::new(v.to_js_string()),
         };
         Ok(SigningOptions {
             api_key: api_key.clone(),
             api_secret,
-            algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
-            version: SignatureVersion::from_option(options.get("signature_version")),
+            algorithm: SignatureAlgorithm::from_option(algorithm)?,
+            version: SignatureVersion::from_option(version),
         })
     }
 }
@@ -411,6 +440,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Options read from flat text without a map are the options read from the map.
+    #[test]
+    fn signing_options_from_flat_text_are_those_from_the_map() {
+        for text in [
+            "6\0o\0kapi_key\0s1234\0kapi_secret\0sabc\0e",
+            "10\0o\0kapi_key\0n42\0kapi_secret\0n7\0ksignature_algorithm\0ssha256\0ksignature_version\0n1\0e",
+            "8\0o\0kapi_key\0z\0kapi_secret\0sx\0kapi_secret\0sy\0e",
+            "4\0o\0kapi_secret\0sx\0e",
+            "4\0o\0kapi_key\0sk\0e",
+            "8\0o\0kapi_key\0sk\0kapi_secret\0sx\0ksignature_algorithm\0smd5\0e",
+        ] {
+            let map = crate::flat::parse(text).unwrap();
+            let expected = super::SigningOptions::from_options(&map);
+            let got = super::SigningOptions::from_flat(text).unwrap();
+            match (expected, got) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.api_key, b.api_key);
+                    assert_eq!(a.api_secret.expose(), b.api_secret.expose());
+                    assert_eq!((a.algorithm, a.version), (b.algorithm, b.version));
+                }
+                (Err(a), Err(b)) => assert_eq!(a.code, b.code),
+                (a, b) => panic!("{text:?}: {a:?} vs {b:?}"),
+            }
+        }
+        assert!(super::SigningOptions::from_flat("{\"api_key\":1}").is_none());
     }
 
     #[test]

@@ -111,17 +111,24 @@ pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
 
 /// `build_eager`: each transformation's string, `/<format>` appended when it has one, joined by `|`.
 pub fn build_eager(eager: &Value) -> Result<String> {
-    let mut parts = Vec::new();
-    for t in eager.to_array() {
-        let s = transformation::generate(&t)?;
+    let items = match eager {
+        Value::Undefined | Value::Null => return Ok(String::new()),
+        Value::Array(items) => items.as_slice(),
+        one => core::slice::from_ref(one),
+    };
+    let mut out = String::new();
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        out.push_str(&transformation::generate(t)?);
         let format = t.get("format");
-        parts.push(if format.is_nullish() {
-            s
-        } else {
-            format!("{s}/{}", format.to_js_string())
-        });
+        if !format.is_nullish() {
+            out.push('/');
+            format.write_js_string(&mut out);
+        }
     }
-    Ok(parts.join("|"))
+    Ok(out)
 }
 
 fn responsive_breakpoints(value: &Value) -> Result<Value> {

@@ -587,6 +587,11 @@ fn write_joined(items: &[Value], sep: &str, out: &mut String) {
 pub fn write_json_string(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
+    if crate::scan::json_plain(s.as_bytes()) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     // Runs of characters that need no escape are copied whole (most strings are one run).
     let bytes = s.as_bytes();
     let mut start = 0;
