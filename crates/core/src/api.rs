@@ -106,11 +106,17 @@ pub fn sign_request(params: &Value, options: &Value) -> Result<Value> {
 
 /// [`sign_request`] taking the params and options by value (no copy of freshly read params).
 pub fn sign_request_owned(params: Value, options: Value) -> Result<Value> {
-    let Value::Object(params) = params else {
-        return sign_request(&params, &options);
-    };
     let signing = SigningOptions::from_options(object_arg(&options, "options")?)?;
-    Ok(Value::Object(signing::sign_request_owned(params, &signing)))
+    sign_parsed(params, &signing)
+}
+
+/// Signs params read from their text (an object, or nothing) with options already read.
+fn sign_parsed(params: Value, signing: &SigningOptions) -> Result<Value> {
+    let params = match params {
+        Value::Object(map) => map,
+        other => object_arg(&other, "params")?.clone(),
+    };
+    Ok(Value::Object(signing::sign_request_owned(params, signing)))
 }
 
 /// An answer for a binding: JSON text the core wrote itself, or a value.
@@ -120,12 +126,6 @@ pub enum Answer {
     Json(String),
     /// The answer as a value.
     Value(Value),
-}
-
-impl From<Value> for Answer {
-    fn from(value: Value) -> Self {
-        Answer::Value(value)
-    }
 }
 
 /// [`sign_request`] of params and options as text (flat or JSON; the bindings' fast path): params that
@@ -141,13 +141,7 @@ pub fn sign_request_text(params: &str, options: &str) -> Result<Answer> {
     if let Some(json) = signing::sign_request_flat_json(params, &signing) {
         return Ok(Answer::Json(json));
     }
-    let params = match crate::flat::parse_arg(params)? {
-        Value::Object(map) => map,
-        other => object_arg(&other, "params")?.clone(),
-    };
-    Ok(Answer::Value(Value::Object(signing::sign_request_owned(
-        params, &signing,
-    ))))
+    sign_parsed(crate::flat::parse_arg(params)?, &signing).map(Answer::Value)
 }
 
 /// `buildUploadParams(options)`.

@@ -129,14 +129,7 @@ fn scalar(token: &str) -> Option<FlatValue<'_>> {
 fn value(tokens: &mut Tokens<'_>, depth: usize) -> Result<Value> {
     let token = tokens.next()?;
     if let Some(v) = scalar(token) {
-        return Ok(match v {
-            FlatValue::String(s) => Value::String(s.to_owned()),
-            FlatValue::Number(n) => {
-                Value::Number(crate::value::parse_decimal(n).ok_or_else(|| malformed("a number"))?)
-            }
-            FlatValue::Bool(b) => Value::Bool(b),
-            FlatValue::Null => Value::Null,
-        });
+        return v.to_value().ok_or_else(|| malformed("a number"));
     }
     if depth >= MAX_DEPTH {
         return Err(malformed("too deep"));

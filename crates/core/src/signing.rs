@@ -41,11 +41,11 @@ fn string_to_sign_with_room(params: &Map, version: SignatureVersion, room: usize
         .filter_map(|(k, v)| {
             let v = match v {
                 Value::Undefined | Value::Null => return None,
-                Value::String(s) => SignedValue::Text(s.as_str()),
+                Value::String(s) => SignedValue::Text(s.as_str().into()),
                 // Never empty, never an `&`: written straight into the string to sign.
                 Value::Number(_) | Value::Bool(_) => SignedValue::Scalar(v),
-                Value::Array(items) => SignedValue::Owned(Value::join(items, ",")),
-                other => SignedValue::Owned(other.to_js_string()),
+                Value::Array(items) => SignedValue::Text(Value::join(items, ",").into()),
+                other => SignedValue::Text(other.to_js_string().into()),
             };
             (!v.is_empty()).then_some((k, v))
         })
@@ -53,11 +53,10 @@ fn string_to_sign_with_room(params: &Map, version: SignatureVersion, room: usize
     join_sorted(&mut pairs, version, room)
 }
 
-/// A value's text in the string to sign: borrowed, written from a number or boolean, or made.
+/// A value's text in the string to sign: text (borrowed or made), or a number or boolean written in place.
 enum SignedValue<'a> {
-    Text(&'a str),
+    Text(alloc::borrow::Cow<'a, str>),
     Scalar(&'a Value),
-    Owned(String),
 }
 
 impl SignedValue<'_> {
@@ -65,41 +64,22 @@ impl SignedValue<'_> {
         match self {
             SignedValue::Text(s) => s.is_empty(),
             SignedValue::Scalar(_) => false,
-            SignedValue::Owned(s) => s.is_empty(),
         }
     }
-}
 
-/// A value [`join_sorted`] can write.
-trait SignedText {
     /// Its length when known without writing it (a guess for the buffer).
-    fn len_hint(&self) -> usize;
-    /// Appends it, `&` escaped as `version` asks.
-    fn write(&self, out: &mut String, version: SignatureVersion);
-}
-
-impl SignedText for &str {
-    fn len_hint(&self) -> usize {
-        self.len()
-    }
-    fn write(&self, out: &mut String, version: SignatureVersion) {
-        push_escaped(out, self, version);
-    }
-}
-
-impl SignedText for SignedValue<'_> {
     fn len_hint(&self) -> usize {
         match self {
             SignedValue::Text(s) => s.len(),
             SignedValue::Scalar(_) => 12,
-            SignedValue::Owned(s) => s.len(),
         }
     }
+
+    /// Appends it, `&` escaped as `version` asks (a number or boolean holds none).
     fn write(&self, out: &mut String, version: SignatureVersion) {
         match self {
             SignedValue::Text(s) => push_escaped(out, s, version),
             SignedValue::Scalar(v) => v.write_js_string(out),
-            SignedValue::Owned(s) => push_escaped(out, s, version),
         }
     }
 }
@@ -109,11 +89,26 @@ impl SignedText for SignedValue<'_> {
 /// the SDK signs (`String(value)`), nulls and empty values dropped as blank ones are.
 /// `room`: bytes to reserve after it (the secret that follows).
 pub fn string_to_sign_flat(flat: &str, version: SignatureVersion, room: usize) -> Result<String> {
-    let mut pairs: Vec<(&str, &str)> = crate::flat::scalar_entries(flat)?
-        .into_iter()
-        .filter_map(|(k, v)| v.signed_text().filter(|t| !t.is_empty()).map(|t| (k, t)))
+    let entries = crate::flat::scalar_entries(flat)?;
+    Ok(join_flat(&entries, version, room))
+}
+
+/// The string to sign of flat entries: blank ones (null, empty) dropped, each value the text the SDK
+/// signs (`String(value)`).
+fn join_flat(
+    entries: &[(&str, crate::flat::FlatValue<'_>)],
+    version: SignatureVersion,
+    room: usize,
+) -> String {
+    let mut pairs: Vec<(&str, SignedValue<'_>)> = entries
+        .iter()
+        .filter_map(|(k, v)| {
+            v.signed_text()
+                .filter(|t| !t.is_empty())
+                .map(|t| (*k, SignedValue::Text(t.into())))
+        })
         .collect();
-    Ok(join_sorted(&mut pairs, version, room))
+    join_sorted(&mut pairs, version, room)
 }
 
 /// Key order (byte order), deciding on the first byte where it differs without calling `memcmp`.
@@ -125,8 +120,8 @@ fn key_less(a: &str, b: &str) -> bool {
 }
 
 /// Sorts `k=v` pairs by key (byte order) and joins them with `&`.
-fn join_sorted<V: SignedText>(
-    pairs: &mut [(&str, V)],
+fn join_sorted(
+    pairs: &mut [(&str, SignedValue<'_>)],
     version: SignatureVersion,
     room: usize,
 ) -> String {
@@ -310,37 +305,27 @@ pub fn sign_request_flat_json(flat: &str, signing: &SigningOptions) -> Option<St
     if entries.len() > MOST_KEYS {
         return None;
     }
-    // `clear_blank`: nulls and empty strings go.
+    // `clear_blank`: nulls and empty strings go (what the string to sign drops too).
     let mut kept: Vec<(&str, FlatValue<'_>)> = Vec::with_capacity(entries.len());
+    let mut canonical = String::new();
     for (i, (key, value)) in entries.iter().enumerate() {
         if entries[..i].iter().any(|(k, _)| k == key) {
             return None;
         }
-        match value {
-            FlatValue::Null => {}
-            FlatValue::String("") => {}
+        if let FlatValue::Number(text) = value {
             // A number goes into JSON as written: only JavaScript's own form of a finite number.
-            FlatValue::Number(text) => {
-                let n = crate::value::parse_decimal(text).filter(|n| n.is_finite())?;
-                let mut canonical = String::new();
-                crate::value::write_number(n, &mut canonical);
-                if canonical != *text {
-                    return None;
-                }
-                kept.push((key, *value));
+            let n = crate::value::parse_decimal(text).filter(|n| n.is_finite())?;
+            canonical.clear();
+            crate::value::write_number(n, &mut canonical);
+            if canonical != *text {
+                return None;
             }
-            _ => kept.push((key, *value)),
+        }
+        if value.signed_text().is_some_and(|t| !t.is_empty()) {
+            kept.push((key, *value));
         }
     }
-    let mut pairs: Vec<(&str, &str)> = kept
-        .iter()
-        .filter_map(|(k, v)| v.signed_text().map(|t| (*k, t)))
-        .collect();
-    let input = join_sorted(
-        &mut pairs,
-        signing.version,
-        signing.api_secret.expose().len(),
-    );
+    let input = join_flat(&kept, signing.version, signing.api_secret.expose().len());
     let signature = signature_of(input, signing.api_secret.expose(), signing.algorithm);
     let mut out = String::with_capacity(flat.len() + signature.len() + api_key.len() + 64);
     out.push('{');
@@ -351,23 +336,31 @@ pub fn sign_request_flat_json(flat: &str, signing: &SigningOptions) -> Option<St
         crate::value::write_json_string(key, out);
         out.push(':');
     };
+    let (mut signed, mut keyed) = (false, false);
     for (key, value) in &kept {
         entry(&mut out, key);
         match (*key, value) {
             // Set over an existing key keeps its place, as `Map::set` does.
-            ("signature", _) => crate::value::write_json_string(&signature, &mut out),
-            ("api_key", _) => out.push_str(&api_key),
+            ("signature", _) => {
+                signed = true;
+                crate::value::write_json_string(&signature, &mut out);
+            }
+            ("api_key", _) => {
+                keyed = true;
+                out.push_str(&api_key);
+            }
             (_, FlatValue::String(s)) => crate::value::write_json_string(s, &mut out),
             (_, FlatValue::Number(text)) => out.push_str(text),
             (_, FlatValue::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
-            (_, FlatValue::Null) => out.push_str("null"),
+            // Blank values were dropped above.
+            (_, FlatValue::Null) => {}
         }
     }
-    if !kept.iter().any(|(k, _)| *k == "signature") {
+    if !signed {
         entry(&mut out, "signature");
         crate::value::write_json_string(&signature, &mut out);
     }
-    if !kept.iter().any(|(k, _)| *k == "api_key") {
+    if !keyed {
         entry(&mut out, "api_key");
         out.push_str(&api_key);
     }

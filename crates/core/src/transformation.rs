@@ -44,48 +44,15 @@ pub fn generate_from_map(options: &Map) -> Result<String> {
     if !reads {
         return Ok(String::new());
     }
-    generate_in(&Value::Object(options.clone()), &NO_ACCOUNT, 0)
+    generate_owned(Value::Object(options.clone()), &NO_ACCOUNT, 0)
 }
 
 /// [`generate`] for an account: each component defaults `responsive_width` and `dpr` to the account's,
 /// and `responsive_width` appends the account's `responsive_width_transformation`, as the SDK does with
 /// its global config.
 pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Result<String> {
-    match options {
-        // A component consumes its options: an object is copied first (a chain's items are not
-        // copied here; each object among them is, when its turn comes).
-        Value::Object(map) => generate_owned(Value::Object(map.clone()), account, depth),
-        Value::Array(items) => chain_of(items.iter().map(Ref::Borrowed), account, depth),
-        other => generate_owned(other.clone(), account, depth),
-    }
-}
-
-/// A chain item, borrowed or handed over.
-enum Ref<'a> {
-    Borrowed(&'a Value),
-    Owned(Value),
-}
-
-/// The non-empty transformations of a chain, joined with `/`.
-fn chain_of<'a>(
-    items: impl Iterator<Item = Ref<'a>>,
-    account: &Map,
-    depth: usize,
-) -> Result<String> {
-    if depth > MAX_NESTING {
-        return Err(Error::invalid_option("Transformations nest too deeply"));
-    }
-    let mut parts = Vec::new();
-    for item in items {
-        let part = match item {
-            Ref::Borrowed(v) => generate_in(v, account, depth + 1)?,
-            Ref::Owned(v) => generate_owned(v, account, depth + 1)?,
-        };
-        if !part.is_empty() {
-            parts.push(part);
-        }
-    }
-    Ok(parts.join("/"))
+    // A component consumes its options: they are copied once, then handed down.
+    generate_owned(options.clone(), account, depth)
 }
 
 /// [`generate_in`] of options handed over: nothing is copied.
@@ -95,7 +62,17 @@ fn generate_owned(options: Value, account: &Map, depth: usize) -> Result<String>
     }
     match options {
         Value::String(s) => Ok(s),
-        Value::Array(items) => chain_of(items.into_iter().map(Ref::Owned), account, depth),
+        // A chain: its non-empty transformations joined with `/`.
+        Value::Array(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items {
+                let part = generate_owned(item, account, depth + 1)?;
+                if !part.is_empty() {
+                    parts.push(part);
+                }
+            }
+            Ok(parts.join("/"))
+        }
         Value::Object(map) => component(map, account, depth).map(|(s, _)| s),
         Value::Null | Value::Undefined => {
             Err(Error::invalid_option("A transformation must not be null"))

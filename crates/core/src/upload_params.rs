@@ -111,13 +111,8 @@ pub fn build_upload_params(options: &Map, now_ms: f64) -> Result<Map> {
 
 /// `build_eager`: each transformation's string, `/<format>` appended when it has one, joined by `|`.
 pub fn build_eager(eager: &Value) -> Result<String> {
-    let items = match eager {
-        Value::Undefined | Value::Null => return Ok(String::new()),
-        Value::Array(items) => items.as_slice(),
-        one => core::slice::from_ref(one),
-    };
     let mut out = String::new();
-    for (i, t) in items.iter().enumerate() {
+    for (i, t) in eager.as_items().iter().enumerate() {
         if i > 0 {
             out.push('|');
         }
@@ -233,10 +228,7 @@ fn updateable_resource_params(options: &Map, params: &mut Map) -> Result<()> {
 
 /// `tags`: a list joined with `,` (a single tag as it is).
 fn joined_tags(tags: &Value) -> String {
-    match tags {
-        Value::Array(items) => Value::join(items, ","),
-        other => Value::join(&other.to_array(), ","),
-    }
+    Value::join(tags.as_items(), ",")
 }
 
 /// `jsonArrayParam`: a JSON string is parsed, a single value wrapped in an array, then serialised.

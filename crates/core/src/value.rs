@@ -471,6 +471,15 @@ impl Value {
         }
     }
 
+    /// [`Value::to_array`] borrowed: nothing for null or undefined, an array's items, or the value alone.
+    pub fn as_items(&self) -> &[Value] {
+        match self {
+            Value::Undefined | Value::Null => &[],
+            Value::Array(a) => a,
+            other => core::slice::from_ref(other),
+        }
+    }
+
     /// [`Value::to_array`] of a value handed over: an array's items are moved, not copied.
     pub fn into_array(self) -> Vec<Value> {
         match self {
