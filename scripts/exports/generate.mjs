@@ -26,7 +26,7 @@ function rustFunctions(binding) {
     ? {
       attr: (e, extra = '') => `#[napi(${extra}ts_args_type = ${JSON.stringify(tsArgs(e))}${e.returns[1] === 'Value' ? `, ts_return_type = ${JSON.stringify(e.returns[0])}` : ''})]`,
       sig: (fnName, params, ret, self = '', reads = true) => `pub fn ${fnName}(${self}${reads ? 'env: Env, ' : ''}${params}) -> Result<${ret}, Code>`,
-      param: (name, json) => `${snake(name)}: ${json ? 'String' : 'Unknown'}`,
+      param: (name, json) => `${snake(name)}: ${json ? 'Text' : 'Unknown'}`,
       read: (name) => `&read(&env, &${snake(name)}, ${JSON.stringify(name)})?`,
       now: (name) => `now_arg(&env, &${snake(name)})?`,
       wrap: (body, ret) => `guard(|| ${body}${ret === 'Value' ? '.map(JsOut)' : ''})`,
@@ -78,7 +78,7 @@ function rustFunctions(binding) {
     if (e.flat) {
       const flatArgs = [...(e.flat.text ? [e.flat.text] : []), ...e.flat.strings];
       const attr = binding === 'node' ? '#[napi(skip_typescript)]' : `#[wasm_bindgen(js_name = ${e.name}Flat, skip_typescript)]`;
-      const param = (n) => `${snake(n)}: ${binding === 'node' ? 'String' : '&str'}`;
+      const param = (n) => `${snake(n)}: ${binding === 'node' ? 'Text' : '&str'}`;
       const body = b.wrap(coreCall(e.flat.core, flatArgs, (n) => `${binding === 'node' ? '&' : ''}${snake(n)}`), 'String');
       fnDefs.push(`/// \`${e.name}()\` ${e.flat.text ? `with \`${e.flat.text}\` as flat text ` : ''}(the fastest path${e.flat.decode ? '; its answer as text, none when that would be ambiguous' : ''}).\n${gate(e)}${attr}\n${b.sig(`${snake(e.name)}_flat`, flatArgs.map(param).join(', '), e.flat.decode ? 'Option<String>' : 'String', '', false)} {\n    ${body}\n}`);
     }
@@ -93,7 +93,7 @@ function rustFunctions(binding) {
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
   const uses = binding === 'node'
-    ? `use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};\nuse cirrus_core::{api, flat};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
+    ? `use crate::text::Text;\nuse crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};\nuse cirrus_core::{api, flat};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
     : `use crate::convert::{read_value, write_value};\nuse crate::{run, Cloudinary, JsResult};\nuse alloc::string::String;\nuse cirrus_core::{api, flat};\nuse wasm_bindgen::prelude::*;\n`;
   const implAttr = binding === 'node' ? '#[napi]' : '#[wasm_bindgen]';
   // Methods in one impl block per gate (wasm-bindgen takes a cfg on a whole block).

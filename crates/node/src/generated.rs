@@ -2,6 +2,7 @@
 //! The exported core functions, the `Cloudinary` methods and their JSON fast-path twins.
 #![allow(clippy::too_many_arguments)]
 
+use crate::text::Text;
 use crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};
 use cirrus_core::{api, flat};
 use napi::bindgen_prelude::*;
@@ -29,7 +30,7 @@ pub fn url(
 pub fn url_json(
     env: Env,
     public_id: Unknown,
-    options: String,
+    options: Text,
     now_ms: Unknown,
 ) -> Result<String, Code> {
     guard(|| {
@@ -66,7 +67,7 @@ pub fn api_sign_request(
 #[napi(skip_typescript)]
 pub fn api_sign_request_json(
     env: Env,
-    params: String,
+    params: Text,
     api_secret: Unknown,
     signature_algorithm: Unknown,
     signature_version: Unknown,
@@ -83,7 +84,7 @@ pub fn api_sign_request_json(
 
 /// `apiSignRequest()` with `params` as flat text (the fastest path).
 #[napi(skip_typescript)]
-pub fn api_sign_request_flat(params: String, api_secret: String) -> Result<String, Code> {
+pub fn api_sign_request_flat(params: Text, api_secret: Text) -> Result<String, Code> {
     guard(|| api::api_sign_request_flat(&params, &api_secret))
 }
 
@@ -104,7 +105,7 @@ pub fn sign_request(env: Env, params: Unknown, options: Unknown) -> Result<JsOut
 
 /// `signRequest()` with `params` and `options` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
-pub fn sign_request_json(params: String, options: String) -> Result<JsonOut, Code> {
+pub fn sign_request_json(params: Text, options: Text) -> Result<JsonOut, Code> {
     guard(|| api::sign_request_text(&params, &options).map(JsonOut::from))
 }
 
@@ -122,11 +123,7 @@ pub fn build_upload_params(env: Env, options: Unknown, now_ms: Unknown) -> Resul
 
 /// `buildUploadParams()` with `options` as JSON or flat text (the fast path).
 #[napi(skip_typescript)]
-pub fn build_upload_params_json(
-    env: Env,
-    options: String,
-    now_ms: Unknown,
-) -> Result<JsonOut, Code> {
+pub fn build_upload_params_json(env: Env, options: Text, now_ms: Unknown) -> Result<JsonOut, Code> {
     guard(|| {
         api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?)
             .map(JsonOut::from)
@@ -156,10 +153,7 @@ pub fn verify_identifier(
 
 /// `verifyIdentifier()` (the fastest path; its answer as text, none when that would be ambiguous).
 #[napi(skip_typescript)]
-pub fn verify_identifier_flat(
-    identifier: String,
-    api_secret: String,
-) -> Result<Option<String>, Code> {
+pub fn verify_identifier_flat(identifier: Text, api_secret: Text) -> Result<Option<String>, Code> {
     guard(|| api::verify_identifier_flat(&identifier, &api_secret))
 }
 
@@ -287,7 +281,7 @@ impl Cloudinary {
         &self,
         env: Env,
         public_id: Unknown,
-        options: String,
+        options: Text,
         now_ms: Unknown,
     ) -> Result<String, Code> {
         guard(|| {
@@ -307,7 +301,7 @@ impl Cloudinary {
 
     /// `apiSignRequest()` with this account's config and `params` as JSON or flat text.
     #[napi(skip_typescript)]
-    pub fn api_sign_request_json(&self, params: String) -> Result<String, Code> {
+    pub fn api_sign_request_json(&self, params: Text) -> Result<String, Code> {
         guard(|| self.inner.api_sign_request(&flat::parse_arg(&params)?))
     }
 
@@ -329,7 +323,7 @@ impl Cloudinary {
 
     /// `signRequest()` with this account's config and `params` and `options` as JSON or flat text.
     #[napi(skip_typescript)]
-    pub fn sign_request_json(&self, params: String, options: String) -> Result<JsonOut, Code> {
+    pub fn sign_request_json(&self, params: Text, options: Text) -> Result<JsonOut, Code> {
         guard(|| {
             self.inner
                 .sign_request(&flat::parse_arg(&params)?, &flat::parse_arg(&options)?)
@@ -359,7 +353,7 @@ impl Cloudinary {
     pub fn build_upload_params_json(
         &self,
         env: Env,
-        options: String,
+        options: Text,
         now_ms: Unknown,
     ) -> Result<JsonOut, Code> {
         guard(|| {

@@ -9,6 +9,7 @@ mod convert;
 pub mod generated;
 mod media;
 mod sqlite;
+mod text;
 mod transfer;
 
 use cirrus_core::{api, Error as CoreError, ErrorCode, Value};
