@@ -94,29 +94,42 @@ pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
             js_add(&start, duration)
         }
     };
-    let mut parts = Vec::new();
+    // `name=ip=..~st=..~exp=..~acl=..~hmac=..`, written into one buffer; the HMAC signs the same
+    // fields (with `url=..` instead of nothing when there is a url and no acl).
+    fn field(out: &mut String, name: &str, value: &str) {
+        if !out.is_empty() {
+            out.push('~');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+    let mut parts = String::with_capacity(128);
     if !options.get("ip").is_nullish() {
-        parts.push(format!("ip={}", options.get("ip").to_js_string()));
+        field(&mut parts, "ip", &options.get("ip").to_js_string());
     }
     if !start_time.is_nullish() {
-        parts.push(format!("st={}", start_time.to_js_string()));
+        field(&mut parts, "st", &start_time.to_js_string());
     }
-    parts.push(format!("exp={}", expiration.to_js_string()));
+    field(&mut parts, "exp", &expiration.to_js_string());
     let acl = string_option(options, "acl")?;
     if let Some(acl) = &acl {
-        parts.push(format!("acl={}", escape_to_lower(acl)));
+        field(&mut parts, "acl", &escape_to_lower(acl));
     }
     let url = string_option(options, "url")?;
-    let mut to_sign = parts.clone();
-    if let (Some(url), None) = (&url, &acl) {
-        to_sign.push(format!("url={}", escape_to_lower(url)));
-    }
     let key = match options.get("key") {
         Value::String(k) => hex_key(k),
         _ => return Err(Error::missing("auth_token key")),
     };
-    let hmac = hmac_sha256_hex(&key, to_sign.join("~").as_bytes());
-    parts.push(format!("hmac={hmac}"));
+    let hmac = match (&url, &acl) {
+        (Some(url), None) => {
+            let mut to_sign = parts.clone();
+            field(&mut to_sign, "url", &escape_to_lower(url));
+            hmac_sha256_hex(&key, to_sign.as_bytes())
+        }
+        _ => hmac_sha256_hex(&key, parts.as_bytes()),
+    };
+    field(&mut parts, "hmac", &hmac);
     let url_given = url.as_deref().is_some_and(|u| !u.is_empty());
     let acl_given = acl.as_deref().is_some_and(|a| !a.is_empty());
     if !url_given && !acl_given {
@@ -125,5 +138,5 @@ pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
             "authToken must contain either an acl or a url property",
         ));
     }
-    Ok(format!("{name}={}", parts.join("~")))
+    Ok([name.as_str(), "=", &parts].concat())
 }

@@ -47,6 +47,11 @@ pub fn encode_uri_component(s: &str) -> String {
     encode_with(s, is_uri_unreserved)
 }
 
+/// [`encode_uri_component`] that keeps `:` and `/` (a source path's separators).
+pub(crate) fn encode_uri_component_keeping_path(s: &str) -> String {
+    encode_with(s, |b| is_uri_unreserved(b) || b == b':' || b == b'/')
+}
+
 /// `encodeURI`.
 pub fn encode_uri(s: &str) -> String {
     encode_with(s, |b| is_uri_unreserved(b) || is_uri_reserved(b))
@@ -142,8 +147,12 @@ pub fn smart_escape_where(s: &str, unsafe_unit: impl Fn(u16) -> bool) -> String 
         let units = c.encode_utf16(&mut units);
         if units.iter().any(|&u| unsafe_unit(u)) {
             for &mut u in units {
+                // `'%' + unit.toString(16).toUpperCase()`: hex digits without leading zeros.
                 out.push('%');
-                out.push_str(&format!("{u:X}"));
+                let digits = 4 - (u.leading_zeros() as usize / 4).min(3);
+                for shift in (0..digits).rev() {
+                    out.push(HEX[usize::from((u >> (shift * 4)) & 15)] as char);
+                }
             }
         } else {
             out.push(c);

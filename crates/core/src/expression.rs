@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 use crate::value::Value;
+use alloc::borrow::Cow;
 
 /// Operators, in the SDK's alternation order (longest first where it matters).
 const OPERATORS: &[(&str, &str)] = &[
@@ -60,7 +61,7 @@ pub fn normalize(value: &Value) -> Value {
 /// [`normalize`] taking the value by value: non-strings pass through without a copy.
 pub fn normalize_owned(value: Value) -> Value {
     match value {
-        Value::String(s) => Value::String(normalize_str(&s)),
+        Value::String(s) => Value::String(normalize_string(s)),
         other => other,
     }
 }
@@ -78,113 +79,328 @@ fn is_bang_literal(s: &str) -> bool {
 
 /// Normalises an expression string.
 pub fn normalize_str(s: &str) -> String {
-    if s.is_empty() || is_bang_literal(s) {
-        return s.to_owned();
-    }
-    let s = replace_operators(s);
-    let s = replace_variables(&s);
-    collapse_separators(&s)
+    normalize_cow(s).into_owned()
 }
 
-fn replace_operators(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// [`normalize_str`] of a string it may hand back: most values (`fill`, `0.5`, `auto:good`) come out
+/// unchanged, and then no copy is made.
+pub fn normalize_string(s: String) -> String {
+    match normalize_cow(&s) {
+        Cow::Owned(changed) => changed,
+        Cow::Borrowed(_) => s,
+    }
+}
+
+/// The three passes, each copying only when it changes something.
+fn normalize_cow(s: &str) -> Cow<'_, str> {
+    if s.is_empty() || is_bang_literal(s) {
+        return Cow::Borrowed(s);
+    }
+    let s = replace_operators(s);
+    let s = then(s, replace_variables);
+    then(s, collapse_separators)
+}
+
+/// `pass` applied to `s`, keeping `s` (borrowed or not) when the pass changes nothing.
+fn then<'a>(s: Cow<'a, str>, pass: fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    let changed = match pass(&s) {
+        Cow::Owned(changed) => Some(changed),
+        Cow::Borrowed(_) => None,
+    };
+    match changed {
+        Some(changed) => Cow::Owned(changed),
+        None => s,
+    }
+}
+
+/// Text built by copying runs of its input and writing replacements between them: nothing is allocated
+/// until the first replacement.
+struct Rewrite<'a> {
+    input: &'a str,
+    out: String,
+    /// Where the run not yet copied starts.
+    from: usize,
+}
+
+impl<'a> Rewrite<'a> {
+    fn new(input: &'a str) -> Self {
+        Rewrite {
+            input,
+            out: String::new(),
+            from: 0,
+        }
+    }
+
+    /// Replaces `input[at..end]` with `with`.
+    fn replace(&mut self, at: usize, end: usize, with: &str) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.input.len() + 8);
+        }
+        self.out
+            .push_str(self.input.get(self.from..at).unwrap_or_default());
+        self.out.push_str(with);
+        self.from = end;
+    }
+
+    fn finish(mut self) -> Cow<'a, str> {
+        if self.out.capacity() == 0 {
+            return Cow::Borrowed(self.input);
+        }
+        self.out
+            .push_str(self.input.get(self.from..).unwrap_or_default());
+        Cow::Owned(self.out)
+    }
+}
+
+/// Operators followed by a space or `_` become words. (Every byte tested is ASCII, so byte positions
+/// stay on character boundaries.)
+fn replace_operators(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut r = Rewrite::new(s);
     let mut i = 0;
-    'scan: while i < s.len() {
-        let rest = &s[i..];
-        // Every operator starts with one of these bytes: most positions need no table lookup.
-        if !matches!(
-            rest.as_bytes()[0],
+    'scan: while i < bytes.len() {
+        if matches!(
+            bytes[i],
             b'|' | b'>' | b'<' | b'&' | b'!' | b'=' | b'/' | b'-' | b'^' | b'+' | b'*'
         ) {
-            let c = rest.chars().next().unwrap_or_default();
-            out.push(c);
-            i += c.len_utf8();
-            continue;
+            let rest = s.get(i..).unwrap_or_default();
+            for (op, word) in OPERATORS {
+                if let Some(after) = rest.strip_prefix(op) {
+                    if after.starts_with([' ', '_']) {
+                        r.replace(i, i + op.len(), word);
+                        i += op.len();
+                        continue 'scan;
+                    }
+                }
+            }
         }
-        for (op, word) in OPERATORS {
-            if let Some(after) = rest.strip_prefix(op) {
-                if after.starts_with([' ', '_']) {
-                    out.push_str(word);
-                    i += op.len();
+        i += 1;
+    }
+    r.finish()
+}
+
+/// Predefined variable names become their short forms; `$name` user variables and `:name` are left
+/// as they are (and not looked into).
+fn replace_variables(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut r = Rewrite::new(s);
+    let mut i = 0;
+    'scan: while i < bytes.len() {
+        let rest = s.get(i..).unwrap_or_default();
+        if let Some(after_dollar) = rest.strip_prefix('$') {
+            let underscores = after_dollar.len() - after_dollar.trim_start_matches('_').len();
+            let body = after_dollar.get(underscores..).unwrap_or_default();
+            let body_len = body.find(['_', ' ']).unwrap_or(body.len());
+            if body_len > 0 {
+                i += 1 + underscores + body_len;
+                continue 'scan;
+            }
+        }
+        if matches!(
+            bytes[i],
+            b':' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
+        ) {
+            for (name, short) in PREDEFINED {
+                if rest.starts_with(':') && rest.get(1..).is_some_and(|r| r.starts_with(name)) {
+                    i += 1 + name.len();
+                    continue 'scan;
+                }
+                if rest.starts_with(name) {
+                    r.replace(i, i + name.len(), short);
+                    i += name.len();
                     continue 'scan;
                 }
             }
         }
-        let c = rest.chars().next().unwrap_or_default();
-        out.push(c);
-        i += c.len_utf8();
+        i += 1;
     }
-    out
+    r.finish()
 }
 
-fn replace_variables(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Runs of spaces and `_` become one `_` (a lone `_` stays as it is).
+fn collapse_separators(s: &str) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let mut r = Rewrite::new(s);
     let mut i = 0;
-    'scan: while i < s.len() {
-        let rest = &s[i..];
-        // `\$_*[^_ ]+`: a user variable is kept as it is.
-        if let Some(after_dollar) = rest.strip_prefix('$') {
-            let underscores = after_dollar.len() - after_dollar.trim_start_matches('_').len();
-            let body = &after_dollar[underscores..];
-            let body_len = body.find(['_', ' ']).unwrap_or(body.len());
-            if body_len > 0 {
-                let len = 1 + underscores + body_len;
-                out.push_str(&rest[..len]);
-                i += len;
-                continue 'scan;
+    while i < bytes.len() {
+        if bytes[i] == b' ' || bytes[i] == b'_' {
+            let end = i + bytes[i..]
+                .iter()
+                .take_while(|b| **b == b' ' || **b == b'_')
+                .count();
+            if end - i > 1 || bytes[i] == b' ' {
+                r.replace(i, end, "_");
             }
+            i = end;
+        } else {
+            i += 1;
         }
-        // Every predefined name (or `:name`) starts with one of these bytes.
-        if !matches!(
-            rest.as_bytes()[0],
-            b':' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
-        ) {
+    }
+    r.finish()
+}
+
+/// The first implementation (three passes, each copying), kept as the reference the rewrite is tested
+/// against.
+#[cfg(test)]
+mod reference {
+    use super::{is_bang_literal, OPERATORS, PREDEFINED};
+    use crate::prelude::*;
+
+    /// Normalises an expression string.
+    pub(super) fn normalize_str(s: &str) -> String {
+        if s.is_empty() || is_bang_literal(s) {
+            return s.to_owned();
+        }
+        let s = replace_operators(s);
+        let s = replace_variables(&s);
+        collapse_separators(&s)
+    }
+
+    fn replace_operators(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut i = 0;
+        'scan: while i < s.len() {
+            let rest = &s[i..];
+            // Every operator starts with one of these bytes: most positions need no table lookup.
+            if !matches!(
+                rest.as_bytes()[0],
+                b'|' | b'>' | b'<' | b'&' | b'!' | b'=' | b'/' | b'-' | b'^' | b'+' | b'*'
+            ) {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                i += c.len_utf8();
+                continue;
+            }
+            for (op, word) in OPERATORS {
+                if let Some(after) = rest.strip_prefix(op) {
+                    if after.starts_with([' ', '_']) {
+                        out.push_str(word);
+                        i += op.len();
+                        continue 'scan;
+                    }
+                }
+            }
             let c = rest.chars().next().unwrap_or_default();
             out.push(c);
             i += c.len_utf8();
-            continue;
         }
-        for (name, short) in PREDEFINED {
-            // `:name` is matched (and kept) before `name` so that `:width` stays as it is.
-            if rest.starts_with(':') && rest[1..].starts_with(name) {
-                out.push(':');
-                out.push_str(name);
-                i += 1 + name.len();
-                continue 'scan;
-            }
-            if rest.starts_with(name) {
-                out.push_str(short);
-                i += name.len();
-                continue 'scan;
-            }
-        }
-        let c = rest.chars().next().unwrap_or_default();
-        out.push(c);
-        i += c.len_utf8();
+        out
     }
-    out
-}
 
-fn collapse_separators(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_run = false;
-    for c in s.chars() {
-        if c == ' ' || c == '_' {
-            if !in_run {
-                out.push('_');
+    fn replace_variables(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut i = 0;
+        'scan: while i < s.len() {
+            let rest = &s[i..];
+            // `\$_*[^_ ]+`: a user variable is kept as it is.
+            if let Some(after_dollar) = rest.strip_prefix('$') {
+                let underscores = after_dollar.len() - after_dollar.trim_start_matches('_').len();
+                let body = &after_dollar[underscores..];
+                let body_len = body.find(['_', ' ']).unwrap_or(body.len());
+                if body_len > 0 {
+                    let len = 1 + underscores + body_len;
+                    out.push_str(&rest[..len]);
+                    i += len;
+                    continue 'scan;
+                }
             }
-            in_run = true;
-        } else {
+            // Every predefined name (or `:name`) starts with one of these bytes.
+            if !matches!(
+                rest.as_bytes()[0],
+                b':' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
+            ) {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                i += c.len_utf8();
+                continue;
+            }
+            for (name, short) in PREDEFINED {
+                // `:name` is matched (and kept) before `name` so that `:width` stays as it is.
+                if rest.starts_with(':') && rest[1..].starts_with(name) {
+                    out.push(':');
+                    out.push_str(name);
+                    i += 1 + name.len();
+                    continue 'scan;
+                }
+                if rest.starts_with(name) {
+                    out.push_str(short);
+                    i += name.len();
+                    continue 'scan;
+                }
+            }
+            let c = rest.chars().next().unwrap_or_default();
             out.push(c);
-            in_run = false;
+            i += c.len_utf8();
         }
+        out
     }
-    out
+
+    fn collapse_separators(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut in_run = false;
+        for c in s.chars() {
+            if c == ' ' || c == '_' {
+                if !in_run {
+                    out.push('_');
+                }
+                in_run = true;
+            } else {
+                out.push(c);
+                in_run = false;
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_str;
+    use super::{normalize_str, normalize_string};
+    use crate::prelude::*;
+
+    #[test]
+    fn the_rewrite_is_the_reference_on_every_combination() {
+        // Every sequence of up to four pieces: operators with and without separators, predefined
+        // names (plain, `:`-led, inside `$` variables), runs of separators, multi-byte text.
+        const PIECES: [&str; 22] = [
+            "width",
+            ":width",
+            "$width",
+            "$_w",
+            "$",
+            " ",
+            "_",
+            "__",
+            " _ ",
+            ">",
+            ">=",
+            "&&",
+            "||",
+            "*",
+            "!",
+            "=",
+            "initial_width",
+            "aspectRatio",
+            "0.5",
+            "é",
+            "😀",
+            "x",
+        ];
+        let mut count = 0;
+        let mut stack = vec![(String::new(), 0)];
+        while let Some((s, pieces)) = stack.pop() {
+            let expected = super::reference::normalize_str(&s);
+            assert_eq!(normalize_str(&s), expected, "{s:?}");
+            assert_eq!(normalize_string(s.clone()), expected, "{s:?}");
+            count += 1;
+            if pieces < 4 {
+                for p in PIECES {
+                    stack.push(([s.as_str(), p].concat(), pieces + 1));
+                }
+            }
+        }
+        assert_eq!(count, 1 + 22 + 22 * 22 + 22 * 22 * 22 + 22 * 22 * 22 * 22);
+    }
 
     #[test]
     fn normalises_like_the_sdk() {

@@ -154,26 +154,7 @@ fn value(tokens: &mut Tokens<'_>, depth: usize) -> Result<Value> {
 
 /// A key as a map key: option names the core knows are its own `'static` text (no copy per key).
 fn key_of(key: &str) -> crate::value::Key {
-    let known = crate::transformation::static_option_name(key).or(match key {
-        "cloud_name" => Some("cloud_name"),
-        "secure" => Some("secure"),
-        "type" => Some("type"),
-        "resource_type" => Some("resource_type"),
-        "version" => Some("version"),
-        "format" => Some("format"),
-        "sign_url" => Some("sign_url"),
-        "public_id" => Some("public_id"),
-        "timestamp" => Some("timestamp"),
-        "tags" => Some("tags"),
-        "context" => Some("context"),
-        "eager" => Some("eager"),
-        "folder" => Some("folder"),
-        "overwrite" => Some("overwrite"),
-        "api_key" => Some("api_key"),
-        "api_secret" => Some("api_secret"),
-        _ => None,
-    });
-    match known {
+    match crate::names::intern(key) {
         Some(name) => name.into(),
         None => key.to_owned().into(),
     }

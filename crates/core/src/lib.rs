@@ -45,6 +45,7 @@ pub mod http_status;
 pub mod identifier;
 pub mod json;
 pub mod layer;
+mod names;
 pub mod retry;
 mod scan;
 pub mod secret;

@@ -111,7 +111,7 @@ fn hash_to_rgb(value: Value, option: &str) -> Result<Value> {
 
 fn rgb(color: &str) -> String {
     match color.strip_prefix('#') {
-        Some(rest) => format!("rgb:{rest}"),
+        Some(rest) => ["rgb:", rest].concat(),
         None => color.to_owned(),
     }
 }
@@ -123,7 +123,11 @@ fn component(mut o: Map, account: &Map, depth: usize) -> Result<(String, Map)> {
     let (width, height) = dimensions(&mut o)?;
     let (mut chain, named) = chained(&mut o, account, depth)?;
     let if_value = match o.consume("if") {
-        v if v.truthy() => Value::String(format!("if_{}", normalize(&v).to_js_string())),
+        v if v.truthy() => {
+            let mut text = String::from("if_");
+            normalize(&v).write_js_string(&mut text);
+            Value::String(text)
+        }
         v => v,
     };
     let dpr = o.consume_or("dpr", account);
@@ -377,14 +381,10 @@ fn param_index(key: &str, value: &Value) -> Option<usize> {
     })
 }
 
-/// `key` as a `'static` name when it is a parameter or component option (the table's own text), so a
-/// reader can make it a map key without copying it.
-pub(crate) fn static_option_name(key: &str) -> Option<&'static str> {
-    match param_index(key, &Value::Null) {
-        Some(i) => Some(PARAMS[i].0),
-        None if key == "offset" => Some("offset"),
-        None => COMPONENT_OPTIONS.iter().find(|name| **name == key).copied(),
-    }
+/// Every parameter and component option name (the interning table, `names.rs`, must hold them all).
+#[cfg(test)]
+pub(crate) fn option_names() -> impl Iterator<Item = &'static str> {
+    PARAMS.iter().map(|p| p.0).chain(COMPONENT_OPTIONS)
 }
 
 /// The parameter options a component was given, taken out of its options (typically a handful).
@@ -510,15 +510,17 @@ fn variables(o: &mut Map) -> Result<String> {
         .collect();
     for key in dollar_keys {
         let value = o.remove(&key);
-        dollar.push(format!("{key}_{}", normalize(&value).to_js_string()));
+        let mut item = key;
+        item.push('_');
+        normalize(&value).write_js_string(&mut item);
+        dollar.push(item);
     }
     crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
     for pair in variables_list(&variables_param)? {
-        dollar.push(format!(
-            "{}_{}",
-            pair.0.to_js_string(),
-            normalize(&pair.1).to_js_string()
-        ));
+        let mut item = pair.0.to_js_string();
+        item.push('_');
+        normalize(&pair.1).write_js_string(&mut item);
+        dollar.push(item);
     }
     Ok(dollar.join(","))
 }
@@ -628,7 +630,14 @@ fn match_range_value(s: &str) -> Option<(&str, bool)> {
 fn norm_range_value(value: Value) -> Value {
     let s = value.to_js_string();
     match match_range_value(&s) {
-        Some((number, modifier)) => format!("{number}{}", if modifier { "p" } else { "" }).into(),
+        Some((number, modifier)) => {
+            let mut out = String::with_capacity(number.len() + 1);
+            out.push_str(number);
+            if modifier {
+                out.push('p');
+            }
+            out.into()
+        }
         None => value,
     }
 }

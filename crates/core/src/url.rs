@@ -3,7 +3,7 @@
 
 #[cfg(feature = "signed-urls")]
 use crate::auth_token::generate_auth_token;
-use crate::encoding::{decode_uri_component, encode_uri_component, sdk_crc32, smart_escape};
+use crate::encoding::{decode_uri_component, sdk_crc32, smart_escape};
 use crate::error::{Error, Result};
 #[cfg(feature = "signed-urls")]
 use crate::hash::SignatureAlgorithm;
@@ -113,11 +113,16 @@ fn url_signature(
         v if v.is_nullish() => return Err(Error::missing("api_secret")),
         v => v.to_js_string(),
     };
-    let to_sign: Vec<&str> = [transformation, source_to_sign]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect();
-    let mut input = to_sign.join("/");
+    let mut input =
+        String::with_capacity(transformation.len() + source_to_sign.len() + secret.len() + 1);
+    for part in [transformation, source_to_sign] {
+        if !part.is_empty() {
+            if !input.is_empty() {
+                input.push('/');
+            }
+            input.push_str(part);
+        }
+    }
     input.push_str(&secret);
     let (algorithm, length) = match algorithm_option {
         _ if long_url_signature => (SignatureAlgorithm::Sha256, 32),
@@ -125,11 +130,16 @@ fn url_signature(
         v => (SignatureAlgorithm::parse(&v.to_js_string())?, 8),
     };
     let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
-    let truncated: String = encoded.chars().take(length).collect();
-    Ok(format!(
-        "s--{}--",
-        truncated.replace('/', "_").replace('+', "-")
-    ))
+    // `s--` + the first `length` characters, URL-safe (`/` → `_`, `+` → `-`), + `--`.
+    let mut signature = String::with_capacity(length + 5);
+    signature.push_str("s--");
+    signature.extend(encoded.chars().take(length).map(|c| match c {
+        '/' => '_',
+        '+' => '-',
+        c => c,
+    }));
+    signature.push_str("--");
+    Ok(signature)
 }
 
 /// A part of the path (the resource type, the type): absent, one of the SDK's own names, or a
@@ -440,9 +450,9 @@ fn finalize_source(
     let decoded = decode_uri_component(&source).map_err(|_| {
         Error::invalid_argument("public_id has a malformed percent-escape (URI malformed)")
     })?;
-    let source = encode_uri_component(&decoded)
-        .replace("%3A", ":")
-        .replace("%2F", "/");
+    // `encodeURIComponent(...).replace(/%3A/g, ":").replace(/%2F/g, "/")`: every `%3A` or `%2F` in its
+    // output is the escape of a `:` or `/` (a `%` of the input is `%25`), so those two are kept instead.
+    let source = crate::encoding::encode_uri_component_keeping_path(&decoded);
     finish_source(source, format, url_suffix)
 }
 

@@ -1,0 +1,198 @@
+//! The option names the core reads, as `'static` text: a reader of flat text makes a known key a map key
+//! without copying it ([`crate::value::Key`] is a `Cow`), one allocation fewer per entry.
+//!
+//! A hash table built at compile time finds a name in one or two comparisons; a key that is not here is
+//! simply copied, so the list only has to hold the names callers commonly give. A unit test checks that
+//! every transformation parameter and component option is here.
+
+/// The names: transformation parameters and component options, URL and account options, layer, auth
+/// token and upload options.
+const NAMES: [&str; 104] = [
+    // Transformation parameters and component options.
+    "angle",
+    "aspect_ratio",
+    "background",
+    "border",
+    "color",
+    "crop",
+    "custom_function",
+    "custom_pre_function",
+    "effect",
+    "end_offset",
+    "flags",
+    "fps",
+    "keyframe_interval",
+    "offset",
+    "opacity",
+    "overlay",
+    "quality",
+    "radius",
+    "start_offset",
+    "underlay",
+    "x",
+    "y",
+    "zoom",
+    "audio_codec",
+    "audio_frequency",
+    "bit_rate",
+    "color_space",
+    "default_image",
+    "delay",
+    "density",
+    "duration",
+    "fetch_format",
+    "gravity",
+    "page",
+    "prefix",
+    "streaming_profile",
+    "video_codec",
+    "video_sampling",
+    "responsive_width",
+    "width",
+    "height",
+    "size",
+    "transformation",
+    "if",
+    "dpr",
+    "variables",
+    "raw_transformation",
+    // URL and account options.
+    "cloud_name",
+    "secure",
+    "type",
+    "resource_type",
+    "version",
+    "format",
+    "sign_url",
+    "api_key",
+    "api_secret",
+    "cname",
+    "private_cdn",
+    "secure_distribution",
+    "cdn_subdomain",
+    "secure_cdn_subdomain",
+    "shorten",
+    "use_root_path",
+    "url_suffix",
+    "force_version",
+    "long_url_signature",
+    "signature_algorithm",
+    "signature_version",
+    "auth_token",
+    "urlAnalytics",
+    "responsive_width_transformation",
+    "upload_prefix",
+    // Layers, custom functions, video codecs.
+    "public_id",
+    "text",
+    "text_style",
+    "font_family",
+    "font_size",
+    "font_weight",
+    "font_style",
+    "text_decoration",
+    "text_align",
+    "stroke",
+    "letter_spacing",
+    "line_spacing",
+    "font_antialiasing",
+    "font_hinting",
+    "url",
+    "function_type",
+    "source",
+    "codec",
+    "profile",
+    "level",
+    // Auth tokens.
+    "key",
+    "expiration",
+    "start_time",
+    "acl",
+    "ip",
+    "token_name",
+    // Upload params.
+    "timestamp",
+    "tags",
+    "context",
+    "eager",
+    "folder",
+    "overwrite",
+];
+
+const SLOTS: usize = 512;
+const EMPTY: u8 = u8::MAX;
+
+/// Length and three bytes (first, middle, last) mixed: distinct enough for these names.
+const fn slot(key: &[u8]) -> usize {
+    let n = key.len();
+    (n * 31 + key[0] as usize * 7 + key[n / 2] as usize * 3 + key[n - 1] as usize * 13) % SLOTS
+}
+
+/// Open addressing, linear probing; built by the compiler.
+const TABLE: [u8; SLOTS] = {
+    let mut table = [EMPTY; SLOTS];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let mut at = slot(NAMES[i].as_bytes());
+        while table[at] != EMPTY {
+            at = (at + 1) % SLOTS;
+        }
+        table[at] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// `key` as the core's own `'static` text, when it is one of the names.
+pub(crate) fn intern(key: &str) -> Option<&'static str> {
+    if key.is_empty() {
+        return None;
+    }
+    let mut at = slot(key.as_bytes());
+    loop {
+        let i = *TABLE.get(at)?;
+        let name = *NAMES.get(usize::from(i))?;
+        if name == key {
+            return Some(name);
+        }
+        at = (at + 1) % SLOTS;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    #[test]
+    fn every_name_is_found_and_others_are_not() {
+        for name in NAMES {
+            assert_eq!(intern(name), Some(name));
+            assert_eq!(intern(&String::from(name)), Some(name));
+        }
+        for other in [
+            "",
+            "widthx",
+            "Width",
+            "w",
+            "$w",
+            "cloud",
+            "zz",
+            "ü",
+            "transformation ",
+        ] {
+            assert_eq!(intern(other), None, "{other}");
+        }
+        let mut sorted = NAMES.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), NAMES.len(), "a name twice");
+    }
+
+    #[test]
+    fn holds_every_parameter_and_component_option() {
+        for name in crate::transformation::option_names() {
+            assert_eq!(intern(name), Some(name), "{name}");
+        }
+    }
+}
