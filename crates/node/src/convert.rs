@@ -97,29 +97,14 @@ impl Reader {
     }
 
     unsafe fn string(&self, v: sys::napi_value, what: &str) -> Result<String, Error> {
-        let mut len = 0;
-        if !ok(unsafe {
-            sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len)
-        }) {
-            return Err(self.fail(what));
-        }
-        let mut buf = vec![0u8; len + 1];
-        let mut written = 0;
-        let status = unsafe {
-            sys::napi_get_value_string_utf8(
-                self.env,
-                v,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &mut written,
+        // One N-API call into a reused buffer (crate::text), then one copy of the exact size.
+        let text = unsafe {
+            <crate::text::Text as napi::bindgen_prelude::FromNapiValue>::from_napi_value(
+                self.env, v,
             )
-        };
-        if !ok(status) {
-            return Err(self.fail(what));
         }
-        buf.truncate(written);
-        // N-API already replaced lone surrogates with U+FFFD, so this is valid UTF-8.
-        Ok(String::from_utf8_lossy(&buf).into_owned())
+        .map_err(|_| self.fail(what))?;
+        Ok(String::from(&*text))
     }
 
     unsafe fn array(
