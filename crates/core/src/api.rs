@@ -30,10 +30,10 @@ fn string_arg(value: &Value, name: &str) -> Result<String> {
 }
 
 /// A public id: a string, or a number (the SDK calls `toString()`).
-fn public_id_string(public_id: &Value) -> Result<String> {
+fn public_id_string(public_id: &Value) -> Result<alloc::borrow::Cow<'_, str>> {
     match public_id {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(crate::value::number_to_string(*n)),
+        Value::String(s) => Ok(s.as_str().into()),
+        Value::Number(n) => Ok(crate::value::number_to_string(*n).into()),
         _ => Err(Error::invalid_argument("publicId must be a string")),
     }
 }
