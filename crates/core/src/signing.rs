@@ -89,8 +89,42 @@ impl SignedValue<'_> {
 /// the SDK signs (`String(value)`), nulls and empty values dropped as blank ones are.
 /// `room`: bytes to reserve after it (the secret that follows).
 pub fn string_to_sign_flat(flat: &str, version: SignatureVersion, room: usize) -> Result<String> {
-    let entries = crate::flat::scalar_entries(flat)?;
+    let entries = exact_entries(flat)?;
     Ok(join_flat(&entries, version, room))
+}
+
+/// The scalar entries of flat text as JavaScript's writer makes them: no key twice, every number in
+/// JavaScript's own form (`String(n)`). Other text (made by hand) would sign otherwise than the params
+/// it stands for (a repeated key counts once in an object, `1.0` is signed as `1`): it is refused, and
+/// the JavaScript caller then takes the ordinary path.
+fn exact_entries(flat: &str) -> Result<Vec<(&str, crate::flat::FlatValue<'_>)>> {
+    let entries = crate::flat::scalar_entries(flat)?;
+    let inexact = || Error::invalid_argument("flat text: not as JavaScript writes it");
+    // Repeated keys: pairwise for the few keys params have, sorted for many (no quadratic time).
+    let repeated = if entries.len() <= 32 {
+        (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0))
+    } else {
+        let mut keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        keys.windows(2).any(|w| w[0] == w[1])
+    };
+    if repeated {
+        return Err(inexact());
+    }
+    let mut canonical = String::new();
+    for (_, value) in &entries {
+        if let crate::flat::FlatValue::Number(text) = value {
+            let n = crate::value::parse_decimal(text)
+                .filter(|n| n.is_finite())
+                .ok_or_else(inexact)?;
+            canonical.clear();
+            crate::value::write_number(n, &mut canonical);
+            if canonical != *text {
+                return Err(inexact());
+            }
+        }
+    }
+    Ok(entries)
 }
 
 /// The string to sign of flat entries: blank ones (null, empty) dropped, each value the text the SDK
@@ -301,30 +335,16 @@ pub fn sign_request_flat_json(flat: &str, signing: &SigningOptions) -> Option<St
     use crate::flat::FlatValue;
     const MOST_KEYS: usize = 64;
     let api_key = signing.api_key.to_json_exact()?;
-    let entries = crate::flat::scalar_entries(flat).ok()?;
+    let entries = exact_entries(flat).ok()?;
     if entries.len() > MOST_KEYS {
         return None;
     }
     // `clear_blank`: nulls and empty strings go (what the string to sign drops too).
-    let mut kept: Vec<(&str, FlatValue<'_>)> = Vec::with_capacity(entries.len());
-    let mut canonical = String::new();
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if entries[..i].iter().any(|(k, _)| k == key) {
-            return None;
-        }
-        if let FlatValue::Number(text) = value {
-            // A number goes into JSON as written: only JavaScript's own form of a finite number.
-            let n = crate::value::parse_decimal(text).filter(|n| n.is_finite())?;
-            canonical.clear();
-            crate::value::write_number(n, &mut canonical);
-            if canonical != *text {
-                return None;
-            }
-        }
-        if value.signed_text().is_some_and(|t| !t.is_empty()) {
-            kept.push((key, *value));
-        }
-    }
+    let kept: Vec<(&str, FlatValue<'_>)> = entries
+        .iter()
+        .filter(|(_, value)| value.signed_text().is_some_and(|t| !t.is_empty()))
+        .copied()
+        .collect();
     let input = join_flat(&kept, signing.version, signing.api_secret.expose().len());
     let signature = signature_of(input, signing.api_secret.expose(), signing.algorithm);
     let mut out = String::with_capacity(flat.len() + signature.len() + api_key.len() + 64);
@@ -384,6 +404,56 @@ fn finish_signed(mut out: Map, signing: &SigningOptions) -> Map {
 #[cfg(test)]
 mod tests {
     use crate::prelude::*;
+
+    /// apiSignRequest's flat twin signs what the params object signs, and refuses text JavaScript's
+    /// writer never makes (a repeated key, a number not in JavaScript's form) rather than signing it
+    /// otherwise; its few-key and many-key repeat checks agree.
+    #[test]
+    fn flat_string_to_sign_is_the_objects_or_refused() {
+        let secret = "s3cret";
+        let signed = |text: &str| {
+            super::api_sign_request_flat(
+                text,
+                secret,
+                super::SignatureAlgorithm::Sha1,
+                super::SignatureVersion::V2,
+            )
+        };
+        let by_map = |text: &str| {
+            let map = crate::flat::parse(text).unwrap();
+            super::api_sign_request(
+                &map,
+                secret,
+                super::SignatureAlgorithm::Sha1,
+                super::SignatureVersion::V2,
+            )
+        };
+        for text in [
+            "6\0o\0ka\0n1\0kb\0sx\0e",
+            "6\0o\0ka\0n-1.5e-7\0kb\0z\0e",
+            "2\0o\0e",
+        ] {
+            assert_eq!(signed(text).unwrap(), by_map(text), "{text:?}");
+        }
+        for text in [
+            "6\0o\0ka\0n1.0\0kb\0sx\0e",
+            "6\0o\0ka\0s1\0ka\0s2\0e",
+            "4\0o\0ka\0n01\0e",
+            "4\0o\0ka\0n1e3\0e",
+        ] {
+            assert!(signed(text).is_err(), "{text:?}");
+        }
+        for n in [32, 33, 200] {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(&format!("\0kk{i}\0s{i}"));
+            }
+            let unique = format!("{}\0o{text}\0e", 2 * n + 2);
+            assert_eq!(signed(&unique).unwrap(), by_map(&unique), "{n}");
+            let repeated = format!("{}\0o{text}\0kk0\0sx\0e", 2 * n + 4);
+            assert!(signed(&repeated).is_err(), "{n}");
+        }
+    }
 
     /// The flat JSON answer is exactly the ordinary path's answer as JSON, whatever the params hold
     /// (blanks, booleans, numbers, a `signature` or `api_key` among them, keys JavaScript orders first),
