@@ -133,6 +133,8 @@ impl<'a> Rewrite<'a> {
 
     /// Replaces `input[at..end]` with `with`.
     fn replace(&mut self, at: usize, end: usize, with: &str) {
+        // The passes replace from ASCII bytes they matched: always character boundaries.
+        debug_assert!(self.input.is_char_boundary(at) && self.input.is_char_boundary(end));
         if self.out.capacity() == 0 {
             self.out.reserve(self.input.len() + 8);
         }
@@ -362,7 +364,7 @@ mod tests {
     fn the_rewrite_is_the_reference_on_every_combination() {
         // Every sequence of up to four pieces: operators with and without separators, predefined
         // names (plain, `:`-led, inside `$` variables), runs of separators, multi-byte text.
-        const PIECES: [&str; 22] = [
+        const PIECES: [&str; 28] = [
             "width",
             ":width",
             "$width",
@@ -374,14 +376,20 @@ mod tests {
             " _ ",
             ">",
             ">=",
+            "<=",
+            "!=",
             "&&",
             "||",
             "*",
+            "/",
+            "-",
+            "^+",
             "!",
             "=",
+            "<",
             "initial_width",
             "aspectRatio",
-            "0.5",
+            "page_x",
             "é",
             "😀",
             "x",
@@ -399,7 +407,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(count, 1 + 22 + 22 * 22 + 22 * 22 * 22 + 22 * 22 * 22 * 22);
+        assert_eq!(count, 1 + 28 + 28 * 28 + 28 * 28 * 28 + 28 * 28 * 28 * 28);
     }
 
     #[test]

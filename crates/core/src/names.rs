@@ -130,6 +130,8 @@ const fn slot(key: &[u8]) -> usize {
 
 /// Open addressing, linear probing; built by the compiler.
 const TABLE: [u8; SLOTS] = {
+    // Indices are bytes and `EMPTY` marks a free slot; probes stay short while at most a quarter is full.
+    assert!(NAMES.len() < EMPTY as usize && NAMES.len() * 4 <= SLOTS);
     let mut table = [EMPTY; SLOTS];
     let mut i = 0;
     while i < NAMES.len() {

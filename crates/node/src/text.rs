@@ -104,8 +104,14 @@ impl FromNapiValue for Text {
                     "expected a string (fast-path text argument)".to_owned(),
                 ));
             }
-            buffer.reserve(length + 1);
-            unsafe { write_into(env, value, &mut buffer) }?;
+            // A fresh buffer of the right size, the cut-short text wiped from the old one (growing
+            // it in place would copy that text and free the old block unwiped).
+            buffer.fill(0);
+            buffer = Vec::with_capacity(length + 1);
+            if let Err(e) = unsafe { write_into(env, value, &mut buffer) } {
+                buffer.fill(0);
+                return Err(e);
+            }
         }
         Ok(Text(buffer))
     }
