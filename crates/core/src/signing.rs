@@ -93,6 +93,32 @@ pub fn string_to_sign_flat(flat: &str, version: SignatureVersion, room: usize) -
     Ok(join_flat(&entries, version, room))
 }
 
+/// Whether number text is an integer as `String(n)` writes one, for sure: an optional `-`, then at
+/// most 15 digits without a leading zero (or `0` alone; `-0` is written `0`). Timestamps and versions,
+/// the numbers params hold, pass without being parsed and written again.
+fn is_plain_safe_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let plain = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    plain && text != "-0"
+}
+
+/// Whether number text is what `String(n)` writes for the number it reads as (parsed and written
+/// again: the rare fractions and large numbers in params).
+#[cold]
+#[inline(never)]
+fn is_canonical_number(text: &str) -> bool {
+    crate::value::parse_decimal(text)
+        .filter(|n| n.is_finite())
+        .is_some_and(|n| {
+            let mut canonical = String::new();
+            crate::value::write_number(n, &mut canonical);
+            canonical == text
+        })
+}
+
 /// The scalar entries of flat text as JavaScript's writer makes them: no key twice, every number in
 /// JavaScript's own form (`String(n)`). Other text (made by hand) would sign otherwise than the params
 /// it stands for (a repeated key counts once in an object, `1.0` is signed as `1`): it is refused, and
@@ -100,28 +126,35 @@ pub fn string_to_sign_flat(flat: &str, version: SignatureVersion, room: usize) -
 fn exact_entries(flat: &str) -> Result<Vec<(&str, crate::flat::FlatValue<'_>)>> {
     let entries = crate::flat::scalar_entries(flat)?;
     let inexact = || Error::invalid_argument("flat text: not as JavaScript writes it");
-    // Repeated keys: pairwise for the few keys params have, sorted for many (no quadratic time).
-    let repeated = if entries.len() <= 32 {
-        (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0))
-    } else {
-        let mut keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
-        keys.sort_unstable();
-        keys.windows(2).any(|w| w[0] == w[1])
-    };
-    if repeated {
-        return Err(inexact());
-    }
-    let mut canonical = String::new();
-    for (_, value) in &entries {
+    // Numbers in JavaScript's form; repeated keys looked for only when two keys share a bit of a
+    // one-word filter (length, first and last byte), then pairwise for a few keys, sorted for many.
+    let mut seen = 0u64;
+    let mut maybe_repeated = false;
+    for (key, value) in &entries {
+        let b = key.as_bytes();
+        let bit = 1u64
+            << ((b.len() * 7
+                + usize::from(b.first().copied().unwrap_or(0)) * 3
+                + usize::from(b.last().copied().unwrap_or(0)))
+                % 64);
+        maybe_repeated |= seen & bit != 0;
+        seen |= bit;
         if let crate::flat::FlatValue::Number(text) = value {
-            let n = crate::value::parse_decimal(text)
-                .filter(|n| n.is_finite())
-                .ok_or_else(inexact)?;
-            canonical.clear();
-            crate::value::write_number(n, &mut canonical);
-            if canonical != *text {
+            if !is_plain_safe_integer(text) && !is_canonical_number(text) {
                 return Err(inexact());
             }
+        }
+    }
+    if maybe_repeated {
+        let repeated = if entries.len() <= 32 {
+            (1..entries.len()).any(|i| entries[..i].iter().any(|(k, _)| *k == entries[i].0))
+        } else {
+            let mut keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+            keys.sort_unstable();
+            keys.windows(2).any(|w| w[0] == w[1])
+        };
+        if repeated {
+            return Err(inexact());
         }
     }
     Ok(entries)
@@ -134,14 +167,13 @@ fn join_flat(
     version: SignatureVersion,
     room: usize,
 ) -> String {
-    let mut pairs: Vec<(&str, SignedValue<'_>)> = entries
-        .iter()
-        .filter_map(|(k, v)| {
-            v.signed_text()
-                .filter(|t| !t.is_empty())
-                .map(|t| (*k, SignedValue::Text(t.into())))
-        })
-        .collect();
+    // Sized for all entries up front (a filtered collect starts small and grows).
+    let mut pairs: Vec<(&str, SignedValue<'_>)> = Vec::with_capacity(entries.len());
+    pairs.extend(entries.iter().filter_map(|(k, v)| {
+        v.signed_text()
+            .filter(|t| !t.is_empty())
+            .map(|t| (*k, SignedValue::Text(t.into())))
+    }));
     join_sorted(&mut pairs, version, room)
 }
 
@@ -404,6 +436,46 @@ fn finish_signed(mut out: Map, signing: &SigningOptions) -> Map {
 #[cfg(test)]
 mod tests {
     use crate::prelude::*;
+
+    /// The integer shortcut of the canonical-number check never accepts text that parsing and writing
+    /// again would refuse.
+    #[test]
+    fn plain_safe_integers_are_canonical() {
+        let cases = [
+            "0",
+            "1",
+            "-1",
+            "1700000000",
+            "999999999999999",
+            "-999999999999999",
+            "-0",
+            "01",
+            "-01",
+            "1e3",
+            "0x1",
+            "9007199254740993",
+            "1234567890123456",
+            "",
+            "-",
+            "1.5",
+            " 1",
+        ];
+        let mut accepted = 0;
+        for text in cases {
+            let canonical = crate::value::parse_decimal(text)
+                .filter(|n| n.is_finite())
+                .is_some_and(|n| {
+                    let mut s = String::new();
+                    crate::value::write_number(n, &mut s);
+                    s == text
+                });
+            if super::is_plain_safe_integer(text) {
+                assert!(canonical, "{text:?}");
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, 6);
+    }
 
     /// apiSignRequest's flat twin signs what the params object signs, and refuses text JavaScript's
     /// writer never makes (a repeated key, a number not in JavaScript's form) rather than signing it
