@@ -64,6 +64,24 @@ export function fastPathCases(t, lib) {
         assert.equal(lib.apiSignRequest({ a: 'short' }, 's'), sdk.utils.api_sign_request({ a: 'short' }, 's'), `after ${size}`);
       }
     }),
+    t.test('url: a toJSON method (own and not enumerable, or on Object.prototype) changes nothing, as in the SDK, which reads options property by property', () => {
+      const options = () => {
+        const component = { effect: 'sepia', width: 20 };
+        Object.defineProperty(component, 'toJSON', { value: () => ({ width: 1 }) });
+        const o = { cloud_name: 'demo', width: 100, crop: 'fill', transformation: [component] };
+        Object.defineProperty(o, 'toJSON', { value: () => ({ height: 1 }) });
+        return o;
+      };
+      const expected = sdk.url('sample', { ...options(), urlAnalytics: false });
+      assert.equal(lib.url('sample', options()), expected);
+      Object.defineProperty(Object.prototype, 'toJSON', { value() { return { height: 2 }; }, configurable: true, writable: true });
+      try {
+        assert.equal(lib.url('sample', options()), expected);
+        assert.equal(lib.url('sample', { cloud_name: 'demo', width: 100, crop: 'fill', transformation: [{ effect: 'sepia', width: 20 }] }), expected);
+      } finally {
+        delete Object.prototype.toJSON;
+      }
+    }),
     t.test('url: options holding \\0 and tokens build the SDK\'s URL', () => {
       for (const s of TRICKY) {
         const options = { cloud_name: 'demo', crop: s, transformation: [{ width: 100, effect: s }, { overlay: { public_id: 'logo', text: s } }], angle: -0, opacity: 0.5 };
