@@ -31,7 +31,7 @@ export function runNodeMicro() {
   }, (i) => {
     const [id, o] = sdkMix[i % sdkMix.length];
     cloudinary.url(id, { ...o });
-  });
+  }, { cycle: mix.length });
   rows.push(row('url', `url conformance mix (${mix.length} calls)`, ours, theirs, 'cloudinary.url', '>= 10x'));
 
   // Signing.
