@@ -171,7 +171,9 @@ function flatInto(v, depth, state) {
     return true;
   }
   const proto = Object.getPrototypeOf(v);
-  if ((proto !== PLAIN && proto !== null) || typeof v.toJSON === 'function') return false;
+  // No toJSON test here: the ordinary reader does not call toJSON either (only a Date is read as
+  // JSON.stringify writes it, and a Date's prototype is not plain), so both read such an object alike.
+  if (proto !== PLAIN && proto !== null) return false;
   state.text += '\0o';
   let keys = 0;
   // for-in: the quickest way through a small object in V8; own keys only, as the prototype is plain and

@@ -22,7 +22,7 @@ pub fn generate(options: &Value) -> Result<String> {
 }
 
 /// The options a component reads besides its parameters ([`PARAMS`]) and `$name` variables.
-const COMPONENT_OPTIONS: [&str; 9] = [
+pub(crate) const COMPONENT_OPTIONS: [&str; 9] = [
     "responsive_width",
     "width",
     "height",
@@ -278,7 +278,7 @@ fn custom_function_value(custom_function: Value, custom_pre_function: Value) -> 
 
 /// How a parameter option becomes the value of its `key_value` pair.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub(crate) enum Kind {
     /// As given.
     Raw,
     /// Through the expression normaliser (`normalize`).
@@ -293,7 +293,7 @@ enum Kind {
 
 /// The options a transformation component takes as parameters, with their short keys: one table, read
 /// in one walk of the options given (no lookup per name the caller did not give).
-const PARAMS: [(&str, &str, Kind); 38] = [
+pub(crate) const PARAMS: [(&str, &str, Kind); 38] = [
     ("angle", "a", Kind::Special),
     ("aspect_ratio", "ar", Kind::Normalized),
     ("background", "b", Kind::Special),
@@ -379,12 +379,6 @@ fn param_index(key: &str, value: &Value) -> Option<usize> {
         "video_sampling" => 37,
         _ => return None,
     })
-}
-
-/// Every parameter and component option name (the interning table, `names.rs`, must hold them all).
-#[cfg(test)]
-pub(crate) fn option_names() -> impl Iterator<Item = &'static str> {
-    PARAMS.iter().map(|p| p.0).chain(COMPONENT_OPTIONS)
 }
 
 /// The parameter options a component was given, taken out of its options (typically a handful).
