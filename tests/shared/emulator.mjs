@@ -1,6 +1,6 @@
 // Starts the emulator binary (built by `npm run build`) on a free loopback port, for tests and benches.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from '../../scripts/run.mjs';
@@ -15,9 +15,26 @@ export function emulatorBinary() {
   return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
+/** Data directories made here, removed when the process exits (not at `stop()`: tests start a new
+ * emulator on a stopped one's directory). A bench's 1 GiB uploads left 6-9 GB each in /tmp before. */
+const made = new Set();
+
 /** A fresh data directory. */
 export function tempDataDir() {
-  return mkdtempSync(join(tmpdir(), 'cirrus-emulator-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cirrus-emulator-'));
+  if (made.size === 0) {
+    process.once('exit', () => {
+      for (const d of made) {
+        try {
+          rmSync(d, { recursive: true, force: true });
+        } catch {
+          // An emulator still writing there: what is left is a temporary directory's leftover.
+        }
+      }
+    });
+  }
+  made.add(dir);
+  return dir;
 }
 
 /**
