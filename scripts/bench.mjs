@@ -33,7 +33,7 @@ const ratios = [];
 const mb = (n) => Math.round(n * 10) / 10;
 
 if (want('micro')) {
-  console.log('\n== url() and signing, Node addon vs the official SDK (ns per call, median of 7 rounds)');
+  console.log('\n== url() and signing, Node addon vs the official SDK (ns per call, median of 11 interleaved rounds)');
   results.micro = runNodeMicro();
   console.table(results.micro);
   for (const r of results.micro) ratios.push({ label: `Node: ${r.name}`, ratio: r.ratio, goal: r.goal ? Number(r.goal.replace(/[^0-9.]/g, '')) : undefined });

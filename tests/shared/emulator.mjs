@@ -23,7 +23,7 @@ const made = new Set();
 export function tempDataDir() {
   const dir = mkdtempSync(join(tmpdir(), 'cirrus-emulator-'));
   if (made.size === 0) {
-    process.once('exit', () => {
+    const removeAll = () => {
       for (const d of made) {
         try {
           rmSync(d, { recursive: true, force: true });
@@ -31,7 +31,16 @@ export function tempDataDir() {
           // An emulator still writing there: what is left is a temporary directory's leftover.
         }
       }
-    });
+      made.clear();
+    };
+    process.once('exit', removeAll);
+    // Ctrl-C or a kill ends a process without 'exit': remove, then end as the signal would have.
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      process.once(signal, () => {
+        removeAll();
+        process.kill(process.pid, signal);
+      });
+    }
   }
   made.add(dir);
   return dir;
