@@ -5,17 +5,17 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { root } from '../../scripts/run.mjs';
 import { launchChromium } from '../shared/chromium.mjs';
 import { makePng } from '../shared/png.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const { startDemo } = await import('../../examples/demo/dist/main.js');
 const artifacts = join(root, 'tests', 'artifacts');
 mkdirSync(artifacts, { recursive: true });
-const files = mkdtempSync(join(tmpdir(), 'cirrus-demo-files-'));
+const files = tempDir('cirrus-demo-files-');
 const file = (name, bytes) => {
   const path = join(files, name);
   writeFileSync(path, bytes);
@@ -27,7 +27,7 @@ let demo;
 let browser;
 before(async () => {
   delete process.env.CLOUDINARY_URL;
-  dataRoot = mkdtempSync(join(tmpdir(), 'cirrus-demo-'));
+  dataRoot = tempDir('cirrus-demo-');
   demo = await startDemo(0, dataRoot);
   browser = await launchChromium();
 });
@@ -235,7 +235,7 @@ async function until(check, ms, what) {
 
 /** `npm start` (on a free port, its own data directory): resolves once it printed its address. */
 function npmStart() {
-  const child = spawn('npm', ['start', '--', '--port', '0', '--data', mkdtempSync(join(tmpdir(), 'cirrus-demo-start-'))], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLOUDINARY_URL: '' } });
+  const child = spawn('npm', ['start', '--', '--port', '0', '--data', tempDir('cirrus-demo-start-')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLOUDINARY_URL: '' } });
   let out = '';
   child.stderr.on('data', (d) => { out += d; });
   return new Promise((resolve, reject) => {

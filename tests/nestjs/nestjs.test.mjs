@@ -7,6 +7,7 @@ import request from 'supertest';
 import { ACCOUNT, cloudinaryUrl, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
 import { streamLarge } from './clients.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const require = createRequire(import.meta.url);
 const cirrus = require('../../npm/node');
@@ -100,12 +101,10 @@ test('a direct upload is adopted into a committed record; the identifier pipe ac
 
 test('cleanup as a BullMQ repeatable job: two replicas, one Redis, one database; every expired record swept exactly once', async () => {
   const { startRedis } = await import('../shared/servers.mjs');
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { CirrusCleanup } = await import('cirrus-nestjs');
   const redis = await startRedis();
-  const db = join(mkdtempSync(join(tmpdir(), 'cirrus-nest-cleanup-')), 'media.db');
+  const db = join(tempDir('cirrus-nest-cleanup-'), 'media.db');
   const { createApp } = await import('./dist/app.js');
   const cleanup = { intervalMs: 200, queue: { connection: { host: redis.host, port: redis.port }, name: `cleanup-${process.pid}` } };
   const replicas = [await createApp('sync', cirrus.SqliteRepository.open(db), cleanup), await createApp('sync', cirrus.SqliteRepository.open(db), cleanup)];

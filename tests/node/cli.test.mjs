@@ -2,13 +2,14 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ACCOUNT, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
 import { createRequire } from 'node:module';
+import { tempDir } from '../shared/temp.mjs';
 
 const { apiSignRequest } = createRequire(import.meta.url)('../../npm/node');
 
@@ -25,7 +26,7 @@ const cirrus = (args, extraEnv = env) => spawnSync(process.execPath, [CLI, ...ar
 
 test('upload files with a summary table; destroy them', () => {
   const files = [1, 2].map((i) => {
-    const path = join(tmpdir(), `cli-${process.pid}-${i}.png`);
+    const path = join(tempDir('cli-files-'), `cli-${process.pid}-${i}.png`);
     writeFileSync(path, makePng(20 * i, 10));
     return path;
   });
@@ -87,7 +88,7 @@ test('usage and configuration errors are one line with exit code 2', () => {
 
 /** A directory tree of small PNGs: a.png, b.png, sub/c.png, .hidden.png. */
 function tree() {
-  const dir = mkdtempSync(join(tmpdir(), 'cli-tree-'));
+  const dir = tempDir('cli-tree-');
   mkdirSync(join(dir, 'sub'));
   for (const [name, w] of [['a.png', 11], ['b.png', 12], ['sub/c.png', 13], ['.hidden.png', 14]]) writeFileSync(join(dir, name), makePng(w, 10));
   return dir;
@@ -149,7 +150,7 @@ test('doctor: the string to sign, and a real Invalid Signature from the emulator
   console.log(r.stdout);
   // A wrong secret in CLOUDINARY_URL: the upload's error says so.
   const wrong = { ...env, CLOUDINARY_URL: env.CLOUDINARY_URL.replace(ACCOUNT.api_secret, 'not-the-secret') };
-  const file = join(tmpdir(), `cli-${process.pid}-wrong.png`);
+  const file = join(tempDir('cli-files-'), `cli-${process.pid}-wrong.png`);
   writeFileSync(file, makePng(8, 8));
   const up = cirrus(['upload', file], wrong);
   assert.equal(up.status, 1);
@@ -186,7 +187,7 @@ test('cirrus emulator without an account runs on the demo account and says which
   const { spawn } = await import('node:child_process');
   const noEnv = { ...process.env };
   delete noEnv.CLOUDINARY_URL;
-  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--data', mkdtempSync(join(tmpdir(), 'cli-emu-')), '--quiet'], { env: noEnv });
+  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet'], { env: noEnv });
   let out = '';
   try {
     await new Promise((resolve, reject) => {

@@ -1,11 +1,10 @@
 // Child process of hostile.test.mjs: the hostile matrix over the Node package (sync and async API).
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { codesSeen, hammer } from '../shared/hostile-matrix.mjs';
 import { asyncCases, syncCases } from '../shared/hostile-cases.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const require = createRequire(import.meta.url);
 const api = require('../../npm/node');
@@ -21,7 +20,7 @@ const server = createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const prefix = `http://127.0.0.1:${server.address().port}`;
-const repository = await api.SqliteRepository.open(join(mkdtempSync(join(tmpdir(), 'cirrus-hostile-')), 'media.db'));
+const repository = await api.SqliteRepository.open(join(tempDir('cirrus-hostile-'), 'media.db'));
 
 const counts = {};
 for (const [label, fn, base] of syncCases(api)) counts[label] = await hammer(label, fn, base, sanity);

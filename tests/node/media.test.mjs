@@ -6,18 +6,18 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { ACCOUNT, basicAuth, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const require = createRequire(import.meta.url);
 const { Cloudinary, MediaService, SqliteRepository } = require('../../npm/node');
 let emulator;
 let client;
-const dir = mkdtempSync(join(tmpdir(), 'cirrus-media-'));
+const dir = tempDir('cirrus-media-');
 
 before(async () => {
   emulator = await startEmulator({ args: ['--quiet'] });

@@ -6,16 +6,15 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freshDatabase, startPostgres } from '../shared/servers.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const require = createRequire(import.meta.url);
 const { SqliteRepository, PostgresRepository } = require('../../npm/node');
 const { repositoryContract, REPOSITORY_CONTRACT_CHECKS } = require('../../npm/node/testing.cjs');
-const dir = mkdtempSync(join(tmpdir(), 'cirrus-contract-'));
+const dir = tempDir('cirrus-contract-');
 let postgres;
 let databases = 0;
 

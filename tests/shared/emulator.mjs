@@ -1,9 +1,9 @@
 // Starts the emulator binary (built by `npm run build`) on a free loopback port, for tests and benches.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../../scripts/run.mjs';
+import { tempDir } from './temp.mjs';
 
 export const ACCOUNT = { cloud_name: 'demo', api_key: '1234567890', api_secret: 'emulator-secret' };
 
@@ -15,35 +15,9 @@ export function emulatorBinary() {
   return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
-/** Data directories made here, removed when the process exits (not at `stop()`: tests start a new
- * emulator on a stopped one's directory). A bench's 1 GiB uploads left 6-9 GB each in /tmp before. */
-const made = new Set();
-
-/** A fresh data directory. */
+/** A fresh data directory (removed when the process ends: tests/shared/temp.mjs). */
 export function tempDataDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'cirrus-emulator-'));
-  if (made.size === 0) {
-    const removeAll = () => {
-      for (const d of made) {
-        try {
-          rmSync(d, { recursive: true, force: true });
-        } catch {
-          // An emulator still writing there: what is left is a temporary directory's leftover.
-        }
-      }
-      made.clear();
-    };
-    process.once('exit', removeAll);
-    // Ctrl-C or a kill ends a process without 'exit': remove, then end as the signal would have.
-    for (const signal of ['SIGINT', 'SIGTERM']) {
-      process.once(signal, () => {
-        removeAll();
-        process.kill(process.pid, signal);
-      });
-    }
-  }
-  made.add(dir);
-  return dir;
+  return tempDir('cirrus-emulator-');
 }
 
 /**
