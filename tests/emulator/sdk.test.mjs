@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readdirSync, writeFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { ACCOUNT, basicAuth, cloudinaryUrl, startEmulator } from '../shared/emulator.mjs';
 import { imageSize, makePng } from '../shared/png.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const require = createRequire(import.meta.url);
 const cirrus = require('../../npm/node');
@@ -15,8 +15,9 @@ const cirrus = require('../../npm/node');
 let emulator;
 let cloudinary;
 const md5 = (b) => createHash('md5').update(b).digest('hex');
+const files = tempDir('cirrus-sdk-files-');
 const file = (name, bytes) => {
-  const path = join(tmpdir(), `cirrus-${process.pid}-${name}`);
+  const path = join(files, `cirrus-${process.pid}-${name}`);
   writeFileSync(path, bytes);
   return path;
 };

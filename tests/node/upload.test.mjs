@@ -8,9 +8,9 @@ import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream, readdirSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { ACCOUNT, basicAuth, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
+import { tempDir } from '../shared/temp.mjs';
 
 const { Cloudinary } = createRequire(import.meta.url)('../../npm/node');
 const md5 = (b) => createHash('md5').update(b).digest('hex');
@@ -30,7 +30,7 @@ const listing = async (prefix) => (await (await fetch(`${emulator.url}/v1_1/demo
 
 test('every source kind uploads the exact bytes', async () => {
   const png = makePng(120, 90, { noise: true });
-  const path = join(tmpdir(), `cirrus-up-${process.pid}.png`);
+  const path = join(tempDir('cirrus-up-'), `cirrus-up-${process.pid}.png`);
   writeFileSync(path, png);
   const sources = {
     path: { path },

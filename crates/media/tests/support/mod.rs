@@ -91,6 +91,20 @@ pub(crate) struct Setup {
     pub db: PathBuf,
     pub repo: Arc<Flaky>,
     _stop: tokio::sync::oneshot::Sender<()>,
+    // Last: dropped after the emulator was told to stop.
+    _dirs: RemoveOnDrop,
+}
+
+/// The test's temporary directories, removed when its setup goes (a full run left ~20 in /tmp).
+struct RemoveOnDrop(Vec<PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            // The emulator may still be finishing a write: what it leaves is a temporary directory's.
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 fn unique_dir(what: &str) -> PathBuf {
@@ -127,7 +141,8 @@ pub(crate) async fn setup(faults: &[&str]) -> Setup {
     account.set("api_secret", "secret".into());
     account.set("upload_prefix", format!("http://{addr}").into());
     let transport = Arc::new(Transport::new(&account, TransportOptions::default()).unwrap());
-    let db = unique_dir("db").join("media.db");
+    let db_dir = unique_dir("db");
+    let db = db_dir.join("media.db");
     let repo = Arc::new(Flaky {
         inner: SqliteRepository::open(db.to_str().unwrap()).unwrap(),
         fail_updates: AtomicBool::new(false),
@@ -140,6 +155,7 @@ pub(crate) async fn setup(faults: &[&str]) -> Setup {
         db,
         repo,
         _stop: stop,
+        _dirs: RemoveOnDrop(vec![dir, db_dir]),
     }
 }
 
