@@ -167,6 +167,11 @@ pub fn base64_encode_url(s: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(normalised.as_bytes())
 }
 
+/// URL-safe base64 without padding (`-` and `_` for `+` and `/`).
+pub fn base64_url_bytes(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Standard base64 with padding.
 pub fn base64_standard(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)

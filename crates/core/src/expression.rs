@@ -77,6 +77,15 @@ fn is_bang_literal(s: &str) -> bool {
         .any(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
 }
 
+/// `String(normalize(value))` appended to `out`: a string's normalised text written straight in (no
+/// normalised copy first).
+pub fn write_normalized(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => out.push_str(&normalize_cow(s)),
+        other => other.write_js_string(out),
+    }
+}
+
 /// Normalises an expression string.
 pub fn normalize_str(s: &str) -> String {
     normalize_cow(s).into_owned()

@@ -35,7 +35,7 @@ pub(crate) fn copy_fields(options: &Map, fields: &[Field], params: &mut Map) {
                 (
                     name,
                     if v.truthy() {
-                        Value::join(&v.to_array(), ",").into()
+                        Value::join(v.as_items(), ",").into()
                     } else {
                         v.clone()
                     },

@@ -126,17 +126,12 @@ fn is_canonical_number(text: &str) -> bool {
 fn exact_entries(flat: &str) -> Result<Vec<(&str, crate::flat::FlatValue<'_>)>> {
     let entries = crate::flat::scalar_entries(flat)?;
     let inexact = || Error::invalid_argument("flat text: not as JavaScript writes it");
-    // Numbers in JavaScript's form; repeated keys looked for only when two keys share a bit of a
-    // one-word filter (length, first and last byte), then pairwise for a few keys, sorted for many.
+    // Numbers in JavaScript's form; repeated keys looked for only when two keys share a bit of `Map`'s
+    // one-word key filter, then pairwise for a few keys, sorted for many.
     let mut seen = 0u64;
     let mut maybe_repeated = false;
     for (key, value) in &entries {
-        let b = key.as_bytes();
-        let bit = 1u64
-            << ((b.len() * 7
-                + usize::from(b.first().copied().unwrap_or(0)) * 3
-                + usize::from(b.last().copied().unwrap_or(0)))
-                % 64);
+        let bit = crate::value::key_bit(key);
         maybe_repeated |= seen & bit != 0;
         seen |= bit;
         if let crate::flat::FlatValue::Number(text) = value {
@@ -462,13 +457,7 @@ mod tests {
         ];
         let mut accepted = 0;
         for text in cases {
-            let canonical = crate::value::parse_decimal(text)
-                .filter(|n| n.is_finite())
-                .is_some_and(|n| {
-                    let mut s = String::new();
-                    crate::value::write_number(n, &mut s);
-                    s == text
-                });
+            let canonical = super::is_canonical_number(text);
             if super::is_plain_safe_integer(text) {
                 assert!(canonical, "{text:?}");
                 accepted += 1;

@@ -2,7 +2,7 @@
 //! named transformations, variables, conditions, layers, ranges and video codecs.
 
 use crate::error::{Error, Result};
-use crate::expression::{normalize, normalize_owned};
+use crate::expression::{normalize, normalize_owned, write_normalized};
 use crate::layer::process_layer;
 use crate::prelude::*;
 use crate::value::{cmp_utf16, Map, Value};
@@ -125,7 +125,7 @@ fn component(mut o: Map, account: &Map, depth: usize) -> Result<(String, Map)> {
     let if_value = match o.consume("if") {
         v if v.truthy() => {
             let mut text = String::from("if_");
-            normalize(&v).write_js_string(&mut text);
+            write_normalized(&v, &mut text);
             Value::String(text)
         }
         v => v,
@@ -453,7 +453,7 @@ fn special_parameters(
 ) -> Result<()> {
     let joined = |value: Value, sep: &str| match value {
         Value::Undefined => Value::Undefined,
-        value => Value::join(&value.to_array(), sep).into(),
+        value => Value::join(value.as_items(), sep).into(),
     };
     add("a", normalize_owned(joined(given.take("angle"), ".")));
     add("b", hash_to_rgb(given.take("background"), "background")?);
@@ -506,14 +506,14 @@ fn variables(o: &mut Map) -> Result<String> {
         let value = o.remove(&key);
         let mut item = key;
         item.push('_');
-        normalize(&value).write_js_string(&mut item);
+        write_normalized(&value, &mut item);
         dollar.push(item);
     }
     crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
     for pair in variables_list(&variables_param)? {
         let mut item = pair.0.to_js_string();
         item.push('_');
-        normalize(&pair.1).write_js_string(&mut item);
+        write_normalized(&pair.1, &mut item);
         dollar.push(item);
     }
     Ok(dollar.join(","))

@@ -341,7 +341,7 @@ pub fn encode_double_array(value: &Value) -> String {
     }
     let encoded: Vec<String> = rows
         .iter()
-        .map(|row| Value::join(&row.to_array(), ","))
+        .map(|row| Value::join(row.as_items(), ","))
         .collect();
     encoded.join("|")
 }

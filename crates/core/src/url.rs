@@ -129,16 +129,10 @@ fn url_signature(
         Value::Undefined => (SignatureAlgorithm::Sha1, 8),
         v => (SignatureAlgorithm::parse(&v.to_js_string())?, 8),
     };
-    let encoded = crate::encoding::base64_standard(&algorithm.digest(input.as_bytes()));
-    // `s--` + the first `length` characters, URL-safe (`/` → `_`, `+` → `-`), + `--`.
-    let mut signature = String::with_capacity(length + 5);
-    signature.push_str("s--");
-    signature.extend(encoded.chars().take(length).map(|c| match c {
-        '/' => '_',
-        '+' => '-',
-        c => c,
-    }));
-    signature.push_str("--");
+    // `s--` + the first `length` characters of the URL-safe base64 digest + `--` (both lengths stop
+    // before where padding would start).
+    let encoded = crate::encoding::base64_url_bytes(&algorithm.digest(input.as_bytes()));
+    let signature = ["s--", encoded.get(..length).unwrap_or(&encoded), "--"].concat();
     Ok(signature)
 }
 

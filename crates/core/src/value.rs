@@ -41,7 +41,7 @@ pub const MAX_OBJECT_KEYS: usize = 10_000;
 
 /// One bit per key (length and first and last bytes): a lookup whose bit is clear cannot hit.
 #[inline]
-fn key_bit(key: &str) -> u64 {
+pub(crate) fn key_bit(key: &str) -> u64 {
     let b = key.as_bytes();
     let (first, last) = (
         b.first().copied().unwrap_or(0),
@@ -464,11 +464,7 @@ impl Value {
 
     /// `toArray`: null/undefined → `[]`, arrays as they are, anything else wrapped.
     pub fn to_array(&self) -> Vec<Value> {
-        match self {
-            Value::Undefined | Value::Null => Vec::new(),
-            Value::Array(a) => a.clone(),
-            other => vec![other.clone()],
-        }
+        self.as_items().to_vec()
     }
 
     /// [`Value::to_array`] borrowed: nothing for null or undefined, an array's items, or the value alone.

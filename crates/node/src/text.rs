@@ -54,6 +54,14 @@ impl Drop for Text {
     }
 }
 
+/// What N-API answers for a value that is not a string.
+fn not_a_string() -> Error {
+    Error::new(
+        Status::StringExpected,
+        "expected a string (fast-path text argument)".to_owned(),
+    )
+}
+
 /// `napi_get_value_string_utf8` into `buffer`'s spare room; the bytes written (without the NUL).
 unsafe fn write_into(
     env: sys::napi_env,
@@ -72,10 +80,7 @@ unsafe fn write_into(
         )
     };
     if status != sys::Status::napi_ok {
-        return Err(Error::new(
-            Status::StringExpected,
-            "expected a string (fast-path text argument)".to_owned(),
-        ));
+        return Err(not_a_string());
     }
     // SAFETY: V8 initialised `written` bytes (and a NUL after them, inside the capacity).
     unsafe { buffer.set_len(written) };
@@ -99,10 +104,7 @@ impl FromNapiValue for Text {
                 sys::napi_get_value_string_utf8(env, value, std::ptr::null_mut(), 0, &mut length)
             };
             if status != sys::Status::napi_ok {
-                return Err(Error::new(
-                    Status::StringExpected,
-                    "expected a string (fast-path text argument)".to_owned(),
-                ));
+                return Err(not_a_string());
             }
             // A fresh buffer of the right size, the cut-short text wiped from the old one (growing
             // it in place would copy that text and free the old block unwiped).
