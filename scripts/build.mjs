@@ -102,6 +102,12 @@ export function buildWeb() {
       const own = importBodies(readFileSync(join(out, 'cirrus_wasm.js'), 'utf8'));
       const differing = interfaces[file].imports.map((i) => i.split('.').pop()).filter((name) => !full.has(name) || own.get(name) !== full.get(name));
       if (differing.length) throw new Error(`the browser module's imports differ from the full module's glue: ${differing.join(', ')}`);
+      // Built for size, the browser module carries no formatting machinery (issue 16: ~4 KB): the core
+      // writes its numbers and messages without core::fmt, and a new `format!` on its path shows here.
+      if (small) {
+        const formatting = formattingFunctions(join(out, 'cirrus_wasm_bg.wasm'));
+        if (formatting.length) throw new Error(`the browser module carries formatting code (write it without format!/to_string): ${formatting.slice(0, 8).join(', ')}`);
+      }
     }
     copyFileSync(join(out, 'cirrus_wasm_bg.wasm'), join(web, file));
     if (quick) continue;
@@ -168,6 +174,12 @@ function moduleInterface(file) {
     imports: WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`),
     exports: WebAssembly.Module.exports(mod).map((e) => e.name),
   };
+}
+
+/** The functions of `core::fmt`/`alloc::fmt` a module's name section lists (wasm-bindgen keeps the names). */
+function formattingFunctions(file) {
+  const names = readFileSync(file).toString('latin1');
+  return [...new Set(names.match(/(?:core|alloc)\[[0-9a-f]+\]::fmt::\w+/g) ?? [])];
 }
 
 /** Gzipped sizes (level 9) of both .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */

@@ -18,14 +18,18 @@ fn object_arg<'a>(value: &'a Value, name: &str) -> Result<&'a Map> {
     match value {
         Value::Object(m) => Ok(m),
         Value::Undefined | Value::Null => Ok(&EMPTY),
-        _ => Err(Error::invalid_argument(format!("{name} must be an object"))),
+        _ => Err(Error::invalid_argument(
+            [name, " must be an object"].concat(),
+        )),
     }
 }
 
 fn string_arg(value: &Value, name: &str) -> Result<String> {
     match value {
         Value::String(s) => Ok(s.clone()),
-        _ => Err(Error::invalid_argument(format!("{name} must be a string"))),
+        _ => Err(Error::invalid_argument(
+            [name, " must be a string"].concat(),
+        )),
     }
 }
 
@@ -154,9 +158,9 @@ fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
         Value::Undefined | Value::Null => Ok(Vec::new()),
         Value::String(s) => Ok(vec![s.clone()]),
         Value::Array(items) => items.iter().map(|v| string_arg(v, name)).collect(),
-        _ => Err(Error::invalid_argument(format!(
-            "{name} must be an array of strings"
-        ))),
+        _ => Err(Error::invalid_argument(
+            [name, " must be an array of strings"].concat(),
+        )),
     }
 }
 
@@ -240,7 +244,9 @@ pub fn explain_signature(params: &Value, options: &Value, now_ms: f64) -> Result
         match options.get(name) {
             Value::Undefined | Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s.clone())),
-            _ => Err(Error::invalid_argument(format!("{name} must be a string"))),
+            _ => Err(Error::invalid_argument(
+                [name, " must be a string"].concat(),
+            )),
         }
     };
     let (error, signature, secret) = (text("error")?, text("signature")?, text("api_secret")?);
@@ -292,7 +298,9 @@ pub fn verify_notification_signature(
         match options.get(name) {
             Value::Undefined | Value::Null => Ok(default),
             Value::Number(n) => Ok(*n),
-            _ => Err(Error::invalid_argument(format!("{name} must be a number"))),
+            _ => Err(Error::invalid_argument(
+                [name, " must be a number"].concat(),
+            )),
         }
     };
     let valid_for = number("valid_for", 7200.0)?;

@@ -30,10 +30,16 @@ impl Chunk {
 
     /// The `Content-Range` header: only the last chunk carries the total (`-1` before it), as Cloudinary expects.
     pub fn content_range(&self, total: Option<u64>) -> String {
+        let mut out = String::from("bytes ");
+        crate::digits::push_uint(&mut out, self.start);
+        out.push('-');
+        crate::digits::push_uint(&mut out, self.end);
+        out.push('/');
         match total {
-            Some(t) => format!("bytes {}-{}/{t}", self.start, self.end),
-            None => format!("bytes {}-{}/-1", self.start, self.end),
+            Some(t) => crate::digits::push_uint(&mut out, t),
+            None => out.push_str("-1"),
         }
+        out
     }
 }
 
@@ -47,9 +53,21 @@ pub fn plan(total: u64, chunk_size: u64) -> Result<Vec<Chunk>> {
     let size = chunk_size.max(1);
     let count = total.div_ceil(size);
     if count > MAX_CHUNKS {
-        return Err(Error::invalid_option(format!(
-            "{total} bytes in chunks of {size} would take {count} requests (at most {MAX_CHUNKS}): raise chunk_size"
-        )));
+        let [total, size, count, most] =
+            [total, size, count, MAX_CHUNKS].map(crate::digits::uint_string);
+        return Err(Error::invalid_option(
+            [
+                &total,
+                " bytes in chunks of ",
+                &size,
+                " would take ",
+                &count,
+                " requests (at most ",
+                &most,
+                "): raise chunk_size",
+            ]
+            .concat(),
+        ));
     }
     Ok((0..count)
         .map(|i| Chunk {

@@ -25,7 +25,8 @@ fn encode_userinfo(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if b <= 0x20 || b >= 0x7f || br##""#<>?`{}/:;=@[\]^|"##.contains(&b) {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            crate::digits::push_hex_upper(&mut out, b);
         } else {
             out.push(b as char);
         }
@@ -182,7 +183,7 @@ fn normalise_path(path: &str) -> String {
             _ => segments.push(seg),
         }
     }
-    format!("/{}", segments.join("/"))
+    ["/", &segments.join("/")].concat()
 }
 
 /// A per-instance configuration (a config object with the SDK's keys). Its `Debug` and

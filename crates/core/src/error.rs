@@ -48,7 +48,7 @@ impl Error {
 
     /// `MISSING_OPTION` with the SDK's `Must supply <name>` wording.
     pub fn missing(name: &str) -> Self {
-        Self::new(ErrorCode::MissingOption, format!("Must supply {name}"))
+        Self::new(ErrorCode::MissingOption, ["Must supply ", name].concat())
     }
 }
 

@@ -41,7 +41,7 @@ pub struct IdentifierPolicy {
 fn malformed(why: &str) -> Error {
     Error::new(
         ErrorCode::InvalidIdentifier,
-        format!("Invalid signed identifier: {why}"),
+        ["Invalid signed identifier: ", why].concat(),
     )
 }
 
@@ -198,7 +198,7 @@ pub fn verify_identifier_parts<'a>(
     let refuse = |what: &str, value: &str| {
         Err(Error::new(
             ErrorCode::IdentifierNotAllowed,
-            format!("{what} '{value}' is not allowed"),
+            [what, " '", value, "' is not allowed"].concat(),
         ))
     };
     let allowed = |list: &[String], value: &str| list.is_empty() || list.iter().any(|a| a == value);

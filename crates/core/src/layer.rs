@@ -40,7 +40,10 @@ pub fn process_layer(layer: Value) -> Result<Value> {
         kind = "fetch".into();
     }
     if !public_id.is_empty() && !format.is_empty() {
-        public_id = format!("{}.{}", public_id.to_js_string(), format.to_js_string()).into();
+        let mut joined = public_id.to_js_string();
+        joined.push('.');
+        format.write_js_string(&mut joined);
+        public_id = joined.into();
     }
     let is_text = resource_type.as_str() == Some("text");
     let is_fetch = kind.as_str() == Some("fetch");
@@ -144,12 +147,14 @@ fn text_style(layer: &Map) -> Result<Value> {
         }
     }
     for (attr, value) in layer.iter() {
-        let keyword = match attr {
-            "letter_spacing" | "line_spacing" => format!("{attr}_{}", value.to_js_string()),
-            "font_hinting" => format!("hinting_{}", value.to_js_string()),
-            "font_antialiasing" => format!("antialias_{}", value.to_js_string()),
+        let prefix = match attr {
+            "letter_spacing" | "line_spacing" => attr,
+            "font_hinting" => "hinting",
+            "font_antialiasing" => "antialias",
             _ => continue,
         };
+        let mut keyword = [prefix, "_"].concat();
+        value.write_js_string(&mut keyword);
         keywords.push(keyword.into());
     }
     if !layer.has("font_size") && keywords.is_empty() {

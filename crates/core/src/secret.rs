@@ -46,12 +46,13 @@ pub fn redact_userinfo(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}{}@{}",
+        Some(at) => [
             &url[..scheme_end + 3],
             crate::config::REDACTED,
-            &rest[at + 1..]
-        ),
+            "@",
+            &rest[at + 1..],
+        ]
+        .concat(),
         None => url.to_owned(),
     }
 }

@@ -3,15 +3,19 @@
 use crate::prelude::*;
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (Cloudinary's `created_at` format).
 pub fn iso8601(secs: i64) -> String {
-    let (date, hms) = civil(secs);
-    format!("{date}T{hms}Z")
+    let mut out = civil(secs);
+    out.push('Z');
+    out
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for Unix milliseconds (what `Date.prototype.toISOString` writes). Strings
 /// of this form sort as the times they name, which the media records rely on.
 pub fn iso8601_ms(ms: i64) -> String {
-    let (date, hms) = civil(ms.div_euclid(1000));
-    format!("{date}T{hms}.{:03}Z", ms.rem_euclid(1000))
+    let mut out = civil(ms.div_euclid(1000));
+    out.push('.');
+    crate::digits::push_padded(&mut out, ms.rem_euclid(1000).unsigned_abs(), 3);
+    out.push('Z');
+    out
 }
 
 /// What `JSON.stringify` writes for a JavaScript `Date` of `ms` (its `toJSON()`): the ISO form, with a
@@ -34,7 +38,12 @@ pub fn date_json(ms: f64) -> crate::Value {
         None => ('+', text.as_str()),
     };
     let dash = rest.find('-').unwrap_or(0);
-    format!("{sign}{:0>6}{}", &rest[..dash], &rest[dash..]).into()
+    let mut out = String::with_capacity(text.len() + 3);
+    out.push(sign);
+    // The year's digits, zero-padded to six (`{:0>6}`).
+    out.extend(core::iter::repeat_n('0', 6usize.saturating_sub(dash)));
+    out.push_str(rest);
+    out.into()
 }
 
 /// Unix milliseconds of `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the forms [`iso8601`] and [`iso8601_ms`] write).
@@ -95,8 +104,8 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `("YYYY-MM-DD", "HH:MM:SS")` of Unix seconds.
-fn civil(secs: i64) -> (String, String) {
+/// `YYYY-MM-DDTHH:MM:SS` of Unix seconds.
+fn civil(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -109,10 +118,21 @@ fn civil(secs: i64) -> (String, String) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        format!("{year:04}-{month:02}-{day:02}"),
-        format!("{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60),
-    )
+    // `{year:04}-{month:02}-{day:02}T{hh:02}:{mm:02}:{ss:02}`; a negative year as `-{|year|:04}`
+    // (`format!`'s sign-aware padding).
+    let mut out = String::with_capacity(24);
+    crate::digits::push_int_padded(&mut out, year, 4);
+    for (sep, n) in [
+        ('-', month),
+        ('-', day),
+        ('T', rem / 3600),
+        (':', rem % 3600 / 60),
+        (':', rem % 60),
+    ] {
+        out.push(sep);
+        crate::digits::push_padded(&mut out, n.unsigned_abs(), 2);
+    }
+    out
 }
 
 #[cfg(test)]

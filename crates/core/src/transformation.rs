@@ -93,7 +93,9 @@ pub fn generate_from_options(options: &mut Map, account: &Map) -> Result<String>
 fn string_method(value: Value, option: &str) -> Result<Option<String>> {
     match value {
         Value::String(s) => Ok(Some(s)),
-        v if v.truthy() => Err(Error::invalid_option(format!("{option} must be a string"))),
+        v if v.truthy() => Err(Error::invalid_option(
+            [option, " must be a string"].concat(),
+        )),
         _ => Ok(None),
     }
 }
@@ -229,7 +231,7 @@ fn effect_value(effect: Value) -> Value {
         Value::Array(items) => Value::join(&items, ":").into(),
         Value::Object(map) => Value::Array(
             map.iter()
-                .map(|(k, v)| format!("{k}:{}", v.to_js_string()).into())
+                .map(|(k, v)| [k, ":", &v.to_js_string()].concat().into())
                 .collect(),
         ),
         other => other,
@@ -538,7 +540,7 @@ fn variables_list(value: &Value) -> Result<Vec<(Value, Value)>> {
                 pair.get(1).cloned().unwrap_or_default(),
             )),
             Value::String(s) => {
-                let mut chars = s.chars().map(|c| Value::String(c.to_string()));
+                let mut chars = s.chars().map(|c| Value::String(c.into()));
                 Ok((
                     chars.next().unwrap_or_default(),
                     chars.next().unwrap_or_default(),
@@ -579,7 +581,7 @@ fn process_custom_function(value: Value) -> Value {
     let source = value.get("source");
     if kind.as_str() == Some("remote") {
         let encoded = crate::encoding::base64_encode_url(&source.to_js_string());
-        return Value::String(format!("remote:{encoded}"));
+        return Value::String(["remote:", &encoded].concat());
     }
     Value::join(&[kind.clone(), source.clone()], ":").into()
 }
@@ -591,9 +593,11 @@ fn process_video_params(value: Value) -> Value {
             if map.has("codec") {
                 video = map.get("codec").to_js_string();
                 if map.has("profile") {
-                    video = format!("{video}:{}", map.get("profile").to_js_string());
+                    video.push(':');
+                    map.get("profile").write_js_string(&mut video);
                     if map.has("level") {
-                        video = format!("{video}:{}", map.get("level").to_js_string());
+                        video.push(':');
+                        map.get("level").write_js_string(&mut video);
                     }
                 }
             }
@@ -667,10 +671,7 @@ fn split_range(range: Value) -> (Value, Value) {
                 s.split("..").map(Value::from).collect()
             } else {
                 // A string that is not a range is destructured character by character.
-                s.chars()
-                    .take(2)
-                    .map(|c| Value::String(c.to_string()))
-                    .collect()
+                s.chars().take(2).map(|c| Value::String(c.into())).collect()
             };
             (nth(&items, 0), nth(&items, 1))
         }

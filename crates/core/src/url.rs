@@ -579,10 +579,10 @@ fn write_secure_host(
         // `distribution.replace(SHARED_CDN, ...)`: the first occurrence in the host.
         if let Some(at) = out.get(host..).and_then(|h| h.find(SHARED_CDN)) {
             let at = host + at;
-            out.replace_range(
-                at..at + SHARED_CDN.len(),
-                &format!("res-{shard}.cloudinary.com"),
-            );
+            let mut sharded = String::from("res-");
+            crate::digits::push_uint(&mut sharded, u64::from(shard));
+            sharded.push_str(".cloudinary.com");
+            out.replace_range(at..at + SHARED_CDN.len(), &sharded);
         }
     }
 }
@@ -627,7 +627,7 @@ fn url_path_and_search(url: &str) -> String {
             })),
         }
     }
-    let mut out = format!("/{}", segments.join("/"));
+    let mut out = ["/", &segments.join("/")].concat();
     if let Some(q) = query.filter(|q| !q.is_empty()) {
         out.push('?');
         out.push_str(&percent_encode_where(q, |b| {
@@ -642,7 +642,8 @@ fn percent_encode_where(s: &str, encode: impl Fn(u8) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if encode(b) {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            crate::digits::push_hex_upper(&mut out, b);
         } else {
             out.push(b as char);
         }

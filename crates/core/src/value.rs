@@ -5,7 +5,6 @@
 //! one implementation of those rules serves Node, the browser and Rust callers alike.
 
 use crate::prelude::*;
-use core::fmt::Write as _;
 
 /// A JavaScript value as the SDK sees it (no functions, symbols or prototypes).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -316,15 +315,7 @@ pub fn write_number(n: f64, out: &mut String) {
         if n < 0.0 {
             out.push('-');
         }
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut v = n.abs() as u64;
-        while v > 0 {
-            i -= 1;
-            digits[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-        out.extend(digits[i..].iter().map(|&d| d as char));
+        crate::digits::push_uint(out, n.abs() as u64);
         return;
     }
     write_fraction(n, out);
@@ -616,7 +607,9 @@ pub fn write_json_string(s: &str, out: &mut String) {
         };
         out.push_str(&s[start..i]);
         if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
+            // `\u00xx`, lower-case hex, as JSON.stringify writes a control character.
+            out.push_str("\\u00");
+            crate::digits::push_hex_lower(out, b);
         } else {
             out.push_str(escape);
         }

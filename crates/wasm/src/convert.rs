@@ -3,7 +3,6 @@
 //! Property reads go through imports marked `catch`, so a throwing getter or Proxy trap becomes an
 //! `INVALID_ARGUMENT` error instead of an exception unwinding through Rust frames.
 
-use alloc::format;
 use alloc::vec::Vec;
 use cirrus_core::{Error, Map, Value};
 use js_sys::{Array, Object};
@@ -30,13 +29,13 @@ struct Reader {
 }
 
 fn unreadable(what: &str) -> Error {
-    Error::invalid_argument(format!("could not read {what}"))
+    Error::invalid_argument(["could not read ", what].concat())
 }
 
 impl Reader {
     fn read(&mut self, v: &JsValue, depth: usize, what: &str) -> Result<Value, Error> {
         if self.budget == 0 {
-            return Err(Error::invalid_argument(format!("{what} is too large")));
+            return Err(Error::invalid_argument([what, " is too large"].concat()));
         }
         self.budget -= 1;
         if v.is_undefined() {
@@ -55,14 +54,18 @@ impl Reader {
             return Ok(Value::String(s));
         }
         if !v.is_object() || v.is_function() {
-            return Err(Error::invalid_argument(format!(
-                "{what} must be a string, number, boolean, array or plain object (not a function, symbol or bigint)"
-            )));
+            return Err(Error::invalid_argument(
+                [
+                    what,
+                    " must be a string, number, boolean, array or plain object (not a function, symbol or bigint)",
+                ]
+                .concat(),
+            ));
         }
         if depth >= MAX_DEPTH {
-            return Err(Error::invalid_argument(format!(
-                "{what} is nested too deeply (or cyclic)"
-            )));
+            return Err(Error::invalid_argument(
+                [what, " is nested too deeply (or cyclic)"].concat(),
+            ));
         }
         if is_array(v).map_err(|_| unreadable(what))? {
             let len = get(v, &"length".into())
@@ -70,7 +73,7 @@ impl Reader {
                 .as_f64()
                 .unwrap_or(0.0) as usize;
             if len > self.budget {
-                return Err(Error::invalid_argument(format!("{what} is too large")));
+                return Err(Error::invalid_argument([what, " is too large"].concat()));
             }
             let mut items = Vec::with_capacity(len);
             for i in 0..len {
@@ -85,15 +88,15 @@ impl Reader {
         }
         let keys = object_keys(v).map_err(|_| unreadable(what))?;
         if keys.length() as usize > cirrus_core::value::MAX_OBJECT_KEYS {
-            return Err(Error::invalid_argument(format!(
-                "{what} has more than {} keys",
-                cirrus_core::value::MAX_OBJECT_KEYS
-            )));
+            let most = cirrus_core::digits::uint_string(cirrus_core::value::MAX_OBJECT_KEYS as u64);
+            return Err(Error::invalid_argument(
+                [what, " has more than ", &most, " keys"].concat(),
+            ));
         }
         let mut map = Map::new();
         for key in keys.iter() {
             let name = key.as_string().unwrap_or_default();
-            let what = format!("option {name}");
+            let what = ["option ", &name].concat();
             let item = get(v, &key).map_err(|_| unreadable(&what))?;
             // Object.keys never repeats a key: no lookup needed.
             let item = self.read(&item, depth + 1, &what)?;

@@ -18,8 +18,8 @@ mod size_classes;
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
-use alloc::{format, vec};
 use cirrus_core::{api, Error, Value};
 use convert::{js_error, read_value, write_value};
 use wasm_bindgen::prelude::*;
@@ -70,7 +70,7 @@ pub(crate) fn now_ms(given: &JsValue) -> Result<f64, Error> {
 /// A numeric argument.
 fn number_arg(v: &JsValue, what: &str) -> Result<f64, Error> {
     v.as_f64()
-        .ok_or_else(|| Error::invalid_argument(format!("{what} must be a number")))
+        .ok_or_else(|| Error::invalid_argument([what, " must be a number"].concat()))
 }
 
 /// The stable code of a failed call's HTTP status and whether to retry it: `{ code, retryable }`.
