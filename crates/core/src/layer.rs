@@ -102,7 +102,7 @@ fn fetch_layer(s: &str) -> Option<Map> {
     if let Some(url) = s.strip_prefix("fetch:") {
         map.set("url", url.into());
     } else {
-        let pos = s.find(":fetch:")?;
+        let pos = crate::scan::find(s, ":fetch:")?;
         // The whole URL after `:fetch:`: the SDK keeps only up to the URL's own first `:`, which
         // turns every `video:fetch:https://...` into `https` (see tests/vectors/deviations.json).
         map.set("url", s[pos + ":fetch:".len()..].into());
@@ -202,7 +202,7 @@ fn encode_text(text: &str) -> String {
 fn find_text_variable(s: &str) -> Option<(usize, usize)> {
     let bytes = s.as_bytes();
     let mut from = 0;
-    while let Some(pos) = s[from..].find("$(") {
+    while let Some(pos) = crate::scan::find(&s[from..], "$(") {
         let start = from + pos;
         let mut i = start + 2;
         if i < bytes.len() && bytes[i].is_ascii_alphabetic() {

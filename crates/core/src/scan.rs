@@ -1,4 +1,4 @@
-//! Byte scans eight bytes at a time (SWAR: plain `u64` arithmetic, no SIMD, so the same code runs in
+//! Byte scans. Eight bytes at a time (SWAR: plain `u64` arithmetic, no SIMD, so the same code runs in
 //! wasm): JSON answers are runs of plain ASCII, and checking them byte by byte for characters to escape
 //! was a tenth of a signing call (`to_json` of upload params 468 → 361 ns). Flat-text tokens are split by a
 //! byte loop still: most are shorter than a word, and a word scan measured slower there.
@@ -32,10 +32,54 @@ pub(crate) fn json_plain(bytes: &[u8]) -> bool {
     words.remainder().iter().all(|&b| plain(b))
 }
 
+/// `haystack.find(needle)` for the short needles the core looks for (`//`, `..`, `$(`, `://`): a plain
+/// loop, so the browser module does not carry `str`'s two-way searcher (~1.2 KB) for them.
+pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let first = *needle.first()?;
+    (0..(hay.len() + 1).saturating_sub(needle.len()))
+        .find(|&i| hay[i] == first && hay[i..].starts_with(needle))
+}
+
+/// `haystack.contains(needle)` by [`find`].
+pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
+    find(haystack, needle).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::prelude::*;
+
+    /// `find` answers what `str::find` does, over strings of pieces that make partial and overlapping
+    /// matches (an empty needle answers None: the core never looks for one).
+    #[test]
+    fn find_agrees_with_str_find() {
+        let pieces = ["/", ".", "$", "(", ":", "a", "é", "//", "..", "$("];
+        let needles = [
+            "//",
+            "..",
+            "$(",
+            "://",
+            ":fetch:",
+            "res.cloudinary.com",
+            "x",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let grown: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| [t.as_str(), p].concat()))
+                .collect();
+            texts.extend(grown);
+        }
+        for text in &texts {
+            for needle in needles {
+                assert_eq!(find(text, needle), text.find(needle), "{text:?} {needle:?}");
+            }
+        }
+        assert_eq!(find("abc", ""), None);
+    }
 
     /// Every byte value at every position of strings of every length up to 40, against the plain loop.
     #[test]

@@ -40,7 +40,7 @@ impl fmt::Display for Secret {
 /// `scheme://user:password@host...` with the userinfo replaced by `[REDACTED]` (URLs of proxies and
 /// API prefixes may carry credentials); other text is returned as it is.
 pub fn redact_userinfo(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
+    let Some(scheme_end) = crate::scan::find(url, "://") else {
         return url.to_owned();
     };
     let rest = &url[scheme_end + 3..];

@@ -644,7 +644,7 @@ fn norm_range_value(value: Value) -> Value {
 fn contains_range(s: &str) -> bool {
     let b = s.as_bytes();
     let mut from = 0;
-    while let Some(pos) = s[from..].find("..") {
+    while let Some(pos) = crate::scan::find(&s[from..], "..") {
         let at = from + pos;
         let before_ok = at >= 1
             && (b[at - 1].is_ascii_digit()
@@ -662,13 +662,25 @@ fn contains_range(s: &str) -> bool {
     false
 }
 
+/// `s.split("..")` as values.
+fn split_dots(s: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut rest = s;
+    while let Some(at) = crate::scan::find(rest, "..") {
+        items.push(Value::from(&rest[..at]));
+        rest = &rest[at + 2..];
+    }
+    items.push(Value::from(rest));
+    items
+}
+
 /// `split_range` followed by the SDK's destructuring `[start, end] = ...`.
 fn split_range(range: Value) -> (Value, Value) {
     let nth = |items: &[Value], i: usize| items.get(i).cloned().unwrap_or_default();
     match range {
         Value::String(s) => {
             let items: Vec<Value> = if contains_range(&s) {
-                s.split("..").map(Value::from).collect()
+                split_dots(&s)
             } else {
                 // A string that is not a range is destructured character by character.
                 s.chars().take(2).map(|c| Value::String(c.into())).collect()
@@ -692,5 +704,24 @@ mod table_tests {
         }
         assert_eq!(param_index("offset", &Value::Null), None);
         assert_eq!(param_index("width", &Value::from("x")), None);
+    }
+
+    #[test]
+    fn split_dots_is_str_split() {
+        for s in [
+            "",
+            ".",
+            "..",
+            "...",
+            "....",
+            "1..2",
+            "1...2",
+            "..1..",
+            "a.b..c...d",
+            "é..😀",
+        ] {
+            let expected: Vec<Value> = s.split("..").map(Value::from).collect();
+            assert_eq!(split_dots(s), expected, "{s:?}");
+        }
     }
 }

@@ -246,7 +246,7 @@ pub fn url_for_account(
     {
         version = Value::Number(1.0);
     }
-    let transformation = if transformation.contains("//") {
+    let transformation = if crate::scan::contains(&transformation, "//") {
         collapse_double_slashes(&transformation)
     } else {
         transformation
@@ -347,7 +347,7 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
 
 /// `s.replace(/([^:])\/\//g, '$1/')`.
 fn collapse_double_slashes(s: &str) -> String {
-    if !s.contains("//") {
+    if !crate::scan::contains(s, "//") {
         return s.to_owned();
     }
     let chars: Vec<char> = s.chars().collect();
@@ -421,7 +421,7 @@ fn finalize_source(
     format: &Value,
     url_suffix: &Value,
 ) -> Result<(String, Option<String>)> {
-    let source = if public_id.contains("//") {
+    let source = if crate::scan::contains(public_id, "//") {
         collapse_double_slashes(public_id)
     } else {
         public_id.to_owned()
@@ -577,7 +577,10 @@ fn write_secure_host(
     }
     if let Some(shard) = shard {
         // `distribution.replace(SHARED_CDN, ...)`: the first occurrence in the host.
-        if let Some(at) = out.get(host..).and_then(|h| h.find(SHARED_CDN)) {
+        if let Some(at) = out
+            .get(host..)
+            .and_then(|h| crate::scan::find(h, SHARED_CDN))
+        {
             let at = host + at;
             let mut sharded = String::from("res-");
             crate::digits::push_uint(&mut sharded, u64::from(shard));
