@@ -62,12 +62,13 @@ impl SignatureAlgorithm {
 /// Lowercase hex of `bytes`.
 pub fn to_hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
+    // Bytes first, checked once: `String::push` encodes each `char` and checks the room on its own.
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
+        out.push(HEX[(b >> 4) as usize]);
+        out.push(HEX[(b & 15) as usize]);
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Compares two signatures in time that depends only on their lengths, never on where they differ.
