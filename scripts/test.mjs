@@ -33,15 +33,16 @@ const nodePackage = () => tests('node', (f) => !STRESS.includes(f) && !PACKAGING
 const SUITES = {
   core: { build: [], cargo: ['cirrus-core'] },
   rust: { build: [], cargo: ['cirrus-core', 'cirrus-emulator', 'cirrus-transport', 'cirrus-media'] },
-  node: { build: ['node', 'emulator'], node: () => tests('node', (f) => !MEDIA.includes(f) && !PACKAGING.includes(f)) },
+  // errors.test.mjs checks the NestJS module's answers too: it needs the nestjs build.
+  node: { build: ['node', 'emulator', 'nestjs'], node: () => tests('node', (f) => !MEDIA.includes(f) && !PACKAGING.includes(f)) },
   media: { build: ['node', 'emulator', 'servers'], node: () => tests('node', (f) => MEDIA.includes(f)) },
   web: { build: ['web', 'emulator'], node: () => tests('web', (f) => !BROWSER.includes(f)) },
   browser: { build: ['web', 'chromium', 'emulator'], node: () => tests('web', (f) => BROWSER.includes(f)) },
   emulator: { build: ['node', 'emulator'], cargo: ['cirrus-emulator'], node: () => tests('emulator') },
   nestjs: { build: ['node', 'emulator', 'nestjs', 'servers'], node: () => tests('nestjs') },
   demo: { build: ['node', 'web', 'release-emulator', 'nestjs', 'chromium'], node: () => tests('demo') },
-  node22: { build: ['node', 'emulator', 'servers'], runtime: () => nodeOf(22), node: nodePackage },
-  node24: { build: ['node', 'emulator', 'servers'], runtime: () => nodeOf(24), node: nodePackage },
+  node22: { build: ['node', 'emulator', 'nestjs', 'servers'], runtime: () => nodeOf(22), node: nodePackage },
+  node24: { build: ['node', 'emulator', 'nestjs', 'servers'], runtime: () => nodeOf(24), node: nodePackage },
   packages: {
     build: ['node', 'web', 'emulator', 'nestjs', 'chromium', 'platform'],
     node: () => [...tests('node', (f) => PACKAGING.includes(f)), ...tests('packages')],

@@ -69,6 +69,17 @@ function jsonArg(value) {
   }
 }
 
+/** Flat text of `{}`: what an optional options object left out crosses as. */
+const EMPTY_OBJECT = '2\0o\0e';
+
+/**
+ * jsonArg of an optional options object: one left out (undefined) is `{}` to every core function, so it
+ * crosses as an empty object's text instead of sending the call to the ordinary reader.
+ */
+function optionalJsonArg(value) {
+  return value === undefined && !DISABLED ? EMPTY_OBJECT : jsonArg(value);
+}
+
 /**
  * Whether a fast path's error is one the ordinary path should answer instead: a coded error (refused
  * text, or a real error the ordinary path gives again). Not a crash (INTERNAL, a wasm trap): that reaches
@@ -228,4 +239,4 @@ function fromJsonOut(out) {
   return typeof out === 'string' ? JSON.parse(out) : out;
 }
 
-module.exports = { deferrable, flatArg, flatParamsArg, fromJsonOut, identifierFromText, jsonArg };
+module.exports = { deferrable, flatArg, flatParamsArg, fromJsonOut, identifierFromText, jsonArg, optionalJsonArg };

@@ -2,13 +2,13 @@
 // The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),
 // and a Cloudinary base class whose methods take the fast path too.
 import * as wasm from './pkg/cirrus_wasm.js';
-import { deferrable, flatParamsArg, jsonArg, identifierFromText } from './fast-args.js';
+import { deferrable, flatParamsArg, jsonArg, optionalJsonArg, identifierFromText } from './fast-args.js';
 import { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';
 
 /** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
 export function url(publicId, options, nowMs) {
   if (!isReady()) throw notInitialised();
-  const optionsJson = jsonArg(options);
+  const optionsJson = optionalJsonArg(options);
   if (optionsJson !== undefined) {
     try {
       return wasm.urlJson(publicId, optionsJson, nowMs);
@@ -63,7 +63,7 @@ export function signRequest(params, options) {
 export function buildUploadParams(options, nowMs) {
   if (!isReady()) throw notInitialised();
   if (!inModule("buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
-  const optionsJson = jsonArg(options);
+  const optionsJson = optionalJsonArg(options);
   if (optionsJson !== undefined) {
     try {
       return wasm.buildUploadParamsJson(optionsJson, nowMs);
@@ -143,7 +143,7 @@ export function parseCloudinaryUrl(...args) {
 export class CloudinaryBase extends wasm.Cloudinary {
   /** `url()` with this account's config. */
   url(publicId, options, nowMs) {
-    const optionsJson = jsonArg(options);
+    const optionsJson = optionalJsonArg(options);
     if (optionsJson !== undefined) {
       try {
         return this.urlJson(publicId, optionsJson, nowMs);
@@ -171,7 +171,7 @@ export class CloudinaryBase extends wasm.Cloudinary {
   /** `signRequest()` with this account's config. */
   signRequest(params, options) {
     if (!inModule("cloudinary_signRequest")) throw notInBrowserBuild("signRequest");
-    const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
+    const paramsJson = jsonArg(params); const optionsJson = optionalJsonArg(options);
     if (paramsJson !== undefined && optionsJson !== undefined) {
       try {
         return this.signRequestJson(paramsJson, optionsJson);
@@ -185,7 +185,7 @@ export class CloudinaryBase extends wasm.Cloudinary {
   /** `buildUploadParams()` with this account's config. */
   buildUploadParams(options, nowMs) {
     if (!inModule("cloudinary_buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
-    const optionsJson = jsonArg(options);
+    const optionsJson = optionalJsonArg(options);
     if (optionsJson !== undefined) {
       try {
         return this.buildUploadParamsJson(optionsJson, nowMs);

@@ -88,7 +88,7 @@ function rustFunctions(binding) {
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
     methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (m.some((n) => kinds[n] === 'json')) {
-      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
+      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? coreCall(`self.inner.${e.method.text}`, m, (n) => (kinds[n] === 'json' ? `&${snake(n)}` : render(true)(n))) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
@@ -121,7 +121,9 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     // Text (flat or JSON) when every text arg has one; a coded error there defers to the ordinary path,
     // whose answer (or error) is the one given: the functions are pure, and flat text holding \0 lands
     // here. A crash (INTERNAL, a wasm trap) is not retried: it reaches the caller.
-    const fast = (list, slow, quick) => `${list.map((n) => `const ${n}Json = jsonArg(${n});`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;\n    }\n  }\n  return ${slow};`;
+    // An optional options object left out crosses as an empty one (every core function reads an absent
+    // options object as `{}`), so `client.signRequest(params)` takes the fast path too.
+    const fast = (list, slow, quick, optional) => `${list.map((n) => `const ${n}Json = ${optional(n) ? 'optionalJsonArg' : 'jsonArg'}(${n});`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;\n    }\n  }\n  return ${slow};`;
     const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     // The flat twin first, when the call fits it.
     let flat = '';
@@ -136,7 +138,8 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
         : `  if (${when}) {\n    const done = ${twin};\n    if (done != null) return ${decode ? `${decode}(done)` : 'done'};\n  }\n`;
     }
     if (json.length) {
-      fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  ${fast(json, call(`${target}.${e.name}`, names), call(`${target}.${e.name}Json`, names, true))}\n}`);
+      const optional = (n) => e.args.some((a) => a[0] === `${n}?`);
+      fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  ${fast(json, call(`${target}.${e.name}`, names), call(`${target}.${e.name}Json`, names, true), optional)}\n}`);
     } else if (flat) {
       fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  return ${call(`${target}.${e.name}`, names)};\n}`);
     } else if (guard(e)) {
@@ -148,7 +151,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const mj = m.filter((n) => json.includes(n));
     const mg = methodGuard(e);
     if (mj.length) {
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`).replace(/\n/g, '\n  ')}\n  }`);
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => e.method.ts.includes(`${n}?:`)).replace(/\n/g, '\n  ')}\n  }`);
     } else if (e.method && mg) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(...args) {\n${mg}    return super.${e.name}(...args);\n  }`);
     }
@@ -159,7 +162,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
 function nodeWrappers() {
   const { fns, methods } = jsWrappers('native', { exported: false });
   const indent = (text) => text.replace(/^/gm, '  ').replace(/^  $/gm, '');
-  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { deferrable, flatParamsArg, fromJsonOut, jsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(jsonArgs(e).length ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
+  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { deferrable, flatParamsArg, fromJsonOut, jsonArg, optionalJsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(jsonArgs(e).length ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
 }
 
 function webWrappers() {
@@ -170,7 +173,7 @@ function webWrappers() {
     guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, e.name, '  ')}`,
     methodGuard: (e) => inBuild(e, `cloudinary_${e.name}`, '    '),
   });
-  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, ${DECODERS} } from './fast-args.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
+  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, optionalJsonArg, ${DECODERS} } from './fast-args.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }
 
 // ---------------------------------------------------------------- fast-args, both packages

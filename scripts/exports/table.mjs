@@ -16,7 +16,8 @@
 //   owned    the core function the JSON fast path calls instead, taking the parsed JSON args by value
 //   text     (Node) the core function the JSON fast path calls with the texts themselves, answering an
 //            `api::Answer` (JSON it wrote, or a value): for params it can sign without building a map
-//   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args }
+//   method   the `Cloudinary` method: { args: names taken (the rest come from the account), ts: TS args,
+//            text?: (Node) the `api::Client` method its JSON twin calls with the texts, as `text` above }
 //            or null when the function has no account form
 //   flat     a faster twin for the commonest call: { core, text?, strings, absent, decode? }: `text`
 //            crosses as flat text (npm/*/fast-args flatParamsArg: every value a string, number, boolean
@@ -45,7 +46,7 @@ export const EXPORTS = [
     returns: ['string', 'String'],
     core: 'api::api_sign_request',
     flat: { core: 'api::api_sign_request_flat', text: 'params', strings: ['apiSecret'], absent: ['signatureAlgorithm', 'signatureVersion'] },
-    method: { args: ['params'], ts: 'params: Record<string, unknown>' },
+    method: { args: ['params'], ts: 'params: Record<string, unknown>', text: 'api_sign_request_text' },
   },
   {
     name: 'signRequest',
@@ -55,7 +56,7 @@ export const EXPORTS = [
     core: 'api::sign_request',
     owned: 'api::sign_request_owned',
     text: 'api::sign_request_text',
-    method: { args: ['params', 'options'], ts: 'params: Record<string, unknown>, options?: Partial<SigningOptions>' },
+    method: { args: ['params', 'options'], ts: 'params: Record<string, unknown>, options?: Partial<SigningOptions>', text: 'sign_request_text' },
   },
   {
     name: 'buildUploadParams',

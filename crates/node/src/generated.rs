@@ -302,7 +302,7 @@ impl Cloudinary {
     /// `apiSignRequest()` with this account's config and `params` as JSON or flat text.
     #[napi(skip_typescript)]
     pub fn api_sign_request_json(&self, params: Text) -> Result<String, Code> {
-        guard(|| self.inner.api_sign_request(&flat::parse_arg(&params)?))
+        guard(|| self.inner.api_sign_request_text(&params))
     }
 
     /// `signRequest()` with this account's config.
@@ -326,7 +326,7 @@ impl Cloudinary {
     pub fn sign_request_json(&self, params: Text, options: Text) -> Result<JsonOut, Code> {
         guard(|| {
             self.inner
-                .sign_request(&flat::parse_arg(&params)?, &flat::parse_arg(&options)?)
+                .sign_request_text(&params, &options)
                 .map(JsonOut::from)
         })
     }
