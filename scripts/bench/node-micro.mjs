@@ -53,6 +53,14 @@ export function runNodeMicro() {
     'utils.sign_request(build_upload_params)', '>= 3x'));
 
   cloudinary.config({ cloud_name: 'demo', api_key: '1234', api_secret: secret });
+  // What a server holding an account signs with (the NestJS module does this): the account's method, the
+  // SDK's function with its global config.
+  const client = new cirrus.Cloudinary({ cloud_name: 'demo', api_key: '1234', api_secret: secret });
+  const signedParams = cirrus.buildUploadParams(upload);
+  same('Cloudinary#signRequest', JSON.stringify(client.signRequest(signedParams)), JSON.stringify(cloudinary.utils.sign_request({ ...signedParams })));
+  rows.push(row('signing', 'Cloudinary#signRequest(params) (account config)',
+    ...measurePair(() => client.signRequest(signedParams), () => cloudinary.utils.sign_request({ ...signedParams })),
+    'utils.sign_request (global config)', ''));
   const signature = cloudinary.utils.api_sign_request({ public_id: 'folder/sample', version: 1700000000 }, secret);
   const identifier = `image/upload/v1700000000/folder/sample.jpg#${signature}`;
   same('verifyIdentifier', cirrus.verifyIdentifier(identifier, secret).public_id, new cloudinary.PreloadedFile(identifier).is_valid() ? 'folder/sample' : 'invalid');
