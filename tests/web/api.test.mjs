@@ -23,3 +23,14 @@ test('the fast paths answer as the SDK on \\0, tokens, nesting and -0 (full modu
   await web.init();
   await fastPathCases(t, web);
 });
+
+// The glue's Symbol.dispose alias is a method of the class (made so for tree shaking, scripts/build.mjs
+// shakableGlue): `using` still frees the instance, and a freed instance refuses calls.
+test('a Cloudinary instance is disposable (Symbol.dispose frees it)', async () => {
+  await web.init();
+  const client = new web.Cloudinary({ cloud_name: 'demo' });
+  assert.equal(client.url('sample'), 'https://res.cloudinary.com/demo/image/upload/sample');
+  assert.equal(typeof client[Symbol.dispose], 'function');
+  client[Symbol.dispose]();
+  assert.throws(() => client.url('sample'));
+});
