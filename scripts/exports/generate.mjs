@@ -151,7 +151,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const mj = m.filter((n) => json.includes(n));
     const mg = methodGuard(e);
     if (mj.length) {
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => e.method.ts.includes(`${n}?:`)).replace(/\n/g, '\n  ')}\n  }`);
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts)).replace(/\n/g, '\n  ')}\n  }`);
     } else if (e.method && mg) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(...args) {\n${mg}    return super.${e.name}(...args);\n  }`);
     }

@@ -142,10 +142,16 @@ pub fn sign_request_text(params: &str, options: &str) -> Result<Answer> {
             SigningOptions::from_options(object_arg(&crate::flat::parse_arg(options)?, "options")?)?
         }
     };
-    if let Some(json) = signing::sign_request_flat_json(params, &signing) {
+    sign_text(params, &signing)
+}
+
+/// Signs params given as text with options already read: flat scalars straight from the text as JSON,
+/// the rest parsed.
+fn sign_text(params: &str, signing: &SigningOptions) -> Result<Answer> {
+    if let Some(json) = signing::sign_request_flat_json(params, signing) {
         return Ok(Answer::Json(json));
     }
-    sign_parsed(crate::flat::parse_arg(params)?, &signing).map(Answer::Value)
+    sign_parsed(crate::flat::parse_arg(params)?, signing).map(Answer::Value)
 }
 
 /// `buildUploadParams(options)`.
@@ -478,10 +484,7 @@ impl Client {
         let options = crate::flat::parse_arg(options)?;
         let signing =
             SigningOptions::from_options(&self.config.merged(object_arg(&options, "options")?))?;
-        if let Some(json) = signing::sign_request_flat_json(params, &signing) {
-            return Ok(Answer::Json(json));
-        }
-        sign_parsed(crate::flat::parse_arg(params)?, &signing).map(Answer::Value)
+        sign_text(params, &signing)
     }
 
     /// `verifyIdentifier` with the configured secret and algorithm (options may add a policy).

@@ -25,8 +25,7 @@ fn encode_userinfo(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if b <= 0x20 || b >= 0x7f || br##""#<>?`{}/:;=@[\]^|"##.contains(&b) {
-            out.push('%');
-            crate::digits::push_hex_upper(&mut out, b);
+            crate::encoding::push_pct(&mut out, b);
         } else {
             out.push(b as char);
         }

@@ -46,19 +46,11 @@ pub fn uint_string(n: u64) -> String {
     out
 }
 
-/// Appends `b` as two upper-case hex digits (`{b:02X}`).
-pub(crate) fn push_hex_upper(out: &mut String, b: u8) {
-    push_hex(out, b, b"0123456789ABCDEF");
-}
-
 /// Appends `b` as two lower-case hex digits (`{b:02x}`).
 pub(crate) fn push_hex_lower(out: &mut String, b: u8) {
-    push_hex(out, b, b"0123456789abcdef");
-}
-
-fn push_hex(out: &mut String, b: u8, digits: &[u8; 16]) {
-    out.push(char::from(digits[usize::from(b >> 4)]));
-    out.push(char::from(digits[usize::from(b & 0xf)]));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 0xf)]));
 }
 
 #[cfg(test)]
@@ -92,8 +84,8 @@ mod tests {
         }
         for b in 0..=255u8 {
             let mut out = String::new();
-            push_hex_upper(&mut out, b);
-            assert_eq!(out, format!("{b:02X}"));
+            crate::encoding::push_pct(&mut out, b);
+            assert_eq!(out, format!("%{b:02X}"));
             let mut out = String::new();
             push_hex_lower(&mut out, b);
             assert_eq!(out, format!("{b:02x}"));

@@ -8,7 +8,8 @@ use crate::prelude::*;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-fn push_pct(out: &mut String, byte: u8) {
+/// Appends `%XX` (upper-case hex) for `byte`.
+pub(crate) fn push_pct(out: &mut String, byte: u8) {
     out.push('%');
     out.push(HEX[(byte >> 4) as usize] as char);
     out.push(HEX[(byte & 15) as usize] as char);

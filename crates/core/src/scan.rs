@@ -32,18 +32,6 @@ pub(crate) fn json_plain(bytes: &[u8]) -> bool {
     words.remainder().iter().all(|&b| plain(b))
 }
 
-/// Whether `bytes` holds `b`, a word at a time.
-pub(crate) fn has_byte_in(bytes: &[u8], b: u8) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        let word = chunk.try_into().map_or(0, u64::from_le_bytes);
-        if has_byte(word, b) {
-            return true;
-        }
-    }
-    words.remainder().contains(&b)
-}
-
 /// `haystack.find(needle)` for the short needles the core looks for (`//`, `..`, `$(`, `://`): a plain
 /// loop, so the browser module does not carry `str`'s two-way searcher (~1.2 KB) for them.
 pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
@@ -91,14 +79,6 @@ mod tests {
             }
         }
         assert_eq!(find("abc", ""), None);
-        for text in &texts {
-            for b in [b'&', b'/', b'.', 0xa9] {
-                assert_eq!(
-                    has_byte_in(text.as_bytes(), b),
-                    text.as_bytes().contains(&b)
-                );
-            }
-        }
     }
 
     /// Every byte value at every position of strings of every length up to 40, against the plain loop.

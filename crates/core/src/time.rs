@@ -32,7 +32,7 @@ pub fn date_json(ms: f64) -> crate::Value {
     if (0..=9999).contains(&year) && !text.starts_with('-') {
         return text.into();
     }
-    // Negative years: `civil` writes `-1-…`; JavaScript writes `-000001-…`.
+    // Negative years: `civil` writes `-001-…`; JavaScript writes `-000001-…`.
     let (sign, rest) = match text.strip_prefix('-') {
         Some(rest) => ('-', rest),
         None => ('+', text.as_str()),
@@ -118,8 +118,8 @@ fn civil(secs: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    // `{year:04}-{month:02}-{day:02}T{hh:02}:{mm:02}:{ss:02}`; a negative year as `-{|year|:04}`
-    // (`format!`'s sign-aware padding).
+    // `{year:04}-{month:02}-{day:02}T{hh:02}:{mm:02}:{ss:02}`, the sign counting in the year's width as
+    // with `format!` (year -1 is `-001`).
     let mut out = String::with_capacity(24);
     crate::digits::push_int_padded(&mut out, year, 4);
     for (sep, n) in [

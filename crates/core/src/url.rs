@@ -645,8 +645,7 @@ fn percent_encode_where(s: &str, encode: impl Fn(u8) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if encode(b) {
-            out.push('%');
-            crate::digits::push_hex_upper(&mut out, b);
+            crate::encoding::push_pct(&mut out, b);
         } else {
             out.push(b as char);
         }
