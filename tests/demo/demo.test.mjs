@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { root } from '../../scripts/run.mjs';
 import { launchChromium } from '../shared/chromium.mjs';
 import { makePng } from '../shared/png.mjs';
-import { tempDir } from '../shared/temp.mjs';
+import { removeAtExit, tempDir } from '../shared/temp.mjs';
 
 const { startDemo } = await import('../../examples/demo/dist/main.js');
 const artifacts = join(root, 'tests', 'artifacts');
@@ -163,6 +163,8 @@ test('a restart keeps every thumbnail (URLs are built when read, for the new emu
 });
 
 test('a second instance on the same data: its own directory when the default is in use, a clear error when it was chosen', async () => {
+  // The demo makes that directory itself beside the test's: removed with it.
+  removeAtExit(`${dataRoot}-0`);
   const second = await startDemo(0, dataRoot, { fixedRoot: false });
   try {
     assert.equal(second.dataDir, `${dataRoot}-0`);

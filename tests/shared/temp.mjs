@@ -22,6 +22,12 @@ function removeAll() {
 /** A fresh directory under the system's temporary directory, named `<prefix>XXXXXX`. */
 export function tempDir(prefix) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  removeAtExit(dir);
+  return dir;
+}
+
+/** Removes `path` when the process ends, as tempDir's own: for a directory the code under test makes. */
+export function removeAtExit(path) {
   if (made.size === 0) {
     process.once('exit', removeAll);
     for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -31,6 +37,5 @@ export function tempDir(prefix) {
       });
     }
   }
-  made.add(dir);
-  return dir;
+  made.add(path);
 }

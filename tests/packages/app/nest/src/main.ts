@@ -6,12 +6,14 @@ import { NestFactory } from '@nestjs/core';
 import { SqliteRepository, type MediaService } from 'cirrus';
 import { startEmulator } from 'cirrus/testing';
 import { CIRRUS_MEDIA, CirrusModule, StreamingUpload } from 'cirrus-nestjs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const emulator = await startEmulator();
 process.env.CLOUDINARY_URL = emulator.cloudinaryUrl;
+// The app's database, removed when it shuts down (the test stops it with SIGTERM).
+const databaseDir = mkdtempSync(join(tmpdir(), 'cirrus-e2e-db-'));
 const owner = (req: { headers: Record<string, string | string[] | undefined> }) => req.headers['x-user'] as string | undefined;
 
 @Controller('media')
@@ -32,7 +34,7 @@ class MediaController {
 
 @Module({
   imports: [CirrusModule.forRoot({
-    repository: SqliteRepository.open(join(mkdtempSync(join(tmpdir(), 'cirrus-e2e-db-')), 'media.db')),
+    repository: SqliteRepository.open(join(databaseDir, 'media.db')),
     media: { folder: 'e2e', urlOptions: emulator.urlOptions },
   })],
   controllers: [MediaController],
@@ -46,6 +48,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
     await app.close();
     await emulator.stop();
+    rmSync(databaseDir, { recursive: true, force: true });
     process.exit(0);
   });
 }
