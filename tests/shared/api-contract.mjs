@@ -53,6 +53,11 @@ export async function contract(t, api) {
       () => api.apiSignRequest('not an object', SECRET),
       () => api.apiSignRequest({}, 42),
       () => api.signRequest({ a: 1 }, 'options'),
+      // No params is not an empty set of params (the SDK fails on it too).
+      () => api.signRequest(null, { api_key: '1', api_secret: SECRET }),
+      () => api.signRequest(undefined, { api_key: '1', api_secret: SECRET }),
+      () => api.apiSignRequest(undefined, SECRET),
+      () => api.apiSignRequest(null, SECRET),
       () => api.parseCloudinaryUrl(null),
     ];
     for (const fn of hostile) throwsCode(fn, 'INVALID_ARGUMENT');
@@ -88,6 +93,8 @@ export async function contract(t, api) {
     }
     assert.equal(a.toJSON().api_secret, '[REDACTED]');
     throwsCode(() => new api.Cloudinary(42), 'INVALID_ARGUMENT');
+    throwsCode(() => a.signRequest(), 'INVALID_ARGUMENT');
+    throwsCode(() => a.apiSignRequest(null), 'INVALID_ARGUMENT');
     throwsCode(() => new api.Cloudinary('http://111:x@y'), 'INVALID_CONFIG');
     throwsCode(() => a.url('x', { url_suffix: 'bad/suffix' }), 'INVALID_OPTION');
   });

@@ -18,10 +18,21 @@ fn object_arg<'a>(value: &'a Value, name: &str) -> Result<&'a Map> {
     match value {
         Value::Object(m) => Ok(m),
         Value::Undefined | Value::Null => Ok(&EMPTY),
-        _ => Err(Error::invalid_argument(
-            [name, " must be an object"].concat(),
-        )),
+        _ => Err(not_an_object(name)),
     }
+}
+
+/// Params to sign: an object. Unlike an options argument, none is not an empty object: the SDK fails
+/// on it (a TypeError), and signing nothing is a caller's mistake, not a request.
+fn params_arg<'a>(value: &'a Value, name: &str) -> Result<&'a Map> {
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(not_an_object(name)),
+    }
+}
+
+fn not_an_object(name: &str) -> Error {
+    Error::invalid_argument([name, " must be an object"].concat())
 }
 
 fn string_arg(value: &Value, name: &str) -> Result<String> {
@@ -76,7 +87,7 @@ pub fn api_sign_request(
     algorithm: &Value,
     version: &Value,
 ) -> Result<String> {
-    let params = object_arg(params, "params")?;
+    let params = params_arg(params, "params")?;
     let secret = string_arg(api_secret, "apiSecret")?;
     let algorithm = SignatureAlgorithm::from_option(algorithm)?;
     Ok(signing::api_sign_request(
@@ -103,7 +114,7 @@ pub fn api_sign_request_flat(flat: &str, api_secret: &str) -> Result<String> {
 pub fn sign_request(params: &Value, options: &Value) -> Result<Value> {
     let signing = SigningOptions::from_options(object_arg(options, "options")?)?;
     Ok(Value::Object(signing::sign_request(
-        object_arg(params, "params")?,
+        params_arg(params, "params")?,
         &signing,
     )))
 }
@@ -114,13 +125,12 @@ pub fn sign_request_owned(params: Value, options: Value) -> Result<Value> {
     sign_parsed(params, &signing)
 }
 
-/// Signs params read from their text (an object, or nothing) with options already read.
+/// Signs params read from their text (an object) with options already read.
 fn sign_parsed(params: Value, signing: &SigningOptions) -> Result<Value> {
-    let params = match params {
-        Value::Object(map) => map,
-        other => object_arg(&other, "params")?.clone(),
-    };
-    Ok(Value::Object(signing::sign_request_owned(params, signing)))
+    match params {
+        Value::Object(params) => Ok(Value::Object(signing::sign_request_owned(params, signing))),
+        _ => Err(not_an_object("params")),
+    }
 }
 
 /// An answer for a binding: JSON text the core wrote itself, or a value.
