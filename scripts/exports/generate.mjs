@@ -63,6 +63,8 @@ function rustFunctions(binding) {
       return b.read(name);
     };
     const ret = b.ret(e.returns[1]);
+    // (Node) a core function taking the twin's texts as they are: `text` and `method.text` in the table.
+    const textCall = (core, list) => coreCall(core, list, (n) => (kinds[n] === 'json' ? `&${snake(n)}` : render(true)(n)));
     const params = (list, twin) => list.map((n) => b.param(n, twin && kinds[n] === 'json')).join(', ');
     // Whether a signature reads a JS value (and so needs the env): not when every argument is JSON text.
     const reads = (list, twin) => list.some((n) => !(twin && kinds[n] === 'json'));
@@ -71,7 +73,7 @@ function rustFunctions(binding) {
     if (jsonArgs(e).length) {
       const owned = Boolean(e.owned);
       // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
-      const call = e.text && binding === 'node' ? coreCall(e.text, names, (n) => (kinds[n] === 'json' ? `&${snake(n)}` : render(true)(n))) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
+      const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
       fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON or flat text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
@@ -88,7 +90,7 @@ function rustFunctions(binding) {
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
     methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (m.some((n) => kinds[n] === 'json')) {
-      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? coreCall(`self.inner.${e.method.text}`, m, (n) => (kinds[n] === 'json' ? `&${snake(n)}` : render(true)(n))) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
+      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? textCall(`self.inner.${e.method.text}`, m) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');

@@ -438,10 +438,19 @@ impl Client {
     }
 
     fn secret(&self) -> Result<Value> {
+        self.secret_str().map(Value::from)
+    }
+
+    fn secret_str(&self) -> Result<&str> {
         match self.config.values().get("api_secret") {
-            Value::String(s) => Ok(Value::String(s.clone())),
+            Value::String(s) => Ok(s),
             _ => Err(Error::missing("api_secret")),
         }
+    }
+
+    /// The signing options of `options` laid over the config (see [`SigningOptions::from_layers`]).
+    fn signing(&self, options: &Value) -> Result<SigningOptions> {
+        SigningOptions::from_layers(object_arg(options, "options")?, self.config.values())
     }
 
     /// `url` with the config, read where the SDK reads its global config (see
@@ -467,34 +476,29 @@ impl Client {
     /// are signed from the text ([`signing::api_sign_request_flat`]), others read as the object.
     pub fn api_sign_request_text(&self, params: &str) -> Result<String> {
         let values = self.config.values();
-        let secret = self.secret()?;
-        let secret = secret.as_str().unwrap_or_default();
+        let secret = self.secret_str()?;
         let algorithm = SignatureAlgorithm::from_option(values.get("signature_algorithm"))?;
         let version = SignatureVersion::from_option(values.get("signature_version"));
         match signing::api_sign_request_flat(params, secret, algorithm, version) {
             Ok(signature) => Ok(signature),
             // JSON text, nested values, or text JavaScript's writer does not make: read as the object.
-            Err(_) => Ok(signing::api_sign_request(
-                object_arg(&crate::flat::parse_arg(params)?, "params")?,
-                secret,
-                algorithm,
-                version,
-            )),
+            Err(_) => self.api_sign_request(&crate::flat::parse_arg(params)?),
         }
     }
 
     /// `signRequest` with the configured credentials (options may override them).
     pub fn sign_request(&self, params: &Value, options: &Value) -> Result<Value> {
-        sign_request(params, &self.options(options)?)
+        let signing = self.signing(options)?;
+        Ok(Value::Object(signing::sign_request(
+            params_arg(params, "params")?,
+            &signing,
+        )))
     }
 
     /// [`Client::sign_request`] of params and options as text (the Node binding's fast path), as
     /// [`sign_request_text`]: flat scalar params are signed and answered as JSON with no map built.
     pub fn sign_request_text(&self, params: &str, options: &str) -> Result<Answer> {
-        let options = crate::flat::parse_arg(options)?;
-        let signing =
-            SigningOptions::from_options(&self.config.merged(object_arg(&options, "options")?))?;
-        sign_text(params, &signing)
+        sign_text(params, &self.signing(&crate::flat::parse_arg(options)?)?)
     }
 
     /// `verifyIdentifier` with the configured secret and algorithm (options may add a policy).
@@ -603,6 +607,17 @@ mod tests {
                 let by_value = client.sign_request(
                     &crate::flat::parse_arg(p).unwrap(),
                     &crate::flat::parse_arg(o).unwrap(),
+                );
+                // The options laid over the account as one merged object, signed by the free function.
+                let merged = match crate::flat::parse_arg(o).unwrap() {
+                    Value::Object(options) => Value::Object(client.config().merged(&options)),
+                    _ => unreachable!(),
+                };
+                let by_merged = sign_request(&crate::flat::parse_arg(p).unwrap(), &merged);
+                assert_eq!(
+                    by_merged.map(|v| v.to_json()).ok(),
+                    by_value.as_ref().map(|v| v.to_json()).ok(),
+                    "{p:?} {o:?}"
                 );
                 let by_text = client.sign_request_text(p, o);
                 assert_eq!(

@@ -22,15 +22,9 @@ fn invalid(message: &str) -> Error {
 
 /// WHATWG userinfo percent-encoding (what `URL.username`/`password` return).
 fn encode_userinfo(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b <= 0x20 || b >= 0x7f || br##""#<>?`{}/:;=@[\]^|"##.contains(&b) {
-            crate::encoding::push_pct(&mut out, b);
-        } else {
-            out.push(b as char);
-        }
-    }
-    out
+    crate::encoding::encode_with(s, |b| {
+        b > 0x20 && b < 0x7f && !br##""#<>?`{}/:;=@[\]^|"##.contains(&b)
+    })
 }
 
 /// `application/x-www-form-urlencoded` decoding of one name or value (bad escapes stay as they are).

@@ -46,11 +46,13 @@ pub fn uint_string(n: u64) -> String {
     out
 }
 
+/// Lower-case hex digits (hashes, JSON's `\u00xx`).
+pub(crate) const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
 /// Appends `b` as two lower-case hex digits (`{b:02x}`).
 pub(crate) fn push_hex_lower(out: &mut String, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(char::from(HEX[usize::from(b >> 4)]));
-    out.push(char::from(HEX[usize::from(b & 0xf)]));
+    out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
+    out.push(char::from(HEX_LOWER[usize::from(b & 0xf)]));
 }
 
 #[cfg(test)]
@@ -83,9 +85,6 @@ mod tests {
             }
         }
         for b in 0..=255u8 {
-            let mut out = String::new();
-            crate::encoding::push_pct(&mut out, b);
-            assert_eq!(out, format!("%{b:02X}"));
             let mut out = String::new();
             push_hex_lower(&mut out, b);
             assert_eq!(out, format!("{b:02x}"));

@@ -9,13 +9,14 @@ use crate::prelude::*;
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `%XX` (upper-case hex) for `byte`.
-pub(crate) fn push_pct(out: &mut String, byte: u8) {
+fn push_pct(out: &mut String, byte: u8) {
     out.push('%');
     out.push(HEX[(byte >> 4) as usize] as char);
     out.push(HEX[(byte & 15) as usize] as char);
 }
 
-fn encode_with(s: &str, keep: impl Fn(u8) -> bool) -> String {
+/// `s` with every byte percent-encoded but the ASCII ones `keep` keeps.
+pub(crate) fn encode_with(s: &str, keep: impl Fn(u8) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if b < 0x80 && keep(b) {

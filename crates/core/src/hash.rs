@@ -61,7 +61,7 @@ impl SignatureAlgorithm {
 
 /// Lowercase hex of `bytes`.
 pub fn to_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const HEX: &[u8; 16] = crate::digits::HEX_LOWER;
     // Bytes first, checked once: `String::push` encodes each `char` and checks the room on its own.
     let mut out = Vec::with_capacity(bytes.len() * 2);
     for &b in bytes {

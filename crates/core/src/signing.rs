@@ -217,7 +217,7 @@ fn join_sorted(
 
 /// Appends part of a `k=v` pair; in version 2 an `&` inside it becomes `%26`.
 fn push_escaped(out: &mut String, s: &str, version: SignatureVersion) {
-    if version == SignatureVersion::V1 || !s.bytes().any(|b| b == b'&') {
+    if version == SignatureVersion::V1 || !s.as_bytes().contains(&b'&') {
         return out.push_str(s);
     }
     for (i, part) in s.split('&').enumerate() {
@@ -313,6 +313,21 @@ impl SigningOptions {
             options.get("api_secret"),
             options.get("signature_algorithm"),
             options.get("signature_version"),
+        )
+    }
+
+    /// [`SigningOptions::from_options`] of `options` laid over `config` (an account's): each key from the
+    /// options when they have it, else from the config, as a merged copy would read it, with no copy.
+    pub fn from_layers(options: &Map, config: &Map) -> Result<Self> {
+        let value = |name: &str| match options.has(name) {
+            true => options.get(name),
+            false => config.get(name),
+        };
+        Self::from_values(
+            value("api_key"),
+            value("api_secret"),
+            value("signature_algorithm"),
+            value("signature_version"),
         )
     }
 

@@ -421,11 +421,7 @@ fn finalize_source(
     format: &Value,
     url_suffix: &Value,
 ) -> Result<(String, Option<String>)> {
-    let source = if crate::scan::contains(public_id, "//") {
-        collapse_double_slashes(public_id)
-    } else {
-        public_id.to_owned()
-    };
+    let source = collapse_double_slashes(public_id);
     if starts_with_http(&source, true) {
         return Ok((smart_escape(&source), None));
     }
@@ -642,15 +638,7 @@ fn url_path_and_search(url: &str) -> String {
 
 #[cfg(feature = "signed-urls")]
 fn percent_encode_where(s: &str, encode: impl Fn(u8) -> bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if encode(b) {
-            crate::encoding::push_pct(&mut out, b);
-        } else {
-            out.push(b as char);
-        }
-    }
-    out
+    crate::encoding::encode_with(s, |b| !encode(b))
 }
 
 #[cfg(test)]

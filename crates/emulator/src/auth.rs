@@ -141,11 +141,11 @@ pub(crate) fn verify_url_signature(
         (SignatureAlgorithm::Sha1, 8)
     };
     let digest = algorithm.digest(format!("{to_sign}{secret}").as_bytes());
-    let encoded: String = cirrus_core::encoding::base64_standard(&digest)
+    // URL-safe base64 cut to length (padding never falls within the 8 or 32 characters kept).
+    let expected: String = cirrus_core::encoding::base64_url_bytes(&digest)
         .chars()
         .take(len)
         .collect();
-    let expected = encoded.replace('/', "_").replace('+', "-");
     constant_time_eq(&expected, given)
 }
 
