@@ -116,7 +116,7 @@ module.exports = (native) => {
 
     /** `apiSignRequest()` with this account's config. */
     apiSignRequest(params) {
-      const paramsJson = jsonArg(params);
+      const paramsJson = flatParamsArg(params) ?? jsonArg(params);
       if (paramsJson !== undefined) {
         try {
           return this.apiSignRequestJson(paramsJson);

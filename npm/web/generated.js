@@ -157,7 +157,7 @@ export class CloudinaryBase extends wasm.Cloudinary {
   /** `apiSignRequest()` with this account's config. */
   apiSignRequest(params) {
     if (!inModule("cloudinary_apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
-    const paramsJson = jsonArg(params);
+    const paramsJson = flatParamsArg(params) ?? jsonArg(params);
     if (paramsJson !== undefined) {
       try {
         return this.apiSignRequestJson(paramsJson);

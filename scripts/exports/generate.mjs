@@ -125,7 +125,9 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     // here. A crash (INTERNAL, a wasm trap) is not retried: it reaches the caller.
     // An optional options object left out crosses as an empty one (every core function reads an absent
     // options object as `{}`), so `client.signRequest(params)` takes the fast path too.
-    const fast = (list, slow, quick, optional) => `${list.map((n) => `const ${n}Json = ${optional(n) ? 'optionalJsonArg' : 'jsonArg'}(${n});`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;\n    }\n  }\n  return ${slow};`;
+    // A method's params that the flat twin would take (`flat.text`) are written by flatParamsArg, the
+    // quicker writer for an object of scalars, and by jsonArg when they are anything else.
+    const fast = (list, slow, quick, optional, scalars = () => false) => `${list.map((n) => `const ${n}Json = ${optional(n) ? `optionalJsonArg(${n})` : scalars(n) ? `flatParamsArg(${n}) ?? jsonArg(${n})` : `jsonArg(${n})`};`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;\n    }\n  }\n  return ${slow};`;
     const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     // The flat twin first, when the call fits it.
     let flat = '';
@@ -153,7 +155,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const mj = m.filter((n) => json.includes(n));
     const mg = methodGuard(e);
     if (mj.length) {
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts)).replace(/\n/g, '\n  ')}\n  }`);
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts), (n) => n === e.flat?.text).replace(/\n/g, '\n  ')}\n  }`);
     } else if (e.method && mg) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(...args) {\n${mg}    return super.${e.name}(...args);\n  }`);
     }

@@ -40,7 +40,7 @@ pub(crate) fn push_int_padded(out: &mut String, n: i64, width: usize) {
 }
 
 /// `n.to_string()`.
-pub fn uint_string(n: u64) -> String {
+pub(crate) fn uint_string(n: u64) -> String {
     let mut out = String::with_capacity(20);
     push_uint(&mut out, n);
     out

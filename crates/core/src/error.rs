@@ -46,6 +46,38 @@ impl Error {
         Self::new(ErrorCode::InvalidOption, message)
     }
 
+    /// `INVALID_ARGUMENT`: a binding's reader met more values than it reads (`what`: the argument).
+    pub fn too_large(what: &str) -> Self {
+        Self::invalid_argument([what, " is too large"].concat())
+    }
+
+    /// `INVALID_ARGUMENT`: a binding's reader met values nested deeper than it reads (a cycle does that).
+    pub fn nested_too_deeply(what: &str) -> Self {
+        Self::invalid_argument([what, " is nested too deeply (or cyclic)"].concat())
+    }
+
+    /// `INVALID_ARGUMENT`: an object wider than [`crate::value::MAX_OBJECT_KEYS`].
+    pub fn too_many_keys(what: &str) -> Self {
+        let most = crate::digits::uint_string(crate::value::MAX_OBJECT_KEYS as u64);
+        Self::invalid_argument([what, " has more than ", &most, " keys"].concat())
+    }
+
+    /// `INVALID_ARGUMENT`: a value that is not plain data.
+    pub fn not_plain_data(what: &str) -> Self {
+        Self::invalid_argument(
+            [
+                what,
+                " must be a string, number, boolean, array or plain object (not a function, symbol or bigint)",
+            ]
+            .concat(),
+        )
+    }
+
+    /// `INVALID_ARGUMENT`: a binding could not read `what` (a getter or Proxy trap threw).
+    pub fn unreadable(what: &str) -> Self {
+        Self::invalid_argument(["could not read ", what].concat())
+    }
+
     /// `MISSING_OPTION` with the SDK's `Must supply <name>` wording.
     pub fn missing(name: &str) -> Self {
         Self::new(ErrorCode::MissingOption, ["Must supply ", name].concat())

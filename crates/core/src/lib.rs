@@ -32,7 +32,7 @@ pub mod api;
 pub mod auth_token;
 pub mod chunks;
 pub mod config;
-pub mod digits;
+mod digits;
 pub mod download;
 pub mod encoding;
 pub mod error;

@@ -31,7 +31,7 @@ impl Reader {
                 sys::napi_get_and_clear_last_exception(self.env, &mut exception);
             }
         }
-        Error::invalid_argument(format!("could not read {what}"))
+        Error::unreadable(what)
     }
 
     unsafe fn read(
@@ -41,7 +41,7 @@ impl Reader {
         what: &str,
     ) -> Result<Value, Error> {
         if self.budget == 0 {
-            return Err(Error::invalid_argument(format!("{what} is too large")));
+            return Err(Error::too_large(what));
         }
         self.budget -= 1;
         let env = self.env;
@@ -69,7 +69,7 @@ impl Reader {
             sys::ValueType::napi_string => unsafe { self.string(v, what) }.map(Value::String),
             sys::ValueType::napi_object => {
                 if depth >= MAX_DEPTH {
-                    return Err(Error::invalid_argument(format!("{what} is nested too deeply (or cyclic)")));
+                    return Err(Error::nested_too_deeply(what));
                 }
                 let mut is_array = false;
                 if !ok(unsafe { sys::napi_is_array(env, v, &mut is_array) }) {
@@ -90,9 +90,7 @@ impl Reader {
                     unsafe { self.object(v, depth, what) }
                 }
             }
-            _ => Err(Error::invalid_argument(format!(
-                "{what} must be a string, number, boolean, array or plain object (not a function, symbol or bigint)"
-            ))),
+            _ => Err(Error::not_plain_data(what)),
         }
     }
 
@@ -118,7 +116,7 @@ impl Reader {
             return Err(self.fail(what));
         }
         if len as usize > self.budget {
-            return Err(Error::invalid_argument(format!("{what} is too large")));
+            return Err(Error::too_large(what));
         }
         let mut items = Vec::with_capacity(len as usize);
         for i in 0..len {
@@ -158,10 +156,7 @@ impl Reader {
             return Err(self.fail(what));
         }
         if len as usize > cirrus_core::value::MAX_OBJECT_KEYS {
-            return Err(Error::invalid_argument(format!(
-                "{what} has more than {} keys",
-                cirrus_core::value::MAX_OBJECT_KEYS
-            )));
+            return Err(Error::too_many_keys(what));
         }
         let mut map = Map::new();
         for i in 0..len {

@@ -28,14 +28,10 @@ struct Reader {
     budget: usize,
 }
 
-fn unreadable(what: &str) -> Error {
-    Error::invalid_argument(["could not read ", what].concat())
-}
-
 impl Reader {
     fn read(&mut self, v: &JsValue, depth: usize, what: &str) -> Result<Value, Error> {
         if self.budget == 0 {
-            return Err(Error::invalid_argument([what, " is too large"].concat()));
+            return Err(Error::too_large(what));
         }
         self.budget -= 1;
         if v.is_undefined() {
@@ -54,30 +50,22 @@ impl Reader {
             return Ok(Value::String(s));
         }
         if !v.is_object() || v.is_function() {
-            return Err(Error::invalid_argument(
-                [
-                    what,
-                    " must be a string, number, boolean, array or plain object (not a function, symbol or bigint)",
-                ]
-                .concat(),
-            ));
+            return Err(Error::not_plain_data(what));
         }
         if depth >= MAX_DEPTH {
-            return Err(Error::invalid_argument(
-                [what, " is nested too deeply (or cyclic)"].concat(),
-            ));
+            return Err(Error::nested_too_deeply(what));
         }
-        if is_array(v).map_err(|_| unreadable(what))? {
+        if is_array(v).map_err(|_| Error::unreadable(what))? {
             let len = get(v, &"length".into())
-                .map_err(|_| unreadable(what))?
+                .map_err(|_| Error::unreadable(what))?
                 .as_f64()
                 .unwrap_or(0.0) as usize;
             if len > self.budget {
-                return Err(Error::invalid_argument([what, " is too large"].concat()));
+                return Err(Error::too_large(what));
             }
             let mut items = Vec::with_capacity(len);
             for i in 0..len {
-                let item = get(v, &JsValue::from(i as u32)).map_err(|_| unreadable(what))?;
+                let item = get(v, &JsValue::from(i as u32)).map_err(|_| Error::unreadable(what))?;
                 items.push(self.read(&item, depth + 1, what)?);
             }
             return Ok(Value::Array(items));
@@ -86,18 +74,15 @@ impl Reader {
         if let Some(date) = v.dyn_ref::<js_sys::Date>() {
             return Ok(cirrus_core::time::date_json(date.get_time()));
         }
-        let keys = object_keys(v).map_err(|_| unreadable(what))?;
+        let keys = object_keys(v).map_err(|_| Error::unreadable(what))?;
         if keys.length() as usize > cirrus_core::value::MAX_OBJECT_KEYS {
-            let most = cirrus_core::digits::uint_string(cirrus_core::value::MAX_OBJECT_KEYS as u64);
-            return Err(Error::invalid_argument(
-                [what, " has more than ", &most, " keys"].concat(),
-            ));
+            return Err(Error::too_many_keys(what));
         }
         let mut map = Map::new();
         for key in keys.iter() {
             let name = key.as_string().unwrap_or_default();
             let what = ["option ", &name].concat();
-            let item = get(v, &key).map_err(|_| unreadable(&what))?;
+            let item = get(v, &key).map_err(|_| Error::unreadable(&what))?;
             // Object.keys never repeats a key: no lookup needed.
             let item = self.read(&item, depth + 1, &what)?;
             map.push_new(name, item);
