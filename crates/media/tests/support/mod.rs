@@ -12,7 +12,7 @@ use cirrus_media::{
 use cirrus_transport::{CancellationToken, Source, Transport, TransportOptions, UploadSettings};
 use futures_util::future::BoxFuture;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// A real SQLite repository whose calls can be made to fail.
@@ -91,38 +91,22 @@ pub(crate) struct Setup {
     pub db: PathBuf,
     pub repo: Arc<Flaky>,
     _stop: tokio::sync::oneshot::Sender<()>,
-    // Last: dropped after the emulator was told to stop.
-    _dirs: RemoveOnDrop,
+    // Last: dropped (and removed: a full run used to leave ~20 in /tmp) after the emulator was told to
+    // stop. The emulator may still be finishing a write then: what it leaves is a temporary directory's.
+    _dirs: [tempfile::TempDir; 2],
 }
 
-/// The test's temporary directories, removed when its setup goes (a full run left ~20 in /tmp).
-struct RemoveOnDrop(Vec<PathBuf>);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        for dir in &self.0 {
-            // The emulator may still be finishing a write: what it leaves is a temporary directory's.
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
-
-fn unique_dir(what: &str) -> PathBuf {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    std::env::temp_dir().join(format!(
-        "cirrus-media-{what}-{}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ))
+/// A fresh temporary directory named for what it holds.
+fn temp_dir(what: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("cirrus-media-{what}-"))
+        .tempdir()
+        .unwrap()
 }
 
 pub(crate) async fn setup(faults: &[&str]) -> Setup {
-    let dir = unique_dir("emulator");
-    let mut settings = cirrus_emulator::Settings::new("demo", "key", "secret", &dir);
+    let dir = temp_dir("emulator");
+    let mut settings = cirrus_emulator::Settings::new("demo", "key", "secret", dir.path());
     settings.log_requests = false;
     for f in faults {
         let (endpoint, rule) = cirrus_emulator::faults::parse_rule(f).unwrap();
@@ -141,8 +125,8 @@ pub(crate) async fn setup(faults: &[&str]) -> Setup {
     account.set("api_secret", "secret".into());
     account.set("upload_prefix", format!("http://{addr}").into());
     let transport = Arc::new(Transport::new(&account, TransportOptions::default()).unwrap());
-    let db_dir = unique_dir("db");
-    let db = db_dir.join("media.db");
+    let db_dir = temp_dir("db");
+    let db = db_dir.path().join("media.db");
     let repo = Arc::new(Flaky {
         inner: SqliteRepository::open(db.to_str().unwrap()).unwrap(),
         fail_updates: AtomicBool::new(false),
@@ -155,7 +139,7 @@ pub(crate) async fn setup(faults: &[&str]) -> Setup {
         db,
         repo,
         _stop: stop,
-        _dirs: RemoveOnDrop(vec![dir, db_dir]),
+        _dirs: [dir, db_dir],
     }
 }
 
