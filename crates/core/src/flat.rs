@@ -43,6 +43,11 @@ impl<'a> FlatValue<'a> {
         })
     }
 
+    /// Whether `clear_blank` drops it: null, or an empty string.
+    pub fn is_blank(self) -> bool {
+        self.signed_text().is_none_or(str::is_empty)
+    }
+
     /// The text the SDK signs for it (`String(value)`); none for null.
     pub fn signed_text(self) -> Option<&'a str> {
         match self {

@@ -174,11 +174,12 @@ fn join_flat(
 ) -> String {
     // Sized for all entries up front (a filtered collect starts small and grows).
     let mut pairs: Vec<(&str, SignedValue<'_>)> = Vec::with_capacity(entries.len());
-    pairs.extend(entries.iter().filter_map(|(k, v)| {
-        v.signed_text()
-            .filter(|t| !t.is_empty())
-            .map(|t| (*k, SignedValue::Text(t.into())))
-    }));
+    pairs.extend(
+        entries
+            .iter()
+            .filter(|(_, v)| !v.is_blank())
+            .filter_map(|(k, v)| v.signed_text().map(|t| (*k, SignedValue::Text(t.into())))),
+    );
     join_sorted(&mut pairs, version, room)
 }
 
@@ -391,14 +392,8 @@ pub fn sign_request_flat_json(flat: &str, signing: &SigningOptions) -> Option<St
     if entries.len() > MOST_KEYS {
         return None;
     }
-    // `clear_blank`: nulls and empty strings go (what the string to sign drops too).
-    let kept: Vec<(&str, FlatValue<'_>)> = entries
-        .iter()
-        .filter(|(_, value)| value.signed_text().is_some_and(|t| !t.is_empty()))
-        .copied()
-        .collect();
     let input = join_flat(
-        &kept,
+        &entries,
         unescaped_version(flat, signing.version),
         signing.api_secret.expose().len(),
     );
@@ -413,7 +408,8 @@ pub fn sign_request_flat_json(flat: &str, signing: &SigningOptions) -> Option<St
         out.push(':');
     };
     let (mut signed, mut keyed) = (false, false);
-    for (key, value) in &kept {
+    // `clear_blank`: nulls and empty strings go, as from the string to sign.
+    for (key, value) in entries.iter().filter(|(_, value)| !value.is_blank()) {
         entry(&mut out, key);
         match (*key, value) {
             // Set over an existing key keeps its place, as `Map::set` does.
