@@ -71,30 +71,31 @@ const OTHER_NAMES: [&str; 57] = [
     "overwrite",
 ];
 
+/// How many names there are.
+const COUNT: usize = PARAMS.len() + COMPONENT_OPTIONS.len() + OTHER_NAMES.len();
+
 /// All the names: the transformation's parameters and component options, then the others.
-const NAMES: [&str; PARAMS.len() + COMPONENT_OPTIONS.len() + OTHER_NAMES.len()] = {
-    let mut names = [""; PARAMS.len() + COMPONENT_OPTIONS.len() + OTHER_NAMES.len()];
-    let mut at = 0;
+const NAMES: [&str; COUNT] = {
+    let mut names = [""; COUNT];
     let mut i = 0;
     while i < PARAMS.len() {
-        names[at] = PARAMS[i].0;
-        at += 1;
+        names[i] = PARAMS[i].0;
         i += 1;
     }
-    i = 0;
-    while i < COMPONENT_OPTIONS.len() {
-        names[at] = COMPONENT_OPTIONS[i];
-        at += 1;
-        i += 1;
-    }
-    i = 0;
-    while i < OTHER_NAMES.len() {
-        names[at] = OTHER_NAMES[i];
-        at += 1;
-        i += 1;
-    }
+    let at = copy_into(&mut names, PARAMS.len(), &COMPONENT_OPTIONS);
+    copy_into(&mut names, at, &OTHER_NAMES);
     names
 };
+
+/// Copies `from` into `names` from `at` on (a loop: `const` has no iterators); where the next copy starts.
+const fn copy_into(names: &mut [&'static str; COUNT], at: usize, from: &[&'static str]) -> usize {
+    let mut i = 0;
+    while i < from.len() {
+        names[at + i] = from[i];
+        i += 1;
+    }
+    at + from.len()
+}
 
 const SLOTS: usize = 512;
 const EMPTY: u8 = u8::MAX;
