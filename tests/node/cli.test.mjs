@@ -71,11 +71,21 @@ test('usage and configuration errors are one line with exit code 2', () => {
   assert.equal(cirrus(['frobnicate']).status, 2);
   assert.equal(cirrus([]).status, 2);
   assert.equal(cirrus(['--help']).status, 0);
+  // Each help fits an 80-column terminal.
+  const fits = (text, what) => {
+    for (const line of text.split('\n')) assert.ok(line.length <= 80, `${what}: a line of ${line.length} columns: ${line}`);
+  };
+  fits(cirrus(['--help']).stdout, '--help');
   for (const command of ['upload', 'sync', 'destroy', 'url', 'sign', 'doctor', 'verify']) {
     const help = cirrus([command, '--help'], noEnv);
     assert.equal(help.status, 0, `${command} --help: ${help.stderr}`);
     assert.match(help.stdout, new RegExp(`^usage: cirrus ${command} `), command);
+    fits(help.stdout, `${command} --help`);
   }
+  const emulatorHelp = cirrus(['emulator', '--help'], noEnv);
+  assert.equal(emulatorHelp.status, 0, emulatorHelp.stderr);
+  assert.match(emulatorHelp.stdout, /^usage: cirrus-emulator /);
+  fits(emulatorHelp.stdout, 'emulator --help');
   const dir = cirrus(['upload', tmpdir()]);
   assert.deepEqual([dir.status, dir.stderr.trim()], [2, `cirrus: ${tmpdir()} is a directory: pass --recursive to upload the files in it`]);
   assert.equal(cirrus(['upload', 'x.png', '--concurrency', '0']).status, 2);

@@ -4,30 +4,38 @@ use cirrus_emulator::{faults, Preset, Settings};
 use std::io::Write;
 use std::time::Duration;
 
+// Wrapped to fit 80 columns (a CLI test checks every help text).
 const USAGE: &str = "usage: cirrus-emulator [options]
 
-  --host HOST              address to listen on (default 127.0.0.1)
-  --port PORT              port (default 0: a free port)
-  --data DIR               data directory (default .cirrus-emulator)
-  --cloud-name NAME        account cloud name  \\
-  --api-key KEY            account api key      > or CLOUDINARY_URL (env or --cloudinary-url)
-  --api-secret SECRET      account api secret  /
-  --cloudinary-url URL     cloudinary://KEY:SECRET@CLOUD
-  --auth-token-key HEX     enable token-based access control with this key
-  --preset SPEC            upload preset: NAME[,unsigned][,folder=F][,tags=A;B] (repeatable)
-  --max-body-mb N          largest request body (default 512; larger is 413)
-  --chunk-ttl-secs N       how long unfinished chunked uploads are kept (default 3600)
-  --min-chunk-bytes N      smallest chunk but the last (default 5242880, Cloudinary's 5 MB)
-  --max-megapixels N       largest image accepted for upload (default 50)
-  --derived-cache-mb N     disk kept for transformed images, oldest evicted (default 256)
-  --fault SPEC             ENDPOINT:500=R,502=R,429=R,reset=R,after500=R,afterreset=R,
-                           aftertimeout=R,hang=MS,latency=MS (repeatable; after*: the request is
-                           applied, then its answer is lost; ENDPOINT is *, upload, destroy,
-                           rename, explicit, admin or delivery)
-  --quiet                  do not log requests on stderr
-  --stop-on-stdin-eof      stop when stdin closes (a parent that dies, even by SIGKILL, stops it)
+  --host HOST           address to listen on (default 127.0.0.1)
+  --port PORT           port (default 0: a free port)
+  --data DIR            data directory (default .cirrus-emulator)
+  --cloud-name NAME     account cloud name  \\
+  --api-key KEY         account api key      > or CLOUDINARY_URL
+  --api-secret SECRET   account api secret  /  (env or --cloudinary-url)
+  --cloudinary-url URL  cloudinary://KEY:SECRET@CLOUD
+  --auth-token-key HEX  enable token-based access control with this key
+  --preset SPEC         upload preset: NAME[,unsigned][,folder=F][,tags=A;B]
+                        (repeatable)
+  --max-body-mb N       largest request body (default 512; larger is 413)
+  --chunk-ttl-secs N    how long unfinished chunked uploads are kept
+                        (default 3600)
+  --min-chunk-bytes N   smallest chunk but the last (default 5242880,
+                        Cloudinary's 5 MB)
+  --max-megapixels N    largest image accepted for upload (default 50)
+  --derived-cache-mb N  disk kept for transformed images, oldest evicted
+                        (default 256)
+  --fault SPEC          ENDPOINT:500=R,502=R,429=R,reset=R,after500=R,
+                        afterreset=R,aftertimeout=R,hang=MS,latency=MS
+                        (repeatable; after*: the request is applied, then its
+                        answer is lost; ENDPOINT is *, upload, destroy,
+                        rename, explicit, admin or delivery)
+  --quiet               do not log requests on stderr
+  --stop-on-stdin-eof   stop when stdin closes (a parent that dies, even by
+                        SIGKILL, stops it)
 
-Prints `listening on http://HOST:PORT` on stdout when ready; Ctrl-C stops it cleanly.";
+Prints `listening on http://HOST:PORT` on stdout when ready; Ctrl-C stops it
+cleanly.";
 
 fn fail(message: &str) -> ! {
     eprintln!("cirrus-emulator: {message}\n\n{USAGE}");
