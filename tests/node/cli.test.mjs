@@ -40,6 +40,12 @@ test('upload files with a summary table; destroy them', () => {
   assert.equal(del.stdout.trim().split('\n').filter((l) => l.endsWith(': ok')).length, 2);
   const again = cirrus(['destroy', ids[0]]);
   assert.equal(again.status, 1);
+  // Not an image: the default resource type is auto, so Cloudinary files it as raw.
+  const raw = join(tempDir('cli-files-'), 'notes.bin');
+  writeFileSync(raw, Buffer.from('not an image at all\n'));
+  const rawUp = cirrus(['upload', raw, '--folder', 'cli']);
+  assert.equal(rawUp.status, 0, rawUp.stdout + rawUp.stderr);
+  assert.match(rawUp.stdout, /cli\/notes_[a-z0-9]{6}\.bin/);
   const missing = cirrus(['upload', '/no/such.png']);
   assert.equal(missing.status, 1);
   assert.match(missing.stdout, /INVALID_ARGUMENT/);

@@ -57,7 +57,9 @@ async function upload(paths, options, client) {
   const base = { use_filename: true };
   for (const key of PASSED) if (options[key] !== undefined) base[key] = key === 'public_id' || key === 'context' ? String(options[key]) : options[key];
   if (options.tags) base.tags = String(options.tags).split(',');
-  if (options.resource_type) base.resource_type = String(options.resource_type);
+  // `auto` unless told (the help's default): Cloudinary then files a PDF, a video or a zip by what it is,
+  // where the SDK's own default (image) refuses everything but images.
+  base.resource_type = options.resource_type ? String(options.resource_type) : 'auto';
   if (options.chunk_size) base.chunk_size = Number(options.chunk_size) * 1e6;
   const rows = files.map((f) => ({ ...f, name: f.dir ? `${f.dir}/${basename(f.path)}` : basename(f.path) }));
   return runFiles(rows, concurrency, async (row, onProgress) => {
