@@ -199,6 +199,25 @@ test('progress at 80 columns: every line fits, redrawn in place (no smear)', asy
   assert.match(firstFrame.at(-1), /^12 files: 9 uploading, 3 waiting$/);
 });
 
+test('doctor at 80 columns: its explanation wraps at spaces, a finding indented under its text', () => {
+  // No pseudo-terminal here: stdout made to say it is an 80-column one.
+  const script = `
+    Object.defineProperty(process.stdout, 'isTTY', { value: true });
+    Object.defineProperty(process.stdout, 'columns', { value: 80 });
+    const { doctor } = require(${JSON.stringify(fileURLToPath(new URL('../../npm/node/cli/doctor.cjs', import.meta.url)))});
+    doctor({ timestamp: '1700000000', public_id: 'folder/sample', tags: 'a,b' }, {
+      error: "Invalid Signature 0123456789abcdef. String to sign - 'public_id=folder/sample&tags=a&timestamp=1700000000'.",
+    });`;
+  const noEnv = { ...process.env };
+  delete noEnv.CLOUDINARY_URL;
+  const out = spawnSync(process.execPath, ['-e', script], { env: noEnv, encoding: 'utf8' }).stdout;
+  const lines = out.trimEnd().split('\n');
+  for (const line of lines) assert.ok([...line].length < 80, `fits in 80 columns: ${line}`);
+  const finding = lines.findIndex((l) => l.startsWith('- `tags` was signed as `a,b`'));
+  assert.ok(finding > 0 && lines.length > finding + 1, out);
+  assert.match(lines[finding + 1], /^ {2}\S/, 'the finding continues under its text');
+});
+
 test('cirrus emulator without an account runs on the demo account and says which', async () => {
   const { spawn } = await import('node:child_process');
   const noEnv = { ...process.env };

@@ -30,7 +30,9 @@ function doctor(params, options) {
   const diagnosis = process.env.CLOUDINARY_URL
     ? cirrus.Cloudinary.fromEnv().explainSignature(params, extra)
     : cirrus.explainSignature(params, extra);
-  process.stdout.write(diagnosis.explanation);
+  // Wrapped for a terminal; piped, each finding stays one line.
+  const { isTTY, columns } = process.stdout;
+  process.stdout.write(isTTY && columns ? require('./format.cjs').wrap(diagnosis.explanation, columns - 1) : diagnosis.explanation);
   return diagnosis.findings.length ? 1 : 0;
 }
 

@@ -44,14 +44,17 @@ function table(rows, columns, width = 120) {
 }
 
 /**
- * Help text wrapped at `width`: a long line breaks at spaces, its continuation indented under the
- * description column (`  --flag X      description`) or under the line's own indentation.
+ * Text for a terminal (help, the doctor's explanation) wrapped at `width`: a long line breaks at spaces,
+ * its continuation indented under the description column (`  --flag X      description`), under a list
+ * item's text, or under the line's own indentation.
  */
 function wrap(text, width) {
   return text.split('\n').map((line) => {
     if ([...line].length <= width) return line;
     const column = /^(\s+\S.*?\s{2,})\S/.exec(line);
-    const indent = ' '.repeat(column ? column[1].length : /^\s*/.exec(line)[0].length);
+    // Under the description column, under a list item's text (`- `), or under the line's own indentation.
+    const item = /^(\s*- )/.exec(line);
+    const indent = ' '.repeat(column ? column[1].length : item ? item[1].length : /^\s*/.exec(line)[0].length);
     const out = [];
     const lead = /^\s*/.exec(line)[0];
     const parts = line.slice(lead.length).split(/( +)/); // words, and the runs of spaces between them
