@@ -127,11 +127,12 @@ export function flatArg(value) {
 }
 
 /**
- * flatArg for params to sign (apiSignRequestFlat): an object of strings, numbers, booleans and nulls
- * only, written in one loop (no recursion, no state object); undefined for anything else.
+ * flatArg for params to sign (apiSignRequestFlat, and the account's apiSignRequest): an object of
+ * strings, numbers, booleans and nulls only, written in one loop (no recursion, no state object);
+ * undefined for anything else (an array too, even one without a prototype: params must be an object).
  */
 export function flatParamsArg(value) {
-  if (DISABLED || value === null || typeof value !== 'object') return undefined;
+  if (DISABLED || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   try {
     const proto = Object.getPrototypeOf(value);
     if ((proto !== PLAIN && proto !== null) || prototypePolluted()) return undefined;

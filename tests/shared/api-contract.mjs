@@ -58,6 +58,9 @@ export async function contract(t, api) {
       () => api.signRequest(undefined, { api_key: '1', api_secret: SECRET }),
       () => api.apiSignRequest(undefined, SECRET),
       () => api.apiSignRequest(null, SECRET),
+      // An array is not params, even one without a prototype (no fast path may read it as an object).
+      () => api.apiSignRequest(['a'], SECRET),
+      () => api.apiSignRequest(Object.setPrototypeOf(['a', 'b'], null), SECRET),
       () => api.parseCloudinaryUrl(null),
     ];
     for (const fn of hostile) throwsCode(fn, 'INVALID_ARGUMENT');
@@ -95,6 +98,7 @@ export async function contract(t, api) {
     throwsCode(() => new api.Cloudinary(42), 'INVALID_ARGUMENT');
     throwsCode(() => a.signRequest(), 'INVALID_ARGUMENT');
     throwsCode(() => a.apiSignRequest(null), 'INVALID_ARGUMENT');
+    throwsCode(() => a.apiSignRequest(Object.setPrototypeOf(['a', 'b'], null)), 'INVALID_ARGUMENT');
     throwsCode(() => new api.Cloudinary('http://111:x@y'), 'INVALID_CONFIG');
     throwsCode(() => a.url('x', { url_suffix: 'bad/suffix' }), 'INVALID_OPTION');
   });

@@ -94,3 +94,33 @@ impl core::error::Error for Error {}
 
 /// The result type of every fallible core function.
 pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The readers' messages, word for word: both bindings answer with them, and callers match on them.
+    #[test]
+    fn reader_messages() {
+        let cases = [
+            (Error::too_large("options"), "options is too large"),
+            (
+                Error::nested_too_deeply("options"),
+                "options is nested too deeply (or cyclic)",
+            ),
+            (
+                Error::too_many_keys("options"),
+                "options has more than 10000 keys",
+            ),
+            (
+                Error::not_plain_data("option width"),
+                "option width must be a string, number, boolean, array or plain object (not a function, symbol or bigint)",
+            ),
+            (Error::unreadable("options"), "could not read options"),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.code, ErrorCode::InvalidArgument);
+            assert_eq!(error.message, message);
+        }
+    }
+}

@@ -83,7 +83,7 @@ const NAMES: [&str; COUNT] = {
         i += 1;
     }
     let at = copy_into(&mut names, PARAMS.len(), &COMPONENT_OPTIONS);
-    copy_into(&mut names, at, &OTHER_NAMES);
+    assert!(copy_into(&mut names, at, &OTHER_NAMES) == COUNT);
     names
 };
 

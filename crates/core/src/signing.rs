@@ -553,6 +553,8 @@ mod tests {
             "18\0o\0keager\0sc_fill,w_200\0koverwrite\0n1\0kpublic_id\0sfolder/sample\0kresponsive_breakpoints\0z\0ktimestamp\0n1700000000\0ktransformation\0s\0kcontext\0salt=x\0ktags\0sa,b\0e",
             "12\0o\0kb\0t\0ka\0f\0ksignature\0sold\0kapi_key\0sown\0k2\0sx&y=z\0e",
             "6\0o\0kn\0n-1.5e-7\0kz\0s\0e",
+            // Zero and "0" are not blank (only null and "" are).
+            "10\0o\0kd\0n0\0ke\0s0\0kf\0f\0kg\0z\0e",
             "2\0o\0e",
         ];
         let declined = [
