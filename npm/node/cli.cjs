@@ -13,24 +13,8 @@ const printHelp = (text) => console.log(wrap(text, (process.stdout.isTTY && proc
 const upload = require('./cli/upload.cjs');
 const sync = require('./cli/sync.cjs');
 const doctor = require('./cli/doctor.cjs');
+const { USAGE, HELP } = require('./cli/help.cjs');
 
-const USAGE = `usage: cirrus <command> [arguments] [--option value ...]
-
-  upload <files or dirs...>   uploads with live progress (--recursive,
-                              --folder, --dry-run ...)
-  sync <directory>            uploads what the cloud is missing or holds
-                              changed (by etag)
-  destroy <public_ids...>     deletes assets
-  url <public_id> [options]   a delivery URL (--width 300 --crop fill ...)
-  sign <key=value...>         signs upload params with the account's secret
-  doctor <key=value...>       the string to sign; with --error "<message>",
-                              explains Cloudinary's "Invalid Signature"
-  verify <identifier>         checks a signed identifier
-  emulator [flags]            runs the local Cloudinary emulator
-
-\`cirrus <command> --help\` shows a command's options. The account comes from
-CLOUDINARY_URL: cloudinary://KEY:SECRET@CLOUD, with ?upload_prefix=http://...
-for the emulator.`;
 
 function client() {
   if (!process.env.CLOUDINARY_URL) throw new UsageError('CLOUDINARY_URL is not set');
@@ -42,29 +26,6 @@ function client() {
   return cld;
 }
 
-const HELP = {
-  destroy: `usage: cirrus destroy <public_ids...> [--type T] [--resource-type R]
-
-Deletes each asset; prints "<public_id>: ok" or "not found". Exit 1 when any
-was not deleted. --type: upload, private or authenticated; --resource-type:
-image, video or raw.`,
-  url: `usage: cirrus url <public_id> [--option value ...]
-
-Prints a delivery URL. Options are url()'s, snake_case or kebab-case:
---width 300 --crop fill --secure false --sign-url true. With an emulator
-CLOUDINARY_URL (upload_prefix on http://), the URL points at the emulator
-unless --secure or --cname is given.`,
-  sign: `usage: cirrus sign <key=value...>
-
-Prints the params with api_key, timestamp (now unless given) and signature.`,
-  verify: `usage: cirrus verify <identifier>
-
-Checks a signed identifier (image/upload/v123/id.jpg#signature); prints what
-it names, or exits 1.`,
-  upload: upload.HELP,
-  sync: sync.HELP,
-  doctor: doctor.HELP,
-};
 
 async function destroy(ids, options) {
   onlyOptions('destroy', options, ['type', 'resource_type', 'invalidate']);

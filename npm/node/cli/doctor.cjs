@@ -30,10 +30,23 @@ function doctor(params, options) {
   const diagnosis = process.env.CLOUDINARY_URL
     ? cirrus.Cloudinary.fromEnv().explainSignature(params, extra)
     : cirrus.explainSignature(params, extra);
-  // Wrapped for a terminal; piped, each finding stays one line.
-  const { isTTY, columns } = process.stdout;
-  process.stdout.write(isTTY && columns ? require('./format.cjs').wrap(diagnosis.explanation, columns - 1) : diagnosis.explanation);
+  process.stdout.write(forTerminal(diagnosis));
   return diagnosis.findings.length ? 1 : 0;
+}
+
+/**
+ * The explanation wrapped for a terminal, but for the strings to sign, which stay whole lines (a break at
+ * a space inside a value would change what is read as the string). Piped, each finding stays one line.
+ */
+function forTerminal(diagnosis) {
+  const { isTTY, columns } = process.stdout;
+  if (!isTTY || !columns) return diagnosis.explanation;
+  const { wrap } = require('./format.cjs');
+  const whole = [diagnosis.string_to_sign, diagnosis.cloudinary_string_to_sign].filter(Boolean);
+  return diagnosis.explanation
+    .split('\n')
+    .map((line) => (whole.some((s) => line.endsWith(s)) ? line : wrap(line, columns - 1)))
+    .join('\n');
 }
 
 module.exports = { doctor, HELP };

@@ -57,16 +57,17 @@ async function upload(paths, options, client) {
   const base = { use_filename: true };
   for (const key of PASSED) if (options[key] !== undefined) base[key] = key === 'public_id' || key === 'context' ? String(options[key]) : options[key];
   if (options.tags) base.tags = String(options.tags).split(',');
-  // `auto` unless told (the help's default): Cloudinary then files a PDF, a video or a zip by what it is,
-  // where the SDK's own default (image) refuses everything but images.
+  // `auto` unless told (the help's default): Cloudinary then files a video, a zip or a text file by what it
+  // is, where the SDK's own default (image) refuses everything but images.
   base.resource_type = options.resource_type ? String(options.resource_type) : 'auto';
   if (options.chunk_size) base.chunk_size = Number(options.chunk_size) * 1e6;
   const rows = files.map((f) => ({ ...f, name: f.dir ? `${f.dir}/${basename(f.path)}` : basename(f.path) }));
   return runFiles(rows, concurrency, async (row, onProgress) => {
     const folder = folderOf(options, row.dir);
     const result = await cld.upload({ path: row.path }, { ...base, ...(folder ? { folder } : {}), onProgress });
-    return { public_id: result.public_id, bytes: result.bytes, result: 'ok' };
-  }, [['file', 'name'], ['public_id', 'public_id'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
+    return { public_id: result.public_id, type: result.resource_type, bytes: result.bytes, result: 'ok' };
+    // The type Cloudinary filed each file as (auto): what `cirrus destroy --resource-type` then needs.
+  }, [['file', 'name'], ['public_id', 'public_id'], ['type', 'type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
 }
 
 module.exports = { upload, HELP };
