@@ -69,6 +69,10 @@ test('large sources go chunked by themselves; concurrency; progress reaches the 
   assert.deepEqual([streamed.etag, streamed.uploadStats.chunks], [md5(png), 4]);
   const small = await cld.upload(makePng(10, 10), { public_id: 'chunks/small' });
   assert.equal(small.uploadStats.chunks, 1);
+  // resource_type auto in chunks (what `cirrus upload` sends): bytes that are no image are filed as raw.
+  const bytes = Buffer.alloc(350_000, 'not an image; ');
+  const raw = await cld.upload(bytes, { public_id: 'chunks/notes.txt', resource_type: 'auto', chunk_size: 100_000 });
+  assert.deepEqual([raw.resource_type, raw.public_id, raw.etag, raw.uploadStats.chunks], ['raw', 'chunks/notes.txt', md5(bytes), 4]);
 });
 
 test('uploadStream: pipe with backpressure, result promise and event, errors as events', async () => {
