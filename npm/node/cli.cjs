@@ -5,7 +5,7 @@
 // configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
 const { emulatorPath, emulatorUrlOptions, DEMO_URL } = require('./emulator.cjs');
-const { UsageError, parseArgs, onlyOptions } = require('./cli/args.cjs');
+const { UsageError, parseArgs, valued, onlyOptions } = require('./cli/args.cjs');
 const { wrap } = require('./cli/format.cjs');
 
 /** Help fitted to the terminal (80 columns off one). */
@@ -23,19 +23,29 @@ function client() {
   // A configuration error is exit 2 before anything starts, not a failed row per file.
   const config = cld.toJSON();
   if (!config.api_key || !config.api_secret) throw new UsageError('CLOUDINARY_URL needs an api_key and an api_secret: cloudinary://KEY:SECRET@CLOUD');
+  if (!config.cloud_name) throw new UsageError('CLOUDINARY_URL needs a cloud name: cloudinary://KEY:SECRET@CLOUD');
+  if (config.upload_prefix !== undefined && !/^https?:\/\/[^/]/.test(String(config.upload_prefix))) {
+    throw new UsageError(`CLOUDINARY_URL's upload_prefix must be an http:// or https:// URL, not ${config.upload_prefix}`);
+  }
   return cld;
 }
 
 
 async function destroy(ids, options) {
   onlyOptions('destroy', options, ['type', 'resource_type', 'invalidate']);
+  valued(options, ['type', 'resource_type']);
   if (ids.length === 0) throw new UsageError('destroy needs at least one public id (cirrus destroy --help)');
+  if (options.resource_type !== undefined && !['image', 'video', 'raw'].includes(options.resource_type)) {
+    throw new UsageError(`--resource-type is image, video or raw, not ${options.resource_type}`);
+  }
+  // Without --resource-type Cloudinary looks among images only: a miss says where else to look.
+  const elsewhere = options.resource_type === undefined ? ' (among images: --resource-type video or raw for others)' : '';
   const cld = client();
   let failed = 0;
   for (const id of ids) {
     try {
       const { result } = await cld.destroy(String(id), { type: options.type, resource_type: options.resource_type, invalidate: options.invalidate });
-      console.log(`${id}: ${result}`);
+      console.log(`${id}: ${result}${result === 'not found' ? elsewhere : ''}`);
       if (result !== 'ok') failed++;
     } catch (err) {
       console.error(`${id}: ${err.message} (${err.code})`);
@@ -79,7 +89,13 @@ function run(command, positional, options) {
     case 'doctor': return doctor.doctor(pairs(positional, 'doctor'), options);
     case 'verify': {
       if (positional.length !== 1) throw new UsageError('verify needs one identifier (cirrus verify --help)');
-      console.log(JSON.stringify(client().verifyIdentifier(String(positional[0]), options), null, 2));
+      const lists = ['allowed_resource_types', 'allowed_types', 'allowed_formats'];
+      onlyOptions('verify', options, [...lists, 'signature_algorithm']);
+      valued(options, [...lists, 'signature_algorithm']);
+      // Comma lists, as --tags a,b.
+      const policy = { ...options };
+      for (const key of lists) if (key in policy) policy[key] = String(policy[key]).split(',');
+      console.log(JSON.stringify(client().verifyIdentifier(String(positional[0]), policy), null, 2));
       return 0;
     }
     default: throw new UsageError(command ? `unknown command ${command} (cirrus --help lists them)` : 'a command is needed');

@@ -152,6 +152,63 @@ test('sync uploads what is missing or changed (by etag) and skips the rest', () 
   assert.equal(third.stdout.match(/unchanged/g).length, 2);
 });
 
+test('values stay as typed; what cannot work is refused up front; ids are never cut; hints where a user is stuck', () => {
+  const file = join(tempDir('cli-typed-'), 'pic.png');
+  writeFileSync(file, makePng(12, 12));
+  // A number-looking value is kept as typed (007 is not 7, 2024.10 is not 2024.1).
+  const typed = cirrus(['upload', file, '--public-id', '007', '--folder', '2024.10']);
+  assert.equal(typed.status, 0, typed.stdout + typed.stderr);
+  assert.match(typed.stdout, /\b2024\.10\/007\b/);
+  // A value left out, a chunk smaller than Cloudinary's 5 MiB, a bad resource type: exit 2, one line.
+  for (const [args, message] of [
+    [['upload', file, '--folder'], 'cirrus: --folder needs a value'],
+    [['upload', file, '--chunk-size', '4'], "cirrus: --chunk-size is in MiB, at least 5 (Cloudinary's smallest chunk), not 4"],
+    [['upload', file, '--chunk-size', 'abc'], "cirrus: --chunk-size is in MiB, at least 5 (Cloudinary's smallest chunk), not abc"],
+    [['destroy', 'x', '--resource-type', 'bogus'], 'cirrus: --resource-type is image, video or raw, not bogus'],
+    [['verify', 'image/upload/v1/x.jpg#abc', '--allowd-formats', 'jpg'], 'cirrus: verify does not take --allowd-formats (cirrus verify --help lists its options)'],
+  ]) {
+    const r = cirrus(args);
+    assert.deepEqual([r.status, r.stderr.trim()], [2, message], args.join(' '));
+  }
+  for (const [url, message] of [
+    [`cloudinary://${ACCOUNT.api_key}:${ACCOUNT.api_secret}@`, 'cirrus: CLOUDINARY_URL needs a cloud name: cloudinary://KEY:SECRET@CLOUD'],
+    [`cloudinary://${ACCOUNT.api_key}:${ACCOUNT.api_secret}@demo?upload_prefix=notaurl`, "cirrus: CLOUDINARY_URL's upload_prefix must be an http:// or https:// URL, not notaurl"],
+  ]) {
+    const r = cirrus(['upload', file], { ...env, CLOUDINARY_URL: url });
+    assert.deepEqual([r.status, r.stderr.trim()], [2, message]);
+  }
+  // A dry run with a file that is not there says so and exits 1, as the upload would.
+  const dry = cirrus(['upload', file, '/no/such.png', '--dry-run']);
+  assert.deepEqual([dry.status, dry.stderr.trim()], [1, 'dry run: 1 file would be uploaded, 1 missing; nothing was sent']);
+  // Piped, a public id is never cut, however long (scripts read it; destroy takes it).
+  const long = `${'deep/'.repeat(30)}pic`;
+  const up = cirrus(['upload', file, '--public-id', long]);
+  assert.equal(up.status, 0, up.stderr);
+  assert.ok(up.stdout.includes(long), up.stdout);
+  // destroy without --resource-type looks among images, and says where else to look.
+  const missing = cirrus(['destroy', 'no/such/asset']);
+  assert.deepEqual([missing.status, missing.stdout.trim()], [1, 'no/such/asset: not found (among images: --resource-type video or raw for others)']);
+  // verify takes comma lists.
+  const id = `image/upload/v1/x.png#${apiSignRequest({ public_id: 'x', version: 1 }, ACCOUNT.api_secret)}`;
+  assert.equal(cirrus(['verify', id, '--allowed-formats', 'jpg,png']).status, 0);
+  assert.equal(cirrus(['verify', id, '--allowed-formats', 'jpg,gif']).status, 1);
+});
+
+test('sync refuses two files that would be one asset, and its dry run says what it would upload', () => {
+  const dir = tempDir('cli-clash-');
+  writeFileSync(join(dir, 'photo.png'), makePng(10, 10));
+  writeFileSync(join(dir, 'photo.gif'), makePng(11, 10));
+  const clash = cirrus(['sync', dir, '--folder', 'clash']);
+  assert.deepEqual([clash.status, clash.stderr.trim()], [2, 'cirrus: photo.gif and photo.png would both be the image clash/photo: rename one']);
+  const ok = tempDir('cli-dry-');
+  writeFileSync(join(ok, 'a.png'), makePng(10, 10));
+  writeFileSync(join(ok, 'b.txt'), 'text');
+  const dry = cirrus(['sync', ok, '--folder', 'drysync', '--dry-run']);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /b\.txt\s+drysync\/b\.txt\s+raw\s/);
+  assert.match(dry.stderr, /^2 files: 2 would be uploaded$/m);
+});
+
 test('doctor: the string to sign, and a real Invalid Signature from the emulator explained', async () => {
   const plain = cirrus(['doctor', 'folder=a', 'timestamp=1700000000']);
   assert.equal(plain.stdout.split('\n')[0], 'You signed:        folder=a&timestamp=1700000000');
@@ -189,7 +246,8 @@ test('progress at 80 columns: every line fits, redrawn in place (no smear)', asy
     const { progress } = require(${JSON.stringify(fileURLToPath(new URL('../../npm/node/cli/progress.cjs', import.meta.url)))});
     let out = '';
     const stream = { isTTY: true, columns: 80, rows: 10, write: (s) => { out += s; } };
-    const rows = Array.from({ length: 12 }, (_, i) => ({ name: ${JSON.stringify('x'.repeat(120))} + i, status: i < 9 ? 'uploading' : 'waiting', loaded: i * 10, total: 100 }));
+    // Half the names in Japanese: two columns a character on a terminal.
+    const rows = Array.from({ length: 12 }, (_, i) => ({ name: (i % 2 ? ${JSON.stringify('写真'.repeat(60))} : ${JSON.stringify('x'.repeat(120))}) + i, status: i < 9 ? 'uploading' : 'waiting', loaded: i * 10, total: 100 }));
     const p = progress(rows, stream);
     setTimeout(() => { rows.forEach((r) => { r.status = 'done'; }); p.stop(); process.stdout.write(JSON.stringify(out)); }, 350);`;
   const child = spawn(process.execPath, ['-e', script], { encoding: 'utf8' });
@@ -199,7 +257,10 @@ test('progress at 80 columns: every line fits, redrawn in place (no smear)', asy
   const out = JSON.parse(text);
   const lines = out.replace(/\x1b\[\d*[AK]/g, '').split('\n').filter(Boolean);
   assert.ok(lines.length > 0);
-  for (const line of lines) assert.ok([...line].length < 80, `fits in 80 columns: ${line.length}`);
+  // Columns counted here on their own: CJK ideographs take two.
+  const columns = (line) => [...line].reduce((n, ch) => n + (/[\u3000-\u9fff]/.test(ch) ? 2 : 1), 0);
+  for (const line of lines) assert.ok(columns(line) < 80, `fits in 80 columns: ${columns(line)}: ${line}`);
+  assert.ok(lines.some((line) => line.startsWith('写真')), 'the Japanese names are drawn');
   const frames = out.split(/\x1b\[\d+A/).length - 1;
   assert.ok(frames >= 2, 'redrawn in place');
   const firstFrame = out.split(/\x1b\[\d+A/)[0].replace(/\x1b\[2K/g, '').split('\n').filter(Boolean);

@@ -1,6 +1,7 @@
 'use strict';
 // Command-line arguments: `--key value`, `--key=value`, `--flag`; kebab-case keys become snake_case;
-// `true`/`false` become booleans and numbers numbers, so `--secure false` means false, never the string.
+// `true`/`false` become booleans and numbers numbers, so `--secure false` means false, never the string;
+// a number only when it reads back as typed (`--public-id 007` and `--folder 2024.10` stay text).
 
 /** A usage or configuration error: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -8,7 +9,7 @@ class UsageError extends Error {}
 function typed(value) {
   if (value === 'true') return true;
   if (value === 'false') return false;
-  return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  return /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value ? Number(value) : value;
 }
 
 /** `{ positional, options }` from argv; `flags` are options that never take a value (e.g. `recursive`). */
@@ -41,6 +42,13 @@ function positiveInt(options, key, fallback) {
   return v;
 }
 
+/** Refuses `keys` given without a value (`--folder` alone would otherwise be `true`). */
+function valued(options, keys) {
+  for (const key of keys) {
+    if (options[key] === true) throw new UsageError(`--${key.replace(/_/g, '-')} needs a value`);
+  }
+}
+
 /** Refuses options `command` does not take (a typo, or a flag it would silently drop). */
 function onlyOptions(command, options, allowed) {
   const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
@@ -50,4 +58,4 @@ function onlyOptions(command, options, allowed) {
   }
 }
 
-module.exports = { UsageError, parseArgs, positiveInt, onlyOptions };
+module.exports = { UsageError, parseArgs, positiveInt, valued, onlyOptions };

@@ -10,22 +10,74 @@ function size(bytes) {
   return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
-/** `text` cut to `width` characters, with an ellipsis when cut. */
-function fit(text, width) {
-  const chars = [...String(text)];
-  if (chars.length <= width) return chars.join('');
-  return width <= 1 ? chars.slice(0, width).join('') : `${chars.slice(0, width - 1).join('')}…`;
+// Terminal columns a character takes: East Asian wide and fullwidth characters (and emoji) two, combining
+// marks, joiners and variation selectors none (a progress line counted in characters wraps, and a
+// redraw then leaves copies behind).
+const WIDE = [
+  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x1f300, 0x1f64f],
+  [0x1f900, 0x1f9ff], [0x20000, 0x3fffd],
+];
+const ZERO = [[0x0300, 0x036f], [0x200b, 0x200f], [0xfe00, 0xfe0f], [0xfe20, 0xfe2f]];
+const within = (ranges, c) => ranges.some(([from, to]) => c >= from && c <= to);
+
+/** The columns one character takes on a terminal: 0, 1 or 2. */
+function charWidth(ch) {
+  const c = ch.codePointAt(0);
+  if (c < 0x300) return 1;
+  if (within(ZERO, c)) return 0;
+  return within(WIDE, c) ? 2 : 1;
+}
+
+/** The columns `text` takes on a terminal. */
+function width(text) {
+  let n = 0;
+  for (const ch of String(text)) n += charWidth(ch);
+  return n;
+}
+
+/** `text` padded with spaces to `columns` terminal columns (on the right, or the left for `right`). */
+function pad(text, columns, right = false) {
+  const room = ' '.repeat(Math.max(0, columns - width(text)));
+  return right ? room + text : text + room;
+}
+
+/** `text` cut to `columns` terminal columns, with an ellipsis when cut. */
+function fit(text, columns) {
+  const s = String(text);
+  if (width(s) <= columns) return s;
+  let out = '';
+  let used = 0;
+  const room = columns <= 1 ? columns : columns - 1;
+  for (const ch of s) {
+    const w = charWidth(ch);
+    if (used + w > room) break;
+    out += ch;
+    used += w;
+  }
+  return columns <= 1 ? out : `${out}…`;
+}
+
+/** `1 file`, `3 files`. */
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** How wide a table may be: the terminal's width, or no limit when piped (nothing is cut for programs). */
+function tableRoom(stream = process.stdout) {
+  return stream.isTTY ? stream.columns || 120 : Infinity;
 }
 
 /**
  * A table: a header row, a rule, then one row per item; `columns` are `[title, key, align, keep]` (align
- * `right` for numbers; `keep`: never cut). When wider than `width`, the widest other columns are cut.
+ * `right` for numbers; `keep`: never cut). When wider than `room` columns, the widest other columns are
+ * cut (`room` Infinity: nothing is, for output read by programs).
  */
-function table(rows, columns, width = 120) {
+function table(rows, columns, room = 120) {
   const cells = rows.map((r) => columns.map(([, key]) => String(r[key] ?? '')));
-  const widths = columns.map(([title], i) => Math.max([...title].length, ...cells.map((c) => [...c[i]].length)));
+  const widths = columns.map(([title], i) => Math.max(width(title), ...cells.map((c) => width(c[i]))));
   const gap = 2;
-  let over = widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1) - width;
+  let over = widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1) - room;
   // The widest column gives up a character at a time, so long columns end up sharing the space evenly.
   const shrinkable = (i) => columns[i][3] !== 'keep';
   while (over > 0) {
@@ -35,22 +87,18 @@ function table(rows, columns, width = 120) {
     widths[i] -= 1;
     over -= 1;
   }
-  const line = (values) => values.map((v, i) => {
-    const text = fit(v, widths[i]);
-    const pad = ' '.repeat(widths[i] - [...text].length);
-    return columns[i][2] === 'right' ? pad + text : text + pad;
-  }).join(' '.repeat(gap)).trimEnd();
+  const line = (values) => values.map((v, i) => pad(fit(v, widths[i]), widths[i], columns[i][2] === 'right')).join(' '.repeat(gap)).trimEnd();
   return [line(columns.map(([title]) => title)), widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap)), ...cells.map(line)].join('\n');
 }
 
 /**
- * Text for a terminal (help, the doctor's explanation) wrapped at `width`: a long line breaks at spaces,
+ * Text for a terminal (help, the doctor's explanation) wrapped at `columns`: a long line breaks at spaces,
  * its continuation indented under the description column (`  --flag X      description`), under a list
  * item's text, or under the line's own indentation.
  */
-function wrap(text, width) {
+function wrap(text, columns) {
   return text.split('\n').map((line) => {
-    if ([...line].length <= width) return line;
+    if (width(line) <= columns) return line;
     const column = /^(\s+\S.*?\s{2,})\S/.exec(line);
     // Under the description column, under a list item's text (`- `), or under the line's own indentation.
     const item = /^(\s*- )/.exec(line);
@@ -61,7 +109,7 @@ function wrap(text, width) {
     let current = lead + parts[0];
     for (let i = 1; i < parts.length; i += 2) {
       const [gap, word] = [parts[i], parts[i + 1]];
-      if ([...current].length + gap.length + [...word].length > width) {
+      if (width(current) + gap.length + width(word) > columns) {
         out.push(current);
         current = indent + word;
       } else {
@@ -73,4 +121,4 @@ function wrap(text, width) {
   }).join('\n');
 }
 
-module.exports = { size, fit, table, wrap };
+module.exports = { size, width, pad, fit, plural, table, tableRoom, wrap };

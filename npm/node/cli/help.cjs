@@ -41,7 +41,12 @@ Prints the params with api_key, timestamp (now unless given) and signature.`,
   verify: `usage: cirrus verify <identifier>
 
 Checks a signed identifier (image/upload/v123/id.jpg#signature); prints what
-it names, or exits 1.`,
+it names, or exits 1.
+
+  --allowed-formats jpg,png       refuse other formats (and none)
+  --allowed-types upload          refuse other delivery types
+  --allowed-resource-types image  refuse other resource types
+  --signature-algorithm A         sha1 (default) or sha256, as they were signed`,
   upload: upload.HELP,
   sync: sync.HELP,
   doctor: doctor.HELP,

@@ -2,8 +2,9 @@
 // Live progress of many files on a terminal, without smearing: every line is cut to the terminal's
 // width (a wrapped line would break the cursor arithmetic), at most the terminal's height minus two
 // lines are drawn (the running files), with one summary line for the rest, and the block is redrawn in
-// place. Off a terminal nothing is drawn live: the caller prints its table at the end.
-const { fit, size } = require('./format.cjs');
+// place, and cleared when done. Off a terminal nothing is drawn live: the caller prints its table at the
+// end.
+const { fit, pad, plural, size, width } = require('./format.cjs');
 
 function bar(done, total, width) {
   const ratio = total ? Math.min(1, done / total) : 0;
@@ -20,13 +21,13 @@ function progress(rows, stream = process.stderr) {
     const height = Math.max(3, (stream.rows || 24) - 2);
     const running = rows.filter((r) => r.status === 'uploading');
     const shown = running.slice(0, height - 1);
-    const counts = ['waiting', 'done', 'failed', 'skipped'].map((s) => [s, rows.filter((r) => r.status === s).length]).filter(([, n]) => n);
+    const counts = ['waiting', 'done', 'failed', 'skipped', 'planned'].map((s) => [s, rows.filter((r) => r.status === s).length]).filter(([, n]) => n);
     const lines = shown.map((r) => {
       const tail = ` ${bar(r.loaded, r.total, Math.min(20, Math.max(6, columns - 40)))} ${size(r.total).padStart(8)}`;
-      const nameWidth = Math.max(8, columns - 1 - [...tail].length);
-      return fit(r.name, nameWidth).padEnd(nameWidth) + tail;
+      const nameWidth = Math.max(8, columns - 1 - width(tail));
+      return pad(fit(r.name, nameWidth), nameWidth) + tail;
     });
-    lines.push(`${rows.length} files: ${running.length} uploading${counts.map(([s, n]) => `, ${n} ${s}`).join('')}`);
+    lines.push(`${plural(rows.length, 'file')}: ${running.length} uploading${counts.map(([s, n]) => `, ${n} ${s}`).join('')}`);
     let out = drawn ? `\x1b[${drawn}A` : '';
     for (const l of lines) out += `\x1b[2K${fit(l, columns - 1)}\n`;
     // Lines left over from a taller previous frame are cleared.
@@ -37,11 +38,15 @@ function progress(rows, stream = process.stderr) {
   };
   const timer = live ? setInterval(draw, 100) : null;
   return {
-    /** Stops redrawing; the last frame stays on screen. */
+    /** Stops redrawing and clears the block: the table printed next says how each file ended. */
     stop() {
       if (!timer) return;
       clearInterval(timer);
-      draw();
+      let out = drawn ? `\x1b[${drawn}A` : '';
+      for (let i = 0; i < drawn; i++) out += '\x1b[2K\n';
+      if (drawn) out += `\x1b[${drawn}A`;
+      stream.write(out);
+      drawn = 0;
     },
   };
 }

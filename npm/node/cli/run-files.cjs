@@ -1,13 +1,18 @@
 'use strict';
 // Runs one job per file, `concurrency` at a time, with live progress, and prints the summary table
 // (stdout) and a one-line total (stderr). Resolves to the exit code: 1 when any file failed.
+const { statSync } = require('node:fs');
 const { basename } = require('node:path');
 const { progress } = require('./progress.cjs');
-const { size, table } = require('./format.cjs');
+const { plural, size, table, tableRoom } = require('./format.cjs');
 
-/** `rows` are `{ path, ... }`; `job(row, onProgress)` resolves to the row's outcome fields or throws. */
+/**
+ * `rows` are `{ path, ... }`; `job(row, onProgress)` resolves to the row's outcome fields or throws (a
+ * `status` among them: `skipped`, or `planned` in a dry run; `done` otherwise).
+ */
 async function runFiles(rows, concurrency, job, columns) {
-  for (const r of rows) Object.assign(r, { name: r.name ?? basename(r.path), status: 'waiting', loaded: 0, total: 0, seconds: 0 });
+  // Each file's size from the start (a file that fails before a byte is sent still shows it).
+  for (const r of rows) Object.assign(r, { name: r.name ?? basename(r.path), status: 'waiting', loaded: 0, total: fileSize(r.path), seconds: 0 });
   const live = progress(rows);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
@@ -27,18 +32,31 @@ async function runFiles(rows, concurrency, job, columns) {
     }
   }));
   live.stop();
-  const width = process.stdout.isTTY ? process.stdout.columns || 120 : 160;
   const printable = rows.map((r) => ({ ...r, size: size(r.bytes ?? r.total), time: r.seconds ? `${r.seconds.toFixed(1)} s` : '' }));
-  console.log(table(printable, columns, width));
+  console.log(table(printable, columns, tableRoom()));
   // Whole messages below the table (a table cell would cut them): the signature doctor's "Why" included.
   for (const r of rows.filter((row) => row.status === 'failed')) console.log(`\n${r.path}: ${r.result}: ${r.error}`);
   const count = (status) => rows.filter((r) => r.status === status).length;
   const failed = count('failed');
   const bytes = rows.reduce((n, r) => n + (r.status === 'done' ? r.bytes ?? 0 : 0), 0);
-  const files = (n) => `${n} file${n === 1 ? '' : 's'}`;
-  const parts = [`${count('done')} sent (${size(bytes)})`, count('skipped') && `${count('skipped')} skipped`, failed && `${failed} failed`].filter(Boolean);
-  console.error(`${files(rows.length)}: ${parts.join(', ')}`);
+  // `planned`: a dry run's file that would be sent (nothing was, so no "0 sent").
+  const planned = count('planned');
+  const parts = [
+    planned ? `${planned} would be uploaded` : `${count('done')} sent (${size(bytes)})`,
+    count('skipped') && `${count('skipped')} skipped`,
+    failed && `${failed} failed`,
+  ].filter(Boolean);
+  console.error(`${plural(rows.length, 'file')}: ${parts.join(', ')}`);
   return failed ? 1 : 0;
+}
+
+/** A file's size in bytes; NaN when it cannot be read (the job reports why). */
+function fileSize(path) {
+  try {
+    return statSync(path).size;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 module.exports = { runFiles };

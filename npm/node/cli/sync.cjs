@@ -5,7 +5,7 @@
 const { extname } = require('node:path');
 const { relative, sep } = require('node:path');
 const { statSync } = require('node:fs');
-const { UsageError, positiveInt, onlyOptions } = require('./args.cjs');
+const { UsageError, positiveInt, valued, onlyOptions } = require('./args.cjs');
 const { walk, md5 } = require('./files.cjs');
 const { runFiles } = require('./run-files.cjs');
 
@@ -73,8 +73,23 @@ async function compare(cld, identity, path, listed) {
   return etag === (await md5(path)) ? 'same' : 'changed';
 }
 
+/**
+ * Two files that would be one asset (`a.png` and `a.gif`: images drop their extension) are a usage error:
+ * synced, each run would overwrite the asset with the other and never settle.
+ */
+function refuseClashes(rows) {
+  const seen = new Map();
+  for (const row of rows) {
+    const id = `${row.resource_type}:${row.public_id}`;
+    const other = seen.get(id);
+    if (other) throw new UsageError(`${other} and ${row.name} would both be the ${row.resource_type} ${row.public_id}: rename one`);
+    seen.set(id, row.name);
+  }
+}
+
 async function sync(positional, options, client) {
   onlyOptions('sync', options, ['folder', 'concurrency', 'dry_run']);
+  valued(options, ['folder', 'concurrency']);
   if (positional.length !== 1) throw new UsageError('sync needs one directory (cirrus sync --help)');
   const [dir] = positional;
   let stat;
@@ -84,18 +99,19 @@ async function sync(positional, options, client) {
   const folder = options.folder ? String(options.folder).replace(/\/+$/, '') : '';
   const cld = client();
   const rows = walk(dir).map((path) => ({ path, name: relative(dir, path).split(sep).join('/'), ...identityOf(path, dir, folder) }));
+  refuseClashes(rows);
   const dry = options.dry_run === true;
   // With a folder, one listing of it; without one, one lookup per file (not the whole account).
   const listed = folder ? await listFolder(cld, folder, [...new Set(rows.map((r) => r.resource_type))]) : null;
   const code = await runFiles(rows, concurrency, async (row, onProgress) => {
     const state = await compare(cld, row, row.path, listed);
     if (state === 'same') return { status: 'skipped', bytes: statSync(row.path).size, result: 'unchanged' };
-    if (dry) return { status: 'skipped', bytes: statSync(row.path).size, result: `would upload (${state})` };
+    if (dry) return { status: 'planned', bytes: statSync(row.path).size, result: `would upload (${state})` };
     const result = await cld.upload({ path: row.path }, {
       public_id: row.public_id, resource_type: row.resource_type, overwrite: true, unique_filename: false, invalidate: state === 'changed', onProgress,
     });
     return { bytes: result.bytes, result: state === 'missing' ? 'uploaded' : 'updated' };
-  }, [['file', 'name'], ['public_id', 'public_id'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
+  }, [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'resource_type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
   if (dry) console.error('dry run: nothing was sent');
   return code;
 }

@@ -2,10 +2,10 @@
 // `cirrus upload`: files and (with --recursive) directories, keeping the tree's folders under --folder.
 const { statSync } = require('node:fs');
 const { basename } = require('node:path');
-const { UsageError, positiveInt, onlyOptions } = require('./args.cjs');
+const { UsageError, positiveInt, valued, onlyOptions } = require('./args.cjs');
 const { expand } = require('./files.cjs');
 const { runFiles } = require('./run-files.cjs');
-const { size, table } = require('./format.cjs');
+const { plural, size, table, tableRoom } = require('./format.cjs');
 
 const HELP = `usage: cirrus upload <files or directories...> [options]
 
@@ -16,7 +16,8 @@ was stored.
                       under it)
   --recursive         upload the files inside directories (dotfiles skipped)
   --concurrency N     files at once (default 3)
-  --chunk-size MB     chunked uploads above this size (default 20)
+  --chunk-size MB     chunked uploads above this size, in MiB (default 20;
+                      at least 5, Cloudinary's smallest chunk)
   --tags a,b          tags for every file
   --resource-type T   image, video, raw or auto (default auto)
   --dry-run           list what would be uploaded, and where; send nothing
@@ -37,10 +38,26 @@ function folderOf(options, dir) {
 const PASSED = ['public_id', 'overwrite', 'unique_filename', 'use_filename', 'invalidate', 'type', 'access_mode', 'context'];
 const OWN = ['folder', 'recursive', 'concurrency', 'chunk_size', 'tags', 'resource_type', 'dry_run'];
 
+/** Cloudinary's smallest chunk but the last: 5 MiB. */
+const MIB = 1024 * 1024;
+const SMALLEST_CHUNK_MIB = 5;
+
+/** `--chunk-size` in bytes (it is given in MiB, as Cloudinary counts its 5 MB minimum); none when absent. */
+function chunkSize(options) {
+  const mib = options.chunk_size;
+  if (mib === undefined) return undefined;
+  if (typeof mib !== 'number' || !(mib >= SMALLEST_CHUNK_MIB)) {
+    throw new UsageError(`--chunk-size is in MiB, at least ${SMALLEST_CHUNK_MIB} (Cloudinary's smallest chunk), not ${mib}`);
+  }
+  return Math.round(mib * MIB);
+}
+
 async function upload(paths, options, client) {
   onlyOptions('upload', options, [...OWN, ...PASSED]);
+  valued(options, ['folder', 'public_id', 'tags', 'context', 'type', 'access_mode', 'resource_type', 'chunk_size', 'concurrency']);
   if (paths.length === 0) throw new UsageError('upload needs at least one file or directory (cirrus upload --help)');
   const concurrency = positiveInt(options, 'concurrency', 3);
+  const chunk = chunkSize(options);
   const files = expand(paths, options.recursive === true);
   if (options.public_id !== undefined && files.length !== 1) throw new UsageError('--public-id names one file; this would upload ' + files.length);
   if (options.dry_run) {
@@ -49,9 +66,12 @@ async function upload(paths, options, client) {
       try { bytes = statSync(f.path).size; } catch { bytes = NaN; }
       return { file: f.path, size: Number.isNaN(bytes) ? 'missing' : size(bytes), folder: folderOf(options, f.dir) || '(root)' };
     });
-    console.log(table(rows, [['file', 'file'], ['size', 'size', 'right'], ['folder', 'folder']], process.stdout.columns || 160));
-    console.error(`dry run: ${rows.length} files would be uploaded; nothing was sent`);
-    return 0;
+    console.log(table(rows, [['file', 'file'], ['size', 'size', 'right'], ['folder', 'folder']], tableRoom()));
+    // A file that is not there would fail: said, and exit 1 as the upload would.
+    const missing = rows.filter((r) => r.size === 'missing').length;
+    const would = plural(rows.length - missing, 'file');
+    console.error(`dry run: ${would} would be uploaded${missing ? `, ${missing} missing` : ''}; nothing was sent`);
+    return missing ? 1 : 0;
   }
   const cld = client();
   const base = { use_filename: true };
@@ -60,14 +80,15 @@ async function upload(paths, options, client) {
   // `auto` unless told (the help's default): Cloudinary then files a video, a zip or a text file by what it
   // is, where the SDK's own default (image) refuses everything but images.
   base.resource_type = options.resource_type ? String(options.resource_type) : 'auto';
-  if (options.chunk_size) base.chunk_size = Number(options.chunk_size) * 1e6;
+  if (chunk !== undefined) base.chunk_size = chunk;
   const rows = files.map((f) => ({ ...f, name: f.dir ? `${f.dir}/${basename(f.path)}` : basename(f.path) }));
   return runFiles(rows, concurrency, async (row, onProgress) => {
     const folder = folderOf(options, row.dir);
     const result = await cld.upload({ path: row.path }, { ...base, ...(folder ? { folder } : {}), onProgress });
     return { public_id: result.public_id, type: result.resource_type, bytes: result.bytes, result: 'ok' };
-    // The type Cloudinary filed each file as (auto): what `cirrus destroy --resource-type` then needs.
-  }, [['file', 'name'], ['public_id', 'public_id'], ['type', 'type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
+    // Public ids whole (they are what `cirrus destroy` takes), and the type each file was filed as (auto):
+    // what its --resource-type then needs.
+  }, [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
 }
 
 module.exports = { upload, HELP };
