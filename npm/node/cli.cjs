@@ -108,10 +108,22 @@ function emulator(args) {
   const env = named ? process.env : { ...process.env, CLOUDINARY_URL: DEMO_URL };
   if (!named) {
     console.log(`account: ${DEMO_URL} (the demo account; set CLOUDINARY_URL or pass --cloud-name/--api-key/--api-secret for another)`);
-    console.log(`clients: CLOUDINARY_URL=${DEMO_URL}?upload_prefix=<the URL below>`);
   }
   // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
-  const child = spawn(emulatorPath(), args, { stdio: 'inherit', env });
+  // Its stdout passes through; on the demo account, once it listens, the CLOUDINARY_URL clients use (an
+  // account of the user's own is not echoed: that would print its secret).
+  const child = spawn(emulatorPath(), args, { stdio: ['inherit', 'pipe', 'inherit'], env });
+  let pending = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (named || pending === null) return;
+    pending += chunk;
+    const listening = /^listening on (http:\/\/\S+)/m.exec(pending);
+    if (listening) {
+      console.log(`clients: CLOUDINARY_URL=${DEMO_URL}?upload_prefix=${listening[1]}`);
+      pending = null;
+    }
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   // Killed by a signal (not stopped by one it handles) is a failure.
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
@@ -119,6 +131,10 @@ function emulator(args) {
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'help' && HELP[rest[0]]) {
+    printHelp(HELP[rest[0]]);
+    return 0;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     printHelp(USAGE);
     return command ? 0 : 2;

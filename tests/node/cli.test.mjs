@@ -82,6 +82,7 @@ test('usage and configuration errors are one line with exit code 2', () => {
   assert.equal(cirrus(['frobnicate']).status, 2);
   assert.equal(cirrus([]).status, 2);
   assert.equal(cirrus(['--help']).status, 0);
+  assert.match(cirrus(['help', 'upload']).stdout, /^usage: cirrus upload /);
   for (const command of ['upload', 'sync', 'destroy', 'url', 'sign', 'doctor', 'verify']) {
     const help = cirrus([command, '--help'], noEnv);
     assert.equal(help.status, 0, `${command} --help: ${help.stderr}`);
@@ -302,11 +303,15 @@ test('cirrus emulator without an account runs on the demo account and says which
       const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
       child.stdout.on('data', (d) => {
         out += d;
-        if (/listening on http/.test(out)) { clearTimeout(timer); resolve(); }
+        if (/^clients: /m.test(out)) { clearTimeout(timer); resolve(); }
       });
       child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${out}`)); });
     });
     assert.match(out, /^account: cloudinary:\/\/123456789012345:cirrus-demo-secret@demo /m);
+    // The URL clients use, ready to paste: the demo account on the port it listens on.
+    const url = /^listening on (http:\/\/\S+)/m.exec(out)?.[1];
+    assert.ok(url, out);
+    assert.match(out, new RegExp(`^clients: CLOUDINARY_URL=cloudinary://123456789012345:cirrus-demo-secret@demo\\?upload_prefix=${url.replace(/[.]/g, '\\.')}$`, 'm'));
   } finally {
     child.kill('SIGTERM');
   }
