@@ -222,7 +222,8 @@ export interface ExplainSignatureOptions {
 /** One finding of the signature doctor. */
 export interface SignatureFinding {
   kind: 'not_signed' | 'not_sent' | 'value_differs' | 'never_signed' | 'escaping' | 'stale_timestamp' | 'future_timestamp'
-    | 'missing_timestamp' | 'wrong_secret' | 'wrong_algorithm' | 'same_string' | 'unknown_api_key';
+    | 'missing_timestamp' | 'wrong_secret' | 'wrong_algorithm' | 'same_string' | 'unknown_api_key'
+    | 'unread_error' | 'signature_differs';
   /** The parameter concerned, or null. */
   param: string | null;
   /** In plain words. */

@@ -213,6 +213,18 @@ test('sync refuses two files that would be one asset, and its dry run says what 
 test('doctor: the string to sign, and a real Invalid Signature from the emulator explained', async () => {
   const plain = cirrus(['doctor', 'folder=a', 'timestamp=1700000000']);
   assert.equal(plain.stdout.split('\n')[0], 'You signed:        folder=a&timestamp=1700000000');
+  // No params is a usage error; text that is not Cloudinary's answer is said to be unread; a signature
+  // given alone is checked against the account's secret.
+  assert.equal(cirrus(['doctor']).status, 2);
+  const unread = cirrus(['doctor', 'folder=a', 'timestamp=1700000000', '--error', 'Something else went wrong']);
+  assert.equal(unread.status, 1);
+  assert.match(unread.stdout, /^- Cloudinary's message is not one the doctor reads/m);
+  const now = String(Math.floor(Date.now() / 1000));
+  const good = apiSignRequest({ folder: 'a', timestamp: now }, ACCOUNT.api_secret);
+  assert.equal(cirrus(['doctor', 'folder=a', `timestamp=${now}`, '--signature', good]).status, 0);
+  const bad = cirrus(['doctor', 'folder=a', `timestamp=${now}`, '--signature', 'deadbeef']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout, /^- The signature is not what these params and the api_secret configured here give/m);
   // A browser-style mistake: the page signs {folder, timestamp} and then sends tags too.
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = apiSignRequest({ folder: 'a', timestamp }, ACCOUNT.api_secret, null, 2);

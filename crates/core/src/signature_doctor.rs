@@ -30,7 +30,7 @@ pub const MAX_AGE_SECS: f64 = 3600.0;
 pub struct Finding {
     /// A stable name: `not_signed`, `not_sent`, `value_differs`, `never_signed`, `escaping`,
     /// `stale_timestamp`, `future_timestamp`, `missing_timestamp`, `wrong_secret`, `wrong_algorithm`,
-    /// `same_string`, `unknown_api_key`.
+    /// `same_string`, `unknown_api_key`, `unread_error`, `signature_differs`.
     pub kind: &'static str,
     /// The parameter concerned, if one is.
     pub param: Option<String>,
@@ -145,6 +145,15 @@ pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
             same_string(theirs, sent_signature.as_deref(), inputs, &mut findings);
         }
     }
+    if parsed.is_none() {
+        if !error.is_empty() && !READ_ELSEWHERE.iter().any(|p| error.starts_with(p)) {
+            findings.push(finding("unread_error", None, "Cloudinary's message is not one the doctor reads (\"Invalid Signature <signature>. String to sign - '...'.\", \"Stale request ...\", \"Invalid timestamp ...\" or \"Unknown API key ...\"): pass its error.message whole.".to_owned()));
+        }
+        // No answer from Cloudinary yet, but a signature to check: against this string and the secret.
+        if let (Some(sent), Some(secret)) = (inputs.signature, inputs.api_secret) {
+            check_signature(&string, sent, secret, inputs.algorithm, &mut findings);
+        }
+    }
     timestamp(signed, error, inputs.now_secs, &mut findings);
     Diagnosis {
         string_to_sign: string,
@@ -225,6 +234,34 @@ fn same_string(to_sign: &str, sent: Option<&str>, inputs: &Inputs, findings: &mu
         "The strings to sign match, but the signature was not made with this account's api_secret: the signer uses another secret (another account's, an old one, or one with stray whitespace), or signed other params than it returned."
     };
     findings.push(finding("wrong_secret", None, message.to_owned()));
+}
+
+/// The messages the doctor reads besides "Invalid Signature" (which [`parse_invalid_signature`] reads).
+const READ_ELSEWHERE: &[&str] = &["Unknown API key ", "Stale request", "Invalid timestamp"];
+
+/// A signature given without Cloudinary's answer: whether these params and `secret` give it (nothing
+/// found when they do), the other algorithm does, or neither.
+fn check_signature(
+    to_sign: &str,
+    sent: &str,
+    secret: &str,
+    algorithm: SignatureAlgorithm,
+    findings: &mut Vec<Finding>,
+) {
+    let mut input = to_sign.to_owned();
+    input.push_str(secret);
+    if crate::hash::constant_time_eq(&algorithm.hex(input.as_bytes()), sent) {
+        return;
+    }
+    let other = match algorithm {
+        SignatureAlgorithm::Sha1 => SignatureAlgorithm::Sha256,
+        SignatureAlgorithm::Sha256 => SignatureAlgorithm::Sha1,
+    };
+    findings.push(if crate::hash::constant_time_eq(&other.hex(input.as_bytes()), sent) {
+        finding("wrong_algorithm", None, format!("The signature is {} of this string with this account's secret, but the account is set to {}: set signature_algorithm to match.", other.name(), algorithm.name()))
+    } else {
+        finding("signature_differs", None, "The signature is not what these params and the api_secret configured here give: the signer signed other params or values (compare its string to sign with the one above), or used another secret.".to_owned())
+    });
 }
 
 /// The timestamp: missing, stale (over an hour old) or in the future.
@@ -343,6 +380,46 @@ mod tests {
             now_secs: NOW,
             ..Inputs::default()
         }
+    }
+
+    /// Text that is none of Cloudinary's signature answers is said to be unread; a signature given with
+    /// no answer is checked against the string and the secret.
+    #[test]
+    fn unread_errors_and_a_signature_without_an_answer() {
+        let signed = params(&[("folder", "a"), ("timestamp", "1700000000")]);
+        let unread = diagnose(&signed, &inputs("Something else went wrong"));
+        assert_eq!(kinds(&unread), [("unread_error", None)]);
+        for read in [
+            "Stale request - reported time is 2023-11-14T19:33:20Z",
+            "Unknown API key 123",
+        ] {
+            let found = diagnose(&signed, &inputs(read));
+            assert!(
+                found.findings.iter().all(|f| f.kind != "unread_error"),
+                "{read}"
+            );
+        }
+        let input = b"folder=a&timestamp=1700000000abcd";
+        let sha1 = SignatureAlgorithm::Sha1.hex(input);
+        let sha256 = SignatureAlgorithm::Sha256.hex(input);
+        let check = |signature: &str, secret: Option<&str>| {
+            let given = Inputs {
+                signature: Some(signature),
+                api_secret: secret,
+                now_secs: NOW,
+                ..Inputs::default()
+            };
+            diagnose(&signed, &given)
+                .findings
+                .iter()
+                .map(|f| f.kind)
+                .collect::<Vec<_>>()
+        };
+        assert!(check(&sha1, Some("abcd")).is_empty());
+        assert_eq!(check(&sha256, Some("abcd")), ["wrong_algorithm"]);
+        assert_eq!(check("deadbeef", Some("abcd")), ["signature_differs"]);
+        // Without the secret nothing is claimed.
+        assert!(check("deadbeef", None).is_empty());
     }
 
     #[test]

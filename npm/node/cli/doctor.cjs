@@ -14,14 +14,19 @@ or algorithm. With CLOUDINARY_URL set, the account's secret is used to compare
 (never printed).
 
   --error M                  Cloudinary's error message (quote it)
-  --signature S              the signature sent (default: the one in --error)
+  --signature S              the signature sent (default: the one in --error);
+                             without --error, checked against CLOUDINARY_URL's
+                             secret
   --signature-algorithm A    sha1 or sha256, as your signer used
   --signature-version V      1 or 2, as your signer used
 
 Exit codes: 0 nothing wrong found, 1 something found, 2 usage error.`;
 
 function doctor(params, options) {
-  require('./args.cjs').onlyOptions('doctor', options, ['error', 'signature', 'signature_algorithm', 'signature_version']);
+  const { UsageError, onlyOptions, valued } = require('./args.cjs');
+  onlyOptions('doctor', options, ['error', 'signature', 'signature_algorithm', 'signature_version']);
+  valued(options, ['error', 'signature', 'signature_algorithm', 'signature_version']);
+  if (Object.keys(params).length === 0) throw new UsageError('doctor needs the params your signer signed, as key=value pairs (cirrus doctor --help)');
   const cirrus = require('../index.cjs');
   const extra = {};
   for (const key of ['error', 'signature', 'signature_algorithm', 'signature_version']) {
