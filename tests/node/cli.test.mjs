@@ -178,6 +178,9 @@ test('values stay as typed; what cannot work is refused up front; ids are never 
     const r = cirrus(['upload', file], { ...env, CLOUDINARY_URL: url });
     assert.deepEqual([r.status, r.stderr.trim()], [2, message]);
   }
+  // A file named twice is uploaded once.
+  const twice = cirrus(['upload', file, file, '--dry-run']);
+  assert.match(twice.stderr, /^dry run: 1 file would be uploaded; nothing was sent$/m);
   // A dry run with a file that is not there says so and exits 1, as the upload would.
   const dry = cirrus(['upload', file, '/no/such.png', '--dry-run']);
   assert.deepEqual([dry.status, dry.stderr.trim()], [1, 'dry run: 1 file would be uploaded, 1 missing; nothing was sent']);

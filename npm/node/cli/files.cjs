@@ -3,7 +3,7 @@
 // the md5 Cloudinary reports as an asset's etag.
 const { createHash } = require('node:crypto');
 const { createReadStream, readdirSync, statSync } = require('node:fs');
-const { join, relative, sep } = require('node:path');
+const { join, relative, resolve, sep } = require('node:path');
 const { UsageError } = require('./args.cjs');
 
 /** Every file under `dir` (sorted), skipping dotfiles. */
@@ -42,7 +42,14 @@ function expand(paths, recursive) {
       out.push({ path: file, dir: rel.slice(0, -1).join('/') });
     }
   }
-  return out;
+  // A file named twice (`a.png a.png`, or a shell glob and its directory) is uploaded once per folder.
+  const seen = new Set();
+  return out.filter(({ path, dir }) => {
+    const key = `${resolve(path)}\0${dir}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The file's md5, hex (Cloudinary's `etag` of an upload). */
