@@ -94,7 +94,7 @@ function run(command, positional, options) {
       valued(options, [...lists, 'signature_algorithm']);
       // Comma lists, as --tags a,b.
       const policy = { ...options };
-      for (const key of lists) if (key in policy) policy[key] = String(policy[key]).split(',');
+      for (const key of lists) if (key in policy) policy[key] = String(policy[key]).split(',').map((item) => item.trim());
       console.log(JSON.stringify(client().verifyIdentifier(String(positional[0]), policy), null, 2));
       return 0;
     }
@@ -104,9 +104,13 @@ function run(command, positional, options) {
 
 function emulator(args) {
   // Without an account anywhere, the demo account (as `npm run emulator`), said out loud.
-  const named = process.env.CLOUDINARY_URL || args.some((a) => ['--cloud-name', '--cloudinary-url', '--help', '-h'].includes(a));
+  const given = (flags) => args.some((a) => flags.includes(a.split('=')[0]));
+  const named = process.env.CLOUDINARY_URL || given(['--cloud-name', '--cloudinary-url', '--help', '-h']);
   const env = named ? process.env : { ...process.env, CLOUDINARY_URL: DEMO_URL };
-  if (!named) {
+  // The demo account is said out loud only when it is the one served: a key or secret of the user's own
+  // laid over it is not (and the clients URL would not sign).
+  const demo = !named && !given(['--api-key', '--api-secret']);
+  if (demo) {
     console.log(`account: ${DEMO_URL} (the demo account; set CLOUDINARY_URL or pass --cloud-name/--api-key/--api-secret for another)`);
   }
   // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
@@ -114,11 +118,15 @@ function emulator(args) {
   // account of the user's own is not echoed: that would print its secret).
   const child = spawn(emulatorPath(), args, { stdio: ['inherit', 'pipe', 'inherit'], env });
   let pending = '';
+  // A reader that goes away (`cirrus emulator | grep -m1 listening`) ends the forwarding, not the wrapper:
+  // the emulator it runs keeps serving, as it did when its stdout was inherited.
+  let forwarding = true;
+  process.stdout.on('error', () => { forwarding = false; });
   child.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk);
-    if (named || pending === null) return;
+    if (forwarding) process.stdout.write(chunk);
+    if (!demo || pending === null || !forwarding) return;
     pending += chunk;
-    const listening = /^listening on (http:\/\/\S+)/m.exec(pending);
+    const listening = /^listening on (http:\/\/\S+)\r?\n/m.exec(pending);
     if (listening) {
       console.log(`clients: CLOUDINARY_URL=${DEMO_URL}?upload_prefix=${listening[1]}`);
       pending = null;
@@ -129,9 +137,14 @@ function emulator(args) {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
+/** Options that are true or false: alone they mean true, and the next argument is theirs only when it is
+ * `true` or `false` (`--overwrite a.png` uploads a.png). */
+const BOOLEANS = ['overwrite', 'unique_filename', 'use_filename', 'invalidate', 'secure', 'sign_url'];
+
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
-  if (command === 'help' && HELP[rest[0]]) {
+  if (command === 'help' && rest.length) {
+    if (!Object.hasOwn(HELP, rest[0])) throw new UsageError(`unknown command ${rest[0]} (cirrus --help lists them)`);
     printHelp(HELP[rest[0]]);
     return 0;
   }
@@ -140,9 +153,9 @@ async function main() {
     return command ? 0 : 2;
   }
   if (command === 'emulator') return emulator(rest);
-  const { positional, options } = parseArgs(rest, ['recursive', 'dry_run']);
+  const { positional, options } = parseArgs(rest, ['recursive', 'dry_run'], BOOLEANS);
   if (options.help) {
-    if (!HELP[command]) throw new UsageError(`unknown command ${command} (cirrus --help lists them)`);
+    if (!Object.hasOwn(HELP, command)) throw new UsageError(`unknown command ${command} (cirrus --help lists them)`);
     printHelp(HELP[command]);
     return 0;
   }

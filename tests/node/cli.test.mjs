@@ -83,6 +83,8 @@ test('usage and configuration errors are one line with exit code 2', () => {
   assert.equal(cirrus([]).status, 2);
   assert.equal(cirrus(['--help']).status, 0);
   assert.match(cirrus(['help', 'upload']).stdout, /^usage: cirrus upload /);
+  assert.equal(cirrus(['help', 'bogus']).status, 2);
+  assert.equal(cirrus(['help', 'toString']).status, 2);
   for (const command of ['upload', 'sync', 'destroy', 'url', 'sign', 'doctor', 'verify']) {
     const help = cirrus([command, '--help'], noEnv);
     assert.equal(help.status, 0, `${command} --help: ${help.stderr}`);
@@ -178,6 +180,11 @@ test('values stay as typed; what cannot work is refused up front; ids are never 
     const r = cirrus(['upload', file], { ...env, CLOUDINARY_URL: url });
     assert.deepEqual([r.status, r.stderr.trim()], [2, message]);
   }
+  // A true-or-false option alone means true; the file after it is a file.
+  const flag = cirrus(['upload', '--overwrite', file, '--dry-run']);
+  assert.deepEqual([flag.status, flag.stderr.trim()], [0, 'dry run: 1 file would be uploaded; nothing was sent']);
+  // Leading zeros and `.0` are fine where a number is wanted.
+  assert.equal(cirrus(['upload', file, '--concurrency', '02', '--dry-run']).status, 0);
   // A file named twice is uploaded once.
   const twice = cirrus(['upload', file, file, '--dry-run']);
   assert.match(twice.stderr, /^dry run: 1 file would be uploaded; nothing was sent$/m);
@@ -277,7 +284,12 @@ test('progress at 80 columns: every line fits, redrawn in place (no smear)', asy
   const columns = (line) => [...line].reduce((n, ch) => n + (/[\u3000-\u9fff]/.test(ch) ? 2 : 1), 0);
   for (const line of lines) assert.ok(columns(line) < 80, `fits in 80 columns: ${columns(line)}: ${line}`);
   assert.ok(lines.some((line) => line.startsWith('写真')), 'the Japanese names are drawn');
-  const frames = out.split(/\x1b\[\d+A/).length - 1;
+  // stop() clears the block: the output ends with its lines erased and the cursor back at its top.
+  const clear = /((?:\x1b\[2K\n)+)\x1b\[(\d+)A$/.exec(out);
+  assert.ok(clear, 'cleared when stopped');
+  assert.equal(clear[1].split('\n').length - 1, Number(clear[2]));
+  const drawing = out.slice(0, clear.index);
+  const frames = drawing.split(/\x1b\[\d+A/).length - 1;
   assert.ok(frames >= 2, 'redrawn in place');
   const firstFrame = out.split(/\x1b\[\d+A/)[0].replace(/\x1b\[2K/g, '').split('\n').filter(Boolean);
   assert.ok(firstFrame.length <= 8, `no taller than the terminal (10 rows): ${firstFrame.length}`);
@@ -307,27 +319,43 @@ test('doctor at 80 columns: its explanation wraps at spaces, a finding indented 
   assert.match(lines[finding + 1], /^ {2}\S/, 'the finding continues under its text');
 });
 
-test('cirrus emulator without an account runs on the demo account and says which', async () => {
+/** `cirrus emulator <args>` without CLOUDINARY_URL: its stdout once `until` matches it; the child is stopped. */
+async function emulatorOutput(args, until) {
   const { spawn } = await import('node:child_process');
   const noEnv = { ...process.env };
   delete noEnv.CLOUDINARY_URL;
-  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet'], { env: noEnv });
+  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet', ...args], { env: noEnv });
   let out = '';
   try {
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`no line matching ${until}: ${out}`)), 15_000);
       child.stdout.on('data', (d) => {
         out += d;
-        if (/^clients: /m.test(out)) { clearTimeout(timer); resolve(); }
+        if (until.test(out)) { clearTimeout(timer); resolve(); }
       });
       child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${out}`)); });
     });
+    // A moment for anything printed after the line waited for.
+    await new Promise((r) => setTimeout(r, 200));
+    return out;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+test('cirrus emulator on an account of its own prints neither the demo account nor a clients URL', async () => {
+  const out = await emulatorOutput(['--api-key', '1', '--api-secret', 'mine'], /^listening on http/m);
+  assert.doesNotMatch(out, /^(account|clients): /m);
+  assert.doesNotMatch(out, /mine/);
+});
+
+test('cirrus emulator without an account runs on the demo account and says which', async () => {
+  {
+    const out = await emulatorOutput([], /^clients: /m);
     assert.match(out, /^account: cloudinary:\/\/123456789012345:cirrus-demo-secret@demo /m);
     // The URL clients use, ready to paste: the demo account on the port it listens on.
     const url = /^listening on (http:\/\/\S+)/m.exec(out)?.[1];
     assert.ok(url, out);
     assert.match(out, new RegExp(`^clients: CLOUDINARY_URL=cloudinary://123456789012345:cirrus-demo-secret@demo\\?upload_prefix=${url.replace(/[.]/g, '\\.')}$`, 'm'));
-  } finally {
-    child.kill('SIGTERM');
   }
 });

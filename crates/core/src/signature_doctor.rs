@@ -117,13 +117,18 @@ fn finding(kind: &'static str, param: Option<&str>, message: String) -> Finding 
 pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
     let string = string_to_sign(signed, inputs.version);
     let mut findings = Vec::new();
-    let error = inputs.error.unwrap_or("");
+    // Read wherever it stands in the text given (a stack trace's `Error: ...`, quotes, a CLI's row).
+    let error = inputs.error.unwrap_or("").trim();
     let parsed = parse_invalid_signature(error);
-    if let Some(key) = error.strip_prefix("Unknown API key ") {
+    if let Some(at) = crate::scan::find(error, UNKNOWN_API_KEY) {
+        let key = error[at + UNKNOWN_API_KEY.len()..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .next()
+            .unwrap_or_default();
         findings.push(finding(
             "unknown_api_key",
             Some("api_key"),
-            format!("Cloudinary does not know the api_key {}: the request went to a cloud with other credentials (check cloud_name and api_key together).", key.trim()),
+            format!("Cloudinary does not know the api_key {key}: the request went to a cloud with other credentials (check cloud_name and api_key together)."),
         ));
     }
     for key in NEVER_SIGNED {
@@ -146,7 +151,9 @@ pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
         }
     }
     if parsed.is_none() {
-        if !error.is_empty() && !READ_ELSEWHERE.iter().any(|p| error.starts_with(p)) {
+        // Text that is none of Cloudinary's answers (an "Invalid Signature" the parser could not read is
+        // one: the SDK paths only diagnose those, and say nothing more about them than before).
+        if !error.is_empty() && !ANSWERS.iter().any(|a| crate::scan::contains(error, a)) {
             findings.push(finding("unread_error", None, "Cloudinary's message is not one the doctor reads (\"Invalid Signature <signature>. String to sign - '...'.\", \"Stale request ...\", \"Invalid timestamp ...\" or \"Unknown API key ...\"): pass its error.message whole.".to_owned()));
         }
         // No answer from Cloudinary yet, but a signature to check: against this string and the secret.
@@ -236,8 +243,22 @@ fn same_string(to_sign: &str, sent: Option<&str>, inputs: &Inputs, findings: &mu
     findings.push(finding("wrong_secret", None, message.to_owned()));
 }
 
-/// The messages the doctor reads besides "Invalid Signature" (which [`parse_invalid_signature`] reads).
-const READ_ELSEWHERE: &[&str] = &["Unknown API key ", "Stale request", "Invalid timestamp"];
+/// How Cloudinary's answer about an unknown key starts (the key follows).
+const UNKNOWN_API_KEY: &str = "Unknown API key ";
+
+/// Cloudinary's answers the doctor knows.
+const ANSWERS: &[&str] = &[
+    "Invalid Signature",
+    UNKNOWN_API_KEY,
+    STALE_REQUEST,
+    INVALID_TIMESTAMP,
+];
+
+/// Cloudinary's answer to a timestamp over an hour old.
+const STALE_REQUEST: &str = "Stale request";
+
+/// Cloudinary's answer to a timestamp in the future.
+const INVALID_TIMESTAMP: &str = "Invalid timestamp";
 
 /// A signature given without Cloudinary's answer: whether these params and `secret` give it (nothing
 /// found when they do), the other algorithm does, or neither.
@@ -248,6 +269,12 @@ fn check_signature(
     algorithm: SignatureAlgorithm,
     findings: &mut Vec<Finding>,
 ) {
+    // As pasted: spaces around it, upper-case hex; an empty one is none.
+    let sent = sent.trim().to_ascii_lowercase();
+    if sent.is_empty() {
+        return;
+    }
+    let sent = sent.as_str();
     let mut input = to_sign.to_owned();
     input.push_str(secret);
     if crate::hash::constant_time_eq(&algorithm.hex(input.as_bytes()), sent) {
@@ -280,7 +307,7 @@ fn timestamp(signed: &Map, error: &str, now: f64, findings: &mut Vec<Finding>) {
     // An "Invalid Signature" answer means Cloudinary found the timestamp fresh when it came: the clock
     // only judges the age when there is no answer yet (a signature about to be sent).
     let now = if error.is_empty() { now } else { 0.0 };
-    if error.starts_with("Stale request") || (now > 0.0 && now - secs > MAX_AGE_SECS) {
+    if crate::scan::contains(error, STALE_REQUEST) || (now > 0.0 && now - secs > MAX_AGE_SECS) {
         let age = if now > 0.0 {
             format!(" ({:.0} minutes old)", (now - secs) / 60.0)
         } else {
@@ -291,7 +318,7 @@ fn timestamp(signed: &Map, error: &str, now: f64, findings: &mut Vec<Finding>) {
             Some("timestamp"),
             format!("The timestamp {}{age} is more than an hour old: sign just before uploading (a chunked upload re-signs for each hour it runs), and check the signer's clock.", ts.to_js_string()),
         ));
-    } else if error.starts_with("Invalid timestamp") || (now > 0.0 && secs - now > 300.0) {
+    } else if crate::scan::contains(error, INVALID_TIMESTAMP) || (now > 0.0 && secs - now > 300.0) {
         findings.push(finding(
             "future_timestamp",
             Some("timestamp"),
@@ -389,16 +416,38 @@ mod tests {
         let signed = params(&[("folder", "a"), ("timestamp", "1700000000")]);
         let unread = diagnose(&signed, &inputs("Something else went wrong"));
         assert_eq!(kinds(&unread), [("unread_error", None)]);
-        for read in [
-            "Stale request - reported time is 2023-11-14T19:33:20Z",
-            "Unknown API key 123",
+        // Cloudinary's answers wherever they stand in the text: quoted, after a stack trace's `Error:`,
+        // after a CLI row; an "Invalid Signature" that does not parse is not called unread.
+        for (read, kind) in [
+            (
+                "Stale request - reported time is 2023-11-14T19:33:20Z",
+                "stale_timestamp",
+            ),
+            (
+                "Error: Stale request - reported time is 2023-11-14T19:33:20Z",
+                "stale_timestamp",
+            ),
+            (
+                "a.png: UPLOAD_FAILED (400): Stale request - reported time",
+                "stale_timestamp",
+            ),
+            ("  \"Unknown API key 123\"  ", "unknown_api_key"),
+            ("Invalid Signature without its string", ""),
         ] {
-            let found = diagnose(&signed, &inputs(read));
+            let diagnosis = diagnose(&signed, &inputs(read));
+            let found = kinds(&diagnosis);
+            assert!(found.iter().all(|(k, _)| *k != "unread_error"), "{read}");
             assert!(
-                found.findings.iter().all(|f| f.kind != "unread_error"),
-                "{read}"
+                kind.is_empty() || found.iter().any(|(k, _)| *k == kind),
+                "{read}: {found:?}"
             );
         }
+        let key = diagnose(&signed, &inputs("  \"Unknown API key 123\"  "));
+        assert!(
+            key.findings[0].message.contains("api_key 123:"),
+            "{}",
+            key.findings[0].message
+        );
         let input = b"folder=a&timestamp=1700000000abcd";
         let sha1 = SignatureAlgorithm::Sha1.hex(input);
         let sha256 = SignatureAlgorithm::Sha256.hex(input);
@@ -416,6 +465,9 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert!(check(&sha1, Some("abcd")).is_empty());
+        // As pasted: spaces around it, upper case.
+        assert!(check(&format!(" {} ", sha1.to_uppercase()), Some("abcd")).is_empty());
+        assert!(check("", Some("abcd")).is_empty());
         assert_eq!(check(&sha256, Some("abcd")), ["wrong_algorithm"]);
         assert_eq!(check("deadbeef", Some("abcd")), ["signature_differs"]);
         // Without the secret nothing is claimed.

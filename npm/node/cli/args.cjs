@@ -12,8 +12,11 @@ function typed(value) {
   return /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value ? Number(value) : value;
 }
 
-/** `{ positional, options }` from argv; `flags` are options that never take a value (e.g. `recursive`). */
-function parseArgs(argv, flags = []) {
+/**
+ * `{ positional, options }` from argv; `flags` are options that never take a value (e.g. `recursive`),
+ * `booleans` options whose value, when one follows, is `true` or `false`.
+ */
+function parseArgs(argv, flags = [], booleans = []) {
   const positional = [];
   const options = {};
   for (let i = 0; i < argv.length; i++) {
@@ -25,6 +28,7 @@ function parseArgs(argv, flags = []) {
       const key = rawKey.replace(/-/g, '_');
       if (inline !== undefined) options[key] = typed(inline);
       else if (flags.includes(key) || key === 'help') options[key] = true;
+      else if (booleans.includes(key)) options[key] = ['true', 'false'].includes(argv[i + 1]) ? typed(argv[++i]) : true;
       else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) options[key] = typed(argv[++i]);
       else options[key] = true;
     } else {
@@ -36,10 +40,15 @@ function parseArgs(argv, flags = []) {
 
 /** A positive integer option, or `fallback`; anything else is a usage error naming the option. */
 function positiveInt(options, key, fallback) {
-  const v = options[key];
+  const v = decimal(options[key]);
   if (v === undefined) return fallback;
   if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${key.replace(/_/g, '-')} must be a positive integer, not ${v}`);
   return v;
+}
+
+/** A number written with leading zeros or a `.0` (kept as text by `typed`) as the number; others as given. */
+function decimal(value) {
+  return typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
 /** Refuses `keys` given without a value (`--folder` alone would otherwise be `true`). */
@@ -58,4 +67,4 @@ function onlyOptions(command, options, allowed) {
   }
 }
 
-module.exports = { UsageError, parseArgs, positiveInt, valued, onlyOptions };
+module.exports = { UsageError, parseArgs, decimal, positiveInt, valued, onlyOptions };

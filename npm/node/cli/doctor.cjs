@@ -36,6 +36,10 @@ function doctor(params, options) {
     ? cirrus.Cloudinary.fromEnv().explainSignature(params, extra)
     : cirrus.explainSignature(params, extra);
   process.stdout.write(forTerminal(diagnosis));
+  // A signature alone is checked with the account's secret; without one, say it was not.
+  if (extra.signature !== undefined && extra.error === undefined && !process.env.CLOUDINARY_URL) {
+    console.log('The signature was not checked: set CLOUDINARY_URL so the doctor can use the secret.');
+  }
   return diagnosis.findings.length ? 1 : 0;
 }
 

@@ -10,23 +10,24 @@ function size(bytes) {
   return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
-// Terminal columns a character takes: East Asian wide and fullwidth characters (and emoji) two, combining
-// marks, joiners and variation selectors none (a progress line counted in characters wraps, and a
-// redraw then leaves copies behind).
+// Terminal columns a character takes: East Asian wide and fullwidth characters and emoji two; combining
+// marks, format characters (joiners, variation selectors) and conjoining Hangul vowels and finals none (a
+// progress line counted in characters wraps, and a redraw then leaves copies behind).
 const WIDE = [
   [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
-  [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x1f300, 0x1f64f],
-  [0x1f900, 0x1f9ff], [0x20000, 0x3fffd],
+  [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f], [0x1f900, 0x1f9ff], [0x20000, 0x3fffd],
 ];
-const ZERO = [[0x0300, 0x036f], [0x200b, 0x200f], [0xfe00, 0xfe0f], [0xfe20, 0xfe2f]];
+const ZERO = /[\p{Mn}\p{Me}\p{Cf}\u1160-\u11ff]/u;
+const EMOJI = /\p{Emoji_Presentation}/u;
 const within = (ranges, c) => ranges.some(([from, to]) => c >= from && c <= to);
 
 /** The columns one character takes on a terminal: 0, 1 or 2. */
 function charWidth(ch) {
   const c = ch.codePointAt(0);
   if (c < 0x300) return 1;
-  if (within(ZERO, c)) return 0;
-  return within(WIDE, c) ? 2 : 1;
+  if (ZERO.test(ch)) return 0;
+  return within(WIDE, c) || EMOJI.test(ch) ? 2 : 1;
 }
 
 /** The columns `text` takes on a terminal. */

@@ -46,7 +46,8 @@ it names, or exits 1.
   --allowed-formats jpg,png       refuse other formats (and none)
   --allowed-types upload          refuse other delivery types
   --allowed-resource-types image  refuse other resource types
-  --signature-algorithm A         sha1 (default) or sha256, as they were signed`,
+  --signature-algorithm A         sha1 or sha256, as they were signed
+                                  (default: the account's, else sha1)`,
   upload: upload.HELP,
   sync: sync.HELP,
   doctor: doctor.HELP,

@@ -8,9 +8,9 @@ const { plural, size, table, tableRoom } = require('./format.cjs');
 
 /**
  * `rows` are `{ path, ... }`; `job(row, onProgress)` resolves to the row's outcome fields or throws (a
- * `status` among them: `skipped`, or `planned` in a dry run; `done` otherwise).
+ * `status` among them: `skipped`, or `planned` in a dry run (`dry`); `done` otherwise).
  */
-async function runFiles(rows, concurrency, job, columns) {
+async function runFiles(rows, concurrency, job, columns, { dry = false } = {}) {
   // Each file's size from the start (a file that fails before a byte is sent still shows it).
   for (const r of rows) Object.assign(r, { name: r.name ?? basename(r.path), status: 'waiting', loaded: 0, total: fileSize(r.path), seconds: 0 });
   const live = progress(rows);
@@ -40,9 +40,8 @@ async function runFiles(rows, concurrency, job, columns) {
   const failed = count('failed');
   const bytes = rows.reduce((n, r) => n + (r.status === 'done' ? r.bytes ?? 0 : 0), 0);
   // `planned`: a dry run's file that would be sent (nothing was, so no "0 sent").
-  const planned = count('planned');
   const parts = [
-    planned ? `${planned} would be uploaded` : `${count('done')} sent (${size(bytes)})`,
+    dry ? `${count('planned')} would be uploaded` : `${count('done')} sent (${size(bytes)})`,
     count('skipped') && `${count('skipped')} skipped`,
     failed && `${failed} failed`,
   ].filter(Boolean);

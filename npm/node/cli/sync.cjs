@@ -111,7 +111,7 @@ async function sync(positional, options, client) {
       public_id: row.public_id, resource_type: row.resource_type, overwrite: true, unique_filename: false, invalidate: state === 'changed', onProgress,
     });
     return { bytes: result.bytes, result: state === 'missing' ? 'uploaded' : 'updated' };
-  }, [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'resource_type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
+  }, [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'resource_type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']], { dry });
   if (dry) console.error('dry run: nothing was sent');
   return code;
 }

@@ -2,7 +2,7 @@
 // `cirrus upload`: files and (with --recursive) directories, keeping the tree's folders under --folder.
 const { statSync } = require('node:fs');
 const { basename } = require('node:path');
-const { UsageError, positiveInt, valued, onlyOptions } = require('./args.cjs');
+const { UsageError, decimal, positiveInt, valued, onlyOptions } = require('./args.cjs');
 const { expand } = require('./files.cjs');
 const { runFiles } = require('./run-files.cjs');
 const { plural, size, table, tableRoom } = require('./format.cjs');
@@ -16,8 +16,8 @@ was stored.
                       under it)
   --recursive         upload the files inside directories (dotfiles skipped)
   --concurrency N     files at once (default 3)
-  --chunk-size MB     chunked uploads above this size, in MiB (default 20;
-                      at least 5, Cloudinary's smallest chunk)
+  --chunk-size MiB    chunked uploads above this size (default: 20 MB; at
+                      least 5 MiB, Cloudinary's smallest chunk)
   --tags a,b          tags for every file
   --resource-type T   image, video, raw or auto (default auto)
   --dry-run           list what would be uploaded, and where; send nothing
@@ -44,7 +44,7 @@ const SMALLEST_CHUNK_MIB = 5;
 
 /** `--chunk-size` in bytes (it is given in MiB, as Cloudinary counts its 5 MB minimum); none when absent. */
 function chunkSize(options) {
-  const mib = options.chunk_size;
+  const mib = decimal(options.chunk_size);
   if (mib === undefined) return undefined;
   if (typeof mib !== 'number' || !(mib >= SMALLEST_CHUNK_MIB)) {
     throw new UsageError(`--chunk-size is in MiB, at least ${SMALLEST_CHUNK_MIB} (Cloudinary's smallest chunk), not ${mib}`);
