@@ -122,8 +122,10 @@ function flatArg(value) {
  * undefined for anything else (an array too, even one without a prototype: params must be an object).
  */
 function flatParamsArg(value) {
-  if (DISABLED || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
+    // Inside the try: Array.isArray throws on a revoked Proxy (the ordinary reader reports it with a code).
+    if (Array.isArray(value)) return undefined;
     const proto = Object.getPrototypeOf(value);
     if ((proto !== PLAIN && proto !== null) || prototypePolluted()) return undefined;
     let text = '\0o';
