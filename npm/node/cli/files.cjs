@@ -60,4 +60,13 @@ function md5(path) {
   });
 }
 
-module.exports = { expand, walk, md5 };
+/** A file's size in bytes; NaN when it cannot be read (the upload then reports why). */
+function fileSize(path) {
+  try {
+    return statSync(path).size;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+module.exports = { expand, walk, md5, fileSize };

@@ -1,10 +1,10 @@
 'use strict';
 // Runs one job per file, `concurrency` at a time, with live progress, and prints the summary table
 // (stdout) and a one-line total (stderr). Resolves to the exit code: 1 when any file failed.
-const { statSync } = require('node:fs');
 const { basename } = require('node:path');
 const { progress } = require('./progress.cjs');
 const { plural, size, table, tableRoom } = require('./format.cjs');
+const { fileSize } = require('./files.cjs');
 
 /**
  * `rows` are `{ path, ... }`; `job(row, onProgress)` resolves to the row's outcome fields or throws (a
@@ -49,13 +49,10 @@ async function runFiles(rows, concurrency, job, columns, { dry = false } = {}) {
   return failed ? 1 : 0;
 }
 
-/** A file's size in bytes; NaN when it cannot be read (the job reports why). */
-function fileSize(path) {
-  try {
-    return statSync(path).size;
-  } catch {
-    return Number.NaN;
-  }
-}
+/**
+ * The summary table's columns, for `upload` and `sync` alike: public ids whole (they are what `cirrus
+ * destroy` takes) and the type each file was filed as (what its --resource-type then needs).
+ */
+const FILE_COLUMNS = [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'resource_type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']];
 
-module.exports = { runFiles };
+module.exports = { runFiles, FILE_COLUMNS };

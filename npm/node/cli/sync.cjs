@@ -7,7 +7,7 @@ const { relative, sep } = require('node:path');
 const { statSync } = require('node:fs');
 const { UsageError, positiveInt, valued, onlyOptions } = require('./args.cjs');
 const { walk, md5 } = require('./files.cjs');
-const { runFiles } = require('./run-files.cjs');
+const { runFiles, FILE_COLUMNS } = require('./run-files.cjs');
 
 const HELP = `usage: cirrus sync <directory> [options]
 
@@ -105,13 +105,14 @@ async function sync(positional, options, client) {
   const listed = folder ? await listFolder(cld, folder, [...new Set(rows.map((r) => r.resource_type))]) : null;
   const code = await runFiles(rows, concurrency, async (row, onProgress) => {
     const state = await compare(cld, row, row.path, listed);
-    if (state === 'same') return { status: 'skipped', bytes: statSync(row.path).size, result: 'unchanged' };
-    if (dry) return { status: 'planned', bytes: statSync(row.path).size, result: `would upload (${state})` };
+    // The size runFiles read as it started.
+    if (state === 'same') return { status: 'skipped', bytes: row.total, result: 'unchanged' };
+    if (dry) return { status: 'planned', bytes: row.total, result: `would upload (${state})` };
     const result = await cld.upload({ path: row.path }, {
       public_id: row.public_id, resource_type: row.resource_type, overwrite: true, unique_filename: false, invalidate: state === 'changed', onProgress,
     });
     return { bytes: result.bytes, result: state === 'missing' ? 'uploaded' : 'updated' };
-  }, [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'resource_type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']], { dry });
+  }, FILE_COLUMNS, { dry });
   if (dry) console.error('dry run: nothing was sent');
   return code;
 }

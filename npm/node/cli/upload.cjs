@@ -1,10 +1,9 @@
 'use strict';
 // `cirrus upload`: files and (with --recursive) directories, keeping the tree's folders under --folder.
-const { statSync } = require('node:fs');
 const { basename } = require('node:path');
 const { UsageError, decimal, positiveInt, valued, onlyOptions } = require('./args.cjs');
-const { expand } = require('./files.cjs');
-const { runFiles } = require('./run-files.cjs');
+const { expand, fileSize } = require('./files.cjs');
+const { runFiles, FILE_COLUMNS } = require('./run-files.cjs');
 const { plural, size, table, tableRoom } = require('./format.cjs');
 
 const HELP = `usage: cirrus upload <files or directories...> [options]
@@ -62,8 +61,7 @@ async function upload(paths, options, client) {
   if (options.public_id !== undefined && files.length !== 1) throw new UsageError('--public-id names one file; this would upload ' + files.length);
   if (options.dry_run) {
     const rows = files.map((f) => {
-      let bytes;
-      try { bytes = statSync(f.path).size; } catch { bytes = NaN; }
+      const bytes = fileSize(f.path);
       return { file: f.path, size: Number.isNaN(bytes) ? 'missing' : size(bytes), folder: folderOf(options, f.dir) || '(root)' };
     });
     console.log(table(rows, [['file', 'file'], ['size', 'size', 'right'], ['folder', 'folder']], tableRoom()));
@@ -85,10 +83,9 @@ async function upload(paths, options, client) {
   return runFiles(rows, concurrency, async (row, onProgress) => {
     const folder = folderOf(options, row.dir);
     const result = await cld.upload({ path: row.path }, { ...base, ...(folder ? { folder } : {}), onProgress });
-    return { public_id: result.public_id, type: result.resource_type, bytes: result.bytes, result: 'ok' };
-    // Public ids whole (they are what `cirrus destroy` takes), and the type each file was filed as (auto):
-    // what its --resource-type then needs.
-  }, [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']]);
+    // The type Cloudinary filed it as (auto).
+    return { public_id: result.public_id, resource_type: result.resource_type, bytes: result.bytes, result: 'ok' };
+  }, FILE_COLUMNS);
 }
 
 module.exports = { upload, HELP };
