@@ -140,9 +140,11 @@ pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
             ));
         }
     }
+    // As pasted: spaces around it and upper-case hex are the same signature; an empty one is none.
     let sent_signature = inputs
         .signature
-        .map(str::to_owned)
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
         .or_else(|| parsed.as_ref().map(|(s, _)| s.clone()));
     if let Some((_, theirs)) = &parsed {
         compare(&pairs(&string), &pairs(theirs), &mut findings);
@@ -157,7 +159,7 @@ pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
             findings.push(finding("unread_error", None, "Cloudinary's message is not one the doctor reads (\"Invalid Signature <signature>. String to sign - '...'.\", \"Stale request ...\", \"Invalid timestamp ...\" or \"Unknown API key ...\"): pass its error.message whole.".to_owned()));
         }
         // No answer from Cloudinary yet, but a signature to check: against this string and the secret.
-        if let (Some(sent), Some(secret)) = (inputs.signature, inputs.api_secret) {
+        if let (Some(sent), Some(secret)) = (&sent_signature, inputs.api_secret) {
             check_signature(&string, sent, secret, inputs.algorithm, &mut findings);
         }
     }
@@ -220,27 +222,47 @@ fn same_string(to_sign: &str, sent: Option<&str>, inputs: &Inputs, findings: &mu
         findings.push(finding("same_string", None, "The strings to sign match, so the signature was made over other params than those given here (a field added after signing?), or with another secret or algorithm.".to_owned()));
         return;
     };
+    let message = match made_with(to_sign, sent, secret, inputs.algorithm) {
+        Made::Other(other) => {
+            findings.push(finding(
+                "wrong_algorithm",
+                None,
+                format!("The strings to sign match and the secret is right, but the signature is {} and this account is set to {}: set signature_algorithm to match.", other.name(), inputs.algorithm.name()),
+            ));
+            return;
+        }
+        // Signed right with the secret given here, refused all the same: Cloudinary holds another one.
+        Made::Configured => "The strings to sign match and the signature is right for the api_secret configured here, so that secret is not this account's: check CLOUDINARY_URL (a rotated secret, another account's, stray whitespace).",
+        Made::Neither => "The strings to sign match, but the signature was not made with this account's api_secret: the signer uses another secret (another account's, an old one, or one with stray whitespace), or signed other params than it returned.",
+    };
+    findings.push(finding("wrong_secret", None, message.to_owned()));
+}
+
+/// What made a signature from a string to sign and the secret.
+enum Made {
+    /// The account's algorithm.
+    Configured,
+    /// The other algorithm.
+    Other(SignatureAlgorithm),
+    /// Neither: other params, or another secret.
+    Neither,
+}
+
+/// Which algorithm, if either, makes `sent` from `to_sign` followed by `secret`.
+fn made_with(to_sign: &str, sent: &str, secret: &str, algorithm: SignatureAlgorithm) -> Made {
     let mut input = to_sign.to_owned();
     input.push_str(secret);
-    let other = match inputs.algorithm {
+    let other = match algorithm {
         SignatureAlgorithm::Sha1 => SignatureAlgorithm::Sha256,
         SignatureAlgorithm::Sha256 => SignatureAlgorithm::Sha1,
     };
-    if crate::hash::constant_time_eq(&other.hex(input.as_bytes()), sent) {
-        findings.push(finding(
-            "wrong_algorithm",
-            None,
-            format!("The strings to sign match and the secret is right, but the signature is {} and this account is set to {}: set signature_algorithm to match.", other.name(), inputs.algorithm.name()),
-        ));
-        return;
-    }
-    let message = if crate::hash::constant_time_eq(&inputs.algorithm.hex(input.as_bytes()), sent) {
-        // Signed right with the secret given here, refused all the same: Cloudinary holds another one.
-        "The strings to sign match and the signature is right for the api_secret configured here, so that secret is not this account's: check CLOUDINARY_URL (a rotated secret, another account's, stray whitespace)."
+    if crate::hash::constant_time_eq(&algorithm.hex(input.as_bytes()), sent) {
+        Made::Configured
+    } else if crate::hash::constant_time_eq(&other.hex(input.as_bytes()), sent) {
+        Made::Other(other)
     } else {
-        "The strings to sign match, but the signature was not made with this account's api_secret: the signer uses another secret (another account's, an old one, or one with stray whitespace), or signed other params than it returned."
-    };
-    findings.push(finding("wrong_secret", None, message.to_owned()));
+        Made::Neither
+    }
 }
 
 /// How Cloudinary's answer about an unknown key starts (the key follows).
@@ -269,25 +291,10 @@ fn check_signature(
     algorithm: SignatureAlgorithm,
     findings: &mut Vec<Finding>,
 ) {
-    // As pasted: spaces around it, upper-case hex; an empty one is none.
-    let sent = sent.trim().to_ascii_lowercase();
-    if sent.is_empty() {
-        return;
-    }
-    let sent = sent.as_str();
-    let mut input = to_sign.to_owned();
-    input.push_str(secret);
-    if crate::hash::constant_time_eq(&algorithm.hex(input.as_bytes()), sent) {
-        return;
-    }
-    let other = match algorithm {
-        SignatureAlgorithm::Sha1 => SignatureAlgorithm::Sha256,
-        SignatureAlgorithm::Sha256 => SignatureAlgorithm::Sha1,
-    };
-    findings.push(if crate::hash::constant_time_eq(&other.hex(input.as_bytes()), sent) {
-        finding("wrong_algorithm", None, format!("The signature is {} of this string with this account's secret, but the account is set to {}: set signature_algorithm to match.", other.name(), algorithm.name()))
-    } else {
-        finding("signature_differs", None, "The signature is not what these params and the api_secret configured here give: the signer signed other params or values (compare its string to sign with the one above), or used another secret.".to_owned())
+    findings.push(match made_with(to_sign, sent, secret, algorithm) {
+        Made::Configured => return,
+        Made::Other(other) => finding("wrong_algorithm", None, format!("The signature is {} of this string with this account's secret, but the account is set to {}: set signature_algorithm to match.", other.name(), algorithm.name())),
+        Made::Neither => finding("signature_differs", None, "The signature is not what these params and the api_secret configured here give: the signer signed other params or values (compare its string to sign with the one above), or used another secret.".to_owned()),
     });
 }
 
