@@ -70,7 +70,7 @@ pub struct Diagnosis {
 /// Text after the message (cirrus's own `Why: …`, a newline, a JSON quote) is ignored: the string ends at
 /// the first `'.` (or `'`) followed by the end, whitespace or a quote.
 pub fn parse_invalid_signature(message: &str) -> Option<(String, String)> {
-    let rest = &message[message.find("Invalid Signature ")? + "Invalid Signature ".len()..];
+    let rest = &message[message.find(INVALID_SIGNATURE)? + INVALID_SIGNATURE.len()..];
     let (signature, rest) = rest.split_once(". String to sign - '")?;
     let ends = |i: usize| {
         let after = rest[i + 1..].strip_prefix('.').unwrap_or(&rest[i + 1..]);
@@ -265,12 +265,15 @@ fn made_with(to_sign: &str, sent: &str, secret: &str, algorithm: SignatureAlgori
     }
 }
 
+/// How Cloudinary's answer about a signature starts (the signature it got follows, then its string).
+const INVALID_SIGNATURE: &str = "Invalid Signature ";
+
 /// How Cloudinary's answer about an unknown key starts (the key follows).
 const UNKNOWN_API_KEY: &str = "Unknown API key ";
 
 /// Cloudinary's answers the doctor knows.
 const ANSWERS: &[&str] = &[
-    "Invalid Signature",
+    INVALID_SIGNATURE,
     UNKNOWN_API_KEY,
     STALE_REQUEST,
     INVALID_TIMESTAMP,

@@ -174,12 +174,12 @@ fn join_flat(
 ) -> String {
     // Sized for all entries up front (a filtered collect starts small and grows).
     let mut pairs: Vec<(&str, SignedValue<'_>)> = Vec::with_capacity(entries.len());
-    pairs.extend(
-        entries
-            .iter()
-            .filter(|(_, v)| !v.is_blank())
-            .filter_map(|(k, v)| v.signed_text().map(|t| (*k, SignedValue::Text(t.into())))),
-    );
+    // Blank ones (null, empty) dropped, as `FlatValue::is_blank` says; one `signed_text` per entry.
+    pairs.extend(entries.iter().filter_map(|(k, v)| {
+        v.signed_text()
+            .filter(|t| !t.is_empty())
+            .map(|t| (*k, SignedValue::Text(t.into())))
+    }));
     join_sorted(&mut pairs, version, room)
 }
 
