@@ -6,10 +6,17 @@
 const { spawn } = require('node:child_process');
 const { emulatorPath, emulatorUrlOptions, DEMO_URL } = require('./emulator.cjs');
 const { UsageError, parseArgs, valued, onlyOptions } = require('./cli/args.cjs');
-const { wrap } = require('./cli/format.cjs');
+const { terminalColumns, wrap } = require('./cli/format.cjs');
 
 /** Help fitted to the terminal (80 columns off one). */
-const printHelp = (text) => console.log(wrap(text, (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80) - 1));
+const printHelp = (text) => console.log(wrap(text, (terminalColumns() ?? 80) - 1));
+
+/** A command's help; an unknown command (or a name of Object's prototype) is a usage error. */
+function commandHelp(command) {
+  if (!Object.hasOwn(HELP, command)) throw new UsageError(`unknown command ${command} (cirrus --help lists them)`);
+  printHelp(HELP[command]);
+  return 0;
+}
 const upload = require('./cli/upload.cjs');
 const sync = require('./cli/sync.cjs');
 const doctor = require('./cli/doctor.cjs');
@@ -90,8 +97,9 @@ function run(command, positional, options) {
     case 'verify': {
       if (positional.length !== 1) throw new UsageError('verify needs one identifier (cirrus verify --help)');
       const lists = ['allowed_resource_types', 'allowed_types', 'allowed_formats'];
-      onlyOptions('verify', options, [...lists, 'signature_algorithm']);
-      valued(options, [...lists, 'signature_algorithm']);
+      const allowed = [...lists, 'signature_algorithm'];
+      onlyOptions('verify', options, allowed);
+      valued(options, allowed);
       // Comma lists, as --tags a,b.
       const policy = { ...options };
       for (const key of lists) if (key in policy) policy[key] = String(policy[key]).split(',').map((item) => item.trim());
@@ -143,22 +151,14 @@ const BOOLEANS = ['overwrite', 'unique_filename', 'use_filename', 'invalidate', 
 
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
-  if (command === 'help' && rest.length) {
-    if (!Object.hasOwn(HELP, rest[0])) throw new UsageError(`unknown command ${rest[0]} (cirrus --help lists them)`);
-    printHelp(HELP[rest[0]]);
-    return 0;
-  }
+  if (command === 'help' && rest.length) return commandHelp(rest[0]);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     printHelp(USAGE);
     return command ? 0 : 2;
   }
   if (command === 'emulator') return emulator(rest);
   const { positional, options } = parseArgs(rest, ['recursive', 'dry_run'], BOOLEANS);
-  if (options.help) {
-    if (!Object.hasOwn(HELP, command)) throw new UsageError(`unknown command ${command} (cirrus --help lists them)`);
-    printHelp(HELP[command]);
-    return 0;
-  }
+  if (options.help) return commandHelp(command);
   delete options.help;
   return run(command, positional, options);
 }

@@ -3,6 +3,9 @@
 // `true`/`false` become booleans and numbers numbers, so `--secure false` means false, never the string;
 // a number only when it reads back as typed (`--public-id 007` and `--folder 2024.10` stay text).
 
+/** `chunk_size` as the user types it: `--chunk-size`. */
+const flagName = (key) => `--${key.replace(/_/g, '-')}`;
+
 /** A usage or configuration error: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
@@ -42,7 +45,7 @@ function parseArgs(argv, flags = [], booleans = []) {
 function positiveInt(options, key, fallback) {
   const v = decimal(options[key]);
   if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${key.replace(/_/g, '-')} must be a positive integer, not ${v}`);
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`${flagName(key)} must be a positive integer, not ${v}`);
   return v;
 }
 
@@ -54,7 +57,7 @@ function decimal(value) {
 /** Refuses `keys` given without a value (`--folder` alone would otherwise be `true`). */
 function valued(options, keys) {
   for (const key of keys) {
-    if (options[key] === true) throw new UsageError(`--${key.replace(/_/g, '-')} needs a value`);
+    if (options[key] === true) throw new UsageError(`${flagName(key)} needs a value`);
   }
 }
 
@@ -62,7 +65,7 @@ function valued(options, keys) {
 function onlyOptions(command, options, allowed) {
   const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
   if (unknown.length) {
-    const flags = unknown.map((k) => `--${k.replace(/_/g, '-')}`).join(', ');
+    const flags = unknown.map(flagName).join(', ');
     throw new UsageError(`${command} does not take ${flags} (cirrus ${command} --help lists its options)`);
   }
 }

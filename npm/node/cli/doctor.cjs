@@ -22,14 +22,17 @@ or algorithm. With CLOUDINARY_URL set, the account's secret is used to compare
 
 Exit codes: 0 nothing wrong found, 1 something found, 2 usage error.`;
 
+/** The doctor's options, each with a value. */
+const OPTIONS = ['error', 'signature', 'signature_algorithm', 'signature_version'];
+
 function doctor(params, options) {
   const { UsageError, onlyOptions, valued } = require('./args.cjs');
-  onlyOptions('doctor', options, ['error', 'signature', 'signature_algorithm', 'signature_version']);
-  valued(options, ['error', 'signature', 'signature_algorithm', 'signature_version']);
+  onlyOptions('doctor', options, OPTIONS);
+  valued(options, OPTIONS);
   if (Object.keys(params).length === 0) throw new UsageError('doctor needs the params your signer signed, as key=value pairs (cirrus doctor --help)');
   const cirrus = require('../index.cjs');
   const extra = {};
-  for (const key of ['error', 'signature', 'signature_algorithm', 'signature_version']) {
+  for (const key of OPTIONS) {
     if (options[key] !== undefined) extra[key] = key === 'signature_version' ? Number(options[key]) : String(options[key]);
   }
   const diagnosis = process.env.CLOUDINARY_URL
@@ -48,9 +51,9 @@ function doctor(params, options) {
  * a space inside a value would change what is read as the string). Piped, each finding stays one line.
  */
 function forTerminal(diagnosis) {
-  const { isTTY, columns } = process.stdout;
-  if (!isTTY || !columns) return diagnosis.explanation;
-  const { wrap } = require('./format.cjs');
+  const { terminalColumns, wrap } = require('./format.cjs');
+  const columns = terminalColumns();
+  if (!columns) return diagnosis.explanation;
   const whole = [diagnosis.string_to_sign, diagnosis.cloudinary_string_to_sign].filter(Boolean);
   return diagnosis.explanation
     .split('\n')

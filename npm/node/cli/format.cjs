@@ -64,9 +64,14 @@ function plural(n, noun) {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** The terminal's width when `stream` is one that says it; else undefined. */
+function terminalColumns(stream = process.stdout) {
+  return stream.isTTY && stream.columns ? stream.columns : undefined;
+}
+
 /** How wide a table may be: the terminal's width, or no limit when piped (nothing is cut for programs). */
 function tableRoom(stream = process.stdout) {
-  return stream.isTTY ? stream.columns || 120 : Infinity;
+  return stream.isTTY ? terminalColumns(stream) ?? 120 : Infinity;
 }
 
 /**
@@ -122,4 +127,4 @@ function wrap(text, columns) {
   }).join('\n');
 }
 
-module.exports = { size, width, pad, fit, plural, table, tableRoom, wrap };
+module.exports = { size, width, pad, fit, plural, table, tableRoom, terminalColumns, wrap };

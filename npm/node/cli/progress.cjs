@@ -6,10 +6,10 @@
 // end.
 const { fit, pad, plural, size, width } = require('./format.cjs');
 
-function bar(done, total, width) {
+function bar(done, total, cells) {
   const ratio = total ? Math.min(1, done / total) : 0;
-  const filled = Math.round(ratio * width);
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${(ratio * 100).toFixed(0).padStart(3)}%`;
+  const filled = Math.round(ratio * cells);
+  return `${'█'.repeat(filled)}${'░'.repeat(cells - filled)} ${(ratio * 100).toFixed(0).padStart(3)}%`;
 }
 
 /** A renderer over `rows` (`{ name, status, loaded, total }`) writing to `stream`. */
@@ -28,9 +28,13 @@ function progress(rows, stream = process.stderr) {
       return pad(fit(r.name, nameWidth), nameWidth) + tail;
     });
     lines.push(`${plural(rows.length, 'file')}: ${running.length} uploading${counts.map(([s, n]) => `, ${n} ${s}`).join('')}`);
+    render(lines.map((l) => fit(l, columns - 1)));
+  };
+  // The block drawn in place of the last one; lines left over from a taller previous frame are cleared
+  // (all of them for an empty block).
+  const render = (lines) => {
     let out = drawn ? `\x1b[${drawn}A` : '';
-    for (const l of lines) out += `\x1b[2K${fit(l, columns - 1)}\n`;
-    // Lines left over from a taller previous frame are cleared.
+    for (const l of lines) out += `\x1b[2K${l}\n`;
     for (let i = lines.length; i < drawn; i++) out += '\x1b[2K\n';
     if (drawn > lines.length) out += `\x1b[${drawn - lines.length}A`;
     stream.write(out);
@@ -42,11 +46,7 @@ function progress(rows, stream = process.stderr) {
     stop() {
       if (!timer) return;
       clearInterval(timer);
-      let out = drawn ? `\x1b[${drawn}A` : '';
-      for (let i = 0; i < drawn; i++) out += '\x1b[2K\n';
-      if (drawn) out += `\x1b[${drawn}A`;
-      stream.write(out);
-      drawn = 0;
+      render([]);
     },
   };
 }
