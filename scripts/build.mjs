@@ -180,13 +180,17 @@ function moduleInterface(file) {
  * wasm-bindgen's glue with its two top-level side effects made droppable, so that a bundler leaves the
  * `Cloudinary` class out of a page that does not use it (~0.8 KB gzipped of a url()-only page): the
  * `Symbol.dispose` alias becomes a method of the class, and the FinalizationRegistry is marked pure.
- * A wasm-bindgen that writes them otherwise fails the build here rather than growing pages unnoticed.
+ * And its import of the argument writer points at npm/web/value-text.js itself. A wasm-bindgen that
+ * writes any of them otherwise fails the build here rather than growing pages unnoticed.
  */
 function shakableGlue(text) {
   const edits = [
     [/\}\nif \(Symbol\.dispose\) (\w+)\.prototype\[Symbol\.dispose\] = \1\.prototype\.free;\n/g,
       '    /** `using` support, where the runtime has `Symbol.dispose`. */\n    [Symbol.dispose ?? Symbol()]() {\n        this.free();\n    }\n}\n'],
     [/: new FinalizationRegistry\(/g, ': /*#__PURE__*/ new FinalizationRegistry('],
+    // The argument writer the modules import (crates/wasm/src/convert.rs) is the package's own module, not
+    // a copy in a snippet directory named by a hash.
+    [/^import \{ valueText \} from '\.\/snippets\/cirrus-wasm-[0-9a-f]+\/inline0\.js';$/gm, "import { valueText } from '../value-text.js';"],
   ];
   for (const [pattern, replacement] of edits) {
     const count = text.match(pattern)?.length ?? 0;
@@ -208,7 +212,7 @@ function formattingFunctions(file) {
 /** Gzipped sizes (level 9) of both .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
-  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['http.js'], ['resume-store.js'], ['upload-many.js'], ['downscale.js'], ['fast-args.js']);
+  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['http.js'], ['resume-store.js'], ['upload-many.js'], ['downscale.js'], ['fast-args.js'], ['value-text.js']);
   return { browser_wasm_gzip: gz(['cirrus-browser.wasm']), full_wasm_gzip: gz(['cirrus.wasm']), js_gzip: js };
 }
 

@@ -18,8 +18,8 @@ const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 
 // The wasm build's decimal parser is exact when the significant digits fit in 2^53 and the power of ten
 // is within 22 (it leaves the standard parser's tables out of the package); other numbers take the
-// ordinary reader, which passes them as doubles.
-function numberOk(n) {
+// ordinary path, whose writer (value-text.js) sends their bits.
+export function numberOk(n) {
   if (Number.isSafeInteger(n)) return true;
   const s = String(n);
   if (!PLAIN_DECIMAL.test(s)) return false;

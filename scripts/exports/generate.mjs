@@ -183,7 +183,7 @@ function webWrappers() {
 // ---------------------------------------------------------------- fast-args, both packages
 /** Each package's `numberOk`: which numbers its core reads back exactly from text. */
 const NUMBER_OK = {
-  web: "const PLAIN_DECIMAL = /^-?\\d+(?:\\.\\d+)?$/;\n\n// The wasm build's decimal parser is exact when the significant digits fit in 2^53 and the power of ten\n// is within 22 (it leaves the standard parser's tables out of the package); other numbers take the\n// ordinary reader, which passes them as doubles.\nfunction numberOk(n) {\n  if (Number.isSafeInteger(n)) return true;\n  const s = String(n);\n  if (!PLAIN_DECIMAL.test(s)) return false;\n  const [whole, fraction = ''] = s.replace('-', '').split('.');\n  const significant = (whole + fraction).replace(/^0+/, '');\n  return significant.length <= 15 && fraction.length <= 22;\n}\n\n",
+  web: "const PLAIN_DECIMAL = /^-?\\d+(?:\\.\\d+)?$/;\n\n// The wasm build's decimal parser is exact when the significant digits fit in 2^53 and the power of ten\n// is within 22 (it leaves the standard parser's tables out of the package); other numbers take the\n// ordinary path, whose writer (value-text.js) sends their bits.\nexport function numberOk(n) {\n  if (Number.isSafeInteger(n)) return true;\n  const s = String(n);\n  if (!PLAIN_DECIMAL.test(s)) return false;\n  const [whole, fraction = ''] = s.replace('-', '').split('.');\n  const significant = (whole + fraction).replace(/^0+/, '');\n  return significant.length <= 15 && fraction.length <= 22;\n}\n\n",
   node: '/** A number the addon reads back exactly from text: any finite one. */\nconst numberOk = Number.isFinite;\n\n',
 };
 

@@ -25,7 +25,7 @@ const EXPECTED = {
   'cirrus-web': [
     'LICENSE', 'README.md', 'cirrus-browser.wasm', 'cirrus.wasm', 'common.js', 'direct-upload.js', 'downscale.js', 'errors.d.ts', 'fast-args.js',
     'full.js', 'generated.d.ts', 'generated.js', 'http.js', 'index.d.ts', 'index.js', 'index.node.js', 'index.workerd.js',
-    'options.d.ts', 'package.json', 'pkg/cirrus_wasm.js', 'ready.js', 'resume-store.js', 'upload-many.js',
+    'options.d.ts', 'package.json', 'pkg/cirrus_wasm.js', 'ready.js', 'resume-store.js', 'upload-many.js', 'value-text.js',
   ],
   'cirrus-nestjs': ['LICENSE', 'README.md', 'package.json', ...['cirrus', 'cleanup', 'codes', 'errors', 'fastify', 'health', 'index', 'module', 'node-http', 'pipes', 'signing', 'streaming-upload.interceptor', 'tokens'].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`])],
 };
@@ -80,7 +80,7 @@ test('the packages pin each other exactly and declare the Node versions they are
 
 test('cirrus-web keeps Node built-ins out of the browser entry and its imports', () => {
   const web = join(root, 'npm', 'web');
-  const browserGraph = ['index.js', 'full.js', 'common.js', 'ready.js', 'generated.js', 'direct-upload.js', 'fast-args.js', 'pkg/cirrus_wasm.js'];
+  const browserGraph = ['index.js', 'full.js', 'common.js', 'ready.js', 'generated.js', 'direct-upload.js', 'fast-args.js', 'value-text.js', 'pkg/cirrus_wasm.js'];
   for (const f of browserGraph) assert.doesNotMatch(readFileSync(join(web, f), 'utf8'), /from ['"]node:|import\(['"]node:|require\(/, f);
   const conditions = Object.keys(byName['cirrus-web'].manifest.exports['.']);
   assert.deepEqual(conditions, ['types', 'workerd', 'deno', 'bun', 'browser', 'node', 'default']);

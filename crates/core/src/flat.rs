@@ -4,13 +4,23 @@
 //!
 //! The number of tokens, then each token after a `\0`. Values: `s<text>` a string, `n<number>` a number
 //! (JavaScript's `String(n)`, read back exactly), `t` / `f` true / false, `z` null, `a` an array (its
-//! values, then `e`), `o` an object (`k<key>` and a value per entry, then `e`). The text is an object.
+//! values, then `e`), `o` an object (`k<key>` and a value per entry, then `e`). The fast paths' text
+//! is an object.
 //!
-//! Nothing is escaped. A `\0` inside a key or string would add tokens, so the count, which the writer
-//! took from the structure, no longer matches: that text is refused (never read as other entries), and
-//! the JavaScript caller, which takes any error of a fast path as a reason to use the ordinary one, gets
-//! the ordinary path's answer. npm/node/fast-args.cjs and npm/web/fast-args.js write it (`flatArg`).
-//! JSON text starts with `{`, flat text with a digit: [`parse_arg`] takes either.
+//! Nothing is escaped there. A `\0` inside a key or string would add tokens, so the count, which the
+//! writer took from the structure, no longer matches: that text is refused (never read as other
+//! entries), and the JavaScript caller, which takes any error of a fast path as a reason to use the
+//! ordinary one, gets the ordinary path's answer. npm/node/fast-args.cjs and npm/web/fast-args.js write
+//! it (`flatArg`). JSON text starts with `{`, flat text with a digit: [`parse_arg`] takes either.
+//!
+//! The wasm modules' ordinary path reads any JavaScript value as flat text too (npm/web/value-text.js
+//! writes it, [`parse_value`] reads it), so it needs tokens for what plain data lacks: `u` undefined,
+//! `x<16 hex digits>` a number by its IEEE-754 bits (one `String(n)` would not carry exactly: -0,
+//! NaN, long fractions), `D<16 hex digits>` a `Date` by its time value's bits (read as
+//! [`crate::time::date_json`]), `q<text>` / `K<key>` a string / key holding `\0` or `\x01` (escaped:
+//! `\x01a` is `\0`, `\x01b` is `\x01`), and `!<kind>` where the writer could not go on (the value
+//! is not plain data, a getter threw, too deep, too large, too many keys), which is read as that error
+//! about the value it stands for.
 
 use crate::error::{Error, Result};
 use crate::prelude::*;
@@ -131,10 +141,79 @@ fn scalar(token: &str) -> Option<FlatValue<'_>> {
     })
 }
 
-fn value(tokens: &mut Tokens<'_>, depth: usize) -> Result<Value> {
+/// Whose value a token is, for an error about it: an argument (its name) or an object's entry (its key),
+/// named as the bindings' readers name them.
+#[derive(Clone, Copy)]
+enum What<'a> {
+    Argument(&'a str),
+    Option(&'a str),
+}
+
+impl What<'_> {
+    fn text(self) -> String {
+        match self {
+            What::Argument(name) => name.to_owned(),
+            What::Option(key) => ["option ", key].concat(),
+        }
+    }
+}
+
+/// The error a `!<kind>` token stands for.
+fn refusal(kind: &str, what: What<'_>) -> Error {
+    let what = what.text();
+    match kind {
+        "p" => Error::not_plain_data(&what),
+        "r" => Error::unreadable(&what),
+        "d" => Error::nested_too_deeply(&what),
+        "l" => Error::too_large(&what),
+        "k" => Error::too_many_keys(&what),
+        _ => malformed("an unknown refusal"),
+    }
+}
+
+/// A double from 16 hex digits of its bits.
+fn from_bits(hex: &str) -> Result<f64> {
+    if hex.len() != 16 {
+        return Err(malformed("a number's bits"));
+    }
+    u64::from_str_radix(hex, 16)
+        .map(f64::from_bits)
+        .map_err(|_| malformed("a number's bits"))
+}
+
+/// The text of an escaped token (`q`, `K`): `\x01a` is `\0`, `\x01b` is `\x01`.
+fn unescape(text: &str) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('\x01');
+    out.push_str(parts.next().unwrap_or_default());
+    for part in parts {
+        let rest = if let Some(rest) = part.strip_prefix('a') {
+            out.push('\0');
+            rest
+        } else if let Some(rest) = part.strip_prefix('b') {
+            out.push('\x01');
+            rest
+        } else {
+            return Err(malformed("an escape"));
+        };
+        out.push_str(rest);
+    }
+    Ok(out)
+}
+
+fn value(tokens: &mut Tokens<'_>, depth: usize, what: What<'_>) -> Result<Value> {
     let token = tokens.next()?;
     if let Some(v) = scalar(token) {
         return v.to_value().ok_or_else(|| malformed("a number"));
+    }
+    let body = token.get(1..).unwrap_or_default();
+    match token.as_bytes().first() {
+        Some(b'!') => return Err(refusal(body, what)),
+        Some(b'u') if body.is_empty() => return Ok(Value::Undefined),
+        Some(b'x') => return from_bits(body).map(Value::Number),
+        Some(b'D') => return from_bits(body).map(crate::time::date_json),
+        Some(b'q') => return unescape(body).map(Value::String),
+        _ => {}
     }
     if depth >= MAX_DEPTH {
         return Err(malformed("too deep"));
@@ -148,7 +227,7 @@ fn value(tokens: &mut Tokens<'_>, depth: usize) -> Result<Value> {
                         tokens.next()?;
                         return Ok(Value::Array(items));
                     }
-                    _ => items.push(value(tokens, depth + 1)?),
+                    _ => items.push(value(tokens, depth + 1, what)?),
                 }
             }
         }
@@ -172,11 +251,19 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
         if token == "e" {
             return Ok(map);
         }
-        let key = token.strip_prefix('k').ok_or_else(|| malformed("a key"))?;
+        let escaped;
+        let key = match token.as_bytes().first() {
+            Some(b'k') => &token[1..],
+            Some(b'K') => {
+                escaped = unescape(&token[1..])?;
+                escaped.as_str()
+            }
+            _ => return Err(malformed("a key")),
+        };
         if map.len() >= MAX_OBJECT_KEYS {
             return Err(Error::invalid_argument("an object has too many keys"));
         }
-        let v = value(tokens, depth + 1)?;
+        let v = value(tokens, depth + 1, What::Option(key))?;
         // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
         map.set(key_of(key), v);
     }
@@ -191,6 +278,15 @@ pub fn parse(text: &str) -> Result<Map> {
     let map = object(&mut tokens, 0)?;
     tokens.finish()?;
     Ok(map)
+}
+
+/// Flat text of any value (npm/web/value-text.js writes it) as that value; `what` names it in errors
+/// (its entries are `option <key>`), as the Node addon's reader names them.
+pub fn parse_value(text: &str, what: &str) -> Result<Value> {
+    let mut tokens = Tokens::new(text)?;
+    let value = value(&mut tokens, 0, What::Argument(what))?;
+    tokens.finish()?;
+    Ok(value)
 }
 
 /// The entries of an object of scalars (what params to sign are), borrowed: no map built. An error for
@@ -276,6 +372,68 @@ mod tests {
             [("a", FlatValue::String("x")), ("b", FlatValue::Number("2"))]
         );
         assert!(scalar_entries("5\0o\0ka\0a\0e\0e").is_err());
+    }
+
+    /// The ordinary path's tokens (npm/web/value-text.js): undefined, exact doubles, Dates, escaped
+    /// strings and keys, and refusals read as the error about the value they stand for.
+    #[test]
+    fn reads_any_value_text() {
+        let read = |text: &str| parse_value(text, "options");
+        assert_eq!(read("1\0u").unwrap(), Value::Undefined);
+        assert_eq!(read("1\0sx").unwrap(), Value::from("x"));
+        let bits = |n: f64| ["1\0x", &format!("{:016x}", n.to_bits())].concat();
+        for n in [-0.0, 0.1 + 0.2, 5e-324, f64::INFINITY, -1.5e300] {
+            match read(&bits(n)).unwrap() {
+                Value::Number(m) => assert_eq!(m.to_bits(), n.to_bits(), "{n}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(matches!(read(&bits(f64::NAN)).unwrap(), Value::Number(m) if m.is_nan()));
+        let date = |ms: f64| ["1\0D", &format!("{:016x}", ms.to_bits())].concat();
+        assert_eq!(
+            read(&date(0.0)).unwrap(),
+            Value::from("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(read(&date(f64::NAN)).unwrap(), Value::Null);
+        assert_eq!(read("1\0qa\x01ab\x01bc").unwrap(), Value::from("a\0b\x01c"));
+        let map = read("4\0o\0Kk\x01a\0s1\0e").unwrap();
+        assert_eq!(map.get("k\0"), &Value::from("1"));
+        assert_eq!(
+            read("4\0a\0u\0n1\0e").unwrap().to_array(),
+            [Value::Undefined, Value::Number(1.0)]
+        );
+        // A refusal is the reader's error, naming the argument or the entry (the innermost key).
+        let message = |text: &str| read(text).unwrap_err().message;
+        assert_eq!(message("1\0!r"), "could not read options");
+        assert_eq!(
+            message("3\0o\0kwidth\0!p"),
+            Error::not_plain_data("option width").message
+        );
+        assert_eq!(message("4\0o\0kl\0a\0!l"), "option l is too large");
+        assert_eq!(
+            message("5\0o\0ka\0o\0Kb\x01a\0!d"),
+            Error::nested_too_deeply("option b\0").message
+        );
+        assert_eq!(
+            message("3\0o\0ka\0!k"),
+            Error::too_many_keys("option a").message
+        );
+        assert_eq!(
+            read("1\0!r").unwrap_err().code,
+            crate::ErrorCode::InvalidArgument
+        );
+        for bad in [
+            "1\0!z",
+            "1\0!",
+            "1\0x12",
+            "1\0xzzzzzzzzzzzzzzzz",
+            "1\0qa\x01c",
+            "1\0uu",
+            "2\0u\0u",
+            "1\0D",
+        ] {
+            assert!(read(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

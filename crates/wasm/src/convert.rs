@@ -1,99 +1,39 @@
 //! JavaScript values ⇄ [`Value`] in the browser.
 //!
-//! Property reads go through imports marked `catch`, so a throwing getter or Proxy trap becomes an
-//! `INVALID_ARGUMENT` error instead of an exception unwinding through Rust frames.
+//! An argument that is not a string, number or undefined is read as flat text that JavaScript writes
+//! (npm/web/value-text.js, which reads it as the Node addon's reader does, and writes a throwing getter
+//! or Proxy trap as a refusal that the core reads as a coded `INVALID_ARGUMENT`): one string crosses,
+//! and the module carries no JavaScript-value walker.
 
-use alloc::vec::Vec;
-use cirrus_core::{Error, Map, Value};
+use alloc::string::String;
+use cirrus_core::{flat, Error, Value};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Deepest nesting accepted (also what stops cyclic objects).
-const MAX_DEPTH: usize = 64;
-/// Most values read from one argument.
-const MAX_VALUES: usize = 200_000;
-
-#[wasm_bindgen]
+// The glue imports npm/web/value-text.js from its snippet (pkg/snippets/<crate>-<hash>/inline0.js).
+#[wasm_bindgen(inline_js = "export { valueText } from '../../../value-text.js';")]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-struct Reader {
-    budget: usize,
-}
-
-impl Reader {
-    fn read(&mut self, v: &JsValue, depth: usize, what: &str) -> Result<Value, Error> {
-        if self.budget == 0 {
-            return Err(Error::too_large(what));
-        }
-        self.budget -= 1;
-        if v.is_undefined() {
-            return Ok(Value::Undefined);
-        }
-        if v.is_null() {
-            return Ok(Value::Null);
-        }
-        if let Some(b) = v.as_bool() {
-            return Ok(Value::Bool(b));
-        }
-        if let Some(n) = v.as_f64() {
-            return Ok(Value::Number(n));
-        }
-        if let Some(s) = v.as_string() {
-            return Ok(Value::String(s));
-        }
-        if !v.is_object() || v.is_function() {
-            return Err(Error::not_plain_data(what));
-        }
-        if depth >= MAX_DEPTH {
-            return Err(Error::nested_too_deeply(what));
-        }
-        if is_array(v).map_err(|_| Error::unreadable(what))? {
-            let len = get(v, &"length".into())
-                .map_err(|_| Error::unreadable(what))?
-                .as_f64()
-                .unwrap_or(0.0) as usize;
-            if len > self.budget {
-                return Err(Error::too_large(what));
-            }
-            let mut items = Vec::with_capacity(len);
-            for i in 0..len {
-                let item = get(v, &JsValue::from(i as u32)).map_err(|_| Error::unreadable(what))?;
-                items.push(self.read(&item, depth + 1, what)?);
-            }
-            return Ok(Value::Array(items));
-        }
-        // A Date is what JSON.stringify makes of it (the SDK JSON-encodes `access_control`).
-        if let Some(date) = v.dyn_ref::<js_sys::Date>() {
-            return Ok(cirrus_core::time::date_json(date.get_time()));
-        }
-        let keys = object_keys(v).map_err(|_| Error::unreadable(what))?;
-        if keys.length() as usize > cirrus_core::value::MAX_OBJECT_KEYS {
-            return Err(Error::too_many_keys(what));
-        }
-        let mut map = Map::new();
-        for key in keys.iter() {
-            let name = key.as_string().unwrap_or_default();
-            let what = ["option ", &name].concat();
-            let item = get(v, &key).map_err(|_| Error::unreadable(&what))?;
-            // Object.keys never repeats a key: no lookup needed.
-            let item = self.read(&item, depth + 1, &what)?;
-            map.push_new(name, item);
-        }
-        Ok(Value::Object(map))
-    }
+    /// `valueText(v)`: any value as flat text. `catch`: a text past the longest string JavaScript
+    /// makes throws a RangeError.
+    #[wasm_bindgen(catch, js_name = valueText)]
+    fn value_text(v: &JsValue) -> Result<String, JsValue>;
 }
 
 /// Reads a JavaScript value; `what` names it in error messages.
 pub(crate) fn read_value(v: &JsValue, what: &str) -> Result<Value, Error> {
-    Reader { budget: MAX_VALUES }.read(v, 0, what)
+    // The commonest arguments (a public id, a secret, nowMs, an options object left out) directly.
+    if let Some(s) = v.as_string() {
+        return Ok(Value::String(s));
+    }
+    if let Some(n) = v.as_f64() {
+        return Ok(Value::Number(n));
+    }
+    if v.is_undefined() {
+        return Ok(Value::Undefined);
+    }
+    let text = value_text(v).map_err(|_| Error::too_large(what))?;
+    flat::parse_value(&text, what)
 }
 
 /// Creates a JavaScript value (objects skip `undefined` entries, like JSON).

@@ -1,0 +1,140 @@
+// Any JavaScript value as flat text (crates/core/src/flat.rs): how the wasm modules read an argument
+// that is not a string, number or undefined (crates/wasm/src/convert.rs `read_value` calls this, then
+// the core parses the text). One string crosses instead of a Reflect.get through the boundary per
+// property, and the module carries no JavaScript-value walker of its own.
+//
+// It reads what the Node addon's reader reads: own enumerable keys (Object.keys) of any object, arrays
+// by index up to their length (holes are undefined), a Date as its time value (the core writes what
+// JSON.stringify would), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
+// throwing getter or Proxy trap, nesting or size past the limits) it writes a refusal token and stops:
+// the core reads that as the same coded error, naming the value the way the addon does.
+import { numberOk } from './fast-args.js';
+
+// The core's limits: flat.rs MAX_DEPTH, value.rs MAX_OBJECT_KEYS, and as many values as one argument
+// may hold (what the Node addon's reader takes too).
+const MAX_DEPTH = 64;
+const MAX_OBJECT_KEYS = 10_000;
+const MAX_VALUES = 200_000;
+
+const view = new DataView(new ArrayBuffer(8));
+
+/** A double's IEEE-754 bits as 16 hex digits (exact for -0, NaN, infinities and every fraction). */
+function bits(n) {
+  view.setFloat64(0, n);
+  return view.getUint32(0).toString(16).padStart(8, '0') + view.getUint32(4).toString(16).padStart(8, '0');
+}
+
+/** A string or key holding `\0` or `\x01`, escaped (`\x01a` is `\0`, `\x01b` is `\x01`). */
+const escaped = (s) => s.replaceAll('\x01', '\x01b').replaceAll('\0', '\x01a');
+const needsEscape = (s) => s.includes('\0') || s.includes('\x01');
+
+/** `value` as flat text of any value (`parse_value` in the core reads it). */
+export function valueText(value) {
+  const state = { text: '', tokens: 0, budget: MAX_VALUES };
+  write(value, 0, state);
+  return state.tokens + state.text;
+}
+
+function token(state, text) {
+  state.text += text;
+  state.tokens++;
+}
+
+/** Writes the refusal `kind` (flat.rs `refusal`) and stops the walk. */
+function refuse(state, kind) {
+  token(state, '\0!' + kind);
+  return false;
+}
+
+function write(v, depth, state) {
+  if (state.budget === 0) return refuse(state, 'l');
+  state.budget--;
+  switch (typeof v) {
+    case 'undefined':
+      token(state, '\0u');
+      return true;
+    case 'boolean':
+      token(state, v ? '\0t' : '\0f');
+      return true;
+    case 'number':
+      token(state, numberOk(v) && !(v === 0 && 1 / v < 0) ? '\0n' + v : '\0x' + bits(v));
+      return true;
+    case 'string':
+      token(state, needsEscape(v) ? '\0q' + escaped(v) : '\0s' + v);
+      return true;
+    case 'object':
+      if (v === null) {
+        token(state, '\0z');
+        return true;
+      }
+      break;
+    default:
+      return refuse(state, 'p'); // a function, symbol or bigint
+  }
+  if (depth >= MAX_DEPTH) return refuse(state, 'd');
+  try {
+    if (Array.isArray(v)) return writeArray(v, depth, state);
+  } catch {
+    return refuse(state, 'r'); // a revoked Proxy
+  }
+  let date = false;
+  try {
+    date = v instanceof Date;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws is not a Date: its keys are read below.
+  }
+  if (date) {
+    let time;
+    try {
+      time = Number(v.getTime());
+    } catch {
+      return refuse(state, 'r');
+    }
+    token(state, '\0D' + bits(time));
+    return true;
+  }
+  let keys;
+  try {
+    keys = Object.keys(v);
+  } catch {
+    return refuse(state, 'r');
+  }
+  if (keys.length > MAX_OBJECT_KEYS) return refuse(state, 'k');
+  token(state, '\0o');
+  for (const key of keys) {
+    token(state, needsEscape(key) ? '\0K' + escaped(key) : '\0k' + key);
+    let item;
+    try {
+      item = v[key];
+    } catch {
+      return refuse(state, 'r');
+    }
+    if (!write(item, depth + 1, state)) return false;
+  }
+  token(state, '\0e');
+  return true;
+}
+
+function writeArray(v, depth, state) {
+  let length;
+  try {
+    length = v.length;
+  } catch {
+    return refuse(state, 'r');
+  }
+  // As a length read into a usize: a non-number is 0, a fraction is cut, a negative or NaN is 0.
+  length = typeof length === 'number' && length > 0 ? Math.floor(length) : 0;
+  if (length > state.budget) return refuse(state, 'l');
+  token(state, '\0a');
+  for (let i = 0; i < length; i++) {
+    let item;
+    try {
+      item = v[i];
+    } catch {
+      return refuse(state, 'r');
+    }
+    if (!write(item, depth + 1, state)) return false;
+  }
+  token(state, '\0e');
+  return true;
+}
