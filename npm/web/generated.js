@@ -3,6 +3,7 @@
 // and a Cloudinary base class whose methods take the fast path too.
 import * as wasm from './pkg/cirrus_wasm.js';
 import { deferrable, flatParamsArg, jsonArg, optionalJsonArg, identifierFromText } from './fast-args.js';
+import { valueText } from './value-text.js';
 import { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';
 
 /** Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics). */
@@ -16,13 +17,13 @@ export function url(publicId, options, nowMs) {
       if (!deferrable(err)) throw err;
     }
   }
-  return wasm.url(publicId, options, nowMs);
+  return wasm.urlJson(publicId, valueText(options), nowMs);
 }
 
 /** Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2). */
 export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion) {
   if (!isReady()) throw notInitialised();
-  if (!inModule("apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
+  if (!inModule("apiSignRequestJson")) throw notInBrowserBuild("apiSignRequest");
   if (typeof apiSecret === 'string' && signatureAlgorithm == null && signatureVersion == null) {
     const paramsFlat = flatParamsArg(params);
     if (paramsFlat !== undefined) {
@@ -41,13 +42,13 @@ export function apiSignRequest(params, apiSecret, signatureAlgorithm, signatureV
       if (!deferrable(err)) throw err;
     }
   }
-  return wasm.apiSignRequest(params, apiSecret, signatureAlgorithm, signatureVersion);
+  return wasm.apiSignRequestJson(valueText(params), apiSecret, signatureAlgorithm, signatureVersion);
 }
 
 /** Clears blank params, signs them and adds `signature` and `api_key`. */
 export function signRequest(params, options) {
   if (!isReady()) throw notInitialised();
-  if (!inModule("signRequest")) throw notInBrowserBuild("signRequest");
+  if (!inModule("signRequestJson")) throw notInBrowserBuild("signRequest");
   const paramsJson = jsonArg(params); const optionsJson = jsonArg(options);
   if (paramsJson !== undefined && optionsJson !== undefined) {
     try {
@@ -56,13 +57,13 @@ export function signRequest(params, options) {
       if (!deferrable(err)) throw err;
     }
   }
-  return wasm.signRequest(params, options);
+  return wasm.signRequestJson(valueText(params), valueText(options));
 }
 
 /** The upload parameters the SDK's `build_upload_params` would send. */
 export function buildUploadParams(options, nowMs) {
   if (!isReady()) throw notInitialised();
-  if (!inModule("buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
+  if (!inModule("buildUploadParamsJson")) throw notInBrowserBuild("buildUploadParams");
   const optionsJson = optionalJsonArg(options);
   if (optionsJson !== undefined) {
     try {
@@ -71,7 +72,7 @@ export function buildUploadParams(options, nowMs) {
       if (!deferrable(err)) throw err;
     }
   }
-  return wasm.buildUploadParams(options, nowMs);
+  return wasm.buildUploadParamsJson(valueText(options), nowMs);
 }
 
 /** Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`). */
@@ -151,12 +152,12 @@ export class CloudinaryBase extends wasm.Cloudinary {
         if (!deferrable(err)) throw err;
       }
     }
-    return super.url(publicId, options, nowMs);
+    return this.urlJson(publicId, valueText(options), nowMs);
   }
 
   /** `apiSignRequest()` with this account's config. */
   apiSignRequest(params) {
-    if (!inModule("cloudinary_apiSignRequest")) throw notInBrowserBuild("apiSignRequest");
+    if (!inModule("cloudinary_apiSignRequestJson")) throw notInBrowserBuild("apiSignRequest");
     const paramsJson = flatParamsArg(params) ?? jsonArg(params);
     if (paramsJson !== undefined) {
       try {
@@ -165,12 +166,12 @@ export class CloudinaryBase extends wasm.Cloudinary {
         if (!deferrable(err)) throw err;
       }
     }
-    return super.apiSignRequest(params);
+    return this.apiSignRequestJson(valueText(params));
   }
 
   /** `signRequest()` with this account's config. */
   signRequest(params, options) {
-    if (!inModule("cloudinary_signRequest")) throw notInBrowserBuild("signRequest");
+    if (!inModule("cloudinary_signRequestJson")) throw notInBrowserBuild("signRequest");
     const paramsJson = jsonArg(params); const optionsJson = optionalJsonArg(options);
     if (paramsJson !== undefined && optionsJson !== undefined) {
       try {
@@ -179,12 +180,12 @@ export class CloudinaryBase extends wasm.Cloudinary {
         if (!deferrable(err)) throw err;
       }
     }
-    return super.signRequest(params, options);
+    return this.signRequestJson(valueText(params), valueText(options));
   }
 
   /** `buildUploadParams()` with this account's config. */
   buildUploadParams(options, nowMs) {
-    if (!inModule("cloudinary_buildUploadParams")) throw notInBrowserBuild("buildUploadParams");
+    if (!inModule("cloudinary_buildUploadParamsJson")) throw notInBrowserBuild("buildUploadParams");
     const optionsJson = optionalJsonArg(options);
     if (optionsJson !== undefined) {
       try {
@@ -193,7 +194,7 @@ export class CloudinaryBase extends wasm.Cloudinary {
         if (!deferrable(err)) throw err;
       }
     }
-    return super.buildUploadParams(options, nowMs);
+    return this.buildUploadParamsJson(valueText(options), nowMs);
   }
 
   /** `verifyIdentifier()` with this account's config. */

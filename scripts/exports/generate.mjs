@@ -57,9 +57,11 @@ function rustFunctions(binding) {
   for (const e of EXPORTS) {
     const names = e.args.map(bare);
     const kinds = Object.fromEntries(e.args.map((a) => [bare(a), a[2]]));
+    // A text argument as its value (named in errors as the JS-value reader names it).
+    const parseText = (name) => `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(name)}, ${JSON.stringify(name)})?`;
     const render = (twin, owned) => (name) => {
       if (kinds[name] === 'now') return b.now(name);
-      if (twin && kinds[name] === 'json') return `${owned ? '' : '&'}flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(name)})?`;
+      if (twin && kinds[name] === 'json') return `${owned ? '' : '&'}${parseText(name)}`;
       return b.read(name);
     };
     const ret = b.ret(e.returns[1]);
@@ -68,12 +70,14 @@ function rustFunctions(binding) {
     const params = (list, twin) => list.map((n) => b.param(n, twin && kinds[n] === 'json')).join(', ');
     // Whether a signature reads a JS value (and so needs the env): not when every argument is JSON text.
     const reads = (list, twin) => list.some((n) => !(twin && kinds[n] === 'json'));
-    // Free function, and its JSON twin.
-    fnDefs.push(`/// ${e.doc}\n${gate(e)}${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
+    // Free function, and its JSON twin. In wasm a function with a text twin has only the twin: the web
+    // wrappers write any argument as text (npm/web/value-text.js), so no export reads that JS value.
+    const textOnly = binding === 'wasm' && jsonArgs(e).length > 0;
+    if (!textOnly) fnDefs.push(`/// ${e.doc}\n${gate(e)}${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
     if (jsonArgs(e).length) {
       const owned = Boolean(e.owned);
       // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
-      const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? `flat::parse_arg(${binding === 'node' ? '&' : ''}${snake(n)})?` : render(true)(n))) : coreCall(e.core, names, render(true));
+      const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? parseText(n) : render(true)(n))) : coreCall(e.core, names, render(true));
       fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON or flat text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
@@ -88,7 +92,7 @@ function rustFunctions(binding) {
     if (!e.method) continue;
     const m = e.method.args;
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
-    methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
+    if (!(binding === 'wasm' && m.some((n) => kinds[n] === 'json'))) methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (m.some((n) => kinds[n] === 'json')) {
       methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? textCall(`self.inner.${e.method.text}`, m) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
@@ -111,13 +115,17 @@ function rustFunctions(binding) {
  * `wasm`), after `guard(e)` (the web package's checks); the Cloudinary methods that take JSON args too, and
  * those `methodGuard(e)` guards.
  */
-function jsWrappers(target, { exported, guard = () => '', methodGuard = () => '' }) {
+function jsWrappers(target, { exported, guard = () => '', methodGuard = () => '', ordinaryText = false }) {
   const fns = [];
   const methods = [];
   for (const e of EXPORTS) {
     const names = e.args.map(bare);
     const json = jsonArgs(e).map(bare);
     const call = (fn, list, fast) => `${fn}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
+    // (web) The ordinary path is the twin too, each text argument written by valueText (any value).
+    const ordinary = (fn, list) => (ordinaryText
+      ? `${fn}Json(${list.map((n) => (json.includes(n) ? `valueText(${n})` : n)).join(', ')})`
+      : call(fn, list));
     // The Node twins answer objects as JSON text where exact: fromJsonOut parses it.
     const out = (call) => (target === 'native' && e.returns[1] === 'Value' ? `fromJsonOut(${call})` : call);
     // Text (flat or JSON) when every text arg has one; a coded error there defers to the ordinary path,
@@ -143,7 +151,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     }
     if (json.length) {
       const optional = (n) => e.args.some((a) => a[0] === `${n}?`);
-      fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  ${fast(json, call(`${target}.${e.name}`, names), call(`${target}.${e.name}Json`, names, true), optional)}\n}`);
+      fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  ${fast(json, ordinary(`${target}.${e.name}`, names), call(`${target}.${e.name}Json`, names, true), optional)}\n}`);
     } else if (flat) {
       fns.push(`${head}(${names.join(', ')}) {\n${guard(e)}${flat}  return ${call(`${target}.${e.name}`, names)};\n}`);
     } else if (guard(e)) {
@@ -155,7 +163,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const mj = m.filter((n) => json.includes(n));
     const mg = methodGuard(e);
     if (mj.length) {
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts), (n) => n === e.flat?.text).replace(/\n/g, '\n  ')}\n  }`);
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, ordinaryText ? `this.${ordinary(e.name, m)}` : `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts), (n) => n === e.flat?.text).replace(/\n/g, '\n  ')}\n  }`);
     } else if (e.method && mg) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(...args) {\n${mg}    return super.${e.name}(...args);\n  }`);
     }
@@ -171,13 +179,16 @@ function nodeWrappers() {
 
 function webWrappers() {
   // What the browser module leaves out (`browser: false`) answers NOT_IN_BROWSER_BUILD when it is loaded.
-  const inBuild = (e, raw, indent) => (e.browser ? '' : `${indent}if (!inModule(${JSON.stringify(raw)})) throw notInBrowserBuild(${JSON.stringify(e.name)});\n`);
+  // (A function with a text twin is exported by that twin alone.)
+  const raw = (e) => (jsonArgs(e).length ? `${e.name}Json` : e.name);
+  const inBuild = (e, name, indent) => (e.browser ? '' : `${indent}if (!inModule(${JSON.stringify(name)})) throw notInBrowserBuild(${JSON.stringify(e.name)});\n`);
   const { fns, methods } = jsWrappers('wasm', {
     exported: true,
-    guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, e.name, '  ')}`,
-    methodGuard: (e) => inBuild(e, `cloudinary_${e.name}`, '    '),
+    ordinaryText: true,
+    guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, raw(e), '  ')}`,
+    methodGuard: (e) => inBuild(e, `cloudinary_${(e.method?.args ?? []).some((n) => jsonArgs(e).map(bare).includes(n)) ? raw(e) : e.name}`, '    '),
   });
-  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, optionalJsonArg, ${DECODERS} } from './fast-args.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
+  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, optionalJsonArg, ${DECODERS} } from './fast-args.js';\nimport { valueText } from './value-text.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }
 
 // ---------------------------------------------------------------- fast-args, both packages

@@ -148,9 +148,10 @@ pub enum Answer {
 pub fn sign_request_text(params: &str, options: &str) -> Result<Answer> {
     let signing = match SigningOptions::from_flat(options) {
         Some(signing) => signing?,
-        None => {
-            SigningOptions::from_options(object_arg(&crate::flat::parse_arg(options)?, "options")?)?
-        }
+        None => SigningOptions::from_options(object_arg(
+            &crate::flat::parse_arg(options, "options")?,
+            "options",
+        )?)?,
     };
     sign_text(params, &signing)
 }
@@ -161,7 +162,7 @@ fn sign_text(params: &str, signing: &SigningOptions) -> Result<Answer> {
     if let Some(json) = signing::sign_request_flat_json(params, signing) {
         return Ok(Answer::Json(json));
     }
-    sign_parsed(crate::flat::parse_arg(params)?, signing).map(Answer::Value)
+    sign_parsed(crate::flat::parse_arg(params, "params")?, signing).map(Answer::Value)
 }
 
 /// `buildUploadParams(options)`.
@@ -482,7 +483,7 @@ impl Client {
         match signing::api_sign_request_flat(params, secret, algorithm, version) {
             Ok(signature) => Ok(signature),
             // JSON text, nested values, or text JavaScript's writer does not make: read as the object.
-            Err(_) => self.api_sign_request(&crate::flat::parse_arg(params)?),
+            Err(_) => self.api_sign_request(&crate::flat::parse_arg(params, "params")?),
         }
     }
 
@@ -498,7 +499,10 @@ impl Client {
     /// [`Client::sign_request`] of params and options as text (the Node binding's fast path), as
     /// [`sign_request_text`]: flat scalar params are signed and answered as JSON with no map built.
     pub fn sign_request_text(&self, params: &str, options: &str) -> Result<Answer> {
-        sign_text(params, &self.signing(&crate::flat::parse_arg(options)?)?)
+        sign_text(
+            params,
+            &self.signing(&crate::flat::parse_arg(options, "options")?)?,
+        )
     }
 
     /// `verifyIdentifier` with the configured secret and algorithm (options may add a policy).
@@ -605,15 +609,16 @@ mod tests {
         for p in params {
             for o in options {
                 let by_value = client.sign_request(
-                    &crate::flat::parse_arg(p).unwrap(),
-                    &crate::flat::parse_arg(o).unwrap(),
+                    &crate::flat::parse_arg(p, "params").unwrap(),
+                    &crate::flat::parse_arg(o, "options").unwrap(),
                 );
                 // The options laid over the account as one merged object, signed by the free function.
-                let merged = match crate::flat::parse_arg(o).unwrap() {
+                let merged = match crate::flat::parse_arg(o, "options").unwrap() {
                     Value::Object(options) => Value::Object(client.config().merged(&options)),
                     _ => unreachable!(),
                 };
-                let by_merged = sign_request(&crate::flat::parse_arg(p).unwrap(), &merged);
+                let by_merged =
+                    sign_request(&crate::flat::parse_arg(p, "params").unwrap(), &merged);
                 assert_eq!(
                     by_merged.map(|v| v.to_json()).ok(),
                     by_value.as_ref().map(|v| v.to_json()).ok(),
@@ -637,7 +642,8 @@ mod tests {
                 r#"{"api_secret":"s1","signature_algorithm":"sha256","signature_version":1}"#,
             ] {
                 let client = Client::new(&crate::json::parse(config).unwrap()).unwrap();
-                let by_value = client.api_sign_request(&crate::flat::parse_arg(p).unwrap());
+                let by_value =
+                    client.api_sign_request(&crate::flat::parse_arg(p, "params").unwrap());
                 assert_eq!(
                     client.api_sign_request_text(p).ok(),
                     by_value.ok(),

@@ -310,12 +310,13 @@ pub fn scalar_entries(text: &str) -> Result<Vec<(&str, FlatValue<'_>)>> {
     Ok(out)
 }
 
-/// An argument's text, JSON (it starts with `{`) or flat, as the value it stands for.
-pub fn parse_arg(text: &str) -> Result<Value> {
+/// An argument's text, JSON (it starts with `{`) or flat, as the value it stands for; `what` names it in
+/// errors ([`parse_value`]).
+pub fn parse_arg(text: &str, what: &str) -> Result<Value> {
     if text.starts_with('{') {
         json_arg(text)
     } else {
-        parse(text).map(Value::Object)
+        parse_value(text, what)
     }
 }
 
@@ -363,7 +364,7 @@ mod tests {
         assert_eq!(map.get("o"), &Value::Object(Map::new()));
         assert_eq!(parse("2\0o\0e").unwrap(), Map::new());
         assert_eq!(
-            parse_arg("{\"a\":1}").unwrap().get("a"),
+            parse_arg("{\"a\":1}", "options").unwrap().get("a"),
             &Value::Number(1.0)
         );
         let signed = scalar_entries("6\0o\0ka\0sx\0kb\0n2\0e").unwrap();

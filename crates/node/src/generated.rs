@@ -36,7 +36,7 @@ pub fn url_json(
     guard(|| {
         api::url_owned(
             &read(&env, &public_id, "publicId")?,
-            flat::parse_arg(&options)?,
+            flat::parse_arg(&options, "options")?,
             now_arg(&env, &now_ms)?,
         )
     })
@@ -74,7 +74,7 @@ pub fn api_sign_request_json(
 ) -> Result<String, Code> {
     guard(|| {
         api::api_sign_request(
-            &flat::parse_arg(&params)?,
+            &flat::parse_arg(&params, "params")?,
             &read(&env, &api_secret, "apiSecret")?,
             &read(&env, &signature_algorithm, "signatureAlgorithm")?,
             &read(&env, &signature_version, "signatureVersion")?,
@@ -125,8 +125,11 @@ pub fn build_upload_params(env: Env, options: Unknown, now_ms: Unknown) -> Resul
 #[napi(skip_typescript)]
 pub fn build_upload_params_json(env: Env, options: Text, now_ms: Unknown) -> Result<JsonOut, Code> {
     guard(|| {
-        api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?)
-            .map(JsonOut::from)
+        api::build_upload_params(
+            &flat::parse_arg(&options, "options")?,
+            now_arg(&env, &now_ms)?,
+        )
+        .map(JsonOut::from)
     })
 }
 
@@ -287,7 +290,7 @@ impl Cloudinary {
         guard(|| {
             self.inner.url(
                 &read(&env, &public_id, "publicId")?,
-                &flat::parse_arg(&options)?,
+                &flat::parse_arg(&options, "options")?,
                 now_arg(&env, &now_ms)?,
             )
         })
@@ -357,8 +360,11 @@ impl Cloudinary {
         now_ms: Unknown,
     ) -> Result<JsonOut, Code> {
         guard(|| {
-            api::build_upload_params(&flat::parse_arg(&options)?, now_arg(&env, &now_ms)?)
-                .map(JsonOut::from)
+            api::build_upload_params(
+                &flat::parse_arg(&options, "options")?,
+                now_arg(&env, &now_ms)?,
+            )
+            .map(JsonOut::from)
         })
     }
 

@@ -8,45 +8,14 @@ use alloc::string::String;
 use cirrus_core::{api, flat};
 use wasm_bindgen::prelude::*;
 
-/// Builds a delivery URL, exactly as the official SDK's `cloudinary.url()` (without analytics).
-#[wasm_bindgen(js_name = url)]
-pub fn url(public_id: JsValue, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| {
-        api::url(
-            &read_value(&public_id, "publicId")?,
-            &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
-        )
-    })
-}
-
 /// `url()` with `options` as JSON or flat text (the fast path).
 #[wasm_bindgen(js_name = urlJson, skip_typescript)]
 pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
     run(|| {
         api::url_owned(
             &read_value(&public_id, "publicId")?,
-            flat::parse_arg(options)?,
+            flat::parse_arg(options, "options")?,
             crate::now_ms(&now_ms)?,
-        )
-    })
-}
-
-/// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
-#[cfg(feature = "full")]
-#[wasm_bindgen(js_name = apiSignRequest)]
-pub fn api_sign_request(
-    params: JsValue,
-    api_secret: JsValue,
-    signature_algorithm: JsValue,
-    signature_version: JsValue,
-) -> JsResult<String> {
-    run(|| {
-        api::api_sign_request(
-            &read_value(&params, "params")?,
-            &read_value(&api_secret, "apiSecret")?,
-            &read_value(&signature_algorithm, "signatureAlgorithm")?,
-            &read_value(&signature_version, "signatureVersion")?,
         )
     })
 }
@@ -62,7 +31,7 @@ pub fn api_sign_request_json(
 ) -> JsResult<String> {
     run(|| {
         api::api_sign_request(
-            &flat::parse_arg(params)?,
+            &flat::parse_arg(params, "params")?,
             &read_value(&api_secret, "apiSecret")?,
             &read_value(&signature_algorithm, "signatureAlgorithm")?,
             &read_value(&signature_version, "signatureVersion")?,
@@ -77,41 +46,30 @@ pub fn api_sign_request_flat(params: &str, api_secret: &str) -> JsResult<String>
     run(|| api::api_sign_request_flat(params, api_secret))
 }
 
-/// Clears blank params, signs them and adds `signature` and `api_key`.
-#[cfg(feature = "full")]
-#[wasm_bindgen(js_name = signRequest)]
-pub fn sign_request(params: JsValue, options: JsValue) -> JsResult<JsValue> {
-    run(|| {
-        api::sign_request(
-            &read_value(&params, "params")?,
-            &read_value(&options, "options")?,
-        )
-    })
-    .map(|v| write_value(&v))
-}
-
 /// `signRequest()` with `params` and `options` as JSON or flat text (the fast path).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
-    run(|| api::sign_request_owned(flat::parse_arg(params)?, flat::parse_arg(options)?))
-        .map(|v| write_value(&v))
-}
-
-/// The upload parameters the SDK's `build_upload_params` would send.
-#[cfg(feature = "full")]
-#[wasm_bindgen(js_name = buildUploadParams)]
-pub fn build_upload_params(options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
-        .map(|v| write_value(&v))
+    run(|| {
+        api::sign_request_owned(
+            flat::parse_arg(params, "params")?,
+            flat::parse_arg(options, "options")?,
+        )
+    })
+    .map(|v| write_value(&v))
 }
 
 /// `buildUploadParams()` with `options` as JSON or flat text (the fast path).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
 pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-    run(|| api::build_upload_params(&flat::parse_arg(options)?, crate::now_ms(&now_ms)?))
-        .map(|v| write_value(&v))
+    run(|| {
+        api::build_upload_params(
+            &flat::parse_arg(options, "options")?,
+            crate::now_ms(&now_ms)?,
+        )
+    })
+    .map(|v| write_value(&v))
 }
 
 /// Verifies a signed identifier (`<resource_type>/<type>/v<version>/<public_id>[.<format>]#<signature>`).
@@ -229,25 +187,13 @@ pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
 
 #[wasm_bindgen]
 impl Cloudinary {
-    /// `url()` with this account's config.
-    #[wasm_bindgen(js_name = url)]
-    pub fn url(&self, public_id: JsValue, options: JsValue, now_ms: JsValue) -> JsResult<String> {
-        run(|| {
-            self.inner.url(
-                &read_value(&public_id, "publicId")?,
-                &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
-            )
-        })
-    }
-
     /// `url()` with this account's config and `options` as JSON or flat text.
     #[wasm_bindgen(js_name = urlJson, skip_typescript)]
     pub fn url_json(&self, public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
         run(|| {
             self.inner.url(
                 &read_value(&public_id, "publicId")?,
-                &flat::parse_arg(options)?,
+                &flat::parse_arg(options, "options")?,
                 crate::now_ms(&now_ms)?,
             )
         })
@@ -257,52 +203,37 @@ impl Cloudinary {
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Cloudinary {
-    /// `apiSignRequest()` with this account's config.
-    #[wasm_bindgen(js_name = apiSignRequest)]
-    pub fn api_sign_request(&self, params: JsValue) -> JsResult<String> {
-        run(|| self.inner.api_sign_request(&read_value(&params, "params")?))
-    }
-
     /// `apiSignRequest()` with this account's config and `params` as JSON or flat text.
     #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
     pub fn api_sign_request_json(&self, params: &str) -> JsResult<String> {
-        run(|| self.inner.api_sign_request(&flat::parse_arg(params)?))
-    }
-
-    /// `signRequest()` with this account's config.
-    #[wasm_bindgen(js_name = signRequest)]
-    pub fn sign_request(&self, params: JsValue, options: JsValue) -> JsResult<JsValue> {
         run(|| {
-            self.inner.sign_request(
-                &read_value(&params, "params")?,
-                &read_value(&options, "options")?,
-            )
+            self.inner
+                .api_sign_request(&flat::parse_arg(params, "params")?)
         })
-        .map(|v| write_value(&v))
     }
 
     /// `signRequest()` with this account's config and `params` and `options` as JSON or flat text.
     #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
     pub fn sign_request_json(&self, params: &str, options: &str) -> JsResult<JsValue> {
         run(|| {
-            self.inner
-                .sign_request(&flat::parse_arg(params)?, &flat::parse_arg(options)?)
+            self.inner.sign_request(
+                &flat::parse_arg(params, "params")?,
+                &flat::parse_arg(options, "options")?,
+            )
         })
         .map(|v| write_value(&v))
-    }
-
-    /// `buildUploadParams()` with this account's config.
-    #[wasm_bindgen(js_name = buildUploadParams)]
-    pub fn build_upload_params(&self, options: JsValue, now_ms: JsValue) -> JsResult<JsValue> {
-        run(|| api::build_upload_params(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
-            .map(|v| write_value(&v))
     }
 
     /// `buildUploadParams()` with this account's config and `options` as JSON or flat text.
     #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
     pub fn build_upload_params_json(&self, options: &str, now_ms: JsValue) -> JsResult<JsValue> {
-        run(|| api::build_upload_params(&flat::parse_arg(options)?, crate::now_ms(&now_ms)?))
-            .map(|v| write_value(&v))
+        run(|| {
+            api::build_upload_params(
+                &flat::parse_arg(options, "options")?,
+                crate::now_ms(&now_ms)?,
+            )
+        })
+        .map(|v| write_value(&v))
     }
 
     /// `verifyIdentifier()` with this account's config.
