@@ -176,9 +176,10 @@ fn from_bits(hex: &str) -> Result<f64> {
     if hex.len() != 16 {
         return Err(malformed("a number's bits"));
     }
-    u64::from_str_radix(hex, 16)
+    hex.chars()
+        .try_fold(0u64, |bits, c| Some(bits << 4 | u64::from(c.to_digit(16)?)))
         .map(f64::from_bits)
-        .map_err(|_| malformed("a number's bits"))
+        .ok_or_else(|| malformed("a number's bits"))
 }
 
 /// The text of an escaped token (`q`, `K`): `\x01a` is `\0`, `\x01b` is `\x01`.

@@ -27,9 +27,8 @@ pub fn date_json(ms: f64) -> crate::Value {
     }
     let ms = crate::float::trunc(ms) as i64;
     let text = iso8601_ms(ms);
-    let year_end = text.find('-').filter(|&i| i > 0).unwrap_or(0);
-    let year = text[..year_end].parse::<i64>().unwrap_or(0);
-    if (0..=9999).contains(&year) && !text.starts_with('-') {
+    // Years 0000 to 9999 (0000-01-01T00:00:00Z up to 10000-01-01T00:00:00Z) are written as they are.
+    if (-62_167_219_200_000..253_402_300_800_000).contains(&ms) {
         return text.into();
     }
     // Negative years: `civil` writes `-001-…`; JavaScript writes `-000001-…`.
@@ -165,6 +164,14 @@ mod tests {
             Value::from("+010000-01-01T00:00:00.000Z")
         );
         assert_eq!(super::date_json(f64::NAN), Value::Null);
+        // Either side of the years written without a sign (node: new Date(ms).toJSON()).
+        for (ms, json) in [
+            (-62_167_219_200_000.0, "0000-01-01T00:00:00.000Z"),
+            (-62_167_219_200_001.0, "-000001-12-31T23:59:59.999Z"),
+            (253_402_300_799_999.0, "9999-12-31T23:59:59.999Z"),
+        ] {
+            assert_eq!(super::date_json(ms), Value::from(json), "{ms}");
+        }
     }
 
     #[test]
