@@ -64,11 +64,22 @@ test('values flat text carries only as refusals or escapes read alike too', asyn
   for (const [label, options] of Object.entries(cases)) {
     assert.deepEqual(outcome(() => web.url('sample', options, 0)), outcome(() => node.url('sample', options, 0)), label);
   }
-  // A Proxy of an array is an array to the SDK (Array.isArray) and to wasm; N-API's is-array test says
-  // no, so the Node addon reads its keys instead (a deviation of the addon, not compared here).
-  const lying = { cloud_name: 'demo', effect: new Proxy(['sepia'], { get: (t, k) => (k === 'length' ? 2.7 : t[k]) }) };
+  // A Proxy of an array (a Vue `reactive` list) is an array to the SDK (Array.isArray), whatever N-API's
+  // own is-array test says; its length is read as a length. Dates beside it send Node to its ordinary
+  // reader.
   const sdk = createRequire(import.meta.url)('cloudinary').v2;
-  assert.equal(web.url('sample', lying, 0), sdk.url('sample', { ...lying, urlAnalytics: false }));
+  const proxied = (length, when) => ({ cloud_name: 'demo', ...(when && { public_id: new Date(0) }), effect: new Proxy(['sepia', 'blur'], { get: (t, k) => (k === 'length' ? length : t[k]) }) });
+  for (const length of [2, 2.7, 1, 0, -1, NaN, '2', 300_000]) {
+    for (const when of [false, true]) {
+      const label = `a Proxy of an array whose length is ${String(length)}${when ? ', beside a Date' : ''}`;
+      const theirs = outcome(() => node.url('sample', proxied(length, when), 0));
+      assert.deepEqual(outcome(() => web.url('sample', proxied(length, when), 0)), theirs, label);
+      if (theirs.result && !when) assert.equal(theirs.result, sdk.url('sample', { ...proxied(length, when), urlAnalytics: false }), label);
+    }
+  }
+  const revoked = Proxy.revocable([], {});
+  revoked.revoke();
+  assert.deepEqual(outcome(() => web.url('sample', { cloud_name: 'demo', effect: revoked.proxy }, 0)), outcome(() => node.url('sample', { cloud_name: 'demo', effect: revoked.proxy }, 0)), 'a revoked Proxy');
   Object.prototype.polluted = 'yes'; // eslint-disable-line no-extend-native
   try {
     const options = { cloud_name: 'demo', width: 100 };

@@ -15,6 +15,9 @@ const MAX_VALUES: usize = 200_000;
 struct Reader {
     env: sys::napi_env,
     budget: usize,
+    /// JavaScript's `Array` and `Array.isArray`, fetched the first time an object is read.
+    array_ctor: sys::napi_value,
+    is_array_fn: sys::napi_value,
 }
 
 fn ok(status: sys::napi_status) -> bool {
@@ -75,17 +78,25 @@ impl Reader {
                 if !ok(unsafe { sys::napi_is_array(env, v, &mut is_array) }) {
                     return Err(self.fail(what));
                 }
+                // A Proxy of an array (a Vue `reactive` list) is no array to N-API but is one to the SDK
+                // (Array.isArray) and to the wasm modules' reader: ask JavaScript.
+                let proxied =
+                    !is_array && unsafe { self.js_is_array(v) }.ok_or_else(|| self.fail(what))?;
                 // A Date is what JSON.stringify makes of it (the SDK JSON-encodes `access_control`).
                 let mut is_date = false;
-                if !is_array && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) }) && is_date {
+                if !is_array
+                    && !proxied
+                    && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) })
+                    && is_date
+                {
                     let mut ms = f64::NAN;
                     if !ok(unsafe { sys::napi_get_date_value(env, v, &mut ms) }) {
                         return Err(self.fail(what));
                     }
                     return Ok(cirrus_core::time::date_json(ms));
                 }
-                if is_array {
-                    unsafe { self.array(v, depth, what) }
+                if is_array || proxied {
+                    unsafe { self.array(v, depth, what, proxied) }
                 } else {
                     unsafe { self.object(v, depth, what) }
                 }
@@ -105,21 +116,88 @@ impl Reader {
         Ok(String::from(&*text))
     }
 
+    /// `Array.isArray(v)`; `None` when it throws (a revoked Proxy).
+    unsafe fn js_is_array(&mut self, v: sys::napi_value) -> Option<bool> {
+        let env = self.env;
+        if self.is_array_fn.is_null() {
+            let mut global = ptr::null_mut();
+            let found = unsafe {
+                ok(sys::napi_get_global(env, &mut global))
+                    && ok(sys::napi_get_named_property(
+                        env,
+                        global,
+                        c"Array".as_ptr(),
+                        &mut self.array_ctor,
+                    ))
+                    && ok(sys::napi_get_named_property(
+                        env,
+                        self.array_ctor,
+                        c"isArray".as_ptr(),
+                        &mut self.is_array_fn,
+                    ))
+            };
+            if !found {
+                return None;
+            }
+        }
+        let mut result = ptr::null_mut();
+        let mut answer = false;
+        let called = unsafe {
+            // `this` is the `Array` the function came from: what `Array.isArray(v)` passes.
+            ok(sys::napi_call_function(
+                env,
+                self.array_ctor,
+                self.is_array_fn,
+                1,
+                &v,
+                &mut result,
+            )) && ok(sys::napi_get_value_bool(env, result, &mut answer))
+        };
+        called.then_some(answer)
+    }
+
+    /// A Proxy's `length`, read as a length: a non-number is 0, a fraction is cut, a negative or NaN is
+    /// 0 (as the wasm modules' reader takes it).
+    unsafe fn proxy_length(&self, v: sys::napi_value, what: &str) -> Result<usize, Error> {
+        let (mut length, mut n) = (ptr::null_mut(), f64::NAN);
+        if !ok(unsafe {
+            sys::napi_get_named_property(self.env, v, c"length".as_ptr(), &mut length)
+        }) {
+            return Err(self.fail(what));
+        }
+        let mut kind = 0;
+        let number = unsafe { ok(sys::napi_typeof(self.env, length, &mut kind)) }
+            && kind == sys::ValueType::napi_number
+            && unsafe { ok(sys::napi_get_value_double(self.env, length, &mut n)) };
+        // `as` saturates: a length past usize::MAX is refused below as too large.
+        Ok(if number && n > 0.0 {
+            n.floor() as usize
+        } else {
+            0
+        })
+    }
+
     unsafe fn array(
         &mut self,
         v: sys::napi_value,
         depth: usize,
         what: &str,
+        proxied: bool,
     ) -> Result<Value, Error> {
-        let mut len = 0u32;
-        if !ok(unsafe { sys::napi_get_array_length(self.env, v, &mut len) }) {
-            return Err(self.fail(what));
-        }
-        if len as usize > self.budget {
+        let len = if proxied {
+            unsafe { self.proxy_length(v, what) }?
+        } else {
+            let mut len = 0u32;
+            if !ok(unsafe { sys::napi_get_array_length(self.env, v, &mut len) }) {
+                return Err(self.fail(what));
+            }
+            len as usize
+        };
+        if len > self.budget {
             return Err(Error::too_large(what));
         }
-        let mut items = Vec::with_capacity(len as usize);
-        for i in 0..len {
+        let mut items = Vec::with_capacity(len);
+        for i in 0..len as u32 {
             let mut item = ptr::null_mut();
             if !ok(unsafe { sys::napi_get_element(self.env, v, i, &mut item) }) {
                 return Err(self.fail(what));
@@ -190,6 +268,8 @@ pub(crate) unsafe fn read_value(
     let mut reader = Reader {
         env,
         budget: MAX_VALUES,
+        array_ctor: ptr::null_mut(),
+        is_array_fn: ptr::null_mut(),
     };
     unsafe { reader.read(v, 0, what) }
 }
