@@ -118,12 +118,12 @@ function write(v, depth, state) {
 function writeArray(v, depth, state) {
   let length;
   try {
-    length = v.length;
+    length = +v.length; // a Proxy's may be anything: a Symbol or a BigInt throws here
   } catch {
     return refuse(state, 'r');
   }
-  // As a length read into a usize: a non-number is 0, a fraction is cut, a negative or NaN is 0.
-  length = typeof length === 'number' && length > 0 ? Math.floor(length) : 0;
+  // ToLength, as Array.prototype.join (the SDK's) takes it: a fraction is cut, a negative or NaN is 0.
+  length = length > 0 ? Math.floor(length) : 0;
   if (length > state.budget) return refuse(state, 'l');
   token(state, '\0a');
   for (let i = 0; i < length; i++) {

@@ -175,8 +175,12 @@ function flatInto(v, depth, state) {
   }
   if (depth >= MAX_DEPTH) return false;
   if (Array.isArray(v)) {
+    // An array's length is a whole number; a Proxy's may be anything, which the ordinary reader takes
+    // as ToLength does (the SDK's Array.prototype.join).
+    const length = v.length;
+    if (!Number.isSafeInteger(length) || length < 0) return false;
     state.text += '\0a';
-    for (let i = 0; i < v.length; i++) {
+    for (let i = 0; i < length; i++) {
       // A hole or undefined (JSON writes null) goes to the ordinary reader.
       if (v[i] === undefined || !flatInto(v[i], depth + 1, state)) return false;
     }

@@ -156,25 +156,25 @@ impl Reader {
         called.then_some(answer)
     }
 
-    /// A Proxy's `length`, read as a length: a non-number is 0, a fraction is cut, a negative or NaN is
-    /// 0 (as the wasm modules' reader takes it).
+    /// A Proxy's `length` as ToLength takes it (Array.prototype.join, the SDK's, and the wasm modules'
+    /// reader): a number, a fraction cut, a negative or NaN 0; a Symbol or BigInt is unreadable.
     unsafe fn proxy_length(&self, v: sys::napi_value, what: &str) -> Result<usize, Error> {
-        let (mut length, mut n) = (ptr::null_mut(), f64::NAN);
-        if !ok(unsafe {
-            sys::napi_get_named_property(self.env, v, c"length".as_ptr(), &mut length)
-        }) {
+        let env = self.env;
+        let (mut length, mut number, mut n) = (ptr::null_mut(), ptr::null_mut(), f64::NAN);
+        let read = unsafe {
+            ok(sys::napi_get_named_property(
+                env,
+                v,
+                c"length".as_ptr(),
+                &mut length,
+            )) && ok(sys::napi_coerce_to_number(env, length, &mut number))
+                && ok(sys::napi_get_value_double(env, number, &mut n))
+        };
+        if !read {
             return Err(self.fail(what));
         }
-        let mut kind = 0;
-        let number = unsafe { ok(sys::napi_typeof(self.env, length, &mut kind)) }
-            && kind == sys::ValueType::napi_number
-            && unsafe { ok(sys::napi_get_value_double(self.env, length, &mut n)) };
-        // `as` saturates: a length past usize::MAX is refused below as too large.
-        Ok(if number && n > 0.0 {
-            n.floor() as usize
-        } else {
-            0
-        })
+        // `as` saturates: a length past usize::MAX is refused by the caller as too large.
+        Ok(if n > 0.0 { n.floor() as usize } else { 0 })
     }
 
     unsafe fn array(
