@@ -206,6 +206,28 @@ test('several accounts in one process', async () => {
   }
 });
 
+test('a config that names no cloud, or an upload_prefix that is no http(s) URL, is refused before any request', async () => {
+  // Before, each call went out (to `/v1_1//...`, or nowhere) and failed after its retries.
+  const requests = [];
+  const server = createServer((req, res) => { requests.push(req.url); res.end('{}'); });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const prefix = `http://127.0.0.1:${server.address().port}`;
+  try {
+    for (const [config, code] of [
+      [{ ...ACCOUNT, cloud_name: '', upload_prefix: prefix }, 'MISSING_OPTION'],
+      [{ ...ACCOUNT, upload_prefix: `ftp${prefix.slice(4)}` }, 'INVALID_CONFIG'],
+      [{ ...ACCOUNT, upload_prefix: prefix.slice('http://'.length) }, 'INVALID_CONFIG'],
+    ]) {
+      const client = new Cloudinary(config);
+      await assert.rejects(client.upload(makePng(2, 2), { public_id: 'refused' }), { code }, JSON.stringify(config));
+      await assert.rejects(client.destroy('refused'), { code });
+    }
+    assert.deepEqual(requests, []);
+  } finally {
+    server.close();
+  }
+});
+
 test('an HTTP proxy really carries the requests', async () => {
   const seen = [];
   const proxy = createServer((req, res) => {

@@ -25,8 +25,10 @@ impl Account {
             v if v.is_nullish() => String::new(),
             v => v.to_js_string(),
         };
+        // An empty cloud name is none: every URL would name no cloud, and each call would fail at the
+        // server (or be retried) instead of here.
         let text = |k: &str| match config.get(k) {
-            v if v.is_nullish() => Err(TransportError::new(
+            v if v.is_nullish() || v.as_str() == Some("") => Err(TransportError::new(
                 ErrorCode::MissingOption,
                 format!("Must supply {k}"),
             )),
@@ -37,7 +39,7 @@ impl Account {
             api_key: optional("api_key"),
             api_secret: Secret::new(optional("api_secret")),
             api_prefix: match config.get("upload_prefix") {
-                Value::String(p) if !p.is_empty() => p.trim_end_matches('/').to_owned(),
+                Value::String(p) if !p.is_empty() => api_prefix(p)?,
                 _ => cirrus_core::download::UPLOAD_PREFIX.to_owned(),
             },
         })
@@ -62,9 +64,71 @@ impl Account {
     }
 }
 
+/// A configured `upload_prefix`: an http(s) URL naming a host (a typo would otherwise fail every call,
+/// each retried as a network error), without its trailing `/`.
+fn api_prefix(prefix: &str) -> Result<String, TransportError> {
+    let host = prefix
+        .strip_prefix("https://")
+        .or_else(|| prefix.strip_prefix("http://"))
+        .filter(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    match host {
+        Some(_) => Ok(prefix.trim_end_matches('/').to_owned()),
+        None => Err(TransportError::new(
+            ErrorCode::InvalidConfig,
+            format!("upload_prefix must be an http:// or https:// URL, not {prefix}"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(entries: &[(&str, &str)]) -> Map {
+        let mut config = Map::new();
+        for (k, v) in entries {
+            config.set(k.to_string(), (*v).into());
+        }
+        config
+    }
+
+    #[test]
+    fn a_config_that_names_no_cloud_or_no_api_is_refused_up_front() {
+        let refused =
+            |entries: &[(&str, &str)]| Account::from_config(&config(entries)).unwrap_err();
+        assert_eq!(refused(&[]).code, ErrorCode::MissingOption);
+        assert_eq!(
+            refused(&[("cloud_name", "")]).message,
+            "Must supply cloud_name"
+        );
+        for prefix in [
+            "ftp://x",
+            "api.cloudinary.com",
+            "http://",
+            "https:///v1",
+            "localhost:8080",
+        ] {
+            let e = refused(&[("cloud_name", "demo"), ("upload_prefix", prefix)]);
+            assert_eq!(e.code, ErrorCode::InvalidConfig, "{prefix}");
+            assert!(e.message.contains(prefix), "{}", e.message);
+        }
+        let account = |prefix: &str| {
+            Account::from_config(&config(&[
+                ("cloud_name", "demo"),
+                ("upload_prefix", prefix),
+            ]))
+            .unwrap()
+        };
+        assert_eq!(
+            account("http://127.0.0.1:9/").api_url("image/upload"),
+            "http://127.0.0.1:9/v1_1/demo/image/upload"
+        );
+        assert_eq!(
+            account("https://api-eu.cloudinary.com").api_prefix,
+            "https://api-eu.cloudinary.com"
+        );
+        assert_eq!(account("").api_prefix, cirrus_core::download::UPLOAD_PREFIX);
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {
