@@ -238,6 +238,8 @@ export interface SignatureDiagnosis {
   cloudinary_string_to_sign: string | null;
   /** What differs, most likely cause first (empty: no difference found). */
   findings: SignatureFinding[];
+  /** A `signature` was given to check, with no Cloudinary error to compare with and no api_secret: it was not checked. */
+  signature_unchecked: boolean;
   /** Both strings and the findings, several lines of plain words. */
   explanation: string;
 }

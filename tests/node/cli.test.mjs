@@ -235,6 +235,11 @@ test('doctor: the string to sign, and a real Invalid Signature from the emulator
   const bad = cirrus(['doctor', 'folder=a', `timestamp=${now}`, '--signature', 'deadbeef']);
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, /^- The signature is not what these params and the api_secret configured here give/m);
+  // Without CLOUDINARY_URL there is no secret: the signature is said to be unchecked, not found good.
+  const { CLOUDINARY_URL: _, ...noAccount } = env;
+  const alone = cirrus(['doctor', 'folder=a', `timestamp=${now}`, '--signature', 'deadbeef'], noAccount);
+  assert.equal(alone.status, 0, alone.stderr);
+  assert.match(alone.stdout, /^The signature was not checked: that needs the account's api_secret/m);
   // A browser-style mistake: the page signs {folder, timestamp} and then sends tags too.
   const timestamp = String(Math.floor(Date.now() / 1000));
   const signature = apiSignRequest({ folder: 'a', timestamp }, ACCOUNT.api_secret, null, 2);

@@ -39,7 +39,7 @@ pub struct Finding {
 }
 
 /// What the doctor is given besides the signed params.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Inputs<'a> {
     /// Cloudinary's error message (its "Invalid Signature …" or "Stale request …" text), if there is one.
     pub error: Option<&'a str>,
@@ -64,6 +64,9 @@ pub struct Diagnosis {
     pub cloudinary_string_to_sign: Option<String>,
     /// What differs, most likely cause first.
     pub findings: Vec<Finding>,
+    /// A signature was given to check (no Cloudinary answer to compare with) but no api_secret to check
+    /// it with: nothing was said about it.
+    pub signature_unchecked: bool,
 }
 
 /// `(signature, string to sign)` from Cloudinary's `Invalid Signature <sig>. String to sign - '<s>'.`
@@ -163,11 +166,14 @@ pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
             check_signature(&string, sent, secret, inputs.algorithm, &mut findings);
         }
     }
+    let signature_unchecked =
+        parsed.is_none() && sent_signature.is_some() && inputs.api_secret.is_none();
     timestamp(signed, error, inputs.now_secs, &mut findings);
     Diagnosis {
         string_to_sign: string,
         cloudinary_string_to_sign: parsed.map(|(_, s)| s),
         findings,
+        signature_unchecked,
     }
 }
 
@@ -360,10 +366,14 @@ impl Diagnosis {
             out.push_str(&f.message);
             out.push('\n');
         }
+        if self.signature_unchecked {
+            out.push_str("The signature was not checked: that needs the account's api_secret (explainSignature on a Cloudinary client has it; the CLI takes it from CLOUDINARY_URL).\n");
+        }
         out
     }
 
-    /// As a JS object: `{ string_to_sign, cloudinary_string_to_sign, findings: [{ kind, param, message }], explanation }`.
+    /// As a JS object: `{ string_to_sign, cloudinary_string_to_sign, findings: [{ kind, param, message }],
+    /// signature_unchecked, explanation }`.
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();
         out.set("string_to_sign", self.string_to_sign.as_str().into());
@@ -385,6 +395,7 @@ impl Diagnosis {
             })
             .collect();
         out.set("findings", Value::Array(findings));
+        out.set("signature_unchecked", self.signature_unchecked.into());
         out.set("explanation", self.explain().into());
         Value::Object(out)
     }
@@ -480,8 +491,54 @@ mod tests {
         assert!(check("", Some("abcd")).is_empty());
         assert_eq!(check(&sha256, Some("abcd")), ["wrong_algorithm"]);
         assert_eq!(check("deadbeef", Some("abcd")), ["signature_differs"]);
-        // Without the secret nothing is claimed.
+        // Without the secret nothing is claimed, and the explanation says the signature went unchecked.
         assert!(check("deadbeef", None).is_empty());
+        let unchecked = |inputs: Inputs| diagnose(&signed, &inputs).signature_unchecked;
+        let alone = Inputs {
+            signature: Some("deadbeef"),
+            now_secs: NOW,
+            ..Inputs::default()
+        };
+        assert!(unchecked(alone));
+        assert!(diagnose(&signed, &alone)
+            .explain()
+            .contains("The signature was not checked"));
+        assert!(
+            unchecked(Inputs {
+                error: Some("some other failure"),
+                ..alone
+            }),
+            "an error the doctor cannot read is no answer"
+        );
+        assert!(!unchecked(Inputs {
+            api_secret: Some("abcd"),
+            ..alone
+        }));
+        assert!(
+            !unchecked(Inputs {
+                signature: Some("  "),
+                ..alone
+            }),
+            "an empty signature is none"
+        );
+        let answered =
+            "Invalid Signature deadbeef. String to sign - 'folder=a&timestamp=1700000000'.";
+        assert!(
+            !unchecked(Inputs {
+                error: Some(answered),
+                ..alone
+            }),
+            "Cloudinary's answer is compared instead"
+        );
+        assert!(!diagnose(
+            &signed,
+            &Inputs {
+                api_secret: Some("abcd"),
+                ..alone
+            }
+        )
+        .explain()
+        .contains("not checked"));
     }
 
     #[test]
