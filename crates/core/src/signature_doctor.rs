@@ -493,6 +493,12 @@ mod tests {
         assert_eq!(check("deadbeef", Some("abcd")), ["signature_differs"]);
         // Without the secret nothing is claimed, and the explanation says the signature went unchecked.
         assert!(check("deadbeef", None).is_empty());
+    }
+
+    /// A signature given alone, with no secret to check it, is said to be unchecked (not found good).
+    #[test]
+    fn a_signature_without_a_secret_is_said_unchecked() {
+        let signed = params(&[("folder", "a"), ("timestamp", "1700000000")]);
         let unchecked = |inputs: Inputs| diagnose(&signed, &inputs).signature_unchecked;
         let alone = Inputs {
             signature: Some("deadbeef"),
