@@ -5,7 +5,7 @@
 // configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
 const { emulatorPath, emulatorUrlOptions, DEMO_URL } = require('./emulator.cjs');
-const { UsageError, parseArgs, valued, onlyOptions } = require('./cli/args.cjs');
+const { UsageError, parseArgs, onlyOptions } = require('./cli/args.cjs');
 const { terminalColumns, wrap } = require('./cli/format.cjs');
 
 /** Help fitted to the terminal (80 columns off one). */
@@ -40,7 +40,6 @@ function client() {
 
 async function destroy(ids, options) {
   onlyOptions('destroy', options, ['type', 'resource_type', 'invalidate']);
-  valued(options, ['type', 'resource_type']);
   if (ids.length === 0) throw new UsageError('destroy needs at least one public id (cirrus destroy --help)');
   if (options.resource_type !== undefined && !['image', 'video', 'raw'].includes(options.resource_type)) {
     throw new UsageError(`--resource-type is image, video or raw, not ${options.resource_type}`);
@@ -99,7 +98,6 @@ function run(command, positional, options) {
       const lists = ['allowed_resource_types', 'allowed_types', 'allowed_formats'];
       const allowed = [...lists, 'signature_algorithm'];
       onlyOptions('verify', options, allowed);
-      valued(options, allowed);
       // Comma lists, as --tags a,b.
       const policy = { ...options };
       for (const key of lists) if (key in policy) policy[key] = String(policy[key]).split(',').map((item) => item.trim());
@@ -145,10 +143,6 @@ function emulator(args) {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
-/** Options that are true or false: alone they mean true, and the next argument is theirs only when it is
- * `true` or `false` (`--overwrite a.png` uploads a.png). */
-const BOOLEANS = ['overwrite', 'unique_filename', 'use_filename', 'invalidate', 'secure', 'sign_url'];
-
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'help' && rest.length) return commandHelp(rest[0]);
@@ -157,7 +151,7 @@ async function main() {
     return command ? 0 : 2;
   }
   if (command === 'emulator') return emulator(rest);
-  const { positional, options } = parseArgs(rest, ['recursive', 'dry_run'], BOOLEANS);
+  const { positional, options } = parseArgs(rest);
   if (options.help) return commandHelp(command);
   delete options.help;
   return run(command, positional, options);

@@ -9,17 +9,20 @@ const flagName = (key) => `--${key.replace(/_/g, '-')}`;
 /** A usage or configuration error: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
+/** Options that never take a value. */
+const FLAGS = ['recursive', 'dry_run'];
+/** Options that are true or false: alone they mean true, and the next argument is theirs only when it is
+ * `true` or `false` (`--overwrite a.png` uploads a.png). Every other option takes a value. */
+const BOOLEANS = ['overwrite', 'unique_filename', 'use_filename', 'invalidate', 'secure', 'sign_url'];
+
 function typed(value) {
   if (value === 'true') return true;
   if (value === 'false') return false;
   return /^-?\d+(\.\d+)?$/.test(value) && String(Number(value)) === value ? Number(value) : value;
 }
 
-/**
- * `{ positional, options }` from argv; `flags` are options that never take a value (e.g. `recursive`),
- * `booleans` options whose value, when one follows, is `true` or `false`.
- */
-function parseArgs(argv, flags = [], booleans = []) {
+/** `{ positional, options }` from argv, reading FLAGS and BOOLEANS as they are declared above. */
+function parseArgs(argv) {
   const positional = [];
   const options = {};
   for (let i = 0; i < argv.length; i++) {
@@ -30,8 +33,8 @@ function parseArgs(argv, flags = [], booleans = []) {
       const [rawKey, inline] = arg.slice(2).split(/=(.*)/s);
       const key = rawKey.replace(/-/g, '_');
       if (inline !== undefined) options[key] = typed(inline);
-      else if (flags.includes(key) || key === 'help') options[key] = true;
-      else if (booleans.includes(key)) options[key] = ['true', 'false'].includes(argv[i + 1]) ? typed(argv[++i]) : true;
+      else if (FLAGS.includes(key) || key === 'help') options[key] = true;
+      else if (BOOLEANS.includes(key)) options[key] = ['true', 'false'].includes(argv[i + 1]) ? typed(argv[++i]) : true;
       else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) options[key] = typed(argv[++i]);
       else options[key] = true;
     } else {
@@ -54,20 +57,18 @@ function decimal(value) {
   return typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
-/** Refuses `keys` given without a value (`--folder` alone would otherwise be `true`). */
-function valued(options, keys) {
-  for (const key of keys) {
-    if (options[key] === true) throw new UsageError(`${flagName(key)} needs a value`);
-  }
-}
-
-/** Refuses options `command` does not take (a typo, or a flag it would silently drop). */
+/**
+ * Refuses options `command` does not take (a typo, or a flag it would silently drop), then options that
+ * take a value given without one (`--folder` alone would otherwise be `true`).
+ */
 function onlyOptions(command, options, allowed) {
   const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
   if (unknown.length) {
     const flags = unknown.map(flagName).join(', ');
     throw new UsageError(`${command} does not take ${flags} (cirrus ${command} --help lists its options)`);
   }
+  const valueless = allowed.find((k) => options[k] === true && !FLAGS.includes(k) && !BOOLEANS.includes(k));
+  if (valueless) throw new UsageError(`${flagName(valueless)} needs a value`);
 }
 
-module.exports = { UsageError, parseArgs, decimal, positiveInt, valued, onlyOptions };
+module.exports = { UsageError, parseArgs, decimal, positiveInt, onlyOptions };

@@ -5,7 +5,7 @@
 const { extname } = require('node:path');
 const { relative, sep } = require('node:path');
 const { statSync } = require('node:fs');
-const { UsageError, positiveInt, valued, onlyOptions } = require('./args.cjs');
+const { UsageError, positiveInt, onlyOptions } = require('./args.cjs');
 const { walk, md5 } = require('./files.cjs');
 const { runFiles, FILE_COLUMNS } = require('./run-files.cjs');
 
@@ -89,7 +89,6 @@ function refuseClashes(rows) {
 
 async function sync(positional, options, client) {
   onlyOptions('sync', options, ['folder', 'concurrency', 'dry_run']);
-  valued(options, ['folder', 'concurrency']);
   if (positional.length !== 1) throw new UsageError('sync needs one directory (cirrus sync --help)');
   const [dir] = positional;
   let stat;

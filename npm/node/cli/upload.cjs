@@ -1,7 +1,7 @@
 'use strict';
 // `cirrus upload`: files and (with --recursive) directories, keeping the tree's folders under --folder.
 const { basename } = require('node:path');
-const { UsageError, decimal, positiveInt, valued, onlyOptions } = require('./args.cjs');
+const { UsageError, decimal, positiveInt, onlyOptions } = require('./args.cjs');
 const { expand, fileSize } = require('./files.cjs');
 const { runFiles, FILE_COLUMNS } = require('./run-files.cjs');
 const { plural, size, table, tableRoom } = require('./format.cjs');
@@ -53,7 +53,6 @@ function chunkSize(options) {
 
 async function upload(paths, options, client) {
   onlyOptions('upload', options, [...OWN, ...PASSED]);
-  valued(options, ['folder', 'public_id', 'tags', 'context', 'type', 'access_mode', 'resource_type', 'chunk_size', 'concurrency']);
   if (paths.length === 0) throw new UsageError('upload needs at least one file or directory (cirrus upload --help)');
   const concurrency = positiveInt(options, 'concurrency', 3);
   const chunk = chunkSize(options);
