@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { onAncestorsGone } from './lifeline.mjs';
 import { root } from './run.mjs';
 import { ensureNpmDeps } from './setup.mjs';
 
@@ -12,6 +11,7 @@ ensureNpmDeps();
 const build = await import('./build.mjs');
 const require = createRequire(import.meta.url);
 const { platformName } = require('../npm/node/platform.cjs');
+const { onAncestorsGone } = require('../npm/node/cli/lifeline.cjs');
 if (!existsSync(join(root, 'npm', 'node', `cirrus.${platformName()}.node`))) build.buildNode();
 if (!existsSync(join(root, 'npm', 'web', 'cirrus.wasm'))) build.buildWeb();
 if (!process.env.CLOUDINARY_URL && !existsSync(join(root, 'target', 'release', 'cirrus-emulator'))) build.buildEmulator();

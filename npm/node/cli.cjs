@@ -122,7 +122,11 @@ function emulator(args) {
   // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
   // Its stdout passes through; on the demo account, once it listens, the CLOUDINARY_URL clients use (an
   // account of the user's own is not echoed: that would print its secret).
-  const child = spawn(emulatorPath(), args, { stdio: ['inherit', 'pipe', 'inherit'], env });
+  // Its stdin is a lifeline (the pipe closes when this process dies, even by SIGKILL), and so are this
+  // process's ancestors up to npm when npx ran it: a SIGTERM to npx kills its sh without passing it on,
+  // which would leave this wrapper and the emulator serving with no one to stop them.
+  const child = spawn(emulatorPath(), [...args, '--stop-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+  require('./cli/lifeline.cjs').onAncestorsGone(() => child.kill('SIGTERM'), { npmOnly: true });
   let pending = '';
   // A reader that goes away (`cirrus emulator | grep -m1 listening`) ends the forwarding, not the wrapper:
   // the emulator it runs keeps serving, as it did when its stdout was inherited.

@@ -364,3 +364,38 @@ test('cirrus emulator without an account runs on the demo account and says which
     assert.match(out, new RegExp(`^clients: CLOUDINARY_URL=cloudinary://123456789012345:cirrus-demo-secret@demo\\?upload_prefix=${url.replace(/[.]/g, '\\.')}$`, 'm'));
   }
 });
+
+/** Whether an emulator still answers at `url`. */
+const serving = (url) => fetch(`${url}/v1_1/demo/resources/image`).then(() => true, () => false);
+
+test('cirrus emulator stops with whoever ran it: a SIGTERM to npx (which does not pass it on), a SIGKILL to the CLI', async () => {
+  const { spawn } = await import('node:child_process');
+  const { CLOUDINARY_URL: _, ...noEnv } = process.env;
+  const started = async (command, args) => {
+    const child = spawn(command, args, { env: noEnv, cwd: tempDir('cli-npx-') });
+    let out = '';
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not listening: ${out}`)), 30_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /^listening on (http:\/\/\S+)/m.exec(out);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+    });
+    assert.ok(await serving(url), 'serving once it listens');
+    return { child, url };
+  };
+  const gone = async (url) => {
+    for (let i = 0; i < 50 && await serving(url); i++) await new Promise((r) => setTimeout(r, 100));
+    return !(await serving(url));
+  };
+  // npx → sh → node cli.cjs → cirrus-emulator: npm's SIGTERM kills its sh and nothing more.
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const viaNpx = await started('npx', ['--prefix', root, 'cirrus', 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet']);
+  viaNpx.child.kill('SIGTERM');
+  assert.ok(await gone(viaNpx.url), 'the emulator outlived npx');
+  // The CLI itself killed outright: the emulator's stdin closes.
+  const direct = await started(process.execPath, [CLI, 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet']);
+  direct.child.kill('SIGKILL');
+  assert.ok(await gone(direct.url), 'the emulator outlived the CLI');
+});

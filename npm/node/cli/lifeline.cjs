@@ -1,10 +1,11 @@
-// Stops a long-running script when whoever started it is gone. `npm start` runs us as npm → sh → node:
-// a SIGTERM to npm kills sh without passing it on, and a SIGKILL to npm leaves sh waiting on us, so
-// neither shows up here as a signal. We watch our parent and, on Linux (/proc), every ancestor up to and
+'use strict';
+// Stops a long-running command when whoever started it is gone. npm runs us as npm → sh → node (`npm
+// start`, `npx cirrus emulator`): a SIGTERM to npm kills sh without passing it on, and a SIGKILL to npm
+// leaves sh waiting on us, so neither shows up here as a signal. We watch our parent and, on Linux (/proc), every ancestor up to and
 // including the npm process, and call `onGone` once one of them exits. Nothing above npm is watched: a
 // demo started with `nohup npm start &` outlives the shell that started it. Elsewhere only the parent is
 // watched (a killed npm then leaves the demo to its sh).
-import { readFileSync } from 'node:fs';
+const { readFileSync } = require('node:fs');
 
 function status(pid) {
   try {
@@ -47,9 +48,15 @@ function watched() {
   return [process.ppid];
 }
 
-/** Polls every `everyMs`; the timer does not keep the process alive. */
-export function onAncestorsGone(onGone, everyMs = 500) {
+/**
+ * Calls `onGone` once the parent or a watched ancestor is gone, polling every `everyMs` (the timer does
+ * not keep the process alive). `npmOnly`: watch only when npm (or npx) ran us, so that a command run from
+ * a shell and left in the background (`nohup cirrus emulator &`) outlives that shell. Returns whether it
+ * watches.
+ */
+function onAncestorsGone(onGone, { everyMs = 500, npmOnly = false } = {}) {
   const pids = watched();
+  if (npmOnly && !pids.some(isNpm)) return false;
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid !== parent || pids.some((pid) => !alive(pid))) {
@@ -58,4 +65,7 @@ export function onAncestorsGone(onGone, everyMs = 500) {
     }
   }, everyMs);
   timer.unref();
+  return true;
 }
+
+module.exports = { onAncestorsGone };
