@@ -31,8 +31,10 @@ function client() {
   const config = cld.toJSON();
   if (!config.api_key || !config.api_secret) throw new UsageError('CLOUDINARY_URL needs an api_key and an api_secret: cloudinary://KEY:SECRET@CLOUD');
   if (!config.cloud_name) throw new UsageError('CLOUDINARY_URL needs a cloud name: cloudinary://KEY:SECRET@CLOUD');
-  if (config.upload_prefix !== undefined && !/^https?:\/\/[^/]/.test(String(config.upload_prefix))) {
-    throw new UsageError(`CLOUDINARY_URL's upload_prefix must be an http:// or https:// URL, not ${config.upload_prefix}`);
+  // (The transport refuses it too, but only at the first request: here it is exit 2 before anything.)
+  if (config.upload_prefix !== undefined && !/^https?:\/\/[^/]/i.test(String(config.upload_prefix))) {
+    const shown = String(config.upload_prefix).replace(/\/\/[^/@]*@/, '//[REDACTED]@');
+    throw new UsageError(`CLOUDINARY_URL's upload_prefix must be an http:// or https:// URL, not ${shown}`);
   }
   return cld;
 }
@@ -123,9 +125,10 @@ function emulator(args) {
   // Its stdout passes through; on the demo account, once it listens, the CLOUDINARY_URL clients use (an
   // account of the user's own is not echoed: that would print its secret).
   // Its stdin is a lifeline (the pipe closes when this process dies, even by SIGKILL), and so are this
-  // process's ancestors up to npm when npx ran it: a SIGTERM to npx kills its sh without passing it on,
-  // which would leave this wrapper and the emulator serving with no one to stop them.
-  const child = spawn(emulatorPath(), [...args, '--stop-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'inherit'], env });
+  // process's ancestors up to npm when npx ran it (on Linux, which lets them be seen): a SIGTERM to npx
+  // kills its sh without passing it on, which would leave this wrapper and the emulator serving with no
+  // one to stop them. The flag goes first: after the user's, a trailing `--data` would take it as its value.
+  const child = spawn(emulatorPath(), ['--stop-on-stdin-eof', ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
   require('./cli/lifeline.cjs').onAncestorsGone(() => child.kill('SIGTERM'), { npmOnly: true });
   let pending = '';
   // A reader that goes away (`cirrus emulator | grep -m1 listening`) ends the forwarding, not the wrapper:

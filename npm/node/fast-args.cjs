@@ -4,14 +4,14 @@
 // npm/web/fast-args.js (ESM) and npm/node/fast-args.cjs (CommonJS), each with its own `numberOk` (the
 // wasm build parses fewer numbers exactly). Option objects cross as one string, flat text
 // (crates/core/src/flat.rs) or JSON, when that is exact (the `*Json` and `*Flat` twins): one string instead
-// of a property-by-property read through N-API or Reflect.get. Answers may come back as exact JSON text
-// (fromJsonOut).
+// of a property-by-property read through N-API (the web package's ordinary path writes any other value as
+// text too: npm/web/value-text.js). Answers may come back as exact JSON text (fromJsonOut).
 
 // CIRRUS_NO_FAST_PATH=1 in Node (or globalThis.CIRRUS_NO_FAST_PATH in a page) turns the fast path off:
 // the vector suites run once that way.
 const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
 const MAX_DEPTH = 16;
-// As many values as the wasm reader accepts; bigger arguments go to it and get its INVALID_ARGUMENT.
+// As many values as the ordinary readers accept; bigger arguments go to them and get their INVALID_ARGUMENT.
 const MAX_VALUES = 200_000;
 // Objects wider than this are refused by the reader (cirrus_core::value::MAX_OBJECT_KEYS).
 const MAX_OBJECT_KEYS = 10_000;

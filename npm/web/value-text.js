@@ -4,8 +4,9 @@
 // property, and the module carries no JavaScript-value walker of its own.
 //
 // It reads what the Node addon's reader reads: own enumerable keys (Object.keys) of any object, arrays
-// by index up to their length (holes are undefined), a Date as its time value (the core writes what
-// JSON.stringify would), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
+// (Array.isArray, a Proxy of one too) by index up to their length (holes are undefined), a Date (a value
+// with a Date's time value, as N-API's napi_is_date tells one: not a Proxy of one, and from any realm) as
+// its time value (the core writes what JSON.stringify would), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
 // throwing getter or Proxy trap, nesting or size past the limits) it writes a refusal token and stops:
 // the core reads that as the same coded error, naming the value the way the addon does.
 import { numberOk } from './fast-args.js';
@@ -17,6 +18,10 @@ const MAX_OBJECT_KEYS = 10_000;
 const MAX_VALUES = 200_000;
 
 const view = new DataView(new ArrayBuffer(8));
+
+/** A Date's time value, read from its internal slot (a Proxy, or an object that only inherits from
+ * Date.prototype, has none and throws; an overridden getTime is not called). */
+const timeValue = Function.prototype.call.bind(Date.prototype.getTime);
 
 /** A double's IEEE-754 bits as 16 hex digits (exact for -0, NaN, infinities and every fraction). */
 function bits(n) {
@@ -31,7 +36,12 @@ const needsEscape = (s) => s.includes('\0') || s.includes('\x01');
 /** `value` as flat text of any value (`parse_value` in the core reads it). */
 export function valueText(value) {
   const state = { text: '', tokens: 0, budget: MAX_VALUES };
-  write(value, 0, state);
+  try {
+    write(value, 0, state);
+  } catch {
+    // Only the text itself can throw: past the longest string JavaScript makes (a RangeError).
+    return '1\0!l';
+  }
   return state.tokens + state.text;
 }
 
@@ -77,19 +87,13 @@ function write(v, depth, state) {
   } catch {
     return refuse(state, 'r'); // a revoked Proxy
   }
-  let date = false;
+  let time;
   try {
-    date = v instanceof Date;
+    time = timeValue(v);
   } catch {
-    // A Proxy whose getPrototypeOf trap throws is not a Date: its keys are read below.
+    // Not a Date: its keys are read below.
   }
-  if (date) {
-    let time;
-    try {
-      time = Number(v.getTime());
-    } catch {
-      return refuse(state, 'r');
-    }
+  if (time !== undefined) {
     token(state, '\0D' + bits(time));
     return true;
   }

@@ -391,11 +391,17 @@ test('cirrus emulator stops with whoever ran it: a SIGTERM to npx (which does no
   };
   // npx → sh → node cli.cjs → cirrus-emulator: npm's SIGTERM kills its sh and nothing more.
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const viaNpx = await started('npx', ['--prefix', root, 'cirrus', 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet']);
-  viaNpx.child.kill('SIGTERM');
-  assert.ok(await gone(viaNpx.url), 'the emulator outlived npx');
-  // The CLI itself killed outright: the emulator's stdin closes.
-  const direct = await started(process.execPath, [CLI, 'emulator', '--port', '0', '--data', tempDir('cli-emu-'), '--quiet']);
-  direct.child.kill('SIGKILL');
-  assert.ok(await gone(direct.url), 'the emulator outlived the CLI');
+  const data = [tempDir('cli-emu-'), tempDir('cli-emu-')];
+  try {
+    const viaNpx = await started('npx', ['--prefix', root, 'cirrus', 'emulator', '--port', '0', '--data', data[0], '--quiet']);
+    viaNpx.child.kill('SIGTERM');
+    assert.ok(await gone(viaNpx.url), 'the emulator outlived npx');
+    // The CLI itself killed outright: the emulator's stdin closes.
+    const direct = await started(process.execPath, [CLI, 'emulator', '--port', '0', '--data', data[1], '--quiet']);
+    direct.child.kill('SIGKILL');
+    assert.ok(await gone(direct.url), 'the emulator outlived the CLI');
+  } finally {
+    // Whatever a failure left serving (found by the data directories it was given).
+    spawnSync('pkill', ['-f', '--', `--data (${data.join('|')})`]);
+  }
 });

@@ -5,6 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import vm from 'node:vm';
 import * as web from 'cirrus-web';
 import { hostileValues } from '../shared/hostile-matrix.mjs';
 
@@ -59,10 +60,28 @@ test('values flat text carries only as refusals or escapes read alike too', asyn
     'holes and undefined items': { cloud_name: 'demo', effect: ['sepia', undefined, , 'blur'] }, // eslint-disable-line no-sparse-arrays
     'a Date anywhere': { cloud_name: 'demo', width: new Date(86_400_000), public_id: new Date(NaN) },
     'a Date subclass': { cloud_name: 'demo', width: new (class extends Date {})(0) },
-    '64 levels (read) and 65 (refused)': { cloud_name: 'demo', a: JSON.parse('['.repeat(62) + ']'.repeat(62)), b: JSON.parse('['.repeat(63) + ']'.repeat(63)) },
+    // A Date is what has a Date's time value (N-API's napi_is_date), whatever its prototype or getTime says.
+    'a Proxy of a Date (no time value: its keys)': { cloud_name: 'demo', width: new Proxy(new Date(0), {}) },
+    'an object inheriting from Date.prototype': { cloud_name: 'demo', width: Object.create(Date.prototype) },
+    'a Date of another realm': { cloud_name: 'demo', width: vm.runInNewContext('new Date(0)') },
+    'a Date with its own getTime': { cloud_name: 'demo', width: Object.assign(new Date(0), { getTime: () => 5 }) },
+    'a Date with another prototype': { cloud_name: 'demo', width: Object.setPrototypeOf(new Date(0), null) },
+    // Nesting: the options are depth 0, so n nested arrays put the innermost at depth n (64 and deeper refused).
+    '63 levels': { cloud_name: 'demo', a: JSON.parse('['.repeat(63) + ']'.repeat(63)) },
+    '64 levels': { cloud_name: 'demo', a: JSON.parse('['.repeat(64) + ']'.repeat(64)) },
+    // Size: every value counts (the options and the list too), 200,000 in all.
+    '200,000 values': { effect: new Array(199_998).fill('a') },
+    '200,001 values': { effect: new Array(199_999).fill('a') },
+    '10,000 keys': { cloud_name: 'demo', overlay: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 1])) },
+    '10,001 keys': { cloud_name: 'demo', overlay: Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, 1])) },
   };
+  // Each limit is met on the side the label says, not only alike in both packages.
+  const refused = { '64 levels': /nested too deeply/, '200,001 values': /is too large/, '10,001 keys': /more than 10000 keys/ };
   for (const [label, options] of Object.entries(cases)) {
-    assert.deepEqual(outcome(() => web.url('sample', options, 0)), outcome(() => node.url('sample', options, 0)), label);
+    const theirs = outcome(() => node.url('sample', options, 0));
+    assert.deepEqual(outcome(() => web.url('sample', options, 0)), theirs, label);
+    if (refused[label]) assert.match(theirs.message ?? '', refused[label], label);
+    else if (/levels|values|keys \(/.test(label) || label === '10,000 keys') assert.doesNotMatch(theirs.message ?? '', /nested too deeply|is too large|more than/, label);
   }
   // A Proxy of an array (a Vue `reactive` list) is an array to the SDK (Array.isArray), whatever N-API's
   // own is-array test says; its length is read as a length. Dates beside it send Node to its ordinary

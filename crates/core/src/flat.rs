@@ -26,7 +26,8 @@ use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::value::{Map, Value, MAX_OBJECT_KEYS};
 
-/// Deepest nesting read (the writer stops at 16).
+/// Deepest nesting read: the bindings' readers' limit (npm/web/value-text.js writes a refusal below it;
+/// the fast paths' writer stops at 16).
 const MAX_DEPTH: usize = 64;
 
 /// One scalar value of flat text, borrowed from it.

@@ -118,6 +118,11 @@ fn finding(kind: &'static str, param: Option<&str>, message: String) -> Finding 
 
 /// Diagnoses a signature: `signed` are the params the signer signed (as it signed them).
 pub fn diagnose(signed: &Map, inputs: &Inputs) -> Diagnosis {
+    // An empty secret is none (a config or CLOUDINARY_URL without one): nothing is checked against it.
+    let inputs = &Inputs {
+        api_secret: inputs.api_secret.filter(|s| !s.is_empty()),
+        ..*inputs
+    };
     let string = string_to_sign(signed, inputs.version);
     let mut findings = Vec::new();
     // Read wherever it stands in the text given (a stack trace's `Error: ...`, quotes, a CLI's row).
@@ -491,8 +496,9 @@ mod tests {
         assert!(check("", Some("abcd")).is_empty());
         assert_eq!(check(&sha256, Some("abcd")), ["wrong_algorithm"]);
         assert_eq!(check("deadbeef", Some("abcd")), ["signature_differs"]);
-        // Without the secret nothing is claimed, and the explanation says the signature went unchecked.
+        // Without the secret (or with an empty one) nothing is claimed.
         assert!(check("deadbeef", None).is_empty());
+        assert!(check("deadbeef", Some("")).is_empty());
     }
 
     /// A signature given alone, with no secret to check it, is said to be unchecked (not found good).
@@ -518,6 +524,10 @@ mod tests {
         );
         assert!(!unchecked(Inputs {
             api_secret: Some("abcd"),
+            ..alone
+        }));
+        assert!(unchecked(Inputs {
+            api_secret: Some(""),
             ..alone
         }));
         assert!(

@@ -151,7 +151,10 @@ impl Reader {
                 1,
                 &v,
                 &mut result,
-            )) && ok(sys::napi_get_value_bool(env, result, &mut answer))
+            ))
+            // Truthiness, as `if (Array.isArray(v))` reads it (a replaced isArray may answer anything).
+            && ok(sys::napi_coerce_to_bool(env, result, &mut result))
+            && ok(sys::napi_get_value_bool(env, result, &mut answer))
         };
         called.then_some(answer)
     }

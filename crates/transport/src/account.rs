@@ -65,17 +65,26 @@ impl Account {
 }
 
 /// A configured `upload_prefix`: an http(s) URL naming a host (a typo would otherwise fail every call,
-/// each retried as a network error), without its trailing `/`.
+/// each retried as a network error), without its trailing `/`. (A scheme is case-insensitive; the error
+/// shows no user:password a URL may carry.)
 fn api_prefix(prefix: &str) -> Result<String, TransportError> {
-    let host = prefix
-        .strip_prefix("https://")
-        .or_else(|| prefix.strip_prefix("http://"))
+    let after = |scheme: &str| {
+        prefix
+            .get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| &prefix[scheme.len()..])
+    };
+    let host = after("https://")
+        .or_else(|| after("http://"))
         .filter(|rest| !rest.is_empty() && !rest.starts_with('/'));
     match host {
         Some(_) => Ok(prefix.trim_end_matches('/').to_owned()),
         None => Err(TransportError::new(
             ErrorCode::InvalidConfig,
-            format!("upload_prefix must be an http:// or https:// URL, not {prefix}"),
+            format!(
+                "upload_prefix must be an http:// or https:// URL, not {}",
+                cirrus_core::secret::redact_userinfo(prefix)
+            ),
         )),
     }
 }
@@ -128,6 +137,15 @@ mod tests {
             "https://api-eu.cloudinary.com"
         );
         assert_eq!(account("").api_prefix, cirrus_core::download::UPLOAD_PREFIX);
+        assert_eq!(
+            account("HTTPS://API.example").api_prefix,
+            "HTTPS://API.example"
+        );
+        let secret = refused(&[
+            ("cloud_name", "demo"),
+            ("upload_prefix", "ftp://user:hunter2@host"),
+        ]);
+        assert!(!secret.message.contains("hunter2"), "{}", secret.message);
     }
 
     #[test]

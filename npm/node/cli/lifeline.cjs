@@ -35,17 +35,20 @@ function alive(pid) {
   }
 }
 
-/** The parent, then (with /proc) its ancestors up to the npm process that ran us, if one did. */
+/**
+ * The parent, then (with /proc) its ancestors up to the npm process that ran us, if one did: `{ pids, npm }`
+ * (whether one of them is npm).
+ */
 function watched() {
   const chain = [];
   for (let pid = process.ppid; pid > 1 && chain.length < 8;) {
     chain.push(pid);
-    if (isNpm(pid)) return chain;
+    if (isNpm(pid)) return { pids: chain, npm: true };
     const s = status(pid);
     if (s === null) break;
     pid = Number(/PPid:\s+(\d+)/.exec(s)[1]);
   }
-  return [process.ppid];
+  return { pids: [process.ppid], npm: false };
 }
 
 /**
@@ -55,8 +58,8 @@ function watched() {
  * watches.
  */
 function onAncestorsGone(onGone, { everyMs = 500, npmOnly = false } = {}) {
-  const pids = watched();
-  if (npmOnly && !pids.some(isNpm)) return false;
+  const { pids, npm } = watched();
+  if (npmOnly && !npm) return false;
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid !== parent || pids.some((pid) => !alive(pid))) {
