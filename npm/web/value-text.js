@@ -107,13 +107,7 @@ function write(v, depth, state) {
   token(state, '\0o');
   for (const key of keys) {
     token(state, needsEscape(key) ? '\0K' + escaped(key) : '\0k' + key);
-    let item;
-    try {
-      item = v[key];
-    } catch {
-      return refuse(state, 'r');
-    }
-    if (!write(item, depth + 1, state)) return false;
+    if (!writeProperty(v, key, depth, state)) return false;
   }
   token(state, '\0e');
   return true;
@@ -131,14 +125,19 @@ function writeArray(v, depth, state) {
   if (length > state.budget) return refuse(state, 'l');
   token(state, '\0a');
   for (let i = 0; i < length; i++) {
-    let item;
-    try {
-      item = v[i];
-    } catch {
-      return refuse(state, 'r');
-    }
-    if (!write(item, depth + 1, state)) return false;
+    if (!writeProperty(v, i, depth, state)) return false;
   }
   token(state, '\0e');
   return true;
+}
+
+/** Writes `v[key]`, one level down; a getter or Proxy trap that throws is a refusal. */
+function writeProperty(v, key, depth, state) {
+  let item;
+  try {
+    item = v[key];
+  } catch {
+    return refuse(state, 'r');
+  }
+  return write(item, depth + 1, state);
 }
