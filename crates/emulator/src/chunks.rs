@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Cloudinary's smallest chunk but the last: 5 MB.
-pub const CLOUDINARY_MIN_CHUNK: u64 = 5 * 1024 * 1024;
+/// Cloudinary's smallest chunk but the last (declared once, in the core).
+pub const CLOUDINARY_MIN_CHUNK: u64 = cirrus_core::chunks::MIN_CHUNK_SIZE;
 
 /// A parsed `Content-Range: bytes <start>-<end>/<total or -1>`.
 #[derive(Clone, Copy, Debug, PartialEq)]
