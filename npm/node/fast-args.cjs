@@ -54,15 +54,16 @@ function jsonSafe(value, depth, budget) {
 
 /**
  * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
- * else JSON when that is exact; undefined when the ordinary reader must see the value.
+ * else JSON when that is exact,
+ * else undefined: the ordinary path then takes the value.
  */
 function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
     const flat = flatArg(value);
-    if (flat !== undefined) return flat;
-    return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
+    if (flat === undefined) return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
+    return flat;
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;

@@ -28,51 +28,16 @@ export function numberOk(n) {
   return significant.length <= 15 && fraction.length <= 22;
 }
 
-function jsonSafe(value, depth, budget) {
-  if (--budget.left < 0) return false;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      // -0 too: JSON writes it as 0.
-      return numberOk(value) && !(value === 0 && 1 / value < 0);
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= MAX_DEPTH) return false;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          if (!jsonSafe(value[i], depth + 1, budget)) return false;
-        }
-        return true;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      if (typeof value.toJSON === 'function') return false;
-      const keys = Object.keys(value);
-      if (keys.length > MAX_OBJECT_KEYS) return false;
-      for (let i = 0; i < keys.length; i++) {
-        if (!jsonSafe(value[keys[i]], depth + 1, budget)) return false;
-      }
-      return true;
-    }
-    default:
-      // undefined (JSON drops it), functions, symbols, bigints: the ordinary reader decides.
-      return false;
-  }
-}
-
 /**
  * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
- * else JSON when that is exact; undefined when the ordinary reader must see the value.
+ * else undefined: the ordinary path then takes the value.
  */
 export function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
     const flat = flatArg(value);
-    if (flat !== undefined) return flat;
-    return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
+    return flat;
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;

@@ -15,6 +15,7 @@ const MAX_VALUES = 200_000;
 const MAX_OBJECT_KEYS = 10_000;
 // @number-check (generate.mjs puts each package's `numberOk` here)
 
+// @node-only (the web package's ordinary path writes these values as text itself: value-text.js)
 function jsonSafe(value, depth, budget) {
   if (--budget.left < 0) return false;
   switch (typeof value) {
@@ -48,18 +49,24 @@ function jsonSafe(value, depth, budget) {
       return false;
   }
 }
+// @end-node-only
 
 /**
  * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
- * else JSON when that is exact; undefined when the ordinary reader must see the value.
+// @node-only
+ * else JSON when that is exact,
+// @end-node-only
+ * else undefined: the ordinary path then takes the value.
  */
 export function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
     const flat = flatArg(value);
-    if (flat !== undefined) return flat;
-    return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
+// @node-only
+    if (flat === undefined) return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
+// @end-node-only
+    return flat;
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;

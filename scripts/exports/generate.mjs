@@ -205,6 +205,11 @@ const NUMBER_OK = {
 function fastArgs(target) {
   const template = readFileSync(join(root, 'scripts', 'exports', 'fast-args.template.js'), 'utf8');
   let text = template.replace(/^\/\/ @number-check.*\n\n/m, NUMBER_OK[target]);
+  // `// @node-only` ... `// @end-node-only`: kept (without the markers) for the Node package, left out of
+  // the web package's.
+  text = target === 'node'
+    ? text.replace(/^\/\/ @(?:end-)?node-only.*\n/gm, '')
+    : text.replace(/^\/\/ @node-only[^]*?^\/\/ @end-node-only\n/gm, '').replace(/\n{3,}/g, '\n\n');
   if (target === 'web') return `${HEADER('//', 'fast-args.template.js')}${text}`;
   const names = [...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
   text = text.replace(/^export function /gm, 'function ');
