@@ -327,7 +327,7 @@ fn json_arg(text: &str) -> Result<Value> {
     crate::json::parse(text)
 }
 
-/// Without the `json-args` feature (the browser module), JSON is refused with an ordinary coded error:
+/// Without the `json-args` feature (the wasm modules), JSON is refused with an ordinary coded error:
 /// the JavaScript caller then reads the value the ordinary way.
 #[cfg(not(feature = "json-args"))]
 fn json_arg(_: &str) -> Result<Value> {
