@@ -1,9 +1,9 @@
 // The fast paths' argument writers, for both packages: scripts/exports/generate.mjs writes this file as
 // npm/web/fast-args.js (ESM) and npm/node/fast-args.cjs (CommonJS), each with its own `numberOk` (the
-// wasm build parses fewer numbers exactly). Option objects cross as one string, flat text
-// (crates/core/src/flat.rs) or JSON, when that is exact (the `*Json` and `*Flat` twins): one string instead
-// of a property-by-property read through N-API (the web package's ordinary path writes any other value as
-// text too: npm/web/value-text.js). Answers may come back as exact JSON text (fromJsonOut).
+// wasm build parses fewer numbers exactly). Option objects cross as one string (the `*Json` and `*Flat`
+// twins): flat text (crates/core/src/flat.rs), and in Node JSON when that is exact, instead of a
+// property-by-property read through N-API; the web package's ordinary path writes any other value as text
+// too (npm/web/value-text.js). Node's answers may come back as exact JSON text (fromJsonOut).
 
 // CIRRUS_NO_FAST_PATH=1 in Node (or globalThis.CIRRUS_NO_FAST_PATH in a page) turns the fast path off:
 // the vector suites run once that way.
@@ -62,11 +62,12 @@ export function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
-    const flat = flatArg(value);
 // @node-only
+    const flat = flatArg(value);
     if (flat === undefined) return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
-// @end-node-only
     return flat;
+// @end-node-only
+    return flatArg(value);
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;
@@ -245,7 +246,9 @@ export function identifierFromText(text) {
   };
 }
 
+// @node-only
 /** A JSON twin's answer: JSON text where that was exact (crates/node JsonOut), else the object itself. */
 export function fromJsonOut(out) {
   return typeof out === 'string' ? JSON.parse(out) : out;
 }
+// @end-node-only

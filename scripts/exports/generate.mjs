@@ -81,7 +81,7 @@ function rustFunctions(binding) {
       const owned = Boolean(e.owned);
       // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
       const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? parseText(n) : render(true)(n))) : coreCall(e.core, names, render(true));
-      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as JSON or flat text (the fast path).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
+      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'} (the fast path${binding === 'node' ? '' : ', and the ordinary one: npm/web/value-text.js writes any value'}).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
     if (e.flat) {
@@ -97,7 +97,7 @@ function rustFunctions(binding) {
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
     if (!(binding === 'wasm' && methodHasTwin(e))) methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (methodHasTwin(e)) {
-      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as JSON or flat text.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? textCall(`self.inner.${e.method.text}`, m) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
+      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'}.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? textCall(`self.inner.${e.method.text}`, m) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
@@ -207,9 +207,13 @@ function fastArgs(target) {
   let text = template.replace(/^\/\/ @number-check.*\n\n/m, NUMBER_OK[target]);
   // `// @node-only` ... `// @end-node-only`: kept (without the markers) for the Node package, left out of
   // the web package's.
+  const START = /^\/\/ @node-only\b.*\r?\n/;
+  const END = /^\/\/ @end-node-only\b.*\r?\n/;
   text = target === 'node'
-    ? text.replace(/^\/\/ @(?:end-)?node-only.*\n/gm, '')
-    : text.replace(/^\/\/ @node-only[^]*?^\/\/ @end-node-only\n/gm, '').replace(/\n{3,}/g, '\n\n');
+    ? text.replace(new RegExp(`${START.source}|${END.source}`, 'gm'), '')
+    : text.replace(new RegExp(`${START.source}[^]*?${END.source}`, 'gm'), '').replace(/\n{3,}/g, '\n\n');
+  // A block left open (or a marker misspelt) would leave a marker behind: refuse rather than ship it.
+  if (/@(?:end-)?node-only/.test(text)) throw new Error(`fast-args.template.js: unbalanced @node-only markers for ${target}`);
   if (target === 'web') return `${HEADER('//', 'fast-args.template.js')}${text}`;
   const names = [...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
   text = text.replace(/^export function /gm, 'function ');

@@ -8,7 +8,7 @@ use alloc::string::String;
 use cirrus_core::{api, flat};
 use wasm_bindgen::prelude::*;
 
-/// `url()` with `options` as JSON or flat text (the fast path).
+/// `url()` with `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
 #[wasm_bindgen(js_name = urlJson, skip_typescript)]
 pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
     run(|| {
@@ -20,7 +20,7 @@ pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<
     })
 }
 
-/// `apiSignRequest()` with `params` as JSON or flat text (the fast path).
+/// `apiSignRequest()` with `params` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
 pub fn api_sign_request_json(
@@ -46,7 +46,7 @@ pub fn api_sign_request_flat(params: &str, api_secret: &str) -> JsResult<String>
     run(|| api::api_sign_request_flat(params, api_secret))
 }
 
-/// `signRequest()` with `params` and `options` as JSON or flat text (the fast path).
+/// `signRequest()` with `params` and `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
@@ -59,7 +59,7 @@ pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
     .map(|v| write_value(&v))
 }
 
-/// `buildUploadParams()` with `options` as JSON or flat text (the fast path).
+/// `buildUploadParams()` with `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
 pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsValue> {
@@ -187,7 +187,7 @@ pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
 
 #[wasm_bindgen]
 impl Cloudinary {
-    /// `url()` with this account's config and `options` as JSON or flat text.
+    /// `url()` with this account's config and `options` as flat text.
     #[wasm_bindgen(js_name = urlJson, skip_typescript)]
     pub fn url_json(&self, public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
         run(|| {
@@ -203,7 +203,7 @@ impl Cloudinary {
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Cloudinary {
-    /// `apiSignRequest()` with this account's config and `params` as JSON or flat text.
+    /// `apiSignRequest()` with this account's config and `params` as flat text.
     #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
     pub fn api_sign_request_json(&self, params: &str) -> JsResult<String> {
         run(|| {
@@ -212,7 +212,7 @@ impl Cloudinary {
         })
     }
 
-    /// `signRequest()` with this account's config and `params` and `options` as JSON or flat text.
+    /// `signRequest()` with this account's config and `params` and `options` as flat text.
     #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
     pub fn sign_request_json(&self, params: &str, options: &str) -> JsResult<JsValue> {
         run(|| {
@@ -224,7 +224,7 @@ impl Cloudinary {
         .map(|v| write_value(&v))
     }
 
-    /// `buildUploadParams()` with this account's config and `options` as JSON or flat text.
+    /// `buildUploadParams()` with this account's config and `options` as flat text.
     #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
     pub fn build_upload_params_json(&self, options: &str, now_ms: JsValue) -> JsResult<JsValue> {
         run(|| {
