@@ -64,7 +64,6 @@ function jsonArg(value) {
     const flat = flatArg(value);
     if (flat === undefined) return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
     return flat;
-    return flatArg(value);
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;

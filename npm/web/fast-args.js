@@ -36,7 +36,8 @@ export function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
-    return flatArg(value);
+    const flat = flatArg(value);
+    return flat;
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;

@@ -62,12 +62,11 @@ export function jsonArg(value) {
   if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
     if (Array.isArray(value)) return undefined;
-// @node-only
     const flat = flatArg(value);
+// @node-only
     if (flat === undefined) return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
-    return flat;
 // @end-node-only
-    return flatArg(value);
+    return flat;
   } catch {
     // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     return undefined;
