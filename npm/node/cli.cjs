@@ -33,8 +33,8 @@ function client() {
   if (!config.cloud_name) throw new UsageError('CLOUDINARY_URL needs a cloud name: cloudinary://KEY:SECRET@CLOUD');
   // (The transport refuses it too, but only at the first request: here it is exit 2 before anything.)
   if (config.upload_prefix !== undefined && !/^https?:\/\/[^/]/i.test(String(config.upload_prefix))) {
-    const shown = String(config.upload_prefix).replace(/\/\/[^/@]*@/, '//[REDACTED]@');
-    throw new UsageError(`CLOUDINARY_URL's upload_prefix must be an http:// or https:// URL, not ${shown}`);
+    // (toJSON's config shows no user:password: the core redacts it.)
+    throw new UsageError(`CLOUDINARY_URL's upload_prefix must be an http:// or https:// URL, not ${config.upload_prefix}`);
   }
   return cld;
 }

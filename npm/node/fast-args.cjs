@@ -11,9 +11,10 @@
 // the vector suites run once that way.
 const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
 const MAX_DEPTH = 16;
-// As many values as the ordinary readers accept; bigger arguments go to them and get their INVALID_ARGUMENT.
+// As many values as the ordinary readers accept (cirrus_core::value::MAX_VALUES); bigger arguments go to
+// them and get their INVALID_ARGUMENT (npm/web/value-text.js writes to the same limits).
 const MAX_VALUES = 200_000;
-// Objects wider than this are refused by the reader (cirrus_core::value::MAX_OBJECT_KEYS).
+// Objects wider than this are refused by the readers (cirrus_core::value::MAX_OBJECT_KEYS).
 const MAX_OBJECT_KEYS = 10_000;
 /** A number the addon reads back exactly from text: any finite one. */
 const numberOk = Number.isFinite;
@@ -58,16 +59,15 @@ function jsonSafe(value, depth, budget) {
  * else undefined: the ordinary path then takes the value.
  */
 function jsonArg(value) {
-  if (DISABLED || value === null || typeof value !== 'object') return undefined;
-  try {
-    if (Array.isArray(value)) return undefined;
-    const flat = flatArg(value);
-    if (flat === undefined) return jsonSafe(value, 0, { left: MAX_VALUES }) ? JSON.stringify(value) : undefined;
-    return flat;
-  } catch {
-    // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
-    return undefined;
+  const flat = flatArg(value);
+  if (flat === undefined && !DISABLED && value !== null && typeof value === 'object') {
+    try {
+      if (!Array.isArray(value) && jsonSafe(value, 0, { left: MAX_VALUES })) return JSON.stringify(value);
+    } catch {
+      // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
+    }
   }
+  return flat;
 }
 
 /** Flat text of `{}`: what an optional options object left out crosses as. */
@@ -107,9 +107,10 @@ function prototypePolluted() {
  * path (see generated.*).
  */
 function flatArg(value) {
-  if (DISABLED || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (DISABLED || value === null || typeof value !== 'object') return undefined;
   try {
-    if (prototypePolluted()) return undefined;
+    // Inside the try: Array.isArray throws on a revoked Proxy (the ordinary reader reports it with a code).
+    if (Array.isArray(value) || prototypePolluted()) return undefined;
     const state = { text: '', tokens: 0, budget: MAX_VALUES };
     return flatInto(value, 0, state) ? state.tokens + state.text : undefined;
   } catch {

@@ -9,13 +9,11 @@
 // its time value (the core writes what JSON.stringify would), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
 // throwing getter or Proxy trap, nesting or size past the limits) it writes a refusal token and stops:
 // the core reads that as the same coded error, naming the value the way the addon does.
-import { numberOk } from './fast-args.js';
+import { MAX_OBJECT_KEYS, MAX_VALUES, numberOk } from './fast-args.js';
 
-// The core's limits: flat.rs MAX_DEPTH, value.rs MAX_OBJECT_KEYS, and as many values as one argument
-// may hold (what the Node addon's reader takes too).
+// The readers' depth limit (cirrus_core::value::MAX_DEPTH; the fast writer stops at 16, this one goes as
+// deep as the core reads).
 const MAX_DEPTH = 64;
-const MAX_OBJECT_KEYS = 10_000;
-const MAX_VALUES = 200_000;
 
 const view = new DataView(new ArrayBuffer(8));
 
@@ -38,11 +36,11 @@ export function valueText(value) {
   const state = { text: '', tokens: 0, budget: MAX_VALUES };
   try {
     write(value, 0, state);
+    return state.tokens + state.text;
   } catch {
     // Only the text itself can throw: past the longest string JavaScript makes (a RangeError).
     return '1\0!l';
   }
-  return state.tokens + state.text;
 }
 
 function token(state, text) {

@@ -191,7 +191,7 @@ function webWrappers() {
     guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, raw(e), '  ')}`,
     methodGuard: (e) => inBuild(e, `cloudinary_${methodHasTwin(e) ? raw(e) : e.name}`, '    '),
   });
-  return `${HEADER('//')}// The core functions with their JSON fast path (npm/web/fast-args.js), each refusing to run before init(),\n// and a Cloudinary base class whose methods take the fast path too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, optionalJsonArg, ${DECODERS} } from './fast-args.js';\nimport { valueText } from './value-text.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
+  return `${HEADER('//')}// The core functions with their text fast path (npm/web/fast-args.js) and their ordinary path (any value\n// as text: npm/web/value-text.js), each refusing to run before init(), and a Cloudinary base class whose\n// methods take both too.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, jsonArg, optionalJsonArg, ${DECODERS} } from './fast-args.js';\nimport { valueText } from './value-text.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }
 
 // ---------------------------------------------------------------- fast-args, both packages
@@ -216,7 +216,7 @@ function fastArgs(target) {
   if (/@(?:end-)?node-only/.test(text)) throw new Error(`fast-args.template.js: unbalanced @node-only markers for ${target}`);
   if (target === 'web') return `${HEADER('//', 'fast-args.template.js')}${text}`;
   const names = [...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
-  text = text.replace(/^export function /gm, 'function ');
+  text = text.replace(/^export function /gm, 'function ').replace(/^export const /gm, 'const ');
   return `'use strict';\n${HEADER('//', 'fast-args.template.js')}${text}\nmodule.exports = { ${names.sort().join(', ')} };\n`;
 }
 

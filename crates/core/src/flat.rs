@@ -24,11 +24,7 @@
 
 use crate::error::{Error, Result};
 use crate::prelude::*;
-use crate::value::{Map, Value, MAX_OBJECT_KEYS};
-
-/// Deepest nesting read: the bindings' readers' limit (npm/web/value-text.js writes a refusal below it;
-/// the fast paths' writer stops at 16).
-const MAX_DEPTH: usize = 64;
+use crate::value::{Map, Value, MAX_DEPTH, MAX_OBJECT_KEYS};
 
 /// One scalar value of flat text, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -271,8 +267,10 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
     }
 }
 
-/// Flat text as the object it stands for.
-pub fn parse(text: &str) -> Result<Map> {
+/// Flat text as the object it stands for (the bindings read arguments with [`parse_arg`]; tests read
+/// maps with this).
+#[cfg(test)]
+pub(crate) fn parse(text: &str) -> Result<Map> {
     let mut tokens = Tokens::new(text)?;
     if tokens.next()? != "o" {
         return Err(malformed("not an object"));
@@ -327,8 +325,8 @@ fn json_arg(text: &str) -> Result<Value> {
     crate::json::parse(text)
 }
 
-/// Without the `json-args` feature (the wasm modules), JSON is refused with an ordinary coded error:
-/// the JavaScript caller then reads the value the ordinary way.
+/// Without the `json-args` feature (the wasm modules, whose callers send flat text only), JSON is
+/// refused with an ordinary coded error.
 #[cfg(not(feature = "json-args"))]
 fn json_arg(_: &str) -> Result<Value> {
     Err(malformed("JSON text is not read by this build"))

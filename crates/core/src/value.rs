@@ -38,6 +38,13 @@ fn same_key(a: &str, b: &str) -> bool {
 /// took 30 s in Node and hung the wasm build before this limit.)
 pub const MAX_OBJECT_KEYS: usize = 10_000;
 
+/// The deepest nesting the bindings' readers take from JavaScript (which also stops a cyclic object):
+/// the Node addon's reader, and the flat text the web package writes (npm/web/value-text.js).
+pub const MAX_DEPTH: usize = 64;
+
+/// The most values (objects, arrays and scalars) one argument may hold when it crosses from JavaScript.
+pub const MAX_VALUES: usize = 200_000;
+
 /// One bit per key (length and first and last bytes): a lookup whose bit is clear cannot hit.
 #[inline]
 pub(crate) fn key_bit(key: &str) -> u64 {

@@ -3,14 +3,10 @@
 //! Reading is defensive: getters and Proxy traps may throw, objects may be cyclic or enormous. Any of
 //! these becomes an `INVALID_ARGUMENT` error (the pending JS exception is cleared), never a crash.
 
+use cirrus_core::value::{MAX_DEPTH, MAX_VALUES};
 use cirrus_core::{Error, Map, Value};
 use napi::sys;
 use std::ptr;
-
-/// Deepest nesting accepted (also what stops cyclic objects).
-const MAX_DEPTH: usize = 64;
-/// Most values (objects, arrays, primitives) read from one argument.
-const MAX_VALUES: usize = 200_000;
 
 struct Reader {
     env: sys::napi_env,
@@ -78,23 +74,20 @@ impl Reader {
                 if !ok(unsafe { sys::napi_is_array(env, v, &mut is_array) }) {
                     return Err(self.fail(what));
                 }
-                // A Proxy of an array (a Vue `reactive` list) is no array to N-API but is one to the SDK
-                // (Array.isArray) and to the wasm modules' reader: ask JavaScript.
-                let proxied =
-                    !is_array && unsafe { self.js_is_array(v) }.ok_or_else(|| self.fail(what))?;
                 // A Date is what JSON.stringify makes of it (the SDK JSON-encodes `access_control`).
+                // (Asked first: a Date is never a Proxy, so Dates skip the call into JavaScript below.)
                 let mut is_date = false;
-                if !is_array
-                    && !proxied
-                    && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) })
-                    && is_date
-                {
+                if !is_array && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) }) && is_date {
                     let mut ms = f64::NAN;
                     if !ok(unsafe { sys::napi_get_date_value(env, v, &mut ms) }) {
                         return Err(self.fail(what));
                     }
                     return Ok(cirrus_core::time::date_json(ms));
                 }
+                // A Proxy of an array (a Vue `reactive` list) is no array to N-API but is one to the SDK
+                // (Array.isArray) and to the wasm modules' reader: ask JavaScript.
+                let proxied =
+                    !is_array && unsafe { self.js_is_array(v) }.ok_or_else(|| self.fail(what))?;
                 if is_array || proxied {
                     unsafe { self.array(v, depth, what, proxied) }
                 } else {

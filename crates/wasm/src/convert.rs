@@ -14,10 +14,10 @@ use wasm_bindgen::JsCast;
 // The glue imports npm/web/value-text.js from its snippet (pkg/snippets/<crate>-<hash>/inline0.js).
 #[wasm_bindgen(inline_js = "export { valueText } from '../../../value-text.js';")]
 extern "C" {
-    /// `valueText(v)`: any value as flat text. `catch`: a text past the longest string JavaScript
-    /// makes throws a RangeError.
-    #[wasm_bindgen(catch, js_name = valueText)]
-    fn value_text(v: &JsValue) -> Result<String, JsValue>;
+    /// `valueText(v)`: any value as flat text (it throws nothing: a text past the longest string
+    /// JavaScript makes is its `too large` refusal).
+    #[wasm_bindgen(js_name = valueText)]
+    fn value_text(v: &JsValue) -> String;
 }
 
 /// Reads a JavaScript value; `what` names it in error messages.
@@ -32,8 +32,7 @@ pub(crate) fn read_value(v: &JsValue, what: &str) -> Result<Value, Error> {
     if v.is_undefined() {
         return Ok(Value::Undefined);
     }
-    let text = value_text(v).map_err(|_| Error::too_large(what))?;
-    flat::parse_value(&text, what)
+    flat::parse_value(&value_text(v), what)
 }
 
 /// Creates a JavaScript value (objects skip `undefined` entries, like JSON).

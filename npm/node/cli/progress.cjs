@@ -4,7 +4,7 @@
 // lines are drawn (the running files), with one summary line for the rest, and the block is redrawn in
 // place, and cleared when done. Off a terminal nothing is drawn live: the caller prints its table at the
 // end.
-const { fit, pad, plural, size, width } = require('./format.cjs');
+const { fit, pad, plural, size, terminalColumns, width } = require('./format.cjs');
 
 function bar(done, total, cells) {
   const ratio = total ? Math.min(1, done / total) : 0;
@@ -17,7 +17,7 @@ function progress(rows, stream = process.stderr) {
   const live = Boolean(stream.isTTY);
   let drawn = 0;
   const draw = () => {
-    const columns = Math.max(20, stream.columns || 80);
+    const columns = Math.max(20, terminalColumns(stream) ?? 80);
     const height = Math.max(3, (stream.rows || 24) - 2);
     const running = rows.filter((r) => r.status === 'uploading');
     const shown = running.slice(0, height - 1);

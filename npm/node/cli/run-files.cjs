@@ -10,7 +10,7 @@ const { fileSize } = require('./files.cjs');
  * `rows` are `{ path, ... }`; `job(row, onProgress)` resolves to the row's outcome fields or throws (a
  * `status` among them: `skipped`, or `planned` in a dry run (`dry`); `done` otherwise).
  */
-async function runFiles(rows, concurrency, job, columns, { dry = false } = {}) {
+async function runFiles(rows, concurrency, job, { dry = false } = {}) {
   // Each file's size from the start (a file that fails before a byte is sent still shows it).
   for (const r of rows) Object.assign(r, { name: r.name ?? basename(r.path), status: 'waiting', loaded: 0, total: fileSize(r.path), seconds: 0 });
   const live = progress(rows);
@@ -33,7 +33,7 @@ async function runFiles(rows, concurrency, job, columns, { dry = false } = {}) {
   }));
   live.stop();
   const printable = rows.map((r) => ({ ...r, size: size(r.bytes ?? r.total), time: r.seconds ? `${r.seconds.toFixed(1)} s` : '' }));
-  console.log(table(printable, columns, tableRoom()));
+  console.log(table(printable, FILE_COLUMNS, tableRoom()));
   // Whole messages below the table (a table cell would cut them): the signature doctor's "Why" included.
   for (const r of rows.filter((row) => row.status === 'failed')) console.log(`\n${r.path}: ${r.result}: ${r.error}`);
   const count = (status) => rows.filter((r) => r.status === status).length;
@@ -55,4 +55,4 @@ async function runFiles(rows, concurrency, job, columns, { dry = false } = {}) {
  */
 const FILE_COLUMNS = [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['type', 'resource_type', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['time', 'time', 'right', 'keep'], ['result', 'result', 'left', 'keep']];
 
-module.exports = { runFiles, FILE_COLUMNS };
+module.exports = { runFiles };

@@ -7,7 +7,7 @@ const { relative, sep } = require('node:path');
 const { statSync } = require('node:fs');
 const { UsageError, positiveInt, onlyOptions } = require('./args.cjs');
 const { walk, md5 } = require('./files.cjs');
-const { runFiles, FILE_COLUMNS } = require('./run-files.cjs');
+const { runFiles } = require('./run-files.cjs');
 
 const HELP = `usage: cirrus sync <directory> [options]
 
@@ -111,7 +111,7 @@ async function sync(positional, options, client) {
       public_id: row.public_id, resource_type: row.resource_type, overwrite: true, unique_filename: false, invalidate: state === 'changed', onProgress,
     });
     return { bytes: result.bytes, result: state === 'missing' ? 'uploaded' : 'updated' };
-  }, FILE_COLUMNS, { dry });
+  }, { dry });
   if (dry) console.error('dry run: nothing was sent');
   return code;
 }

@@ -3,7 +3,7 @@
 const { basename } = require('node:path');
 const { UsageError, decimal, positiveInt, onlyOptions } = require('./args.cjs');
 const { expand, fileSize } = require('./files.cjs');
-const { runFiles, FILE_COLUMNS } = require('./run-files.cjs');
+const { runFiles } = require('./run-files.cjs');
 const { plural, size, table, tableRoom } = require('./format.cjs');
 
 const HELP = `usage: cirrus upload <files or directories...> [options]
@@ -84,7 +84,7 @@ async function upload(paths, options, client) {
     const result = await cld.upload({ path: row.path }, { ...base, ...(folder ? { folder } : {}), onProgress });
     // The type Cloudinary filed it as (auto).
     return { public_id: result.public_id, resource_type: result.resource_type, bytes: result.bytes, result: 'ok' };
-  }, FILE_COLUMNS);
+  });
 }
 
 module.exports = { upload, HELP };
