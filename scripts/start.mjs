@@ -12,7 +12,8 @@ const build = await import('./build.mjs');
 const require = createRequire(import.meta.url);
 const { platformName } = require('../npm/node/platform.cjs');
 const { onAncestorsGone } = require('../npm/node/cli/lifeline.cjs');
-if (!existsSync(join(root, 'npm', 'node', `cirrus.${platformName()}.node`))) build.buildNode();
+// Without profile-guided optimisation (scripts/pgo.mjs): the demo does not need it, and starts minutes sooner.
+if (!existsSync(join(root, 'npm', 'node', `cirrus.${platformName()}.node`))) build.buildNode({ pgo: false });
 if (!existsSync(join(root, 'npm', 'web', 'cirrus.wasm'))) build.buildWeb();
 if (!process.env.CLOUDINARY_URL && !existsSync(join(root, 'target', 'release', 'cirrus-emulator'))) build.buildEmulator();
 if (!existsSync(join(root, 'examples', 'demo', 'dist', 'main.js')) || !existsSync(join(root, 'npm', 'nestjs', 'dist', 'index.js'))) build.buildNestjs();
