@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORMS, hostPlatform } from './platforms.mjs';
+import { addonProfile, profileUseFlags } from './pgo.mjs';
 import { output, root, run, succeeds } from './run.mjs';
 
 // Platform packages carry the version of `cirrus`, which pins them exactly (optionalDependencies).
@@ -76,14 +77,19 @@ export function packHostPlatform(addonPath, emulatorPath) {
   return dir;
 }
 
-/** Builds one platform and writes its package; returns its directory. */
-export function buildPlatform(p) {
+/**
+ * Builds one platform and writes its package; returns its directory. `profile`: the host's training
+ * profile (scripts/pgo.mjs), used for every target: it names functions of the same source, and the few
+ * that differ by platform just go without counts.
+ */
+export function buildPlatform(p, profile) {
   const env = {
     ...process.env,
     CARGO_PROFILE_RELEASE_STRIP: 'symbols',
     [`CFLAGS_${p.triple.replaceAll('-', '_')}`]: '-Wno-error=date-time',
   };
-  if (p.rustflags) env[`CARGO_TARGET_${p.triple.toUpperCase().replaceAll('-', '_')}_RUSTFLAGS`] = p.rustflags;
+  const rustflags = [p.rustflags, profileUseFlags(profile)].filter(Boolean).join(' ');
+  if (rustflags) env[`CARGO_TARGET_${p.triple.toUpperCase().replaceAll('-', '_')}_RUSTFLAGS`] = rustflags;
   if (p.os === 'win32') env.LIBNODE_PATH = fakeLibnode();
   run('cargo', ['zigbuild', '--release', '--target', p.zig, '-p', 'cirrus-node', '-p', 'cirrus-emulator'], { env });
   const out = join(root, 'target', p.triple, 'release');
@@ -95,10 +101,11 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const chosen = names.length ? PLATFORMS.filter((p) => names.includes(p.name)) : PLATFORMS;
   ensureCrossToolchain(chosen);
+  const profile = process.env.CIRRUS_PGO === '0' ? undefined : addonProfile();
   const timings = [];
   for (const p of chosen) {
     const started = performance.now();
-    buildPlatform(p);
+    buildPlatform(p, profile);
     timings.push(`${p.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   console.log(`built ${timings.join(', ')} (host: ${hostPlatform()})`);
