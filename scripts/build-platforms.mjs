@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORMS, hostPlatform } from './platforms.mjs';
-import { addonProfile, profileUseFlags } from './pgo.mjs';
+import { addonProfile } from './pgo.mjs';
 import { output, root, run, succeeds } from './run.mjs';
 
 // Platform packages carry the version of `cirrus`, which pins them exactly (optionalDependencies).
@@ -77,35 +77,44 @@ export function packHostPlatform(addonPath, emulatorPath) {
   return dir;
 }
 
+/** The addon's file name in a cargo target dir. */
+const LIBRARY = { linux: 'libcirrus_node.so', darwin: 'libcirrus_node.dylib', win32: 'cirrus_node.dll' };
+
 /**
- * Builds one platform and writes its package; returns its directory. `profile`: the host's training
- * profile (scripts/pgo.mjs), used for every target: it names functions of the same source, and the few
- * that differ by platform just go without counts.
+ * Builds one platform and writes its package; returns its directory. The package of the platform this
+ * machine is gets a profile-guided addon (scripts/pgo.mjs), as `npm run build` does: the profile must be
+ * counted by an instrumented build of the same cargo command, which only this machine's platform can run.
  */
-export function buildPlatform(p, profile) {
-  const env = {
-    ...process.env,
-    CARGO_PROFILE_RELEASE_STRIP: 'symbols',
-    [`CFLAGS_${p.triple.replaceAll('-', '_')}`]: '-Wno-error=date-time',
+export function buildPlatform(p) {
+  const targetVar = `CARGO_TARGET_${p.triple.toUpperCase().replaceAll('-', '_')}_RUSTFLAGS`;
+  const zigbuild = (flags, targetDir) => {
+    const env = {
+      ...process.env,
+      CARGO_PROFILE_RELEASE_STRIP: 'symbols',
+      [`CFLAGS_${p.triple.replaceAll('-', '_')}`]: '-Wno-error=date-time',
+    };
+    const rustflags = [p.rustflags, flags].filter(Boolean).join(' ');
+    if (rustflags) env[targetVar] = rustflags;
+    if (p.os === 'win32') env.LIBNODE_PATH = fakeLibnode();
+    run('cargo', ['zigbuild', '--release', '--target', p.zig, '-p', 'cirrus-node', '-p', 'cirrus-emulator',
+      ...(targetDir ? ['--target-dir', targetDir] : [])], { env });
+    return join(targetDir ?? join(root, 'target'), p.triple, 'release');
   };
-  const rustflags = [p.rustflags, profileUseFlags(profile)].filter(Boolean).join(' ');
-  if (rustflags) env[`CARGO_TARGET_${p.triple.toUpperCase().replaceAll('-', '_')}_RUSTFLAGS`] = rustflags;
-  if (p.os === 'win32') env.LIBNODE_PATH = fakeLibnode();
-  run('cargo', ['zigbuild', '--release', '--target', p.zig, '-p', 'cirrus-node', '-p', 'cirrus-emulator'], { env });
-  const out = join(root, 'target', p.triple, 'release');
-  const lib = { linux: 'libcirrus_node.so', darwin: 'libcirrus_node.dylib', win32: 'cirrus_node.dll' }[p.os];
-  return writePlatformPackage(p, join(out, lib), join(out, `cirrus-emulator${p.exe ?? ''}`));
+  const profile = p.name === hostPlatform()
+    ? addonProfile(p.name, (flags) => join(zigbuild(flags, join(root, 'target', 'pgo', p.name, 'generate')), LIBRARY[p.os]))
+    : undefined;
+  const out = zigbuild(profile ? `-Cprofile-use=${profile}` : '');
+  return writePlatformPackage(p, join(out, LIBRARY[p.os]), join(out, `cirrus-emulator${p.exe ?? ''}`));
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const chosen = names.length ? PLATFORMS.filter((p) => names.includes(p.name)) : PLATFORMS;
   ensureCrossToolchain(chosen);
-  const profile = process.env.CIRRUS_PGO === '0' ? undefined : addonProfile();
   const timings = [];
   for (const p of chosen) {
     const started = performance.now();
-    buildPlatform(p, profile);
+    buildPlatform(p);
     timings.push(`${p.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   console.log(`built ${timings.join(', ')} (host: ${hostPlatform()})`);

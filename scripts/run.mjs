@@ -4,13 +4,29 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs a command in the repo root with inherited output; throws if it fails. */
-export function run(cmd, args, options = {}) {
+/**
+ * Runs a command in the repo root with inherited output; throws if it fails (`allowFailure`: returns
+ * whether it succeeded instead).
+ */
+export function run(cmd, args, { allowFailure = false, ...options } = {}) {
   console.log(`$ ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
   if (r.error?.code === 'ENOENT') missing(cmd);
+  if (allowFailure) return !r.error && r.status === 0;
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${cmd} exited with ${r.status}`);
+  return true;
+}
+
+/**
+ * This process's environment with `flags` added to RUSTFLAGS (after the caller's own, or cargo's
+ * CARGO_BUILD_RUSTFLAGS as napi reads it). CARGO_ENCODED_RUSTFLAGS goes: cargo would read it first and
+ * ignore RUSTFLAGS.
+ */
+export function withRustflags(flags) {
+  const { CARGO_ENCODED_RUSTFLAGS: _, ...env } = process.env;
+  const own = env.RUSTFLAGS ?? env.CARGO_BUILD_RUSTFLAGS ?? '';
+  return { ...env, RUSTFLAGS: `${own} ${flags}`.trim() };
 }
 
 /** What to install for a command the scripts need. */

@@ -1,5 +1,6 @@
 // Installs what builds and tests need, when it is missing: npm dependencies, the wasm32 target,
-// wasm-bindgen-cli (pinned to the wasm-bindgen crate version) and, for browser tests, Debian's Chromium.
+// wasm-bindgen-cli (pinned to the wasm-bindgen crate version), rustup's llvm-tools (the addon's
+// profile-guided build) and, for browser tests, Debian's Chromium.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { output, root, run, succeeds } from './run.mjs';
@@ -36,6 +37,23 @@ export function ensureSizeToolchain() {
   succeeds('rustup', ['toolchain', 'install', SIZE_TOOLCHAIN, '--profile', 'minimal', '--component', 'rust-src']);
   return has();
 }
+
+/**
+ * `llvm-profdata` of the active toolchain (rustup's `llvm-tools` component), installed when missing: the
+ * release addon's profile-guided build merges its training counts with it (scripts/pgo.mjs). Undefined
+ * when it cannot be had (no network, say): the addon is then built without a profile.
+ */
+export function ensurePgoTools() {
+  const sysroot = output('rustc', ['--print', 'sysroot']);
+  const host = hostTriple();
+  if (!sysroot || !host) return undefined;
+  const tool = join(sysroot, 'lib', 'rustlib', host, 'bin', `llvm-profdata${process.platform === 'win32' ? '.exe' : ''}`);
+  if (!existsSync(tool)) run('rustup', ['component', 'add', 'llvm-tools'], { allowFailure: true });
+  return existsSync(tool) ? tool : undefined;
+}
+
+/** The Rust target this machine is (`rustc -vV`'s host). */
+export const hostTriple = () => /^host: (.+)$/m.exec(output('rustc', ['-vV']))?.[1];
 
 /** Installs Debian packages (as root, or through sudo). */
 function aptInstall(packages) {
@@ -88,6 +106,7 @@ export function ensureArm64Emulation() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureNpmDeps();
   ensureWasmToolchain();
+  ensurePgoTools();
   ensureChromium();
   ensureServers();
 }

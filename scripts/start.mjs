@@ -12,7 +12,8 @@ const build = await import('./build.mjs');
 const require = createRequire(import.meta.url);
 const { platformName } = require('../npm/node/platform.cjs');
 const { onAncestorsGone } = require('../npm/node/cli/lifeline.cjs');
-// Without profile-guided optimisation (scripts/pgo.mjs): the demo does not need it, and starts minutes sooner.
+// Without profile-guided optimisation (scripts/pgo.mjs): the demo does not need it, and a fresh clone
+// starts it minutes sooner (no instrumented build and training first).
 if (!existsSync(join(root, 'npm', 'node', `cirrus.${platformName()}.node`))) build.buildNode({ pgo: false });
 if (!existsSync(join(root, 'npm', 'web', 'cirrus.wasm'))) build.buildWeb();
 if (!process.env.CLOUDINARY_URL && !existsSync(join(root, 'target', 'release', 'cirrus-emulator'))) build.buildEmulator();
