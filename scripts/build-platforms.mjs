@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORMS, hostPlatform } from './platforms.mjs';
-import { addonProfile } from './pgo.mjs';
 import { output, root, run, succeeds } from './run.mjs';
 
 // Platform packages carry the version of `cirrus`, which pins them exactly (optionalDependencies).
@@ -77,34 +76,19 @@ export function packHostPlatform(addonPath, emulatorPath) {
   return dir;
 }
 
-/** The addon's file name in a cargo target dir. */
-const LIBRARY = { linux: 'libcirrus_node.so', darwin: 'libcirrus_node.dylib', win32: 'cirrus_node.dll' };
-
-/**
- * Builds one platform and writes its package; returns its directory. The package of the platform this
- * machine is gets a profile-guided addon (scripts/pgo.mjs), as `npm run build` does: the profile must be
- * counted by an instrumented build of the same cargo command, which only this machine's platform can run.
- */
+/** Builds one platform and writes its package; returns its directory. */
 export function buildPlatform(p) {
-  const targetVar = `CARGO_TARGET_${p.triple.toUpperCase().replaceAll('-', '_')}_RUSTFLAGS`;
-  const zigbuild = (flags, targetDir) => {
-    const env = {
-      ...process.env,
-      CARGO_PROFILE_RELEASE_STRIP: 'symbols',
-      [`CFLAGS_${p.triple.replaceAll('-', '_')}`]: '-Wno-error=date-time',
-    };
-    const rustflags = [p.rustflags, flags].filter(Boolean).join(' ');
-    if (rustflags) env[targetVar] = rustflags;
-    if (p.os === 'win32') env.LIBNODE_PATH = fakeLibnode();
-    run('cargo', ['zigbuild', '--release', '--target', p.zig, '-p', 'cirrus-node', '-p', 'cirrus-emulator',
-      ...(targetDir ? ['--target-dir', targetDir] : [])], { env });
-    return join(targetDir ?? join(root, 'target'), p.triple, 'release');
+  const env = {
+    ...process.env,
+    CARGO_PROFILE_RELEASE_STRIP: 'symbols',
+    [`CFLAGS_${p.triple.replaceAll('-', '_')}`]: '-Wno-error=date-time',
   };
-  const profile = p.name === hostPlatform()
-    ? addonProfile(p.name, (flags) => join(zigbuild(flags, join(root, 'target', 'pgo', p.name, 'generate')), LIBRARY[p.os]))
-    : undefined;
-  const out = zigbuild(profile ? `-Cprofile-use=${profile}` : '');
-  return writePlatformPackage(p, join(out, LIBRARY[p.os]), join(out, `cirrus-emulator${p.exe ?? ''}`));
+  if (p.rustflags) env[`CARGO_TARGET_${p.triple.toUpperCase().replaceAll('-', '_')}_RUSTFLAGS`] = p.rustflags;
+  if (p.os === 'win32') env.LIBNODE_PATH = fakeLibnode();
+  run('cargo', ['zigbuild', '--release', '--target', p.zig, '-p', 'cirrus-node', '-p', 'cirrus-emulator'], { env });
+  const out = join(root, 'target', p.triple, 'release');
+  const lib = { linux: 'libcirrus_node.so', darwin: 'libcirrus_node.dylib', win32: 'cirrus_node.dll' }[p.os];
+  return writePlatformPackage(p, join(out, lib), join(out, `cirrus-emulator${p.exe ?? ''}`));
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {

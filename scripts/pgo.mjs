@@ -7,9 +7,12 @@
 // `-Cprofile-use` of what that run counted.
 //
 // A profile names functions by their symbols, which hash the cargo invocation (target, packages built
-// together, profile settings; not RUSTFLAGS): the instrumented build must be the final build's own
-// command with only the flag added, so each caller passes its build as a function. The profile is made on
-// this machine (never committed), and kept while what it was counted on is unchanged.
+// together, profile settings, the linker wrapper cargo-zigbuild sets up; not RUSTFLAGS): the instrumented
+// build must be the final build's own command with only the flag added, so the caller passes its build as
+// a function. The cross-built platform packages (scripts/build-platforms.mjs) have none: zig cannot link
+// the profiler runtime (it takes rustc's `-u __llvm_profile_runtime` for a file), and a plain cargo build
+// for the same target hashes differently. The profile is made on this machine (never committed), and
+// kept while what it was counted on is unchanged.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
