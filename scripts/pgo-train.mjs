@@ -8,7 +8,8 @@ import { runAll } from '../tests/shared/vector-runner.mjs';
 
 const cirrus = createRequire(import.meta.url)(resolve(process.argv[2]));
 const report = runAll(cirrus, loadVectors());
-// An instrumented build that answers differently would train the wrong paths: the build stops.
+// An instrumented build that answers differently would train the wrong paths: the training fails, and
+// the addon is built without a profile (scripts/pgo.mjs); the suites then say what is wrong.
 if (report.failed !== 0) {
   console.error(report.failures.slice(0, 5));
   throw new Error(`the instrumented addon failed ${report.failed} conformance vectors`);

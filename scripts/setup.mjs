@@ -53,7 +53,7 @@ export function ensurePgoTools() {
 }
 
 /** The Rust target this machine is (`rustc -vV`'s host). */
-export const hostTriple = () => /^host: (.+)$/m.exec(output('rustc', ['-vV']))?.[1];
+const hostTriple = () => /^host: (.+)$/m.exec(output('rustc', ['-vV']))?.[1];
 
 /** Installs Debian packages (as root, or through sudo). */
 function aptInstall(packages) {
