@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { lastAddonBuild } from './pgo.mjs';
 import { buildEmulator, buildNode, buildWeb } from './build.mjs';
 import { root } from './run.mjs';
 import { startEmulator } from '../tests/shared/emulator.mjs';
@@ -21,19 +20,18 @@ const quick = args.includes('--quick');
 const parts = args.filter((a) => !a.startsWith('--'));
 const want = (p) => parts.length === 0 || parts.includes(p);
 
-buildNode();
+// Whether the addon measured is profile-guided (scripts/pgo.mjs), and if not why: a machine that cannot
+// make a profile builds without one, and its Node figures are then not the shipped build's.
+const addonBuild = buildNode();
+console.log(`addon: ${addonBuild.profile ? 'profile-guided' : `without a profile (${addonBuild.why})`}`);
 if (want('browser')) buildWeb();
 if (want('upload') || want('batch')) buildEmulator();
 
-// Whether the addon measured is profile-guided (scripts/pgo.mjs), and if not why: a machine that cannot
-// make a profile builds without one, and its Node figures are then not the shipped build's.
-const addonBuild = lastAddonBuild();
-console.log(`addon: ${addonBuild?.profile ? 'profile-guided' : `without a profile (${addonBuild?.why ?? 'unknown'})`}`);
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
   quick,
-  addon_profile_guided: Boolean(addonBuild?.profile),
+  addon_profile_guided: Boolean(addonBuild.profile),
 };
 const ratios = [];
 const mb = (n) => Math.round(n * 10) / 10;

@@ -24,8 +24,6 @@ import { ensurePgoTools } from './setup.mjs';
 
 /** Where the profile, its key, its counts, the training package and the two builds' target dirs live. */
 export const PGO_DIR = join(root, 'target', 'pgo', 'node');
-/** What the last release build of the addon used: `{ profile }` or `{ profile: null, why }`. */
-const LAST_BUILD = join(PGO_DIR, 'last-build.json');
 
 /** Why this machine builds without a profile, or undefined when it can make one. */
 function unavailable() {
@@ -105,26 +103,14 @@ function makeProfile(buildInstrumented) {
 }
 
 /**
- * The profile for `-Cprofile-use` of the addon the caller builds; undefined (with a warning) when this
- * machine cannot make one. `buildInstrumented(flags, dir)` builds the addon exactly as the final build
- * will, with `flags` added to RUSTFLAGS, under `dir` (its target and output dirs), and returns the
- * library's path. Which it was is kept in target/pgo/node/last-build.json (the benchmarks report it).
+ * The profile for `-Cprofile-use` of the addon the caller builds: `{ profile }`, or `{ why }` (also
+ * printed) when this machine cannot make one. `buildInstrumented(flags, dir)` builds the addon exactly as
+ * the final build will, with `flags` added to RUSTFLAGS, under `dir` (its target and output dirs), and
+ * returns the library's path.
  */
 export function addonProfile(buildInstrumented) {
   mkdirSync(PGO_DIR, { recursive: true });
-  const { profile, why } = makeProfile(buildInstrumented);
-  if (!profile) console.warn(`cirrus: the addon is built without profile-guided optimisation: ${why}`);
-  writeFileSync(LAST_BUILD, `${JSON.stringify(profile ? { profile } : { profile: null, why })}\n`);
-  return profile;
-}
-
-/** Records a build of the addon made without asking for a profile (`npm start`, the quick profile). */
-export function addonBuiltWithout(why) {
-  mkdirSync(PGO_DIR, { recursive: true });
-  writeFileSync(LAST_BUILD, `${JSON.stringify({ profile: null, why })}\n`);
-}
-
-/** What the last build of the addon used (`addonProfile`), or null when none is recorded. */
-export function lastAddonBuild() {
-  return existsSync(LAST_BUILD) ? JSON.parse(readFileSync(LAST_BUILD, 'utf8')) : null;
+  const made = makeProfile(buildInstrumented);
+  if (!made.profile) console.warn(`cirrus: the addon is built without profile-guided optimisation: ${made.why}`);
+  return made;
 }
