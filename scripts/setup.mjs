@@ -44,16 +44,13 @@ export function ensureSizeToolchain() {
  * when it cannot be had (no network, say): the addon is then built without a profile.
  */
 export function ensurePgoTools() {
-  const sysroot = output('rustc', ['--print', 'sysroot']);
-  const host = hostTriple();
-  if (!sysroot || !host) return undefined;
-  const tool = join(sysroot, 'lib', 'rustlib', host, 'bin', `llvm-profdata${process.platform === 'win32' ? '.exe' : ''}`);
+  // <sysroot>/lib/rustlib/<host>/lib: llvm-tools puts its programs in the `bin` beside it.
+  const libdir = output('rustc', ['--print', 'target-libdir']);
+  if (!libdir) return undefined;
+  const tool = join(libdir, '..', 'bin', `llvm-profdata${process.platform === 'win32' ? '.exe' : ''}`);
   if (!existsSync(tool)) run('rustup', ['component', 'add', 'llvm-tools'], { allowFailure: true });
   return existsSync(tool) ? tool : undefined;
 }
-
-/** The Rust target this machine is (`rustc -vV`'s host). */
-const hostTriple = () => /^host: (.+)$/m.exec(output('rustc', ['-vV']))?.[1];
 
 /** Installs Debian packages (as root, or through sudo). */
 function aptInstall(packages) {
