@@ -6,10 +6,11 @@
 use crate::record::{MediaRecord, Patch, RecordId, State};
 use crate::repository::{Claim, Deleted, Inserted, ListQuery, Page, RepoResult, Repository};
 use futures_util::future::BoxFuture;
+use rand::Rng;
 use rusqlite::{params_from_iter, types::Value as Sql, Connection, OptionalExtension, Row};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a write waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,6 +54,45 @@ pub struct SqliteRepository {
 
 fn db_error(e: rusqlite::Error) -> String {
     format!("sqlite: {e}")
+}
+
+/// Switches the file to WAL and creates the schema, retrying while another connection holds the lock.
+///
+/// Both steps read before they write. When two connections first open a new file together, one can
+/// hold a read lock while it waits to write and the other the reverse; SQLite then answers "database
+/// is locked" at once rather than wait (waiting could never end), so the busy timeout does not cover
+/// it. The steps are safe to repeat, so they are retried, with jitter, for as long as that timeout.
+fn prepare_file(conn: &mut Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match prepare_once(conn) {
+            Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(rand::thread_rng().gen_range(2..20)));
+            }
+            done => return done,
+        }
+    }
+}
+
+fn prepare_once(conn: &mut Connection) -> rusqlite::Result<()> {
+    // WAL lets readers run beside the one writer (also across processes). The mode is kept in the
+    // file, so only the first open of a file changes it.
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
+    // Taking the write lock first (waiting for it) means the schema check and the schema write
+    // cannot be split by another connection's write.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA)?;
+    tx.commit()
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn count(v: Option<u64>) -> Sql {
@@ -109,15 +149,12 @@ impl SqliteRepository {
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
         }
-        let conn = Connection::open(path).map_err(db_error)?;
+        let mut conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
-        // WAL lets readers run beside the one writer (also across processes); FULL syncs the log at
-        // every commit, so an acknowledged change survives a power cut.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db_error)?;
+        // FULL syncs the log at every commit, so an acknowledged change survives a power cut.
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(db_error)?;
-        conn.execute_batch(SCHEMA).map_err(db_error)?;
+        prepare_file(&mut conn).map_err(db_error)?;
         Ok(SqliteRepository {
             conn: Arc::new(Mutex::new(Some(conn))),
         })
