@@ -95,9 +95,15 @@ class PostgresRepository {
     return repo;
   }
 
-  /** Creates the table and indexes if they are missing. */
+  /**
+   * Creates the table and indexes if they are missing. Several replicas may start together: without
+   * a lock, two `CREATE TABLE IF NOT EXISTS` both see no table and one fails on PostgreSQL's catalog
+   * ("duplicate key value violates unique constraint pg_type_typname_nsp_index"). One query of
+   * several statements runs as one transaction, so the advisory lock it takes first is held until
+   * the schema is committed, and the next replica then finds the table.
+   */
   async migrate() {
-    await this.#pool.query(schema(this.#table));
+    await this.#pool.query(`SELECT pg_advisory_xact_lock(hashtext('cirrus migrate ${this.#table}'));${schema(this.#table)}`);
   }
 
   async #one(text, values) {
