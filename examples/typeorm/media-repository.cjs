@@ -1,8 +1,8 @@
 'use strict';
 // A MediaService repository over TypeORM on PostgreSQL. It keeps the repository contract (checked by
 // `repositoryContract` from `cirrus/testing` in tests/node/typeorm-adapter.test.mjs):
-// - unique public_id and unique (ownerId, idempotencyKey): `INSERT ... ON CONFLICT DO NOTHING`, then the
-//   existing record;
+// - unique public_id and unique (ownerId, idempotencyKey): `INSERT ... ON CONFLICT`, answering the
+//   record that holds the key in the same statement (a no-op update), or the one with the public_id;
 // - update/delete only in the expected state: one conditional statement each;
 // - claims with `SELECT ... FOR UPDATE SKIP LOCKED` inside a transaction, so replicas never share a record.
 const { EntitySchema, In, IsNull, LessThanOrEqual, MoreThan, Not } = require('typeorm');
@@ -55,11 +55,29 @@ class TypeOrmMediaRepository {
   }
 
   async insert(record) {
-    const result = await this.repo.createQueryBuilder().insert().values({ ...record }).orIgnore().returning('*').execute();
-    if (result.raw.length === 1) return { record: toRecord(result.raw[0]), created: true };
-    const byKey = record.idempotencyKey == null ? [] : [{ ownerId: record.ownerId, idempotencyKey: record.idempotencyKey }];
-    const existing = await this.repo.findOne({ where: [{ public_id: record.public_id }, ...byKey], order: { id: 'ASC' } });
-    return { record: toRecord(existing), created: false };
+    if (record.idempotencyKey != null) {
+      // A no-op update on a key conflict (ownerId is the conflict's own value) returns the record holding
+      // the key in the same statement: a separate find could see it gone (another replica's request with
+      // this key failed and retired its intent in between). `xmax = 0` only on a row this one inserted.
+      try {
+        const result = await this.repo.createQueryBuilder().insert().values({ ...record })
+          .orUpdate(['ownerId'], ['ownerId', 'idempotencyKey'], { indexPredicate: '"idempotencyKey" IS NOT NULL' })
+          .returning('*, (xmax = 0) AS inserted').execute();
+        const { inserted, ...row } = result.raw[0];
+        return { record: toRecord(row), created: inserted };
+      } catch (err) {
+        if ((err?.driverError?.code ?? err?.code) !== '23505') throw err; // else the public_id is taken: below
+      }
+    }
+    // The conflicting record can be deleted between the insert and the find: the insert is tried again.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const result = await this.repo.createQueryBuilder().insert().values({ ...record }).orIgnore().returning('*').execute();
+      if (result.raw.length === 1) return { record: toRecord(result.raw[0]), created: true };
+      const byKey = record.idempotencyKey == null ? [] : [{ ownerId: record.ownerId, idempotencyKey: record.idempotencyKey }];
+      const existing = await this.repo.findOne({ where: [{ public_id: record.public_id }, ...byKey], order: { id: 'ASC' } });
+      if (existing) return { record: toRecord(existing), created: false };
+    }
+    throw new Error('insert conflicted 10 times with a record that was gone when read');
   }
 
   async get(id) {

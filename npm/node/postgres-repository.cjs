@@ -15,6 +15,11 @@ const COLUMNS = {
 const TIMES = new Set(['created_at', 'updated_at', 'deleted_at', 'lease_until']);
 const NUMBERS = new Set(['version', 'bytes', 'width', 'height']);
 
+/** Inserts tried while each conflicts with a record deleted before it can be read (see insert). */
+const INSERT_ATTEMPTS = 10;
+/** PostgreSQL's SQLSTATE for a unique constraint violated. */
+const UNIQUE_VIOLATION = '23505';
+
 function schema(table) {
   return `
 CREATE TABLE IF NOT EXISTS ${table} (
@@ -113,15 +118,30 @@ class PostgresRepository {
   async insert(record) {
     const columns = Object.values(COLUMNS);
     const values = Object.keys(COLUMNS).map((k) => record[k] ?? null);
-    const inserted = await this.#one(
-      `INSERT INTO ${this.#table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT DO NOTHING RETURNING *`, values);
-    if (inserted) return { record: inserted, created: true };
-    const existing = await this.#one(
-      `SELECT * FROM ${this.#table} WHERE public_id = $1 OR (owner_id = $2 AND idempotency_key = $3) ORDER BY id LIMIT 1`,
-      [record.public_id, record.ownerId, record.idempotencyKey ?? null]);
-    if (!existing) throw new Error('insert conflicted but no conflicting record was found');
-    return { record: existing, created: false };
+    const insert = `INSERT INTO ${this.#table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+    if (record.idempotencyKey != null) {
+      // A no-op update on a key conflict returns the record holding the key, locked, in the same
+      // statement: a separate select could find it gone (another replica's request with this key failed
+      // and retired its intent in between). `xmax = 0` only on a row this statement inserted.
+      try {
+        const { rows } = await this.#pool.query(
+          `${insert} ON CONFLICT (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL
+           DO UPDATE SET updated_at = ${this.#table}.updated_at RETURNING *, (xmax = 0) AS inserted`, values);
+        return { record: toRecord(rows[0]), created: rows[0].inserted };
+      } catch (err) {
+        if (err?.code !== UNIQUE_VIOLATION) throw err; // else the public_id is taken: below
+      }
+    }
+    // The conflicting record can be deleted between the insert and the select: the insert is tried again.
+    for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
+      const inserted = await this.#one(`${insert} ON CONFLICT DO NOTHING RETURNING *`, values);
+      if (inserted) return { record: inserted, created: true };
+      const existing = await this.#one(
+        `SELECT * FROM ${this.#table} WHERE public_id = $1 OR (owner_id = $2 AND idempotency_key = $3) ORDER BY id LIMIT 1`,
+        [record.public_id, record.ownerId, record.idempotencyKey ?? null]);
+      if (existing) return { record: existing, created: false };
+    }
+    throw new Error(`insert conflicted ${INSERT_ATTEMPTS} times with a record that was gone when read`);
   }
 
   async get(id) {

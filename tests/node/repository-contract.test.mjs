@@ -45,6 +45,53 @@ test('replicas starting together on one new PostgreSQL database all connect, and
   }
 });
 
+/**
+ * Two replicas insert with one idempotency key while each deletes what it created at once (a request that
+ * failed and retired its intent): every insert answers created or the record holding the key, never an
+ * error (a select after a conflicting insert could find the record already gone).
+ */
+async function sameKeyRace(a, b) {
+  const stopAt = Date.now() + 2000;
+  let inserts = 0;
+  const loop = async (repo, side) => {
+    for (let i = 0; Date.now() < stopAt; i++) {
+      const now = new Date().toISOString();
+      const r = await repo.insert({ public_id: `race/${side}${i}`, resource_type: 'image', type: 'upload', state: 'pending', ownerId: 'o', idempotencyKey: 'K', createdAt: now, updatedAt: now, leaseUntil: now });
+      inserts++;
+      assert.ok(r.record?.id, 'an insert answers a record');
+      if (r.created) await repo.delete(r.record.id, 'pending');
+    }
+  };
+  await Promise.all([loop(a, 'a'), loop(b, 'b')]);
+  assert.ok(inserts > 100, `the race ran (${inserts} inserts)`);
+}
+
+test('PostgresRepository: replicas inserting one idempotency key while its record comes and goes', async () => {
+  const url = await freshDatabase(postgres, 'same_key_pg');
+  const [a, b] = await Promise.all([PostgresRepository.connect(url), PostgresRepository.connect(url)]);
+  try {
+    await sameKeyRace(a, b);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('the TypeORM example: replicas inserting one idempotency key while its record comes and goes', async () => {
+  const { DataSource } = require('typeorm');
+  const { MediaEntity, TypeOrmMediaRepository } = require('../../examples/typeorm/media-repository.cjs');
+  const url = await freshDatabase(postgres, 'same_key_orm');
+  const sources = [];
+  for (const synchronize of [true, false]) {
+    const ds = new DataSource({ type: 'postgres', url, entities: [MediaEntity], synchronize, logging: false });
+    sources.push(await ds.initialize());
+  }
+  try {
+    await sameKeyRace(...sources.map((ds) => new TypeOrmMediaRepository(ds)));
+  } finally {
+    await Promise.all(sources.map((ds) => ds.destroy()));
+  }
+});
+
 test('the TypeORM example keeps the repository contract (on PostgreSQL)', async () => {
   const { DataSource } = require('typeorm');
   const { MediaEntity, TypeOrmMediaRepository } = require('../../examples/typeorm/media-repository.cjs');
