@@ -16,7 +16,7 @@ use crate::error::MediaError;
 use crate::ids;
 use crate::intake::{accept, Accepted, FileInput};
 use crate::record::{MediaRecord, Patch, State};
-use crate::service::{now_iso, time_in, MediaService};
+use crate::service::{now_iso, time_in, MediaService, Retired};
 use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use cirrus_transport::{CancellationToken, UploadSettings};
@@ -215,11 +215,20 @@ impl MediaService {
             Err(e) => {
                 // The asset may exist (a lost answer) or not: retire the intent either way. If that
                 // fails too, the record stays pending and the sweeper finishes it when its lease ends.
-                let _ = self.retire(&record, State::Pending).await;
+                self.retire_upload(&record).await;
                 return Err(e);
             }
         };
         self.commit(&record, &uploaded).await
+    }
+
+    /// Retires an intent whose upload failed or could not be committed. The asset may exist (a lost
+    /// answer); if a sweeper has taken the record, its destroy may have run before the upload landed, so
+    /// the asset is destroyed here as well.
+    async fn retire_upload(&self, record: &MediaRecord) {
+        if let Ok(Retired::Taken) = self.retire(record, State::Pending).await {
+            self.destroy_unowned(record).await;
+        }
     }
 
     /// Uploads to the record's public_id while renewing its lease; cancels the upload if the record
@@ -310,13 +319,9 @@ impl MediaService {
         match self.update(&id, State::Pending, patch).await {
             Ok(Some(committed)) => Ok(self.present(&committed)),
             Ok(None) => {
-                // A sweeper claimed the record (our lease ran out). If it has already finished, the
-                // asset that just landed has no record: destroy it, or leave a record saying it may exist.
-                if self.get(&id).await?.is_none() && self.destroy_asset(record).await.is_err() {
-                    let mut orphan = record.clone();
-                    orphan.lease_until = Some(now_iso());
-                    let _ = self.insert(orphan).await;
-                }
+                // A sweeper claimed the record (our lease ran out). Its destroy may have run before the
+                // asset landed: destroy the asset here too.
+                self.destroy_unowned(record).await;
                 Err(expired())
             }
             Err(e) => {
@@ -326,7 +331,7 @@ impl MediaService {
                         return Ok(self.present(&r));
                     }
                 }
-                let _ = self.retire(record, State::Pending).await;
+                self.retire_upload(record).await;
                 Err(e)
             }
         }

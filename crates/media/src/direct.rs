@@ -11,7 +11,7 @@
 use crate::create::check_owner;
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
-use crate::service::MediaService;
+use crate::service::{MediaService, Retired};
 use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 
@@ -197,8 +197,8 @@ impl MediaService {
         if let Err(refusal) = self.check_uploaded(&asset) {
             // What the browser uploaded is refused: nothing of it may stay in the cloud.
             return Err(match self.retire(&record, State::Pending).await {
-                Ok(()) => refusal.note("the uploaded asset was deleted"),
-                Err(_) => refusal.note("the uploaded asset will be deleted by the next sweep"),
+                Ok(Retired::Done) => refusal.note("the uploaded asset was deleted"),
+                _ => refusal.note("the uploaded asset will be deleted by the next sweep"),
             });
         }
         self.commit_adopted(&record, &asset).await

@@ -6,7 +6,7 @@
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, RecordId, State};
 use crate::repository::{Deleted, ListQuery};
-use crate::service::{now_iso, MediaService};
+use crate::service::{now_iso, MediaService, Retired};
 use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 
@@ -105,12 +105,12 @@ impl MediaService {
     /// Removes (asset, then record) everything soft-deleted at or before `older_than` (ISO 8601), page by
     /// page. Returns `{ purged: [public_id...], failed }`.
     pub async fn purge(&self, older_than: &str) -> Result<Value, MediaError> {
-        if cirrus_core::time::parse_iso8601_ms(older_than).is_none() {
+        let Some(before) = cirrus_core::time::parse_iso8601_ms(older_than) else {
             return Err(MediaError::new(
                 ErrorCode::InvalidArgument,
                 "olderThan must be a Date or an ISO 8601 time",
             ));
-        }
+        };
         let mut purged = Vec::new();
         let mut failed = 0u64;
         let mut after = None;
@@ -125,8 +125,16 @@ impl MediaService {
             };
             let page = self.repo_call("list", self.repo.list(query)).await?;
             for record in &page.items {
-                match self.retire(record, State::Committed).await {
-                    Ok(()) => purged.push(Value::from(record.public_id.as_str())),
+                // The listing may be stale: a record restored (or deleted again, later) since is put
+                // back rather than purged. (A time this cannot read is the listing's to judge.)
+                let still_due = |current: &MediaRecord| {
+                    current.deleted_at.as_deref().is_some_and(|at| {
+                        cirrus_core::time::parse_iso8601_ms(at).is_none_or(|at| at <= before)
+                    })
+                };
+                match self.retire_if(record, State::Committed, still_due).await {
+                    Ok(Retired::Done) => purged.push(Value::from(record.public_id.as_str())),
+                    Ok(Retired::Taken | Retired::Kept) => {}
                     Err(_) => failed += 1,
                 }
             }

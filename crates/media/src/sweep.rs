@@ -69,6 +69,6 @@ impl MediaService {
 
     /// Destroys a claimed record's asset (if it exists) and drops the record.
     async fn finish(&self, record: &MediaRecord) -> Result<(), MediaError> {
-        self.retire(record, State::Deleting).await
+        self.retire(record, State::Deleting).await.map(|_| ())
     }
 }

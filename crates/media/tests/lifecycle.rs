@@ -153,6 +153,98 @@ async fn a_crash_between_upload_and_commit_is_swept() {
     assert!(s.records(None).await.is_empty());
 }
 
+/// Another replica's sweeper took the pending record and found no asset; this replica's upload then
+/// lands. `create_one` fails either way; the sweeper deletes the record it claimed once this returns.
+async fn upload_landing_after_a_sweeper(
+    s: &Setup,
+    service: &cirrus_media::MediaService,
+) -> ErrorCode {
+    s.repo
+        .sweep_before_state_change
+        .store(true, Ordering::Relaxed);
+    let err = service
+        .create_one(
+            file(png(7, 7)),
+            "alice",
+            &CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(!s.repo.sweep_before_state_change.load(Ordering::Relaxed));
+    let claimed = s.records(Some(State::Deleting)).await;
+    assert_eq!(claimed.len(), 1, "the sweeper's claim is still there");
+    let id = claimed[0].id.clone().unwrap();
+    assert!(s.repo.inner.delete(id, State::Deleting).await.unwrap());
+    err.code
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_committed_after_a_sweeper_took_its_record_destroys_its_asset() {
+    let s = setup(&[]).await;
+    let service = s.service(options("late"));
+    let code = upload_landing_after_a_sweeper(&s, &service).await;
+    assert_eq!(code, ErrorCode::IntentExpired);
+    assert!(
+        s.cloud("late").await.is_empty(),
+        "no asset without a record"
+    );
+    assert!(s.records(None).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_upload_whose_record_a_sweeper_took_destroys_its_asset() {
+    // The upload is stored, then its answer is lost (no retries): the asset may exist, so the intent is
+    // retired, but a sweeper has taken the record first.
+    let s = setup(&["upload:after500=1.0"]).await;
+    let mut o = options("lostlate");
+    let mut defaults = cirrus_core::Map::new();
+    defaults.set("retries", Value::Number(0.0));
+    o.upload_defaults = defaults;
+    let service = s.service(o);
+    upload_landing_after_a_sweeper(&s, &service).await;
+    assert!(
+        s.cloud("lostlate").await.is_empty(),
+        "no asset without a record"
+    );
+    assert!(s.records(None).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_leaves_media_restored_after_it_listed_them() {
+    let s = setup(&[]).await;
+    let service = s.service(options("restored"));
+    let record = service
+        .create_one(
+            file(png(5, 5)),
+            "alice",
+            &CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let id = id_of(&record);
+    service.soft_remove(&id, "alice").await.unwrap();
+    // Another replica restores it between the purge's listing and its claim.
+    *s.repo.restore_after_list.lock().unwrap() = Some(id.clone());
+    let cutoff = cirrus_core::time::iso8601_ms(now_ms() as i64 + 60_000);
+    let report = service.purge(&cutoff).await.unwrap();
+    assert!(s.repo.restore_after_list.lock().unwrap().is_none());
+    assert_eq!(report.get("purged").as_array().unwrap_or_default().len(), 0);
+    assert_eq!(report.get("failed").as_number_u64(), Some(0));
+    let found = service.find(&id, "alice").await.unwrap();
+    assert_eq!(found.get("state").as_str(), Some("committed"));
+    assert!(found.get("deletedAt").is_nullish());
+    assert_eq!(s.cloud("restored").await.len(), 1);
+    assert_eq!(s.records(Some(State::Committed)).await[0].lease_until, None);
+    // Soft-deleted again, it is purged.
+    service.soft_remove(&id, "alice").await.unwrap();
+    let report = service.purge(&cutoff).await.unwrap();
+    assert_eq!(report.get("purged").as_array().unwrap_or_default().len(), 1);
+    assert!(s.cloud("restored").await.is_empty());
+    assert!(s.records(None).await.is_empty());
+}
+
 fn pending_record(public_id: &str) -> cirrus_media::MediaRecord {
     let now = cirrus_core::time::iso8601_ms(1_800_000_000_000);
     cirrus_media::MediaRecord::pending(public_id.to_owned(), "image", "upload", "alice", now, None)

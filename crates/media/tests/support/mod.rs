@@ -13,13 +13,20 @@ use cirrus_transport::{CancellationToken, Source, Transport, TransportOptions, U
 use futures_util::future::BoxFuture;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-/// A real SQLite repository whose calls can be made to fail.
+/// A real SQLite repository whose calls can be made to fail, or to race with another replica at a
+/// chosen moment.
 pub(crate) struct Flaky {
     pub inner: SqliteRepository,
     pub fail_updates: AtomicBool,
     pub fail_all: AtomicBool,
+    /// Once: after a listing is read, another replica restores this record (clears its `deletedAt`).
+    pub restore_after_list: Mutex<Option<RecordId>>,
+    /// Once: just before a pending record's state changes (an upload's commit, or the retiring of an
+    /// upload that failed), another replica's sweeper claims it (its lease having ended): the record
+    /// goes `deleting`, the sweeper's destroy having found no asset yet.
+    pub sweep_before_state_change: AtomicBool,
 }
 
 impl Flaky {
@@ -55,7 +62,20 @@ impl Repository for Flaky {
     fn list(&self, q: ListQuery) -> BoxFuture<'_, RepoResult<Page>> {
         Box::pin(async move {
             self.check(false)?;
-            self.inner.list(q).await
+            let page = self.inner.list(q).await?;
+            let restore = self.restore_after_list.lock().unwrap().take();
+            if let Some(id) = restore {
+                let patch = Patch {
+                    deleted_at: Some(None),
+                    ..Patch::default()
+                };
+                assert!(self
+                    .inner
+                    .update(id, State::Committed, patch)
+                    .await?
+                    .is_some());
+            }
+            Ok(page)
         })
     }
     fn update(
@@ -66,6 +86,23 @@ impl Repository for Flaky {
     ) -> BoxFuture<'_, RepoResult<Option<MediaRecord>>> {
         Box::pin(async move {
             self.check(true)?;
+            if expect == State::Pending
+                && patch.state.is_some()
+                && self
+                    .sweep_before_state_change
+                    .swap(false, Ordering::Relaxed)
+            {
+                let claim = Patch {
+                    state: Some(State::Deleting),
+                    lease_until: Some(Some(cirrus_core::time::iso8601_ms(4_000_000_000_000))),
+                    ..Patch::default()
+                };
+                assert!(self
+                    .inner
+                    .update(id.clone(), State::Pending, claim)
+                    .await?
+                    .is_some());
+            }
             self.inner.update(id, expect, patch).await
         })
     }
@@ -131,6 +168,8 @@ pub(crate) async fn setup(faults: &[&str]) -> Setup {
         inner: SqliteRepository::open(db.to_str().unwrap()).unwrap(),
         fail_updates: AtomicBool::new(false),
         fail_all: AtomicBool::new(false),
+        restore_after_list: Mutex::new(None),
+        sweep_before_state_change: AtomicBool::new(false),
     });
     Setup {
         addr,
