@@ -73,8 +73,9 @@ class TypeOrmMediaRepository {
     for (let attempt = 0; attempt < 10; attempt++) {
       const result = await this.repo.createQueryBuilder().insert().values({ ...record }).orIgnore().returning('*').execute();
       if (result.raw.length === 1) return { record: toRecord(result.raw[0]), created: true };
-      const byKey = record.idempotencyKey == null ? [] : [{ ownerId: record.ownerId, idempotencyKey: record.idempotencyKey }];
-      const existing = await this.repo.findOne({ where: [{ public_id: record.public_id }, ...byKey], order: { id: 'ASC' } });
+      // The key's holder first: another record may hold the public_id.
+      const byKey = record.idempotencyKey == null ? null : await this.repo.findOneBy({ ownerId: record.ownerId, idempotencyKey: record.idempotencyKey });
+      const existing = byKey ?? await this.repo.findOneBy({ public_id: record.public_id });
       if (existing) return { record: toRecord(existing), created: false };
     }
     throw new Error('insert conflicted 10 times with a record that was gone when read');
@@ -113,13 +114,17 @@ class TypeOrmMediaRepository {
     return result.affected === 1;
   }
 
-  async claim({ now, leaseUntil, limit }) {
+  async claim({ now, leaseUntil, limit, deletedBefore = null }) {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.createQueryBuilder(MediaEntity, 'm')
-        .setLock('pessimistic_write').setOnLocked('skip_locked')
-        .where('m.state IN (:...states)', { states: ['pending', 'deleting'] })
-        .andWhere('(m.leaseUntil IS NULL OR m.leaseUntil < :now)', { now })
-        .orderBy('m.id', 'ASC').limit(limit).getMany();
+      // A sweeper's claim takes records whose lease is over; a purge's (deletedBefore), committed records
+      // soft-deleted at or before it (FOR UPDATE re-checks that on a row a restore changed meanwhile).
+      const query = manager.createQueryBuilder(MediaEntity, 'm').setLock('pessimistic_write').setOnLocked('skip_locked');
+      if (deletedBefore != null) {
+        query.where('m.state = :state', { state: 'committed' }).andWhere('m.deletedAt IS NOT NULL AND m.deletedAt <= :deletedBefore', { deletedBefore });
+      } else {
+        query.where('m.state IN (:...states)', { states: ['pending', 'deleting'] }).andWhere('(m.leaseUntil IS NULL OR m.leaseUntil < :now)', { now });
+      }
+      const rows = await query.orderBy('m.id', 'ASC').limit(limit).getMany();
       if (rows.length === 0) return [];
       await manager.getRepository(MediaEntity).update({ id: In(rows.map((r) => r.id)) }, { state: 'deleting', leaseUntil, updatedAt: now });
       return rows.map((r) => toRecord({ ...r, state: 'deleting', leaseUntil, updatedAt: now }));

@@ -418,9 +418,11 @@ export interface ListQuery {
 /**
  * Where MediaService keeps records. The repository makes the lifecycle safe across processes: `insert` is
  * atomic with unique `public_id` and unique `(ownerId, idempotencyKey)` (a conflict stores nothing and
- * returns the existing record with `created: false`); `update`/`delete` apply only in the expected state;
- * `claim` atomically moves records whose lease is over to `deleting` and never returns one record to two
- * callers; `list` pages in a stable order. Check an adapter with `repositoryContract` from `cirrus/testing`.
+ * returns the existing record with `created: false`, even when another replica deletes that record at the
+ * same moment); `update`/`delete` apply only in the expected state; `claim` atomically moves records whose
+ * lease is over to `deleting` (with `deletedBefore`: committed records soft-deleted at or before it,
+ * checked in the same atomic step: what `purge` uses) and never returns one record to two callers; `list`
+ * pages in a stable order. Check an adapter with `repositoryContract` from `cirrus/testing`.
  */
 export interface MediaRepository {
   insert(record: Omit<StoredMediaRecord, 'id'>): Promise<{ record: StoredMediaRecord; created: boolean }>;
@@ -429,7 +431,7 @@ export interface MediaRepository {
   list(query: ListQuery): Promise<{ items: StoredMediaRecord[]; next: string | null }>;
   update(id: StoredMediaRecord['id'], expect: MediaState, patch: Partial<StoredMediaRecord>): Promise<StoredMediaRecord | null>;
   delete(id: StoredMediaRecord['id'], expect: MediaState): Promise<boolean>;
-  claim(claim: { now: string; leaseUntil: string; limit: number }): Promise<StoredMediaRecord[]>;
+  claim(claim: { now: string; leaseUntil: string; limit: number; deletedBefore?: string }): Promise<StoredMediaRecord[]>;
   close?(): unknown;
 }
 

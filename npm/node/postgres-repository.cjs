@@ -122,7 +122,9 @@ class PostgresRepository {
     if (record.idempotencyKey != null) {
       // A no-op update on a key conflict returns the record holding the key, locked, in the same
       // statement: a separate select could find it gone (another replica's request with this key failed
-      // and retired its intent in between). `xmax = 0` only on a row this statement inserted.
+      // and retired its intent in between). `xmax = 0` only on a row this statement inserted: an
+      // ON CONFLICT update leaves its transaction id in the new row version's xmax (PostgreSQL's
+      // storage, not a documented interface, though a widely relied-on one; the contract tests check it).
       try {
         const { rows } = await this.#pool.query(
           `${insert} ON CONFLICT (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL
@@ -137,7 +139,8 @@ class PostgresRepository {
       const inserted = await this.#one(`${insert} ON CONFLICT DO NOTHING RETURNING *`, values);
       if (inserted) return { record: inserted, created: true };
       const existing = await this.#one(
-        `SELECT * FROM ${this.#table} WHERE public_id = $1 OR (owner_id = $2 AND idempotency_key = $3) ORDER BY id LIMIT 1`,
+        `SELECT * FROM ${this.#table} WHERE public_id = $1 OR (owner_id = $2 AND idempotency_key = $3)
+         ORDER BY (owner_id = $2 AND idempotency_key = $3) IS TRUE DESC, id LIMIT 1`,
         [record.public_id, record.ownerId, record.idempotencyKey ?? null]);
       if (existing) return { record: existing, created: false };
     }
@@ -192,13 +195,20 @@ class PostgresRepository {
     return rowCount === 1;
   }
 
-  async claim({ now, leaseUntil, limit = 50 }) {
+  async claim({ now, leaseUntil, limit = 50, deletedBefore = null }) {
+    // A sweeper's claim takes records whose lease is over; a purge's (deletedBefore), committed records
+    // soft-deleted at or before it. FOR UPDATE re-checks the condition on a row changed meanwhile (a
+    // restore that committed first is not taken) and SKIP LOCKED leaves rows another claim holds.
+    const values = [now, leaseUntil, Math.min(Math.max(Number(limit) || 50, 1), 1000)];
+    let which = `state IN ('pending', 'deleting') AND (lease_until IS NULL OR lease_until < $1)`;
+    if (deletedBefore != null) {
+      values.push(deletedBefore);
+      which = `state = 'committed' AND deleted_at IS NOT NULL AND deleted_at <= $4`;
+    }
     const { rows } = await this.#pool.query(
       `UPDATE ${this.#table} SET state = 'deleting', lease_until = $2, updated_at = $1
-       WHERE id IN (SELECT id FROM ${this.#table}
-                    WHERE state IN ('pending', 'deleting') AND (lease_until IS NULL OR lease_until < $1)
-                    ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING *`, [now, leaseUntil, Math.min(Math.max(Number(limit) || 50, 1), 1000)]);
+       WHERE id IN (SELECT id FROM ${this.#table} WHERE ${which} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING *`, values);
     return rows.map(toRecord);
   }
 

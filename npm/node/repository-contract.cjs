@@ -112,6 +112,23 @@ const CHECKS = {
     assert.ok(reclaimed.length >= 2, 'once the lease is over they can be claimed again');
   },
 
+  async 'a purge claim (deletedBefore) takes only committed records soft-deleted at or before it'(repo) {
+    const old = (await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-60000) }))).record;
+    await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-1000) }));
+    const restored = (await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-90000) }))).record;
+    await repo.insert(sample({ state: 'committed', leaseUntil: null }));
+    await repo.insert(sample({ leaseUntil: iso(-60000) })); // an expired pending record: a sweep's, not a purge's
+    await repo.insert(sample({ state: 'deleting', leaseUntil: iso(-60000), deletedAt: iso(-60000) }));
+    // A restore (another replica's) between a purge's listing and its claim: the claim itself must check.
+    assert.ok(await repo.update(restored.id, 'committed', { deletedAt: null }), 'restored');
+    const leaseUntil = iso(30000);
+    const claimed = await repo.claim({ now: iso(), leaseUntil, limit: 10, deletedBefore: iso(-30000) });
+    assert.deepEqual(claimed.map((r) => String(r.id)), [String(old.id)], 'only the record soft-deleted before the time');
+    assert.equal(claimed[0].state, 'deleting');
+    same(new Date(claimed[0].leaseUntil).toISOString(), leaseUntil, 'the new lease');
+    assert.deepEqual(await repo.claim({ now: iso(), leaseUntil, limit: 10, deletedBefore: iso(-30000) }), [], 'not twice');
+  },
+
   async 'concurrent claimers never get the same record'(repo) {
     for (let i = 0; i < 30; i++) await repo.insert(sample({ leaseUntil: iso(-5000) }));
     const seen = [];

@@ -59,6 +59,8 @@ async function sameKeyRace(a, b) {
       const r = await repo.insert({ public_id: `race/${side}${i}`, resource_type: 'image', type: 'upload', state: 'pending', ownerId: 'o', idempotencyKey: 'K', createdAt: now, updatedAt: now, leaseUntil: now });
       inserts++;
       assert.ok(r.record?.id, 'an insert answers a record');
+      assert.equal(r.record.idempotencyKey, 'K', 'the record holding the key');
+      assert.equal(r.created, r.record.public_id === `race/${side}${i}`, 'created exactly when the record is the one inserted');
       if (r.created) await repo.delete(r.record.id, 'pending');
     }
   };

@@ -5,13 +5,13 @@
 
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, RecordId, State};
-use crate::repository::{Deleted, ListQuery};
-use crate::service::{now_iso, MediaService, Retired};
+use crate::repository::{Claim, Deleted, ListQuery};
+use crate::service::{now_iso, time_in, MediaService};
 use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 
-/// Records per page when purging.
-const PURGE_PAGE: u32 = 100;
+/// Records claimed at once when purging.
+const PURGE_BATCH: u32 = 100;
 
 impl MediaService {
     /// The owner's committed record `id`, or `NOT_FOUND` (another owner's record is not found either).
@@ -102,8 +102,12 @@ impl MediaService {
         }
     }
 
-    /// Removes (asset, then record) everything soft-deleted at or before `older_than` (ISO 8601), page by
-    /// page. Returns `{ purged: [public_id...], failed }`.
+    /// Removes (asset, then record) everything soft-deleted at or before `older_than` (ISO 8601), batch
+    /// by batch. Returns `{ purged: [public_id...], failed }`.
+    ///
+    /// Each batch is claimed in one atomic step of the repository that checks the soft delete itself
+    /// (`claim` with `deletedBefore`): a record restored, on this replica or another, after the purge
+    /// began is never taken, and two purges never take the same record.
     pub async fn purge(&self, older_than: &str) -> Result<Value, MediaError> {
         let Some(before) = cirrus_core::time::parse_iso8601_ms(older_than) else {
             return Err(MediaError::new(
@@ -111,36 +115,40 @@ impl MediaService {
                 "olderThan must be a Date or an ISO 8601 time",
             ));
         };
+        // The form records are stored in, so that adapters comparing text compare like with like.
+        let before = cirrus_core::time::iso8601_ms(before);
         let mut purged = Vec::new();
         let mut failed = 0u64;
-        let mut after = None;
         loop {
-            let query = ListQuery {
-                state: Some(State::Committed),
-                deleted: Deleted::Only,
-                deleted_before: Some(older_than.to_owned()),
-                after: after.take(),
-                limit: PURGE_PAGE,
-                ..ListQuery::default()
+            let claim = Claim {
+                now: now_iso(),
+                lease_until: time_in(self.options.pending_ttl),
+                limit: PURGE_BATCH,
+                deleted_before: Some(before.clone()),
             };
-            let page = self.repo_call("list", self.repo.list(query)).await?;
-            for record in &page.items {
-                // The listing may be stale: a record restored (or deleted again, later) since is put
-                // back rather than purged. (A time this cannot read is the listing's to judge.)
-                let still_due = |current: &MediaRecord| {
-                    current.deleted_at.as_deref().is_some_and(|at| {
-                        cirrus_core::time::parse_iso8601_ms(at).is_none_or(|at| at <= before)
-                    })
-                };
-                match self.retire_if(record, State::Committed, still_due).await {
-                    Ok(Retired::Done) => purged.push(Value::from(record.public_id.as_str())),
-                    Ok(Retired::Taken | Retired::Kept) => {}
-                    Err(_) => failed += 1,
+            let batch = self.repo_call("claim", self.repo.claim(claim)).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut ignored = false;
+            for record in &batch {
+                // Claimed: finished here, or by the next sweep when its lease ends.
+                let done = self.retire(record, State::Deleting).await.is_ok();
+                if record.deleted_at.is_none() {
+                    // An adapter that does not know `deletedBefore` claimed expired records instead:
+                    // finishing them is what a sweep does, but nothing soft-deleted was purged.
+                    ignored = true;
+                } else if done {
+                    purged.push(Value::from(record.public_id.as_str()));
+                } else {
+                    failed += 1;
                 }
             }
-            match page.next {
-                Some(next) => after = Some(next),
-                None => break,
+            if ignored {
+                return Err(MediaError::new(
+                    ErrorCode::RepositoryFailed,
+                    "repository claim ignored deletedBefore (purge needs it: see the repository contract)",
+                ));
             }
         }
         let mut report = Map::new();

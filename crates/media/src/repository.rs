@@ -8,7 +8,9 @@
 //!   the expected state, and say whether they did.
 //! - `claim` atomically moves up to `limit` records whose lease is over (pending or deleting) to
 //!   `deleting` with a new lease and returns them; two concurrent claims never return the same record
-//!   (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one write transaction).
+//!   (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one write transaction). With `deletedBefore` it
+//!   claims committed records soft-deleted at or before that time instead (`purge`): the condition is
+//!   checked in the same atomic step, so a record restored meanwhile is never taken.
 //! - `list` pages in a stable order; `next` is an opaque cursor (`None` on the last page).
 //!
 //! Adapters: [`crate::SqliteRepository`] (embedded), the Node package's PostgreSQL adapter, and any host
@@ -81,6 +83,7 @@ pub struct Page {
 }
 
 /// A sweeper's claim: records whose lease ended before `now` move to `deleting` until `lease_until`.
+/// A purge's claim (`deleted_before` set): committed records soft-deleted at or before that time do.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claim {
     /// The time now (ISO 8601, milliseconds).
@@ -89,6 +92,8 @@ pub struct Claim {
     pub lease_until: String,
     /// Most records to claim.
     pub limit: u32,
+    /// Claim committed records soft-deleted at or before this time (ISO 8601) instead of expired ones.
+    pub deleted_before: Option<String>,
 }
 
 /// Where media records live (see the module documentation for what every method promises).
@@ -232,12 +237,15 @@ pub mod js {
         })
     }
 
-    /// `{ now, leaseUntil, limit }`.
+    /// `{ now, leaseUntil, limit, deletedBefore? }` (`deletedBefore` only on a purge's claim).
     pub fn claim_to_value(c: &Claim) -> Value {
         let mut m = Map::new();
         m.set("now", c.now.as_str().into());
         m.set("leaseUntil", c.lease_until.as_str().into());
         m.set("limit", Value::Number(f64::from(c.limit)));
+        if let Some(before) = &c.deleted_before {
+            m.set("deletedBefore", before.as_str().into());
+        }
         Value::Object(m)
     }
 
@@ -257,6 +265,11 @@ pub mod js {
                 .get("limit")
                 .as_number_u64()
                 .map_or(50, |n| n.clamp(1, 1000) as u32),
+            deleted_before: if v.get("deletedBefore").is_nullish() {
+                None
+            } else {
+                Some(time("deletedBefore")?)
+            },
         })
     }
 

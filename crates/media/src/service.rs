@@ -15,18 +15,13 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How many times a claim that must be undone is put back (see `MediaService::put_back`).
-const PUT_BACK_ATTEMPTS: usize = 3;
-
 /// What [`MediaService::retire`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Retired {
     /// Claimed here: the asset was destroyed and the record deleted.
     Done,
-    /// Another caller (a sweeper, a concurrent remove or purge) had taken the record first.
+    /// Another caller (a sweeper, a concurrent remove) had taken the record first.
     Taken,
-    /// Claimed here, but it no longer qualified (`retire_if`): put back as it was.
-    Kept,
 }
 
 /// The media service of one account and one repository.
@@ -180,18 +175,6 @@ impl MediaService {
         record: &MediaRecord,
         from: State,
     ) -> Result<Retired, MediaError> {
-        self.retire_if(record, from, |_| true).await
-    }
-
-    /// [`retire`](Self::retire), for a decision made on an older read of the record: once the record
-    /// is claimed, `still_wanted` is asked again of what the claim returned (the current record), and a
-    /// record that no longer qualifies goes back to `from` untouched.
-    pub(crate) async fn retire_if(
-        &self,
-        record: &MediaRecord,
-        from: State,
-        still_wanted: impl Fn(&MediaRecord) -> bool,
-    ) -> Result<Retired, MediaError> {
         let id = record
             .id
             .as_ref()
@@ -209,62 +192,33 @@ impl MediaService {
         let Some(claimed) = claimed else {
             return Ok(Retired::Taken); // someone else (a sweeper, a concurrent remove) owns it now
         };
-        if !still_wanted(&claimed) {
-            self.put_back(id, from, &claimed).await?;
-            return Ok(Retired::Kept);
-        }
         self.destroy_asset(&claimed).await?;
         self.delete(id, State::Deleting).await?;
         Ok(Retired::Done)
     }
 
-    /// Undoes a claim of `retire_if`: the record goes back to `from` with the lease it had. Tried a few
-    /// times, because a record left `deleting` is finished by the next sweep once the lease ends.
-    async fn put_back(
-        &self,
-        id: &RecordId,
-        from: State,
-        claimed: &MediaRecord,
-    ) -> Result<(), MediaError> {
-        let restore = Patch {
-            state: Some(from),
-            lease_until: Some(if from == State::Committed {
-                None
-            } else {
-                claimed.lease_until.clone()
-            }),
-            ..Patch::default()
-        };
-        let mut last = None;
-        for _ in 0..PUT_BACK_ATTEMPTS {
-            match self.update(id, State::Deleting, restore.clone()).await {
-                Ok(_) => return Ok(()),
-                Err(e) => last = Some(e),
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(last.unwrap_or_else(|| MediaError::new(ErrorCode::Internal, "put back not tried")))
-    }
-
-    /// Destroys the asset this process uploaded for a record that another caller (a sweeper, after the
-    /// lease ran out) has taken: that caller's destroy may have run before the upload landed, and it
-    /// deletes the record after it, so nothing else would remove this asset. If this destroy fails and
-    /// the record is already gone, a record whose lease has ended is left for the next sweep.
+    /// Destroys the asset this process uploaded for a record that has left `pending` without it: a
+    /// sweeper took it (the lease ran out), and that sweeper's destroy may have run before the upload
+    /// landed while its delete of the record comes after, so nothing else would remove this asset.
+    /// Only when the record is read back gone or `deleting` (a record that left `pending` never returns
+    /// to it): a commit that applied late shows `committed`, and a failed read destroys nothing (an
+    /// asset left over is `reconcile()`'s to find; one destroyed under a record would be lost). If the
+    /// destroy fails and the record is gone, a record whose lease has ended is left for the next sweep.
     pub(crate) async fn destroy_unowned(&self, record: &MediaRecord) {
-        if self.destroy_asset(record).await.is_ok() {
+        let Some(id) = &record.id else { return };
+        let gone = match self.get(id).await {
+            Ok(None) => true,
+            Ok(Some(current)) if current.state == State::Deleting => false,
+            _ => return,
+        };
+        if self.destroy_asset(record).await.is_ok() || !gone {
             return;
         }
-        let gone = match &record.id {
-            Some(id) => matches!(self.get(id).await, Ok(None)),
-            None => false,
-        };
-        if gone {
-            let mut orphan = record.clone();
-            orphan.state = State::Pending;
-            orphan.idempotency_key = None;
-            orphan.lease_until = Some(now_iso());
-            let _ = self.insert(orphan).await;
-        }
+        let mut orphan = record.clone();
+        orphan.state = State::Pending;
+        orphan.idempotency_key = None;
+        orphan.lease_until = Some(now_iso());
+        let _ = self.insert(orphan).await;
     }
 
     /// A record as callers see it: its fields plus `secure_url`/`url` and the preset URLs, built now

@@ -384,22 +384,24 @@ impl Repository for SqliteRepository {
             // and the update.
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let claimed = {
+                // A purge's claim takes soft-deleted committed records; a sweeper's, expired leases.
+                let which = if claim.deleted_before.is_some() {
+                    "state = 'committed' AND deleted_at IS NOT NULL AND deleted_at <= ?4"
+                } else {
+                    "state IN ('pending', 'deleting') AND (lease_until IS NULL OR lease_until < ?2)"
+                };
                 let mut stmt = tx.prepare_cached(&format!(
                     "UPDATE cirrus_media SET state = 'deleting', lease_until = ?1, updated_at = ?2
-                     WHERE id IN (SELECT id FROM cirrus_media
-                                  WHERE state IN ('pending', 'deleting')
-                                    AND (lease_until IS NULL OR lease_until < ?2)
-                                  ORDER BY id LIMIT ?3)
+                     WHERE id IN (SELECT id FROM cirrus_media WHERE {which} ORDER BY id LIMIT ?3)
                      RETURNING {COLUMNS}"
                 ))?;
-                let rows = stmt.query_map(
-                    params_from_iter([
-                        Sql::Text(claim.lease_until.clone()),
-                        Sql::Text(claim.now.clone()),
-                        Sql::Integer(i64::from(claim.limit.clamp(1, 1000))),
-                    ]),
-                    from_row,
-                )?;
+                let mut values = vec![
+                    Sql::Text(claim.lease_until.clone()),
+                    Sql::Text(claim.now.clone()),
+                    Sql::Integer(i64::from(claim.limit.clamp(1, 1000))),
+                ];
+                values.extend(claim.deleted_before.clone().map(Sql::Text));
+                let rows = stmt.query_map(params_from_iter(values), from_row)?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
             };
             tx.commit()?;

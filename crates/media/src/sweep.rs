@@ -49,6 +49,7 @@ impl MediaService {
                 now: now_iso(),
                 lease_until: time_in(self.options.pending_ttl),
                 limit: BATCH.min(u32::try_from(max - report.claimed).unwrap_or(BATCH)),
+                deleted_before: None,
             };
             let batch = self.repo_call("claim", self.repo.claim(claim)).await?;
             if batch.is_empty() {

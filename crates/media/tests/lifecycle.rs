@@ -211,12 +211,57 @@ async fn a_failed_upload_whose_record_a_sweeper_took_destroys_its_asset() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_purge_leaves_media_restored_after_it_listed_them() {
+async fn a_purge_leaves_media_restored_after_it_began() {
     let s = setup(&[]).await;
     let service = s.service(options("restored"));
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let record = service
+            .create_one(
+                file(png(5 + i, 5)),
+                "alice",
+                &CreateOptions::default(),
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap();
+        ids.push(id_of(&record));
+    }
+    for id in &ids[..2] {
+        service.soft_remove(id, "alice").await.unwrap();
+    }
+    // Another replica restores the first one just before the purge claims.
+    *s.repo.restore_before_purge_claim.lock().unwrap() = Some(ids[0].clone());
+    let cutoff = cirrus_core::time::iso8601_ms(now_ms() as i64 + 60_000);
+    let report = service.purge(&cutoff).await.unwrap();
+    assert!(s.repo.restore_before_purge_claim.lock().unwrap().is_none());
+    assert_eq!(report.get("purged").as_array().unwrap_or_default().len(), 1);
+    assert_eq!(report.get("failed").as_number_u64(), Some(0));
+    let found = service.find(&ids[0], "alice").await.unwrap();
+    assert_eq!(found.get("state").as_str(), Some("committed"));
+    assert!(found.get("deletedAt").is_nullish());
+    assert_eq!(
+        service.find(&ids[1], "alice").await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    service.find(&ids[2], "alice").await.unwrap();
+    assert_eq!(s.cloud("restored").await.len(), 2);
+    assert_eq!(s.records(None).await.len(), 2);
+    // Soft-deleted since, but after the cutoff: left.
+    service.soft_remove(&ids[0], "alice").await.unwrap();
+    let early = cirrus_core::time::iso8601_ms(now_ms() as i64 - 60_000);
+    let report = service.purge(&early).await.unwrap();
+    assert_eq!(report.get("purged").as_array().unwrap_or_default().len(), 0);
+    assert_eq!(s.cloud("restored").await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_over_a_repository_that_ignores_deleted_before_says_so() {
+    let s = setup(&[]).await;
+    let service = s.service(options("oldrepo"));
     let record = service
         .create_one(
-            file(png(5, 5)),
+            file(png(6, 6)),
             "alice",
             &CreateOptions::default(),
             &CancellationToken::new(),
@@ -225,24 +270,20 @@ async fn a_purge_leaves_media_restored_after_it_listed_them() {
         .unwrap();
     let id = id_of(&record);
     service.soft_remove(&id, "alice").await.unwrap();
-    // Another replica restores it between the purge's listing and its claim.
-    *s.repo.restore_after_list.lock().unwrap() = Some(id.clone());
+    // An expired pending record (a crashed upload) is what such a claim takes instead.
+    s.repo
+        .inner
+        .insert(pending_record("oldrepo/alice/crashed"))
+        .await
+        .unwrap();
+    s.repo.ignore_deleted_before.store(true, Ordering::Relaxed);
     let cutoff = cirrus_core::time::iso8601_ms(now_ms() as i64 + 60_000);
-    let report = service.purge(&cutoff).await.unwrap();
-    assert!(s.repo.restore_after_list.lock().unwrap().is_none());
-    assert_eq!(report.get("purged").as_array().unwrap_or_default().len(), 0);
-    assert_eq!(report.get("failed").as_number_u64(), Some(0));
-    let found = service.find(&id, "alice").await.unwrap();
-    assert_eq!(found.get("state").as_str(), Some("committed"));
-    assert!(found.get("deletedAt").is_nullish());
-    assert_eq!(s.cloud("restored").await.len(), 1);
-    assert_eq!(s.records(Some(State::Committed)).await[0].lease_until, None);
-    // Soft-deleted again, it is purged.
-    service.soft_remove(&id, "alice").await.unwrap();
-    let report = service.purge(&cutoff).await.unwrap();
-    assert_eq!(report.get("purged").as_array().unwrap_or_default().len(), 1);
-    assert!(s.cloud("restored").await.is_empty());
-    assert!(s.records(None).await.is_empty());
+    let err = service.purge(&cutoff).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RepositoryFailed);
+    assert!(err.message.contains("deletedBefore"), "{}", err.message);
+    // The soft-deleted record is untouched; the expired one was finished as a sweep would.
+    assert_eq!(s.records(None).await.len(), 1);
+    assert_eq!(s.cloud("oldrepo").await.len(), 1);
 }
 
 fn pending_record(public_id: &str) -> cirrus_media::MediaRecord {

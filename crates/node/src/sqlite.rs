@@ -171,9 +171,10 @@ impl SqliteRepository {
         })
     }
 
-    /// Claims records whose lease is over (they move to `deleting` until `leaseUntil`).
+    /// Claims records whose lease is over (they move to `deleting` until `leaseUntil`); with
+    /// `deletedBefore`, committed records soft-deleted at or before it instead.
     #[napi(
-        ts_args_type = "claim: { now: string, leaseUntil: string, limit: number }",
+        ts_args_type = "claim: { now: string, leaseUntil: string, limit: number, deletedBefore?: string }",
         ts_return_type = "Promise<StoredMediaRecord[]>"
     )]
     pub fn claim<'env>(

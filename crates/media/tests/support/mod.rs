@@ -21,8 +21,10 @@ pub(crate) struct Flaky {
     pub inner: SqliteRepository,
     pub fail_updates: AtomicBool,
     pub fail_all: AtomicBool,
-    /// Once: after a listing is read, another replica restores this record (clears its `deletedAt`).
-    pub restore_after_list: Mutex<Option<RecordId>>,
+    /// Once: just before a purge's claim, another replica restores this record (clears `deletedAt`).
+    pub restore_before_purge_claim: Mutex<Option<RecordId>>,
+    /// Claims drop `deletedBefore`, as an adapter written before it existed would.
+    pub ignore_deleted_before: AtomicBool,
     /// Once: just before a pending record's state changes (an upload's commit, or the retiring of an
     /// upload that failed), another replica's sweeper claims it (its lease having ended): the record
     /// goes `deleting`, the sweeper's destroy having found no asset yet.
@@ -62,20 +64,7 @@ impl Repository for Flaky {
     fn list(&self, q: ListQuery) -> BoxFuture<'_, RepoResult<Page>> {
         Box::pin(async move {
             self.check(false)?;
-            let page = self.inner.list(q).await?;
-            let restore = self.restore_after_list.lock().unwrap().take();
-            if let Some(id) = restore {
-                let patch = Patch {
-                    deleted_at: Some(None),
-                    ..Patch::default()
-                };
-                assert!(self
-                    .inner
-                    .update(id, State::Committed, patch)
-                    .await?
-                    .is_some());
-            }
-            Ok(page)
+            self.inner.list(q).await
         })
     }
     fn update(
@@ -112,9 +101,24 @@ impl Repository for Flaky {
             self.inner.delete(id, expect).await
         })
     }
-    fn claim(&self, c: Claim) -> BoxFuture<'_, RepoResult<Vec<MediaRecord>>> {
+    fn claim(&self, mut c: Claim) -> BoxFuture<'_, RepoResult<Vec<MediaRecord>>> {
         Box::pin(async move {
             self.check(true)?;
+            let restore = self.restore_before_purge_claim.lock().unwrap().take();
+            if let (Some(id), Some(_)) = (restore, &c.deleted_before) {
+                let patch = Patch {
+                    deleted_at: Some(None),
+                    ..Patch::default()
+                };
+                assert!(self
+                    .inner
+                    .update(id, State::Committed, patch)
+                    .await?
+                    .is_some());
+            }
+            if self.ignore_deleted_before.load(Ordering::Relaxed) {
+                c.deleted_before = None;
+            }
             self.inner.claim(c).await
         })
     }
@@ -168,7 +172,8 @@ pub(crate) async fn setup(faults: &[&str]) -> Setup {
         inner: SqliteRepository::open(db.to_str().unwrap()).unwrap(),
         fail_updates: AtomicBool::new(false),
         fail_all: AtomicBool::new(false),
-        restore_after_list: Mutex::new(None),
+        restore_before_purge_claim: Mutex::new(None),
+        ignore_deleted_before: AtomicBool::new(false),
         sweep_before_state_change: AtomicBool::new(false),
     });
     Setup {
