@@ -33,6 +33,7 @@ const MediaEntity = new EntitySchema({
   indices: [
     { name: 'media_owner_key', columns: ['ownerId', 'idempotencyKey'], unique: true, where: '"idempotencyKey" IS NOT NULL' },
     { name: 'media_lease', columns: ['state', 'leaseUntil'] },
+    { name: 'media_deleted', columns: ['state', 'deletedAt'], where: '"deletedAt" IS NOT NULL' },
   ],
 });
 

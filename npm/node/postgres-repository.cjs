@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS ${table} (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ${table}_owner_key ON ${table} (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${table}_owner ON ${table} (owner_id, id);
-CREATE INDEX IF NOT EXISTS ${table}_lease ON ${table} (state, lease_until);`;
+CREATE INDEX IF NOT EXISTS ${table}_lease ON ${table} (state, lease_until);
+CREATE INDEX IF NOT EXISTS ${table}_deleted ON ${table} (state, deleted_at) WHERE deleted_at IS NOT NULL;`;
 }
 
 /** A row as a record: ids and int8 columns come back from `pg` as strings, times as Dates. */

@@ -27,6 +27,37 @@ function sample(overrides = {}) {
 
 const same = (a, b, what) => assert.equal(String(a), String(b), what);
 
+/** One round of the purge-claim race check (see CHECKS). */
+async function claimRestoreRace(repo) {
+  const records = [];
+  for (let i = 0; i < 30; i++) records.push((await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-60000) }))).record);
+  const restored = new Set();
+  const claimed = new Set();
+  // Restores from the newest record back, a pause between each, while claims take the oldest first:
+  // they meet in the middle, where a claim that read its records before taking them would take one
+  // just restored.
+  await Promise.all([
+    (async () => {
+      for (const r of [...records].reverse()) {
+        if (await repo.update(r.id, 'committed', { deletedAt: null })) restored.add(String(r.id));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })(),
+    (async () => {
+      for (;;) {
+        const batch = await repo.claim({ now: iso(), leaseUntil: iso(30000), limit: 3, deletedBefore: iso() });
+        if (batch.length === 0) return;
+        for (const r of batch) claimed.add(String(r.id));
+      }
+    })(),
+  ]);
+  for (const r of records) {
+    const id = String(r.id);
+    assert.ok(!(restored.has(id) && claimed.has(id)), `record ${id} was restored and claimed (the claim must check the soft delete itself)`);
+    assert.ok(restored.has(id) || claimed.has(id), `record ${id} was neither restored nor claimed`);
+  }
+}
+
 /** The checks, by name; each gets a fresh repository. */
 const CHECKS = {
   async 'insert stores every field and get/findByPublicId read it back'(repo) {
@@ -113,20 +144,31 @@ const CHECKS = {
   },
 
   async 'a purge claim (deletedBefore) takes only committed records soft-deleted at or before it'(repo) {
+    const cutoff = iso(-30000);
     const old = (await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-60000) }))).record;
+    const atCutoff = (await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: cutoff }))).record;
     await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-1000) }));
     const restored = (await repo.insert(sample({ state: 'committed', leaseUntil: null, deletedAt: iso(-90000) }))).record;
     await repo.insert(sample({ state: 'committed', leaseUntil: null }));
     await repo.insert(sample({ leaseUntil: iso(-60000) })); // an expired pending record: a sweep's, not a purge's
     await repo.insert(sample({ state: 'deleting', leaseUntil: iso(-60000), deletedAt: iso(-60000) }));
-    // A restore (another replica's) between a purge's listing and its claim: the claim itself must check.
     assert.ok(await repo.update(restored.id, 'committed', { deletedAt: null }), 'restored');
     const leaseUntil = iso(30000);
-    const claimed = await repo.claim({ now: iso(), leaseUntil, limit: 10, deletedBefore: iso(-30000) });
-    assert.deepEqual(claimed.map((r) => String(r.id)), [String(old.id)], 'only the record soft-deleted before the time');
-    assert.equal(claimed[0].state, 'deleting');
-    same(new Date(claimed[0].leaseUntil).toISOString(), leaseUntil, 'the new lease');
-    assert.deepEqual(await repo.claim({ now: iso(), leaseUntil, limit: 10, deletedBefore: iso(-30000) }), [], 'not twice');
+    const first = await repo.claim({ now: iso(), leaseUntil, limit: 1, deletedBefore: cutoff });
+    assert.equal(first.length, 1, 'limit');
+    const rest = await repo.claim({ now: iso(), leaseUntil, limit: 10, deletedBefore: cutoff });
+    const claimed = [...first, ...rest];
+    assert.deepEqual(claimed.map((r) => String(r.id)).sort(), [old.id, atCutoff.id].map(String).sort(),
+      'only the records soft-deleted at or before the time');
+    for (const r of claimed) {
+      assert.equal(r.state, 'deleting');
+      same(new Date(r.leaseUntil).toISOString(), leaseUntil, 'the new lease');
+    }
+    assert.deepEqual(await repo.claim({ now: iso(), leaseUntil, limit: 10, deletedBefore: cutoff }), [], 'not twice');
+  },
+
+  async 'a purge claim and restores racing: no record is both restored and claimed'(repo) {
+    for (let round = 0; round < 3; round++) await claimRestoreRace(repo);
   },
 
   async 'concurrent claimers never get the same record'(repo) {

@@ -250,9 +250,10 @@ impl MediaRecord {
         let time = |k: &str| -> Result<Option<String>, String> {
             match o.get(k) {
                 Value::Undefined | Value::Null => Ok(None),
-                Value::String(s) if cirrus_core::time::parse_iso8601_ms(s).is_some() => {
-                    Ok(Some(s.clone()))
-                }
+                // Stored in one form (milliseconds, `Z`): the SQLite repository compares times as text.
+                Value::String(s) => cirrus_core::time::parse_iso8601_ms(s)
+                    .map(|ms| Some(cirrus_core::time::iso8601_ms(ms)))
+                    .ok_or_else(|| format!("the record's {k} is not an ISO 8601 time")),
                 Value::Number(n) if n.is_finite() => {
                     Ok(Some(cirrus_core::time::iso8601_ms(*n as i64)))
                 }

@@ -7,11 +7,14 @@ use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, RecordId, State};
 use crate::repository::{Claim, Deleted, ListQuery};
 use crate::service::{now_iso, time_in, MediaService};
+use crate::sweep::CONCURRENCY;
 use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
+use futures_util::stream::{self, StreamExt};
+use std::collections::HashSet;
 
-/// Records claimed at once when purging.
-const PURGE_BATCH: u32 = 100;
+/// Records claimed at once when purging (their destroys run `CONCURRENCY` at a time, as a sweep's).
+const PURGE_BATCH: u32 = 50;
 
 impl MediaService {
     /// The owner's committed record `id`, or `NOT_FOUND` (another owner's record is not found either).
@@ -102,6 +105,19 @@ impl MediaService {
         }
     }
 
+    /// A committed record soft-deleted at or before `before`, if one is left.
+    async fn first_due(&self, before: &str) -> Result<Option<MediaRecord>, MediaError> {
+        let query = ListQuery {
+            state: Some(State::Committed),
+            deleted: Deleted::Only,
+            deleted_before: Some(before.to_owned()),
+            limit: 1,
+            ..ListQuery::default()
+        };
+        let page = self.repo_call("list", self.repo.list(query)).await?;
+        Ok(page.items.into_iter().next())
+    }
+
     /// Removes (asset, then record) everything soft-deleted at or before `older_than` (ISO 8601), batch
     /// by batch. Returns `{ purged: [public_id...], failed }`.
     ///
@@ -109,16 +125,24 @@ impl MediaService {
     /// (`claim` with `deletedBefore`): a record restored, on this replica or another, after the purge
     /// began is never taken, and two purges never take the same record.
     pub async fn purge(&self, older_than: &str) -> Result<Value, MediaError> {
-        let Some(before) = cirrus_core::time::parse_iso8601_ms(older_than) else {
+        let Some(before_ms) = cirrus_core::time::parse_iso8601_ms(older_than) else {
             return Err(MediaError::new(
                 ErrorCode::InvalidArgument,
                 "olderThan must be a Date or an ISO 8601 time",
             ));
         };
         // The form records are stored in, so that adapters comparing text compare like with like.
-        let before = cirrus_core::time::iso8601_ms(before);
+        let before = cirrus_core::time::iso8601_ms(before_ms);
+        let due = |r: &MediaRecord| {
+            r.deleted_at
+                .as_deref()
+                .and_then(cirrus_core::time::parse_iso8601_ms)
+                .is_some_and(|at| at <= before_ms)
+        };
         let mut purged = Vec::new();
         let mut failed = 0u64;
+        let mut seen = HashSet::new();
+        let mut empty_with_due = 0;
         loop {
             let claim = Claim {
                 now: now_iso(),
@@ -128,27 +152,41 @@ impl MediaService {
             };
             let batch = self.repo_call("claim", self.repo.claim(claim)).await?;
             if batch.is_empty() {
-                break;
+                // Nothing claimed while a due record is still there: a claim that ignores
+                // `deletedBefore`, unless another purge held that record for a moment (asked again).
+                if self.first_due(&before).await?.is_none() {
+                    break;
+                }
+                empty_with_due += 1;
+                if empty_with_due == 3 {
+                    return Err(ignored_deleted_before());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
             }
-            let mut ignored = false;
-            for record in &batch {
-                // Claimed: finished here, or by the next sweep when its lease ends.
-                let done = self.retire(record, State::Deleting).await.is_ok();
-                if record.deleted_at.is_none() {
-                    // An adapter that does not know `deletedBefore` claimed expired records instead:
-                    // finishing them is what a sweep does, but nothing soft-deleted was purged.
-                    ignored = true;
-                } else if done {
-                    purged.push(Value::from(record.public_id.as_str()));
+            empty_with_due = 0;
+            // A claim that ignores `deletedBefore` returns what is not due (expired pending or
+            // deleting records, a sweep's), or the same records again: those are left to the sweep.
+            let (mine, not_due): (Vec<_>, Vec<_>) = batch
+                .into_iter()
+                .partition(|r| due(r) && r.id.as_ref().is_some_and(|id| seen.insert(id.clone())));
+            let results: Vec<(String, bool)> = stream::iter(mine)
+                .map(|record| async move {
+                    let done = self.retire(&record, State::Deleting).await.is_ok();
+                    (record.public_id, done)
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+            for (public_id, done) in results {
+                if done {
+                    purged.push(Value::from(public_id));
                 } else {
-                    failed += 1;
+                    failed += 1; // left `deleting`: the next sweep finishes it
                 }
             }
-            if ignored {
-                return Err(MediaError::new(
-                    ErrorCode::RepositoryFailed,
-                    "repository claim ignored deletedBefore (purge needs it: see the repository contract)",
-                ));
+            if !not_due.is_empty() {
+                return Err(ignored_deleted_before());
             }
         }
         let mut report = Map::new();
@@ -156,4 +194,12 @@ impl MediaService {
         report.set("failed", Value::Number(failed as f64));
         Ok(Value::Object(report))
     }
+}
+
+/// A repository whose `claim` does not apply `deletedBefore` (written before `purge` needed it).
+fn ignored_deleted_before() -> MediaError {
+    MediaError::new(
+        ErrorCode::RepositoryFailed,
+        "repository claim ignored deletedBefore (purge needs it: see the repository contract)",
+    )
 }

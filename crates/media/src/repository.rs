@@ -254,8 +254,8 @@ pub mod js {
         let time = |k: &str| {
             v.get(k)
                 .as_str()
-                .filter(|t| cirrus_core::time::parse_iso8601_ms(t).is_some())
-                .map(str::to_owned)
+                .and_then(cirrus_core::time::parse_iso8601_ms)
+                .map(cirrus_core::time::iso8601_ms)
                 .ok_or_else(|| format!("claim.{k} must be an ISO 8601 time"))
         };
         Ok(Claim {
@@ -276,10 +276,22 @@ pub mod js {
     /// A patch a JS caller gave (`{ state?, version?, ..., deletedAt?: string | null, leaseUntil?: ... }`).
     pub fn patch_from_value(v: &Value) -> Result<Patch, String> {
         let count = |k: &str| v.get(k).as_number_u64();
-        let nullable = |k: &str| match v.get(k) {
-            Value::Undefined => None,
-            Value::Null => Some(None),
-            other => Some(Some(other.to_js_string())),
+        // Times are stored in one form (milliseconds, `Z`): the SQLite repository compares them as text.
+        let time = |k: &str| -> Result<String, String> {
+            match v.get(k) {
+                Value::String(t) => cirrus_core::time::parse_iso8601_ms(t),
+                Value::Number(n) if n.is_finite() => Some(*n as i64),
+                _ => None,
+            }
+            .map(cirrus_core::time::iso8601_ms)
+            .ok_or_else(|| format!("patch.{k} must be an ISO 8601 time"))
+        };
+        let nullable = |k: &str| -> Result<Option<Option<String>>, String> {
+            Ok(match v.get(k) {
+                Value::Undefined => None,
+                Value::Null => Some(None),
+                _ => Some(Some(time(k)?)),
+            })
         };
         Ok(Patch {
             state: match v.get("state") {
@@ -295,9 +307,9 @@ pub mod js {
             bytes: count("bytes"),
             width: count("width"),
             height: count("height"),
-            updated_at: text(v.get("updatedAt")),
-            deleted_at: nullable("deletedAt"),
-            lease_until: nullable("leaseUntil"),
+            updated_at: nullable("updatedAt")?.flatten(),
+            deleted_at: nullable("deletedAt")?,
+            lease_until: nullable("leaseUntil")?,
         })
     }
 }

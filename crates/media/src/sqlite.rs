@@ -40,6 +40,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS cirrus_media_owner_key
   ON cirrus_media (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS cirrus_media_owner ON cirrus_media (owner_id, id);
 CREATE INDEX IF NOT EXISTS cirrus_media_lease ON cirrus_media (state, lease_until);
+CREATE INDEX IF NOT EXISTS cirrus_media_deleted ON cirrus_media (state, deleted_at) WHERE deleted_at IS NOT NULL;
 ";
 
 const COLUMNS: &str = "id, public_id, resource_type, type, state, owner_id, idempotency_key, version, \

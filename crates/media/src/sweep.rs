@@ -15,8 +15,8 @@ use futures_util::stream::{self, StreamExt};
 
 /// Records claimed at once.
 const BATCH: u32 = 50;
-/// Destroys in flight at once.
-const CONCURRENCY: usize = 8;
+/// Destroys in flight at once (a sweep's, a purge's).
+pub(crate) const CONCURRENCY: usize = 8;
 
 /// What one `sweep()` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

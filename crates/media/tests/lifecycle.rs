@@ -281,8 +281,17 @@ async fn a_purge_over_a_repository_that_ignores_deleted_before_says_so() {
     let err = service.purge(&cutoff).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::RepositoryFailed);
     assert!(err.message.contains("deletedBefore"), "{}", err.message);
-    // The soft-deleted record is untouched; the expired one was finished as a sweep would.
-    assert_eq!(s.records(None).await.len(), 1);
+    // The soft-deleted record is untouched; the expired one, claimed, is left to the sweep.
+    assert_eq!(s.recorded(State::Committed).await.len(), 1);
+    assert_eq!(
+        s.recorded(State::Deleting).await,
+        vec!["oldrepo/alice/crashed"]
+    );
+    assert_eq!(s.cloud("oldrepo").await.len(), 1);
+    // With nothing expired for it to take, such a claim takes nothing: the record still due says so.
+    let err = service.purge(&cutoff).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RepositoryFailed);
+    assert_eq!(s.recorded(State::Committed).await.len(), 1);
     assert_eq!(s.cloud("oldrepo").await.len(), 1);
 }
 
