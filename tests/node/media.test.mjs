@@ -120,10 +120,22 @@ test('validation before any byte leaves: coded errors; a path is checked on disk
     [Readable.from([makePng(100, 100, { noise: true })]), 'alice', 'FILE_TOO_LARGE'],
     ['/etc/passwd', 'alice', 'INVALID_ARGUMENT'],
     [png(), '', 'MISSING_OWNER'],
+    [png(), 'ali\nce', 'INVALID_ARGUMENT'],
     [null, 'alice', 'MISSING_FILE'],
   ];
   for (const [file, owner, code] of cases) await assert.rejects(service.createOne(file, owner), { code });
   await assert.rejects(service.createOne(png(), 'alice', { public_id: 'validation/bob/avatar' }), { code: 'INVALID_OPTION' });
+  // Options that would store assets somewhere the records do not say, or never match, are refused.
+  for (const options of [
+    { uploadDefaults: { upload_preset: 'team' } }, { uploadDefaults: { public_id_prefix: 'x' } },
+    { uploadDefaults: { use_asset_folder_as_public_id_prefix: true } }, { directResourceType: 'auto' },
+  ]) {
+    assert.throws(() => new MediaService(client, repo, options), { code: 'INVALID_OPTION' }, JSON.stringify(options));
+  }
+  await assert.rejects(service.signDirectUpload('ali\u0000ce'), { code: 'INVALID_ARGUMENT' });
+  // Formats in the spelling Cloudinary reports (JPEG files are `jpg`).
+  const formats = fresh('formats', { allowedFormats: ['JPEG', 'png', 'tif'] });
+  assert.equal((await formats.service.signDirectUpload('alice')).allowed_formats, 'jpg,png,tiff');
   assert.deepEqual(await cloudIds('validation'), []);
   assert.deepEqual(await allRecords(repo), []);
 });

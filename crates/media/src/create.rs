@@ -83,6 +83,12 @@ pub(crate) fn check_owner(owner_id: &str) -> Result<(), MediaError> {
             "an owner id is required",
         ));
     }
+    if owner_id.chars().any(char::is_control) {
+        return Err(MediaError::new(
+            ErrorCode::InvalidArgument,
+            "owner ids may not contain control characters",
+        ));
+    }
     if owner_id.len() > ids::MAX_OWNER_LEN {
         return Err(MediaError::new(
             ErrorCode::InvalidArgument,
@@ -301,6 +307,34 @@ impl MediaService {
             .id
             .clone()
             .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
+        // Stored anywhere but the record's public_id (an upload preset's folder, say), the asset is
+        // nobody's: destroyed, and the intent retired.
+        let stored_as = |k: &str| uploaded.get(k).as_str().map(str::to_owned);
+        let placed = [
+            ("public_id", &record.public_id),
+            ("resource_type", &record.resource_type),
+            ("type", &record.kind),
+        ];
+        if let Some((key, expected)) = placed
+            .iter()
+            .find(|(k, v)| stored_as(k).is_some_and(|got| got != **v))
+        {
+            let got = stored_as(key).unwrap_or_default();
+            let mut stray = record.clone();
+            match *key {
+                "public_id" => stray.public_id = got.clone(),
+                "resource_type" => stray.resource_type = got.clone(),
+                _ => stray.kind = got.clone(),
+            }
+            let _ = self.destroy_asset(&stray).await;
+            self.retire_upload(record).await;
+            return Err(MediaError::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "the upload was stored with {key} {got}, not the record's {expected} (an upload preset or uploadDefaults moved it); it was deleted"
+                ),
+            ));
+        }
         let count = |k: &str| uploaded.get(k).as_number_u64();
         let patch = Patch {
             state: Some(State::Committed),

@@ -176,16 +176,27 @@ impl MediaService {
                 "this upload belongs to another owner",
             ));
         }
+        if verified.resource_type != record.resource_type || verified.kind != record.kind {
+            // The browser posted the signed params to another resource type's endpoint (the
+            // signature does not cover it): that asset is nobody's, whatever the record's state.
+            let mut stray = record.clone();
+            stray.resource_type.clone_from(&verified.resource_type);
+            stray.kind.clone_from(&verified.kind);
+            let deleted = self.destroy_asset(&stray).await.is_ok();
+            let refusal = MediaError::new(
+                ErrorCode::IdentifierNotAllowed,
+                "the identifier's resource type or type is not the prepared one",
+            );
+            return Err(if deleted {
+                refusal.note("the asset it names was deleted")
+            } else {
+                refusal
+            });
+        }
         match record.state {
             State::Committed => return Ok(self.present(&record)),
             State::Deleting => return Err(not_prepared()),
             State::Pending => {}
-        }
-        if verified.resource_type != record.resource_type || verified.kind != record.kind {
-            return Err(MediaError::new(
-                ErrorCode::IdentifierNotAllowed,
-                "the identifier's resource type or type is not the prepared one",
-            ));
         }
         let asset = self.lookup(&record).await?;
         if asset.get("version").to_js_string() != verified.version {

@@ -84,6 +84,16 @@ const KEYS: &[&str] = &[
     "uploadDefaults",
 ];
 
+/// Upload params that decide where an asset is stored, which `uploadDefaults` may not set.
+const PLACED_BY_THE_SERVICE: [&str; 6] = [
+    "public_id",
+    "folder",
+    "overwrite",
+    "upload_preset",
+    "public_id_prefix",
+    "use_asset_folder_as_public_id_prefix",
+];
+
 impl ServiceOptions {
     /// From an options object: `folder`, `tag`, `maxBytes`, `allowedFormats`, `presets` (name →
     /// transformation string or object), `repositoryTimeout` (ms), `reconcileGrace` (s), `pendingTtl` (ms),
@@ -129,9 +139,10 @@ impl ServiceOptions {
             self.tag = t;
         }
         if let Some(rt) = text("directResourceType")? {
-            if !["image", "video", "raw", "auto"].contains(&rt.as_str()) {
+            // Not `auto`: a direct upload's record names its asset's resource type before the upload.
+            if !["image", "video", "raw"].contains(&rt.as_str()) {
                 return Err(invalid(format!(
-                    "directResourceType must be image, video, raw or auto, not {rt}"
+                    "directResourceType must be image, video or raw, not {rt}"
                 )));
             }
             self.direct_resource_type = rt;
@@ -172,9 +183,17 @@ impl ServiceOptions {
     fn read_lists(&mut self, o: &Map) -> Result<(), MediaError> {
         match o.get("allowedFormats") {
             Value::Array(formats) => {
+                // In the spelling the format sniffer and the Admin API answer with.
                 self.allowed_formats = formats
                     .iter()
-                    .map(|f| f.to_js_string().to_ascii_lowercase())
+                    .map(|f| {
+                        let f = f.to_js_string().to_ascii_lowercase();
+                        match f.as_str() {
+                            "jpeg" | "jpe" => "jpg".to_owned(),
+                            "tif" => "tiff".to_owned(),
+                            _ => f,
+                        }
+                    })
                     .collect();
             }
             Value::Undefined | Value::Null => {}
@@ -190,11 +209,13 @@ impl ServiceOptions {
             self.url_options = u.clone();
         }
         if let Value::Object(u) = o.get("uploadDefaults") {
-            if u.has("public_id") || u.has("folder") || u.has("overwrite") {
-                return Err(invalid(
-                    "uploadDefaults may not set public_id, folder or overwrite: the service chooses them"
-                        .to_owned(),
-                ));
+            // Each of these would store the asset somewhere other than the record's public_id (a
+            // preset may carry a folder or a prefix).
+            if let Some(key) = PLACED_BY_THE_SERVICE.iter().find(|k| u.has(k)) {
+                return Err(invalid(format!(
+                    "uploadDefaults may not set {key}: the service chooses where each asset goes (not {})",
+                    PLACED_BY_THE_SERVICE.join(", ")
+                )));
             }
             self.upload_defaults = u.clone();
         }

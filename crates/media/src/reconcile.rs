@@ -125,7 +125,10 @@ impl MediaService {
                         self.repo.find_by_public_id(public_id.clone()),
                     )
                     .await?;
-                if named.is_some() {
+                // Named only by a record of this resource type and type: the same public_id under
+                // another resource type (a browser posting the signed params to /raw/upload) is not
+                // the record's asset.
+                if named.is_some_and(|r| r.resource_type == rt && r.kind == kind) {
                     continue;
                 }
                 let orphan = MediaRecord {

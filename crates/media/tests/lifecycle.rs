@@ -366,6 +366,17 @@ async fn one_idempotency_key_in_two_processes_makes_one_record_and_one_asset() {
 
 /// Uploads what a browser would with a prepared signature; returns the signed identifier.
 async fn browser_upload(s: &Setup, signed: &Value, bytes: bytes::Bytes) -> String {
+    browser_upload_as(s, signed, bytes, "image").await
+}
+
+/// A browser's upload of the signed params to `resource_type`'s endpoint (the signature does not cover
+/// the endpoint); the identifier Cloudinary's answer makes.
+async fn browser_upload_as(
+    s: &Setup,
+    signed: &Value,
+    bytes: bytes::Bytes,
+    resource_type: &str,
+) -> String {
     let mut params = signed.as_object().unwrap().clone();
     for k in [
         "signature",
@@ -382,19 +393,97 @@ async fn browser_upload(s: &Setup, signed: &Value, bytes: bytes::Bytes) -> Strin
         .upload(
             cirrus_transport::Source::Bytes(bytes),
             &params,
-            &cirrus_transport::UploadSettings::default(),
+            &cirrus_transport::UploadSettings {
+                resource_type: resource_type.to_owned(),
+                ..cirrus_transport::UploadSettings::default()
+            },
             None,
             &CancellationToken::new(),
         )
         .await
         .unwrap();
+    let format = result.get("format").to_js_string();
     format!(
-        "image/upload/v{}/{}.{}#{}",
+        "{resource_type}/upload/v{}/{}{}#{}",
         result.get("version").to_js_string(),
         result.get("public_id").to_js_string(),
-        result.get("format").to_js_string(),
+        if format.is_empty() {
+            String::new()
+        } else {
+            format!(".{format}")
+        },
         result.get("signature").to_js_string()
     )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_params_posted_as_another_resource_type_leave_nothing() {
+    let s = setup(&[]).await;
+    let service = s.service(options("stray"));
+    let signed = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    // The browser posts the image's signed params to /raw/upload: refused at adopt, and deleted.
+    let raw = browser_upload_as(&s, &signed, png(8, 8), "raw").await;
+    assert_eq!(s.cloud_of("raw", "stray").await.len(), 1);
+    let err = service.adopt(&raw, "alice").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::IdentifierNotAllowed);
+    assert!(err.message.contains("deleted"), "{}", err.message);
+    assert!(s.cloud_of("raw", "stray").await.is_empty());
+    // The image itself is adopted; a replay of the params as raw afterwards is the drift check's.
+    let image = browser_upload(&s, &signed, png(8, 8)).await;
+    service.adopt(&image, "alice").await.unwrap();
+    browser_upload_as(&s, &signed, png(9, 9), "raw").await;
+    assert_eq!(
+        service.adopt(&raw, "alice").await.unwrap_err().code,
+        ErrorCode::IdentifierNotAllowed,
+        "a committed record answers no other resource type's identifier"
+    );
+    browser_upload_as(&s, &signed, png(9, 9), "raw").await;
+    let report = service.reconcile().await.unwrap();
+    assert_eq!(report.destroyed_count, 1, "{report:?}");
+    assert!(s.cloud_of("raw", "stray").await.is_empty());
+    assert_eq!(s.cloud("stray").await.len(), 1);
+    assert_eq!(s.recorded(State::Committed).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_stored_under_another_public_id_is_deleted_and_refused() {
+    let s = setup_with(&[], |settings| {
+        settings.presets.insert(
+            "team".to_owned(),
+            cirrus_emulator::Preset {
+                folder: Some("shared".to_owned()),
+                ..cirrus_emulator::Preset::default()
+            },
+        );
+    })
+    .await;
+    let mut o = options("moved");
+    // Set here past the option reader, which refuses upload_preset in uploadDefaults.
+    let mut defaults = cirrus_core::Map::new();
+    defaults.set("upload_preset", "team".into());
+    o.upload_defaults = defaults;
+    let service = s.service(o);
+    let err = service
+        .create_one(
+            file(png(5, 5)),
+            "alice",
+            &CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidOption);
+    assert!(
+        err.message.contains("shared/moved/alice/"),
+        "{}",
+        err.message
+    );
+    assert!(s.cloud("shared").await.is_empty());
+    assert!(s.cloud("moved").await.is_empty());
+    assert!(s.records(None).await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -146,9 +146,18 @@ fn temp_dir(what: &str) -> tempfile::TempDir {
 }
 
 pub(crate) async fn setup(faults: &[&str]) -> Setup {
+    setup_with(faults, |_| {}).await
+}
+
+/// `setup`, with the emulator's settings adjusted first (an upload preset, say).
+pub(crate) async fn setup_with(
+    faults: &[&str],
+    configure: impl FnOnce(&mut cirrus_emulator::Settings),
+) -> Setup {
     let dir = temp_dir("emulator");
     let mut settings = cirrus_emulator::Settings::new("demo", "key", "secret", dir.path());
     settings.log_requests = false;
+    configure(&mut settings);
     for f in faults {
         let (endpoint, rule) = cirrus_emulator::faults::parse_rule(f).unwrap();
         settings.faults.insert(endpoint, rule);
@@ -208,6 +217,11 @@ impl Setup {
 
     /// Public ids of the assets under `folder/`.
     pub(crate) async fn cloud(&self, folder: &str) -> Vec<String> {
+        self.cloud_of("image", folder).await
+    }
+
+    /// Public ids of the assets of `resource_type` (type `upload`) under `folder/`.
+    pub(crate) async fn cloud_of(&self, resource_type: &str, folder: &str) -> Vec<String> {
         let mut ids = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
@@ -221,7 +235,7 @@ impl Setup {
             let page = self
                 .transport
                 .admin_get(
-                    "resources/image/upload",
+                    &format!("resources/{resource_type}/upload"),
                     &query,
                     &UploadSettings::default(),
                     &CancellationToken::new(),
