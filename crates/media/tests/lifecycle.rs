@@ -30,15 +30,7 @@ fn keyed(key: &str) -> CreateOptions {
 async fn create_records_intent_then_commits_under_the_owners_folder() {
     let s = setup(&[]).await;
     let service = s.service(options("life"));
-    let record = service
-        .create_one(
-            file(png(12, 6)),
-            "a/b",
-            &CreateOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let record = create(&service, png(12, 6), "a/b").await.unwrap();
     let public_id = record.get("public_id").to_js_string();
     assert!(public_id.starts_with("life/a_2Fb/"), "{public_id}");
     assert_eq!(record.get("state").as_str(), Some("committed"));
@@ -76,14 +68,7 @@ async fn answers_lost_after_the_server_stored_never_make_a_second_asset() {
     let service = s.service(o);
     let mut created = Vec::new();
     for i in 0..24 {
-        let r = service
-            .create_one(
-                file(png(4 + i, 4)),
-                "alice",
-                &CreateOptions::default(),
-                &CancellationToken::new(),
-            )
-            .await;
+        let r = create(&service, png(4 + i, 4), "alice").await;
         if let Ok(r) = r {
             created.push(r.get("public_id").to_js_string());
         }
@@ -106,15 +91,7 @@ async fn a_repository_down_after_the_upload_leaves_a_pending_record_the_sweeper_
     let s = setup(&[]).await;
     let service = s.service(options("down"));
     s.repo.fail_updates.store(true, Ordering::Relaxed);
-    let err = service
-        .create_one(
-            file(png(8, 8)),
-            "alice",
-            &CreateOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap_err();
+    let err = create(&service, png(8, 8), "alice").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::RepositoryFailed);
     // The asset landed and its pending record names it: nothing is unaccounted for.
     let cloud = s.cloud("down").await;
@@ -162,15 +139,7 @@ async fn upload_landing_after_a_sweeper(
     s.repo
         .sweep_before_state_change
         .store(true, Ordering::Relaxed);
-    let err = service
-        .create_one(
-            file(png(7, 7)),
-            "alice",
-            &CreateOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap_err();
+    let err = create(service, png(7, 7), "alice").await.unwrap_err();
     assert!(!s.repo.sweep_before_state_change.load(Ordering::Relaxed));
     let claimed = s.records(Some(State::Deleting)).await;
     assert_eq!(claimed.len(), 1, "the sweeper's claim is still there");
@@ -216,15 +185,7 @@ async fn a_purge_leaves_media_restored_after_it_began() {
     let service = s.service(options("restored"));
     let mut ids = Vec::new();
     for i in 0..3 {
-        let record = service
-            .create_one(
-                file(png(5 + i, 5)),
-                "alice",
-                &CreateOptions::default(),
-                &CancellationToken::new(),
-            )
-            .await
-            .unwrap();
+        let record = create(&service, png(5 + i, 5), "alice").await.unwrap();
         ids.push(id_of(&record));
     }
     for id in &ids[..2] {
@@ -259,15 +220,7 @@ async fn a_purge_leaves_media_restored_after_it_began() {
 async fn a_purge_over_a_repository_that_ignores_deleted_before_says_so() {
     let s = setup(&[]).await;
     let service = s.service(options("oldrepo"));
-    let record = service
-        .create_one(
-            file(png(6, 6)),
-            "alice",
-            &CreateOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let record = create(&service, png(6, 6), "alice").await.unwrap();
     let id = id_of(&record);
     service.soft_remove(&id, "alice").await.unwrap();
     // An expired pending record (a crashed upload) is what such a claim takes instead.
@@ -308,15 +261,7 @@ async fn a_removal_whose_destroy_fails_is_finished_by_the_sweeper() {
     defaults.set("retries", Value::Number(0.0));
     o.upload_defaults = defaults;
     let service = s.service(o);
-    let record = service
-        .create_one(
-            file(png(9, 9)),
-            "alice",
-            &CreateOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let record = create(&service, png(9, 9), "alice").await.unwrap();
     let id = id_of(&record);
     s.set_faults(r#"{"destroy":{"error_500":1.0}}"#).await;
     assert!(service.remove(&id, "alice").await.is_err());
@@ -466,15 +411,7 @@ async fn an_upload_stored_under_another_public_id_is_deleted_and_refused() {
     defaults.set("upload_preset", "team".into());
     o.upload_defaults = defaults;
     let service = s.service(o);
-    let err = service
-        .create_one(
-            file(png(5, 5)),
-            "alice",
-            &CreateOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap_err();
+    let err = create(&service, png(5, 5), "alice").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidOption);
     assert!(
         err.message.contains("shared/moved/alice/"),

@@ -391,3 +391,19 @@ pub(crate) fn options(folder: &str) -> ServiceOptions {
 pub(crate) fn id_of(v: &Value) -> RecordId {
     RecordId::from_value(v.get("id")).expect("a record id")
 }
+
+/// `create_one` of a file with the default options, not cancelled.
+pub(crate) async fn create(
+    service: &MediaService,
+    bytes: Bytes,
+    owner_id: &str,
+) -> Result<Value, cirrus_media::MediaError> {
+    service
+        .create_one(
+            file(bytes),
+            owner_id,
+            &cirrus_media::CreateOptions::default(),
+            &CancellationToken::new(),
+        )
+        .await
+}
