@@ -457,8 +457,8 @@ export interface MediaServiceOptions {
   directUploadTtl?: number;
   /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
   idempotencyWait?: number;
-  /** Resource type of direct uploads (default `image`; not `auto`: the record names its asset's resource type before the upload). */
-  directResourceType?: 'image' | 'video' | 'raw';
+  /** Resource type of direct uploads (default `image`; `auto` is read as `image`: the record names its asset's resource type before the upload). */
+  directResourceType?: 'image' | 'video' | 'raw' | 'auto';
   /** Delivery URL options for the URLs in records (e.g. `{ secure: false, cname }`). */
   urlOptions?: UrlOptions;
   /** Params and transport settings for every upload (not public_id, folder, overwrite, upload_preset, public_id_prefix or use_asset_folder_as_public_id_prefix: the service decides where each asset is stored); its `retries`, `retry_delay`, `timeout` and `deadline` also govern the service's deletes. */

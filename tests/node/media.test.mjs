@@ -128,14 +128,18 @@ test('validation before any byte leaves: coded errors; a path is checked on disk
   // Options that would store assets somewhere the records do not say, or never match, are refused.
   for (const options of [
     { uploadDefaults: { upload_preset: 'team' } }, { uploadDefaults: { public_id_prefix: 'x' } },
-    { uploadDefaults: { use_asset_folder_as_public_id_prefix: true } }, { directResourceType: 'auto' },
+    { uploadDefaults: { use_asset_folder_as_public_id_prefix: true } }, { directResourceType: 'gif' },
   ]) {
     assert.throws(() => new MediaService(client, repo, options), { code: 'INVALID_OPTION' }, JSON.stringify(options));
   }
   await assert.rejects(service.signDirectUpload('ali\u0000ce'), { code: 'INVALID_ARGUMENT' });
   // Formats in the spelling Cloudinary reports (JPEG files are `jpg`).
-  const formats = fresh('formats', { allowedFormats: ['JPEG', 'png', 'tif'] });
-  assert.equal((await formats.service.signDirectUpload('alice')).allowed_formats, 'jpg,png,tiff');
+  const formats = fresh('formats', { allowedFormats: ['JPEG', 'png', 'tif', 'jpg'], directResourceType: 'auto' });
+  const signed = await formats.service.signDirectUpload('alice');
+  assert.equal(signed.allowed_formats, 'jpg,png,tiff');
+  // `auto` is read as `image`: the record names its resource type before the upload, which goes there.
+  assert.equal(signed.resource_type, 'image');
+  assert.match(signed.upload_url, /\/image\/upload$/);
   assert.deepEqual(await cloudIds('validation'), []);
   assert.deepEqual(await allRecords(repo), []);
 });

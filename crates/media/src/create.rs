@@ -121,6 +121,7 @@ impl MediaService {
     pub(crate) fn asset_params(&self, record: &MediaRecord, extra_tags: &[String]) -> Map {
         let mut options = self.options.upload_defaults.clone();
         options.set("public_id", record.public_id.as_str().into());
+        options.set("type", record.kind.as_str().into());
         options.set("overwrite", false.into());
         let mut tags = vec![
             Value::from(self.options.tag.as_str()),
@@ -308,30 +309,34 @@ impl MediaService {
             .clone()
             .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
         // Stored anywhere but the record's public_id (an upload preset's folder, say), the asset is
-        // nobody's: destroyed, and the intent retired.
-        let stored_as = |k: &str| uploaded.get(k).as_str().map(str::to_owned);
-        let placed = [
-            ("public_id", &record.public_id),
-            ("resource_type", &record.resource_type),
-            ("type", &record.kind),
-        ];
-        if let Some((key, expected)) = placed
-            .iter()
-            .find(|(k, v)| stored_as(k).is_some_and(|got| got != **v))
-        {
-            let got = stored_as(key).unwrap_or_default();
-            let mut stray = record.clone();
-            match *key {
-                "public_id" => stray.public_id = got.clone(),
-                "resource_type" => stray.resource_type = got.clone(),
-                _ => stray.kind = got.clone(),
+        // nobody's: destroyed (or, if that fails, named by an expired record for the sweep), and the
+        // intent retired.
+        let mut stray = record.clone();
+        for (key, field) in [
+            ("public_id", &mut stray.public_id),
+            ("resource_type", &mut stray.resource_type),
+            ("type", &mut stray.kind),
+        ] {
+            if let Some(got) = uploaded.get(key).as_str() {
+                got.clone_into(field);
             }
-            let _ = self.destroy_asset(&stray).await;
+        }
+        if (&stray.public_id, &stray.resource_type, &stray.kind)
+            != (&record.public_id, &record.resource_type, &record.kind)
+        {
+            if self.destroy_asset(&stray).await.is_err() {
+                stray.state = State::Pending;
+                stray.idempotency_key = None;
+                stray.lease_until = Some(now_iso());
+                let _ = self.insert(stray.clone()).await;
+            }
             self.retire_upload(record).await;
             return Err(MediaError::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "the upload was stored with {key} {got}, not the record's {expected} (an upload preset or uploadDefaults moved it); it was deleted"
+                    "the upload was stored as {}/{}/{}, not as the record's {}/{}/{} (an upload preset or uploadDefaults moved it); it was deleted",
+                    stray.resource_type, stray.kind, stray.public_id,
+                    record.resource_type, record.kind, record.public_id
                 ),
             ));
         }

@@ -39,10 +39,9 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
-        let rt = self.options.direct_resource_type.clone();
         let intent = self.intent(
             owner_id,
-            if rt == "auto" { "image" } else { &rt },
+            &self.options.direct_resource_type,
             self.options.direct_upload_ttl,
         );
         // Signed before the insert: a bad account or option fails here, leaving no record behind.
@@ -110,7 +109,9 @@ impl MediaService {
         record: &MediaRecord,
         now_ms: f64,
     ) -> Result<cirrus_core::Map, MediaError> {
-        let rt = self.options.direct_resource_type.clone();
+        // The record's resource type (and, in asset_params, its type): a record signed again after the
+        // options changed still gets an upload it names.
+        let rt = record.resource_type.clone();
         let mut options = self.asset_params(record, &[]);
         for key in ["retries", "retry_delay", "timeout", "deadline"] {
             options.remove(key);
@@ -182,13 +183,13 @@ impl MediaService {
             let mut stray = record.clone();
             stray.resource_type.clone_from(&verified.resource_type);
             stray.kind.clone_from(&verified.kind);
-            let deleted = self.destroy_asset(&stray).await.is_ok();
+            let gone = self.destroy_asset(&stray).await.is_ok();
             let refusal = MediaError::new(
                 ErrorCode::IdentifierNotAllowed,
                 "the identifier's resource type or type is not the prepared one",
             );
-            return Err(if deleted {
-                refusal.note("the asset it names was deleted")
+            return Err(if gone {
+                refusal.note("the asset it names was deleted (or already gone)")
             } else {
                 refusal
             });
@@ -218,7 +219,10 @@ impl MediaService {
     /// The server's own checks of an uploaded asset: format and size.
     fn check_uploaded(&self, asset: &Value) -> Result<(), MediaError> {
         let format = asset.get("format").to_js_string();
-        if !self.options.allowed_formats.contains(&format) {
+        // A raw asset has no format (Cloudinary does not read raw files): only its size is checked.
+        let raw_without_format =
+            asset.get("resource_type").as_str() == Some("raw") && asset.get("format").is_nullish();
+        if !raw_without_format && !self.options.allowed_formats.contains(&format) {
             return Err(MediaError::new(
                 ErrorCode::UnsupportedType,
                 format!(

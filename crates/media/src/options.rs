@@ -30,7 +30,7 @@ pub struct ServiceOptions {
     pub direct_upload_ttl: Duration,
     /// How long a second request with an idempotency key waits for the first one to finish.
     pub idempotency_wait: Duration,
-    /// Resource type of direct uploads (`image`, `video`, `raw` or `auto`).
+    /// Resource type of direct uploads (`image`, `video` or `raw`).
     pub direct_resource_type: String,
     /// Assets per Admin API page when `reconcile()` lists the cloud (Cloudinary's maximum is 500).
     pub reconcile_page_size: u32,
@@ -139,13 +139,15 @@ impl ServiceOptions {
             self.tag = t;
         }
         if let Some(rt) = text("directResourceType")? {
-            // Not `auto`: a direct upload's record names its asset's resource type before the upload.
-            if !["image", "video", "raw"].contains(&rt.as_str()) {
+            if !["image", "video", "raw", "auto"].contains(&rt.as_str()) {
                 return Err(invalid(format!(
                     "directResourceType must be image, video or raw, not {rt}"
                 )));
             }
-            self.direct_resource_type = rt;
+            // `auto` is read as `image`, as its records always were: a direct upload's record names its
+            // asset's resource type before the upload, so the upload goes to that endpoint (a video
+            // sent to /image/upload is refused there, rather than stored where no record names it).
+            self.direct_resource_type = if rt == "auto" { "image".to_owned() } else { rt };
         }
         Ok(())
     }
@@ -184,17 +186,18 @@ impl ServiceOptions {
         match o.get("allowedFormats") {
             Value::Array(formats) => {
                 // In the spelling the format sniffer and the Admin API answer with.
-                self.allowed_formats = formats
-                    .iter()
-                    .map(|f| {
-                        let f = f.to_js_string().to_ascii_lowercase();
-                        match f.as_str() {
-                            "jpeg" | "jpe" => "jpg".to_owned(),
-                            "tif" => "tiff".to_owned(),
-                            _ => f,
-                        }
-                    })
-                    .collect();
+                self.allowed_formats.clear();
+                for f in formats {
+                    let f = f.to_js_string().to_ascii_lowercase();
+                    let f = match f.as_str() {
+                        "jpeg" | "jpe" => "jpg".to_owned(),
+                        "tif" => "tiff".to_owned(),
+                        _ => f,
+                    };
+                    if !self.allowed_formats.contains(&f) {
+                        self.allowed_formats.push(f);
+                    }
+                }
             }
             Value::Undefined | Value::Null => {}
             _ => return Err(invalid("allowedFormats must be an array".to_owned())),
@@ -211,7 +214,10 @@ impl ServiceOptions {
         if let Value::Object(u) = o.get("uploadDefaults") {
             // Each of these would store the asset somewhere other than the record's public_id (a
             // preset may carry a folder or a prefix).
-            if let Some(key) = PLACED_BY_THE_SERVICE.iter().find(|k| u.has(k)) {
+            if let Some(key) = PLACED_BY_THE_SERVICE
+                .iter()
+                .find(|k| !u.get(k).is_nullish())
+            {
                 return Err(invalid(format!(
                     "uploadDefaults may not set {key}: the service chooses where each asset goes (not {})",
                     PLACED_BY_THE_SERVICE.join(", ")

@@ -4,7 +4,8 @@
 //!
 //! Its cutoff is taken when it starts: an asset created after it (an upload whose record is being
 //! written right now) is never touched. Every candidate is checked again right before acting: an asset
-//! is destroyed only if no record of any state names it, and a record is removed only if its asset is
+//! is destroyed only if no record of any state names it (a record of its resource type and type: the
+//! same public_id under another resource type is another asset), and a record is removed only if its asset is
 //! confirmed missing by a direct lookup.
 
 use crate::error::MediaError;
