@@ -324,7 +324,8 @@ impl MediaService {
         if (&stray.public_id, &stray.resource_type, &stray.kind)
             != (&record.public_id, &record.resource_type, &record.kind)
         {
-            if self.destroy_asset(&stray).await.is_err() {
+            let deleted = self.destroy_asset(&stray).await.is_ok();
+            if !deleted {
                 stray.state = State::Pending;
                 stray.idempotency_key = None;
                 stray.lease_until = Some(now_iso());
@@ -334,9 +335,10 @@ impl MediaService {
             return Err(MediaError::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "the upload was stored as {}/{}/{}, not as the record's {}/{}/{} (an upload preset or uploadDefaults moved it); it was deleted",
+                    "the upload was stored as {}/{}/{}, not as the record's {}/{}/{} (an upload preset or uploadDefaults moved it); {}",
                     stray.resource_type, stray.kind, stray.public_id,
-                    record.resource_type, record.kind, record.public_id
+                    record.resource_type, record.kind, record.public_id,
+                    if deleted { "it was deleted" } else { "the next sweep deletes it" }
                 ),
             ));
         }
