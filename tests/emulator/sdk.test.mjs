@@ -191,6 +191,12 @@ test('injected faults: 500s and connection resets, switched at run time', async 
   assert.equal((await set({ upload: { error_500: 1 } })).status, 200);
   const path = file('fault.png', makePng(8, 8));
   await assert.rejects(cloudinary.uploader.upload(path), (e) => e.http_code === 500);
+  // The injected answer comes after the request was read, as a failing server's would: a client still
+  // writing a larger body reads the 500 rather than failing its write (EPIPE, most of the time, before).
+  const larger = file('fault-larger.bin', Buffer.alloc(256 * 1024, 7));
+  for (let i = 0; i < 10; i++) {
+    await assert.rejects(cloudinary.uploader.upload(larger, { resource_type: 'raw' }), (e) => e.http_code === 500);
+  }
   await set({ upload: { reset: 1 } });
   await assert.rejects(cloudinary.uploader.upload(path));
   await set({});

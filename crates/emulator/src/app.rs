@@ -363,9 +363,20 @@ async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next
     if latency > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
     }
+    let fault = match fault {
+        Some(f) if !f.after_handler() => {
+            // Read the request to its end before failing it, as a server that failed while handling it
+            // would have: an answer sent while the client is still writing the body makes the client's
+            // write fail (EPIPE, a reset) instead of it reading the injected answer.
+            let mut body = request.into_body().into_data_stream();
+            while let Some(Ok(_)) = futures_util::StreamExt::next(&mut body).await {}
+            return before_handler(f);
+        }
+        other => other,
+    };
     match fault {
         None => next.run(request).await,
-        Some(f) if f.after_handler() => {
+        Some(f) => {
             // The handler applies the request (stores the upload, deletes the asset...); only the answer
             // is lost. A handler's own error goes out unchanged: there was nothing applied to lose.
             let response = next.run(request).await;
@@ -385,7 +396,13 @@ async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next
                 .into_response(),
             }
         }
-        Some(Fault::Status(429)) => {
+    }
+}
+
+/// The answer of a fault injected before the handler (nothing applied).
+fn before_handler(fault: Fault) -> Response {
+    match fault {
+        Fault::Status(429) => {
             let mut r = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Rate Limit Exceeded (injected)",
@@ -395,11 +412,11 @@ async fn inject_faults(State(app): State<Arc<App>>, request: Request, next: Next
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             r
         }
-        Some(Fault::Status(code)) => {
+        Fault::Status(code) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             ApiError::new(status, format!("Internal error (injected {code})")).into_response()
         }
-        Some(_) => reset_response(),
+        _ => reset_response(),
     }
 }
 
