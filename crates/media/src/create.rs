@@ -326,10 +326,7 @@ impl MediaService {
         {
             let deleted = self.destroy_asset(&stray).await.is_ok();
             if !deleted {
-                stray.state = State::Pending;
-                stray.idempotency_key = None;
-                stray.lease_until = Some(now_iso());
-                let _ = self.insert(stray.clone()).await;
+                self.leave_for_sweep(stray.clone()).await;
             }
             self.retire_upload(record).await;
             return Err(MediaError::new(

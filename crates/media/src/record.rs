@@ -250,14 +250,9 @@ impl MediaRecord {
         let time = |k: &str| -> Result<Option<String>, String> {
             match o.get(k) {
                 Value::Undefined | Value::Null => Ok(None),
-                // Stored in one form (milliseconds, `Z`): the SQLite repository compares times as text.
-                Value::String(s) => cirrus_core::time::parse_iso8601_ms(s)
-                    .map(|ms| Some(cirrus_core::time::iso8601_ms(ms)))
+                t => stored_time(t)
+                    .map(Some)
                     .ok_or_else(|| format!("the record's {k} is not an ISO 8601 time")),
-                Value::Number(n) if n.is_finite() => {
-                    Ok(Some(cirrus_core::time::iso8601_ms(*n as i64)))
-                }
-                _ => Err(format!("the record's {k} is not an ISO 8601 time")),
             }
         };
         let state = required("state")?;
@@ -374,6 +369,17 @@ impl Patch {
         }
         Value::Object(m)
     }
+}
+
+/// A time as records store it, from an ISO 8601 string or a millisecond count: one form (milliseconds,
+/// `Z`) whatever the writer sent, because the SQLite repository compares times as text.
+pub(crate) fn stored_time(v: &Value) -> Option<String> {
+    match v {
+        Value::String(t) => cirrus_core::time::parse_iso8601_ms(t),
+        Value::Number(n) if n.is_finite() => Some(*n as i64),
+        _ => None,
+    }
+    .map(cirrus_core::time::iso8601_ms)
 }
 
 #[cfg(test)]

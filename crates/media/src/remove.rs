@@ -7,14 +7,11 @@ use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, RecordId, State};
 use crate::repository::{Claim, Deleted, ListQuery};
 use crate::service::{now_iso, time_in, MediaService};
-use crate::sweep::CONCURRENCY;
+use crate::sweep::{BATCH, CONCURRENCY};
 use cirrus_core::ErrorCode;
 use cirrus_core::{Map, Value};
 use futures_util::stream::{self, StreamExt};
 use std::collections::HashSet;
-
-/// Records claimed at once when purging (their destroys run `CONCURRENCY` at a time, as a sweep's).
-const PURGE_BATCH: u32 = 50;
 
 impl MediaService {
     /// The owner's committed record `id`, or `NOT_FOUND` (another owner's record is not found either).
@@ -147,7 +144,7 @@ impl MediaService {
             let claim = Claim {
                 now: now_iso(),
                 lease_until: time_in(self.options.pending_ttl),
-                limit: PURGE_BATCH,
+                limit: BATCH,
                 deleted_before: Some(before.clone()),
             };
             let batch = self.repo_call("claim", self.repo.claim(claim)).await?;

@@ -126,6 +126,7 @@ pub trait Repository: Send + Sync {
 /// host repository) and the native SQLite repository's JS methods (JS calling Rust).
 pub mod js {
     use super::*;
+    use crate::record::stored_time;
     use cirrus_core::{Map, Value};
 
     fn text(v: &Value) -> Option<String> {
@@ -252,10 +253,9 @@ pub mod js {
     /// The inverse of [`claim_to_value`].
     pub fn claim_from_value(v: &Value) -> Result<Claim, String> {
         let time = |k: &str| {
-            v.get(k)
-                .as_str()
-                .and_then(cirrus_core::time::parse_iso8601_ms)
-                .map(cirrus_core::time::iso8601_ms)
+            Some(v.get(k))
+                .filter(|t| matches!(t, Value::String(_)))
+                .and_then(stored_time)
                 .ok_or_else(|| format!("claim.{k} must be an ISO 8601 time"))
         };
         Ok(Claim {
@@ -276,15 +276,8 @@ pub mod js {
     /// A patch a JS caller gave (`{ state?, version?, ..., deletedAt?: string | null, leaseUntil?: ... }`).
     pub fn patch_from_value(v: &Value) -> Result<Patch, String> {
         let count = |k: &str| v.get(k).as_number_u64();
-        // Times are stored in one form (milliseconds, `Z`): the SQLite repository compares them as text.
         let time = |k: &str| -> Result<String, String> {
-            match v.get(k) {
-                Value::String(t) => cirrus_core::time::parse_iso8601_ms(t),
-                Value::Number(n) if n.is_finite() => Some(*n as i64),
-                _ => None,
-            }
-            .map(cirrus_core::time::iso8601_ms)
-            .ok_or_else(|| format!("patch.{k} must be an ISO 8601 time"))
+            stored_time(v.get(k)).ok_or_else(|| format!("patch.{k} must be an ISO 8601 time"))
         };
         let nullable = |k: &str| -> Result<Option<Option<String>>, String> {
             Ok(match v.get(k) {

@@ -214,11 +214,16 @@ impl MediaService {
         if self.destroy_asset(record).await.is_ok() || !gone {
             return;
         }
-        let mut orphan = record.clone();
-        orphan.state = State::Pending;
-        orphan.idempotency_key = None;
-        orphan.lease_until = Some(now_iso());
-        let _ = self.insert(orphan).await;
+        self.leave_for_sweep(record.clone()).await;
+    }
+
+    /// Names an asset that could not be destroyed by a pending record whose lease has already ended
+    /// (without an idempotency key, which a retry must be free to use), so the next sweep destroys it.
+    pub(crate) async fn leave_for_sweep(&self, mut record: MediaRecord) {
+        record.state = State::Pending;
+        record.idempotency_key = None;
+        record.lease_until = Some(now_iso());
+        let _ = self.insert(record).await;
     }
 
     /// A record as callers see it: its fields plus `secure_url`/`url` and the preset URLs, built now

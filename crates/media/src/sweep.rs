@@ -13,8 +13,8 @@ use crate::service::{now_iso, time_in, MediaService};
 use cirrus_core::{Map, Value};
 use futures_util::stream::{self, StreamExt};
 
-/// Records claimed at once.
-const BATCH: u32 = 50;
+/// Records claimed at once (by a sweep, by a purge).
+pub(crate) const BATCH: u32 = 50;
 /// Destroys in flight at once (a sweep's, a purge's).
 pub(crate) const CONCURRENCY: usize = 8;
 
