@@ -5,7 +5,8 @@
 // configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
 const { emulatorPath, emulatorUrlOptions, DEMO_URL } = require('./emulator.cjs');
-const { UsageError, parseArgs, onlyOptions } = require('./cli/args.cjs');
+const { UsageError, parseArgs, onlyOptions, knownOptions } = require('./cli/args.cjs');
+const URL_OPTIONS = require('./cli/url-options.cjs');
 const { terminalColumns, wrap } = require('./cli/format.cjs');
 
 /** Help fitted to the terminal (80 columns off one). */
@@ -64,6 +65,8 @@ async function destroy(ids, options) {
 }
 
 function url(positional, options) {
+  // url() itself ignores names it does not know, as the SDK does: here a typo would print a URL without it.
+  knownOptions('url', options, URL_OPTIONS, { also: (k) => k.startsWith('$'), where: 'not an option of url()' });
   if (positional.length !== 1) throw new UsageError('url needs one public id (cirrus url --help)');
   const viaEmulator = 'secure' in options || 'cname' in options ? null : emulatorUrlOptions();
   console.log(client().url(String(positional[0]), { ...viaEmulator, ...options }));

@@ -64,6 +64,15 @@ test('url, sign and verify', () => {
   assert.equal(cirrus(['url', 'sample.jpg', '--width', '300'], cloud).stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/w_300/sample.jpg');
   assert.equal(cirrus(['url', 'sample.jpg', '--secure', 'false'], cloud).stdout.trim(), 'http://res.cloudinary.com/demo/image/upload/sample.jpg', '"false" is false');
   assert.equal(cirrus(['url', 'sample.jpg', '--secure=true'], cloud).stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/sample.jpg');
+  // url() ignores names it does not know (as the SDK does), so a typo would print a URL without it: the
+  // CLI refuses names npm/node/options.d.ts does not declare, and says which one was likely meant.
+  const typo = cirrus(['url', 'sample.jpg', '--widht', '300'], cloud);
+  assert.deepEqual([typo.status, typo.stdout, typo.stderr.trim()], [2, '', 'cirrus: url does not take --widht; did you mean --width? (not an option of url())']);
+  const unknown = cirrus(['url', 'sample.jpg', '--wdth', '3', '--bogus', '4'], cloud);
+  assert.deepEqual([unknown.status, unknown.stderr.trim()], [2, 'cirrus: url does not take --wdth, --bogus (not an option of url())']);
+  // Every declared option in kebab-case, and `$name` variables, pass.
+  const kebab = cirrus(['url', 'sample.jpg', '--fetch-format', 'auto', '--aspect-ratio', '1.5', '--$w', '100', '--width', '$w'], cloud);
+  assert.equal(kebab.stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/$w_100,ar_1.5,f_auto,w_$w/sample.jpg', kebab.stderr);
   const signed = JSON.parse(cirrus(['sign', 'public_id=x', 'timestamp=1700000000']).stdout);
   assert.equal(signed.api_key, ACCOUNT.api_key);
   assert.equal(signed.signature.length, 40);
@@ -109,7 +118,7 @@ test('usage and configuration errors are one line with exit code 2', () => {
   const bad = cirrus(['upload', 'x.png'], { ...env, CLOUDINARY_URL: 'cloudinary://bad' });
   assert.deepEqual([bad.status, bad.stderr.trim()], [2, 'cirrus: CLOUDINARY_URL needs an api_key and an api_secret: cloudinary://KEY:SECRET@CLOUD']);
   const typo = cirrus(['upload', 'x.png', '--foldr', 'a']);
-  assert.deepEqual([typo.status, typo.stderr.trim()], [2, 'cirrus: upload does not take --foldr (cirrus upload --help lists its options)']);
+  assert.deepEqual([typo.status, typo.stderr.trim()], [2, 'cirrus: upload does not take --foldr; did you mean --folder? (cirrus upload --help lists its options)']);
   assert.equal(cirrus(['sync', tmpdir(), '--recursive']).status, 2, 'sync is recursive already: the flag is refused, not dropped');
 });
 
@@ -168,7 +177,7 @@ test('values stay as typed; what cannot work is refused up front; ids are never 
     [['upload', file, '--chunk-size', '4'], "cirrus: --chunk-size is in MiB, at least 5 (Cloudinary's smallest chunk), not 4"],
     [['upload', file, '--chunk-size', 'abc'], "cirrus: --chunk-size is in MiB, at least 5 (Cloudinary's smallest chunk), not abc"],
     [['destroy', 'x', '--resource-type', 'bogus'], 'cirrus: --resource-type is image, video or raw, not bogus'],
-    [['verify', 'image/upload/v1/x.jpg#abc', '--allowd-formats', 'jpg'], 'cirrus: verify does not take --allowd-formats (cirrus verify --help lists its options)'],
+    [['verify', 'image/upload/v1/x.jpg#abc', '--allowd-formats', 'jpg'], 'cirrus: verify does not take --allowd-formats; did you mean --allowed-formats? (cirrus verify --help lists its options)'],
   ]) {
     const r = cirrus(args);
     assert.deepEqual([r.status, r.stderr.trim()], [2, message], args.join(' '));

@@ -57,18 +57,46 @@ function decimal(value) {
   return typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
+/** Edits (insertions, deletions, substitutions, swaps of neighbours) from `a` to `b`. */
+function distance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The allowed option a refused one most likely meant (at most two edits away, and the only one so near). */
+function nearest(key, allowed) {
+  const near = allowed.map((k) => [k, distance(key, k)]).filter(([, n]) => n <= 2).sort((x, y) => x[1] - y[1]);
+  return near.length === 1 || (near.length > 1 && near[0][1] < near[1][1]) ? near[0][0] : undefined;
+}
+
 /**
- * Refuses options `command` does not take (a typo, or a flag it would silently drop), then options that
- * take a value given without one (`--folder` alone would otherwise be `true`).
+ * Refuses options `command` does not take (a typo, or a flag it would silently drop), naming the one a
+ * typo most likely meant. `also` admits names beyond the list (`$name` variables of `url`); `where` says
+ * where the options are listed.
+ */
+function knownOptions(command, options, allowed, { also = () => false, where = `cirrus ${command} --help lists its options` } = {}) {
+  const unknown = Object.keys(options).filter((k) => !allowed.includes(k) && !also(k));
+  if (unknown.length === 0) return;
+  const flags = unknown.map(flagName).join(', ');
+  const meant = unknown.length === 1 ? nearest(unknown[0], allowed) : undefined;
+  throw new UsageError(`${command} does not take ${flags}${meant ? `; did you mean ${flagName(meant)}?` : ''} (${where})`);
+}
+
+/**
+ * Refuses options `command` does not take (knownOptions), then options that take a value given without
+ * one (`--folder` alone would otherwise be `true`).
  */
 function onlyOptions(command, options, allowed) {
-  const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
-  if (unknown.length) {
-    const flags = unknown.map(flagName).join(', ');
-    throw new UsageError(`${command} does not take ${flags} (cirrus ${command} --help lists its options)`);
-  }
+  knownOptions(command, options, allowed);
   const valueless = allowed.find((k) => options[k] === true && !FLAGS.includes(k) && !BOOLEANS.includes(k));
   if (valueless) throw new UsageError(`${flagName(valueless)} needs a value`);
 }
 
-module.exports = { UsageError, parseArgs, decimal, positiveInt, onlyOptions };
+module.exports = { UsageError, parseArgs, decimal, positiveInt, onlyOptions, knownOptions };

@@ -32,7 +32,8 @@ was not deleted. --type: upload (default), private or authenticated;
   url: `usage: cirrus url <public_id> [--option value ...]
 
 Prints a delivery URL. Options are url()'s, snake_case or kebab-case:
---width 300 --crop fill --secure false --sign-url true. With an emulator
+--width 300 --crop fill --secure false --sign-url true; a name url() does
+not have is refused (a typo would otherwise drop it). With an emulator
 CLOUDINARY_URL (upload_prefix on http://), the URL points at the emulator
 unless --secure or --cname is given.`,
   sign: `usage: cirrus sign <key=value...>
