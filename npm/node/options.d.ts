@@ -457,6 +457,8 @@ export interface MediaServiceOptions {
   directUploadTtl?: number;
   /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
   idempotencyWait?: number;
+  /** Direct uploads one owner may have prepared and neither adopted nor expired (default 100, at most 10000): `signDirectUpload` beyond it answers `TOO_MANY_PENDING` (429), so one client cannot fill the repository with intents. */
+  maxPendingDirectUploads?: number;
   /** Resource type of direct uploads (default `image`; `auto` is read as `image`: the record names its asset's resource type before the upload). */
   directResourceType?: 'image' | 'video' | 'raw' | 'auto';
   /** Delivery URL options for the URLs in records (e.g. `{ secure: false, cname }`). */

@@ -49,6 +49,8 @@ export type ErrorCode =
   | 'INTENT_EXPIRED'
   /** A request with the same idempotency key is still in progress. */
   | 'IDEMPOTENCY_IN_PROGRESS'
+  /** The owner already has `maxPendingDirectUploads` direct uploads prepared and neither adopted nor expired; one must finish (or its lease end) before another is signed. */
+  | 'TOO_MANY_PENDING'
   /** The repository failed. */
   | 'REPOSITORY_FAILED'
   /** The repository did not answer in time (`repositoryTimeout`). */

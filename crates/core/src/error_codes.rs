@@ -53,6 +53,8 @@ pub enum ErrorCode {
     IntentExpired,
     /// A request with the same idempotency key is still in progress.
     IdempotencyInProgress,
+    /// The owner already has `maxPendingDirectUploads` direct uploads prepared and neither adopted nor expired; one must finish (or its lease end) before another is signed.
+    TooManyPending,
     /// The repository failed.
     RepositoryFailed,
     /// The repository did not answer in time (`repositoryTimeout`).
@@ -81,7 +83,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the registry's order.
-    pub const ALL: [ErrorCode; 36] = [
+    pub const ALL: [ErrorCode; 37] = [
         ErrorCode::InvalidArgument,
         ErrorCode::InvalidOption,
         ErrorCode::MissingOption,
@@ -106,6 +108,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedType,
         ErrorCode::IntentExpired,
         ErrorCode::IdempotencyInProgress,
+        ErrorCode::TooManyPending,
         ErrorCode::RepositoryFailed,
         ErrorCode::RepositoryTimeout,
         ErrorCode::NotBuilt,
@@ -147,6 +150,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedType => "UNSUPPORTED_TYPE",
             ErrorCode::IntentExpired => "INTENT_EXPIRED",
             ErrorCode::IdempotencyInProgress => "IDEMPOTENCY_IN_PROGRESS",
+            ErrorCode::TooManyPending => "TOO_MANY_PENDING",
             ErrorCode::RepositoryFailed => "REPOSITORY_FAILED",
             ErrorCode::RepositoryTimeout => "REPOSITORY_TIMEOUT",
             ErrorCode::NotBuilt => "NOT_BUILT",
@@ -194,6 +198,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedType => 415,
             ErrorCode::IntentExpired => 409,
             ErrorCode::IdempotencyInProgress => 409,
+            ErrorCode::TooManyPending => 429,
             ErrorCode::RepositoryFailed => 503,
             ErrorCode::RepositoryTimeout => 503,
             ErrorCode::NotBuilt => 500,
@@ -219,6 +224,7 @@ impl ErrorCode {
                 | ErrorCode::RequestFailed
                 | ErrorCode::IntentExpired
                 | ErrorCode::IdempotencyInProgress
+                | ErrorCode::TooManyPending
                 | ErrorCode::RepositoryFailed
                 | ErrorCode::RepositoryTimeout
         )
@@ -251,6 +257,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedType => "The file's content (sniffed, never the client's word) is not an allowed format.",
             ErrorCode::IntentExpired => "The upload outlived its pending record's lease and was cleaned up; try again.",
             ErrorCode::IdempotencyInProgress => "A request with the same idempotency key is still in progress.",
+            ErrorCode::TooManyPending => "The owner already has `maxPendingDirectUploads` direct uploads prepared and neither adopted nor expired; one must finish (or its lease end) before another is signed.",
             ErrorCode::RepositoryFailed => "The repository failed.",
             ErrorCode::RepositoryTimeout => "The repository did not answer in time (`repositoryTimeout`).",
             ErrorCode::NotBuilt => "The native addon (or emulator) for this platform is missing: its `cirrus-<platform>` package is not installed.",

@@ -30,6 +30,10 @@ pub struct ServiceOptions {
     pub direct_upload_ttl: Duration,
     /// How long a second request with an idempotency key waits for the first one to finish.
     pub idempotency_wait: Duration,
+    /// The most direct uploads one owner may have prepared and neither adopted nor expired: each is a
+    /// pending record for `direct_upload_ttl`, so without a bound one signed-in client could fill the
+    /// repository by asking for signatures.
+    pub max_pending_direct_uploads: u32,
     /// Resource type of direct uploads (`image`, `video` or `raw`).
     pub direct_resource_type: String,
     /// Assets per Admin API page when `reconcile()` lists the cloud (Cloudinary's maximum is 500).
@@ -55,6 +59,7 @@ impl Default for ServiceOptions {
             pending_ttl: Duration::from_secs(300),
             direct_upload_ttl: Duration::from_secs(2 * 3600),
             idempotency_wait: Duration::from_secs(60),
+            max_pending_direct_uploads: 100,
             direct_resource_type: "image".to_owned(),
             reconcile_page_size: 500,
             url_options: Map::new(),
@@ -79,10 +84,14 @@ const KEYS: &[&str] = &[
     "pendingTtl",
     "directUploadTtl",
     "idempotencyWait",
+    "maxPendingDirectUploads",
     "directResourceType",
     "urlOptions",
     "uploadDefaults",
 ];
+
+/// The largest `maxPendingDirectUploads`.
+const MAX_PENDING_DIRECT_UPLOADS: u32 = 10_000;
 
 /// Upload params that decide where an asset is stored, which `uploadDefaults` may not set.
 const PLACED_BY_THE_SERVICE: [&str; 6] = [
@@ -97,7 +106,8 @@ const PLACED_BY_THE_SERVICE: [&str; 6] = [
 impl ServiceOptions {
     /// From an options object: `folder`, `tag`, `maxBytes`, `allowedFormats`, `presets` (name →
     /// transformation string or object), `repositoryTimeout` (ms), `reconcileGrace` (s), `pendingTtl` (ms),
-    /// `directUploadTtl` (ms), `idempotencyWait` (ms), `directResourceType`, `urlOptions`, `uploadDefaults`.
+    /// `directUploadTtl` (ms), `idempotencyWait` (ms), `maxPendingDirectUploads`, `directResourceType`,
+    /// `urlOptions`, `uploadDefaults`.
     pub fn from_value(options: &Value) -> Result<Self, MediaError> {
         let mut s = ServiceOptions::default();
         let o = match options {
@@ -152,7 +162,7 @@ impl ServiceOptions {
         Ok(())
     }
 
-    /// `maxBytes` and the times (milliseconds, `reconcileGrace` in seconds).
+    /// `maxBytes`, `maxPendingDirectUploads` and the times (milliseconds, `reconcileGrace` in seconds).
     fn read_durations(&mut self, o: &Map) -> Result<(), MediaError> {
         let number = |k: &str| match o.get(k) {
             Value::Number(n) if n.is_finite() && *n >= 0.0 => Ok(Some(*n)),
@@ -177,6 +187,15 @@ impl ServiceOptions {
         }
         if let Some(n) = number("idempotencyWait")? {
             self.idempotency_wait = ms(n);
+        }
+        if let Some(n) = number("maxPendingDirectUploads")? {
+            // Counted in pages of the repository's listing (at most 1000 records each).
+            if n < 1.0 || n > f64::from(MAX_PENDING_DIRECT_UPLOADS) || n.fract() != 0.0 {
+                return Err(invalid(format!(
+                    "maxPendingDirectUploads must be a whole number from 1 to {MAX_PENDING_DIRECT_UPLOADS}"
+                )));
+            }
+            self.max_pending_direct_uploads = n as u32;
         }
         Ok(())
     }

@@ -469,6 +469,80 @@ async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
     assert_eq!(s.records(None).await.len(), 1);
 }
 
+/// One owner cannot fill the repository by asking for signatures: past `maxPendingDirectUploads` live
+/// intents a new one is refused and stores nothing; adopting one frees a place, other owners have their
+/// own, and intents whose lease ended (the sweep's) do not count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_has_at_most_max_pending_direct_uploads() {
+    let s = setup(&[]).await;
+    let mut o = options("capped");
+    o.max_pending_direct_uploads = 2;
+    o.direct_upload_ttl = Duration::from_secs(60);
+    let service = s.service(o.clone());
+    let first = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    let refused = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code,
+        ErrorCode::TooManyPending,
+        "{}",
+        refused.message
+    );
+    assert_eq!(
+        s.records(Some(State::Pending)).await.len(),
+        2,
+        "nothing stored"
+    );
+    service
+        .prepare_direct_upload("bob", now_ms())
+        .await
+        .unwrap();
+    let identifier = browser_upload(&s, &first, png(8, 8)).await;
+    service.adopt(&identifier, "alice").await.unwrap();
+    service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        service
+            .prepare_direct_upload("alice", now_ms())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::TooManyPending
+    );
+    // Leases of 100 ms: once they end, those intents are the sweep's and no longer count.
+    o.max_pending_direct_uploads = 1;
+    o.direct_upload_ttl = Duration::from_millis(100);
+    let short = s.service(o);
+    short
+        .prepare_direct_upload("carol", now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        short
+            .prepare_direct_upload("carol", now_ms())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::TooManyPending
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    short
+        .prepare_direct_upload("carol", now_ms())
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_direct_upload_is_signed_again_for_the_same_record() {
     let s = setup(&[]).await;

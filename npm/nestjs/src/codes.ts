@@ -25,6 +25,7 @@ export const ERROR_STATUS: Readonly<Record<string, { status: number; retryable: 
   UNSUPPORTED_TYPE: { status: 415, retryable: false },
   INTENT_EXPIRED: { status: 409, retryable: true },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, retryable: true },
+  TOO_MANY_PENDING: { status: 429, retryable: true },
   REPOSITORY_FAILED: { status: 503, retryable: true },
   REPOSITORY_TIMEOUT: { status: 503, retryable: true },
   NOT_BUILT: { status: 500, retryable: false },
