@@ -5,32 +5,13 @@
 //! simply copied, so the list only has to hold the names callers commonly give.
 
 use crate::transformation::{COMPONENT_OPTIONS, PARAMS};
+use crate::url::URL_OPTIONS;
 
-/// Names the core reads besides the transformation's own (which come from its tables).
-const OTHER_NAMES: [&str; 57] = [
-    // URL and account options.
-    "cloud_name",
-    "secure",
-    "type",
-    "resource_type",
-    "version",
-    "format",
-    "sign_url",
+/// Names the core reads besides the transformation's and the URL's own (which come from their tables).
+const OTHER_NAMES: [&str; 37] = [
+    // Account options (the URL's own are `URL_OPTIONS`).
     "api_key",
-    "api_secret",
-    "cname",
-    "private_cdn",
-    "secure_distribution",
-    "cdn_subdomain",
-    "secure_cdn_subdomain",
-    "shorten",
-    "use_root_path",
-    "url_suffix",
-    "force_version",
-    "long_url_signature",
-    "signature_algorithm",
     "signature_version",
-    "auth_token",
     "urlAnalytics",
     "responsive_width_transformation",
     "upload_prefix",
@@ -72,7 +53,7 @@ const OTHER_NAMES: [&str; 57] = [
 ];
 
 /// How many names there are.
-const COUNT: usize = PARAMS.len() + COMPONENT_OPTIONS.len() + OTHER_NAMES.len();
+const COUNT: usize = PARAMS.len() + COMPONENT_OPTIONS.len() + URL_OPTIONS.len() + OTHER_NAMES.len();
 
 /// All the names: the transformation's parameters and component options, then the others.
 const NAMES: [&str; COUNT] = {
@@ -83,6 +64,7 @@ const NAMES: [&str; COUNT] = {
         i += 1;
     }
     let at = copy_into(&mut names, PARAMS.len(), &COMPONENT_OPTIONS);
+    let at = copy_into(&mut names, at, &URL_OPTIONS);
     assert!(copy_into(&mut names, at, &OTHER_NAMES) == COUNT);
     names
 };

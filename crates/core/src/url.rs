@@ -11,6 +11,32 @@ use crate::prelude::*;
 use crate::transformation::{generate_from_options, NO_ACCOUNT};
 use crate::value::{Map, Value};
 
+/// The options of a URL besides its transformation's ([`crate::transformation::PARAMS`] and
+/// `COMPONENT_OPTIONS`): what `url()` reads of its options object. npm/node/options.d.ts declares them as
+/// `UrlOptions` (a test holds the two to the same names), and the CLI's `url` refuses any other name.
+pub(crate) const URL_OPTIONS: [&str; 20] = [
+    "cloud_name",
+    "resource_type",
+    "type",
+    "version",
+    "format",
+    "secure",
+    "secure_distribution",
+    "private_cdn",
+    "cname",
+    "cdn_subdomain",
+    "secure_cdn_subdomain",
+    "shorten",
+    "url_suffix",
+    "use_root_path",
+    "force_version",
+    "sign_url",
+    "long_url_signature",
+    "signature_algorithm",
+    "api_secret",
+    "auth_token",
+];
+
 const SHARED_CDN: &str = "res.cloudinary.com";
 const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
 
@@ -659,6 +685,35 @@ mod tests {
             url("image.jpg", &o, 0.0).unwrap(),
             "https://res.cloudinary.com/test123/image/upload/s--Ai4Znfl3--/c_crop,h_20,w_10/v1234/image.jpg"
         );
+    }
+
+    /// The options `url()` reads at the top level are the ones npm/node/options.d.ts declares as
+    /// `UrlOptions` (with the `TransformationOptions` it extends): an option added to one and not the
+    /// other fails here (the CLI's `url` refuses names outside the declaration).
+    #[test]
+    fn the_declared_url_options_are_the_ones_read() {
+        let dts = include_str!("../../../npm/node/options.d.ts");
+        let members = |interface: &str| -> Vec<&str> {
+            let head = ["export interface ", interface, " "].concat();
+            let start = dts.find(&head).expect("the interface is declared");
+            let body = &dts[start..];
+            let body =
+                &body[body.find("{\n").expect("a body") + 2..body.find("\n}").expect("an end")];
+            body.lines()
+                .filter_map(|l| l.strip_prefix("  "))
+                .filter_map(|l| l.split_once(['?', ':']).map(|(name, _)| name))
+                .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|name| !name.is_empty())
+                .collect()
+        };
+        let mut declared: Vec<&str> = members("TransformationOptions");
+        declared.extend(members("UrlOptions"));
+        declared.sort_unstable();
+        let mut read: Vec<&str> = crate::transformation::PARAMS.iter().map(|p| p.0).collect();
+        read.extend(crate::transformation::COMPONENT_OPTIONS);
+        read.extend(URL_OPTIONS);
+        read.sort_unstable();
+        assert_eq!(declared, read);
     }
 
     #[test]
