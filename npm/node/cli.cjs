@@ -66,7 +66,7 @@ async function destroy(ids, options) {
 
 function url(positional, options) {
   // url() itself ignores names it does not know, as the SDK does: here a typo would print a URL without it.
-  knownOptions('url', options, URL_OPTIONS, { also: (k) => k.startsWith('$'), where: 'not an option of url()' });
+  knownOptions('url', options, URL_OPTIONS, { also: (k) => k.startsWith('$'), where: "options.d.ts's UrlOptions lists url()'s options" });
   if (positional.length !== 1) throw new UsageError('url needs one public id (cirrus url --help)');
   const viaEmulator = 'secure' in options || 'cname' in options ? null : emulatorUrlOptions();
   console.log(client().url(String(positional[0]), { ...viaEmulator, ...options }));

@@ -67,9 +67,14 @@ test('url, sign and verify', () => {
   // url() ignores names it does not know (as the SDK does), so a typo would print a URL without it: the
   // CLI refuses names npm/node/options.d.ts does not declare, and says which one was likely meant.
   const typo = cirrus(['url', 'sample.jpg', '--widht', '300'], cloud);
-  assert.deepEqual([typo.status, typo.stdout, typo.stderr.trim()], [2, '', 'cirrus: url does not take --widht; did you mean --width? (not an option of url())']);
+  assert.deepEqual([typo.status, typo.stdout, typo.stderr.trim()], [2, '', "cirrus: url does not take --widht; did you mean --width? (options.d.ts's UrlOptions lists url()'s options)"]);
   const unknown = cirrus(['url', 'sample.jpg', '--wdth', '3', '--bogus', '4'], cloud);
-  assert.deepEqual([unknown.status, unknown.stderr.trim()], [2, 'cirrus: url does not take --wdth, --bogus (not an option of url())']);
+  assert.deepEqual([unknown.status, unknown.stderr.trim()], [2, "cirrus: url does not take --wdth, --bogus (options.d.ts's UrlOptions lists url()'s options)"]);
+  // The account's key is CLOUDINARY_URL's, not an option of url(); and no far-fetched guess (--tag is not --page).
+  for (const flag of ['--api-key', '--tag']) {
+    const r = cirrus(['url', 'sample.jpg', flag, 'x'], cloud);
+    assert.deepEqual([r.status, r.stderr.trim()], [2, `cirrus: url does not take ${flag} (options.d.ts's UrlOptions lists url()'s options)`], flag);
+  }
   // Every declared option in kebab-case, and `$name` variables, pass.
   const kebab = cirrus(['url', 'sample.jpg', '--fetch-format', 'auto', '--aspect-ratio', '1.5', '--$w', '100', '--width', '$w'], cloud);
   assert.equal(kebab.stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/$w_100,ar_1.5,f_auto,w_$w/sample.jpg', kebab.stderr);

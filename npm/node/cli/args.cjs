@@ -70,9 +70,13 @@ function distance(a, b) {
   return d[a.length][b.length];
 }
 
-/** The allowed option a refused one most likely meant (at most two edits away, and the only one so near). */
+/**
+ * The allowed option a refused one most likely meant: the only nearest one, within an edit per three
+ * letters (rustc's rule: `--widht` → `--width`, but `--tag` is not taken for `--page`).
+ */
 function nearest(key, allowed) {
-  const near = allowed.map((k) => [k, distance(key, k)]).filter(([, n]) => n <= 2).sort((x, y) => x[1] - y[1]);
+  const most = Math.max(1, Math.floor(key.length / 3));
+  const near = allowed.map((k) => [k, distance(key, k)]).filter(([, n]) => n <= most).sort((x, y) => x[1] - y[1]);
   return near.length === 1 || (near.length > 1 && near[0][1] < near[1][1]) ? near[0][0] : undefined;
 }
 
