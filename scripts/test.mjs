@@ -3,7 +3,7 @@
 // `npm test -- <suite>...`: the inner loop. Builds only what those suites need, in the `quick` profile
 // (incremental, no LTO), and runs only them. Suites:
 //   core      cargo: core unit tests and the conformance vectors
-//   rust      cargo: every crate's tests (core, transport, media, emulator)
+//   rust      cargo: every crate's tests (core, transport, media, emulator, the addon's own: its allocator)
 //   node      the Node package: API, vectors, exports, errors, uploads, hostile input, types, CLI, secrets
 //   media     MediaService: lifecycle, repositories (SQLite, PostgreSQL, TypeORM), chaos (short), soak (short)
 //   web       the wasm package in Node
@@ -32,7 +32,7 @@ const nodePackage = () => tests('node', (f) => !STRESS.includes(f) && !PACKAGING
 /** What each suite needs built, and what it runs (`cargo` crates and node test files). */
 const SUITES = {
   core: { build: [], cargo: ['cirrus-core'] },
-  rust: { build: [], cargo: ['cirrus-core', 'cirrus-emulator', 'cirrus-transport', 'cirrus-media'] },
+  rust: { build: [], cargo: ['cirrus-core', 'cirrus-emulator', 'cirrus-transport', 'cirrus-media', 'cirrus-node'] },
   // errors.test.mjs checks the NestJS module's answers too: it needs the nestjs build.
   node: { build: ['node', 'emulator', 'nestjs'], node: () => tests('node', (f) => !MEDIA.includes(f) && !PACKAGING.includes(f)) },
   media: { build: ['node', 'emulator', 'servers'], node: () => tests('node', (f) => MEDIA.includes(f)) },
