@@ -7,10 +7,17 @@
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
+/// The high bit of each byte of `word` below `n` (`n` ≤ 128), and of some bytes above such a byte (a
+/// borrow runs upwards): the lowest flag is always exact, and there is one when some byte is below `n`.
+#[inline]
+fn below_flags(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS
+}
+
 /// Whether some byte of `word` is below `n` (`n` ≤ 128; exact, no false positives).
 #[inline]
 fn has_byte_below(word: u64, n: u8) -> bool {
-    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0
+    below_flags(word, n) != 0
 }
 
 /// Whether some byte of `word` equals `b` (exact).
@@ -33,26 +40,27 @@ pub(crate) fn json_plain(bytes: &[u8]) -> bool {
     words.remainder().iter().all(|&b| plain(b))
 }
 
-/// The index of the first `\0` in `bytes`. A word's lowest flagged byte is exact (a borrow only flags
-/// bytes above a zero one), so the first flag is the first zero.
+/// The index of the first `\0` in `bytes`: the lowest of a word's [`below_flags`] for 1 (bytes are
+/// read little-endian, so the lowest flag is the earliest byte).
 #[inline]
 pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
-    let mut words = bytes.chunks_exact(8);
+    let byte_search = |from: usize| {
+        let rest = bytes.get(from..).unwrap_or_default();
+        rest.iter().position(|&b| b == 0).map(|i| from + i)
+    };
     let mut at = 0;
-    for chunk in &mut words {
-        // A chunk is always eight bytes; were it not, the all-ones word has no zero and the scan goes on.
-        let word = chunk.try_into().map_or(u64::MAX, u64::from_le_bytes);
-        let flags = word.wrapping_sub(ONES) & !word & HIGHS;
+    for chunk in bytes.chunks_exact(8) {
+        // A chunk is always eight bytes; were it not, the bytes from here are searched one by one.
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            return byte_search(at);
+        };
+        let flags = below_flags(u64::from_le_bytes(word), 1);
         if flags != 0 {
             return Some(at + (flags.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == 0)
-        .map(|i| at + i)
+    byte_search(at)
 }
 
 /// `haystack.find(needle)` for the short needles the core looks for (`//`, `..`, `$(`, `://`): a plain
