@@ -32,6 +32,9 @@ const MediaEntity = new EntitySchema({
   },
   indices: [
     { name: 'media_owner_key', columns: ['ownerId', 'idempotencyKey'], unique: true, where: '"idempotencyKey" IS NOT NULL' },
+    // An owner's records in one state, in id order: list() of committed records, and signDirectUpload's
+    // count of the owner's pending ones (without it, a scan of all of that owner's records per signature).
+    { name: 'media_owner_state', columns: ['ownerId', 'state', 'id'] },
     { name: 'media_lease', columns: ['state', 'leaseUntil'] },
     { name: 'media_deleted', columns: ['state', 'deletedAt'], where: '"deletedAt" IS NOT NULL' },
   ],

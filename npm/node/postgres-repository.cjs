@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS ${table} (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ${table}_owner_key ON ${table} (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${table}_owner ON ${table} (owner_id, id);
+CREATE INDEX IF NOT EXISTS ${table}_owner_state ON ${table} (owner_id, state, id);
 CREATE INDEX IF NOT EXISTS ${table}_lease ON ${table} (state, lease_until);
 CREATE INDEX IF NOT EXISTS ${table}_deleted ON ${table} (state, deleted_at) WHERE deleted_at IS NOT NULL;`;
 }
