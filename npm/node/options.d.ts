@@ -457,7 +457,7 @@ export interface MediaServiceOptions {
   directUploadTtl?: number;
   /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
   idempotencyWait?: number;
-  /** Direct uploads one owner may have prepared and neither adopted nor expired (default 100, at most 10000): `signDirectUpload` beyond it answers `TOO_MANY_PENDING` (429), so one client cannot fill the repository with intents. */
+  /** Pending records one owner may have whose lease has not ended (direct uploads prepared and not yet adopted, and server-side uploads in progress) before `signDirectUpload` answers `TOO_MANY_PENDING` (429) instead of storing another: default 100, a whole number up to 1000, or `Infinity` for no bound. An intent frees its place when adopted or when its lease (`directUploadTtl`) ends; the error says when the earliest ends. */
   maxPendingDirectUploads?: number;
   /** Resource type of direct uploads (default `image`; `auto` is read as `image`: the record names its asset's resource type before the upload). */
   directResourceType?: 'image' | 'video' | 'raw' | 'auto';

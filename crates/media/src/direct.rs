@@ -11,7 +11,6 @@
 use crate::create::check_owner;
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
-use crate::repository::ListQuery;
 use crate::service::{MediaService, Retired};
 use cirrus_core::ErrorCode;
 use cirrus_core::Value;
@@ -40,7 +39,6 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
-        self.check_pending_limit(owner_id).await?;
         let intent = self.intent(
             owner_id,
             &self.options.direct_resource_type,
@@ -55,47 +53,15 @@ impl MediaService {
                 "the repository refused a new public_id",
             ));
         }
-        Ok(with_record_id(answer, &stored.record))
-    }
-
-    /// Refuses a new intent (`TOO_MANY_PENDING`) when `owner_id` already has `maxPendingDirectUploads`
-    /// pending records whose lease has not ended: each is a row for `directUploadTtl`, and one signed-in
-    /// client could otherwise fill the repository by asking for signatures. Records whose lease ended are
-    /// the sweep's and do not count. It is a check before the insert, so requests racing past it together
-    /// may each add one: the bound is the limit plus that owner's requests in flight.
-    async fn check_pending_limit(&self, owner_id: &str) -> Result<(), MediaError> {
-        let limit = self.options.max_pending_direct_uploads;
-        let now = crate::service::now_iso();
-        let mut live: u32 = 0;
-        let mut after = None;
-        loop {
-            let query = ListQuery {
-                owner_id: Some(owner_id.to_owned()),
-                state: Some(State::Pending),
-                after,
-                limit: limit.clamp(1, 1000),
-                ..ListQuery::default()
-            };
-            let page = self.repo_call("list", self.repo.list(query)).await?;
-            let running = page.items.iter().filter(|r| {
-                r.lease_until
-                    .as_deref()
-                    .is_none_or(|lease| lease > now.as_str())
-            });
-            live = live.saturating_add(u32::try_from(running.count()).unwrap_or(u32::MAX));
-            if live >= limit {
-                return Err(MediaError::new(
-                    ErrorCode::TooManyPending,
-                    format!(
-                        "this owner already has {limit} direct uploads prepared and neither adopted nor expired (maxPendingDirectUploads): finish one, or wait for a lease to end"
-                    ),
-                ));
+        if let Err(refusal) = self.admit_intent(&stored.record).await {
+            // Compare-and-set: still pending, and no signature for it was given out. Should the delete
+            // fail, the record stays until its lease ends and the sweep takes it.
+            if let Some(id) = &stored.record.id {
+                let _ = self.delete(id, State::Pending).await;
             }
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(()),
-            }
+            return Err(refusal);
         }
+        Ok(with_record_id(answer, &stored.record))
     }
 
     /// Signs the direct upload of `record_id` again, for the same public_id, and renews its lease: what a

@@ -13,6 +13,7 @@ mod error;
 mod ids;
 mod intake;
 mod options;
+mod pending_limit;
 mod reconcile;
 mod record;
 mod remove;

@@ -30,10 +30,9 @@ pub struct ServiceOptions {
     pub direct_upload_ttl: Duration,
     /// How long a second request with an idempotency key waits for the first one to finish.
     pub idempotency_wait: Duration,
-    /// The most direct uploads one owner may have prepared and neither adopted nor expired: each is a
-    /// pending record for `direct_upload_ttl`, so without a bound one signed-in client could fill the
-    /// repository by asking for signatures.
-    pub max_pending_direct_uploads: u32,
+    /// The most direct uploads one owner may have prepared and neither adopted nor expired (`None`: no
+    /// bound). Each is a pending record for `direct_upload_ttl`; see pending_limit.rs.
+    pub max_pending_direct_uploads: Option<u32>,
     /// Resource type of direct uploads (`image`, `video` or `raw`).
     pub direct_resource_type: String,
     /// Assets per Admin API page when `reconcile()` lists the cloud (Cloudinary's maximum is 500).
@@ -59,7 +58,7 @@ impl Default for ServiceOptions {
             pending_ttl: Duration::from_secs(300),
             direct_upload_ttl: Duration::from_secs(2 * 3600),
             idempotency_wait: Duration::from_secs(60),
-            max_pending_direct_uploads: 100,
+            max_pending_direct_uploads: Some(100),
             direct_resource_type: "image".to_owned(),
             reconcile_page_size: 500,
             url_options: Map::new(),
@@ -90,8 +89,8 @@ const KEYS: &[&str] = &[
     "uploadDefaults",
 ];
 
-/// The largest `maxPendingDirectUploads`.
-const MAX_PENDING_DIRECT_UPLOADS: u32 = 10_000;
+/// The largest `maxPendingDirectUploads` (one page of the count, see pending_limit.rs).
+const MAX_PENDING_DIRECT_UPLOADS: u32 = 1000;
 
 /// Upload params that decide where an asset is stored, which `uploadDefaults` may not set.
 const PLACED_BY_THE_SERVICE: [&str; 6] = [
@@ -188,15 +187,21 @@ impl ServiceOptions {
         if let Some(n) = number("idempotencyWait")? {
             self.idempotency_wait = ms(n);
         }
-        if let Some(n) = number("maxPendingDirectUploads")? {
-            // Counted in pages of the repository's listing (at most 1000 records each).
-            if n < 1.0 || n > f64::from(MAX_PENDING_DIRECT_UPLOADS) || n.fract() != 0.0 {
-                return Err(invalid(format!(
-                    "maxPendingDirectUploads must be a whole number from 1 to {MAX_PENDING_DIRECT_UPLOADS}"
-                )));
+        self.max_pending_direct_uploads = match o.get("maxPendingDirectUploads") {
+            Value::Undefined | Value::Null => self.max_pending_direct_uploads,
+            Value::Number(n) if *n == f64::INFINITY => None,
+            Value::Number(n)
+                if (1.0..=f64::from(MAX_PENDING_DIRECT_UPLOADS)).contains(n) && n.fract() == 0.0 =>
+            {
+                Some(*n as u32)
             }
-            self.max_pending_direct_uploads = n as u32;
-        }
+            other => {
+                return Err(invalid(format!(
+                    "maxPendingDirectUploads must be a whole number from 1 to {MAX_PENDING_DIRECT_UPLOADS}, or Infinity for no bound (not {})",
+                    other.to_js_string()
+                )))
+            }
+        };
         Ok(())
     }
 
@@ -254,5 +259,41 @@ impl ServiceOptions {
             .as_str()
             .unwrap_or("upload")
             .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `maxPendingDirectUploads`: a whole number from 1 to the largest, or Infinity (no bound); anything
+    /// else is INVALID_OPTION saying what is accepted and what was given.
+    #[test]
+    fn max_pending_direct_uploads_is_a_bound_or_infinity() {
+        let read = |v: Value| {
+            let mut o = Map::new();
+            o.set("maxPendingDirectUploads", v);
+            ServiceOptions::from_value(&Value::Object(o)).map(|s| s.max_pending_direct_uploads)
+        };
+        assert_eq!(
+            ServiceOptions::default().max_pending_direct_uploads,
+            Some(100)
+        );
+        assert_eq!(read(Value::Number(1.0)).unwrap(), Some(1));
+        assert_eq!(read(Value::Number(1000.0)).unwrap(), Some(1000));
+        assert_eq!(read(Value::Number(f64::INFINITY)).unwrap(), None);
+        assert_eq!(read(Value::Null).unwrap(), Some(100));
+        for bad in [0.0, -1.0, 1.5, 1001.0, f64::NAN, f64::NEG_INFINITY] {
+            let err = read(Value::Number(bad)).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidOption);
+            assert!(
+                err.message
+                    .contains("whole number from 1 to 1000, or Infinity"),
+                "{}",
+                err.message
+            );
+        }
+        let err = read(Value::from("100")).unwrap_err();
+        assert!(err.message.ends_with("(not 100)"), "{}", err.message);
     }
 }

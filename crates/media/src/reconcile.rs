@@ -161,7 +161,7 @@ impl MediaService {
                 state: Some(State::Committed),
                 deleted: Deleted::Include,
                 created_before: Some(iso8601_ms(cutoff_ms)),
-                after: after.take(),
+                after: after.clone(),
                 limit: RECORD_PAGE,
                 ..ListQuery::default()
             };
@@ -189,7 +189,7 @@ impl MediaService {
                     }
                 }
             }
-            match page.next {
+            match crate::service::next_cursor(&after, page.next)? {
                 Some(next) => after = Some(next),
                 None => return Ok(()),
             }

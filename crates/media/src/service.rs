@@ -49,6 +49,21 @@ pub(crate) fn now_iso() -> String {
     iso8601_ms(now_ms())
 }
 
+/// The cursor of the page after one listed with `after` (none at the end). A repository that answers
+/// the cursor it was given would be listed forever: that is `REPOSITORY_FAILED`.
+pub(crate) fn next_cursor(
+    after: &Option<String>,
+    next: Option<String>,
+) -> Result<Option<String>, MediaError> {
+    match next {
+        Some(n) if after.as_deref() == Some(n.as_str()) => Err(MediaError::new(
+            ErrorCode::RepositoryFailed,
+            "the repository's list() answered the cursor it was given as the next one: it would be listed forever",
+        )),
+        n => Ok(n),
+    }
+}
+
 impl MediaService {
     /// A service for the account `account` (a config object), storing records in `repo`.
     pub fn new(

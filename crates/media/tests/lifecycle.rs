@@ -484,7 +484,7 @@ async fn an_owner_has_at_most_max_pending_direct_uploads() {
     }
     let s = setup(&[]).await;
     let mut o = options("capped");
-    o.max_pending_direct_uploads = 2;
+    o.max_pending_direct_uploads = Some(2);
     o.direct_upload_ttl = Duration::from_secs(60);
     let service = s.service(o.clone());
     let first = service
@@ -514,13 +514,50 @@ async fn an_owner_has_at_most_max_pending_direct_uploads() {
         Some(ErrorCode::TooManyPending)
     );
     // Leases of 100 ms: once they end, those intents are the sweep's and no longer count.
-    o.max_pending_direct_uploads = 1;
+    o.max_pending_direct_uploads = Some(1);
     o.direct_upload_ttl = Duration::from_millis(100);
-    let short = s.service(o);
+    let short = s.service(o.clone());
     assert_eq!(sign(&short, "carol").await, None);
     assert_eq!(sign(&short, "carol").await, Some(ErrorCode::TooManyPending));
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(sign(&short, "carol").await, None);
+
+    // Many at once (a client firing requests in parallel), on two "replicas": never more kept than the
+    // limit, and every refused intent is gone.
+    o.max_pending_direct_uploads = Some(5);
+    o.direct_upload_ttl = Duration::from_secs(60);
+    let (one, two) = (s.service(o.clone()), s.other_service(o.clone()));
+    let answers = futures_util::future::join_all((0..60).map(|i| {
+        let service = if i % 2 == 0 { &one } else { &two };
+        sign(service, "mallory")
+    }))
+    .await;
+    let kept = answers.iter().filter(|a| a.is_none()).count();
+    assert!(
+        answers
+            .iter()
+            .all(|a| matches!(a, None | Some(ErrorCode::TooManyPending))),
+        "{answers:?}"
+    );
+    let mallory = s
+        .records(Some(State::Pending))
+        .await
+        .into_iter()
+        .filter(|r| r.owner_id == "mallory")
+        .count();
+    assert!(kept <= 5, "{kept} kept");
+    assert_eq!(mallory, kept, "the refused intents were deleted");
+    assert!(kept >= 1 || sign(&one, "mallory").await.is_none());
+
+    // A repository whose list() answers the cursor it was given: a coded failure, not a loop.
+    s.repo.list_stuck_cursor.store(true, Ordering::Relaxed);
+    assert_eq!(sign(&one, "dave").await, Some(ErrorCode::RepositoryFailed));
+    s.repo.list_stuck_cursor.store(false, Ordering::Relaxed);
+    let dave = s.records(Some(State::Pending)).await;
+    assert!(
+        dave.iter().all(|r| r.owner_id != "dave"),
+        "its intent was deleted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -29,6 +29,8 @@ pub(crate) struct Flaky {
     /// upload that failed), another replica's sweeper claims it (its lease having ended): the record
     /// goes `deleting`, the sweeper's destroy having found no asset yet.
     pub sweep_before_state_change: AtomicBool,
+    /// `list` answers the same next cursor whatever it was given, as an adapter ignoring `after` would.
+    pub list_stuck_cursor: AtomicBool,
 }
 
 impl Flaky {
@@ -64,7 +66,11 @@ impl Repository for Flaky {
     fn list(&self, q: ListQuery) -> BoxFuture<'_, RepoResult<Page>> {
         Box::pin(async move {
             self.check(false)?;
-            self.inner.list(q).await
+            let mut page = self.inner.list(q).await?;
+            if self.list_stuck_cursor.load(Ordering::Relaxed) {
+                page.next = Some("stuck".to_owned());
+            }
+            Ok(page)
         })
     }
     fn update(
@@ -184,6 +190,7 @@ pub(crate) async fn setup_with(
         restore_before_purge_claim: Mutex::new(None),
         ignore_deleted_before: AtomicBool::new(false),
         sweep_before_state_change: AtomicBool::new(false),
+        list_stuck_cursor: AtomicBool::new(false),
     });
     Setup {
         addr,
