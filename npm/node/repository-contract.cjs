@@ -196,6 +196,8 @@ const CHECKS = {
     do {
       const page = await repo.list({ ownerId: 'dave', state: 'committed', deleted: 'exclude', after, limit: 10 });
       pages.push(page.items.map((r) => String(r.id)));
+      // An adapter that ignores `after` would page forever here (and in the service): fail instead.
+      assert.ok(pages.length <= 3, `list() is still answering a next page after ${pages.length} pages of 10 (is \`after\` ignored?)`);
       after = page.next ?? undefined;
     } while (after !== undefined);
     assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);

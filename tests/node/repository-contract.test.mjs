@@ -120,6 +120,18 @@ test('a broken adapter fails the contract with the check named', async () => {
   await assert.rejects(passed, /repository contract: \(ownerId, idempotencyKey\) is unique/);
 });
 
+test('an adapter whose list() ignores the cursor fails the contract instead of paging forever', async () => {
+  const passed = repositoryContract(async () => {
+    const repo = SqliteRepository.open(':memory:');
+    return new Proxy(repo, {
+      get: (target, name) => (name === 'list'
+        ? (query) => target.list({ ...query, after: undefined })
+        : (typeof target[name] === 'function' ? target[name].bind(target) : target[name])),
+    });
+  });
+  await assert.rejects(passed, /repository contract: list pages in a stable order[^]*is `after` ignored/);
+});
+
 test('several processes on one SQLite file: one record per key, every expired record claimed exactly once', async () => {
   const file = join(dir, 'shared.db');
   const worker = fileURLToPath(new URL('./repository-worker.mjs', import.meta.url));
