@@ -17,7 +17,7 @@ function load() {
     resolved = require.resolve(`${pkg}/cirrus.${platform}.node`);
   } catch (cause) {
     const supported = SUPPORTED.includes(platform)
-      ? `npm installs it as an optional dependency of cirrus: reinstall without --no-optional / --omit=optional (and with the same OS and libc as where it runs)`
+      ? `npm installs it as an optional dependency of cirrus: reinstall without --no-optional / --omit=optional (and with the same OS and libc as where it runs), or, installing from tarballs, install ${pkg}'s beside cirrus's`
       : `cirrus ships no native code for ${platform} (it does for ${SUPPORTED.join(', ')}); cirrus-web runs anywhere WebAssembly does`;
     const err = new Error(`cirrus: the native addon for ${platform} is missing: the package ${pkg} is not installed. ${supported}.`, { cause });
     err.code = 'NOT_BUILT';
