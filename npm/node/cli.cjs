@@ -66,10 +66,21 @@ async function destroy(ids, options) {
 
 function url(positional, options) {
   // url() itself ignores names it does not know, as the SDK does: here a typo would print a URL without it.
-  knownOptions('url', options, URL_OPTIONS, { also: (k) => k.startsWith('$'), where: "options.d.ts's UrlOptions lists url()'s options" });
-  if (positional.length !== 1) throw new UsageError('url needs one public id (cirrus url --help)');
+  knownOptions('url', options, URL_OPTIONS.names, { also: (k) => k.startsWith('$'), where: 'cirrus url --help' });
+  const valueless = Object.keys(options).find((k) => options[k] === true && !URL_OPTIONS.booleans.includes(k));
+  if (valueless) throw new UsageError(`--${valueless.replace(/_/g, '-')} needs a value`);
+  if (positional.length === 0) throw new UsageError('url needs one public id (cirrus url --help)');
+  if (positional.length > 1) {
+    throw new UsageError(`url takes one public id, not ${positional.length} arguments (${positional.join(' ')}): options are --name value, as --width 300`);
+  }
+  const publicId = String(positional[0]);
+  // A URL needs no secret: without CLOUDINARY_URL, --cloud-name is enough.
+  if (!process.env.CLOUDINARY_URL && options.cloud_name !== undefined) {
+    console.log(require('./index.cjs').url(publicId, options));
+    return 0;
+  }
   const viaEmulator = 'secure' in options || 'cname' in options ? null : emulatorUrlOptions();
-  console.log(client().url(String(positional[0]), { ...viaEmulator, ...options }));
+  console.log(client().url(publicId, { ...viaEmulator, ...options }));
   return 0;
 }
 
@@ -171,7 +182,10 @@ main().then(
   (code) => { process.exitCode = code; },
   (err) => {
     const usage = err instanceof UsageError;
-    console.error(`cirrus: ${err.message}${err.code && !usage ? ` (${err.code})` : ''}`);
+    const line = `cirrus: ${err.message}${err.code && !usage ? ` (${err.code})` : ''}`;
+    // On a terminal, fitted to it like the help; piped, one line (programs read it whole).
+    const columns = terminalColumns(process.stderr);
+    console.error(columns ? wrap(line, columns - 1) : line);
     process.exitCode = usage || ['MISSING_OPTION', 'INVALID_CONFIG', 'INVALID_ARGUMENT', 'INVALID_OPTION'].includes(err.code) ? 2 : 1;
   },
 );

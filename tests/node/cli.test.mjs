@@ -67,14 +67,25 @@ test('url, sign and verify', () => {
   // url() ignores names it does not know (as the SDK does), so a typo would print a URL without it: the
   // CLI refuses names npm/node/options.d.ts does not declare, and says which one was likely meant.
   const typo = cirrus(['url', 'sample.jpg', '--widht', '300'], cloud);
-  assert.deepEqual([typo.status, typo.stdout, typo.stderr.trim()], [2, '', "cirrus: url does not take --widht; did you mean --width? (options.d.ts's UrlOptions lists url()'s options)"]);
+  assert.deepEqual([typo.status, typo.stdout, typo.stderr.trim()], [2, '', 'cirrus: url does not take --widht; did you mean --width? (cirrus url --help)']);
   const unknown = cirrus(['url', 'sample.jpg', '--wdth', '3', '--bogus', '4'], cloud);
-  assert.deepEqual([unknown.status, unknown.stderr.trim()], [2, "cirrus: url does not take --wdth, --bogus (options.d.ts's UrlOptions lists url()'s options)"]);
+  assert.deepEqual([unknown.status, unknown.stderr.trim()], [2, 'cirrus: url does not take --wdth, --bogus (cirrus url --help)']);
   // The account's key is CLOUDINARY_URL's, not an option of url(); and no far-fetched guess (--tag is not --page).
   for (const flag of ['--api-key', '--tag']) {
     const r = cirrus(['url', 'sample.jpg', flag, 'x'], cloud);
-    assert.deepEqual([r.status, r.stderr.trim()], [2, `cirrus: url does not take ${flag} (options.d.ts's UrlOptions lists url()'s options)`], flag);
+    assert.deepEqual([r.status, r.stderr.trim()], [2, `cirrus: url does not take ${flag} (cirrus url --help)`], flag);
   }
+  // An option that takes a value, given none (it printed w_true); a boolean alone is true.
+  const valueless = cirrus(['url', 'sample.jpg', '--width'], cloud);
+  assert.deepEqual([valueless.status, valueless.stderr.trim()], [2, 'cirrus: --width needs a value']);
+  assert.equal(cirrus(['url', 'sample.jpg', '--shorten'], cloud).stdout.trim(), 'https://res.cloudinary.com/demo/iu/sample.jpg');
+  // A short flag or key=value is an extra argument, and said so.
+  const extra = cirrus(['url', 'sample.jpg', 'width=300'], cloud);
+  assert.deepEqual([extra.status, extra.stderr.trim()], [2, 'cirrus: url takes one public id, not 2 arguments (sample.jpg width=300): options are --name value, as --width 300']);
+  // A URL needs no secret: --cloud-name without CLOUDINARY_URL.
+  const { CLOUDINARY_URL: _, ...bare } = env;
+  const free = cirrus(['url', 'sample.jpg', '--cloud-name', 'demo', '--width', '100'], bare);
+  assert.deepEqual([free.status, free.stdout.trim()], [0, 'https://res.cloudinary.com/demo/image/upload/w_100/sample.jpg'], free.stderr);
   // Every declared option in kebab-case, and `$name` variables, pass.
   const kebab = cirrus(['url', 'sample.jpg', '--fetch-format', 'auto', '--aspect-ratio', '1.5', '--$w', '100', '--width', '$w'], cloud);
   assert.equal(kebab.stdout.trim(), 'https://res.cloudinary.com/demo/image/upload/$w_100,ar_1.5,f_auto,w_$w/sample.jpg', kebab.stderr);

@@ -4,6 +4,18 @@
 const upload = require('./upload.cjs');
 const sync = require('./sync.cjs');
 const doctor = require('./doctor.cjs');
+const urlOptions = require('./url-options.cjs');
+
+/** Flags in lines of at most 78 columns. */
+function flagLines(names) {
+  const lines = [];
+  for (const flag of names.map((n) => `--${n.replace(/_/g, '-')}`)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + flag.length <= 78) lines[last] += ` ${flag}`;
+    else lines.push(flag);
+  }
+  return lines.join('\n');
+}
 
 const USAGE = `usage: cirrus <command> [arguments] [--option value ...]
 
@@ -35,7 +47,11 @@ Prints a delivery URL. Options are url()'s, snake_case or kebab-case:
 --width 300 --crop fill --secure false --sign-url true; a name url() does
 not have is refused (a typo would otherwise drop it). With an emulator
 CLOUDINARY_URL (upload_prefix on http://), the URL points at the emulator
-unless --secure or --cname is given.`,
+unless --secure or --cname is given. Without CLOUDINARY_URL, --cloud-name
+is enough (a URL needs no secret).
+
+Its options (and $name variables):
+${flagLines(urlOptions.names)}`,
   sign: `usage: cirrus sign <key=value...>
 
 Prints the params with api_key, timestamp (now unless given) and signature.`,
