@@ -53,14 +53,34 @@ export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs
   };
 }
 
+/**
+ * A batch run, or `{ failed }` with the client's error: a thousand uploads at once can meet a reset
+ * connection (the SDK does not retry one: ECONNRESET ended a run of 2026-12-02), and one such run should
+ * be reported, not end the whole benchmark.
+ */
+function batchRun(client, emulator, files, size) {
+  try {
+    return worker('batch-worker.mjs', [client, emulator.url, files, size]);
+  } catch (err) {
+    const line = String(err.stderr ?? err.message).split('\n').find((l) => /Error|error/.test(l)) ?? err.message;
+    console.warn(`batch: a ${client} run failed: ${line.trim()}`);
+    return { failed: line.trim() };
+  }
+}
+
 export function runBatch(emulator, { files = 1000, size = 100_000, runs = 3 } = {}) {
   const all = { cirrus: [], sdk: [] };
   for (let i = 0; i < runs; i++) {
-    all.cirrus.push(worker('batch-worker.mjs', ['cirrus', emulator.url, files, size]));
-    all.sdk.push(worker('batch-worker.mjs', ['sdk', emulator.url, files, size]));
+    all.cirrus.push(batchRun('cirrus', emulator, files, size));
+    all.sdk.push(batchRun('sdk', emulator, files, size));
+  }
+  const done = (list) => list.filter((r) => !r.failed);
+  for (const client of ['cirrus', 'sdk']) {
+    if (done(all[client]).length === 0) throw new Error(`batch: every ${client} run failed: ${all[client][0].failed}`);
   }
   return {
-    files, bytes_each: size, runs, cirrus: best(all.cirrus), sdk: best(all.sdk),
-    all_seconds: { cirrus: all.cirrus.map((r) => r.seconds), sdk: all.sdk.map((r) => r.seconds) },
+    files, bytes_each: size, runs, cirrus: best(done(all.cirrus)), sdk: best(done(all.sdk)),
+    all_seconds: { cirrus: all.cirrus.map((r) => r.seconds ?? null), sdk: all.sdk.map((r) => r.seconds ?? null) },
+    failed_runs: { cirrus: all.cirrus.filter((r) => r.failed).map((r) => r.failed), sdk: all.sdk.filter((r) => r.failed).map((r) => r.failed) },
   };
 }
