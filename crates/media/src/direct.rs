@@ -86,11 +86,7 @@ impl MediaService {
             .await?
             .filter(|r| r.owner_id == owner_id && r.state == State::Pending)
             .ok_or_else(expired)?;
-        if record
-            .lease_until
-            .as_deref()
-            .is_some_and(|lease| lease <= crate::service::now_iso().as_str())
-        {
+        if !record.lease_running(&crate::service::now_iso()) {
             return Err(expired());
         }
         // Compare-and-set: a sweeper that claimed the record meanwhile wins, and this answers expired.

@@ -41,12 +41,9 @@ impl MediaService {
                 ..ListQuery::default()
             };
             let page = self.repo_call("list", self.repo.list(query)).await?;
-            for record in &page.items {
-                let Some(lease) = record.lease_until.as_deref().filter(|l| *l > now.as_str())
-                else {
-                    continue;
-                };
+            for record in page.items.iter().filter(|r| r.lease_running(&now)) {
                 live += 1;
+                let lease = record.lease_until.as_deref().unwrap_or_default();
                 if record.id != intent.id && earliest.as_deref().is_none_or(|e| lease < e) {
                     earliest = Some(lease.to_owned());
                 }

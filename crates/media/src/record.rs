@@ -160,6 +160,12 @@ fn number(v: Option<u64>) -> Value {
 }
 
 impl MediaRecord {
+    /// Whether its lease runs past `now` (a stored time), as `claim` sees it: a record without a lease,
+    /// or whose lease has ended, is the sweep's.
+    pub(crate) fn lease_running(&self, now: &str) -> bool {
+        self.lease_until.as_deref().is_some_and(|lease| lease > now)
+    }
+
     /// A new pending record (not yet inserted) for `owner_id`'s asset at `public_id`, created and
     /// updated at `now`, leased until `lease_until`.
     pub fn pending(
