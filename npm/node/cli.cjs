@@ -5,7 +5,7 @@
 // configuration error. `cirrus <command> --help` explains each command.
 const { spawn } = require('node:child_process');
 const { emulatorPath, emulatorUrlOptions, DEMO_URL } = require('./emulator.cjs');
-const { UsageError, parseArgs, onlyOptions, knownOptions } = require('./cli/args.cjs');
+const { UsageError, parseArgs, onlyOptions } = require('./cli/args.cjs');
 const URL_OPTIONS = require('./cli/url-options.cjs');
 const { terminalColumns, wrap } = require('./cli/format.cjs');
 
@@ -66,9 +66,7 @@ async function destroy(ids, options) {
 
 function url(positional, options) {
   // url() itself ignores names it does not know, as the SDK does: here a typo would print a URL without it.
-  knownOptions('url', options, URL_OPTIONS.names, { also: (k) => k.startsWith('$'), where: 'cirrus url --help' });
-  const valueless = Object.keys(options).find((k) => options[k] === true && !URL_OPTIONS.booleans.includes(k));
-  if (valueless) throw new UsageError(`--${valueless.replace(/_/g, '-')} needs a value`);
+  onlyOptions('url', options, URL_OPTIONS.names, { also: (k) => k.startsWith('$'), where: 'cirrus url --help', booleans: URL_OPTIONS.booleans });
   if (positional.length === 0) throw new UsageError('url needs one public id (cirrus url --help)');
   if (positional.length > 1) {
     throw new UsageError(`url takes one public id, not ${positional.length} arguments (${positional.join(' ')}): options are --name value, as --width 300`);

@@ -94,13 +94,14 @@ function knownOptions(command, options, allowed, { also = () => false, where = `
 }
 
 /**
- * Refuses options `command` does not take (knownOptions), then options that take a value given without
- * one (`--folder` alone would otherwise be `true`).
+ * Refuses options `command` does not take (knownOptions, with its `also` and `where`), then options that
+ * take a value given without one (`--folder` alone would otherwise be `true`); `booleans` are the
+ * command's own options that are true alone, beside the shared FLAGS and BOOLEANS.
  */
-function onlyOptions(command, options, allowed) {
-  knownOptions(command, options, allowed);
-  const valueless = allowed.find((k) => options[k] === true && !FLAGS.includes(k) && !BOOLEANS.includes(k));
+function onlyOptions(command, options, allowed, { booleans = [], ...known } = {}) {
+  knownOptions(command, options, allowed, known);
+  const valueless = Object.keys(options).find((k) => options[k] === true && !FLAGS.includes(k) && !BOOLEANS.includes(k) && !booleans.includes(k));
   if (valueless) throw new UsageError(`${flagName(valueless)} needs a value`);
 }
 
-module.exports = { UsageError, parseArgs, decimal, positiveInt, onlyOptions, knownOptions };
+module.exports = { UsageError, parseArgs, decimal, positiveInt, onlyOptions };
