@@ -73,7 +73,7 @@ class MediaService {
    * @param repository a `SqliteRepository`, or an object implementing the repository contract
    *   (`insert`, `get`, `findByPublicId`, `list`, `update`, `delete`, `claim`; see README "Your own repository")
    * @param options `{ folder, tag, maxBytes, allowedFormats, presets, repositoryTimeout, reconcileGrace,
-   *   pendingTtl, directUploadTtl, idempotencyWait, maxPendingDirectUploads, directResourceType, urlOptions,
+   *   pendingTtl, directUploadTtl, signatureLifetime, idempotencyWait, maxPendingDirectUploads, directResourceType, urlOptions,
    *   uploadDefaults }`
    */
   constructor(client, repository, options = {}) {

@@ -453,8 +453,10 @@ export interface MediaServiceOptions {
   reconcileGrace?: number;
   /** Milliseconds of a pending or deleting record's lease, renewed while its upload runs (default 300000). */
   pendingTtl?: number;
-  /** Milliseconds a direct upload has to be uploaded and adopted (default 7200000). */
+  /** Milliseconds a direct upload has to be uploaded and adopted (default 7200000); never less than `signatureLifetime` from the signature. */
   directUploadTtl?: number;
+  /** Milliseconds after its timestamp a signed upload may still be stored (default 4200000: Cloudinary's hour, plus 10 minutes for clock skew and an upload in flight). A direct upload's record is kept at least this long after each signature given for it (pending; or `deleting`, invisible, once `adopt` refused the upload) so that what a signature stores, a replay included, is named by a record and finished by `sweep()`. Lower it only for a server that refuses older signatures. */
+  signatureLifetime?: number;
   /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
   idempotencyWait?: number;
   /** Pending records one owner may have whose lease has not ended (direct uploads prepared and not yet adopted, and server-side uploads in progress) before `signDirectUpload` answers `TOO_MANY_PENDING` (429) instead of storing another: default 100, a whole number up to 1000, or `Infinity` for no bound. An intent frees its place when adopted or when its lease (`directUploadTtl`) ends; the error says when the earliest ends. */

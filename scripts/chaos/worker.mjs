@@ -18,6 +18,9 @@ const service = new MediaService(client, repository, {
   reconcileGrace: 0,
   pendingTtl: config.pendingTtl,
   directUploadTtl: config.pendingTtl,
+  // A record outlives its signatures (an hour at Cloudinary): this test's browsers post each signature
+  // once, at once, so the short lease lets the final sweep finish every intent within the run.
+  signatureLifetime: config.pendingTtl,
   idempotencyWait: 30000,
   uploadDefaults: { retries: 8, retry_delay: 20, timeout: config.timeout },
 });

@@ -297,9 +297,17 @@ test('direct uploads: signed intent, adopt once, refused files removed, another 
   const big = await browserUpload(bigSig, makePng(80, 80, { noise: true }));
   await assert.rejects(service.adopt(identifier(big.body), 'alice'), (e) => e.code === 'FILE_TOO_LARGE' && /deleted/.test(e.message));
   assert.deepEqual(await cloudIds('direct'), [sig.public_id]);
+  // Posting the refused upload's signed params again stores it again, named by its record, kept
+  // (`deleting`, invisible) until the signature expires: the sweep then destroys it.
+  const bigAgain = await browserUpload(bigSig, makePng(80, 80, { noise: true }));
+  assert.equal(bigAgain.status, 200);
+  await assert.rejects(service.adopt(identifier(bigAgain.body), 'alice'), { code: 'NOT_FOUND' });
+  const kept = (await allRecords(repo)).filter((r) => r.state === 'deleting');
+  assert.deepEqual(kept.map((r) => r.public_id), [bigSig.public_id]);
+  assert.deepEqual((await cloudIds('direct')).sort(), [sig.public_id, bigSig.public_id].sort());
   // Unused signatures are pending records: they expire and sweep clears them.
   const o = await agreement(repo, 'direct');
-  assert.equal(o.unfinished, 1, 'the PDF signature was never used');
+  assert.deepEqual([o.orphans, o.unfinished], [[], 2], 'the PDF signature was never used; the refused upload is kept');
 });
 
 test('a repository that does not answer times out; the intent is retired or left for the sweeper', async () => {

@@ -5,8 +5,10 @@
 //! upload params bound to it: that public_id (no overwrite), the allowed formats, the service's tags, the
 //! owner in the context. The browser uploads, then sends back the signed identifier; `adopt` verifies it,
 //! reads the facts from the Admin API (never from the client), and commits the record, or, when the
-//! server refuses what was uploaded (format, size), destroys the asset and drops the record. An upload
-//! that is never adopted is a pending record whose lease ends: `sweep()` destroys what it may have left.
+//! server refuses what was uploaded (format, size), destroys the asset and leaves the record `deleting`
+//! until every signature given for it has expired. An upload that is never adopted is a pending record
+//! whose lease ends: `sweep()` destroys what it may have left. Either way the record outlives the
+//! signatures, so whatever a signature stores is named by a record when it lands.
 
 use crate::create::check_owner;
 use crate::error::MediaError;
@@ -39,11 +41,12 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
-        let intent = self.intent(
+        let mut intent = self.intent(
             owner_id,
             &self.options.direct_resource_type,
             self.options.direct_upload_ttl,
         );
+        intent.lease_until = Some(self.direct_lease_until(now_ms));
         // Signed before the insert: a bad account or option fails here, leaving no record behind.
         let answer = self.signed_answer(&intent, now_ms)?;
         let stored = self.insert(intent).await?;
@@ -91,9 +94,7 @@ impl MediaService {
         }
         // Compare-and-set: a sweeper that claimed the record meanwhile wins, and this answers expired.
         let patch = Patch {
-            lease_until: Some(Some(crate::service::time_in(
-                self.options.direct_upload_ttl,
-            ))),
+            lease_until: Some(Some(self.direct_lease_until(now_ms))),
             ..Patch::default()
         };
         let renewed = self
@@ -104,6 +105,19 @@ impl MediaService {
             self.signed_answer(&renewed, now_ms)?,
             &renewed,
         ))
+    }
+
+    /// The lease of a direct upload's record signed at `now_ms`: `directUploadTtl` from now, but never
+    /// before the signature expires (`signatureLifetime` after `now_ms`). While a signature can still
+    /// store an asset at the record's public_id, the sweep must not take the record: an upload that
+    /// came later would be named by nothing, and `adopt` would not find it.
+    fn direct_lease_until(&self, now_ms: f64) -> String {
+        let ttl_end = crate::service::time_in(self.options.direct_upload_ttl);
+        let signed_until = cirrus_core::time::iso8601_ms(
+            (now_ms as i64).saturating_add(self.options.signature_lifetime.as_millis() as i64),
+        );
+        // Stored times sort as the times they name.
+        ttl_end.max(signed_until)
     }
 
     /// What the browser gets for a direct-upload record: its params signed at `now_ms` and where to send
@@ -211,13 +225,45 @@ impl MediaService {
             ));
         }
         if let Err(refusal) = self.check_uploaded(&asset) {
-            // What the browser uploaded is refused: nothing of it may stay in the cloud.
-            return Err(match self.retire(&record, State::Pending).await {
+            // What the browser uploaded is refused: nothing of it may stay in the cloud, now or after
+            // a replay of the signed upload (see `refuse_adopted`).
+            return Err(match self.refuse_adopted(&record).await {
                 Ok(Retired::Done) => refusal.note("the uploaded asset was deleted"),
                 _ => refusal.note("the uploaded asset will be deleted by the next sweep"),
             });
         }
         self.commit_adopted(&record, &asset).await
+    }
+
+    /// Ends a direct upload whose asset the server refused: the record goes `deleting` and the asset is
+    /// destroyed, but the record stays until its lease ends, which is after every signature given for
+    /// it has expired ([`Self::direct_lease_until`]). The signed params can still be posted again until
+    /// then (the browser has them) and store the asset once more: the sweep, which takes the record
+    /// only when its lease ends, destroys that one too. Deleting the record at once would leave such an
+    /// asset named by nothing.
+    async fn refuse_adopted(&self, record: &MediaRecord) -> Result<Retired, MediaError> {
+        let id = record
+            .id
+            .as_ref()
+            .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
+        // A lease that has already ended (adopt came late) still gets long enough to destroy the
+        // asset before a sweeper may take the record.
+        let work_until = crate::service::time_in(self.options.pending_ttl);
+        let lease = record
+            .lease_until
+            .clone()
+            .unwrap_or_default()
+            .max(work_until);
+        let patch = Patch {
+            state: Some(State::Deleting),
+            lease_until: Some(Some(lease)),
+            ..Patch::default()
+        };
+        let Some(claimed) = self.update(id, State::Pending, patch).await? else {
+            return Ok(Retired::Taken); // a sweeper or a concurrent adopt has it
+        };
+        self.destroy_asset(&claimed).await?;
+        Ok(Retired::Done)
     }
 
     /// The server's own checks of an uploaded asset: format and size.

@@ -26,8 +26,15 @@ pub struct ServiceOptions {
     /// The lease of a pending or deleting record: renewed while its upload runs; once it is over,
     /// `sweep()` may finish the record.
     pub pending_ttl: Duration,
-    /// The lease of a direct upload's pending record (the browser has this long to upload and be adopted).
+    /// The lease of a direct upload's pending record (the browser has this long to upload and be adopted),
+    /// never shorter than `signature_lifetime` from the signature's time.
     pub direct_upload_ttl: Duration,
+    /// How long after its timestamp a signed upload may still be stored: Cloudinary accepts one for an
+    /// hour; with a margin for clock skew and an upload still in flight, 70 minutes. A direct upload's
+    /// record is kept at least this long after each signature given for it (pending, or `deleting` once
+    /// refused), so that whatever a signature can still store is named by a record the sweep finishes.
+    /// Lower it only with a server that refuses older signatures (an emulator set so).
+    pub signature_lifetime: Duration,
     /// How long a second request with an idempotency key waits for the first one to finish.
     pub idempotency_wait: Duration,
     /// The most direct uploads one owner may have prepared and neither adopted nor expired (`None`: no
@@ -57,6 +64,7 @@ impl Default for ServiceOptions {
             reconcile_grace: Duration::from_secs(3600),
             pending_ttl: Duration::from_secs(300),
             direct_upload_ttl: Duration::from_secs(2 * 3600),
+            signature_lifetime: Duration::from_secs(70 * 60),
             idempotency_wait: Duration::from_secs(60),
             max_pending_direct_uploads: Some(100),
             direct_resource_type: "image".to_owned(),
@@ -82,6 +90,7 @@ const KEYS: &[&str] = &[
     "reconcileGrace",
     "pendingTtl",
     "directUploadTtl",
+    "signatureLifetime",
     "idempotencyWait",
     "maxPendingDirectUploads",
     "directResourceType",
@@ -105,7 +114,7 @@ const PLACED_BY_THE_SERVICE: [&str; 6] = [
 impl ServiceOptions {
     /// From an options object: `folder`, `tag`, `maxBytes`, `allowedFormats`, `presets` (name →
     /// transformation string or object), `repositoryTimeout` (ms), `reconcileGrace` (s), `pendingTtl` (ms),
-    /// `directUploadTtl` (ms), `idempotencyWait` (ms), `maxPendingDirectUploads`, `directResourceType`,
+    /// `directUploadTtl` (ms), `signatureLifetime` (ms), `idempotencyWait` (ms), `maxPendingDirectUploads`, `directResourceType`,
     /// `urlOptions`, `uploadDefaults`.
     pub fn from_value(options: &Value) -> Result<Self, MediaError> {
         let mut s = ServiceOptions::default();
@@ -183,6 +192,9 @@ impl ServiceOptions {
         }
         if let Some(n) = number("directUploadTtl")? {
             self.direct_upload_ttl = ms(n.max(100.0));
+        }
+        if let Some(n) = number("signatureLifetime")? {
+            self.signature_lifetime = ms(n);
         }
         if let Some(n) = number("idempotencyWait")? {
             self.idempotency_wait = ms(n);

@@ -466,7 +466,55 @@ async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
     assert_eq!(err.code, ErrorCode::FileTooLarge);
     assert!(err.message.contains("deleted"), "{}", err.message);
     assert_eq!(s.cloud("direct").await.len(), 1);
-    assert_eq!(s.records(None).await.len(), 1);
+    assert_eq!(s.recorded(State::Committed).await.len(), 1);
+    assert_eq!(
+        s.records(Some(State::Deleting)).await.len(),
+        1,
+        "the refused one is kept, invisible, until its signature expires"
+    );
+}
+
+/// The browser holds its signed params until they expire (an hour at Cloudinary): posting them again
+/// stores the asset again. So a direct upload's record outlives every signature given for it: the
+/// sweep does not take a pending one before, and a refused one stays `deleting` until then, so the
+/// sweep destroys what a replay stored. (Before, the record went at once, and the replayed asset was
+/// named by nothing.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_upload_record_outlives_its_signature_and_a_replay_is_swept() {
+    let s = setup(&[]).await;
+    let mut o = options("replay");
+    o.max_bytes = 2_000;
+    o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(1500);
+    let service = s.service(o);
+    let signed_at = now_ms();
+    let signed = service
+        .prepare_direct_upload("alice", signed_at)
+        .await
+        .unwrap();
+    // Past the intent's own ttl, the signature still runs: the sweep leaves the record.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(service.sweep(100).await.unwrap().claimed, 0);
+    let big = browser_upload(&s, &signed, png(200, 200)).await;
+    let err = service.adopt(&big, "alice").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::FileTooLarge);
+    assert!(s.cloud("replay").await.is_empty(), "destroyed at once");
+    // The same signed upload posted again: stored again, and not adoptable.
+    let replayed = browser_upload(&s, &signed, png(200, 200)).await;
+    assert_eq!(s.cloud("replay").await.len(), 1);
+    assert_eq!(
+        service.adopt(&replayed, "alice").await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "too early");
+    assert_eq!(s.records(Some(State::Deleting)).await.len(), 1);
+    // Once the signature has expired, the sweep destroys the replayed asset and drops the record.
+    let expired = signed_at + 1500.0 + 100.0;
+    tokio::time::sleep(Duration::from_millis((expired - now_ms()).max(0.0) as u64)).await;
+    let report = service.sweep(100).await.unwrap();
+    assert_eq!((report.claimed, report.finished), (1, 1), "{report:?}");
+    assert!(s.cloud("replay").await.is_empty());
+    assert!(s.records(None).await.is_empty());
 }
 
 /// One owner cannot fill the repository by asking for signatures: past `maxPendingDirectUploads` live
@@ -516,6 +564,7 @@ async fn an_owner_has_at_most_max_pending_direct_uploads() {
     // Leases of 100 ms: once they end, those intents are the sweep's and no longer count.
     o.max_pending_direct_uploads = Some(1);
     o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(100);
     let short = s.service(o.clone());
     assert_eq!(sign(&short, "carol").await, None);
     assert_eq!(sign(&short, "carol").await, Some(ErrorCode::TooManyPending));
@@ -611,6 +660,7 @@ async fn a_long_direct_upload_is_signed_again_for_the_same_record() {
     // A lease that ended and was swept: expired, never a signature for a public_id the sweeper owns.
     let mut o = options("resign-late");
     o.direct_upload_ttl = Duration::from_millis(30);
+    o.signature_lifetime = Duration::from_millis(30);
     let short = s.service(o);
     let late = short
         .prepare_direct_upload("alice", now_ms())
