@@ -168,6 +168,17 @@ class MediaService {
     return unwrap(await this.#native.adopt(identifier, ownerArg(ownerId)));
   }
 
+  /**
+   * Ends the owner's unfinished direct upload `recordId` (a `signDirectUpload` answer's `record_id`) that
+   * will not be used: its place under `maxPendingDirectUploads` is free at once, an asset the browser
+   * uploaded anyway is deleted, and the record stays `deleting` (invisible) until its signature has
+   * expired, so that what a late post of the signed params stores is deleted by `sweep()`. Resolves to
+   * `{ cancelled }`, `false` when it had already ended; an adopted upload is NOT_FOUND (use `remove`).
+   */
+  async cancelDirectUpload(recordId, ownerId) {
+    return unwrap(await this.#native.recordAction('cancelDirectUpload', idArg(recordId), ownerArg(ownerId)));
+  }
+
   /** The owner's committed record (soft-deleted ones too), with its delivery URLs. */
   async get(id, ownerId) {
     return unwrap(await this.#native.recordAction('find', idArg(id), ownerArg(ownerId)));

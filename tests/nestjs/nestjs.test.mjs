@@ -58,6 +58,15 @@ test('a long or resumed upload names its record and is signed again for the same
   assert.equal((await http().post('/cirrus/sign').set('x-user', 'dora').send({ previous: { record_id: first.record_id } }).expect(409)).body.code, 'INTENT_EXPIRED');
 });
 
+test('a page cancels an intent it will not use: its record ends; another user\'s is 404; plain signing has none to cancel', async () => {
+  const { body: unused } = await http().post('/cirrus/sign').set('x-user', 'fred').send({}).expect(200);
+  assert.equal((await http().post('/cirrus/sign').set('x-user', 'eve').send({ cancel: unused.record_id }).expect(404)).body.code, 'NOT_FOUND');
+  assert.deepEqual((await http().post('/cirrus/sign').set('x-user', 'fred').send({ cancel: unused.record_id }).expect(200)).body, { cancelled: true });
+  assert.equal((await http().post('/cirrus/sign').set('x-user', 'fred').send({ previous: { record_id: unused.record_id } }).expect(409)).body.code, 'INTENT_EXPIRED');
+  assert.equal((await http().post('/cirrus/sign-plain').set('x-user', 'fred').send({ cancel: 1 }).expect(400)).body.code, 'INVALID_ARGUMENT');
+  await http().post('/cirrus/sign').send({ cancel: unused.record_id }).expect(401);
+});
+
 test('plain signing: the widget\'s timestamp is used when recent; anonymous users get 401', async () => {
   const res = await http().post('/cirrus/sign-plain').set('x-user', 'alice').send({ params: { tags: 'a', overwrite: true } }).expect(200);
   assert.equal(res.body.folder, 'direct/alice');

@@ -264,7 +264,7 @@ test('killed with SIGKILL in the middle of a batch: every acknowledged record su
   assert.deepEqual((await service.reconcile()).destroyedCount, 0, 'reconcile finds no drift');
 });
 
-test('direct uploads: signed intent, adopt once, refused files removed, another owner refused', async () => {
+test('direct uploads: signed intent, adopt once, refused files removed, cancel, another owner refused', async () => {
   const { repo, service } = fresh('direct', { maxBytes: 3000 });
   const browserUpload = async (signature, bytes, name = 'mine.png') => {
     const form = new FormData();
@@ -305,9 +305,19 @@ test('direct uploads: signed intent, adopt once, refused files removed, another 
   const kept = (await allRecords(repo)).filter((r) => r.state === 'deleting');
   assert.deepEqual(kept.map((r) => r.public_id), [bigSig.public_id]);
   assert.deepEqual((await cloudIds('direct')).sort(), [sig.public_id, bigSig.public_id].sort());
+  // An intent that will not be used is cancelled: an upload made anyway is deleted, and adopting it fails.
+  const unused = await service.signDirectUpload('alice');
+  const madeAnyway = await browserUpload(unused, png(9, 9));
+  await assert.rejects(service.cancelDirectUpload(unused.record_id, 'mallory'), { code: 'NOT_FOUND' });
+  await assert.rejects(service.cancelDirectUpload({}, 'alice'), { code: 'INVALID_ARGUMENT' });
+  assert.deepEqual(await service.cancelDirectUpload(unused.record_id, 'alice'), { cancelled: true });
+  assert.deepEqual(await service.cancelDirectUpload(unused.record_id, 'alice'), { cancelled: false });
+  await assert.rejects(service.adopt(identifier(madeAnyway.body), 'alice'), { code: 'NOT_FOUND' });
+  await assert.rejects(service.cancelDirectUpload(records[0].id, 'alice'), { code: 'NOT_FOUND' }, 'an adopted one is removed instead');
+  assert.deepEqual((await cloudIds('direct')).sort(), [sig.public_id, bigSig.public_id].sort());
   // Unused signatures are pending records: they expire and sweep clears them.
   const o = await agreement(repo, 'direct');
-  assert.deepEqual([o.orphans, o.unfinished], [[], 2], 'the PDF signature was never used; the refused upload is kept');
+  assert.deepEqual([o.orphans, o.unfinished], [[], 3], 'the PDF signature was never used; the refused and the cancelled uploads are kept');
 });
 
 test('a repository that does not answer times out; the intent is retired or left for the sweeper', async () => {

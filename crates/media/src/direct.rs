@@ -13,7 +13,7 @@
 use crate::create::check_owner;
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
-use crate::service::{MediaService, Retired};
+use crate::service::MediaService;
 use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 
@@ -21,6 +21,16 @@ use cirrus_core::Value;
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
 /// Delivery types an identifier may name.
 const DELIVERY_TYPES: &[&str] = &["upload", "private", "authenticated"];
+
+/// What [`MediaService::end_direct_upload`] did.
+enum Ended {
+    /// The record is `deleting` until its signatures expire, and the asset is gone.
+    Destroyed,
+    /// The record is `deleting`, but the destroy failed: the sweep finishes it when the lease ends.
+    LeftForSweep,
+    /// The record had left `pending` (adopted, cancelled, or taken by a sweeper).
+    Taken,
+}
 
 /// The answer with `record_id`: what the browser names when it asks for a new signature.
 fn with_record_id(mut answer: cirrus_core::Map, record: &MediaRecord) -> Value {
@@ -226,22 +236,57 @@ impl MediaService {
         }
         if let Err(refusal) = self.check_uploaded(&asset) {
             // What the browser uploaded is refused: nothing of it may stay in the cloud, now or after
-            // a replay of the signed upload (see `refuse_adopted`).
-            return Err(match self.refuse_adopted(&record).await {
-                Ok(Retired::Done) => refusal.note("the uploaded asset was deleted"),
+            // a replay of the signed upload (see `end_direct_upload`).
+            return Err(match self.end_direct_upload(&record).await {
+                Ok(Ended::Destroyed) => refusal.note("the uploaded asset was deleted"),
                 _ => refusal.note("the uploaded asset will be deleted by the next sweep"),
             });
         }
         self.commit_adopted(&record, &asset).await
     }
 
-    /// Ends a direct upload whose asset the server refused: the record goes `deleting` and the asset is
-    /// destroyed, but the record stays until its lease ends, which is after every signature given for
-    /// it has expired ([`Self::direct_lease_until`]). The signed params can still be posted again until
-    /// then (the browser has them) and store the asset once more: the sweep, which takes the record
-    /// only when its lease ends, destroys that one too. Deleting the record at once would leave such an
-    /// asset named by nothing.
-    async fn refuse_adopted(&self, record: &MediaRecord) -> Result<Retired, MediaError> {
+    /// Ends the owner's unfinished direct upload `record_id` that will not be used (the user took the
+    /// file out of the queue, the page gave up): its place under `maxPendingDirectUploads` is free at
+    /// once, an asset the browser uploaded anyway is destroyed, and the record stays `deleting` until
+    /// its signatures have expired, as a refused upload's does ([`Self::end_direct_upload`]). Answers
+    /// `{ cancelled }`: `false` when it had already ended (cancelled, or refused at `adopt`). An adopted
+    /// upload, or none of this owner's, is `NOT_FOUND`: an adopted one is removed with `remove`.
+    pub async fn cancel_direct_upload(
+        &self,
+        record_id: &crate::record::RecordId,
+        owner_id: &str,
+    ) -> Result<Value, MediaError> {
+        check_owner(owner_id)?;
+        let not_found = || {
+            MediaError::new(
+                ErrorCode::NotFound,
+                format!("no unfinished direct upload {record_id} for this owner (an adopted one is removed with remove())"),
+            )
+        };
+        let current = |record: Option<MediaRecord>| {
+            record
+                .filter(|r| r.owner_id == owner_id && r.state != State::Committed)
+                .ok_or_else(not_found)
+        };
+        let record = current(self.get(record_id).await?)?;
+        let cancelled = record.state == State::Pending
+            && match self.end_direct_upload(&record).await? {
+                Ended::Destroyed | Ended::LeftForSweep => true,
+                // Adopted meanwhile (NOT_FOUND), or taken by a sweeper or another cancel.
+                Ended::Taken => current(self.get(record_id).await?).map(|_| false)?,
+            };
+        let mut answer = cirrus_core::Map::new();
+        answer.set("cancelled", cancelled.into());
+        Ok(Value::Object(answer))
+    }
+
+    /// Ends a direct upload that will not be committed (refused at `adopt`, or cancelled): the record
+    /// goes `deleting` and the asset is destroyed, but the record stays until its lease ends, which is
+    /// after every signature given for it has expired ([`Self::direct_lease_until`]). The signed params
+    /// can still be posted again until then (the browser has them) and store the asset once more: the
+    /// sweep, which takes the record only when its lease ends, destroys that one too. Deleting the
+    /// record at once would leave such an asset named by nothing.
+    async fn end_direct_upload(&self, record: &MediaRecord) -> Result<Ended, MediaError> {
         let id = record
             .id
             .as_ref()
@@ -260,10 +305,12 @@ impl MediaService {
             ..Patch::default()
         };
         let Some(claimed) = self.update(id, State::Pending, patch).await? else {
-            return Ok(Retired::Taken); // a sweeper or a concurrent adopt has it
+            return Ok(Ended::Taken);
         };
-        self.destroy_asset(&claimed).await?;
-        Ok(Retired::Done)
+        Ok(match self.destroy_asset(&claimed).await {
+            Ok(_) => Ended::Destroyed,
+            Err(_) => Ended::LeftForSweep,
+        })
     }
 
     /// The server's own checks of an uploaded asset: format and size.

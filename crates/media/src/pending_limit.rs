@@ -64,7 +64,7 @@ impl MediaService {
         }
         let message = if live > u64::from(limit) {
             format!(
-                "this owner has {limit} direct uploads prepared and neither adopted nor expired (maxPendingDirectUploads): adopt one, or ask again after {}",
+                "this owner has {limit} direct uploads prepared and neither adopted nor expired (maxPendingDirectUploads): adopt or cancel one, or ask again after {}",
                 earliest.as_deref().unwrap_or("the earliest lease ends")
             )
         } else {

@@ -474,6 +474,84 @@ async fn direct_uploads_are_adopted_once_and_refused_ones_are_deleted() {
     );
 }
 
+/// An intent that will not be used is cancelled: its place under the bound is free at once, an upload
+/// made anyway is destroyed, and the record stays `deleting` until its signature expires (a later post
+/// of the params is the sweep's, as after a refusal).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_direct_upload_frees_its_place_and_leaves_nothing() {
+    let s = setup(&[]).await;
+    let mut o = options("cancel");
+    o.max_pending_direct_uploads = Some(1);
+    o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(1500);
+    let service = s.service(o);
+    let signed_at = now_ms();
+    let first = service
+        .prepare_direct_upload("alice", signed_at)
+        .await
+        .unwrap();
+    let first_id = cirrus_media::RecordId::from_value(first.get("record_id")).unwrap();
+    assert_eq!(
+        service
+            .prepare_direct_upload("alice", now_ms())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::TooManyPending
+    );
+    // The browser uploaded anyway; then the page cancels.
+    let uploaded = browser_upload(&s, &first, png(8, 8)).await;
+    assert_eq!(
+        service
+            .cancel_direct_upload(&first_id, "bob")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound,
+        "not another owner's"
+    );
+    let answer = service
+        .cancel_direct_upload(&first_id, "alice")
+        .await
+        .unwrap();
+    assert_eq!(answer.get("cancelled"), &Value::Bool(true));
+    assert!(s.cloud("cancel").await.is_empty(), "the upload made anyway");
+    let again = service
+        .cancel_direct_upload(&first_id, "alice")
+        .await
+        .unwrap();
+    assert_eq!(again.get("cancelled"), &Value::Bool(false));
+    assert_eq!(
+        service.adopt(&uploaded, "alice").await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    // Its place is free; the new one, once adopted, cannot be cancelled.
+    let second = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    let second_id = cirrus_media::RecordId::from_value(second.get("record_id")).unwrap();
+    let identifier = browser_upload(&s, &second, png(9, 9)).await;
+    service.adopt(&identifier, "alice").await.unwrap();
+    assert_eq!(
+        service
+            .cancel_direct_upload(&second_id, "alice")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    // The cancelled params posted again: the sweep destroys it once the signature has expired.
+    browser_upload(&s, &first, png(8, 8)).await;
+    assert_eq!(s.cloud("cancel").await.len(), 2);
+    assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "too early");
+    let expired = signed_at + 1500.0 + 100.0;
+    tokio::time::sleep(Duration::from_millis((expired - now_ms()).max(0.0) as u64)).await;
+    assert_eq!(service.sweep(100).await.unwrap().finished, 1);
+    assert_eq!(s.cloud("cancel").await, s.recorded(State::Committed).await);
+    assert_eq!(s.records(None).await.len(), 1);
+}
+
 /// The browser holds its signed params until they expire (an hour at Cloudinary): posting them again
 /// stores the asset again. So a direct upload's record outlives every signature given for it: the
 /// sweep does not take a pending one before, and a refused one stays `deleting` until then, so the

@@ -167,6 +167,7 @@ enum RecordAction {
     Remove,
     SoftRemove,
     Restore,
+    CancelDirectUpload,
 }
 
 impl RecordAction {
@@ -176,6 +177,7 @@ impl RecordAction {
             "remove" => RecordAction::Remove,
             "softRemove" => RecordAction::SoftRemove,
             "restore" => RecordAction::Restore,
+            "cancelDirectUpload" => RecordAction::CancelDirectUpload,
             _ => return None,
         })
     }
@@ -310,9 +312,10 @@ impl NativeMediaService {
         }))
     }
 
-    /// `find`, `remove`, `softRemove`, `restore` of one owner's record: resolve to envelopes.
+    /// `find`, `remove`, `softRemove`, `restore`, `cancelDirectUpload` of one owner's record: resolve to
+    /// envelopes.
     #[napi(
-        ts_args_type = "action: 'find' | 'remove' | 'softRemove' | 'restore', id: string | number, ownerId: string",
+        ts_args_type = "action: 'find' | 'remove' | 'softRemove' | 'restore' | 'cancelDirectUpload', id: string | number, ownerId: string",
         ts_return_type = "Promise<any>"
     )]
     pub fn record_action<'env>(
@@ -335,6 +338,9 @@ impl NativeMediaService {
                 RecordAction::Remove => service.remove(&id, &owner_id).await,
                 RecordAction::SoftRemove => service.soft_remove(&id, &owner_id).await,
                 RecordAction::Restore => service.restore(&id, &owner_id).await,
+                RecordAction::CancelDirectUpload => {
+                    service.cancel_direct_upload(&id, &owner_id).await
+                }
             }
         })
     }

@@ -53,7 +53,8 @@ export interface DirectUploadSignature {
  * A controller that signs direct uploads for the authenticated user: `POST <path>` with
  * `{ params?, timestamp?, previous? }`. With a MediaService it stores an intent first (see `intent`), or,
  * when `previous.record_id` names the user's unfinished upload, signs that one again (a long or resumed
- * upload keeps its public_id and its bytes). Plain signing
+ * upload keeps its public_id and its bytes); `{ cancel: record_id }` ends an unfinished upload the page
+ * will not use (`media.cancelDirectUpload`: answers `{ cancelled }`). Plain signing
  * signs only whitelisted params, forces the folder to `<folder>/<encoded owner>`, signs the allowed
  * formats and the service's tag, and takes the widget's timestamp only from the last ten minutes (never
  * the future, so a signature is valid for at most about an hour).
@@ -75,10 +76,22 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
 
     @Post(options.path ?? 'cirrus/sign')
     @HttpCode(200)
-    async sign(@Req() request: any, @Body() body: any): Promise<DirectUploadSignature> {
+    async sign(@Req() request: any, @Body() body: any): Promise<DirectUploadSignature | { cancelled: boolean }> {
       const owner = options.owner(request);
       if (!owner) {
         throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'SIGN_IN_REQUIRED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
+      }
+      if (body?.cancel !== undefined) {
+        // The page will not use an intent (the file was taken out of the queue): its record ends, and the
+        // owner's place under maxPendingDirectUploads is free again.
+        if (!this.media || options.intent === false) {
+          throw new HttpException({ statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_ARGUMENT', message: 'nothing to cancel: plain signatures store no intent', requestId: requestIdOf(request) }, HttpStatus.BAD_REQUEST);
+        }
+        try {
+          return await this.media.cancelDirectUpload(body.cancel, String(owner));
+        } catch (err) {
+          throw toHttpException(err, request);
+        }
       }
       if (this.media && options.intent !== false) {
         try {
