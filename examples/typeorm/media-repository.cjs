@@ -29,6 +29,7 @@ const MediaEntity = new EntitySchema({
     updatedAt: { type: 'timestamptz' },
     deletedAt: { type: 'timestamptz', nullable: true },
     leaseUntil: { type: 'timestamptz', nullable: true },
+    signedUntil: { type: 'timestamptz', nullable: true },
   },
   indices: [
     { name: 'media_owner_key', columns: ['ownerId', 'idempotencyKey'], unique: true, where: '"idempotencyKey" IS NOT NULL' },
@@ -40,7 +41,7 @@ const MediaEntity = new EntitySchema({
   ],
 });
 
-const TIMES = ['createdAt', 'updatedAt', 'deletedAt', 'leaseUntil'];
+const TIMES = ['createdAt', 'updatedAt', 'deletedAt', 'leaseUntil', 'signedUntil'];
 const NUMBERS = ['version', 'bytes', 'width', 'height'];
 
 /** An entity (or a raw RETURNING row) as a record: bigint ids and counts arrive as strings, times as Dates. */

@@ -392,10 +392,12 @@ export interface StoredMediaRecord {
   deletedAt: string | null;
   /** Until when the writer of a pending or deleting record is working on it. */
   leaseUntil: string | null;
+  /** Until when a signature given out for this public_id (a direct upload's, which the browser holds) may still store an asset: the record is not deleted before then. Store it in your own repository (a column added in this release; `repositoryContract` checks it). */
+  signedUntil: string | null;
 }
 
 /** A committed record as the service returns it: the stored fields plus URLs built when read. */
-export interface MediaRecord extends Omit<StoredMediaRecord, 'leaseUntil'> {
+export interface MediaRecord extends Omit<StoredMediaRecord, 'leaseUntil' | 'signedUntil'> {
   secure_url: string;
   url: string;
   /** Delivery URL of each preset. */

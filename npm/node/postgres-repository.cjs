@@ -10,9 +10,9 @@ const COLUMNS = {
   public_id: 'public_id', resource_type: 'resource_type', type: 'type', state: 'state', ownerId: 'owner_id',
   idempotencyKey: 'idempotency_key', version: 'version', format: 'format', bytes: 'bytes', width: 'width',
   height: 'height', original_filename: 'original_filename', mimeType: 'mime_type', createdAt: 'created_at',
-  updatedAt: 'updated_at', deletedAt: 'deleted_at', leaseUntil: 'lease_until',
+  updatedAt: 'updated_at', deletedAt: 'deleted_at', leaseUntil: 'lease_until', signedUntil: 'signed_until',
 };
-const TIMES = new Set(['created_at', 'updated_at', 'deleted_at', 'lease_until']);
+const TIMES = new Set(['created_at', 'updated_at', 'deleted_at', 'lease_until', 'signed_until']);
 const NUMBERS = new Set(['version', 'bytes', 'width', 'height']);
 
 /** Inserts tried while each conflicts with a record deleted before it can be read (see insert). */
@@ -40,8 +40,10 @@ CREATE TABLE IF NOT EXISTS ${table} (
   created_at TIMESTAMPTZ NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL,
   deleted_at TIMESTAMPTZ,
-  lease_until TIMESTAMPTZ
+  lease_until TIMESTAMPTZ,
+  signed_until TIMESTAMPTZ
 );
+ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS signed_until TIMESTAMPTZ;
 CREATE UNIQUE INDEX IF NOT EXISTS ${table}_owner_key ON ${table} (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${table}_owner ON ${table} (owner_id, id);
 CREATE INDEX IF NOT EXISTS ${table}_owner_state ON ${table} (owner_id, state, id);

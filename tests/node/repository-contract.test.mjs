@@ -45,6 +45,26 @@ test('replicas starting together on one new PostgreSQL database all connect, and
   }
 });
 
+test('a PostgreSQL table made by a release before signedUntil gets the column when a replica connects', async () => {
+  const url = await freshDatabase(postgres, 'old_schema_pg');
+  const pg = require('pg');
+  const pool = new pg.Pool({ connectionString: url });
+  // The table as the previous release made it (no signed_until), with one record in it.
+  await pool.query(`CREATE TABLE cirrus_media (id BIGSERIAL PRIMARY KEY, public_id TEXT NOT NULL UNIQUE, resource_type TEXT NOT NULL,
+    type TEXT NOT NULL, state TEXT NOT NULL, owner_id TEXT NOT NULL, idempotency_key TEXT, version BIGINT, format TEXT, bytes BIGINT,
+    width INTEGER, height INTEGER, original_filename TEXT, mime_type TEXT, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+    deleted_at TIMESTAMPTZ, lease_until TIMESTAMPTZ);
+    INSERT INTO cirrus_media (public_id, resource_type, type, state, owner_id, created_at, updated_at) VALUES ('old/one', 'image', 'upload', 'committed', 'o', now(), now());`);
+  await pool.end();
+  const repo = await PostgresRepository.connect(url);
+  assert.equal((await repo.findByPublicId('old/one')).signedUntil, null, 'an old record has none');
+  const now = new Date().toISOString();
+  const signedUntil = new Date(Date.now() + 4_200_000).toISOString();
+  const { record } = await repo.insert({ public_id: 'new/two', resource_type: 'image', type: 'upload', state: 'pending', ownerId: 'o', idempotencyKey: null, createdAt: now, updatedAt: now, leaseUntil: signedUntil, signedUntil });
+  assert.equal(record.signedUntil, signedUntil);
+  await repo.close();
+});
+
 /**
  * Two replicas insert with one idempotency key while each deletes what it created at once (a request that
  * failed and retired its intent): every insert answers created or the record holding the key, never an
@@ -118,6 +138,19 @@ test('a broken adapter fails the contract with the check named', async () => {
     });
   });
   await assert.rejects(passed, /repository contract: \(ownerId, idempotencyKey\) is unique/);
+});
+
+test('an adapter that does not store signedUntil fails the contract with the check named', async () => {
+  const passed = repositoryContract(async () => {
+    const repo = SqliteRepository.open(':memory:');
+    // An adapter written before the column existed: it stores what it knows.
+    return new Proxy(repo, {
+      get: (target, name) => (name === 'insert'
+        ? ({ signedUntil, ...record }) => target.insert(record)
+        : (typeof target[name] === 'function' ? target[name].bind(target) : target[name])),
+    });
+  });
+  await assert.rejects(passed, /repository contract: insert stores every field.*signedUntil/s);
 });
 
 test('an adapter whose list() ignores the cursor fails the contract instead of paging forever', async () => {

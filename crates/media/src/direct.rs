@@ -13,7 +13,7 @@
 use crate::create::check_owner;
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
-use crate::service::MediaService;
+use crate::service::{self, MediaService};
 use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 
@@ -21,6 +21,24 @@ use cirrus_core::Value;
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
 /// Delivery types an identifier may name.
 const DELIVERY_TYPES: &[&str] = &["upload", "private", "authenticated"];
+
+/// How far ahead of this server's clock a signing time (`now_ms`) may be: a caller's clock a little
+/// ahead. Further, and a record's lease (which must outlive the signature) could be pushed towards
+/// the far future, where it would count against the owner's bound for as long.
+const MAX_AHEAD_MS: i64 = 60_000;
+
+/// Refuses a signing time that is not a finite number or is more than [`MAX_AHEAD_MS`] ahead of the
+/// clock (one behind it only makes a signature that expires sooner).
+fn signing_time(now_ms: f64) -> Result<(), MediaError> {
+    let limit = service::now_ms().saturating_add(MAX_AHEAD_MS) as f64;
+    if now_ms.is_finite() && now_ms <= limit {
+        return Ok(());
+    }
+    Err(MediaError::new(
+        ErrorCode::InvalidArgument,
+        "nowMs must be a time in milliseconds, not ahead of this server's clock by more than a minute",
+    ))
+}
 
 /// What [`MediaService::end_direct_upload`] did.
 enum Ended {
@@ -51,12 +69,15 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
+        signing_time(now_ms)?;
         let mut intent = self.intent(
             owner_id,
             &self.options.direct_resource_type,
             self.options.direct_upload_ttl,
         );
-        intent.lease_until = Some(self.direct_lease_until(now_ms));
+        let signed_until = self.signed_until(now_ms);
+        intent.lease_until = Some(self.direct_lease_until(&signed_until));
+        intent.signed_until = Some(signed_until);
         // Signed before the insert: a bad account or option fails here, leaving no record behind.
         let answer = self.signed_answer(&intent, now_ms)?;
         let stored = self.insert(intent).await?;
@@ -88,6 +109,7 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
+        signing_time(now_ms)?;
         let expired = || {
             MediaError::new(
                 ErrorCode::IntentExpired,
@@ -99,12 +121,21 @@ impl MediaService {
             .await?
             .filter(|r| r.owner_id == owner_id && r.state == State::Pending)
             .ok_or_else(expired)?;
-        if !record.lease_running(&crate::service::now_iso()) {
+        if !record.lease_running(&service::now_iso()) {
             return Err(expired());
         }
         // Compare-and-set: a sweeper that claimed the record meanwhile wins, and this answers expired.
+        // Never shorter than it was: the earlier signatures still run (a resign whose `now_ms` is
+        // behind an earlier one's must not end the record before them).
+        let signed_until = self
+            .signed_until(now_ms)
+            .max(record.signed_until.clone().unwrap_or_default());
+        let lease = self
+            .direct_lease_until(&signed_until)
+            .max(record.lease_until.clone().unwrap_or_default());
         let patch = Patch {
-            lease_until: Some(Some(self.direct_lease_until(now_ms))),
+            lease_until: Some(Some(lease)),
+            signed_until: Some(Some(signed_until)),
             ..Patch::default()
         };
         let renewed = self
@@ -117,17 +148,30 @@ impl MediaService {
         ))
     }
 
-    /// The lease of a direct upload's record signed at `now_ms`: `directUploadTtl` from now, but never
-    /// before the signature expires (`signatureLifetime` after `now_ms`). While a signature can still
+    /// Until when a signature made at `now_ms` may store an asset: `signatureLifetime` after it (`now_ms`
+    /// is finite and at most MAX_AHEAD_MS ahead of the clock: `signing_time`).
+    fn signed_until(&self, now_ms: f64) -> String {
+        service::stored_time((now_ms as i64).saturating_add(self.lifetime_ms()))
+    }
+
+    /// The lease of a direct upload's record whose signature runs until `signed_until`:
+    /// `directUploadTtl` from now, but never before the signature expires. While a signature can still
     /// store an asset at the record's public_id, the sweep must not take the record: an upload that
     /// came later would be named by nothing, and `adopt` would not find it.
-    fn direct_lease_until(&self, now_ms: f64) -> String {
-        let ttl_end = crate::service::time_in(self.options.direct_upload_ttl);
-        let signed_until = cirrus_core::time::iso8601_ms(
-            (now_ms as i64).saturating_add(self.options.signature_lifetime.as_millis() as i64),
-        );
-        // Stored times sort as the times they name.
-        ttl_end.max(signed_until)
+    fn direct_lease_until(&self, signed_until: &str) -> String {
+        service::time_in(self.options.direct_upload_ttl).max(signed_until.to_owned())
+    }
+
+    fn lifetime_ms(&self) -> i64 {
+        service::millis(self.options.signature_lifetime)
+    }
+
+    /// When every signature given so far has expired: one given now expires `signatureLifetime` from
+    /// now (a `now_ms` up to [`MAX_AHEAD_MS`] ahead is within the lifetime's margin over Cloudinary's
+    /// hour). A record ended while a signature for it may have been given meanwhile (a resign on another
+    /// replica, after this process read the record) is kept until then.
+    fn signatures_expired_by(&self) -> String {
+        service::stored_time(service::now_ms().saturating_add(self.lifetime_ms()))
     }
 
     /// What the browser gets for a direct-upload record: its params signed at `now_ms` and where to send
@@ -291,14 +335,17 @@ impl MediaService {
             .id
             .as_ref()
             .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
-        // A lease that has already ended (adopt came late) still gets long enough to destroy the
-        // asset before a sweeper may take the record.
-        let work_until = crate::service::time_in(self.options.pending_ttl);
-        let lease = record
-            .lease_until
-            .clone()
-            .unwrap_or_default()
-            .max(work_until);
+        // Not only the lease read before: a resign on another replica may have signed since (and a lease
+        // that has already ended, as when adopt comes late, still gets long enough to destroy the
+        // asset before a sweeper may take the record).
+        let lease = [
+            record.lease_until.clone().unwrap_or_default(),
+            self.signatures_expired_by(),
+            service::time_in(self.options.pending_ttl),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or_default();
         let patch = Patch {
             state: Some(State::Deleting),
             lease_until: Some(Some(lease)),

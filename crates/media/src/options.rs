@@ -98,6 +98,9 @@ const KEYS: &[&str] = &[
     "uploadDefaults",
 ];
 
+/// The longest `signatureLifetime`: a day (Cloudinary accepts a signed request for an hour).
+const MAX_SIGNATURE_LIFETIME_MS: f64 = 86_400_000.0;
+
 /// The largest `maxPendingDirectUploads` (one page of the count, see pending_limit.rs).
 const MAX_PENDING_DIRECT_UPLOADS: u32 = 1000;
 
@@ -194,6 +197,11 @@ impl ServiceOptions {
             self.direct_upload_ttl = ms(n.max(100.0));
         }
         if let Some(n) = number("signatureLifetime")? {
+            if n > MAX_SIGNATURE_LIFETIME_MS {
+                return Err(invalid(format!(
+                    "signatureLifetime is at most {MAX_SIGNATURE_LIFETIME_MS} ms (a day; Cloudinary's is an hour), not {n}"
+                )));
+            }
             self.signature_lifetime = ms(n);
         }
         if let Some(n) = number("idempotencyWait")? {

@@ -273,7 +273,7 @@ pub mod js {
         })
     }
 
-    /// A patch a JS caller gave (`{ state?, version?, ..., deletedAt?: string | null, leaseUntil?: ... }`).
+    /// A patch a JS caller gave (`{ state?, version?, ..., deletedAt?: string | null, leaseUntil?: ..., signedUntil?: ... }`).
     pub fn patch_from_value(v: &Value) -> Result<Patch, String> {
         let count = |k: &str| v.get(k).as_number_u64();
         let time = |k: &str| -> Result<String, String> {
@@ -303,6 +303,7 @@ pub mod js {
             updated_at: nullable("updatedAt")?.flatten(),
             deleted_at: nullable("deletedAt")?,
             lease_until: nullable("leaseUntil")?,
+            signed_until: nullable("signedUntil")?,
         })
     }
 }

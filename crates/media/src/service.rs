@@ -18,7 +18,8 @@ use std::time::Duration;
 /// What [`MediaService::retire`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Retired {
-    /// Claimed here: the asset was destroyed and the record deleted.
+    /// Claimed here: the asset was destroyed and the record deleted (or left `deleting` until its
+    /// signatures expire: see [`MediaService::retire`]).
     Done,
     /// Another caller (a sweeper, a concurrent remove) had taken the record first.
     Taken,
@@ -39,9 +40,23 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// The last millisecond of 9999 (`9999-12-31T23:59:59.999Z`): stored times are capped here, because
+/// records compare times as text, and a five-digit year would sort before every four-digit one.
+pub(crate) const LAST_STORED_MS: i64 = 253_402_300_799_999;
+
+/// `ms` as records store it, capped at [`LAST_STORED_MS`].
+pub(crate) fn stored_time(ms: i64) -> String {
+    iso8601_ms(ms.min(LAST_STORED_MS))
+}
+
+/// Milliseconds in `d`, saturating (a `Duration` can hold more than an `i64` of milliseconds).
+pub(crate) fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// The time `ahead` from now, as records store it.
 pub(crate) fn time_in(ahead: Duration) -> String {
-    iso8601_ms(now_ms().saturating_add(ahead.as_millis() as i64))
+    stored_time(now_ms().saturating_add(millis(ahead)))
 }
 
 /// The time now, as records store it.
@@ -185,6 +200,10 @@ impl MediaService {
 
     /// Finishes a record that must go: moves it from `from` to `deleting` (with a lease), destroys its
     /// asset, then deletes it. Whatever step fails, the record is left for `sweep()` to finish.
+    ///
+    /// A record whose public_id a browser may still upload to (its `signed_until` is ahead: a direct
+    /// upload removed, purged or ended within its signature's life) is not deleted: it stays `deleting`,
+    /// leased until then, so that the sweep destroys what such an upload stores, then drops it.
     pub(crate) async fn retire(
         &self,
         record: &MediaRecord,
@@ -194,12 +213,21 @@ impl MediaService {
             .id
             .as_ref()
             .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
+        let work_until = time_in(self.options.pending_ttl);
+        let signed_until = record
+            .signed_until
+            .clone()
+            .filter(|until| *until > now_iso());
         let claim = Patch {
             state: Some(State::Deleting),
-            lease_until: Some(Some(time_in(self.options.pending_ttl))),
+            lease_until: Some(Some(
+                signed_until
+                    .clone()
+                    .map_or(work_until.clone(), |until| until.max(work_until)),
+            )),
             ..Patch::default()
         };
-        let claimed = if from == State::Deleting {
+        let claimed = if from == State::Deleting && signed_until.is_none() {
             Some(record.clone())
         } else {
             self.update(id, from, claim).await?
@@ -208,7 +236,9 @@ impl MediaService {
             return Ok(Retired::Taken); // someone else (a sweeper, a concurrent remove) owns it now
         };
         self.destroy_asset(&claimed).await?;
-        self.delete(id, State::Deleting).await?;
+        if signed_until.is_none() {
+            self.delete(id, State::Deleting).await?;
+        }
         Ok(Retired::Done)
     }
 
@@ -248,7 +278,9 @@ impl MediaService {
         let Value::Object(out) = &mut value else {
             return value;
         };
+        // Bookkeeping of the lifecycle, not facts about the asset.
         out.remove("leaseUntil");
+        out.remove("signedUntil");
         let url = |raw_transformation: Option<&str>| {
             let mut o = self.account.clone();
             o.assign(&self.options.url_options);

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS cirrus_media (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   deleted_at TEXT,
-  lease_until TEXT
+  lease_until TEXT,
+  signed_until TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS cirrus_media_owner_key
   ON cirrus_media (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
@@ -49,7 +50,8 @@ CREATE INDEX IF NOT EXISTS cirrus_media_deleted ON cirrus_media (state, deleted_
 ";
 
 const COLUMNS: &str = "id, public_id, resource_type, type, state, owner_id, idempotency_key, version, \
-     format, bytes, width, height, original_filename, mime_type, created_at, updated_at, deleted_at, lease_until";
+     format, bytes, width, height, original_filename, mime_type, created_at, updated_at, deleted_at, lease_until, \
+     signed_until";
 
 /// SQLite-backed records.
 #[derive(Clone)]
@@ -91,6 +93,15 @@ fn prepare_once(conn: &mut Connection) -> rusqlite::Result<()> {
     // cannot be split by another connection's write.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute_batch(SCHEMA)?;
+    // Files made before a column existed get it (SQLite adds a nullable column without rewriting).
+    let has_signed_until: bool = tx.query_row(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('cirrus_media') WHERE name = 'signed_until'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_signed_until {
+        tx.execute_batch("ALTER TABLE cirrus_media ADD COLUMN signed_until TEXT")?;
+    }
     tx.commit()
 }
 
@@ -133,6 +144,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<MediaRecord> {
         updated_at: row.get(15)?,
         deleted_at: row.get(16)?,
         lease_until: row.get(17)?,
+        signed_until: row.get(18)?,
     })
 }
 
@@ -227,6 +239,7 @@ impl Repository for SqliteRepository {
                 Sql::Text(r.updated_at.clone()),
                 text(&r.deleted_at),
                 text(&r.lease_until),
+                text(&r.signed_until),
             ];
             let changed = tx.execute(
                 &format!(
@@ -351,7 +364,8 @@ impl Repository for SqliteRepository {
             patch.apply(&mut record);
             tx.execute(
                 "UPDATE cirrus_media SET state = ?, version = ?, format = ?, mime_type = ?, bytes = ?, \
-                 width = ?, height = ?, updated_at = ?, deleted_at = ?, lease_until = ? WHERE id = ?",
+                 width = ?, height = ?, updated_at = ?, deleted_at = ?, lease_until = ?, signed_until = ? \
+                 WHERE id = ?",
                 params_from_iter([
                     Sql::Text(record.state.as_str().to_owned()),
                     count(record.version),
@@ -363,6 +377,7 @@ impl Repository for SqliteRepository {
                     Sql::Text(record.updated_at.clone()),
                     text(&record.deleted_at),
                     text(&record.lease_until),
+                    text(&record.signed_until),
                     Sql::Integer(n),
                 ]),
             )?;

@@ -31,6 +31,14 @@ pub(crate) struct Flaky {
     pub sweep_before_state_change: AtomicBool,
     /// `list` answers the same next cursor whatever it was given, as an adapter ignoring `after` would.
     pub list_stuck_cursor: AtomicBool,
+    /// Once: just before a pending record goes `deleting` (a refusal at adopt, a cancel), says so on the
+    /// first channel and waits on the second: the test acts as another replica in that window.
+    pub pause_before_ending: Mutex<
+        Option<(
+            tokio::sync::oneshot::Sender<()>,
+            tokio::sync::oneshot::Receiver<()>,
+        )>,
+    >,
 }
 
 impl Flaky {
@@ -81,6 +89,13 @@ impl Repository for Flaky {
     ) -> BoxFuture<'_, RepoResult<Option<MediaRecord>>> {
         Box::pin(async move {
             self.check(true)?;
+            if expect == State::Pending && patch.state == Some(State::Deleting) {
+                let pause = self.pause_before_ending.lock().unwrap().take();
+                if let Some((reached, release)) = pause {
+                    let _ = reached.send(());
+                    let _ = release.await;
+                }
+            }
             if expect == State::Pending
                 && patch.state.is_some()
                 && self
@@ -191,6 +206,7 @@ pub(crate) async fn setup_with(
         ignore_deleted_before: AtomicBool::new(false),
         sweep_before_state_change: AtomicBool::new(false),
         list_stuck_cursor: AtomicBool::new(false),
+        pause_before_ending: Mutex::new(None),
     });
     Setup {
         addr,
@@ -316,6 +332,43 @@ impl Setup {
             .starts_with("HTTP/1.1 200"));
     }
 
+    /// A browser's post of signed direct-upload params (`signed`: what `prepare_direct_upload` answered)
+    /// to `resource_type`'s endpoint (the signature does not cover it): the server's answer, or why it
+    /// refused.
+    pub(crate) async fn post_signed(
+        &self,
+        signed: &Value,
+        bytes: Bytes,
+        resource_type: &str,
+    ) -> Result<Value, String> {
+        let mut params = signed.as_object().expect("signed params").clone();
+        for k in [
+            "signature",
+            "api_key",
+            "cloud_name",
+            "upload_url",
+            "resource_type",
+            "record_id",
+        ] {
+            params.remove(k);
+        }
+        let settings = UploadSettings {
+            resource_type: resource_type.to_owned(),
+            ..UploadSettings::default()
+        };
+        self.transport
+            .upload(
+                Source::Bytes(bytes),
+                &params,
+                &settings,
+                None,
+                &CancellationToken::new(),
+            )
+            .await
+            .map(|(result, _)| result)
+            .map_err(|e| e.to_string())
+    }
+
     /// Uploads `bytes` straight to `public_id` (as a crashed process or a browser would have).
     pub(crate) async fn upload_direct(&self, public_id: &str, bytes: Bytes) -> Value {
         let mut params = Map::new();
@@ -413,4 +466,21 @@ pub(crate) async fn create(
             &CancellationToken::new(),
         )
         .await
+}
+
+/// The signed identifier a browser sends back after an upload: `<rt>/upload/v<version>/<public_id>[.<fmt>]#<sig>`.
+pub(crate) fn identifier_of(result: &Value) -> String {
+    let format = result.get("format").to_js_string();
+    format!(
+        "{}/upload/v{}/{}{}#{}",
+        result.get("resource_type").to_js_string(),
+        result.get("version").to_js_string(),
+        result.get("public_id").to_js_string(),
+        if format.is_empty() {
+            String::new()
+        } else {
+            format!(".{format}")
+        },
+        result.get("signature").to_js_string()
+    )
 }
