@@ -20,6 +20,15 @@ const INSERT_ATTEMPTS = 10;
 /** PostgreSQL's SQLSTATE for a unique constraint violated. */
 const UNIQUE_VIOLATION = '23505';
 
+/** The table's indexes, `<table>_<suffix>`: `schema` makes them, `migrate` checks them first. */
+const INDEXES = [
+  ['owner_key', 'UNIQUE INDEX', '(owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL'],
+  ['owner', 'INDEX', '(owner_id, id)'],
+  ['owner_state', 'INDEX', '(owner_id, state, id)'],
+  ['lease', 'INDEX', '(state, lease_until)'],
+  ['deleted', 'INDEX', '(state, deleted_at) WHERE deleted_at IS NOT NULL'],
+];
+
 function schema(table) {
   return `
 CREATE TABLE IF NOT EXISTS ${table} (
@@ -43,12 +52,15 @@ CREATE TABLE IF NOT EXISTS ${table} (
   lease_until TIMESTAMPTZ,
   signed_until TIMESTAMPTZ
 );
-ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS signed_until TIMESTAMPTZ;
-CREATE UNIQUE INDEX IF NOT EXISTS ${table}_owner_key ON ${table} (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ${table}_owner ON ${table} (owner_id, id);
-CREATE INDEX IF NOT EXISTS ${table}_owner_state ON ${table} (owner_id, state, id);
-CREATE INDEX IF NOT EXISTS ${table}_lease ON ${table} (state, lease_until);
-CREATE INDEX IF NOT EXISTS ${table}_deleted ON ${table} (state, deleted_at) WHERE deleted_at IS NOT NULL;`;
+DO $$ BEGIN
+  -- A table made by an earlier release gets the column. Checked first: ALTER TABLE takes its exclusive
+  -- lock before it looks, and every replica's connect would then block the table for a moment.
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = lower('${table}') AND column_name = 'signed_until') THEN
+    ALTER TABLE ${table} ADD COLUMN signed_until TIMESTAMPTZ;
+  END IF;
+END $$;
+${INDEXES.map(([suffix, kind, on]) => `CREATE ${kind} IF NOT EXISTS ${table}_${suffix} ON ${table} ${on};`).join('\n')}`;
 }
 
 /** A row as a record: ids and int8 columns come back from `pg` as strings, times as Dates. */
@@ -112,7 +124,25 @@ class PostgresRepository {
    * the schema is committed, and the next replica then finds the table.
    */
   async migrate() {
+    // Every replica connects through here. When the schema is already current nothing is run: DDL takes
+    // its table lock before it checks `IF NOT EXISTS` (CREATE INDEX a lock that stops writes, ALTER TABLE
+    // one that stops everything), so running it on every connect would queue behind any long
+    // transaction on the table, and every query after it.
+    if (await this.#schemaIsCurrent()) return;
     await this.#pool.query(`SELECT pg_advisory_xact_lock(hashtext('cirrus migrate ${this.#table}'));${schema(this.#table)}`);
+  }
+
+  /** Whether the table, its indexes and its newest column exist (catalog reads only: no lock on the table). */
+  async #schemaIsCurrent() {
+    const table = this.#table.toLowerCase();
+    const objects = [table, ...INDEXES.map(([suffix]) => `${table}_${suffix}`)];
+    const { rows } = await this.#pool.query(
+      `SELECT (SELECT count(*) FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NOT NULL) AS present,
+              (SELECT count(*) FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = $2 AND column_name = 'signed_until') AS columns`,
+      [objects, table],
+    );
+    return Number(rows[0].present) === objects.length && Number(rows[0].columns) === 1;
   }
 
   async #one(text, values) {

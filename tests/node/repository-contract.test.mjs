@@ -65,6 +65,26 @@ test('a PostgreSQL table made by a release before signedUntil gets the column wh
   await repo.close();
 });
 
+test('a replica connecting to a current schema runs no DDL: it does not queue behind a writer\'s open transaction', async () => {
+  const url = await freshDatabase(postgres, 'busy_pg');
+  await (await PostgresRepository.connect(url)).close();
+  const pg = require('pg');
+  const writer = new pg.Client({ connectionString: url });
+  await writer.connect();
+  // A long write transaction, as a batch job's: CREATE INDEX (even IF NOT EXISTS) would wait for it.
+  await writer.query('BEGIN; LOCK TABLE cirrus_media IN ROW EXCLUSIVE MODE');
+  try {
+    const connecting = PostgresRepository.connect(url);
+    const timeout = new Promise((resolve) => setTimeout(resolve, 3000, 'timed out'));
+    const repo = await Promise.race([connecting, timeout]);
+    assert.notEqual(repo, 'timed out', 'connect waited for the writer');
+    await repo.close();
+  } finally {
+    await writer.query('ROLLBACK');
+    await writer.end();
+  }
+});
+
 /**
  * Two replicas insert with one idempotency key while each deletes what it created at once (a request that
  * failed and retired its intent): every insert answers created or the record holding the key, never an
