@@ -13,7 +13,7 @@
 use crate::create::check_owner;
 use crate::error::MediaError;
 use crate::record::{MediaRecord, Patch, State};
-use crate::service::{self, MediaService};
+use crate::service::{self, MediaService, Retired};
 use cirrus_core::ErrorCode;
 use cirrus_core::Value;
 
@@ -26,29 +26,6 @@ const DELIVERY_TYPES: &[&str] = &["upload", "private", "authenticated"];
 /// ahead. Further, and a record's lease (which must outlive the signature) could be pushed towards
 /// the far future, where it would count against the owner's bound for as long.
 const MAX_AHEAD_MS: i64 = 60_000;
-
-/// Refuses a signing time that is not a finite number or is more than [`MAX_AHEAD_MS`] ahead of the
-/// clock (one behind it only makes a signature that expires sooner).
-fn signing_time(now_ms: f64) -> Result<(), MediaError> {
-    let limit = service::now_ms().saturating_add(MAX_AHEAD_MS) as f64;
-    if now_ms.is_finite() && now_ms <= limit {
-        return Ok(());
-    }
-    Err(MediaError::new(
-        ErrorCode::InvalidArgument,
-        "nowMs must be a time in milliseconds, not ahead of this server's clock by more than a minute",
-    ))
-}
-
-/// What [`MediaService::end_direct_upload`] did.
-enum Ended {
-    /// The record is `deleting` until its signatures expire, and the asset is gone.
-    Destroyed,
-    /// The record is `deleting`, but the destroy failed: the sweep finishes it when the lease ends.
-    LeftForSweep,
-    /// The record had left `pending` (adopted, cancelled, or taken by a sweeper).
-    Taken,
-}
 
 /// The answer with `record_id`: what the browser names when it asks for a new signature.
 fn with_record_id(mut answer: cirrus_core::Map, record: &MediaRecord) -> Value {
@@ -69,13 +46,13 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
-        signing_time(now_ms)?;
+        self.check_signing_time(now_ms)?;
         let mut intent = self.intent(
             owner_id,
             &self.options.direct_resource_type,
             self.options.direct_upload_ttl,
         );
-        let signed_until = self.signed_until(now_ms);
+        let signed_until = self.signature_end(now_ms);
         intent.lease_until = Some(self.direct_lease_until(&signed_until));
         intent.signed_until = Some(signed_until);
         // Signed before the insert: a bad account or option fails here, leaving no record behind.
@@ -109,7 +86,7 @@ impl MediaService {
         now_ms: f64,
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
-        signing_time(now_ms)?;
+        self.check_signing_time(now_ms)?;
         let expired = || {
             MediaError::new(
                 ErrorCode::IntentExpired,
@@ -128,7 +105,7 @@ impl MediaService {
         // Never shorter than it was: the earlier signatures still run (a resign whose `now_ms` is
         // behind an earlier one's must not end the record before them).
         let signed_until = self
-            .signed_until(now_ms)
+            .signature_end(now_ms)
             .max(record.signed_until.clone().unwrap_or_default());
         let lease = self
             .direct_lease_until(&signed_until)
@@ -149,9 +126,9 @@ impl MediaService {
     }
 
     /// Until when a signature made at `now_ms` may store an asset: `signatureLifetime` after it (`now_ms`
-    /// is finite and at most MAX_AHEAD_MS ahead of the clock: `signing_time`).
-    fn signed_until(&self, now_ms: f64) -> String {
-        service::stored_time((now_ms as i64).saturating_add(self.lifetime_ms()))
+    /// is finite and at most MAX_AHEAD_MS ahead of the clock: `check_signing_time`).
+    fn signature_end(&self, now_ms: f64) -> String {
+        service::time_at_ms((now_ms as i64).saturating_add(self.lifetime_ms()))
     }
 
     /// The lease of a direct upload's record whose signature runs until `signed_until`:
@@ -162,16 +139,25 @@ impl MediaService {
         service::time_in(self.options.direct_upload_ttl).max(signed_until.to_owned())
     }
 
-    fn lifetime_ms(&self) -> i64 {
-        service::millis(self.options.signature_lifetime)
+    /// Refuses a signing time that is not a finite number, is more than [`MAX_AHEAD_MS`] ahead of the
+    /// clock, or is so far behind it that its signature would have expired already.
+    fn check_signing_time(&self, now_ms: f64) -> Result<(), MediaError> {
+        let clock = service::now_ms();
+        let (earliest, latest) = (
+            clock.saturating_sub(self.lifetime_ms()) as f64,
+            clock.saturating_add(MAX_AHEAD_MS) as f64,
+        );
+        if now_ms.is_finite() && (earliest..=latest).contains(&now_ms) {
+            return Ok(());
+        }
+        Err(MediaError::new(
+            ErrorCode::InvalidArgument,
+            "nowMs must be the time in milliseconds: at most a minute ahead of this server's clock, and not so far behind it that the signature would have expired",
+        ))
     }
 
-    /// When every signature given so far has expired: one given now expires `signatureLifetime` from
-    /// now (a `now_ms` up to [`MAX_AHEAD_MS`] ahead is within the lifetime's margin over Cloudinary's
-    /// hour). A record ended while a signature for it may have been given meanwhile (a resign on another
-    /// replica, after this process read the record) is kept until then.
-    fn signatures_expired_by(&self) -> String {
-        service::stored_time(service::now_ms().saturating_add(self.lifetime_ms()))
+    fn lifetime_ms(&self) -> i64 {
+        service::millis(self.options.signature_lifetime)
     }
 
     /// What the browser gets for a direct-upload record: its params signed at `now_ms` and where to send
@@ -280,9 +266,11 @@ impl MediaService {
         }
         if let Err(refusal) = self.check_uploaded(&asset) {
             // What the browser uploaded is refused: nothing of it may stay in the cloud, now or after
-            // a replay of the signed upload (see `end_direct_upload`).
-            return Err(match self.end_direct_upload(&record).await {
-                Ok(Ended::Destroyed) => refusal.note("the uploaded asset was deleted"),
+            // a replay of the signed upload (see `retire`).
+            return Err(match self.retire(&record, State::Pending).await {
+                Ok(Retired::Deleted | Retired::Kept) => {
+                    refusal.note("the uploaded asset was deleted")
+                }
                 _ => refusal.note("the uploaded asset will be deleted by the next sweep"),
             });
         }
@@ -290,11 +278,12 @@ impl MediaService {
     }
 
     /// Ends the owner's unfinished direct upload `record_id` that will not be used (the user took the
-    /// file out of the queue, the page gave up): its place under `maxPendingDirectUploads` is free at
-    /// once, an asset the browser uploaded anyway is destroyed, and the record stays `deleting` until
-    /// its signatures have expired, as a refused upload's does ([`Self::end_direct_upload`]). Answers
-    /// `{ cancelled }`: `false` when it had already ended (cancelled, or refused at `adopt`). An adopted
-    /// upload, or none of this owner's, is `NOT_FOUND`: an adopted one is removed with `remove`.
+    /// file out of the queue, the page gave up): an asset the browser uploaded anyway is destroyed, and
+    /// the record stays `deleting` until its signature has expired (what a later post of the params
+    /// stores is then the sweep's: see [`MediaService::retire`]). Until then it still counts against
+    /// `maxPendingDirectUploads`: its signature can still store an asset. Answers `{ cancelled }`:
+    /// `false` when it had already ended (cancelled, or refused at `adopt`). An adopted upload, a
+    /// server-side upload in progress, or none of this owner's, is `NOT_FOUND`.
     pub async fn cancel_direct_upload(
         &self,
         record_id: &crate::record::RecordId,
@@ -307,57 +296,31 @@ impl MediaService {
                 format!("no unfinished direct upload {record_id} for this owner (an adopted one is removed with remove())"),
             )
         };
-        let current = |record: Option<MediaRecord>| {
+        // A direct upload's record: signed for a browser (a server-side upload's never is), not adopted.
+        let unfinished = |record: Option<MediaRecord>| {
             record
-                .filter(|r| r.owner_id == owner_id && r.state != State::Committed)
+                .filter(|r| {
+                    r.owner_id == owner_id
+                        && r.signed_until.is_some()
+                        && r.state != State::Committed
+                })
                 .ok_or_else(not_found)
         };
-        let record = current(self.get(record_id).await?)?;
+        let record = unfinished(self.get(record_id).await?)?;
         let cancelled = record.state == State::Pending
-            && match self.end_direct_upload(&record).await? {
-                Ended::Destroyed | Ended::LeftForSweep => true,
+            && match self.retire(&record, State::Pending).await {
+                Ok(Retired::Deleted | Retired::Kept) => true,
                 // Adopted meanwhile (NOT_FOUND), or taken by a sweeper or another cancel.
-                Ended::Taken => current(self.get(record_id).await?).map(|_| false)?,
+                Ok(Retired::Taken) => unfinished(self.get(record_id).await?).map(|_| false)?,
+                // Ended, but its asset not destroyed yet: the sweep does it. Still pending: not ended.
+                Err(e) => match self.get(record_id).await? {
+                    Some(r) if r.state == State::Deleting => true,
+                    _ => return Err(e),
+                },
             };
         let mut answer = cirrus_core::Map::new();
         answer.set("cancelled", cancelled.into());
         Ok(Value::Object(answer))
-    }
-
-    /// Ends a direct upload that will not be committed (refused at `adopt`, or cancelled): the record
-    /// goes `deleting` and the asset is destroyed, but the record stays until its lease ends, which is
-    /// after every signature given for it has expired ([`Self::direct_lease_until`]). The signed params
-    /// can still be posted again until then (the browser has them) and store the asset once more: the
-    /// sweep, which takes the record only when its lease ends, destroys that one too. Deleting the
-    /// record at once would leave such an asset named by nothing.
-    async fn end_direct_upload(&self, record: &MediaRecord) -> Result<Ended, MediaError> {
-        let id = record
-            .id
-            .as_ref()
-            .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
-        // Not only the lease read before: a resign on another replica may have signed since (and a lease
-        // that has already ended, as when adopt comes late, still gets long enough to destroy the
-        // asset before a sweeper may take the record).
-        let lease = [
-            record.lease_until.clone().unwrap_or_default(),
-            self.signatures_expired_by(),
-            service::time_in(self.options.pending_ttl),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or_default();
-        let patch = Patch {
-            state: Some(State::Deleting),
-            lease_until: Some(Some(lease)),
-            ..Patch::default()
-        };
-        let Some(claimed) = self.update(id, State::Pending, patch).await? else {
-            return Ok(Ended::Taken);
-        };
-        Ok(match self.destroy_asset(&claimed).await {
-            Ok(_) => Ended::Destroyed,
-            Err(_) => Ended::LeftForSweep,
-        })
     }
 
     /// The server's own checks of an uploaded asset: format and size.

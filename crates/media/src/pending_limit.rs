@@ -1,7 +1,8 @@
 //! The bound on an owner's direct-upload intents (`maxPendingDirectUploads`).
 //!
-//! Each intent is a pending row for `directUploadTtl`: without a bound, one signed-in client could fill
-//! the repository by asking for signatures. An intent is stored first and counted after, and it stays
+//! Each intent is a pending row for `directUploadTtl`, and its signature can store an asset until it
+//! expires: without a bound, one signed-in client could fill the repository (and the cloud) by asking
+//! for signatures. An intent is stored first and counted after, and it stays
 //! only if the owner's live intents, itself included, are within the limit. Each request counts after
 //! its own insert, so of two racing requests the later one sees the earlier: the intents kept never
 //! exceed the limit, whatever the number of requests and replicas (racing requests near the limit may
@@ -21,8 +22,12 @@ const MOST_PAGES: u32 = 5;
 
 impl MediaService {
     /// Whether `intent` (just stored) may stay: its owner's live intents, itself included, are within
-    /// the limit; otherwise `TOO_MANY_PENDING`, saying when the earliest lease ends. Records whose lease
-    /// ended are the sweep's and do not count, as in `claim`. The caller deletes the intent on any error.
+    /// the limit; otherwise `TOO_MANY_PENDING`, saying when the earliest one ends. Live: a pending record
+    /// whose lease runs (one whose lease ended is the sweep's, as in `claim`), and a `deleting` one whose
+    /// signature still runs (cancelled, refused, or adopted and removed: its signature can still store an
+    /// asset, so ending an intent does not free its place before the signature expires; otherwise
+    /// sign-then-cancel would hand out live signatures without bound). The caller deletes the intent on
+    /// any error.
     pub(crate) async fn admit_intent(&self, intent: &MediaRecord) -> Result<(), MediaError> {
         let Some(limit) = self.options.max_pending_direct_uploads else {
             return Ok(());
@@ -30,49 +35,66 @@ impl MediaService {
         let now = now_iso();
         let mut live: u64 = 0;
         let mut earliest: Option<String> = None;
-        let mut after = None;
-        let mut read_all = false;
-        for _ in 0..MOST_PAGES {
-            let query = ListQuery {
-                owner_id: Some(intent.owner_id.clone()),
-                state: Some(State::Pending),
-                after: after.clone(),
-                limit: PAGE,
-                ..ListQuery::default()
+        for state in [State::Pending, State::Deleting] {
+            // Until when a record holds its place, if it does now.
+            let holds_until = |r: &MediaRecord| -> Option<String> {
+                match state {
+                    State::Pending if r.lease_running(&now) => r.lease_until.clone(),
+                    State::Deleting => r.signed_until.clone().filter(|until| *until > now),
+                    _ => None,
+                }
             };
-            let page = self.repo_call("list", self.repo.list(query)).await?;
-            for record in page.items.iter().filter(|r| r.lease_running(&now)) {
-                live += 1;
-                let lease = record.lease_until.as_deref().unwrap_or_default();
-                if record.id != intent.id && earliest.as_deref().is_none_or(|e| lease < e) {
-                    earliest = Some(lease.to_owned());
+            let mut after = None;
+            let mut read_all = false;
+            for _ in 0..MOST_PAGES {
+                let query = ListQuery {
+                    owner_id: Some(intent.owner_id.clone()),
+                    state: Some(state),
+                    after: after.clone(),
+                    limit: PAGE,
+                    ..ListQuery::default()
+                };
+                let page = self.repo_call("list", self.repo.list(query)).await?;
+                for record in &page.items {
+                    let Some(until) = holds_until(record) else {
+                        continue;
+                    };
+                    live += 1;
+                    if record.id != intent.id && earliest.as_deref().is_none_or(|e| *until < *e) {
+                        earliest = Some(until);
+                    }
+                }
+                if live > u64::from(limit) {
+                    break;
+                }
+                match next_cursor(&after, page.next)? {
+                    Some(next) => after = Some(next),
+                    None => {
+                        read_all = true;
+                        break;
+                    }
                 }
             }
             if live > u64::from(limit) {
-                break;
+                return Err(MediaError::new(
+                    ErrorCode::TooManyPending,
+                    format!(
+                        "this owner has {limit} direct uploads signed and neither adopted nor expired (maxPendingDirectUploads; a cancelled one counts until its signature expires): adopt one, or ask again after {}",
+                        earliest.as_deref().unwrap_or("the earliest one ends")
+                    ),
+                ));
             }
-            match next_cursor(&after, page.next)? {
-                Some(next) => after = Some(next),
-                None => {
-                    read_all = true;
-                    break;
-                }
+            if !read_all {
+                return Err(MediaError::new(
+                    ErrorCode::TooManyPending,
+                    format!(
+                        "this owner has more than {} {} records (ended intents are removed by sweep(): is it running?)",
+                        PAGE * MOST_PAGES,
+                        state.as_str()
+                    ),
+                ));
             }
         }
-        if read_all && live <= u64::from(limit) {
-            return Ok(());
-        }
-        let message = if live > u64::from(limit) {
-            format!(
-                "this owner has {limit} direct uploads prepared and neither adopted nor expired (maxPendingDirectUploads): adopt or cancel one, or ask again after {}",
-                earliest.as_deref().unwrap_or("the earliest lease ends")
-            )
-        } else {
-            format!(
-                "this owner has more than {} pending records (intents whose lease ended are removed by sweep(): is it running?)",
-                PAGE * MOST_PAGES
-            )
-        };
-        Err(MediaError::new(ErrorCode::TooManyPending, message))
+        Ok(())
     }
 }

@@ -288,7 +288,8 @@ impl MediaRecord {
             updated_at: time("updatedAt")?.ok_or("the record has no updatedAt")?,
             deleted_at: time("deletedAt")?,
             lease_until: time("leaseUntil")?,
-            // Absent from an adapter written before it existed: such a record is deleted at once.
+            // Absent from an adapter written before it existed: such a record is treated as never signed
+            // (deleted as soon as it is removed, and a replay of its signature is `reconcile()`'s).
             signed_until: time("signedUntil")?,
         })
     }

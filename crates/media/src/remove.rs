@@ -1,6 +1,7 @@
 //! Reading and removing an owner's records: reads see committed records only; removal marks the record
-//! `deleting` (with a lease), destroys the asset, then deletes the record, so a crash at any point is
-//! finished by `sweep()`, never left half-done. Soft delete only stamps `deletedAt`; `purge` removes
+//! `deleting` (with a lease), destroys the asset, then deletes the record (a direct upload's, once the
+//! signatures given for it have expired: `MediaService::retire`), so a crash at any point is finished by
+//! `sweep()`, never left half-done. Soft delete only stamps `deletedAt`; `purge` removes
 //! what was soft-deleted long enough ago.
 
 use crate::error::MediaError;
@@ -61,7 +62,8 @@ impl MediaService {
     }
 
     /// Owner-scoped delete: the record goes `deleting`, the asset is destroyed (already gone is fine),
-    /// then the record is deleted. If the destroy fails the record stays `deleting` (invisible to reads)
+    /// then the record is deleted (a direct upload's is kept `deleting`, invisible, until its signature
+    /// has expired, and the sweep deletes it then). If the destroy fails the record stays `deleting` (invisible to reads)
     /// and `sweep()` finishes it once its lease ends.
     pub async fn remove(&self, id: &RecordId, owner_id: &str) -> Result<Value, MediaError> {
         let record = self.owned(id, owner_id).await?;
@@ -115,8 +117,8 @@ impl MediaService {
         Ok(page.items.into_iter().next())
     }
 
-    /// Removes (asset, then record) everything soft-deleted at or before `older_than` (ISO 8601), batch
-    /// by batch. Returns `{ purged: [public_id...], failed }`.
+    /// Removes (asset, then record, as `remove` does) everything soft-deleted at or before `older_than`
+    /// (ISO 8601), batch by batch. Returns `{ purged: [public_id...], failed }`.
     ///
     /// Each batch is claimed in one atomic step of the repository that checks the soft delete itself
     /// (`claim` with `deletedBefore`): a record restored, on this replica or another, after the purge

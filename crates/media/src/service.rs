@@ -18,10 +18,12 @@ use std::time::Duration;
 /// What [`MediaService::retire`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Retired {
-    /// Claimed here: the asset was destroyed and the record deleted (or left `deleting` until its
-    /// signatures expire: see [`MediaService::retire`]).
-    Done,
-    /// Another caller (a sweeper, a concurrent remove) had taken the record first.
+    /// The asset was destroyed (or was already gone) and the record deleted.
+    Deleted,
+    /// The asset was destroyed, and the record stays `deleting` until the signatures given for its
+    /// public_id have expired (`signed_until`): the sweep finishes it then.
+    Kept,
+    /// Another caller (a sweeper, a concurrent remove or adopt) had taken the record first.
     Taken,
 }
 
@@ -45,7 +47,7 @@ pub(crate) fn now_ms() -> i64 {
 pub(crate) const LAST_STORED_MS: i64 = 253_402_300_799_999;
 
 /// `ms` as records store it, capped at [`LAST_STORED_MS`].
-pub(crate) fn stored_time(ms: i64) -> String {
+pub(crate) fn time_at_ms(ms: i64) -> String {
     iso8601_ms(ms.min(LAST_STORED_MS))
 }
 
@@ -56,7 +58,7 @@ pub(crate) fn millis(d: Duration) -> i64 {
 
 /// The time `ahead` from now, as records store it.
 pub(crate) fn time_in(ahead: Duration) -> String {
-    stored_time(now_ms().saturating_add(millis(ahead)))
+    time_at_ms(now_ms().saturating_add(millis(ahead)))
 }
 
 /// The time now, as records store it.
@@ -201,9 +203,10 @@ impl MediaService {
     /// Finishes a record that must go: moves it from `from` to `deleting` (with a lease), destroys its
     /// asset, then deletes it. Whatever step fails, the record is left for `sweep()` to finish.
     ///
-    /// A record whose public_id a browser may still upload to (its `signed_until` is ahead: a direct
-    /// upload removed, purged or ended within its signature's life) is not deleted: it stays `deleting`,
-    /// leased until then, so that the sweep destroys what such an upload stores, then drops it.
+    /// A record whose public_id a browser may still upload to (`signed_until` ahead: a direct upload
+    /// refused, cancelled, removed or purged while its signature runs) is not deleted: it stays
+    /// `deleting`, leased until then, so that the sweep destroys what such an upload stores and only
+    /// then drops it ([`Retired::Kept`]).
     pub(crate) async fn retire(
         &self,
         record: &MediaRecord,
@@ -213,33 +216,50 @@ impl MediaService {
             .id
             .as_ref()
             .ok_or_else(|| MediaError::new(ErrorCode::Internal, "a stored record has no id"))?;
-        let work_until = time_in(self.options.pending_ttl);
-        let signed_until = record
-            .signed_until
-            .clone()
-            .filter(|until| *until > now_iso());
-        let claim = Patch {
-            state: Some(State::Deleting),
-            lease_until: Some(Some(
-                signed_until
-                    .clone()
-                    .map_or(work_until.clone(), |until| until.max(work_until)),
-            )),
-            ..Patch::default()
-        };
-        let claimed = if from == State::Deleting && signed_until.is_none() {
+        let claimed = if from == State::Deleting {
             Some(record.clone())
         } else {
+            let claim = Patch {
+                state: Some(State::Deleting),
+                lease_until: Some(Some(self.lease_covering(record.signed_until.as_deref()))),
+                ..Patch::default()
+            };
             self.update(id, from, claim).await?
         };
         let Some(claimed) = claimed else {
-            return Ok(Retired::Taken); // someone else (a sweeper, a concurrent remove) owns it now
+            return Ok(Retired::Taken);
         };
-        self.destroy_asset(&claimed).await?;
-        if signed_until.is_none() {
-            self.delete(id, State::Deleting).await?;
+        // The row as the compare-and-set left it: a resign on another replica that came first shows
+        // here (one that comes after finds the record no longer pending, and signs nothing).
+        let signed_until = claimed
+            .signed_until
+            .as_deref()
+            .filter(|until| *until > now_iso().as_str());
+        if let Some(until) = signed_until {
+            if claimed.lease_until.as_deref() < Some(until) {
+                let lease = Patch {
+                    lease_until: Some(Some(self.lease_covering(Some(until)))),
+                    ..Patch::default()
+                };
+                self.update(id, State::Deleting, lease).await?;
+            }
         }
-        Ok(Retired::Done)
+        self.destroy_asset(&claimed).await?;
+        if signed_until.is_some() {
+            return Ok(Retired::Kept);
+        }
+        self.delete(id, State::Deleting).await?;
+        Ok(Retired::Deleted)
+    }
+
+    /// The lease of a record being retired: long enough to finish the work (`pendingTtl`), and not
+    /// before `signed_until`, if any.
+    fn lease_covering(&self, signed_until: Option<&str>) -> String {
+        let work = time_in(self.options.pending_ttl);
+        match signed_until {
+            Some(until) if until > work.as_str() => until.to_owned(),
+            _ => work,
+        }
     }
 
     /// Destroys the asset this process uploaded for a record that has left `pending` without it: a

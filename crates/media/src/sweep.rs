@@ -1,6 +1,7 @@
 //! The sweeper: finishes pending and deleting records whose lease is over (a crashed process, a failed
 //! cleanup, a direct upload never adopted). Each record names exactly one asset, so the sweeper never
-//! lists the account: it destroys that asset if it exists, then drops the record.
+//! lists the account: it destroys that asset if it exists, then drops the record (or, while a signature
+//! given for its public_id still runs, keeps it `deleting` until then: see `MediaService::retire`).
 //!
 //! Safe on every replica at once: records are claimed atomically by the repository (moved to `deleting`
 //! with a fresh lease), so two sweepers never work on one record; a sweeper that dies mid-way leaves its
@@ -23,7 +24,8 @@ pub(crate) const CONCURRENCY: usize = 8;
 pub struct SweepReport {
     /// Records claimed.
     pub claimed: u64,
-    /// Records finished (asset destroyed or already gone, record dropped).
+    /// Records finished: asset destroyed or already gone, record dropped (or kept `deleting` while a
+    /// signature given for its public_id still runs, to be finished by a later sweep).
     pub finished: u64,
     /// Records whose destroy or delete failed (claimed again once their new lease ends).
     pub failed: u64,

@@ -1,14 +1,21 @@
 //! A direct upload's record outlives every signature given for it. The browser holds its signed params
 //! until they expire (an hour at Cloudinary, `signatureLifetime` here) and can post them again: whatever
 //! they store must be named by a record, which the sweep finishes once they have expired. Against an
-//! in-process emulator over real HTTP and a real SQLite file, with short lifetimes.
+//! in-process emulator over real HTTP and a real SQLite file, with lifetimes of seconds (the service's
+//! view only: the emulator keeps Cloudinary's hour, so every post here is accepted).
+//!
+//! Waits go by what is stored (a record's `signed_until` or lease), not by fixed delays: a loaded machine
+//! makes the steps slower, never the assertions wrong. "Too early" checks run well inside a 3 s lifetime.
 
 mod support;
 
 use cirrus_core::{ErrorCode, Value};
-use cirrus_media::{RecordId, State};
+use cirrus_media::{MediaService, RecordId, Repository, State};
 use std::time::Duration;
 use support::*;
+
+/// The signature's life in these tests.
+const LIFETIME_MS: u64 = 3000;
 
 fn now_ms() -> f64 {
     std::time::SystemTime::now()
@@ -26,121 +33,60 @@ fn record_id(signed: &Value) -> RecordId {
     RecordId::from_value(signed.get("record_id")).unwrap()
 }
 
-/// Sleeps until `at_ms` (a Unix time in milliseconds).
-async fn sleep_until(at_ms: f64) {
-    tokio::time::sleep(Duration::from_millis((at_ms - now_ms()).max(0.0) as u64)).await;
+/// Sleeps until every stored record's lease has ended (plus a little): the sweep may take them all.
+async fn sleep_past_leases(s: &Setup) {
+    let last = s
+        .records(None)
+        .await
+        .iter()
+        .filter_map(|r| r.lease_until.as_deref())
+        .filter_map(cirrus_core::time::parse_iso8601_ms)
+        .max()
+        .unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(
+        (last as f64 + 100.0 - now_ms()).max(0.0) as u64,
+    ))
+    .await;
 }
 
-/// Short leases, as the emulator's clock is not scaled: only the service's view of the lifetime is.
-fn short(folder: &str, lifetime_ms: u64) -> cirrus_media::ServiceOptions {
+/// Every `deleting` record is kept until its signature's end: its lease covers `signed_until`.
+async fn assert_kept_until_signed(s: &Setup) {
+    for r in s.records(Some(State::Deleting)).await {
+        let (lease, signed) = (r.lease_until.unwrap(), r.signed_until.unwrap());
+        assert!(
+            lease >= signed,
+            "lease {lease} ends before the signature {signed}"
+        );
+    }
+}
+
+/// Short leases: a 100 ms `directUploadTtl`, so that only the signature keeps a record.
+fn short(s: &Setup, folder: &str) -> MediaService {
     let mut o = options(folder);
     o.max_bytes = 2_000;
     o.direct_upload_ttl = Duration::from_millis(100);
-    o.signature_lifetime = Duration::from_millis(lifetime_ms);
-    o
+    o.signature_lifetime = Duration::from_millis(LIFETIME_MS);
+    s.service(o)
 }
 
-/// An intent that will not be used is cancelled: its place under the bound is free at once, an upload
-/// made anyway is destroyed, and the record stays `deleting` until its signature expires (a later post
-/// of the params is the sweep's, as after a refusal).
+/// Refused at adopt, then the same signed upload posted again: the record outlived the 100 ms ttl (its
+/// signature runs), and after the refusal it stays `deleting`, so the sweep destroys what the second
+/// post stored. (Before, the record went at once, and that asset, of any size, was named by nothing.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cancelled_direct_upload_frees_its_place_and_leaves_nothing() {
+async fn a_refused_upload_posted_again_is_swept_once_its_signature_expires() {
     let s = setup(&[]).await;
-    let mut o = short("cancel", 1500);
-    o.max_pending_direct_uploads = Some(1);
-    let service = s.service(o);
-    let signed_at = now_ms();
-    let first = service
-        .prepare_direct_upload("alice", signed_at)
-        .await
-        .unwrap();
-    let first_id = record_id(&first);
-    assert_eq!(
-        service
-            .prepare_direct_upload("alice", now_ms())
-            .await
-            .unwrap_err()
-            .code,
-        ErrorCode::TooManyPending
-    );
-    // The browser uploaded anyway; then the page cancels.
-    let uploaded = browser_upload(&s, &first, png(8, 8)).await;
-    assert_eq!(
-        service
-            .cancel_direct_upload(&first_id, "bob")
-            .await
-            .unwrap_err()
-            .code,
-        ErrorCode::NotFound,
-        "not another owner's"
-    );
-    let cancelled_at = now_ms();
-    let answer = service
-        .cancel_direct_upload(&first_id, "alice")
-        .await
-        .unwrap();
-    assert_eq!(answer.get("cancelled"), &Value::Bool(true));
-    assert!(s.cloud("cancel").await.is_empty(), "the upload made anyway");
-    let again = service
-        .cancel_direct_upload(&first_id, "alice")
-        .await
-        .unwrap();
-    assert_eq!(again.get("cancelled"), &Value::Bool(false));
-    assert_eq!(
-        service.adopt(&uploaded, "alice").await.unwrap_err().code,
-        ErrorCode::NotFound
-    );
-    // Its place is free; the new one, once adopted, cannot be cancelled.
-    let second = service
+    let service = short(&s, "replay");
+    let signed = service
         .prepare_direct_upload("alice", now_ms())
         .await
         .unwrap();
-    let second_id = record_id(&second);
-    let identifier = browser_upload(&s, &second, png(9, 9)).await;
-    service.adopt(&identifier, "alice").await.unwrap();
-    assert_eq!(
-        service
-            .cancel_direct_upload(&second_id, "alice")
-            .await
-            .unwrap_err()
-            .code,
-        ErrorCode::NotFound
-    );
-    // The cancelled params posted again: the sweep destroys it once the signature has expired.
-    browser_upload(&s, &first, png(8, 8)).await;
-    assert_eq!(s.cloud("cancel").await.len(), 2);
-    assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "too early");
-    let expired = cancelled_at + 1500.0 + 100.0;
-    tokio::time::sleep(Duration::from_millis((expired - now_ms()).max(0.0) as u64)).await;
-    assert_eq!(service.sweep(100).await.unwrap().finished, 1);
-    assert_eq!(s.cloud("cancel").await, s.recorded(State::Committed).await);
-    assert_eq!(s.records(None).await.len(), 1);
-}
-
-/// The browser holds its signed params until they expire (an hour at Cloudinary): posting them again
-/// stores the asset again. So a direct upload's record outlives every signature given for it: the
-/// sweep does not take a pending one before, and a refused one stays `deleting` until then, so the
-/// sweep destroys what a replay stored. (Before, the record went at once, and the replayed asset was
-/// named by nothing.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_direct_upload_record_outlives_its_signature_and_a_replay_is_swept() {
-    let s = setup(&[]).await;
-    let service = s.service(short("replay", 1500));
-    let signed_at = now_ms();
-    let signed = service
-        .prepare_direct_upload("alice", signed_at)
-        .await
-        .unwrap();
-    // Past the intent's own ttl, the signature still runs: the sweep leaves the record.
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(service.sweep(100).await.unwrap().claimed, 0);
+    assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "past its ttl");
     let big = browser_upload(&s, &signed, png(200, 200)).await;
-    // Kept until every signature given so far has expired: one given at the refusal at the latest.
-    let refused_at = now_ms();
     let err = service.adopt(&big, "alice").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::FileTooLarge);
     assert!(s.cloud("replay").await.is_empty(), "destroyed at once");
-    // The same signed upload posted again: stored again, and not adoptable.
+    assert_kept_until_signed(&s).await;
     let replayed = browser_upload(&s, &signed, png(200, 200)).await;
     assert_eq!(s.cloud("replay").await.len(), 1);
     assert_eq!(
@@ -148,10 +94,7 @@ async fn a_direct_upload_record_outlives_its_signature_and_a_replay_is_swept() {
         ErrorCode::NotFound
     );
     assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "too early");
-    assert_eq!(s.records(Some(State::Deleting)).await.len(), 1);
-    // Once the signature has expired, the sweep destroys the replayed asset and drops the record.
-    let expired = refused_at + 1500.0 + 100.0;
-    tokio::time::sleep(Duration::from_millis((expired - now_ms()).max(0.0) as u64)).await;
+    sleep_past_leases(&s).await;
     let report = service.sweep(100).await.unwrap();
     assert_eq!((report.claimed, report.finished), (1, 1), "{report:?}");
     assert!(s.cloud("replay").await.is_empty());
@@ -159,20 +102,17 @@ async fn a_direct_upload_record_outlives_its_signature_and_a_replay_is_swept() {
 }
 
 /// Adopted, then removed (or soft-removed and purged) while the signature still runs: the asset is
-/// destroyed at once, but the record stays `deleting` until the signature has expired, so that the sweep
-/// destroys what a post of the same params stores. (Before, the record went at once and such an asset,
-/// of any size, was named by nothing until a `reconcile()`.)
+/// destroyed at once, and the record kept `deleting` until the signature has expired.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_direct_upload_removed_or_purged_within_its_signature_is_kept_until_it_expires() {
     let s = setup(&[]).await;
-    let service = s.service(short("removed", 1500));
-    let signed_at = now_ms();
+    let service = short(&s, "removed");
     let removed = service
-        .prepare_direct_upload("alice", signed_at)
+        .prepare_direct_upload("alice", now_ms())
         .await
         .unwrap();
     let purged = service
-        .prepare_direct_upload("bob", signed_at)
+        .prepare_direct_upload("bob", now_ms())
         .await
         .unwrap();
     let a = service
@@ -191,7 +131,7 @@ async fn a_direct_upload_removed_or_purged_within_its_signature_is_kept_until_it
     assert!(s.cloud("removed").await.is_empty(), "destroyed at once");
     assert!(s.recorded(State::Committed).await.is_empty());
     assert_eq!(s.records(Some(State::Deleting)).await.len(), 2, "kept");
-    // Both signed uploads posted again: stored, named by their records, not adoptable.
+    assert_kept_until_signed(&s).await;
     for (signed, owner) in [(&removed, "alice"), (&purged, "bob")] {
         let again = browser_upload(&s, signed, png(9, 9)).await;
         assert_eq!(
@@ -201,7 +141,7 @@ async fn a_direct_upload_removed_or_purged_within_its_signature_is_kept_until_it
     }
     assert_eq!(s.cloud("removed").await.len(), 2);
     assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "too early");
-    sleep_until(signed_at + 1500.0 + 100.0).await;
+    sleep_past_leases(&s).await;
     let report = service.sweep(100).await.unwrap();
     assert_eq!((report.claimed, report.finished), (2, 2), "{report:?}");
     assert!(s.cloud("removed").await.is_empty());
@@ -212,14 +152,88 @@ async fn a_direct_upload_removed_or_purged_within_its_signature_is_kept_until_it
     assert!(s.records(None).await.is_empty());
 }
 
+/// An intent that will not be used is cancelled: an upload made anyway is destroyed, adopting it fails,
+/// and the record stays `deleting` until its signature expires. Its place under the bound is free only
+/// then: the signature can still store an asset, and sign-then-cancel must not hand out live
+/// signatures without bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_direct_upload_leaves_nothing_and_holds_its_place_until_its_signature_ends() {
+    let s = setup(&[]).await;
+    let mut o = options("cancel");
+    o.max_pending_direct_uploads = Some(1);
+    o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(LIFETIME_MS);
+    let service = s.service(o);
+    let first = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    let first_id = record_id(&first);
+    let uploaded = browser_upload(&s, &first, png(8, 8)).await;
+    let code = |r: Result<Value, cirrus_media::MediaError>| r.unwrap_err().code;
+    assert_eq!(
+        code(service.cancel_direct_upload(&first_id, "bob").await),
+        ErrorCode::NotFound,
+        "not another owner's"
+    );
+    let answer = service
+        .cancel_direct_upload(&first_id, "alice")
+        .await
+        .unwrap();
+    assert_eq!(answer.get("cancelled"), &Value::Bool(true));
+    assert!(s.cloud("cancel").await.is_empty(), "the upload made anyway");
+    assert_kept_until_signed(&s).await;
+    let again = service
+        .cancel_direct_upload(&first_id, "alice")
+        .await
+        .unwrap();
+    assert_eq!(again.get("cancelled"), &Value::Bool(false));
+    assert_eq!(
+        service.adopt(&uploaded, "alice").await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(service.prepare_direct_upload("alice", now_ms()).await),
+        ErrorCode::TooManyPending,
+        "the cancelled signature still runs"
+    );
+    // The cancelled params posted again: the sweep destroys that once the signature has expired, and
+    // the place is free.
+    browser_upload(&s, &first, png(8, 8)).await;
+    assert_eq!(s.cloud("cancel").await.len(), 1);
+    assert_eq!(service.sweep(100).await.unwrap().claimed, 0, "too early");
+    sleep_past_leases(&s).await;
+    assert_eq!(service.sweep(100).await.unwrap().finished, 1);
+    assert!(s.cloud("cancel").await.is_empty());
+    let second = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    // Once adopted, it cannot be cancelled.
+    let identifier = browser_upload(&s, &second, png(9, 9)).await;
+    service.adopt(&identifier, "alice").await.unwrap();
+    assert_eq!(
+        code(
+            service
+                .cancel_direct_upload(&record_id(&second), "alice")
+                .await
+        ),
+        ErrorCode::NotFound
+    );
+}
+
 /// Two replicas: one refuses an upload at adopt while the other signs the same record again (a long
 /// upload's resign) between the first's read and its compare-and-set. The refusal must not put back
-/// the lease it read: the record is kept until the new signature has expired too.
+/// what it read: the record is kept until the new signature has expired.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_racing_a_resign_keeps_the_record_until_the_new_signature_expires() {
     let s = setup(&[]).await;
-    let o = short("race", 1500);
-    let (a, b) = (s.service(o.clone()), s.other_service(o));
+    let a = short(&s, "race");
+    let mut o = options("race");
+    o.max_bytes = 2_000;
+    o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(LIFETIME_MS);
+    let b = s.other_service(o);
     let signed = a.prepare_direct_upload("mallory", now_ms()).await.unwrap();
     let big = browser_upload(&s, &signed, png(200, 200)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -228,65 +242,89 @@ async fn a_refusal_racing_a_resign_keeps_the_record_until_the_new_signature_expi
     *s.repo.pause_before_ending.lock().unwrap() = Some((reached_tx, release_rx));
     let adopt = tokio::spawn(async move { a.adopt(&big, "mallory").await.map(|_| ()) });
     reached.await.unwrap();
-    let resigned_at = now_ms();
     let resigned = b
-        .resign_direct_upload("mallory", &record_id(&signed), resigned_at)
+        .resign_direct_upload("mallory", &record_id(&signed), now_ms())
         .await
         .unwrap();
+    let resigned_until = s.records(None).await[0].signed_until.clone().unwrap();
     release.send(()).unwrap();
     assert_eq!(
         adopt.await.unwrap().unwrap_err().code,
         ErrorCode::FileTooLarge
     );
-    // Past the first signature's end, before the new one's: the sweep leaves the record, and what the
-    // new signature stores is named by it.
-    sleep_until(resigned_at + 1300.0).await;
+    let kept = s.records(Some(State::Deleting)).await;
     assert_eq!(
-        b.sweep(100).await.unwrap().claimed,
-        0,
-        "the new signature runs"
+        kept[0].signed_until.as_deref(),
+        Some(resigned_until.as_str())
     );
+    assert_kept_until_signed(&s).await;
+    // What the new signature stores is named by the record, and swept when it has expired.
     browser_upload(&s, &resigned, png(200, 200)).await;
-    sleep_until(resigned_at + 1500.0 + 150.0).await;
+    sleep_past_leases(&s).await;
     assert_eq!(b.sweep(100).await.unwrap().finished, 1);
     assert!(s.cloud("race").await.is_empty());
     assert!(s.records(None).await.is_empty());
 }
 
 /// A resign whose `nowMs` is behind an earlier signature's (another replica's clock) does not shorten
-/// the record's life below the earlier signature's; a `nowMs` ahead of the clock is refused (it would
-/// keep a record, counted against its owner, towards the far future).
+/// the record's life; a `nowMs` ahead of the clock (which would keep a record, counted against its
+/// owner, towards the far future) or long past is refused; `signatureLifetime` is at most a day.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_times_cannot_shorten_a_record_or_push_it_into_the_future() {
     let s = setup(&[]).await;
-    let service = s.service(short("times", 1500));
-    let signed_at = now_ms();
+    let service = short(&s, "times");
     let first = service
-        .prepare_direct_upload("carol", signed_at)
+        .prepare_direct_upload("carol", now_ms())
         .await
         .unwrap();
+    let before = s.records(None).await[0].clone();
     service
-        .resign_direct_upload("carol", &record_id(&first), signed_at - 1000.0)
+        .resign_direct_upload("carol", &record_id(&first), now_ms() - 1000.0)
         .await
         .unwrap();
-    sleep_until(signed_at + 1200.0).await;
-    assert_eq!(service.sweep(100).await.unwrap().claimed, 0);
-    for ahead in [3_600_000.0, f64::MAX, f64::INFINITY, f64::NAN] {
+    let after = s.records(None).await[0].clone();
+    assert!(after.signed_until >= before.signed_until);
+    assert!(after.lease_until >= before.lease_until);
+    for off in [3_600_000.0, -3_600_000.0, f64::MAX, f64::INFINITY, f64::NAN] {
         let err = service
-            .prepare_direct_upload("dave", now_ms() + ahead)
+            .prepare_direct_upload("dave", now_ms() + off)
             .await
             .unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidArgument, "{ahead}");
+        assert_eq!(err.code, ErrorCode::InvalidArgument, "{off}");
         let err = service
-            .resign_direct_upload("carol", &record_id(&first), now_ms() + ahead)
+            .resign_direct_upload("carol", &record_id(&first), now_ms() + off)
             .await
             .unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidArgument, "{ahead}");
+        assert_eq!(err.code, ErrorCode::InvalidArgument, "{off}");
     }
     assert!(s.records(None).await.iter().all(|r| r.owner_id == "carol"));
-    // A lifetime past a day is refused (a huge one would overflow the lease arithmetic).
     let mut o = cirrus_core::Map::new();
-    o.set("signatureLifetime", Value::Number(1e19));
+    o.set("signatureLifetime", Value::Number(86_400_001.0));
     let err = cirrus_media::ServiceOptions::from_value(&Value::Object(o)).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidOption);
+}
+
+/// Only an unfinished direct upload can be cancelled: a server-side upload in progress (its record has
+/// an idempotency key, and no signature left the server) is `NOT_FOUND`, and its record stays pending.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_side_upload_in_progress_cannot_be_cancelled() {
+    let s = setup(&[]).await;
+    let service = short(&s, "server");
+    let now = now_ms() as i64;
+    let mut intent = cirrus_media::MediaRecord::pending(
+        "server/alice/upload".to_owned(),
+        "image",
+        "upload",
+        "alice",
+        cirrus_core::time::iso8601_ms(now),
+        Some(cirrus_core::time::iso8601_ms(now + 60_000)),
+    );
+    intent.idempotency_key = Some("k".to_owned());
+    let stored = s.repo.inner.insert(intent).await.unwrap().record;
+    let err = service
+        .cancel_direct_upload(stored.id.as_ref().unwrap(), "alice")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(s.records(Some(State::Pending)).await.len(), 1);
 }
