@@ -57,7 +57,7 @@ export declare class MediaService {
   signDirectUpload(ownerId: string, options?: { nowMs?: number; recordId?: string | number }): Promise<DirectUploadSignature>;
   /** Commits a direct browser upload from its signed identifier (facts read from Cloudinary; refused files deleted). */
   adopt(identifier: string, ownerId: string): Promise<MediaRecord>;
-  /** Ends an unfinished direct upload that will not be used (frees its `maxPendingDirectUploads` place, deletes an asset uploaded anyway); `cancelled: false` when it had already ended; NOT_FOUND once adopted (use `remove`). */
+  /** Ends an unfinished direct upload that will not be used (deletes an asset uploaded anyway; its `maxPendingDirectUploads` place is free once its signature has expired); `cancelled: false` when it had already ended; NOT_FOUND once adopted (use `remove`). */
   cancelDirectUpload(recordId: string | number, ownerId: string): Promise<{ cancelled: boolean }>;
   get(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
   list(ownerId: string, options?: { deleted?: 'exclude' | 'include' | 'only'; after?: string; limit?: number }): Promise<{ items: MediaRecord[]; next: string | null }>;

@@ -170,9 +170,9 @@ class MediaService {
 
   /**
    * Ends the owner's unfinished direct upload `recordId` (a `signDirectUpload` answer's `record_id`) that
-   * will not be used: its place under `maxPendingDirectUploads` is free at once, an asset the browser
-   * uploaded anyway is deleted, and the record stays `deleting` (invisible) until its signature has
-   * expired, so that what a late post of the signed params stores is deleted by `sweep()`. Resolves to
+   * will not be used: an asset the browser uploaded anyway is deleted, and the record stays `deleting`
+   * (invisible) until its signature has expired, so that what a late post of the signed params stores is
+   * deleted by `sweep()`; until then it still counts against `maxPendingDirectUploads`. Resolves to
    * `{ cancelled }`, `false` when it had already ended; an adopted upload is NOT_FOUND (use `remove`).
    */
   async cancelDirectUpload(recordId, ownerId) {

@@ -461,7 +461,7 @@ export interface MediaServiceOptions {
   signatureLifetime?: number;
   /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
   idempotencyWait?: number;
-  /** Pending records one owner may have whose lease has not ended (direct uploads prepared and not yet adopted, and server-side uploads in progress) before `signDirectUpload` answers `TOO_MANY_PENDING` (429) instead of storing another: default 100, a whole number up to 1000, or `Infinity` for no bound. An intent frees its place when adopted, when cancelled (`cancelDirectUpload`), or when its lease (`directUploadTtl`, at least `signatureLifetime`) ends; the error says when the earliest ends. */
+  /** Records one owner may have that hold a place (pending ones whose lease has not ended: direct uploads prepared and not yet adopted, and server-side uploads in progress; and ended direct uploads whose signature still runs: cancelled, refused, or adopted and removed) before `signDirectUpload` answers `TOO_MANY_PENDING` (429) instead of storing another: default 100, a whole number up to 1000, or `Infinity` for no bound. An intent frees its place when adopted, or when its lease ends (`directUploadTtl`, at least `signatureLifetime`), or, once ended otherwise, when its signature expires; the error says when the earliest ends. */
   maxPendingDirectUploads?: number;
   /** Resource type of direct uploads (default `image`; `auto` is read as `image`: the record names its asset's resource type before the upload). */
   directResourceType?: 'image' | 'video' | 'raw' | 'auto';

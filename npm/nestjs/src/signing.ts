@@ -82,8 +82,9 @@ export function createSigningController(options: SigningOptions): Type<unknown> 
         throw new HttpException({ statusCode: HttpStatus.UNAUTHORIZED, code: 'SIGN_IN_REQUIRED', message: 'sign in to upload', requestId: requestIdOf(request) }, HttpStatus.UNAUTHORIZED);
       }
       if (body?.cancel !== undefined) {
-        // The page will not use an intent (the file was taken out of the queue): its record ends, and the
-        // owner's place under maxPendingDirectUploads is free again.
+        // The page will not use an intent (the file was taken out of the queue): its record ends (an upload
+        // made anyway is deleted; its place under maxPendingDirectUploads is free once its signature
+        // has expired).
         if (!this.media || options.intent === false) {
           throw new HttpException({ statusCode: HttpStatus.BAD_REQUEST, code: 'INVALID_ARGUMENT', message: 'nothing to cancel: plain signatures store no intent', requestId: requestIdOf(request) }, HttpStatus.BAD_REQUEST);
         }
