@@ -47,32 +47,50 @@ impl MediaService {
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
         self.check_signing_time(now_ms)?;
-        let mut intent = self.intent(
+        // Stored unsigned (no `signed_until`): until it is admitted, nothing signs it, not even a resign
+        // on another replica, so a refused intent can be deleted with no signature for it anywhere.
+        let intent = self.intent(
             owner_id,
             &self.options.direct_resource_type,
             self.options.direct_upload_ttl,
         );
-        let signed_until = self.signature_end(now_ms);
-        intent.lease_until = Some(self.direct_lease_until(&signed_until));
-        intent.signed_until = Some(signed_until);
-        // Signed before the insert: a bad account or option fails here, leaving no record behind.
+        // Signed before the insert: a bad account or option fails here, leaving no record behind. The
+        // answer is given out only once the record says it was.
         let answer = self.signed_answer(&intent, now_ms)?;
         let stored = self.insert(intent).await?;
-        if !stored.created {
-            return Err(MediaError::new(
-                ErrorCode::Internal,
-                "the repository refused a new public_id",
-            ));
-        }
-        if let Err(refusal) = self.admit_intent(&stored.record).await {
-            // Compare-and-set: still pending, and no signature for it was given out. Should the delete
-            // fail, the record stays until its lease ends and the sweep takes it.
-            if let Some(id) = &stored.record.id {
-                let _ = self.delete(id, State::Pending).await;
+        let id = match (stored.created, &stored.record.id) {
+            (true, Some(id)) => id.clone(),
+            _ => {
+                return Err(MediaError::new(
+                    ErrorCode::Internal,
+                    "the repository refused a new public_id",
+                ))
             }
+        };
+        if let Err(refusal) = self.admit_intent(&stored.record).await {
+            // Compare-and-set: still pending (and unsigned). Should the delete fail, the record stays
+            // until its lease ends and the sweep takes it.
+            let _ = self.delete(&id, State::Pending).await;
             return Err(refusal);
         }
-        Ok(with_record_id(answer, &stored.record))
+        let signed_until = self.signature_end(now_ms);
+        let signed = Patch {
+            lease_until: Some(Some(self.direct_lease_until(&signed_until))),
+            signed_until: Some(Some(signed_until)),
+            ..Patch::default()
+        };
+        match self.update(&id, State::Pending, signed).await? {
+            // An adapter that does not store `signedUntil` would lose what keeps the record past a
+            // replay: no signature is given out for such a record.
+            Some(record) if record.signed_until.is_some() => Ok(with_record_id(answer, &record)),
+            _ => {
+                let _ = self.delete(&id, State::Pending).await;
+                Err(MediaError::new(
+                    ErrorCode::RepositoryFailed,
+                    "the repository did not keep the intent's signedUntil (see the repository contract): no signature given",
+                ))
+            }
+        }
     }
 
     /// Signs the direct upload of `record_id` again, for the same public_id, and renews its lease: what a
@@ -93,10 +111,14 @@ impl MediaService {
                 "this upload's intent is gone (finished, refused, or its lease ended): start the upload again",
             )
         };
+        // A signed intent only: one not yet admitted (being counted on another replica, and perhaps
+        // about to be refused and deleted) or a server-side upload in progress is never signed here.
         let record = self
             .get(record_id)
             .await?
-            .filter(|r| r.owner_id == owner_id && r.state == State::Pending)
+            .filter(|r| {
+                r.owner_id == owner_id && r.state == State::Pending && r.signed_until.is_some()
+            })
             .ok_or_else(expired)?;
         if !record.lease_running(&service::now_iso()) {
             return Err(expired());

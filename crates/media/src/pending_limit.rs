@@ -10,7 +10,7 @@
 
 use crate::error::MediaError;
 use crate::record::{MediaRecord, State};
-use crate::repository::ListQuery;
+use crate::repository::{Deleted, ListQuery};
 use crate::service::{next_cursor, now_iso, MediaService};
 use cirrus_core::ErrorCode;
 
@@ -50,6 +50,9 @@ impl MediaService {
                 let query = ListQuery {
                     owner_id: Some(intent.owner_id.clone()),
                     state: Some(state),
+                    // Soft-deleted ones too: a record soft-deleted, then removed or purged, keeps its
+                    // `deletedAt`, and its signature runs all the same.
+                    deleted: Deleted::Include,
                     after: after.clone(),
                     limit: PAGE,
                     ..ListQuery::default()
@@ -79,7 +82,7 @@ impl MediaService {
                 return Err(MediaError::new(
                     ErrorCode::TooManyPending,
                     format!(
-                        "this owner has {limit} direct uploads signed and neither adopted nor expired (maxPendingDirectUploads; a cancelled one counts until its signature expires): adopt one, or ask again after {}",
+                        "this owner has {limit} direct uploads whose signatures still run and that are not adopted (maxPendingDirectUploads: pending ones, and cancelled, refused or removed ones until their signature expires): adopt one, or ask again after {}",
                         earliest.as_deref().unwrap_or("the earliest one ends")
                     ),
                 ));

@@ -219,9 +219,11 @@ impl MediaService {
         let claimed = if from == State::Deleting {
             Some(record.clone())
         } else {
+            // A working lease only: should the destroy fail, the sweep retries it soon (not only when
+            // the signatures end, with the asset still served meanwhile).
             let claim = Patch {
                 state: Some(State::Deleting),
-                lease_until: Some(Some(self.lease_covering(record.signed_until.as_deref()))),
+                lease_until: Some(Some(time_in(self.options.pending_ttl))),
                 ..Patch::default()
             };
             self.update(id, from, claim).await?
@@ -229,37 +231,26 @@ impl MediaService {
         let Some(claimed) = claimed else {
             return Ok(Retired::Taken);
         };
+        self.destroy_asset(&claimed).await?;
         // The row as the compare-and-set left it: a resign on another replica that came first shows
         // here (one that comes after finds the record no longer pending, and signs nothing).
-        let signed_until = claimed
+        let now = now_iso();
+        if let Some(until) = claimed
             .signed_until
             .as_deref()
-            .filter(|until| *until > now_iso().as_str());
-        if let Some(until) = signed_until {
-            if claimed.lease_until.as_deref() < Some(until) {
-                let lease = Patch {
-                    lease_until: Some(Some(self.lease_covering(Some(until)))),
-                    ..Patch::default()
-                };
-                self.update(id, State::Deleting, lease).await?;
-            }
-        }
-        self.destroy_asset(&claimed).await?;
-        if signed_until.is_some() {
+            .filter(|until| *until > now.as_str())
+        {
+            // Leased until then: the sweep takes it at that moment, destroys what a post of the params
+            // stored meanwhile, and drops it.
+            let keep = Patch {
+                lease_until: Some(Some(until.to_owned())),
+                ..Patch::default()
+            };
+            self.update(id, State::Deleting, keep).await?;
             return Ok(Retired::Kept);
         }
         self.delete(id, State::Deleting).await?;
         Ok(Retired::Deleted)
-    }
-
-    /// The lease of a record being retired: long enough to finish the work (`pendingTtl`), and not
-    /// before `signed_until`, if any.
-    fn lease_covering(&self, signed_until: Option<&str>) -> String {
-        let work = time_in(self.options.pending_ttl);
-        match signed_until {
-            Some(until) if until > work.as_str() => until.to_owned(),
-            _ => work,
-        }
     }
 
     /// Destroys the asset this process uploaded for a record that has left `pending` without it: a

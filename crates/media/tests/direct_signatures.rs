@@ -304,10 +304,10 @@ async fn signing_times_cannot_shorten_a_record_or_push_it_into_the_future() {
     assert_eq!(err.code, ErrorCode::InvalidOption);
 }
 
-/// Only an unfinished direct upload can be cancelled: a server-side upload in progress (its record has
-/// an idempotency key, and no signature left the server) is `NOT_FOUND`, and its record stays pending.
+/// Only an unfinished direct upload can be cancelled or signed again: a server-side upload in progress
+/// (no signature left the server) is `NOT_FOUND` to cancel and `INTENT_EXPIRED` to resign.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_side_upload_in_progress_cannot_be_cancelled() {
+async fn a_server_side_upload_in_progress_cannot_be_cancelled_or_signed() {
     let s = setup(&[]).await;
     let service = short(&s, "server");
     let now = now_ms() as i64;
@@ -326,5 +326,134 @@ async fn a_server_side_upload_in_progress_cannot_be_cancelled() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
+    // Nor signed for a browser: its params would let the owner store there what no server check saw.
+    let err = service
+        .resign_direct_upload("alice", stored.id.as_ref().unwrap(), now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::IntentExpired);
     assert_eq!(s.records(Some(State::Pending)).await.len(), 1);
+}
+
+/// A service with a bound of one live intent per owner.
+fn bounded(s: &Setup, folder: &str) -> MediaService {
+    let mut o = options(folder);
+    o.max_pending_direct_uploads = Some(1);
+    o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(60_000);
+    s.service(o)
+}
+
+/// An adopted upload removed (or soft-removed first, then removed or purged) holds its owner's place
+/// while its signature runs: each such cycle would otherwise hand out one more live signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_upload_whose_signature_runs_holds_its_place_soft_removed_or_not() {
+    let s = setup(&[]).await;
+    let service = bounded(&s, "bound");
+    for (owner, soft, purge) in [("a", false, false), ("b", true, false), ("c", true, true)] {
+        let signed = service
+            .prepare_direct_upload(owner, now_ms())
+            .await
+            .unwrap();
+        let record = service
+            .adopt(&browser_upload(&s, &signed, png(8, 8)).await, owner)
+            .await
+            .unwrap();
+        if soft {
+            service.soft_remove(&id_of(&record), owner).await.unwrap();
+        }
+        if purge {
+            let cutoff = cirrus_core::time::iso8601_ms(now_ms() as i64 + 1000);
+            service.purge(&cutoff).await.unwrap();
+        } else {
+            service.remove(&id_of(&record), owner).await.unwrap();
+        }
+        let err = service
+            .prepare_direct_upload(owner, now_ms())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::TooManyPending, "{owner}");
+    }
+}
+
+/// While a prepare is counted (and may be refused, its intent deleted), another replica cannot sign
+/// its intent: a refused prepare leaves no signature for a public_id that no record names. Raced
+/// without hooks, two replicas, 100 refused prepares.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resign_cannot_sign_an_intent_that_is_still_being_counted() {
+    let s = setup(&[]).await;
+    let a = std::sync::Arc::new(bounded(&s, "counting"));
+    let mut o = options("counting");
+    o.max_pending_direct_uploads = Some(1);
+    o.signature_lifetime = Duration::from_millis(60_000);
+    let b = s.other_service(o);
+    let first = a.prepare_direct_upload("mallory", now_ms()).await.unwrap();
+    let RecordId::Int(mut next) = record_id(&first) else {
+        panic!("SQLite ids are integers")
+    };
+    let mut signed_without_record = 0;
+    for _ in 0..100 {
+        next += 1;
+        let a = a.clone();
+        let prepare =
+            tokio::spawn(async move { a.prepare_direct_upload("mallory", now_ms()).await });
+        let mut resigned = None;
+        while !prepare.is_finished() {
+            if let Ok(v) = b
+                .resign_direct_upload("mallory", &RecordId::Int(next), now_ms())
+                .await
+            {
+                resigned = Some(v);
+            }
+        }
+        assert_eq!(
+            prepare.await.unwrap().unwrap_err().code,
+            ErrorCode::TooManyPending
+        );
+        if let Some(v) = resigned {
+            let public_id = v.get("public_id").to_js_string();
+            if !s
+                .records(None)
+                .await
+                .iter()
+                .any(|r| r.public_id == public_id)
+            {
+                signed_without_record += 1;
+            }
+        }
+    }
+    assert_eq!(signed_without_record, 0);
+}
+
+/// A removal whose destroy fails leaves the record for the next sweep (its working lease), not for the
+/// end of the signature: the asset would be served meanwhile. The sweep destroys it, then keeps the
+/// record until the signature ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removal_whose_destroy_fails_is_retried_by_the_next_sweep() {
+    let s = setup(&[]).await;
+    let mut o = options("retry");
+    o.direct_upload_ttl = Duration::from_millis(100);
+    o.signature_lifetime = Duration::from_millis(60_000);
+    let mut defaults = cirrus_core::Map::new();
+    defaults.set("retries", Value::Number(0.0));
+    o.upload_defaults = defaults;
+    let service = s.service(o);
+    let signed = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap();
+    let record = service
+        .adopt(&browser_upload(&s, &signed, png(8, 8)).await, "alice")
+        .await
+        .unwrap();
+    s.set_faults(r#"{"destroy":{"error_500":1.0}}"#).await;
+    assert!(service.remove(&id_of(&record), "alice").await.is_err());
+    s.set_faults("{}").await;
+    assert_eq!(s.cloud("retry").await.len(), 1);
+    sleep_past_leases(&s).await;
+    let report = service.sweep(100).await.unwrap();
+    assert_eq!((report.claimed, report.finished), (1, 1), "{report:?}");
+    assert!(s.cloud("retry").await.is_empty());
+    assert_eq!(s.records(Some(State::Deleting)).await.len(), 1, "kept");
+    assert_kept_until_signed(&s).await;
 }
