@@ -49,7 +49,7 @@ export type ErrorCode =
   | 'INTENT_EXPIRED'
   /** A request with the same idempotency key is still in progress. */
   | 'IDEMPOTENCY_IN_PROGRESS'
-  /** The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run and that are not adopted (pending ones, and cancelled, refused or removed ones until their signature expires); one must be adopted, or end and its signature expire, before another is signed. */
+  /** The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run, other than adopted ones it keeps: pending ones, and cancelled, refused, removed or purged ones until their signature expires. One must be adopted, or its signature expire, before another is signed. */
   | 'TOO_MANY_PENDING'
   /** The repository failed. */
   | 'REPOSITORY_FAILED'

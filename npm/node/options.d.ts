@@ -392,7 +392,7 @@ export interface StoredMediaRecord {
   deletedAt: string | null;
   /** Until when the writer of a pending or deleting record is working on it. */
   leaseUntil: string | null;
-  /** Until when a signature given out for this public_id (a direct upload's, which the browser holds) may still store an asset: the record is not deleted before then. Store it in your own repository (a column added in this release; `repositoryContract` checks it). */
+  /** Until when a signature given out for this public_id (a direct upload's, which the browser holds) may still store an asset: the record is not deleted before then. Store it in your own repository (a column added in this release; `repositoryContract` checks it): without it `signDirectUpload` answers REPOSITORY_FAILED. */
   signedUntil: string | null;
 }
 
@@ -457,7 +457,7 @@ export interface MediaServiceOptions {
   pendingTtl?: number;
   /** Milliseconds a direct upload has to be uploaded and adopted (default 7200000); never less than `signatureLifetime` from the signature. */
   directUploadTtl?: number;
-  /** Milliseconds after its timestamp a signed upload may still be stored (default 4200000: Cloudinary's hour, plus 10 minutes for clock skew and an upload in flight). A direct upload's record is kept at least this long after each signature given for it (pending; or `deleting`, invisible, once `adopt` refused the upload) so that what a signature stores, a replay included, is named by a record and finished by `sweep()`. Lower it only for a server that refuses older signatures. */
+  /** Milliseconds after its timestamp a signed upload may still be stored (default 4200000: Cloudinary's hour, plus 10 minutes for clock skew and an upload in flight). A direct upload's record is kept at least this long after each signature given for it (pending; or `deleting`, invisible, once refused at `adopt`, cancelled, removed or purged) so that what a signature stores, a replay included, is named by a record and finished by `sweep()`. Lower it only for a server that refuses older signatures. */
   signatureLifetime?: number;
   /** Milliseconds a second request with an idempotency key waits for the first (default 60000). */
   idempotencyWait?: number;

@@ -35,7 +35,7 @@ export const ERRORS = [
   ['UNSUPPORTED_TYPE', 415, false, 'media', "The file's content (sniffed, never the client's word) is not an allowed format."],
   ['INTENT_EXPIRED', 409, true, 'media', "The upload outlived its pending record's lease and was cleaned up; try again."],
   ['IDEMPOTENCY_IN_PROGRESS', 409, true, 'media', 'A request with the same idempotency key is still in progress.'],
-  ['TOO_MANY_PENDING', 429, true, 'media', 'The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run and that are not adopted (pending ones, and cancelled, refused or removed ones until their signature expires); one must be adopted, or end and its signature expire, before another is signed.'],
+  ['TOO_MANY_PENDING', 429, true, 'media', 'The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run, other than adopted ones it keeps: pending ones, and cancelled, refused, removed or purged ones until their signature expires. One must be adopted, or its signature expire, before another is signed.'],
   ['REPOSITORY_FAILED', 503, true, 'media', 'The repository failed.'],
   ['REPOSITORY_TIMEOUT', 503, true, 'media', 'The repository did not answer in time (`repositoryTimeout`).'],
   // The packages

@@ -53,7 +53,7 @@ pub enum ErrorCode {
     IntentExpired,
     /// A request with the same idempotency key is still in progress.
     IdempotencyInProgress,
-    /// The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run and that are not adopted (pending ones, and cancelled, refused or removed ones until their signature expires); one must be adopted, or end and its signature expire, before another is signed.
+    /// The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run, other than adopted ones it keeps: pending ones, and cancelled, refused, removed or purged ones until their signature expires. One must be adopted, or its signature expire, before another is signed.
     TooManyPending,
     /// The repository failed.
     RepositoryFailed,
@@ -257,7 +257,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedType => "The file's content (sniffed, never the client's word) is not an allowed format.",
             ErrorCode::IntentExpired => "The upload outlived its pending record's lease and was cleaned up; try again.",
             ErrorCode::IdempotencyInProgress => "A request with the same idempotency key is still in progress.",
-            ErrorCode::TooManyPending => "The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run and that are not adopted (pending ones, and cancelled, refused or removed ones until their signature expires); one must be adopted, or end and its signature expire, before another is signed.",
+            ErrorCode::TooManyPending => "The owner already has `maxPendingDirectUploads` direct uploads whose signatures still run, other than adopted ones it keeps: pending ones, and cancelled, refused, removed or purged ones until their signature expires. One must be adopted, or its signature expire, before another is signed.",
             ErrorCode::RepositoryFailed => "The repository failed.",
             ErrorCode::RepositoryTimeout => "The repository did not answer in time (`repositoryTimeout`).",
             ErrorCode::NotBuilt => "The native addon (or emulator) for this platform is missing: its `cirrus-<platform>` package is not installed.",

@@ -12,7 +12,7 @@
 
 use crate::create::check_owner;
 use crate::error::MediaError;
-use crate::record::{MediaRecord, Patch, State};
+use crate::record::{MediaRecord, Patch, State, NOT_YET_SIGNED};
 use crate::service::{self, MediaService, Retired};
 use cirrus_core::ErrorCode;
 use cirrus_core::Value;
@@ -47,13 +47,15 @@ impl MediaService {
     ) -> Result<Value, MediaError> {
         check_owner(owner_id)?;
         self.check_signing_time(now_ms)?;
-        // Stored unsigned (no `signed_until`): until it is admitted, nothing signs it, not even a resign
-        // on another replica, so a refused intent can be deleted with no signature for it anywhere.
-        let intent = self.intent(
+        // Stored as not signed yet: until it is admitted nothing signs it, not even a resign on another
+        // replica, so a refused intent can be deleted with no signature for it anywhere. Its lease is a
+        // working one until then: left behind (a crash, a failed update), it holds a place only briefly.
+        let mut intent = self.intent(
             owner_id,
             &self.options.direct_resource_type,
-            self.options.direct_upload_ttl,
+            self.options.pending_ttl,
         );
+        intent.signed_until = Some(NOT_YET_SIGNED.to_owned());
         // Signed before the insert: a bad account or option fails here, leaving no record behind. The
         // answer is given out only once the record says it was.
         let answer = self.signed_answer(&intent, now_ms)?;
@@ -76,27 +78,35 @@ impl MediaService {
         let signed_until = self.signature_end(now_ms);
         let signed = Patch {
             lease_until: Some(Some(self.direct_lease_until(&signed_until))),
-            signed_until: Some(Some(signed_until)),
+            signed_until: Some(Some(signed_until.clone())),
             ..Patch::default()
         };
         match self.update(&id, State::Pending, signed).await? {
+            Some(record) if record.signed_until.as_deref() == Some(signed_until.as_str()) => {
+                Ok(with_record_id(answer, &record))
+            }
             // An adapter that does not store `signedUntil` would lose what keeps the record past a
             // replay: no signature is given out for such a record.
-            Some(record) if record.signed_until.is_some() => Ok(with_record_id(answer, &record)),
-            _ => {
+            Some(_) => {
                 let _ = self.delete(&id, State::Pending).await;
                 Err(MediaError::new(
                     ErrorCode::RepositoryFailed,
                     "the repository did not keep the intent's signedUntil (see the repository contract): no signature given",
                 ))
             }
+            // No longer pending: a sweeper took it (its working lease ran out before the count ended).
+            None => Err(MediaError::new(
+                ErrorCode::RepositoryTimeout,
+                "the intent's lease ended before it was signed (the repository was too slow): ask again",
+            )),
         }
     }
 
     /// Signs the direct upload of `record_id` again, for the same public_id, and renews its lease: what a
     /// browser asks for when its upload outlives Cloudinary's one-hour signature (a long or resumed
-    /// upload). Only the owner's pending record, before its lease ends; otherwise `INTENT_EXPIRED` (the
-    /// sweeper has it or it was finished), and the browser starts over with a new intent.
+    /// upload). Only the owner's pending intent that `prepare_direct_upload` signed, before its lease
+    /// ends; otherwise `INTENT_EXPIRED` (the sweeper has it, it was finished, or it is no direct upload),
+    /// and the browser starts over with a new intent.
     pub async fn resign_direct_upload(
         &self,
         owner_id: &str,
@@ -108,7 +118,7 @@ impl MediaService {
         let expired = || {
             MediaError::new(
                 ErrorCode::IntentExpired,
-                "this upload's intent is gone (finished, refused, or its lease ended): start the upload again",
+                "this upload's intent is gone (finished, refused, cancelled, or its lease ended), or is no direct upload: start the upload again",
             )
         };
         // A signed intent only: one not yet admitted (being counted on another replica, and perhaps
@@ -117,7 +127,7 @@ impl MediaService {
             .get(record_id)
             .await?
             .filter(|r| {
-                r.owner_id == owner_id && r.state == State::Pending && r.signed_until.is_some()
+                r.owner_id == owner_id && r.state == State::Pending && r.signed_for_a_browser()
             })
             .ok_or_else(expired)?;
         if !record.lease_running(&service::now_iso()) {
@@ -323,7 +333,7 @@ impl MediaService {
             record
                 .filter(|r| {
                     r.owner_id == owner_id
-                        && r.signed_until.is_some()
+                        && r.signed_for_a_browser()
                         && r.state != State::Committed
                 })
                 .ok_or_else(not_found)
@@ -335,8 +345,8 @@ impl MediaService {
                 // Adopted meanwhile (NOT_FOUND), or taken by a sweeper or another cancel.
                 Ok(Retired::Taken) => unfinished(self.get(record_id).await?).map(|_| false)?,
                 // Ended, but its asset not destroyed yet: the sweep does it. Still pending: not ended.
-                Err(e) => match self.get(record_id).await? {
-                    Some(r) if r.state == State::Deleting => true,
+                Err(e) => match self.get(record_id).await {
+                    Ok(Some(r)) if r.state == State::Deleting => true,
                     _ => return Err(e),
                 },
             };

@@ -82,7 +82,7 @@ impl MediaService {
                 return Err(MediaError::new(
                     ErrorCode::TooManyPending,
                     format!(
-                        "this owner has {limit} direct uploads whose signatures still run and that are not adopted (maxPendingDirectUploads: pending ones, and cancelled, refused or removed ones until their signature expires): adopt one, or ask again after {}",
+                        "this owner has {limit} direct uploads whose signatures still run, other than adopted ones it keeps (maxPendingDirectUploads: pending ones, and cancelled, refused, removed or purged ones until their signature expires): adopt one, or ask again after {}",
                         earliest.as_deref().unwrap_or("the earliest one ends")
                     ),
                 ));

@@ -164,7 +164,22 @@ fn number(v: Option<u64>) -> Value {
     v.map_or(Value::Null, |n| Value::Number(n as f64))
 }
 
+/// The `signed_until` of a direct upload's intent that is stored but not signed yet (its owner's bound
+/// has not admitted it): the epoch, before the end of any signature.
+pub(crate) const NOT_YET_SIGNED: &str = "1970-01-01T00:00:00.000Z";
+
 impl MediaRecord {
+    /// Whether signed params for its public_id may be in a browser's hands, so that it may be signed
+    /// again or cancelled: a direct upload's intent once signed, or one stored by a release before
+    /// `signed_until` existed (neither that nor a MIME type: a server-side upload's intent has its
+    /// sniffed type from the start, and its signature never leaves the server).
+    pub(crate) fn signed_for_a_browser(&self) -> bool {
+        match self.signed_until.as_deref() {
+            Some(until) => until > NOT_YET_SIGNED,
+            None => self.mime_type.is_none(),
+        }
+    }
+
     /// Whether its lease runs past `now` (a stored time), as `claim` sees it: a record without a lease,
     /// or whose lease has ended, is the sweep's.
     pub(crate) fn lease_running(&self, now: &str) -> bool {
@@ -288,8 +303,9 @@ impl MediaRecord {
             updated_at: time("updatedAt")?.ok_or("the record has no updatedAt")?,
             deleted_at: time("deletedAt")?,
             lease_until: time("leaseUntil")?,
-            // Absent from an adapter written before it existed: such a record is treated as never signed
-            // (deleted as soon as it is removed, and a replay of its signature is `reconcile()`'s).
+            // Absent from a record stored before it existed (deleted as soon as it ends, and a replay of
+            // its signature is `reconcile()`'s). An adapter that does not store it at all cannot serve
+            // direct uploads: `prepare_direct_upload` refuses to sign then.
             signed_until: time("signedUntil")?,
         })
     }

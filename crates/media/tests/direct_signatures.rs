@@ -319,7 +319,9 @@ async fn a_server_side_upload_in_progress_cannot_be_cancelled_or_signed() {
         cirrus_core::time::iso8601_ms(now),
         Some(cirrus_core::time::iso8601_ms(now + 60_000)),
     );
+    // As `createOne` stores it: its sniffed type from the start.
     intent.idempotency_key = Some("k".to_owned());
+    intent.mime_type = Some("image/png".to_owned());
     let stored = s.repo.inner.insert(intent).await.unwrap().record;
     let err = service
         .cancel_direct_upload(stored.id.as_ref().unwrap(), "alice")
@@ -456,4 +458,55 @@ async fn a_removal_whose_destroy_fails_is_retried_by_the_next_sweep() {
     assert!(s.cloud("retry").await.is_empty());
     assert_eq!(s.records(Some(State::Deleting)).await.len(), 1, "kept");
     assert_kept_until_signed(&s).await;
+}
+
+/// An intent prepared by the previous release (no `signed_until`, its signature in a browser) can still
+/// be signed again and cancelled after the upgrade (during a rolling one, old replicas prepare such
+/// intents); one stored but not signed yet (being counted) cannot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intents_from_before_the_upgrade_can_be_signed_again_and_cancelled() {
+    let s = setup(&[]).await;
+    let service = short(&s, "upgrade");
+    let now = now_ms() as i64;
+    let old = |name: &str| {
+        cirrus_media::MediaRecord::pending(
+            format!("upgrade/alice/{name}"),
+            "image",
+            "upload",
+            "alice",
+            cirrus_core::time::iso8601_ms(now),
+            Some(cirrus_core::time::iso8601_ms(now + 60_000)),
+        )
+    };
+    let resigned = s.repo.inner.insert(old("resigned")).await.unwrap().record;
+    let answer = service
+        .resign_direct_upload("alice", resigned.id.as_ref().unwrap(), now_ms())
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.get("public_id").as_str(),
+        Some("upgrade/alice/resigned")
+    );
+    let stored = s
+        .repo
+        .inner
+        .get(resigned.id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.signed_until.is_some(), "signed now");
+    let cancelled = s.repo.inner.insert(old("cancelled")).await.unwrap().record;
+    let answer = service
+        .cancel_direct_upload(cancelled.id.as_ref().unwrap(), "alice")
+        .await
+        .unwrap();
+    assert_eq!(answer.get("cancelled"), &Value::Bool(true));
+    let mut counting = old("counting");
+    counting.signed_until = Some("1970-01-01T00:00:00.000Z".to_owned());
+    let counting = s.repo.inner.insert(counting).await.unwrap().record;
+    let err = service
+        .resign_direct_upload("alice", counting.id.as_ref().unwrap(), now_ms())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::IntentExpired);
 }
