@@ -61,6 +61,7 @@ export declare class MediaService {
   cancelDirectUpload(recordId: string | number, ownerId: string): Promise<{ cancelled: boolean }>;
   get(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
   list(ownerId: string, options?: { deleted?: 'exclude' | 'include' | 'only'; after?: string; limit?: number }): Promise<{ items: MediaRecord[]; next: string | null }>;
+  /** Owner-scoped delete: the asset is destroyed and the record goes (a direct upload's stays `deleting`, invisible, until its signature expires); resolves to the record as it was. */
   remove(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
   softRemove(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;
   restore(id: MediaRecord['id'], ownerId: string): Promise<MediaRecord>;

@@ -151,6 +151,9 @@ class MediaService {
   async signDirectUpload(ownerId, options = {}) {
     const { nowMs, recordId } = readingArguments('options', () => {
       const o = options ?? {};
+      // A misspelt recordId would otherwise store a new intent, taking a place, instead of signing again.
+      const unknown = Object.keys(o).filter((k) => k !== 'nowMs' && k !== 'recordId');
+      if (unknown.length) throw codedError('INVALID_OPTION', `signDirectUpload takes nowMs and recordId, not ${unknown.join(', ')}`);
       const now = o.nowMs ?? Date.now();
       if (!Number.isFinite(now)) throw codedError('INVALID_ARGUMENT', 'nowMs must be a number');
       return { nowMs: now, recordId: o.recordId ?? null };

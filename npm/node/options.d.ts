@@ -366,7 +366,8 @@ export type TransportErrorCode = ErrorCode;
 export type CirrusTransportError = CirrusError;
 
 /** Where a media record is in its lifecycle: `pending` (intent stored, the asset may exist), `committed`
- * (what reads return), `deleting` (the asset is being destroyed). */
+ * (what reads return), `deleting` (the asset is being destroyed; or, for a direct upload, was destroyed,
+ * and the record is kept until the signature given for it expires, `signedUntil`: see README "Guarantees"). */
 export type MediaState = 'pending' | 'committed' | 'deleting';
 
 /** A media record as the repository stores it. Times are ISO 8601 strings with milliseconds. */
@@ -488,7 +489,8 @@ export interface ReconcileReport {
   removedCount: number;
 }
 
-/** What a browser needs for one direct upload (give it to cirrus-web's `directUpload` as `sign`). */
+/** What a browser needs for one direct upload (give it to cirrus-web's `directUpload` as `sign`). Posting it
+ * yourself: send every field but `upload_url`, `record_id`, `cloud_name` and `resource_type` to `upload_url`. */
 export interface DirectUploadSignature {
   public_id: string;
   signature: string;

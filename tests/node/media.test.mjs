@@ -133,6 +133,7 @@ test('validation before any byte leaves: coded errors; a path is checked on disk
     assert.throws(() => new MediaService(client, repo, options), { code: 'INVALID_OPTION' }, JSON.stringify(options));
   }
   await assert.rejects(service.signDirectUpload('ali\u0000ce'), { code: 'INVALID_ARGUMENT' });
+  await assert.rejects(service.signDirectUpload('alice', { recordID: 1 }), { code: 'INVALID_OPTION', message: /recordID/ });
   // Formats in the spelling Cloudinary reports (JPEG files are `jpg`).
   const formats = fresh('formats', { allowedFormats: ['JPEG', 'png', 'tif', 'jpg'], directResourceType: 'auto' });
   const signed = await formats.service.signDirectUpload('alice');

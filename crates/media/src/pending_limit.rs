@@ -9,7 +9,7 @@
 //! all be refused, and ask again). Counted through `list()`: no repository change.
 
 use crate::error::MediaError;
-use crate::record::{MediaRecord, State};
+use crate::record::{MediaRecord, State, NOT_YET_SIGNED};
 use crate::repository::{Deleted, ListQuery};
 use crate::service::{next_cursor, now_iso, MediaService};
 use cirrus_core::ErrorCode;
@@ -34,6 +34,8 @@ impl MediaService {
         };
         let now = now_iso();
         let mut live: u64 = 0;
+        // Other intents being counted at this moment (stored, not signed yet): racing requests.
+        let mut counting: u64 = 0;
         let mut earliest: Option<String> = None;
         for state in [State::Pending, State::Deleting] {
             // Until when a record holds its place, if it does now.
@@ -63,7 +65,12 @@ impl MediaService {
                         continue;
                     };
                     live += 1;
-                    if record.id != intent.id && earliest.as_deref().is_none_or(|e| *until < *e) {
+                    if record.id == intent.id {
+                        continue;
+                    }
+                    if record.signed_until.as_deref() == Some(NOT_YET_SIGNED) {
+                        counting += 1;
+                    } else if earliest.as_deref().is_none_or(|e| *until < *e) {
                         earliest = Some(until);
                     }
                 }
@@ -79,13 +86,7 @@ impl MediaService {
                 }
             }
             if live > u64::from(limit) {
-                return Err(MediaError::new(
-                    ErrorCode::TooManyPending,
-                    format!(
-                        "this owner has {limit} direct uploads whose signatures still run, other than adopted ones it keeps (maxPendingDirectUploads: pending ones, and cancelled, refused, removed or purged ones until their signature expires): adopt one, or ask again after {}",
-                        earliest.as_deref().unwrap_or("the earliest one ends")
-                    ),
-                ));
+                return Err(too_many(live - 1 - counting, counting, limit, earliest));
             }
             if !read_all {
                 return Err(MediaError::new(
@@ -100,4 +101,24 @@ impl MediaService {
         }
         Ok(())
     }
+}
+
+/// `TOO_MANY_PENDING`: `held` places taken by signatures that still run, `counting` by other requests
+/// being signed at this moment, and when the earliest of the held ones ends (if any).
+fn too_many(held: u64, counting: u64, limit: u32, earliest: Option<String>) -> MediaError {
+    let racing = if counting > 0 {
+        format!(" (and {counting} more being signed at this moment: requests racing at the bound may all be refused)")
+    } else {
+        String::new()
+    };
+    let again = earliest.map_or_else(
+        || "ask again in a moment".to_owned(),
+        |at| ["adopt one, or ask again after ", &at].concat(),
+    );
+    MediaError::new(
+        ErrorCode::TooManyPending,
+        format!(
+            "this owner has {held} direct uploads whose signatures still run, other than adopted ones it keeps{racing}; the bound is {limit} (maxPendingDirectUploads: pending ones, and cancelled, refused, removed or purged ones until their signature expires): {again}"
+        ),
+    )
 }

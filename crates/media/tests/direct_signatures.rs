@@ -192,10 +192,20 @@ async fn a_cancelled_direct_upload_leaves_nothing_and_holds_its_place_until_its_
         service.adopt(&uploaded, "alice").await.unwrap_err().code,
         ErrorCode::NotFound
     );
+    let err = service
+        .prepare_direct_upload("alice", now_ms())
+        .await
+        .unwrap_err();
     assert_eq!(
-        code(service.prepare_direct_upload("alice", now_ms()).await),
+        err.code,
         ErrorCode::TooManyPending,
         "the cancelled signature still runs"
+    );
+    assert!(
+        err.message.starts_with("this owner has 1 direct uploads")
+            && err.message.contains("ask again after"),
+        "{}",
+        err.message
     );
     // The cancelled params posted again: the sweep destroys that once the signature has expired, and
     // the place is free.
