@@ -75,16 +75,10 @@ impl MediaService {
             let _ = self.delete(&id, State::Pending).await;
             return Err(refusal);
         }
-        let signed_until = self.signature_end(now_ms);
-        let signed = Patch {
-            lease_until: Some(Some(self.direct_lease_until(&signed_until))),
-            signed_until: Some(Some(signed_until.clone())),
-            ..Patch::default()
-        };
+        let signed = self.signing(&stored.record, now_ms);
+        let written = signed.signed_until.clone().flatten();
         match self.update(&id, State::Pending, signed).await? {
-            Some(record) if record.signed_until.as_deref() == Some(signed_until.as_str()) => {
-                Ok(with_record_id(answer, &record))
-            }
+            Some(record) if record.signed_until == written => Ok(with_record_id(answer, &record)),
             // An adapter that does not store `signedUntil` would lose what keeps the record past a
             // replay: no signature is given out for such a record.
             Some(_) => {
@@ -134,19 +128,7 @@ impl MediaService {
             return Err(expired());
         }
         // Compare-and-set: a sweeper that claimed the record meanwhile wins, and this answers expired.
-        // Never shorter than it was: the earlier signatures still run (a resign whose `now_ms` is
-        // behind an earlier one's must not end the record before them).
-        let signed_until = self
-            .signature_end(now_ms)
-            .max(record.signed_until.clone().unwrap_or_default());
-        let lease = self
-            .direct_lease_until(&signed_until)
-            .max(record.lease_until.clone().unwrap_or_default());
-        let patch = Patch {
-            lease_until: Some(Some(lease)),
-            signed_until: Some(Some(signed_until)),
-            ..Patch::default()
-        };
+        let patch = self.signing(&record, now_ms);
         let renewed = self
             .update(record_id, State::Pending, patch)
             .await?
@@ -163,12 +145,28 @@ impl MediaService {
         service::time_at_ms((now_ms as i64).saturating_add(self.lifetime_ms()))
     }
 
-    /// The lease of a direct upload's record whose signature runs until `signed_until`:
-    /// `directUploadTtl` from now, but never before the signature expires. While a signature can still
-    /// store an asset at the record's public_id, the sweep must not take the record: an upload that
-    /// came later would be named by nothing, and `adopt` would not find it.
-    fn direct_lease_until(&self, signed_until: &str) -> String {
-        service::time_in(self.options.direct_upload_ttl).max(signed_until.to_owned())
+    /// What signing `record` at `now_ms` writes (the first signature, by `prepare_direct_upload`, or a
+    /// resign): `signed_until`, and a lease of `directUploadTtl` from now but never ending before the
+    /// signature does (while a signature can still store an asset at the record's public_id, the sweep
+    /// must not take the record: an upload that came later would be named by nothing). Neither is ever
+    /// shorter than a signed record's: earlier signatures still run (a resign whose `now_ms` is behind an
+    /// earlier one's must not end the record before them).
+    fn signing(&self, record: &MediaRecord, now_ms: f64) -> Patch {
+        let signed_until = self
+            .signature_end(now_ms)
+            .max(record.signed_until.clone().unwrap_or_default());
+        // An intent awaiting its first signature has only a working lease, which is no signature's.
+        let earlier = Some(&record.lease_until)
+            .filter(|_| !record.awaiting_signature())
+            .and_then(Clone::clone);
+        let lease = service::time_in(self.options.direct_upload_ttl)
+            .max(signed_until.clone())
+            .max(earlier.unwrap_or_default());
+        Patch {
+            lease_until: Some(Some(lease)),
+            signed_until: Some(Some(signed_until)),
+            ..Patch::default()
+        }
     }
 
     /// Refuses a signing time that is not a finite number, is more than [`MAX_AHEAD_MS`] ahead of the

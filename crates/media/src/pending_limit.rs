@@ -9,7 +9,7 @@
 //! all be refused, and ask again). Counted through `list()`: no repository change.
 
 use crate::error::MediaError;
-use crate::record::{MediaRecord, State, NOT_YET_SIGNED};
+use crate::record::{MediaRecord, State};
 use crate::repository::{Deleted, ListQuery};
 use crate::service::{next_cursor, now_iso, MediaService};
 use cirrus_core::ErrorCode;
@@ -68,7 +68,7 @@ impl MediaService {
                     if record.id == intent.id {
                         continue;
                     }
-                    if record.signed_until.as_deref() == Some(NOT_YET_SIGNED) {
+                    if record.awaiting_signature() {
                         counting += 1;
                     } else if earliest.as_deref().is_none_or(|e| *until < *e) {
                         earliest = Some(until);

@@ -180,6 +180,11 @@ impl MediaRecord {
         }
     }
 
+    /// Whether it is a direct upload's intent stored and being counted, not signed yet.
+    pub(crate) fn awaiting_signature(&self) -> bool {
+        self.signed_until.as_deref() == Some(NOT_YET_SIGNED)
+    }
+
     /// Whether its lease runs past `now` (a stored time), as `claim` sees it: a record without a lease,
     /// or whose lease has ended, is the sweep's.
     pub(crate) fn lease_running(&self, now: &str) -> bool {

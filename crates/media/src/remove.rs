@@ -63,8 +63,8 @@ impl MediaService {
 
     /// Owner-scoped delete: the record goes `deleting`, the asset is destroyed (already gone is fine),
     /// then the record is deleted (a direct upload's is kept `deleting`, invisible, until its signature
-    /// has expired, and the sweep deletes it then). If the destroy fails the record stays `deleting` (invisible to reads)
-    /// and `sweep()` finishes it once its lease ends.
+    /// has expired, and the sweep deletes it then). If the destroy fails the record stays `deleting`
+    /// (invisible to reads) and `sweep()` finishes it once its lease ends.
     pub async fn remove(&self, id: &RecordId, owner_id: &str) -> Result<Value, MediaError> {
         let record = self.owned(id, owner_id).await?;
         self.retire(&record, State::Committed).await.map_err(|e| {
