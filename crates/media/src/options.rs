@@ -199,7 +199,8 @@ impl ServiceOptions {
         if let Some(n) = number("signatureLifetime")? {
             if n > MAX_SIGNATURE_LIFETIME_MS {
                 return Err(invalid(format!(
-                    "signatureLifetime is at most {MAX_SIGNATURE_LIFETIME_MS} ms (a day; Cloudinary's is an hour), not {n}"
+                    "signatureLifetime is at most {MAX_SIGNATURE_LIFETIME_MS} ms (a day; Cloudinary's is an hour), not {}",
+                    Value::Number(n).to_js_string()
                 )));
             }
             self.signature_lifetime = ms(n);

@@ -308,10 +308,13 @@ async fn signing_times_cannot_shorten_a_record_or_push_it_into_the_future() {
         assert_eq!(err.code, ErrorCode::InvalidArgument, "{off}");
     }
     assert!(s.records(None).await.iter().all(|r| r.owner_id == "carol"));
-    let mut o = cirrus_core::Map::new();
-    o.set("signatureLifetime", Value::Number(86_400_001.0));
-    let err = cirrus_media::ServiceOptions::from_value(&Value::Object(o)).unwrap_err();
-    assert_eq!(err.code, ErrorCode::InvalidOption);
+    for (lifetime, said) in [(86_400_001.0, "not 86400001"), (1e308, "not 1e+308")] {
+        let mut o = cirrus_core::Map::new();
+        o.set("signatureLifetime", Value::Number(lifetime));
+        let err = cirrus_media::ServiceOptions::from_value(&Value::Object(o)).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidOption);
+        assert!(err.message.ends_with(said), "{}", err.message);
+    }
 }
 
 /// Only an unfinished direct upload can be cancelled or signed again: a server-side upload in progress
