@@ -135,6 +135,7 @@ export class DirectUpload {
     const o = this.#options;
     if (!(original instanceof Blob)) throw codedError('INVALID_ARGUMENT', 'file must be a File or Blob');
     if (!o.sign && !o.uploadPreset) throw codedError('MISSING_OPTION', 'directUpload needs sign() or uploadPreset');
+    if (o.cancel !== undefined && typeof o.cancel !== 'function') throw codedError('INVALID_OPTION', 'cancel must be a function');
     if (o.signal?.aborted) throw abortedError();
     const { chunkSize = 20_000_000, resumable } = o;
     const maxAge = resumable?.maxAge ?? RESUME_MAX_AGE_MS;
@@ -154,8 +155,26 @@ export class DirectUpload {
       if (key) await deleteEntry(key).catch(() => {});
       return { result, identifier: signedIdentifier(result) };
     } catch (e) {
-      if (key && (permanent.has(e) || (e.code === 'ABORTED' && this.#forget))) await deleteEntry(key).catch(() => {});
+      // Given up for good (abort(), or a failure no retry mends): nothing will use this signature again.
+      const ended = permanent.has(e) || (e.code === 'ABORTED' && this.#forget);
+      if (key && ended) await deleteEntry(key).catch(() => {});
+      // Not awaited: `done` rejects at once, whatever the server takes to answer.
+      if (ended && o.sign && o.cancel) void this.#cancel(s.fields);
       throw e;
+    }
+  }
+
+  /**
+   * Tells the app's server, through the `cancel` option, that these signed fields will not be used, so an
+   * intent-signing server can end the upload's record now (cirrus's `cancelDirectUpload`) rather than
+   * when it expires. Its failure is not the upload's: `done` still rejects with the upload's error, and
+   * the server's sweep ends the record later.
+   */
+  async #cancel(fields) {
+    try {
+      await this.#options.cancel({ ...fields });
+    } catch {
+      // The server ends an intent nobody cancels once its signature has expired.
     }
   }
 

@@ -51,6 +51,15 @@ export interface SignContext {
 export interface DirectUploadOptions {
   /** Asks your server to sign `params`; returns them with `signature`, `api_key`, `timestamp` (and `cloud_name` or `upload_url`). */
   sign?: (params: Record<string, unknown>, context?: SignContext) => Promise<Record<string, unknown>>;
+  /**
+   * Called with the signed fields (with `record_id` from an intent-signing server) when the upload is
+   * given up for good: `abort()`, or a failure no retry mends (Cloudinary refused the file or the
+   * signature). Not when `signal` stops it (the upload can still continue). Tell your server, e.g.
+   * cirrus-nestjs's signing route: `cancel: (f) => fetch('/sign', { method: 'POST', body: JSON.stringify({ cancel: f.record_id }) })`,
+   * so its record ends at once (an asset a request in flight stores anyway is destroyed) instead of
+   * staying pending until it expires. Not awaited, errors ignored: `done` rejects with the upload's own error.
+   */
+  cancel?: (fields: Record<string, unknown>) => unknown;
   /** An unsigned upload preset (instead of `sign`). */
   uploadPreset?: string;
   cloudName?: string;

@@ -149,6 +149,30 @@ test('a 20 MB upload interrupted by a reload resumes after the file is picked ag
   await page.close();
 });
 
+test('Cancel gives an upload up: its row goes, the signing route ends its record at once, nothing reaches the cloud', async () => {
+  const { page, errors } = await openPage();
+  const before = await cloudIds();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 50e6, uploadThroughput: 2e6 });
+  const cancelled = page.waitForResponse((r) => r.url().endsWith('/api/sign') && /"cancel"/.test(r.request().postData() ?? ''));
+  await page.setInputFiles('#picker', file('abandoned.png', makePng(1600, 1600, { noise: true, seed: 11 })));
+  await page.waitForSelector('#uploads li .cancel:not([hidden])');
+  await page.click('#uploads li .cancel');
+  const answer = await cancelled;
+  assert.equal(answer.status(), 200);
+  assert.deepEqual(await answer.json(), { cancelled: true });
+  assert.equal(await page.$$eval('#uploads li', (l) => l.length), 0, 'the row goes');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  // A second cancel of the same record has nothing left to end: the first one ended it.
+  const record = JSON.parse(answer.request().postData()).cancel;
+  const again = await fetch(`${demo.url}/api/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cancel: record }) });
+  assert.deepEqual(await again.json(), { cancelled: false });
+  assert.deepEqual(await cloudIds(), before);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a restart keeps every thumbnail (URLs are built when read, for the new emulator port)', async () => {
   const count = (await (await fetch(`${demo.url}/api/media`)).json()).length;
   await demo.stop();

@@ -44,7 +44,8 @@ async function browser(): Promise<string> {
 
 async function browserUploads(file: File, files: FileList): Promise<number> {
   const sign = async (params: Record<string, unknown>, context?: web.SignContext) => ({ ...params, ...context?.previous });
-  const upload = web.createUpload(file, { sign, resumable: { maxAge: 3600_000 }, downscale: { maxWidth: 2048, type: 'image/webp' } });
+  const cancel = (fields: Record<string, unknown>) => fetch('/sign', { method: 'POST', body: JSON.stringify({ cancel: fields.record_id }) });
+  const upload = web.createUpload(file, { sign, cancel, resumable: { maxAge: 3600_000 }, downscale: { maxWidth: 2048, type: 'image/webp' } });
   upload.pause();
   upload.resume();
   const state: 'running' | 'paused' | 'done' | 'failed' | 'aborted' = upload.state;
@@ -55,6 +56,8 @@ async function browserUploads(file: File, files: FileList): Promise<number> {
   const smaller: Blob = await web.downscaleImage(file, { maxWidth: 100, quality: 0.8 });
   const pending = await web.listResumableUploads();
   await web.clearResumableUploads();
+  // @ts-expect-error cancel is a function of the signed fields
+  web.createUpload(file, { sign, cancel: true });
   // @ts-expect-error resumable is a flag or { maxAge }
   web.createUpload(file, { sign, resumable: 'yes' });
   // @ts-expect-error uploadMany reports per file, not onProgress

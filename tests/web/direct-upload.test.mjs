@@ -90,4 +90,6 @@ test('unsigned preset uploads; coded errors; abort', async () => {
   assert.deepEqual([denied.error.code, denied.error.http_code], ['INVALID_REQUEST', 400]);
   const aborted = await upload(makePng(200, 200, { noise: true }), { signed: true, chunkSize: 20_000, abortAt: 20_000 });
   assert.equal(aborted.error.code, 'ABORTED');
+  const badCancel = await upload(makePng(10, 10), { signed: true, cancel: 'yes' });
+  assert.deepEqual([badCancel.error.code, badCancel.error.message], ['INVALID_OPTION', 'cancel must be a function']);
 });

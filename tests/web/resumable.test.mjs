@@ -345,25 +345,30 @@ test('downscale: an image comes out at the asked size and smaller; a non-image a
   await page.close();
 });
 
-test('the stored state goes on abort() and on a permanent failure, and stays when the signal stops the upload', async () => {
+test('the stored state goes on abort() and on a permanent failure, and stays when the signal stops the upload; `cancel` hears of the first two only', async () => {
   const CHUNK = 200_000;
   const path = join(dir, 'life.bin');
   writeFileSync(path, randomBytes(700_000));
   await setFaults({ latency_ms: 100 });
-  const { page } = await openPage();
+  const { page } = await openPage('?intent=same');
   const stored = () => page.evaluate(() => window.web.listResumableUploads());
+  const cancelled = () => page.evaluate(() => window.__cancelled);
   await page.setInputFiles('#file', path);
-  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK });
+  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK, cancel: true });
   await pauseAt(page, 2 * CHUNK);
   assert.equal((await stored()).length, 1);
   await page.evaluate(() => window.__u.abort());
   assert.equal((await outcome(page)).error.code, 'ABORTED');
   assert.deepEqual(await stored(), [], 'abort() forgets');
+  const [aborted, ...more] = await cancelled();
+  assert.equal(more.length, 0, 'cancel is called once');
+  assert.ok(records.has(aborted.record_id), 'cancel gets the signed fields, with the record the server opened');
+  assert.ok(aborted.signature && aborted.public_id === records.get(aborted.record_id));
 
   const viaSignal = await page.evaluate((c) => new Promise((resolve) => {
     const controller = new AbortController();
     const file = document.getElementById('file').files[0];
-    const u = window.web.createUpload(file, { sign: window.sign, resumable: true, chunkSize: c, signal: controller.signal });
+    const u = window.web.createUpload(file, { sign: window.sign, cancel: window.cancel, resumable: true, chunkSize: c, signal: controller.signal });
     u.done.catch((e) => resolve(e.code));
     const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
   }), CHUNK);
@@ -371,16 +376,20 @@ test('the stored state goes on abort() and on a permanent failure, and stays whe
   const kept = await stored();
   assert.equal(kept.length, 1, 'the signal keeps the state: picking the file again continues');
   assert.ok(kept[0].offset >= CHUNK);
+  assert.equal((await cancelled()).length, 1, 'a signal stops the upload without cancelling it');
 
   // The next page signs with a key the emulator refuses; the stored signature is too old to use.
   await ageSignatures(page, 2 * 3600_000);
   await page.goto(`${server.url}/tests/web/resumable.html?intent=bad`);
   await page.waitForFunction(() => window.__ready);
   await page.setInputFiles('#file', path);
-  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK });
+  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK, cancel: true });
   const failed = await outcome(page);
   assert.equal(failed.error.code, 'UNAUTHORIZED', JSON.stringify(failed.error));
   assert.deepEqual(await stored(), [], 'a permanent failure forgets');
+  const refused = await cancelled();
+  assert.equal(refused.length, 1, 'and cancels');
+  assert.ok(refused[0].signature && refused[0].upload_url, JSON.stringify(refused[0]));
   await page.close();
 });
 

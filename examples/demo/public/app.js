@@ -98,7 +98,11 @@ function uploadRow(file) {
   const toggle = document.createElement('button');
   toggle.className = 'toggle';
   toggle.hidden = true;
-  row.append(name, bar, state, toggle);
+  const cancel = document.createElement('button');
+  cancel.className = 'cancel';
+  cancel.textContent = 'Cancel';
+  cancel.hidden = true;
+  row.append(name, bar, state, toggle, cancel);
   $('uploads').append(row);
   return {
     row,
@@ -108,9 +112,18 @@ function uploadRow(file) {
       state.textContent = `${Math.round(bar.value * 100)}% of ${mb(total)}${resumed}`;
     },
     status(text) { state.textContent = text; },
-    /** Shows pause/resume for a running upload; a paused one gives its slot to the next in the queue. */
+    /**
+     * Shows pause/resume and cancel for a running upload; a paused one gives its slot to the next in the
+     * queue. Cancel aborts it: its row goes, and the server ends its record (the `cancel` option below).
+     */
     control(handle) {
       toggle.hidden = false;
+      cancel.hidden = false;
+      // Its slot is released when the upload settles (uploadAll), as for a finished one.
+      cancel.onclick = () => {
+        handle.abort();
+        row.remove();
+      };
       const label = () => { toggle.textContent = handle.state === 'paused' ? 'Resume' : 'Pause'; };
       label();
       toggle.onclick = async () => {
@@ -132,6 +145,7 @@ function uploadRow(file) {
       row.classList.add('failed');
       bar.remove();
       toggle.remove();
+      cancel.remove();
       state.textContent = message;
       const dismiss = document.createElement('button');
       dismiss.textContent = '×';
@@ -146,6 +160,9 @@ function uploadRow(file) {
 // `previous` names the upload's record when it needs a new signature (after an hour, or resumed later):
 // the server signs the same record again and the upload keeps its bytes.
 const sign = (params, context) => api('/api/sign', { method: 'POST', body: JSON.stringify({ params, previous: context?.previous }) });
+// An upload given up for good (Cancel, or refused by the cloud) ends its record at once (whatever a
+// request already in flight stores is destroyed), rather than staying pending until it expires.
+const cancel = (fields) => api('/api/sign', { method: 'POST', body: JSON.stringify({ cancel: fields.record_id }), keepalive: true });
 
 /** Uploads one file (resumable: picking it again after a reload continues it), then records it. */
 async function upload(file, row) {
@@ -154,6 +171,7 @@ async function upload(file, row) {
   try {
     const handle = createUpload(file, {
       sign,
+      cancel,
       chunkSize: 6_000_000,
       resumable: true,
       downscale: $('downscale').checked ? { maxWidth: 2000, maxHeight: 2000, quality: 0.85 } : undefined,
