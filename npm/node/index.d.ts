@@ -52,7 +52,9 @@ export declare class MediaService {
   /**
    * Stores a pending record for a browser upload and signs params bound to it; with `recordId` (an earlier
    * answer's `record_id`), signs the owner's unfinished record again and renews its lease (INTENT_EXPIRED
-   * when it is gone).
+   * when it is gone). `nowMs` is the signature's time (default: now); it must lie within
+   * `signatureLifetime` before now and a minute after it (INVALID_ARGUMENT otherwise), so the record
+   * outlives every signature given for it.
    */
   signDirectUpload(ownerId: string, options?: { nowMs?: number; recordId?: string | number }): Promise<DirectUploadSignature>;
   /** Commits a direct browser upload from its signed identifier (facts read from Cloudinary; refused files deleted). */
