@@ -155,8 +155,9 @@ export class DirectUpload {
       if (key) await deleteEntry(key).catch(() => {});
       return { result, identifier: signedIdentifier(result) };
     } catch (e) {
-      // Given up for good (abort(), or a failure no retry mends): nothing will use this signature again.
-      const ended = permanent.has(e) || (e.code === 'ABORTED' && this.#forget);
+      // Given up for good (abort(), a failure no retry mends, or any stop with no stored state to
+      // continue from): nothing will use this signature again.
+      const ended = !key || permanent.has(e) || (e.code === 'ABORTED' && this.#forget);
       if (key && ended) await deleteEntry(key).catch(() => {});
       // Not awaited: `done` rejects at once, whatever the server takes to answer.
       if (ended && o.sign && o.cancel) void this.#cancel(s.fields);

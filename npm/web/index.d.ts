@@ -52,12 +52,16 @@ export interface DirectUploadOptions {
   /** Asks your server to sign `params`; returns them with `signature`, `api_key`, `timestamp` (and `cloud_name` or `upload_url`). */
   sign?: (params: Record<string, unknown>, context?: SignContext) => Promise<Record<string, unknown>>;
   /**
-   * Called with the signed fields (with `record_id` from an intent-signing server) when the upload is
-   * given up for good: `abort()`, or a failure no retry mends (Cloudinary refused the file or the
-   * signature). Not when `signal` stops it (the upload can still continue). Tell your server, e.g.
-   * cirrus-nestjs's signing route: `cancel: (f) => fetch('/sign', { method: 'POST', body: JSON.stringify({ cancel: f.record_id }) })`,
-   * so its record ends at once (an asset a request in flight stores anyway is destroyed) instead of
-   * staying pending until it expires. Not awaited, errors ignored: `done` rejects with the upload's own error.
+   * Called with the signed fields (with `record_id` from an intent-signing server) when a signed upload
+   * is given up for good: `abort()`, a failure no retry mends (Cloudinary refused the file or the
+   * signature), or any stop of an upload with no stored state to continue from (not `resumable`, or
+   * sent in one request). Not when `signal` stops a resumable upload, which can still continue. Tell
+   * your server, e.g. cirrus-nestjs's signing route:
+   * `cancel: (f) => f.record_id != null && fetch('/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cancel: f.record_id }), keepalive: true })`.
+   * The media service then ends the record's upload (`cancelDirectUpload`): nothing can adopt it, and an
+   * asset a late request stores is destroyed; the record stays, invisible, until the signature expires,
+   * and counts towards `maxPendingDirectUploads` until then. Not awaited, errors ignored: `done` rejects
+   * with the upload's own error.
    */
   cancel?: (fields: Record<string, unknown>) => unknown;
   /** An unsigned upload preset (instead of `sign`). */

@@ -157,7 +157,8 @@ test('Cancel gives an upload up: its row goes, the signing route ends its record
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 50e6, uploadThroughput: 2e6 });
   const cancelled = page.waitForResponse((r) => r.url().endsWith('/api/sign') && /"cancel"/.test(r.request().postData() ?? ''));
   await page.setInputFiles('#picker', file('abandoned.png', makePng(1600, 1600, { noise: true, seed: 11 })));
-  await page.waitForSelector('#uploads li .cancel:not([hidden])');
+  // Cancelled mid-chunk: bytes are on their way.
+  await page.waitForFunction(() => document.querySelector('#uploads progress')?.value > 0.05, null, { timeout: 30_000 });
   await page.click('#uploads li .cancel');
   const answer = await cancelled;
   assert.equal(answer.status(), 200);

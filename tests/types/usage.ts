@@ -44,7 +44,7 @@ async function browser(): Promise<string> {
 
 async function browserUploads(file: File, files: FileList): Promise<number> {
   const sign = async (params: Record<string, unknown>, context?: web.SignContext) => ({ ...params, ...context?.previous });
-  const cancel = (fields: Record<string, unknown>) => fetch('/sign', { method: 'POST', body: JSON.stringify({ cancel: fields.record_id }) });
+  const cancel = (f: Record<string, unknown>) => f.record_id != null && fetch('/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cancel: f.record_id }), keepalive: true });
   const upload = web.createUpload(file, { sign, cancel, resumable: { maxAge: 3600_000 }, downscale: { maxWidth: 2048, type: 'image/webp' } });
   upload.pause();
   upload.resume();

@@ -48,14 +48,17 @@ function upload(bytes, options) {
     const progress = [];
     const controller = new AbortController();
     const sign = async (params) => (await fetch('/sign', { method: 'POST', body: JSON.stringify(params) })).json();
-    const opts = { ...options, onProgress: (p) => { progress.push(p); if (options.abortAt && p.loaded >= options.abortAt) controller.abort(); } };
+    const cancelled = [];
+    const { withCancel, ...given } = options;
+    const opts = { ...given, onProgress: (p) => { progress.push(p); if (options.abortAt && p.loaded >= options.abortAt) controller.abort(); } };
+    if (withCancel) opts.cancel = (fields) => { cancelled.push(fields); };
     if (options.signed) opts.sign = sign;
     if (options.abortAt) opts.signal = controller.signal;
     try {
       const { result, identifier } = await web.directUpload(file, opts);
-      return { result, identifier, progress };
+      return { result, identifier, progress, cancelled };
     } catch (e) {
-      return { error: { code: e.code, message: e.message, http_code: e.http_code }, progress };
+      return { error: { code: e.code, message: e.message, http_code: e.http_code }, progress, cancelled };
     }
   }, { b64: Buffer.from(bytes).toString('base64'), options });
 }
@@ -88,8 +91,15 @@ test('unsigned preset uploads; coded errors; abort', async () => {
   assert.match(unsigned.result.public_id, /^guests\//);
   const denied = await upload(makePng(10, 10), { uploadPreset: 'nope', cloudName: 'demo', uploadPrefix: emulator.url });
   assert.deepEqual([denied.error.code, denied.error.http_code], ['INVALID_REQUEST', 400]);
-  const aborted = await upload(makePng(200, 200, { noise: true }), { signed: true, chunkSize: 20_000, abortAt: 20_000 });
+  const aborted = await upload(makePng(200, 200, { noise: true }), { signed: true, chunkSize: 20_000, abortAt: 20_000, withCancel: true });
   assert.equal(aborted.error.code, 'ABORTED');
+  // Not resumable: stopped by its signal, nothing can continue it, so `cancel` hears of it.
+  assert.equal(aborted.cancelled.length, 1);
+  assert.ok(aborted.cancelled[0].signature);
+  const done = await upload(makePng(10, 10), { signed: true, withCancel: true });
+  assert.deepEqual([done.error, done.cancelled], [undefined, []], 'a finished upload is not cancelled');
+  const preset = await upload(makePng(10, 10), { uploadPreset: 'nope', cloudName: 'demo', uploadPrefix: emulator.url, withCancel: true });
+  assert.deepEqual([preset.error.code, preset.cancelled], ['INVALID_REQUEST', []], 'an unsigned upload has no record to cancel');
   const badCancel = await upload(makePng(10, 10), { signed: true, cancel: 'yes' });
   assert.deepEqual([badCancel.error.code, badCancel.error.message], ['INVALID_OPTION', 'cancel must be a function']);
 });

@@ -131,6 +131,8 @@ function uploadRow(file) {
           toggle.disabled = true;
           await slot(true);
           toggle.disabled = false;
+          // Cancelled while it waited for the slot: the upload has settled, so hand the slot on.
+          if (handle.state !== 'paused') return release();
           handle.resume();
         } else {
           handle.pause();
@@ -139,6 +141,11 @@ function uploadRow(file) {
         row.classList.toggle('paused', handle.state === 'paused');
         label();
       };
+    },
+    /** The upload is over: nothing left to pause or cancel while the server checks it. */
+    settled() {
+      toggle.remove();
+      cancel.remove();
     },
     done() { row.remove(); },
     fail(message) {
@@ -160,8 +167,8 @@ function uploadRow(file) {
 // `previous` names the upload's record when it needs a new signature (after an hour, or resumed later):
 // the server signs the same record again and the upload keeps its bytes.
 const sign = (params, context) => api('/api/sign', { method: 'POST', body: JSON.stringify({ params, previous: context?.previous }) });
-// An upload given up for good (Cancel, or refused by the cloud) ends its record at once (whatever a
-// request already in flight stores is destroyed), rather than staying pending until it expires.
+// An upload given up for good (Cancel, or refused by the cloud) ends its record's upload now: nothing
+// can adopt it, and whatever a request already in flight stores is destroyed.
 const cancel = (fields) => api('/api/sign', { method: 'POST', body: JSON.stringify({ cancel: fields.record_id }), keepalive: true });
 
 /** Uploads one file (resumable: picking it again after a reload continues it), then records it. */
@@ -182,6 +189,7 @@ async function upload(file, row) {
   } catch (e) {
     return row.fail(explain(e));
   }
+  row.settled();
   row.status('checking');
   try {
     await api('/api/media', { method: 'POST', body: JSON.stringify({ identifier }) });
