@@ -238,4 +238,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (which.length === 0 || which.includes('web')) buildWeb();
   if (which.length === 0 || which.includes('emulator')) buildEmulator();
   if (which.length === 0 || which.includes('nestjs')) buildNestjs();
+  // Everything built: the host's platform package too (what `npm run pack` packs beside cirrus).
+  if (which.length === 0) {
+    try {
+      console.log(`platform package: ${packHost()}`);
+    } catch (err) {
+      console.warn(`cirrus: no platform package for this host (${err.message}); \`npm run pack\` will say so`);
+    }
+  }
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run pack [-- <dir>]`: the publishable tarballs (`npm pack`) of cirrus, cirrus-web, cirrus-nestjs and
-// every platform package built so far (npm/platforms: the host's by `npm test`, all by
-// `npm run build:platforms`), with their sizes. Build first (`npm run build`).
+// every platform package built so far (npm/platforms: the host's by `npm run build` and `npm test`, all
+// by `npm run build:platforms`), with their sizes. Build first (`npm run build`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { root } from './run.mjs';
+import { hostPlatform } from './platforms.mjs';
 
 /** The package directories, the three packages first. */
 export function packageDirs() {
@@ -42,6 +43,12 @@ export function packAll(dest) {
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
+  // `cirrus` alone answers NOT_BUILT: its platform package must be among the tarballs.
+  const host = `cirrus-${hostPlatform()}`;
+  if (!existsSync(join(root, 'npm', 'platforms', hostPlatform()))) {
+    console.error(`cirrus: no ${host} package to pack: run \`npm run build\` first (it builds everything and writes npm/platforms/${hostPlatform()})`);
+    process.exit(1);
+  }
   const dest = resolve(process.argv[2] ?? join(root, 'target', 'packages'));
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(11);
   for (const p of packAll(dest)) console.log(`${p.name.padEnd(26)} tarball ${kb(p.size)}  unpacked ${kb(p.unpackedSize)}  ${p.files.length} files`);

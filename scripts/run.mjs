@@ -4,6 +4,16 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
+// The scripts read what they build from <root>/target (the addon, both wasm modules, the emulator, the
+// profile-guided build's dirs), so cargo must write there: a CARGO_TARGET_DIR set in the user's shell is
+// left out of every command they run (a build that wrote elsewhere failed at wasm-bindgen after minutes).
+for (const name of ['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR']) {
+  if (process.env[name] !== undefined) {
+    console.warn(`cirrus: ${name} (${process.env[name]}) is not used: the scripts build into ${root}target`);
+    delete process.env[name];
+  }
+}
+
 /**
  * Runs a command in the repo root with inherited output; throws if it fails (`allowFailure`: returns
  * whether it succeeded instead).

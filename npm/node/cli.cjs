@@ -24,8 +24,8 @@ const doctor = require('./cli/doctor.cjs');
 const { USAGE, HELP } = require('./cli/help.cjs');
 
 
-function client() {
-  if (!process.env.CLOUDINARY_URL) throw new UsageError('CLOUDINARY_URL is not set');
+function client(hint = '') {
+  if (!process.env.CLOUDINARY_URL) throw new UsageError(`CLOUDINARY_URL is not set${hint}`);
   const { Cloudinary } = require('./index.cjs');
   const cld = Cloudinary.fromEnv();
   // A configuration error is exit 2 before anything starts, not a failed row per file.
@@ -78,7 +78,7 @@ function url(positional, options) {
     return 0;
   }
   const viaEmulator = 'secure' in options || 'cname' in options ? null : emulatorUrlOptions();
-  console.log(client().url(publicId, { ...viaEmulator, ...options }));
+  console.log(client(' (or pass --cloud-name: a URL needs no secret)').url(publicId, { ...viaEmulator, ...options }));
   return 0;
 }
 

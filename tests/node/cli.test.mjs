@@ -3,12 +3,12 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ACCOUNT, startEmulator } from '../shared/emulator.mjs';
 import { makePng } from '../shared/png.mjs';
-import { createRequire } from 'node:module';
 import { tempDir } from '../shared/temp.mjs';
 
 const { apiSignRequest } = createRequire(import.meta.url)('../../npm/node');
@@ -104,6 +104,8 @@ test('usage and configuration errors are one line with exit code 2', () => {
   delete noEnv.CLOUDINARY_URL;
   const r = cirrus(['upload', 'x.png'], noEnv);
   assert.deepEqual([r.status, r.stderr.trim()], [2, 'cirrus: CLOUDINARY_URL is not set']);
+  const url = cirrus(['url', 'x'], noEnv);
+  assert.deepEqual([url.status, url.stderr.trim()], [2, 'cirrus: CLOUDINARY_URL is not set (or pass --cloud-name: a URL needs no secret)']);
   assert.equal(cirrus(['frobnicate']).status, 2);
   assert.equal(cirrus([]).status, 2);
   assert.equal(cirrus(['--help']).status, 0);
@@ -324,6 +326,32 @@ test('progress at 80 columns: every line fits, redrawn in place (no smear)', asy
   const firstFrame = out.split(/\x1b\[\d+A/)[0].replace(/\x1b\[2K/g, '').split('\n').filter(Boolean);
   assert.ok(firstFrame.length <= 8, `no taller than the terminal (10 rows): ${firstFrame.length}`);
   assert.match(firstFrame.at(-1), /^12 files: 9 uploading, 3 waiting$/);
+});
+
+test('tables at 80 columns: long columns are cut; ids that are never cut turn the table into one block per file', () => {
+  const { table } = createRequire(import.meta.url)('../../npm/node/cli/format.cjs');
+  const columns = [['file', 'name'], ['public_id', 'public_id', 'left', 'keep'], ['size', 'size', 'right', 'keep'], ['result', 'result', 'left', 'keep']];
+  const fits = (text) => text.split('\n').every((line) => line.length <= 80);
+  const short = [{ name: `photos/${'long-name-'.repeat(6)}.png`, public_id: 'trips/a_1by3bu', size: '12 KB', result: 'ok' }];
+  const cut = table(short, columns, 80);
+  assert.ok(fits(cut), cut);
+  assert.match(cut, /^file\s+public_id\s+size\s+result\n─+/);
+  assert.match(cut, /long-name-l…\s+trips\/a_1by3bu\s+12 KB\s+ok$/);
+  const long = [{ name: 'big-noise.png', public_id: `trips/${'deeply/nested/'.repeat(3)}big-noise_1by3bu`, size: '8.2 MB', result: 'ok' }, { name: 'b.png', public_id: 'trips/b', size: '1 KB', result: 'failed' }];
+  const asBlocks = table(long, columns, 80);
+  assert.ok(fits(asBlocks), asBlocks);
+  assert.equal(asBlocks, [
+    'file       big-noise.png',
+    `public_id  ${long[0].public_id}`,
+    'size       8.2 MB',
+    'result     ok',
+    '',
+    'file       b.png',
+    'public_id  trips/b',
+    'size       1 KB',
+    'result     failed',
+  ].join('\n'));
+  assert.ok(table(long, columns, Infinity).split('\n')[2].includes(long[0].public_id), 'piped: one row per file, nothing cut');
 });
 
 test('doctor at 80 columns: its explanation wraps at spaces, a finding indented under its text', () => {

@@ -77,7 +77,8 @@ function tableRoom(stream = process.stdout) {
 /**
  * A table: a header row, a rule, then one row per item; `columns` are `[title, key, align, keep]` (align
  * `right` for numbers; `keep`: never cut). When wider than `room` columns, the widest other columns are
- * cut (`room` Infinity: nothing is, for output read by programs).
+ * cut (`room` Infinity: nothing is, for output read by programs); when the columns that are never cut
+ * do not fit even so, each item is a block of `title  value` lines instead (as `psql`'s expanded display).
  */
 function table(rows, columns, room = 120) {
   const cells = rows.map((r) => columns.map(([, key]) => String(r[key] ?? '')));
@@ -93,8 +94,15 @@ function table(rows, columns, room = 120) {
     widths[i] -= 1;
     over -= 1;
   }
+  if (over > 0) return blocks(cells, columns);
   const line = (values) => values.map((v, i) => pad(fit(v, widths[i]), widths[i], columns[i][2] === 'right')).join(' '.repeat(gap)).trimEnd();
   return [line(columns.map(([title]) => title)), widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap)), ...cells.map(line)].join('\n');
+}
+
+/** Each item as `title  value` lines (titles padded to one width), a blank line between items. */
+function blocks(cells, columns) {
+  const titles = Math.max(...columns.map(([title]) => width(title)));
+  return cells.map((c) => columns.map(([title], i) => `${pad(title, titles)}  ${c[i]}`.trimEnd()).join('\n')).join('\n\n');
 }
 
 /**
