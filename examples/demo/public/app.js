@@ -137,6 +137,8 @@ function uploadRow(file) {
         } else {
           handle.pause();
           release();
+          // The chunk in flight is dropped (sent again on resume): the bar falls back to what was acknowledged.
+          state.textContent += ', paused';
         }
         row.classList.toggle('paused', handle.state === 'paused');
         label();
