@@ -2,7 +2,8 @@
 // `npm run chaos [-- --seconds 120 --processes 4 --write]`: several MediaService processes share one
 // PostgreSQL database (started here) and one emulator whose faults strike before and after the server
 // stores (500s, resets, answers held past the client's timeout), doing concurrent creates (some with
-// idempotency keys shared across processes), direct uploads and adopts, removals, sweeps and reconciles.
+// idempotency keys shared across processes), direct uploads and adopts, cancelled direct uploads (before,
+// during and after the upload, then replayed), removals, sweeps and reconciles.
 // Half-way one process is SIGKILLed and replaced. Then the faults stop, leases run out, a final sweep runs,
 // and the two sides are compared:
 //   lost        acknowledged creates/adopts (not later removed) whose record is not committed or whose asset is gone

@@ -70,6 +70,29 @@ const operations = {
     removable.push([r.id, owner]);
     emit({ ack: 'adopt', id: r.id, public_id: r.public_id, owner });
   },
+  /**
+   * A page that gives up its direct upload (cirrus-web's `cancel`): before uploading, after, or while its
+   * upload is in flight; then, half the time, the signed params posted again (Cloudinary takes them for an
+   * hour). Whatever any of these store must not outlive the record (the final sweep takes it once the
+   * signature has expired): no orphan, nothing unfinished.
+   */
+  async cancel() {
+    const owner = pick(owners);
+    const fields = await service.signDirectUpload(owner);
+    const when = Math.random();
+    if (when < 0.3) {
+      await service.cancelDirectUpload(fields.record_id, owner);
+    } else if (when < 0.6) {
+      await browserUpload(fields, image());
+      await service.cancelDirectUpload(fields.record_id, owner);
+    } else {
+      const inFlight = browserUpload(fields, image()).catch(() => {});
+      await service.cancelDirectUpload(fields.record_id, owner);
+      await inFlight;
+    }
+    if (Math.random() < 0.5) await browserUpload(fields, image()).catch(() => {});
+    emit({ ack: 'cancel' });
+  },
   async remove() {
     if (removable.length === 0) return operations.create();
     const [id, owner] = removable.splice(Math.floor(Math.random() * removable.length), 1)[0];
@@ -94,7 +117,7 @@ const operations = {
     emit({ ack: 'reconcile', destroyed: r.destroyedCount, removed: r.removedCount });
   },
 };
-const mix = [['create', 30], ['createKeyed', 20], ['adopt', 15], ['remove', 18], ['softRemoveRestore', 5], ['sweep', 9], ['reconcile', 3]];
+const mix = [['create', 30], ['createKeyed', 20], ['adopt', 15], ['cancel', 8], ['remove', 18], ['softRemoveRestore', 5], ['sweep', 9], ['reconcile', 3]];
 const total = mix.reduce((n, [, w]) => n + w, 0);
 const choose = () => {
   let roll = Math.random() * total;

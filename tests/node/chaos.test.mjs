@@ -1,6 +1,7 @@
 // The short chaos run (`npm run chaos` runs it longer): three MediaService processes on one PostgreSQL
 // database and one emulator with faults before and after the server stores, one process SIGKILLed and
-// replaced half-way. Nothing acknowledged is lost, no asset is an orphan, no key made two records, nothing
+// replaced half-way; pages cancel direct uploads before, after and during them, and replay them after.
+// Nothing acknowledged is lost, no asset is an orphan, no key made two records, nothing
 // removed lingers, nothing is left unfinished, and reconcile finds no drift afterwards.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,5 +16,5 @@ test('chaos (15 s, 3 processes, one SIGKILL): lost, orphans, duplicates, danglin
     JSON.stringify(r.examples),
   );
   for (const kind of ['upload:after500', 'upload:afterreset', 'destroy:after500']) assert.ok(r.faults_injected[kind] > 0, `${kind} faults were injected`);
-  assert.ok(r.operations.create > 100 && r.operations.remove > 20 && r.operations.adopt > 10, 'the run did real work');
+  assert.ok(r.operations.create > 100 && r.operations.remove > 20 && r.operations.adopt > 10 && r.operations.cancel > 5, 'the run did real work');
 });
