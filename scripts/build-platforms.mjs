@@ -72,7 +72,11 @@ export function packHostPlatform(addonPath, emulatorPath) {
   const p = PLATFORMS.find((x) => x.name === hostPlatform());
   if (!p) return undefined;
   const dir = writePlatformPackage(p, addonPath, emulatorPath);
-  for (const f of [`cirrus.${p.name}.node`, `cirrus-emulator${p.exe ?? ''}`]) run('strip', ['--strip-unneeded', join(dir, f)]);
+  // Stripped where the host's strip can (BSD strip on macOS takes -x); unstripped, and said so, where not.
+  const flags = process.platform === 'darwin' ? ['-x'] : ['--strip-unneeded'];
+  for (const f of [`cirrus.${p.name}.node`, `cirrus-emulator${p.exe ?? ''}`]) {
+    if (!run('strip', [...flags, join(dir, f)], { allowFailure: true })) console.warn(`cirrus: ${f} in ${dir} is not stripped (strip failed or is missing)`);
+  }
   return dir;
 }
 

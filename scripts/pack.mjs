@@ -3,10 +3,10 @@
 // every platform package built so far (npm/platforms: the host's by `npm run build` and `npm test`, all
 // by `npm run build:platforms`), with their sizes. Build first (`npm run build`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { root } from './run.mjs';
-import { hostPlatform } from './platforms.mjs';
+import { PLATFORMS, hostPlatform } from './platforms.mjs';
 
 /** The package directories, the three packages first. */
 export function packageDirs() {
@@ -36,6 +36,21 @@ export function pack(dir, dest) {
   };
 }
 
+/**
+ * Why the host's platform package cannot be packed (missing, half-written, or older than the addon last
+ * built in npm/node), or undefined when it can or when this host has none (the others are packed).
+ */
+function hostPackageProblem() {
+  const name = hostPlatform();
+  if (!PLATFORMS.some((p) => p.name === name)) return undefined;
+  const dir = join(root, 'npm', 'platforms', name);
+  const addon = join(dir, `cirrus.${name}.node`);
+  if (!existsSync(join(dir, 'package.json')) || !existsSync(addon)) return `no cirrus-${name} package to pack`;
+  const built = join(root, 'npm', 'node', `cirrus.${name}.node`);
+  if (existsSync(built) && statSync(built).mtimeMs > statSync(addon).mtimeMs) return `cirrus-${name} is older than the addon in npm/node`;
+  return undefined;
+}
+
 /** Packs every package into `dest`; returns what `pack` says of each. */
 export function packAll(dest) {
   mkdirSync(dest, { recursive: true });
@@ -43,10 +58,10 @@ export function packAll(dest) {
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  // `cirrus` alone answers NOT_BUILT: its platform package must be among the tarballs.
-  const host = `cirrus-${hostPlatform()}`;
-  if (!existsSync(join(root, 'npm', 'platforms', hostPlatform()))) {
-    console.error(`cirrus: no ${host} package to pack: run \`npm run build\` first (it builds everything and writes npm/platforms/${hostPlatform()})`);
+  // `cirrus` alone answers NOT_BUILT: the host's platform package goes with it, as built last.
+  const problem = hostPackageProblem();
+  if (problem) {
+    console.error(`cirrus: ${problem}: run \`npm run build\` first (it builds everything and writes npm/platforms/${hostPlatform()})`);
     process.exit(1);
   }
   const dest = resolve(process.argv[2] ?? join(root, 'target', 'packages'));

@@ -1,18 +1,21 @@
 // Small helpers shared by the build, setup and test scripts.
 import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 // The scripts read what they build from <root>/target (the addon, both wasm modules, the emulator, the
-// profile-guided build's dirs), so cargo must write there: a CARGO_TARGET_DIR set in the user's shell is
-// left out of every command they run (a build that wrote elsewhere failed at wasm-bindgen after minutes).
+// profile-guided build's dirs), so cargo must write there: CARGO_TARGET_DIR, which wins over a
+// `build.target-dir` in cargo's config files, is set to it for every command they run (a build that
+// wrote elsewhere failed at wasm-bindgen after minutes). Another value in the user's shell is said once.
+const TARGET = join(root, 'target');
 for (const name of ['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR']) {
-  if (process.env[name] !== undefined) {
-    console.warn(`cirrus: ${name} (${process.env[name]}) is not used: the scripts build into ${root}target`);
-    delete process.env[name];
-  }
+  const given = process.env[name];
+  if (given !== undefined && resolve(given) !== TARGET) console.warn(`cirrus: ${name} (${given}) is not used: the scripts build into ${TARGET}`);
+  delete process.env[name];
 }
+process.env.CARGO_TARGET_DIR = TARGET;
 
 /**
  * Runs a command in the repo root with inherited output; throws if it fails (`allowFailure`: returns

@@ -131,7 +131,7 @@ function emulator(args) {
   // laid over it is not (and the clients URL would not sign).
   const demo = !named && !given(['--api-key', '--api-secret']);
   if (demo) {
-    console.log(`account: ${DEMO_URL} (the demo account; set CLOUDINARY_URL or pass --cloud-name/--api-key/--api-secret for another)`);
+    console.log(`account: ${DEMO_URL}\n  (the demo account: set CLOUDINARY_URL, or pass --cloud-name, --api-key and\n  --api-secret, for another)`);
   }
   // The binary of this platform's package (or a checkout's build); a missing one is a NOT_BUILT error naming it.
   // Its stdout passes through; on the demo account, once it listens, the CLOUDINARY_URL clients use (an

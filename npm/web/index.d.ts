@@ -54,8 +54,8 @@ export interface DirectUploadOptions {
   /**
    * Called with the signed fields (with `record_id` from an intent-signing server) when a signed upload
    * is given up for good: `abort()`, a failure no retry mends (Cloudinary refused the file or the
-   * signature), or any stop of an upload with no stored state to continue from (not `resumable`, or
-   * sent in one request). Not when `signal` stops a resumable upload, which can still continue. Tell
+   * signature), or any stop of an upload with no stored state to continue from (not `resumable`, sent
+   * in one request, or where IndexedDB is unavailable). Not when `signal` stops a resumable upload, which can still continue. Tell
    * your server, e.g. cirrus-nestjs's signing route:
    * `cancel: (f) => f.record_id != null && fetch('/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cancel: f.record_id }), keepalive: true })`.
    * The media service then ends the record's upload (`cancelDirectUpload`): nothing can adopt it, and an

@@ -18,8 +18,9 @@ const service = new MediaService(client, repository, {
   reconcileGrace: 0,
   pendingTtl: config.pendingTtl,
   directUploadTtl: config.pendingTtl,
-  // A record outlives its signatures (an hour at Cloudinary): this test's browsers post each signature
-  // once, at once, so the short lease lets the final sweep finish every intent within the run.
+  // A record outlives its signatures (an hour at Cloudinary): this test's browsers post a signature
+  // only while it is younger than half this (see `cancel`), so the short lease lets the final sweep
+  // finish every intent within the run.
   signatureLifetime: config.pendingTtl,
   idempotencyWait: 30000,
   uploadDefaults: { retries: 8, retry_delay: 20, timeout: config.timeout },
@@ -71,27 +72,32 @@ const operations = {
     emit({ ack: 'adopt', id: r.id, public_id: r.public_id, owner });
   },
   /**
-   * A page that gives up its direct upload (cirrus-web's `cancel`): before uploading, after, or while its
-   * upload is in flight; then, half the time, the signed params posted again (Cloudinary takes them for an
-   * hour). Whatever any of these store must not outlive the record (the final sweep takes it once the
-   * signature has expired): no orphan, nothing unfinished.
+   * A page that gives up its direct upload (cirrus-web's `cancel`): before uploading, after (whether or
+   * not the upload's answer arrived), or while its upload is in flight; then, half the time, the signed
+   * params posted again. Whatever any of these store must not outlive the record (the final sweep takes
+   * it once the signature has expired): no orphan, nothing unfinished. The replay goes only while the
+   * signature is young: this emulator takes a signature for an hour, the service here for `pendingTtl`
+   * (as Cloudinary's hour and the default 70 minutes), so a later post would be one Cloudinary refuses.
+   * Acknowledged as `cancel` when it ended the intent, `cancelNoop` when that had already ended.
    */
   async cancel() {
     const owner = pick(owners);
+    const signedAt = Date.now();
     const fields = await service.signDirectUpload(owner);
     const when = Math.random();
+    let r;
     if (when < 0.3) {
-      await service.cancelDirectUpload(fields.record_id, owner);
+      r = await service.cancelDirectUpload(fields.record_id, owner);
     } else if (when < 0.6) {
-      await browserUpload(fields, image());
-      await service.cancelDirectUpload(fields.record_id, owner);
+      await browserUpload(fields, image()).catch(() => {});
+      r = await service.cancelDirectUpload(fields.record_id, owner);
     } else {
       const inFlight = browserUpload(fields, image()).catch(() => {});
-      await service.cancelDirectUpload(fields.record_id, owner);
+      r = await service.cancelDirectUpload(fields.record_id, owner);
       await inFlight;
     }
-    if (Math.random() < 0.5) await browserUpload(fields, image()).catch(() => {});
-    emit({ ack: 'cancel' });
+    if (Math.random() < 0.5 && Date.now() - signedAt < config.pendingTtl / 2) await browserUpload(fields, image()).catch(() => {});
+    emit({ ack: r.cancelled ? 'cancel' : 'cancelNoop' });
   },
   async remove() {
     if (removable.length === 0) return operations.create();

@@ -410,7 +410,8 @@ test('cirrus emulator on an account of its own prints neither the demo account n
 test('cirrus emulator without an account runs on the demo account and says which', async () => {
   {
     const out = await emulatorOutput([], /^clients: /m);
-    assert.match(out, /^account: cloudinary:\/\/123456789012345:cirrus-demo-secret@demo /m);
+    assert.match(out, /^account: cloudinary:\/\/123456789012345:cirrus-demo-secret@demo\n {2}\(the demo account: set CLOUDINARY_URL/m);
+    for (const line of out.split('\n').filter((l) => !l.startsWith('clients: '))) assert.ok(line.length < 80, `fits in 80 columns: ${line}`);
     // The URL clients use, ready to paste: the demo account on the port it listens on.
     const url = /^listening on (http:\/\/\S+)/m.exec(out)?.[1];
     assert.ok(url, out);

@@ -77,8 +77,8 @@ function tableRoom(stream = process.stdout) {
 /**
  * A table: a header row, a rule, then one row per item; `columns` are `[title, key, align, keep]` (align
  * `right` for numbers; `keep`: never cut). When wider than `room` columns, the widest other columns are
- * cut (`room` Infinity: nothing is, for output read by programs); when the columns that are never cut
- * do not fit even so, each item is a block of `title  value` lines instead (as `psql`'s expanded display).
+ * cut, down to 8 columns each (`room` Infinity: nothing is, for output read by programs); when the table
+ * does not fit even so, each item is a block of `title  value` lines instead (as `psql`'s expanded display).
  */
 function table(rows, columns, room = 120) {
   const cells = rows.map((r) => columns.map(([, key]) => String(r[key] ?? '')));

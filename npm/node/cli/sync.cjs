@@ -15,8 +15,8 @@ Uploads the directory's files the cloud is missing or holds with other content
 (by etag, the md5 of the bytes); unchanged files are skipped. Public ids follow
 the paths inside the directory: with \`sync photos --folder F\`,
 photos/trips/a.jpg becomes F/trips/a (raw files keep their extension). Assets
-\`cirrus upload\` stored are not these: it names them as Cloudinary does, with a
-random suffix (F/a_1by3bu), so sync uploads such files again under its names.
+\`cirrus upload\` stored are not these: by default it names them as Cloudinary
+does, with a random suffix (F/a_1by3bu), so sync uploads such files again.
 
   --folder F          folder in the cloud (default: none)
   --concurrency N     files at once (default 3)
