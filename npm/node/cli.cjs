@@ -169,6 +169,10 @@ async function main() {
     printHelp(USAGE);
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    console.log(require('./package.json').version);
+    return 0;
+  }
   if (command === 'emulator') return emulator(rest);
   const { positional, options } = parseArgs(rest);
   if (options.help) return commandHelp(command);

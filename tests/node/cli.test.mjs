@@ -2,7 +2,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,8 @@ test('usage and configuration errors are one line with exit code 2', () => {
   assert.deepEqual([r.status, r.stderr.trim()], [2, 'cirrus: CLOUDINARY_URL is not set']);
   const url = cirrus(['url', 'x'], noEnv);
   assert.deepEqual([url.status, url.stderr.trim()], [2, 'cirrus: CLOUDINARY_URL is not set (or pass --cloud-name: a URL needs no secret)']);
+  const version = cirrus(['--version']);
+  assert.deepEqual([version.status, version.stdout.trim()], [0, JSON.parse(readFileSync(new URL('../../npm/node/package.json', import.meta.url), 'utf8')).version]);
   assert.equal(cirrus(['frobnicate']).status, 2);
   assert.equal(cirrus([]).status, 2);
   assert.equal(cirrus(['--help']).status, 0);

@@ -31,7 +31,8 @@ const USAGE = `usage: cirrus <command> [arguments] [--option value ...]
   verify <identifier>         checks a signed identifier
   emulator [flags]            runs the local Cloudinary emulator
 
-\`cirrus <command> --help\` shows a command's options. The account comes from
+\`cirrus <command> --help\` shows a command's options; \`cirrus --version\` the
+version. The account comes from
 CLOUDINARY_URL: cloudinary://KEY:SECRET@CLOUD, with ?upload_prefix=http://...
 for the emulator.`;
 

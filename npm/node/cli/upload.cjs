@@ -15,8 +15,9 @@ was stored.
                       under it)
   --recursive         upload the files inside directories (dotfiles skipped)
   --concurrency N     files at once (default 3)
-  --chunk-size MiB    chunked uploads above this size (default: 20 MB; at
-                      least 5 MiB, Cloudinary's smallest chunk)
+  --chunk-size MiB    chunked uploads above this size, in MiB (default
+                      20,000,000 bytes; at least 5 MiB, Cloudinary's
+                      smallest chunk)
   --tags a,b          tags for every file
   --resource-type T   image, video, raw or auto (default auto)
   --dry-run           list what would be uploaded, and where; send nothing
