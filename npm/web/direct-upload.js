@@ -6,7 +6,7 @@
 // the wasm core, so they match the Node transport.
 
 import { abortedError, codedError, post, sleep } from './http.js';
-import { deleteEntry, fingerprint, loadEntry, saveEntry } from './resume-store.js';
+import { deleteEntry, fingerprint, loadEntry, saveEntry, withClaim } from './resume-store.js';
 import { downscaleImage } from './downscale.js';
 
 const DEFAULT_PREFIX = 'https://api.cloudinary.com';
@@ -144,6 +144,15 @@ export class DirectUpload {
     this.#total = file.size;
     // A file sent in one request has nothing to resume.
     const key = resumable && file.size > chunkSize ? await this.#storeKey(file) : null;
+    if (!key) return this.#upload(null, file, chunkSize, maxAge);
+    // The same file uploading twice at once (dropped twice, or in two tabs) must not continue one stored
+    // upload from two places: the second uploads afresh, with nothing stored (see withClaim).
+    return withClaim(key, (claimed) => this.#upload(claimed ? key : null, file, chunkSize, maxAge));
+  }
+
+  /** Uploads `file`, continuing and keeping its stored state under `key` (none: nothing stored). */
+  async #upload(key, file, chunkSize, maxAge) {
+    const o = this.#options;
     const stored = key ? await loadEntry(key, maxAge).catch(() => null) : null;
     const s = stored && stored.total === file.size ? stored : await this.#fresh(key, file, chunkSize);
     if (s === stored) {

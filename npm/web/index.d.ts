@@ -85,7 +85,8 @@ export interface DirectUploadOptions {
    * Keeps a chunked upload's state (upload id, acknowledged bytes, chunk size, signed params) in
    * IndexedDB after each chunk, so the same file picked again after a reload or crash continues where
    * it stopped. Deleted on completion, on a permanent failure and on `abort()`. `maxAge` (ms, default
-   * 24 h): older unfinished uploads start over.
+   * 24 h): older unfinished uploads start over. While one upload continues a stored entry, the same file
+   * uploading elsewhere (another tab, dropped twice) is a fresh upload with nothing stored.
    */
   resumable?: boolean | { maxAge?: number };
   /** Downscales/re-encodes an image in the browser first (OffscreenCanvas); other files go as they are. */

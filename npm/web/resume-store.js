@@ -71,6 +71,30 @@ export async function fingerprint(file, target) {
   return `${hash53(text)}.${hash53(head, 1)}.${hash53(tail, 2)}`;
 }
 
+/** Store keys this page holds, where the Web Locks API is missing. */
+const claimedHere = new Set();
+
+/**
+ * Runs `fn(claimed)`, holding the claim on `key` for as long as `fn` runs when no one else holds it
+ * (`claimed` false when someone does): one stored upload continues in one place at a time. The Web
+ * Locks API spans the origin's tabs; without it a page claims among its own uploads.
+ */
+export function withClaim(key, fn) {
+  const locks = globalThis.navigator?.locks;
+  if (typeof locks?.request === 'function') {
+    return locks.request(`cirrus-web:${key}`, { ifAvailable: true }, (lock) => fn(lock !== null));
+  }
+  if (claimedHere.has(key)) return fn(false);
+  claimedHere.add(key);
+  return (async () => {
+    try {
+      return await fn(true);
+    } finally {
+      claimedHere.delete(key);
+    }
+  })();
+}
+
 /** The entry under `key`, or null (also when it is older than `maxAge` ms, which removes it). */
 export async function loadEntry(key, maxAge) {
   const entry = await transact('readonly', (s) => s.get(key));

@@ -287,6 +287,33 @@ test('pause sends nothing until resume; the upload then continues from the ackno
   await page.close();
 });
 
+for (const locks of ['Web Locks', 'no Web Locks (the page claims among its own uploads)']) test(`the same file uploaded twice at once (two tabs, a file dropped twice), ${locks}: the second does not continue the first's unfinished upload; both complete with exact bytes under their own upload ids`, async () => {
+  const CHUNK = 256 * 1024;
+  const bytes = randomBytes(2 * MB + 4321);
+  await setFaults({ error_500: 0, latency_ms: 60 });
+  const { page, log } = await openPage();
+  await page.setInputFiles('#file', { name: 'twice.bin', mimeType: 'application/octet-stream', buffer: bytes });
+  const outcomes = await page.evaluate(async ([chunkSize, withoutLocks]) => {
+    if (withoutLocks) Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+    const file = document.getElementById('file').files[0];
+    const options = { sign: window.sign, resumable: true, chunkSize, retries: 5, retryDelay: 20 };
+    const first = window.web.createUpload(file, options);
+    // The second starts once the first's state is stored (a chunk acknowledged), to be found.
+    while (!(await window.web.listResumableUploads()).some((e) => e.offset > 0)) await new Promise((r) => setTimeout(r, 5));
+    const second = window.web.createUpload(file, options);
+    const settle = (u) => u.done.then(({ result }) => ({ etag: result.etag, resumedFrom: u.resumedFrom }), (e) => ({ error: e.code }));
+    return Promise.all([settle(first), settle(second)]);
+  }, [CHUNK, locks.startsWith('no')]);
+  for (const o of outcomes) assert.equal(o.etag, md5(bytes), JSON.stringify(outcomes));
+  assert.ok(!outcomes[1].resumedFrom, `the second did not continue the first: ${JSON.stringify(outcomes)}`);
+  // Without faults nothing is sent twice: two senders on one upload id would send its ranges twice (and
+  // the server's check of the parts then starts one of them over under a new id).
+  const sent = log.sent.map((e) => `${e.id} ${e.start}`);
+  assert.equal(new Set(sent).size, sent.length, `a range sent twice under one upload id: ${sent.join(', ')}`);
+  assert.equal(new Set(log.sent.map((e) => e.id)).size, 2, 'two upload ids');
+  await page.close();
+});
+
 test('uploadMany: at most `concurrency` files in flight, every one exact, outcomes in order; abort() cancels', async () => {
   await setFaults({ error_500: 0.1, latency_ms: 100 });
   const files = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.bin`, mimeType: 'application/octet-stream', buffer: randomBytes(300_000 + i) }));
