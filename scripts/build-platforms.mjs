@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLATFORMS, hostPlatform } from './platforms.mjs';
+import { PLATFORMS, hostEntry, hostPlatform } from './platforms.mjs';
 import { output, root, run, succeeds } from './run.mjs';
 
 // Platform packages carry the version of `cirrus`, which pins them exactly (optionalDependencies).
@@ -69,7 +69,7 @@ export function writePlatformPackage(p, addonPath, emulatorPath) {
 
 /** The host's platform package from what `npm run build` made (stripped copies). */
 export function packHostPlatform(addonPath, emulatorPath) {
-  const p = PLATFORMS.find((x) => x.name === hostPlatform());
+  const p = hostEntry();
   if (!p) return undefined;
   const dir = writePlatformPackage(p, addonPath, emulatorPath);
   // Stripped where the host's strip can (BSD strip on macOS takes -x); unstripped, and said so, where not.

@@ -7,7 +7,7 @@ import { PGO_DIR, addonProfile } from './pgo.mjs';
 import { root, run, withRustflags } from './run.mjs';
 import { SIZE_TOOLCHAIN, ensureNpmDeps, ensureSizeToolchain, ensureWasmToolchain } from './setup.mjs';
 import { generate } from './exports/generate.mjs';
-import { hostPlatform } from './platforms.mjs';
+import { hostEntry, hostPlatform } from './platforms.mjs';
 import { packHostPlatform } from './build-platforms.mjs';
 
 const OPTION_TYPES = [
@@ -243,7 +243,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     try {
       console.log(`platform package: ${packHost()}`);
     } catch (err) {
-      console.warn(`cirrus: no platform package for this host (${err.message}); \`npm run pack\` will say so`);
+      // A host cirrus ships no package for packs the others; a supported one without its package is refused.
+      console.warn(`cirrus: no platform package for this host (${err.message})${hostEntry() ? '; `npm run pack` refuses until one is built' : '; `npm run pack` packs the other packages'}`);
     }
   }
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { root } from './run.mjs';
-import { PLATFORMS, hostPlatform } from './platforms.mjs';
+import { hostEntry, hostPlatform } from './platforms.mjs';
 
 /** The package directories, the three packages first. */
 export function packageDirs() {
@@ -41,8 +41,8 @@ export function pack(dir, dest) {
  * built in npm/node), or undefined when it can or when this host has none (the others are packed).
  */
 function hostPackageProblem() {
+  if (!hostEntry()) return undefined;
   const name = hostPlatform();
-  if (!PLATFORMS.some((p) => p.name === name)) return undefined;
   const dir = join(root, 'npm', 'platforms', name);
   const addon = join(dir, `cirrus.${name}.node`);
   if (!existsSync(join(dir, 'package.json')) || !existsSync(addon)) return `no cirrus-${name} package to pack`;

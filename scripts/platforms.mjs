@@ -21,3 +21,6 @@ export const PLATFORMS = [
 
 /** The platform package name of the machine running this (`linux-x64-gnu`, ...): what cirrus loads here. */
 export const hostPlatform = () => createRequire(import.meta.url)('../npm/node/platform.cjs').platformName();
+
+/** The entry of PLATFORMS for this machine, or undefined where cirrus ships no package for it. */
+export const hostEntry = () => PLATFORMS.find((p) => p.name === hostPlatform());
