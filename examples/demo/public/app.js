@@ -109,7 +109,8 @@ function uploadRow(file) {
     progress(loaded, total, resumedFrom) {
       bar.value = total ? loaded / total : 0;
       const resumed = resumedFrom ? ` (resumed at ${mb(resumedFrom)})` : '';
-      state.textContent = `${Math.round(bar.value * 100)}% of ${mb(total)}${resumed}`;
+      // Before the first report (paused at once) the total is not known yet: the file's size is.
+      state.textContent = `${Math.round(bar.value * 100)}% of ${mb(total || file.size)}${resumed}`;
     },
     status(text) { state.textContent = text; },
     /**
