@@ -6,7 +6,7 @@
 // the wasm core, so they match the Node transport.
 
 import { abortedError, codedError, post, sleep } from './http.js';
-import { deleteEntry, fingerprint, loadEntry, saveEntry, withClaim } from './resume-store.js';
+import { RESUME_MAX_AGE_MS, deleteEntry, fingerprint, loadEntry, saveEntry, withClaim } from './resume-store.js';
 import { downscaleImage } from './downscale.js';
 
 const DEFAULT_PREFIX = 'https://api.cloudinary.com';
@@ -16,11 +16,11 @@ const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_i
 const PER_SIGNATURE = new Set(['signature', 'timestamp', 'api_key']);
 /** Cloudinary refuses a timestamp older than an hour: re-sign before a chunk once the signature is this old. */
 const RESIGN_AFTER_MS = 50 * 60_000;
-/** How long an unfinished upload stays resumable unless `resumable.maxAge` says otherwise. */
-const RESUME_MAX_AGE_MS = 24 * 3600_000;
 
 /** Errors after which the same upload can never succeed: its stored state is dropped. */
 const permanent = new WeakSet();
+/** Failures of the app's sign(): never the upload's own, so they leave its stored state alone. */
+const fromSign = new WeakSet();
 /** What #sendChunk answers when the upload had to start over from byte 0 (see #resign). */
 const RESTARTED = Symbol('restarted');
 
@@ -67,6 +67,12 @@ export class DirectUpload {
   #wake = null;
   #stopped = false;
   #forget = false;
+  /** Rejects the sign() being waited for when the upload is stopped (a hanging server must not hold abort()). */
+  #onStop = null;
+  /** Whether the store holds this upload's state (loaded, or saved at least once): then it can continue. */
+  #kept = false;
+  /** Set once the upload has ended with its state kept: what a later abort() does to forget it. */
+  #forgetKept = null;
   /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
   resumedFrom = 0;
 
@@ -107,10 +113,15 @@ export class DirectUpload {
   }
 
   #stop(forget) {
+    if (forget && !this.#forget) {
+      this.#forget = true;
+      // Ended already with its state kept (the signal stopped it, or its retries ran out): forget it now.
+      this.#forgetKept?.();
+    }
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#forget = forget;
     this.#current?.abort();
+    this.#onStop?.();
     this.#wake?.();
   }
 
@@ -137,7 +148,9 @@ export class DirectUpload {
     if (!o.sign && !o.uploadPreset) throw codedError('MISSING_OPTION', 'directUpload needs sign() or uploadPreset');
     if (o.cancel !== undefined && typeof o.cancel !== 'function') throw codedError('INVALID_OPTION', 'cancel must be a function');
     if (o.signal?.aborted) throw abortedError();
-    const { chunkSize = 20_000_000, resumable } = o;
+    const { chunkSize = 20_000_000, resumable, retries = 3, retryDelay = 500 } = o;
+    if (!(Number.isInteger(retries) && retries >= 0)) throw codedError('INVALID_OPTION', 'retries must be a whole number of at least 0');
+    if (!(typeof retryDelay === 'number' && retryDelay >= 0)) throw codedError('INVALID_OPTION', 'retryDelay must be a number of milliseconds, at least 0');
     const maxAge = resumable?.maxAge ?? RESUME_MAX_AGE_MS;
     if (!(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'resumable.maxAge must be a positive number of milliseconds');
     const file = o.downscale ? await downscaleImage(original, o.downscale) : original;
@@ -156,6 +169,7 @@ export class DirectUpload {
     const stored = key ? await loadEntry(key, maxAge).catch(() => null) : null;
     const s = stored && stored.total === file.size ? stored : await this.#fresh(key, file, chunkSize);
     if (s === stored) {
+      this.#kept = true;
       this.resumedFrom = s.offset;
       this.#acknowledged(s.offset);
     }
@@ -166,10 +180,16 @@ export class DirectUpload {
     } catch (e) {
       // Given up for good (abort(), a failure no retry mends, or any stop with no stored state to
       // continue from): nothing will use this signature again.
-      const ended = !key || permanent.has(e) || (e.code === 'ABORTED' && this.#forget);
-      if (key && ended) await deleteEntry(key).catch(() => {});
-      // Not awaited: `done` rejects at once, whatever the server takes to answer.
-      if (ended && o.sign && o.cancel) void this.#cancel(s.fields);
+      const ended = !this.#kept || permanent.has(e) || (e.code === 'ABORTED' && this.#forget);
+      const forget = () => {
+        this.#forgetKept = null;
+        // Not awaited: `done` rejects at once, whatever the server takes to answer.
+        if (o.sign && o.cancel) void this.#cancel(s.fields);
+        return key ? deleteEntry(key).catch(() => {}) : undefined;
+      };
+      if (ended) await forget();
+      // A later abort() forgets the kept state, unless an upload picked up again holds it by then.
+      else this.#forgetKept = () => withClaim(key, (claimed) => (claimed ? forget() : undefined)).catch(() => {});
       throw e;
     }
   }
@@ -202,8 +222,35 @@ export class DirectUpload {
   /** A new upload's state: signed now, a new upload id, nothing acknowledged. */
   async #fresh(key, file, chunkSize) {
     const o = this.#options;
-    const fields = await (o.sign ? o.sign({ ...(o.params ?? {}) }) : { ...(o.params ?? {}), upload_preset: o.uploadPreset });
+    // Stopped while the server signs: nothing will use the fields it answers, so it hears of them.
+    const fields = await (o.sign ? this.#sign({ ...(o.params ?? {}) }, undefined, (late) => o.cancel && this.#cancel(late)) : { ...(o.params ?? {}), upload_preset: o.uploadPreset });
     return { key, name: file.name ?? '', total: file.size, chunkSize, uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) };
+  }
+
+  /**
+   * The app's sign(), given up with ABORTED as soon as the upload is stopped (`late` gets what it answers
+   * afterwards). Its failure is coded: the app's own code where it gave one, else REQUEST_FAILED,
+   * retried as a chunk's network failure is.
+   */
+  async #sign(params, context, late) {
+    if (this.#stopped) throw abortedError();
+    const signing = (async () => this.#options.sign(params, context))();
+    try {
+      return await new Promise((resolve, reject) => {
+        this.#onStop = () => reject(abortedError());
+        signing.then(resolve, reject);
+      });
+    } catch (e) {
+      if (this.#stopped) {
+        if (late) signing.then(late, () => {});
+        throw abortedError();
+      }
+      const error = typeof e?.code === 'string' ? e : codedError('REQUEST_FAILED', `sign() failed: ${e?.message ?? String(e)}`, { cause: e });
+      fromSign.add(error);
+      throw error;
+    } finally {
+      this.#onStop = null;
+    }
   }
 
   #url(fields) {
@@ -214,7 +261,7 @@ export class DirectUpload {
   }
 
   async #save(s) {
-    if (s.key) await saveEntry(s).catch(() => {});
+    if (s.key && await saveEntry(s).then(() => true, () => false)) this.#kept = true;
   }
 
   /** Sends the chunks from `s.offset` on; resolves to the final result. */
@@ -243,9 +290,9 @@ export class DirectUpload {
     }
   }
 
-  /** Drops what was sent: a new upload id from byte 0, under `fields`. */
+  /** Drops what was sent: a new upload id from byte 0, under `fields` (signed when they were, if the same). */
   async #restart(s, fields) {
-    Object.assign(s, { uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) });
+    Object.assign(s, { uploadId: randomId(), offset: 0, fields, signedAt: fields === s.fields ? s.signedAt : Date.now(), url: this.#url(fields) });
     this.resumedFrom = 0;
     await this.#save(s);
     this.#acknowledged(0);
@@ -261,7 +308,7 @@ export class DirectUpload {
     const o = this.#options;
     const params = { ...(o.params ?? {}) };
     if (s.fields.public_id != null && params.public_id == null) params.public_id = s.fields.public_id;
-    const fields = await o.sign(params, { previous: s.fields });
+    const fields = await this.#sign(params, { previous: s.fields });
     if (uploadParams(fields) !== uploadParams(s.fields)) {
       await this.#restart(s, fields);
       return RESTARTED;
@@ -294,19 +341,20 @@ export class DirectUpload {
     let staleResigned = false;
     for (let attempt = 0; ;) {
       await this.#gate();
-      if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
       const controller = new AbortController();
       this.#current = controller;
       // A pause or stop between the gate and here would have aborted the previous controller.
       if (this.#state === 'paused' || this.#stopped) continue;
-      const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};
-      const form = new FormData();
-      for (const [k, v] of Object.entries(s.fields)) {
-        if (!ENVELOPE.has(k) && v !== undefined && v !== null) form.append(k, String(v));
-      }
-      form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
       let error;
       try {
+        // A failed re-signing is retried as a failed chunk is (and leaves the stored state alone).
+        if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
+        const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};
+        const form = new FormData();
+        for (const [k, v] of Object.entries(s.fields)) {
+          if (!ENVELOPE.has(k) && v !== undefined && v !== null) form.append(k, String(v));
+        }
+        form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
         // Progress in file bytes: the body's share sent, of this chunk's length (the fields are overhead).
         const onBytes = (sent, size) => this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
         const { status, text } = await post(s.url, form, headers, controller.signal, onBytes);
@@ -319,8 +367,8 @@ export class DirectUpload {
         if (status === 401 && /Invalid Signature/.test(message)) error.diagnosis = this.#diagnose(s.fields, message);
         // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk.
         if (/Stale request/.test(message) && o.sign && !staleResigned) {
-          staleResigned = true;
           if (await this.#resign(s) === RESTARTED) return RESTARTED;
+          staleResigned = true;
           continue;
         }
       } catch (e) {
@@ -328,8 +376,9 @@ export class DirectUpload {
         else if (this.#stopped) throw e;
         else continue; // paused: the gate waits for resume, then the chunk goes again
       }
-      if (!error.retryable || attempt >= retries) {
-        if (!error.retryable) permanent.add(error);
+      const retryable = error.retryable || (fromSign.has(error) && error.code === 'REQUEST_FAILED');
+      if (!retryable || attempt >= retries) {
+        if (!retryable && !fromSign.has(error)) permanent.add(error);
         delete error.retryable;
         throw error;
       }
@@ -337,6 +386,7 @@ export class DirectUpload {
         await sleep(Math.random() * retryDelay * 2 ** attempt, controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;
+        continue; // paused during the wait: the chunk goes again after resume, the attempt not counted
       }
       attempt += 1;
     }

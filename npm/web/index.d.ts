@@ -5,7 +5,7 @@ export * from './options.js';
 
 /**
  * Loads the WebAssembly module once (later calls return the same promise). Without `input`: bundlers
- * emit `cirrus.wasm` and browsers fetch it (with esbuild, copy it next to the bundle); Node, Deno and
+ * emit `cirrus-browser.wasm` (`cirrus.wasm` from `cirrus-web/full`) and browsers fetch it (with esbuild, copy it next to the bundle); Node, Deno and
  * Bun read it from the package; Cloudflare Workers get it compiled by wrangler. A failure rejects with
  * code `WASM_LOAD_FAILED`.
  */
@@ -41,8 +41,8 @@ export interface DownscaleOptions {
 export interface SignContext {
   /**
    * The fields the upload was signed with before (with `record_id`, `public_id`...). `sign` is asked
-   * again when that signature nears Cloudinary's one hour, also when a resumed upload continues: an
-   * intent-signing server should sign the same record again, or the upload starts over from byte 0.
+   * again when that signature nears Cloudinary's one hour (as when a resumed upload continues the next
+   * day): an intent-signing server should sign the same record again, or the upload starts over from byte 0.
    */
   previous?: Record<string, unknown>;
 }
@@ -75,8 +75,9 @@ export interface DirectUploadOptions {
   resourceType?: 'image' | 'video' | 'raw' | 'auto';
   /** Default 20 MB; larger files go in chunks. */
   chunkSize?: number;
-  /** Retries of a failed chunk (default 3). */
+  /** Retries of a failed chunk, or of a failed renewal of its signature (a whole number, default 3). */
   retries?: number;
+  /** The first retry's mean delay in ms (default 500), doubling after each. */
   retryDelay?: number;
   onProgress?: (progress: { loaded: number; total: number }) => void;
   /** Stops the upload (ABORTED); a resumable upload keeps its state, so picking the file again continues it. */
@@ -113,7 +114,11 @@ export interface DirectUploadHandle {
   /** Aborts the chunk in flight (sent again on resume) and sends nothing until resume(). */
   pause(): void;
   resume(): void;
-  /** Cancels: `done` rejects with ABORTED and the resumable state is deleted. */
+  /**
+   * Cancels at once (also while `sign()` is still answering): `done` rejects with ABORTED, the resumable
+   * state is deleted and `cancel` hears of it. After the `signal` stopped the upload (or its retries ran
+   * out), it still deletes the kept state and cancels.
+   */
   abort(): void;
 }
 
@@ -169,8 +174,11 @@ export interface ResumableUpload {
   updatedAt: number;
 }
 
-/** The unfinished resumable uploads of this origin. */
-export function listResumableUploads(): Promise<ResumableUpload[]>;
+/**
+ * The unfinished resumable uploads of this origin. Entries older than `maxAge` (ms, default 24 h, as
+ * `resumable.maxAge`) would start over, not continue: they are deleted and not listed.
+ */
+export function listResumableUploads(options?: { maxAge?: number }): Promise<ResumableUpload[]>;
 /** Forgets every unfinished upload and its signed params (call it on sign-out). */
 export function clearResumableUploads(): Promise<void>;
 

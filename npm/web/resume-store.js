@@ -4,8 +4,12 @@
 // signed). Best effort: where IndexedDB is missing or refuses (some private modes), uploads still run,
 // they just cannot resume.
 
+import { codedError } from './http.js';
+
 const DB_NAME = 'cirrus-web';
 const STORE = 'resumable-uploads';
+/** How long an unfinished upload stays resumable unless `resumable.maxAge` says otherwise. */
+export const RESUME_MAX_AGE_MS = 24 * 3600_000;
 /** How much of each end of a file goes into its fingerprint. */
 const SAMPLE = 64 * 1024;
 
@@ -71,28 +75,35 @@ export async function fingerprint(file, target) {
   return `${hash53(text)}.${hash53(head, 1)}.${hash53(tail, 2)}`;
 }
 
-/** Store keys this page holds, where the Web Locks API is missing. */
+/** Store keys this page holds, where the Web Locks API is missing or refuses. */
 const claimedHere = new Set();
 
 /**
  * Runs `fn(claimed)`, holding the claim on `key` for as long as `fn` runs when no one else holds it
  * (`claimed` false when someone does): one stored upload continues in one place at a time. The Web
- * Locks API spans the origin's tabs; without it a page claims among its own uploads.
+ * Locks API spans the origin's tabs; without it (or where it refuses) a page claims among its own uploads.
  */
-export function withClaim(key, fn) {
+export async function withClaim(key, fn) {
   const locks = globalThis.navigator?.locks;
   if (typeof locks?.request === 'function') {
-    return locks.request(`cirrus-web:${key}`, { ifAvailable: true }, (lock) => fn(lock !== null));
+    let ran = false;
+    try {
+      return await locks.request(`cirrus-web:${key}`, { ifAvailable: true }, (lock) => {
+        ran = true;
+        return fn(lock !== null);
+      });
+    } catch (e) {
+      if (ran) throw e;
+      // Web Locks refused (an opaque origin: a sandboxed iframe): the page claims among its own uploads.
+    }
   }
   if (claimedHere.has(key)) return fn(false);
   claimedHere.add(key);
-  return (async () => {
-    try {
-      return await fn(true);
-    } finally {
-      claimedHere.delete(key);
-    }
-  })();
+  try {
+    return await fn(true);
+  } finally {
+    claimedHere.delete(key);
+  }
 }
 
 /** The entry under `key`, or null (also when it is older than `maxAge` ms, which removes it). */
@@ -114,10 +125,18 @@ export function deleteEntry(key) {
   return transact('readwrite', (s) => s.delete(key));
 }
 
-/** The unfinished uploads this origin could resume: what a page can show ("pick photo.mov again to continue"). */
-export async function listResumableUploads() {
+/**
+ * The unfinished uploads this origin could resume: what a page can show ("pick photo.mov again to
+ * continue"). Entries older than `maxAge` would start over, not continue: they are deleted (with the
+ * signed params they hold) and not listed.
+ */
+export async function listResumableUploads({ maxAge = RESUME_MAX_AGE_MS } = {}) {
+  if (!(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'maxAge must be a positive number of milliseconds');
+  const now = Date.now();
   const all = await transact('readonly', (s) => s.getAll());
-  return all.map(({ key, name, total, offset, updatedAt }) => ({ key, name, size: total, offset, updatedAt }));
+  const expired = all.filter((e) => now - e.updatedAt > maxAge);
+  if (expired.length) await transact('readwrite', (s) => expired.map((e) => s.delete(e.key)).pop());
+  return all.filter((e) => !expired.includes(e)).map(({ key, name, total, offset, updatedAt }) => ({ key, name, size: total, offset, updatedAt }));
 }
 
 /** Forgets every unfinished upload (their signed params included): call it when the user signs out. */

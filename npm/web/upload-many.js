@@ -22,6 +22,14 @@ export function uploadMany(core, files, options = {}) {
   let stopped = false;
   let next = 0;
   const wakeAll = () => waiting.splice(0).forEach((wake) => wake());
+  // The `signal` stops every upload (each has it too) and starts no other: the files not started yet
+  // are ABORTED, also when the batch was paused (its workers wait for a resume that may never come).
+  const stop = () => {
+    stopped = true;
+    wakeAll();
+  };
+  if (each.signal?.aborted) stopped = true;
+  else each.signal?.addEventListener('abort', stop, { once: true });
 
   async function worker() {
     while (next < list.length) {
@@ -57,9 +65,8 @@ export function uploadMany(core, files, options = {}) {
       wakeAll();
     },
     abort() {
-      stopped = true;
       for (const u of uploads) u?.abort();
-      wakeAll();
+      stop();
     },
   };
 }

@@ -287,14 +287,15 @@ test('pause sends nothing until resume; the upload then continues from the ackno
   await page.close();
 });
 
-for (const locks of ['Web Locks', 'no Web Locks (the page claims among its own uploads)']) test(`the same file uploaded twice at once (two tabs, a file dropped twice), ${locks}: the second does not continue the first's unfinished upload; both complete with exact bytes under their own upload ids`, async () => {
+for (const locks of ['Web Locks', 'no Web Locks (the page claims among its own uploads)', 'Web Locks refused (an opaque origin: the page claims instead)']) test(`the same file uploaded twice at once (two tabs, a file dropped twice), ${locks}: the second does not continue the first's unfinished upload; both complete with exact bytes under their own upload ids`, { timeout: 120_000 }, async () => {
   const CHUNK = 256 * 1024;
   const bytes = randomBytes(2 * MB + 4321);
   await setFaults({ error_500: 0, latency_ms: 60 });
   const { page, log } = await openPage();
   await page.setInputFiles('#file', { name: 'twice.bin', mimeType: 'application/octet-stream', buffer: bytes });
   const outcomes = await page.evaluate(async ([chunkSize, withoutLocks]) => {
-    if (withoutLocks) Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+    if (withoutLocks === 'no') Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+    if (withoutLocks === 'refused') Object.defineProperty(Navigator.prototype, 'locks', { get: () => ({ request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) }), configurable: true });
     const file = document.getElementById('file').files[0];
     const options = { sign: window.sign, resumable: true, chunkSize, retries: 5, retryDelay: 20 };
     const first = window.web.createUpload(file, options);
@@ -303,7 +304,7 @@ for (const locks of ['Web Locks', 'no Web Locks (the page claims among its own u
     const second = window.web.createUpload(file, options);
     const settle = (u) => u.done.then(({ result }) => ({ etag: result.etag, resumedFrom: u.resumedFrom }), (e) => ({ error: e.code }));
     return Promise.all([settle(first), settle(second)]);
-  }, [CHUNK, locks.startsWith('no')]);
+  }, [CHUNK, locks.startsWith('no') ? 'no' : locks.includes('refused') ? 'refused' : '']);
   for (const o of outcomes) assert.equal(o.etag, md5(bytes), JSON.stringify(outcomes));
   assert.ok(!outcomes[1].resumedFrom, `the second did not continue the first: ${JSON.stringify(outcomes)}`);
   // Without faults nothing is sent twice: two senders on one upload id would send its ranges twice (and
@@ -332,6 +333,18 @@ test('uploadMany: at most `concurrency` files in flight, every one exact, outcom
     return (await batch.done).map((o) => o.error?.code);
   });
   assert.deepEqual(aborted, Array(5).fill('ABORTED'));
+  // The signal while the batch is paused: every upload ends, the files not started are ABORTED, and
+  // `done` settles (its workers waited for a resume).
+  const viaSignal = await page.evaluate(async () => {
+    const controller = new AbortController();
+    const batch = window.web.uploadMany(document.getElementById('file').files, { sign: window.sign, concurrency: 2, chunkSize: 100_000, signal: controller.signal });
+    while (!batch.uploads[0]?.loaded) await new Promise((r) => setTimeout(r, 5));
+    batch.pause();
+    controller.abort();
+    const settled = await Promise.race([batch.done, new Promise((r) => setTimeout(() => r('pending'), 5000))]);
+    return settled === 'pending' ? settled : settled.map((o) => o.error?.code ?? 'ok');
+  });
+  assert.deepEqual(viaSignal, Array(5).fill('ABORTED'));
   await page.close();
 });
 
@@ -417,6 +430,97 @@ test('the stored state goes on abort() and on a permanent failure, and stays whe
   const refused = await cancelled();
   assert.equal(refused.length, 1, 'and cancels');
   assert.ok(refused[0].signature && refused[0].upload_url, JSON.stringify(refused[0]));
+  await page.close();
+});
+
+test('cancel and forgetting at the edges: a signal before anything is stored cancels; abort() after the signal forgets the kept state; abort() while sign() hangs ends at once and cancels what sign() answers late; a failing sign() is REQUEST_FAILED, a failing re-signing is retried and keeps the stored state', async () => {
+  const CHUNK = 200_000;
+  const path = join(dir, 'edges.bin');
+  writeFileSync(path, randomBytes(700_000));
+  await setFaults({ latency_ms: 150 });
+  const { page } = await openPage('?intent=same');
+  const stored = () => page.evaluate(() => window.web.listResumableUploads());
+  const cancelled = () => page.evaluate(() => window.__cancelled.length);
+  await page.setInputFiles('#file', path);
+  // Stopped by the signal during the first chunk: nothing was stored, so nothing can continue: cancelled.
+  const early = await page.evaluate((c) => new Promise((resolve) => {
+    const controller = new AbortController();
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, cancel: window.cancel, resumable: true, chunkSize: c, signal: controller.signal });
+    u.done.catch((e) => resolve(e.code));
+    const timer = setInterval(() => { if (u.loaded > 0) { clearInterval(timer); controller.abort(); } }, 1);
+  }), CHUNK);
+  assert.equal(early, 'ABORTED');
+  assert.deepEqual(await stored(), []);
+  assert.equal(await cancelled(), 1, 'a stop with nothing stored cancels');
+  // Stopped by the signal with a chunk stored: kept; abort() afterwards forgets it and cancels.
+  await page.evaluate((c) => new Promise((resolve) => {
+    const controller = new AbortController();
+    window.__kept = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, cancel: window.cancel, resumable: true, chunkSize: c, signal: controller.signal });
+    window.__kept.done.catch(resolve);
+    const timer = setInterval(() => { if (window.__kept.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
+  }), CHUNK);
+  assert.equal((await stored()).length, 1);
+  assert.equal(await cancelled(), 1);
+  await page.evaluate(() => window.__kept.abort());
+  await page.waitForFunction(async () => (await window.web.listResumableUploads()).length === 0 && window.__cancelled.length === 2);
+  // abort() while sign() hangs: ABORTED at once; the fields it answers later are cancelled.
+  const hanging = await page.evaluate(async (c) => {
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: () => new Promise((r) => { window.__release = r; }), cancel: window.cancel, resumable: true, chunkSize: c });
+    while (!window.__release) await new Promise((r) => setTimeout(r, 5));
+    u.abort();
+    const code = await Promise.race([u.done.catch((e) => e.code), new Promise((r) => setTimeout(() => r('still waiting for sign()'), 2000))]);
+    window.__release({ signature: 'late', api_key: '1', timestamp: 1, public_id: 'late' });
+    await new Promise((r) => setTimeout(r, 50));
+    return { code, state: u.state, last: window.__cancelled.at(-1) };
+  }, CHUNK);
+  assert.equal(hanging.code, 'ABORTED');
+  assert.equal(hanging.state, 'aborted');
+  assert.equal(hanging.last.signature, 'late', 'the late fields are cancelled');
+  // sign() failing: a coded error; uncoded before, and a bad `retries` is refused.
+  const failing = await page.evaluate(async () => {
+    const file = document.getElementById('file').files[0];
+    const refused = await window.web.createUpload(file, { sign: () => Promise.reject(new TypeError('boom')) }).done.catch((e) => ({ code: e.code, message: e.message }));
+    const badRetries = await window.web.createUpload(file, { sign: window.sign, retries: NaN }).done.catch((e) => e.code);
+    return { refused, badRetries };
+  });
+  assert.deepEqual(failing.refused, { code: 'REQUEST_FAILED', message: 'sign() failed: boom' });
+  assert.equal(failing.badRetries, 'INVALID_OPTION');
+  // A stored upload whose signature is old: re-signing fails twice, is retried, and the upload completes.
+  await page.evaluate((c) => new Promise((resolve) => {
+    const controller = new AbortController();
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, resumable: true, chunkSize: c, signal: controller.signal });
+    u.done.catch(resolve);
+    const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
+  }), CHUNK);
+  await ageSignatures(page, 2 * 3600_000);
+  const flaky = await page.evaluate(async (c) => {
+    let failures = 0;
+    const sign = (params, context) => (context && failures++ < 2 ? Promise.reject(new Error('flaky')) : window.sign(params, context));
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign, resumable: true, chunkSize: c, retries: 3, retryDelay: 10 });
+    const { result } = await u.done;
+    return { failures, resumedFrom: u.resumedFrom, etag: result.etag };
+  }, CHUNK);
+  assert.equal(flaky.failures, 3, 'two failed re-signings, then one that worked');
+  assert.ok(flaky.resumedFrom >= CHUNK, 'it continued');
+  // Re-signing that keeps failing: REQUEST_FAILED, the stored state kept (the next try continues), no cancel.
+  await page.evaluate((c) => new Promise((resolve) => {
+    const controller = new AbortController();
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, resumable: true, chunkSize: c, signal: controller.signal });
+    u.done.catch(resolve);
+    const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
+  }), CHUNK);
+  await ageSignatures(page, 2 * 3600_000);
+  const before = await cancelled();
+  const down = await page.evaluate(async (c) => {
+    const sign = (params, context) => (context ? Promise.reject(new Error('server down')) : window.sign(params, context));
+    return window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c, retries: 1, retryDelay: 10 }).done.catch((e) => e.code);
+  }, CHUNK);
+  assert.equal(down, 'REQUEST_FAILED');
+  assert.equal((await stored()).length, 1, 'kept: the next try continues');
+  assert.equal(await cancelled(), before, 'not cancelled');
+  // listResumableUploads drops what would only start over.
+  assert.equal((await page.evaluate(() => window.web.listResumableUploads({ maxAge: 1 }))).length, 0);
+  assert.deepEqual(await stored(), []);
   await page.close();
 });
 
