@@ -144,6 +144,20 @@ function pauseAt(page, bytes) {
   }), bytes);
 }
 
+/**
+ * Starts a resumable upload of the picked file and stops it with its `signal` once `at` bytes are under
+ * way; resolves to its error code once it has settled (the handle stays as window.__stopped).
+ */
+function stopBySignal(page, chunkSize, at, { cancel = false } = {}) {
+  return page.evaluate(([c, bytes, withCancel]) => new Promise((resolve) => {
+    const controller = new AbortController();
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, ...(withCancel ? { cancel: window.cancel } : {}), resumable: true, chunkSize: c, signal: controller.signal });
+    window.__stopped = u;
+    u.done.catch((e) => resolve(e.code));
+    const timer = setInterval(() => { if (u.loaded >= bytes) { clearInterval(timer); controller.abort(); } }, 1);
+  }), [chunkSize, at, cancel]);
+}
+
 /** Makes every stored signature look `ms` older, as if the page had been closed that long. */
 function ageSignatures(page, ms) {
   return page.evaluate((age) => new Promise((resolve, reject) => {
@@ -405,14 +419,7 @@ test('the stored state goes on abort() and on a permanent failure, and stays whe
   assert.ok(records.has(aborted.record_id), 'cancel gets the signed fields, with the record the server opened');
   assert.ok(aborted.signature && aborted.public_id === records.get(aborted.record_id));
 
-  const viaSignal = await page.evaluate((c) => new Promise((resolve) => {
-    const controller = new AbortController();
-    const file = document.getElementById('file').files[0];
-    const u = window.web.createUpload(file, { sign: window.sign, cancel: window.cancel, resumable: true, chunkSize: c, signal: controller.signal });
-    u.done.catch((e) => resolve(e.code));
-    const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
-  }), CHUNK);
-  assert.equal(viaSignal, 'ABORTED');
+  assert.equal(await stopBySignal(page, CHUNK, 2 * CHUNK, { cancel: true }), 'ABORTED');
   const kept = await stored();
   assert.equal(kept.length, 1, 'the signal keeps the state: picking the file again continues');
   assert.ok(kept[0].offset >= CHUNK);
@@ -443,25 +450,14 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   const cancelled = () => page.evaluate(() => window.__cancelled.length);
   await page.setInputFiles('#file', path);
   // Stopped by the signal during the first chunk: nothing was stored, so nothing can continue: cancelled.
-  const early = await page.evaluate((c) => new Promise((resolve) => {
-    const controller = new AbortController();
-    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, cancel: window.cancel, resumable: true, chunkSize: c, signal: controller.signal });
-    u.done.catch((e) => resolve(e.code));
-    const timer = setInterval(() => { if (u.loaded > 0) { clearInterval(timer); controller.abort(); } }, 1);
-  }), CHUNK);
-  assert.equal(early, 'ABORTED');
+  assert.equal(await stopBySignal(page, CHUNK, 1, { cancel: true }), 'ABORTED');
   assert.deepEqual(await stored(), []);
   assert.equal(await cancelled(), 1, 'a stop with nothing stored cancels');
   // Stopped by the signal with a chunk stored: kept; abort() afterwards forgets it and cancels.
-  await page.evaluate((c) => new Promise((resolve) => {
-    const controller = new AbortController();
-    window.__kept = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, cancel: window.cancel, resumable: true, chunkSize: c, signal: controller.signal });
-    window.__kept.done.catch(resolve);
-    const timer = setInterval(() => { if (window.__kept.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
-  }), CHUNK);
+  await stopBySignal(page, CHUNK, 2 * CHUNK, { cancel: true });
   assert.equal((await stored()).length, 1);
   assert.equal(await cancelled(), 1);
-  await page.evaluate(() => window.__kept.abort());
+  await page.evaluate(() => window.__stopped.abort());
   await page.waitForFunction(async () => (await window.web.listResumableUploads()).length === 0 && window.__cancelled.length === 2);
   // abort() while sign() hangs: ABORTED at once; the fields it answers later are cancelled.
   const hanging = await page.evaluate(async (c) => {
@@ -486,12 +482,7 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   assert.deepEqual(failing.refused, { code: 'REQUEST_FAILED', message: 'sign() failed: boom' });
   assert.equal(failing.badRetries, 'INVALID_OPTION');
   // A stored upload whose signature is old: re-signing fails twice, is retried, and the upload completes.
-  await page.evaluate((c) => new Promise((resolve) => {
-    const controller = new AbortController();
-    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, resumable: true, chunkSize: c, signal: controller.signal });
-    u.done.catch(resolve);
-    const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
-  }), CHUNK);
+  await stopBySignal(page, CHUNK, 2 * CHUNK);
   await ageSignatures(page, 2 * 3600_000);
   const flaky = await page.evaluate(async (c) => {
     let failures = 0;
@@ -503,12 +494,7 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   assert.equal(flaky.failures, 3, 'two failed re-signings, then one that worked');
   assert.ok(flaky.resumedFrom >= CHUNK, 'it continued');
   // Re-signing that keeps failing: REQUEST_FAILED, the stored state kept (the next try continues), no cancel.
-  await page.evaluate((c) => new Promise((resolve) => {
-    const controller = new AbortController();
-    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, resumable: true, chunkSize: c, signal: controller.signal });
-    u.done.catch(resolve);
-    const timer = setInterval(() => { if (u.loaded >= 2 * c) { clearInterval(timer); controller.abort(); } }, 1);
-  }), CHUNK);
+  await stopBySignal(page, CHUNK, 2 * CHUNK);
   await ageSignatures(page, 2 * 3600_000);
   const before = await cancelled();
   const down = await page.evaluate(async (c) => {
