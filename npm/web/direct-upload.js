@@ -149,7 +149,7 @@ export class DirectUpload {
     if (o.cancel !== undefined && typeof o.cancel !== 'function') throw codedError('INVALID_OPTION', 'cancel must be a function');
     if (o.signal?.aborted) throw abortedError();
     const { chunkSize = 20_000_000, resumable, retries = 3, retryDelay = 500 } = o;
-    if (!(Number.isInteger(retries) && retries >= 0)) throw codedError('INVALID_OPTION', 'retries must be a whole number of at least 0');
+    if (!((Number.isInteger(retries) || retries === Infinity) && retries >= 0)) throw codedError('INVALID_OPTION', 'retries must be a whole number of at least 0 (or Infinity)');
     if (!(typeof retryDelay === 'number' && retryDelay >= 0)) throw codedError('INVALID_OPTION', 'retryDelay must be a number of milliseconds, at least 0');
     const maxAge = resumable?.maxAge ?? RESUME_MAX_AGE_MS;
     if (!(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'resumable.maxAge must be a positive number of milliseconds');
@@ -188,8 +188,14 @@ export class DirectUpload {
         return key ? deleteEntry(key).catch(() => {}) : undefined;
       };
       if (ended) await forget();
-      // A later abort() forgets the kept state, unless an upload picked up again holds it by then.
-      else this.#forgetKept = () => withClaim(key, (claimed) => (claimed ? forget() : undefined)).catch(() => {});
+      // A later abort() forgets the kept state: only while it is still this upload's (no other upload
+      // holds it, nor has continued it under a new signature, nor finished it).
+      else {
+        this.#forgetKept = () => withClaim(key, async (claimed) => {
+          const entry = claimed ? await loadEntry(key, Infinity).catch(() => null) : null;
+          if (entry?.uploadId === s.uploadId && entry.fields?.signature === s.fields.signature) await forget();
+        }).catch(() => {});
+      }
       throw e;
     }
   }
@@ -234,7 +240,11 @@ export class DirectUpload {
    */
   async #sign(params, context, late) {
     if (this.#stopped) throw abortedError();
-    const signing = (async () => this.#options.sign(params, context))();
+    const signing = (async () => {
+      const fields = await this.#options.sign(params, context);
+      if (fields === null || typeof fields !== 'object') throw new TypeError('it answered no fields object');
+      return fields;
+    })();
     try {
       return await new Promise((resolve, reject) => {
         this.#onStop = () => reject(abortedError());
@@ -245,7 +255,8 @@ export class DirectUpload {
         if (late) signing.then(late, () => {});
         throw abortedError();
       }
-      const error = typeof e?.code === 'string' ? e : codedError('REQUEST_FAILED', `sign() failed: ${e?.message ?? String(e)}`, { cause: e });
+      // The app's own code stays, but ABORTED: that one only the upload's stop may answer.
+      const error = typeof e?.code === 'string' && e.code !== 'ABORTED' ? e : codedError('REQUEST_FAILED', `sign() failed: ${e?.message ?? String(e)}`, { cause: e });
       fromSign.add(error);
       throw error;
     } finally {
@@ -309,6 +320,12 @@ export class DirectUpload {
     const params = { ...(o.params ?? {}) };
     if (s.fields.public_id != null && params.public_id == null) params.public_id = s.fields.public_id;
     const fields = await this.#sign(params, { previous: s.fields });
+    try {
+      this.#url(fields);
+    } catch (e) {
+      fromSign.add(e); // what sign() answered lacks where to upload: its failure, not the upload's
+      throw e;
+    }
     if (uploadParams(fields) !== uploadParams(s.fields)) {
       await this.#restart(s, fields);
       return RESTARTED;
@@ -372,7 +389,7 @@ export class DirectUpload {
           continue;
         }
       } catch (e) {
-        if (e.code !== 'ABORTED') error = e;
+        if (e.code !== 'ABORTED' || !(this.#stopped || this.#state === 'paused')) error = e;
         else if (this.#stopped) throw e;
         else continue; // paused: the gate waits for resume, then the chunk goes again
       }

@@ -75,7 +75,7 @@ export interface DirectUploadOptions {
   resourceType?: 'image' | 'video' | 'raw' | 'auto';
   /** Default 20 MB; larger files go in chunks. */
   chunkSize?: number;
-  /** Retries of a failed chunk, or of a failed renewal of its signature (a whole number, default 3). */
+  /** Retries of a failed chunk, or of a failed renewal of its signature (a whole number or Infinity, default 3). */
   retries?: number;
   /** The first retry's mean delay in ms (default 500), doubling after each. */
   retryDelay?: number;
@@ -175,8 +175,8 @@ export interface ResumableUpload {
 }
 
 /**
- * The unfinished resumable uploads of this origin. Entries older than `maxAge` (ms, default 24 h, as
- * `resumable.maxAge`) would start over, not continue: they are deleted and not listed.
+ * The unfinished resumable uploads of this origin. Given `maxAge` (ms: the uploads' `resumable.maxAge`),
+ * entries older than that, which would start over rather than continue, are deleted and not listed.
  */
 export function listResumableUploads(options?: { maxAge?: number }): Promise<ResumableUpload[]>;
 /** Forgets every unfinished upload and its signed params (call it on sign-out). */

@@ -127,16 +127,26 @@ export function deleteEntry(key) {
 
 /**
  * The unfinished uploads this origin could resume: what a page can show ("pick photo.mov again to
- * continue"). Entries older than `maxAge` would start over, not continue: they are deleted (with the
- * signed params they hold) and not listed.
+ * continue"). With `maxAge` (the uploads' `resumable.maxAge`), entries older than that, which would
+ * start over rather than continue, are deleted (with the signed params they hold) and not listed.
  */
-export async function listResumableUploads({ maxAge = RESUME_MAX_AGE_MS } = {}) {
-  if (!(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'maxAge must be a positive number of milliseconds');
+export async function listResumableUploads({ maxAge } = {}) {
+  if (maxAge !== undefined && !(typeof maxAge === 'number' && maxAge > 0)) throw codedError('INVALID_OPTION', 'maxAge must be a positive number of milliseconds');
   const now = Date.now();
-  const all = await transact('readonly', (s) => s.getAll());
-  const expired = all.filter((e) => now - e.updatedAt > maxAge);
-  if (expired.length) await transact('readwrite', (s) => expired.map((e) => s.delete(e.key)).pop());
-  return all.filter((e) => !expired.includes(e)).map(({ key, name, total, offset, updatedAt }) => ({ key, name, size: total, offset, updatedAt }));
+  const kept = [];
+  // One transaction: an entry an upload saves meanwhile is judged by its new time.
+  await transact(maxAge === undefined ? 'readonly' : 'readwrite', (store) => {
+    const cursor = store.openCursor();
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (!at) return;
+      if (maxAge !== undefined && now - at.value.updatedAt > maxAge) at.delete();
+      else kept.push(at.value);
+      at.continue();
+    };
+    return null;
+  });
+  return kept.map(({ key, name, total, offset, updatedAt }) => ({ key, name, size: total, offset, updatedAt }));
 }
 
 /** Forgets every unfinished upload (their signed params included): call it when the user signs out. */
