@@ -16,6 +16,8 @@ const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_i
 const PER_SIGNATURE = new Set(['signature', 'timestamp', 'api_key']);
 /** Cloudinary refuses a timestamp older than an hour: re-sign before a chunk once the signature is this old. */
 const RESIGN_AFTER_MS = 50 * 60_000;
+/** The longest a retry waits (backoff doubles up to here: endless retries keep trying every minute or so). */
+const MAX_BACKOFF_MS = 60_000;
 
 /** Errors after which the same upload can never succeed: its stored state is dropped. */
 const permanent = new WeakSet();
@@ -73,6 +75,8 @@ export class DirectUpload {
   #kept = false;
   /** Set once the upload has ended with its state kept: what a later abort() does to forget it. */
   #forgetKept = null;
+  /** Who saved a stored entry last (see #save). */
+  #owner = randomId();
   /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
   resumedFrom = 0;
 
@@ -193,7 +197,7 @@ export class DirectUpload {
       else {
         this.#forgetKept = () => withClaim(key, async (claimed) => {
           const entry = claimed ? await loadEntry(key, Infinity).catch(() => null) : null;
-          if (entry?.uploadId === s.uploadId && entry.fields?.signature === s.fields.signature) await forget();
+          if (entry?.owner === this.#owner) await forget();
         }).catch(() => {});
       }
       throw e;
@@ -272,6 +276,8 @@ export class DirectUpload {
   }
 
   async #save(s) {
+    // The entry names the upload that saved it last: a stopped handle forgets only its own.
+    s.owner = this.#owner;
     if (s.key && await saveEntry(s).then(() => true, () => false)) this.#kept = true;
   }
 
@@ -389,7 +395,7 @@ export class DirectUpload {
           continue;
         }
       } catch (e) {
-        if (e.code !== 'ABORTED' || !(this.#stopped || this.#state === 'paused')) error = e;
+        if (e.code !== 'ABORTED') error = e; // (an app's ABORTED from sign() arrives as REQUEST_FAILED)
         else if (this.#stopped) throw e;
         else continue; // paused: the gate waits for resume, then the chunk goes again
       }
@@ -400,7 +406,7 @@ export class DirectUpload {
         throw error;
       }
       try {
-        await sleep(Math.random() * retryDelay * 2 ** attempt, controller.signal);
+        await sleep(Math.random() * Math.min(retryDelay * 2 ** attempt, MAX_BACKOFF_MS), controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;
         continue; // paused during the wait: the chunk goes again after resume, the attempt not counted

@@ -77,7 +77,7 @@ export interface DirectUploadOptions {
   chunkSize?: number;
   /** Retries of a failed chunk, or of a failed renewal of its signature (a whole number or Infinity, default 3). */
   retries?: number;
-  /** The first retry's mean delay in ms (default 500), doubling after each. */
+  /** The first retry's longest wait in ms (default 500; jittered), doubling after each up to a minute. */
   retryDelay?: number;
   onProgress?: (progress: { loaded: number; total: number }) => void;
   /** Stops the upload (ABORTED); a resumable upload keeps its state, so picking the file again continues it. */
@@ -117,7 +117,8 @@ export interface DirectUploadHandle {
   /**
    * Cancels at once (also while `sign()` is still answering): `done` rejects with ABORTED, the resumable
    * state is deleted and `cancel` hears of it. After the `signal` stopped the upload (or its retries ran
-   * out), it still deletes the kept state and cancels.
+   * out), it still deletes the kept state and cancels, while that state is its own (no upload of the
+   * same file has continued it since).
    */
   abort(): void;
 }

@@ -519,10 +519,29 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   assert.equal(down, 'REQUEST_FAILED');
   assert.equal((await stored()).length, 1, 'kept: the next try continues');
   assert.equal(await cancelled(), before, 'not cancelled');
-  // listResumableUploads lists everything; given the uploads' maxAge, it drops what would only start over.
-  await new Promise((r) => setTimeout(r, 20));
+  // listResumableUploads lists everything (uploads may keep theirs longer than a day); given the
+  // uploads' maxAge, it drops what would only start over.
+  await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('cirrus-web');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('resumable-uploads', 'readwrite');
+      const store = tx.objectStore('resumable-uploads');
+      const all = store.getAll();
+      all.onsuccess = () => { for (const e of all.result) store.put({ ...e, updatedAt: e.updatedAt - 2 * 86_400_000 }); };
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+    };
+  }));
   assert.equal((await page.evaluate(() => window.web.listResumableUploads())).length, 1);
-  assert.equal((await page.evaluate(() => window.web.listResumableUploads({ maxAge: 10 }))).length, 0);
+  assert.equal((await page.evaluate(() => window.web.listResumableUploads({ maxAge: 86_400_000 }))).length, 0);
+  // pause() and resume() in one go, while a chunk is in flight: the chunk goes again, the upload completes.
+  const bounced = await page.evaluate(async (c) => {
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign: window.sign, chunkSize: c });
+    while (u.loaded === 0) await new Promise((r) => setTimeout(r, 1));
+    u.pause();
+    u.resume();
+    return u.done.then(({ result }) => result.bytes, (e) => e.code);
+  }, CHUNK);
+  assert.equal(bounced, 700_000);
   assert.deepEqual(await stored(), []);
   await page.close();
 });
