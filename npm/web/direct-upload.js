@@ -176,6 +176,7 @@ export class DirectUpload {
       this.#kept = true;
       this.resumedFrom = s.offset;
       this.#acknowledged(s.offset);
+      await this.#save(s); // now this upload's (see #save): its abort() forgets it, an older handle's not
     }
     try {
       const result = await this.#chunks(s, file);

@@ -474,6 +474,13 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   }, CHUNK);
   assert.ok(again.resumedFrom >= CHUNK, 'the second continued the first');
   assert.deepEqual(await forgotten(), { stored: 0, cancelled: 2 }, 'the old handle cancels nothing');
+  // The file picked again and stopped before a chunk of its own was stored: its abort() forgets it.
+  await stopBySignal(page, CHUNK, 2 * CHUNK);
+  await stopBySignal(page, CHUNK, 1, { cancel: true });
+  assert.equal((await stored()).length, 1);
+  await page.evaluate(() => window.__stopped.abort());
+  for (let i = 0; i < 100 && (await forgotten()).cancelled < 3; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(await forgotten(), { stored: 0, cancelled: 3 }, 'the continuing handle forgets and cancels');
   // abort() while sign() hangs: ABORTED at once; the fields it answers later are cancelled.
   const hanging = await page.evaluate(async (c) => {
     const u = window.web.createUpload(document.getElementById('file').files[0], { sign: () => new Promise((r) => { window.__release = r; }), cancel: window.cancel, resumable: true, chunkSize: c });
