@@ -23,10 +23,10 @@ export const classifyStatus = bind('classifyStatus');
 export { signedIdentifier };
 
 /**
- * What the uploads take from the core: chunk plans and status classification, as the Node transport, and
- * the signature doctor (NOT_IN_BROWSER_BUILD in the browser module: the upload then goes without it).
+ * What the uploads take from the core: chunk plans, status classification and the retry decision, as the
+ * Node transport, and the signature doctor (NOT_IN_BROWSER_BUILD in the browser module: the upload then goes without it).
  */
-const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, explainSignature: explainSignatureChecked };
+const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, retryDecision: wasm.retryDecision, explainSignature: explainSignatureChecked };
 
 /**
  * Starts uploading a File/Blob from the browser, signed by your server (`sign`) or through an unsigned

@@ -2,8 +2,8 @@
 // app's server. Chunked above `chunkSize` with each failed chunk retried; progress, pause/resume, abort,
 // coded errors. With `resumable`, what continuing needs is kept in IndexedDB (resume-store.js) after
 // every acknowledged chunk, so the same file picked again after a reload or a crash continues from the
-// next unacknowledged chunk under the same upload id. Chunk plans and status classification come from
-// the wasm core, so they match the Node transport.
+// next unacknowledged chunk under the same upload id. Chunk plans, status classification and the retry
+// decision (whether, and after how long) come from the wasm core, so they match the Node transport.
 
 import { abortedError, codedError, post, sleep } from './http.js';
 import { RESUME_MAX_AGE_MS, deleteEntry, fingerprint, loadEntry, saveEntry, withClaim } from './resume-store.js';
@@ -16,8 +16,6 @@ const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_i
 const PER_SIGNATURE = new Set(['signature', 'timestamp', 'api_key']);
 /** Cloudinary refuses a timestamp older than an hour: re-sign before a chunk once the signature is this old. */
 const RESIGN_AFTER_MS = 50 * 60_000;
-/** The longest a retry waits (backoff doubles up to here: endless retries keep trying every minute or so). */
-const MAX_BACKOFF_MS = 60_000;
 
 /** Errors after which the same upload can never succeed: its stored state is dropped. */
 const permanent = new WeakSet();
@@ -370,6 +368,10 @@ export class DirectUpload {
       // A pause or stop between the gate and here would have aborted the previous controller.
       if (this.#state === 'paused' || this.#stopped) continue;
       let error;
+      // How the attempt ended, for the core's retry decision: the answer's status, 0 when the request went
+      // out and the network failed or timed out, -1 when nothing was sent (sign() failed); null when no
+      // retry can mend it.
+      let outcome = null;
       try {
         // A failed re-signing is retried as a failed chunk is (and leaves the stored state alone).
         if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
@@ -388,6 +390,7 @@ export class DirectUpload {
         const { code, retryable } = this.#core.classifyStatus(status, true);
         const message = body?.error?.message || `Server returned unexpected status code - ${status}`;
         error = codedError(code, message, { http_code: status, retryable });
+        outcome = status;
         if (status === 401 && /Invalid Signature/.test(message)) error.diagnosis = this.#diagnose(s.fields, message);
         // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk.
         if (/Stale request/.test(message) && o.sign && !staleResigned) {
@@ -396,18 +399,24 @@ export class DirectUpload {
           continue;
         }
       } catch (e) {
-        if (e.code !== 'ABORTED') error = e; // (an app's ABORTED from sign() arrives as REQUEST_FAILED)
-        else if (this.#stopped) throw e;
-        else continue; // paused: the gate waits for resume, then the chunk goes again
+        if (e.code === 'ABORTED' && this.#stopped) throw e;
+        if (e.code === 'ABORTED') continue; // paused: the gate waits for resume, then the chunk goes again
+        error = e; // (an app's ABORTED from sign() arrives as REQUEST_FAILED)
+        outcome = e.retryable ? 0 : fromSign.has(e) && e.code === 'REQUEST_FAILED' ? -1 : null;
       }
-      const retryable = error.retryable || (fromSign.has(error) && error.code === 'REQUEST_FAILED');
-      if (!retryable || attempt >= retries) {
-        if (!retryable && !fromSign.has(error)) permanent.add(error);
+      // A chunk (under its upload id and range) or an upload to a fixed public_id can be sent twice
+      // safely; another upload the server may have stored is not sent again.
+      const idempotent = chunked || Boolean(s.fields.public_id);
+      // The wait before the next try (ms), or what the error's message gains when there is none.
+      const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
+      if (typeof decision === 'string') {
+        if (!error.retryable && !fromSign.has(error)) permanent.add(error);
+        error.message += decision;
         delete error.retryable;
         throw error;
       }
       try {
-        await sleep(Math.random() * Math.min(retryDelay * 2 ** attempt, MAX_BACKOFF_MS), controller.signal);
+        await sleep(decision, controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;
         continue; // paused during the wait: the chunk goes again after resume, the attempt not counted

@@ -73,16 +73,57 @@ test('signed direct upload in one request; the identifier verifies on the server
   assert.deepEqual(progress.at(-1), { loaded: png.length, total: png.length });
 });
 
+/** Sets the emulator's upload faults ({} for none). */
+const setFaults = (upload) => fetch(`${emulator.url}/__emulator/faults`, { method: 'PUT', headers: { authorization: basicAuth() }, body: JSON.stringify({ upload }) });
+/** How many faults of each kind the emulator has injected so far (`upload:429`, ...). */
+const injected = async () => (await (await fetch(`${emulator.url}/__emulator/stats`, { headers: { authorization: basicAuth() } })).json()).faults_by_kind;
+
 test('chunked direct upload with an injected fault: the chunk is retried, the bytes are exact', async () => {
   const png = makePng(200, 200, { noise: true });
-  await fetch(`${emulator.url}/__emulator/faults`, { method: 'PUT', headers: { authorization: basicAuth() }, body: JSON.stringify({ upload: { error_502: 0.3 } }) });
+  await setFaults({ error_502: 0.3 });
   try {
     const { result, error, progress } = await upload(png, { signed: true, chunkSize: 30_000, retries: 10, retryDelay: 10 });
     assert.equal(error, undefined, JSON.stringify(error));
     assert.equal(result.etag, createHash('md5').update(png).digest('hex'));
     assert.equal(progress.at(-1).loaded, png.length);
   } finally {
-    await fetch(`${emulator.url}/__emulator/faults`, { method: 'PUT', headers: { authorization: basicAuth() }, body: '{}' });
+    await setFaults({});
+  }
+});
+
+// The browser's retries follow the core's decision, as the Node transport's do (crates/core/src/retry.rs).
+test('a rate-limited upload waits at least the core floor of a second, whatever retryDelay says', async () => {
+  await setFaults({ error_429: 1 });
+  try {
+    const before = (await injected())['upload:429'] ?? 0;
+    const started = Date.now();
+    const { error } = await upload(makePng(10, 10), { signed: true, retries: 1, retryDelay: 10 });
+    const took = Date.now() - started;
+    assert.deepEqual([error?.code, error?.http_code], ['RATE_LIMITED', 429]);
+    assert.equal((await injected())['upload:429'] - before, 2, 'the first try and one retry');
+    assert.ok(took >= 1000, `the retry waited ${took} ms`);
+  } finally {
+    await setFaults({});
+  }
+});
+
+test('an upload the server may have stored is sent again only under a fixed public_id', async () => {
+  // Stored, then the answer is a 500: resending an upload without a public_id would store a second asset.
+  await setFaults({ after_500: 1 });
+  try {
+    const count = async () => (await injected())['upload:after500'] ?? 0;
+    let before = await count();
+    const anonymous = await upload(makePng(10, 10), { signed: true, retries: 3, retryDelay: 10 });
+    assert.equal(anonymous.error?.code, 'UPLOAD_FAILED');
+    assert.match(anonymous.error.message, /not retried: the server may have applied the request/);
+    assert.equal(await count() - before, 1, 'sent once');
+    before = await count();
+    const fixed = await upload(makePng(10, 10), { signed: true, retries: 3, retryDelay: 10, params: { public_id: 'retry/fixed' } });
+    assert.equal(fixed.error?.code, 'UPLOAD_FAILED');
+    assert.doesNotMatch(fixed.error.message, /not retried/);
+    assert.equal(await count() - before, 4, 'the first try and three retries');
+  } finally {
+    await setFaults({});
   }
 });
 

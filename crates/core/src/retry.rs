@@ -98,6 +98,23 @@ pub enum Stop {
     Exhausted,
     /// The next try (or the server's `Retry-After`) would end past the deadline.
     Deadline,
+    /// Without a deadline: the server's `Retry-After` asks for more than [`MAX_RETRY_AFTER_MS`].
+    WaitTooLong,
+}
+
+impl Stop {
+    /// What the error that stopped for this reason adds to its message, so every binding says it alike
+    /// (nothing where the error already tells why).
+    pub fn note(self) -> &'static str {
+        match self {
+            Stop::MaybeApplied => " (not retried: the server may have applied the request, and sending it again could apply it twice; give a public_id to make it safe to retry)",
+            Stop::Deadline => " (no further retry: the deadline would pass)",
+            Stop::WaitTooLong => {
+                " (not retried: the server asked to wait more than five minutes before trying again)"
+            }
+            Stop::Permanent | Stop::Exhausted => "",
+        }
+    }
 }
 
 /// What to do after a failed attempt.
@@ -140,7 +157,7 @@ pub fn decide(policy: &Policy, failure: &Failure, jitter: f64) -> Decision {
         Some(deadline) if failure.elapsed_ms.saturating_add(wait_ms) >= deadline => {
             Decision::Stop(Stop::Deadline)
         }
-        None if wait_ms > MAX_RETRY_AFTER_MS => Decision::Stop(Stop::Deadline),
+        None if wait_ms > MAX_RETRY_AFTER_MS => Decision::Stop(Stop::WaitTooLong),
         _ => Decision::Retry { wait_ms },
     }
 }
@@ -220,6 +237,18 @@ mod tests {
         assert_eq!(decide(&p, &f, 0.0), Decision::Retry { wait_ms: 1_000 });
         f.retries_done = 3;
         assert_eq!(decide(&p, &f, 0.0), Decision::Stop(Stop::Exhausted));
+        // Without a deadline, a Retry-After beyond five minutes is not waited out.
+        f.retries_done = 0;
+        f.retry_after_ms = Some(MAX_RETRY_AFTER_MS + 1);
+        let open = Policy::default();
+        assert_eq!(decide(&open, &f, 0.0), Decision::Stop(Stop::WaitTooLong));
+        f.retry_after_ms = Some(MAX_RETRY_AFTER_MS);
+        assert_eq!(
+            decide(&open, &f, 0.0),
+            Decision::Retry {
+                wait_ms: MAX_RETRY_AFTER_MS
+            }
+        );
     }
 
     #[test]

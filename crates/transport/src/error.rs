@@ -1,7 +1,7 @@
 //! Transport errors: Cloudinary's message and HTTP status, a stable code, and how the request ended
 //! (not sent, maybe applied, answered), which is what retrying depends on.
 
-use cirrus_core::retry::Outcome;
+use cirrus_core::retry::{Outcome, Stop};
 use cirrus_core::{ErrorCode, Map, Value};
 use std::fmt;
 use std::sync::Arc;
@@ -97,18 +97,9 @@ impl TransportError {
         self.outcome.is_some_and(Outcome::transient)
     }
 
-    /// The same error, saying why it was not retried: the server may have applied it.
-    pub(crate) fn maybe_applied_note(mut self) -> Self {
-        self.message.push_str(
-            " (not retried: the server may have applied the request, and sending it again could apply it twice; give a public_id to make it safe to retry)",
-        );
-        self
-    }
-
-    /// The same error, saying the retries stopped at the deadline.
-    pub(crate) fn past_deadline(mut self) -> Self {
-        self.message
-            .push_str(" (no further retry: the deadline would pass)");
+    /// The same error, saying why core's retry decision stopped (its [`Stop::note`]).
+    pub(crate) fn stopped_because(mut self, stop: Stop) -> Self {
+        self.message.push_str(stop.note());
         self
     }
 

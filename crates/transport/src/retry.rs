@@ -58,9 +58,10 @@ where
                     _ = tokio::time::sleep(Duration::from_millis(wait_ms)) => {}
                 }
             }
-            Decision::Stop(Stop::MaybeApplied) => return Err(error.maybe_applied_note()),
-            Decision::Stop(Stop::Deadline) if n > 0 || policy.deadline_ms.is_some() => {
-                return Err(error.past_deadline())
+            Decision::Stop(stop @ Stop::MaybeApplied) => return Err(error.stopped_because(stop)),
+            Decision::Stop(stop @ Stop::WaitTooLong) => return Err(error.stopped_because(stop)),
+            Decision::Stop(stop @ Stop::Deadline) if n > 0 || policy.deadline_ms.is_some() => {
+                return Err(error.stopped_because(stop))
             }
             Decision::Stop(_) => return Err(error),
         }

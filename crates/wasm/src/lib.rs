@@ -89,6 +89,48 @@ pub fn classify_status(status: JsValue, upload: JsValue) -> JsResult<JsValue> {
     Ok(write_value(&Value::Object(m)))
 }
 
+/// After a failed upload request, the core's retry decision (the one the Node transport follows): the
+/// wait in ms before sending it again, or the text the error's message gains when it is given up (maybe
+/// empty). `status`: the HTTP status, `0` when the request went out and no answer came, `-1` when it was
+/// never sent (`sign()` failed). `retries` may be `Infinity`. (Numbers, for the upload code only: the
+/// browser module stays small.)
+#[wasm_bindgen(js_name = retryDecision)]
+pub fn retry_decision(
+    status: f64,
+    retries_done: f64,
+    retries: f64,
+    retry_delay: f64,
+    idempotent: bool,
+    jitter: f64,
+) -> JsValue {
+    use cirrus_core::retry::{decide, Decision, Failure, Outcome, Policy};
+    let outcome = match status {
+        s if s < 0.0 => Outcome::NotSent,
+        s if (1.0..=999.0).contains(&s) => Outcome::Status(s as u16),
+        _ => Outcome::NoAnswer,
+    };
+    // Float-to-int casts saturate: `Infinity` retries are u32::MAX of them, NaN none.
+    let base_delay_ms = retry_delay as u64;
+    let policy = Policy {
+        retries: retries as u32,
+        base_delay_ms,
+        max_delay_ms: Policy::default().max_delay_ms.max(base_delay_ms),
+        deadline_ms: None,
+    };
+    let failure = Failure {
+        outcome,
+        retries_done: retries_done as u32,
+        idempotent,
+        // Cloudinary's Retry-After is not exposed to pages (CORS): the floor after a rate limit applies.
+        retry_after_ms: None,
+        elapsed_ms: 0,
+    };
+    match decide(&policy, &failure, jitter) {
+        Decision::Retry { wait_ms } => JsValue::from_f64(wait_ms as f64),
+        Decision::Stop(stop) => JsValue::from_str(stop.note()),
+    }
+}
+
 /// Chunks for a chunked upload of `total` bytes: `[[start, end], ...]` (inclusive ends).
 #[wasm_bindgen(js_name = planChunks)]
 pub fn plan_chunks(total: JsValue, chunk_size: JsValue) -> JsResult<JsValue> {
