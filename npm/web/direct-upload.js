@@ -75,6 +75,8 @@ export class DirectUpload {
   #forgetKept = null;
   /** Who saved a stored entry last (see #save). */
   #owner = randomId();
+  /** Whether a "Stale request" made the upload start over since the server last answered a chunk. */
+  #staleRestarted = false;
   /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
   resumedFrom = 0;
 
@@ -291,6 +293,7 @@ export class DirectUpload {
       const last = i === chunks.length - 1;
       const body = await this.#sendChunk(s, file, chunks.length > 1, start, end, last);
       if (body === RESTARTED) continue;
+      this.#staleRestarted = false;
       if (last) {
         if (body.public_id !== undefined) return body;
         // A 200 without an asset on the last chunk: the server no longer holds earlier chunks (they
@@ -392,9 +395,14 @@ export class DirectUpload {
         error = codedError(code, message, { http_code: status, retryable });
         outcome = status;
         if (status === 401 && /Invalid Signature/.test(message)) error.diagnosis = this.#diagnose(s.fields, message);
-        // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk.
-        if (/Stale request/.test(message) && o.sign && !staleResigned) {
-          if (await this.#resign(s) === RESTARTED) return RESTARTED;
+        // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk,
+        // and one start over since the last answer (a server whose clock is behind, signing each time for
+        // a new public_id, would have the upload start over forever).
+        if (/Stale request/.test(message) && o.sign && !staleResigned && !this.#staleRestarted) {
+          if (await this.#resign(s) === RESTARTED) {
+            this.#staleRestarted = true;
+            return RESTARTED;
+          }
           staleResigned = true;
           continue;
         }

@@ -55,6 +55,14 @@ before(async () => {
         res.end(JSON.stringify({ ...cirrus.signRequest({ ...fields, timestamp: Math.floor(Date.now() / 1000) }, ACCOUNT), tags: 'added-late', upload_url: `${uploadTo}/v1_1/demo/auto/upload` }));
         return;
       }
+      if (intent === 'stale-new') {
+        // A server whose clock is two hours behind, signing for a new public id on every call.
+        const signed = cirrus.signRequest({ ...fields, public_id: `intent/${randomUUID()}`, timestamp: Math.floor(Date.now() / 1000) - 7200 }, ACCOUNT);
+        signings.push({ params, resign: Boolean(context?.previous), publicId: signed.public_id });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...signed, upload_url: `${uploadTo}/v1_1/demo/auto/upload` }));
+        return;
+      }
       if (intent === 'new') {
         // An intent-signing server that opens a new record (a new public id) on every call.
         fields.public_id = `intent/${randomUUID()}`;
@@ -396,6 +404,22 @@ test('downscale: an image comes out at the asked size and smaller; a non-image a
   assert.ok(r.textSame && r.tinySame);
   assert.equal(r.badOption, 'INVALID_OPTION');
   console.log(`downscale: ${png.length} B PNG 1200x800 -> ${r.up.bytes} B JPEG 300x200`);
+  await page.close();
+});
+
+test('a signing server whose clock is hours behind and that signs a new public id each time: the upload starts over once, then fails (it looped without end)', async () => {
+  await setFaults({});
+  const { page, log } = await openPage('?intent=stale-new');
+  const signed = signings.length;
+  await page.setInputFiles('#file', { name: 'stale.bin', mimeType: 'application/octet-stream', buffer: randomBytes(300_000) });
+  await page.evaluate((o) => window.start(o), { chunkSize: 100_000 });
+  // Bounded: the old code restarted without end, and its outcome never came.
+  await page.waitForFunction(() => window.__outcome, null, { timeout: 20_000, polling: 100 });
+  const failed = await page.evaluate(() => window.__outcome);
+  assert.equal(failed.error?.code, 'INVALID_REQUEST', JSON.stringify(failed.error));
+  assert.match(failed.error.message, /Stale request/);
+  assert.deepEqual(signings.slice(signed).map((x) => x.resign), [false, true], 'signed, then signed again once');
+  assert.deepEqual(log.sent.map((e) => e.start), [0, 0], 'the first chunk, then the first chunk of the new upload');
   await page.close();
 });
 
