@@ -41,10 +41,12 @@ export function signedIdentifier(result) {
  * one upload must agree on it, or their chunks cannot be assembled into one asset.
  */
 function uploadParams(fields) {
-  return JSON.stringify(Object.entries(fields)
-    .filter(([k, v]) => !ENVELOPE.has(k) && !PER_SIGNATURE.has(k) && v !== undefined && v !== null)
-    .map(([k, v]) => [k, String(v)])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(sentFields(fields).filter(([k]) => !PER_SIGNATURE.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The `[name, text]` pairs of signed fields that go to the server as form fields (not the envelope, no blanks). */
+function sentFields(fields) {
+  return Object.entries(fields).filter(([k, v]) => !ENVELOPE.has(k) && v !== undefined && v !== null).map(([k, v]) => [k, String(v)]);
 }
 
 /**
@@ -310,8 +312,8 @@ export class DirectUpload {
   }
 
   /** Drops what was sent: a new upload id from byte 0, under `fields` (signed when they were, if the same). */
-  async #restart(s, fields) {
-    Object.assign(s, { uploadId: randomId(), offset: 0, fields, signedAt: fields === s.fields ? s.signedAt : Date.now(), url: this.#url(fields) });
+  async #restart(s, fields, url = this.#url(fields)) {
+    Object.assign(s, { uploadId: randomId(), offset: 0, fields, signedAt: fields === s.fields ? s.signedAt : Date.now(), url });
     this.resumedFrom = 0;
     await this.#save(s);
     this.#acknowledged(0);
@@ -328,17 +330,18 @@ export class DirectUpload {
     const params = { ...(o.params ?? {}) };
     if (s.fields.public_id != null && params.public_id == null) params.public_id = s.fields.public_id;
     const fields = await this.#sign(params, { previous: s.fields });
+    let url;
     try {
-      this.#url(fields);
+      url = this.#url(fields);
     } catch (e) {
       fromSign.add(e); // what sign() answered lacks where to upload: its failure, not the upload's
       throw e;
     }
     if (uploadParams(fields) !== uploadParams(s.fields)) {
-      await this.#restart(s, fields);
+      await this.#restart(s, fields, url);
       return RESTARTED;
     }
-    Object.assign(s, { fields, signedAt: Date.now(), url: this.#url(fields) });
+    Object.assign(s, { fields, signedAt: Date.now(), url });
     await this.#save(s);
     return null;
   }
@@ -350,8 +353,7 @@ export class DirectUpload {
    * the doctor; in the browser module this answers undefined.
    */
   #diagnose(fields, message) {
-    const signed = {};
-    for (const [k, v] of Object.entries(fields)) if (!ENVELOPE.has(k) && k !== 'signature' && k !== 'api_key' && v !== undefined && v !== null) signed[k] = String(v);
+    const signed = Object.fromEntries(sentFields(fields).filter(([k]) => k !== 'signature' && k !== 'api_key'));
     try {
       return this.#core.explainSignature(signed, { error: message, signature: String(fields.signature ?? '') }, Date.now());
     } catch {
@@ -380,9 +382,7 @@ export class DirectUpload {
         if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
         const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};
         const form = new FormData();
-        for (const [k, v] of Object.entries(s.fields)) {
-          if (!ENVELOPE.has(k) && v !== undefined && v !== null) form.append(k, String(v));
-        }
+        for (const [k, v] of sentFields(s.fields)) form.append(k, v);
         form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
         // Progress in file bytes: the body's share sent, of this chunk's length (the fields are overhead).
         const onBytes = (sent, size) => this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
