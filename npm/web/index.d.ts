@@ -78,9 +78,9 @@ export interface DirectUploadOptions {
   /** Retries of a failed chunk, or of a failed renewal of its signature (a whole number or Infinity, default 3). */
   retries?: number;
   /**
-   * The first retry's longest wait in ms (default 500; jittered), doubling after each up to 20 s (or this,
-   * if longer); at least 1 s after a rate limit, or the server's `Retry-After`. An upload in one request is
-   * retried after a 5xx (but 503) or a lost answer only when it names its `public_id`.
+   * The first retry's longest wait in ms (default 500; jittered), doubling after each up to 20 s; at least
+   * 1 s after a rate limit. An upload in one request is retried after a 5xx (but 503) or a lost answer only
+   * when it names its `public_id`.
    */
   retryDelay?: number;
   onProgress?: (progress: { loaded: number; total: number }) => void;

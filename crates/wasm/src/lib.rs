@@ -109,13 +109,12 @@ pub fn retry_decision(
         s if (1.0..=999.0).contains(&s) => Outcome::Status(s as u16),
         _ => Outcome::NoAnswer,
     };
-    // Float-to-int casts saturate: `Infinity` retries are u32::MAX of them, NaN none.
-    let base_delay_ms = retry_delay as u64;
+    // Float-to-int casts saturate: `Infinity` retries are u32::MAX of them, NaN none. Waits stop
+    // doubling at the core's cap, whatever `retryDelay` (a timer past 2^31 ms would fire at once).
     let policy = Policy {
         retries: retries as u32,
-        base_delay_ms,
-        max_delay_ms: Policy::default().max_delay_ms.max(base_delay_ms),
-        deadline_ms: None,
+        base_delay_ms: retry_delay as u64,
+        ..Policy::default()
     };
     let failure = Failure {
         outcome,
