@@ -410,7 +410,8 @@ export class DirectUpload {
         if (e.code === 'ABORTED' && this.#stopped) throw e;
         if (e.code === 'ABORTED') continue; // paused: the gate waits for resume, then the chunk goes again
         error = e; // (an app's ABORTED from sign() arrives as REQUEST_FAILED)
-        outcome = e.retryable ? 0 : fromSign.has(e) && e.code === 'REQUEST_FAILED' ? -1 : null;
+        if (fromSign.has(e)) outcome = e.code === 'REQUEST_FAILED' || e.retryable ? -1 : null;
+        else if (e.retryable) outcome = 0;
       }
       // A chunk (under its upload id and range) or an upload to a fixed public_id can be sent twice
       // safely; another upload the server may have stored is not sent again.
@@ -419,7 +420,7 @@ export class DirectUpload {
       const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
       if (typeof decision === 'string') {
         if (!error.retryable && !fromSign.has(error)) permanent.add(error);
-        error.message += decision;
+        if (decision) error.message += decision; // (only ever on this module's own errors: an app's may be frozen)
         delete error.retryable;
         throw error;
       }

@@ -20,7 +20,12 @@ export function post(url, form, headers, signal, onBytes) {
       return;
     }
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
+    try {
+      xhr.open('POST', url);
+    } catch {
+      reject(codedError('INVALID_OPTION', `The upload URL is not a URL: ${url}`)); // (a DOMException has no code of ours)
+      return;
+    }
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onBytes(e.loaded, e.total);
     xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });

@@ -141,6 +141,8 @@ test('unsigned preset uploads; coded errors; abort', async () => {
   assert.deepEqual([done.error, done.cancelled], [undefined, []], 'a finished upload is not cancelled');
   const preset = await upload(makePng(10, 10), { uploadPreset: 'nope', cloudName: 'demo', uploadPrefix: emulator.url, withCancel: true });
   assert.deepEqual([preset.error.code, preset.cancelled], ['INVALID_REQUEST', []], 'an unsigned upload has no record to cancel');
+  const badUrl = await upload(makePng(10, 10), { uploadPreset: 'browser', cloudName: 'demo', uploadPrefix: 'http://[bad' });
+  assert.deepEqual([badUrl.error.code, badUrl.error.message], ['INVALID_OPTION', 'The upload URL is not a URL: http://[bad/v1_1/demo/auto/upload']);
   const badCancel = await upload(makePng(10, 10), { signed: true, cancel: 'yes' });
   assert.deepEqual([badCancel.error.code, badCancel.error.message], ['INVALID_OPTION', 'cancel must be a function']);
 });

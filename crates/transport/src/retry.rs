@@ -2,7 +2,7 @@
 //! (cancellably), with the jitter drawn here because core has no randomness.
 
 use crate::error::TransportError;
-use cirrus_core::retry::{decide, Decision, Failure, Policy, Stop};
+use cirrus_core::retry::{decide, Decision, Failure, Policy};
 use cirrus_core::Value;
 use rand::Rng;
 use std::future::Future;
@@ -58,12 +58,8 @@ where
                     _ = tokio::time::sleep(Duration::from_millis(wait_ms)) => {}
                 }
             }
-            Decision::Stop(stop @ Stop::MaybeApplied) => return Err(error.stopped_because(stop)),
-            Decision::Stop(stop @ Stop::WaitTooLong) => return Err(error.stopped_because(stop)),
-            Decision::Stop(stop @ Stop::Deadline) if n > 0 || policy.deadline_ms.is_some() => {
-                return Err(error.stopped_because(stop))
-            }
-            Decision::Stop(_) => return Err(error),
+            // The error says why, where it does not tell already (Stop::note).
+            Decision::Stop(stop) => return Err(error.stopped_because(stop)),
         }
     }
 }
