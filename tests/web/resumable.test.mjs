@@ -518,15 +518,24 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   assert.equal(hanging.code, 'ABORTED');
   assert.equal(hanging.state, 'aborted');
   assert.equal(hanging.last.signature, 'late', 'the late fields are cancelled');
-  // sign() failing: a coded error; uncoded before, and a bad `retries` is refused.
+  // sign() failing: a coded error (uncoded before), the app's own code kept, and a bad `retries` is refused.
   const failing = await page.evaluate(async () => {
     const file = document.getElementById('file').files[0];
     const refused = await window.web.createUpload(file, { sign: () => Promise.reject(new TypeError('boom')) }).done.catch((e) => ({ code: e.code, message: e.message }));
     const badRetries = await window.web.createUpload(file, { sign: window.sign, retries: NaN }).done.catch((e) => e.code);
-    return { refused, badRetries };
+    const failed = (sign) => window.web.createUpload(file, { sign, retries: 1, retryDelay: 1 }).done.catch((e) => e.code);
+    // The app's own ABORTED is not a stop of the upload (it looped), and an answer that is no object fails.
+    const appAborted = await failed(() => Promise.reject(Object.assign(new Error('no'), { code: 'ABORTED' })));
+    const noObject = await failed(async () => 'signed');
+    // An app's own code stays (its error may be frozen: nothing is written to it).
+    const busy = Object.freeze(Object.assign(new Error('busy'), { code: 'APP_BUSY' }));
+    const appCoded = await window.web.createUpload(file, { sign: () => Promise.reject(busy) }).done.catch((e) => [e === busy, e.message]);
+    return { refused, badRetries, appAborted, noObject, appCoded };
   });
   assert.deepEqual(failing.refused, { code: 'REQUEST_FAILED', message: 'sign() failed: boom' });
   assert.equal(failing.badRetries, 'INVALID_OPTION');
+  assert.deepEqual([failing.appAborted, failing.noObject], ['REQUEST_FAILED', 'REQUEST_FAILED']);
+  assert.deepEqual(failing.appCoded, [true, 'busy']);
   // A stored upload whose signature is old: re-signing fails twice, is retried, and the upload completes.
   await stopBySignal(page, CHUNK, 2 * CHUNK);
   await ageSignatures(page, 2 * 3600_000);
