@@ -329,7 +329,10 @@ export class DirectUpload {
     const o = this.#options;
     const params = { ...(o.params ?? {}) };
     if (s.fields.public_id != null && params.public_id == null) params.public_id = s.fields.public_id;
-    const fields = await this.#sign(params, { previous: s.fields });
+    // Stopped while the server signs again: fields for another upload (a new record at an intent-signing
+    // server) are used by nobody, so it hears of them; the same upload's are the stored state's to cancel.
+    const late = (fields) => o.cancel && uploadParams(fields) !== uploadParams(s.fields) && this.#cancel(fields);
+    const fields = await this.#sign(params, { previous: s.fields }, late);
     let url;
     try {
       url = this.#url(fields);
@@ -420,8 +423,9 @@ export class DirectUpload {
       const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
       if (typeof decision === 'string') {
         if (!error.retryable && !fromSign.has(error)) permanent.add(error);
-        if (decision) error.message += decision; // (only ever on this module's own errors: an app's may be frozen)
-        delete error.retryable;
+        // Only this module's own errors are written to (an app's, from sign(), may be frozen).
+        if (decision) error.message += decision;
+        if (!fromSign.has(error)) delete error.retryable;
         throw error;
       }
       try {

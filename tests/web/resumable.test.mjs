@@ -548,15 +548,17 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   }, CHUNK);
   assert.equal(flaky.failures, 3, 'two failed re-signings, then one that worked');
   assert.ok(flaky.resumedFrom >= CHUNK, 'it continued');
-  // Re-signing that keeps failing: REQUEST_FAILED, the stored state kept (the next try continues), no cancel.
+  // Re-signing that keeps failing (the app's own error, coded, marked retryable and frozen): that error,
+  // unchanged (deleting its flag threw a TypeError), the stored state kept (the next try continues), no cancel.
   await stopBySignal(page, CHUNK, 2 * CHUNK);
   await ageSignatures(page, 2 * 3600_000);
   const before = await cancelled();
   const down = await page.evaluate(async (c) => {
-    const sign = (params, context) => (context ? Promise.reject(new Error('server down')) : window.sign(params, context));
-    return window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c, retries: 1, retryDelay: 10 }).done.catch((e) => e.code);
+    const down = Object.freeze(Object.assign(new Error('server down'), { code: 'APP_DOWN', retryable: true }));
+    const sign = (params, context) => (context ? Promise.reject(down) : window.sign(params, context));
+    return window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c, retries: 1, retryDelay: 10 }).done.catch((e) => e === down);
   }, CHUNK);
-  assert.equal(down, 'REQUEST_FAILED');
+  assert.equal(down, true);
   assert.equal((await stored()).length, 1, 'kept: the next try continues');
   assert.equal(await cancelled(), before, 'not cancelled');
   // listResumableUploads lists everything (uploads may keep theirs longer than a day); given the
@@ -583,6 +585,33 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   }, CHUNK);
   assert.equal(bounced, 700_000);
   assert.deepEqual(await stored(), []);
+  await page.close();
+});
+
+test('abort() while a re-signing is pending: what an intent server signs late for a new public id goes to cancel, as the stored upload does', async () => {
+  const CHUNK = 200_000;
+  const path = join(dir, 'resign-late.bin');
+  writeFileSync(path, randomBytes(700_000));
+  await setFaults({ latency_ms: 100 });
+  const { page } = await openPage('?intent=new');
+  await page.setInputFiles('#file', path);
+  assert.equal(await stopBySignal(page, CHUNK, 2 * CHUNK), 'ABORTED');
+  await ageSignatures(page, 2 * 3600_000);
+  const late = await page.evaluate(async (c) => {
+    let release;
+    const sign = (params, context) => (context ? new Promise((r) => { release = () => r(window.sign(params, context)); }) : window.sign(params, context));
+    const u = window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c });
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    const before = window.__cancelled.length;
+    u.abort();
+    const code = await u.done.catch((e) => e.code);
+    release();
+    for (let i = 0; i < 200 && window.__cancelled.length < before + 2; i++) await new Promise((r) => setTimeout(r, 10));
+    return { code, cancelled: window.__cancelled.slice(before).map((f) => f.public_id) };
+  }, CHUNK);
+  assert.equal(late.code, 'ABORTED');
+  assert.equal(late.cancelled.length, 2, JSON.stringify(late.cancelled));
+  assert.ok(late.cancelled.every((id) => id?.startsWith('intent/')) && late.cancelled[0] !== late.cancelled[1], 'the stored upload and the late fields of another');
   await page.close();
 });
 

@@ -120,7 +120,8 @@ pub fn retry_decision(
         outcome,
         retries_done: retries_done as u32,
         idempotent,
-        // Cloudinary's Retry-After is not exposed to pages (CORS): the floor after a rate limit applies.
+        // The page does not read Retry-After (a cross-origin answer shows it only if the server exposes
+        // it): the floor after a rate limit applies.
         retry_after_ms: None,
         elapsed_ms: 0,
     };
