@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   /** Cloudinary refused the file as too large (413). */
   | 'PAYLOAD_TOO_LARGE'
-  /** Cloudinary's rate limit (420/429), after the retries and `Retry-After` waits. */
+  /** Cloudinary's rate limit (420/429), after the retries (each at least a second later, or after the server's `Retry-After` where it can be read). */
   | 'RATE_LIMITED'
   /** A request or the whole operation timed out (reported as HTTP 499, as the SDK does). */
   | 'TIMEOUT'

@@ -44,6 +44,15 @@ function uploadParams(fields) {
   return JSON.stringify(sentFields(fields).filter(([k]) => !PER_SIGNATURE.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** What an app's rejection says (`message`, else the value as text; a value with no text, such as a Symbol, says so). */
+function text(e) {
+  try {
+    return String(e?.message ?? e);
+  } catch {
+    return 'a rejection that has no text';
+  }
+}
+
 /** The `[name, text]` pairs of signed fields that go to the server as form fields (not the envelope, no blanks). */
 function sentFields(fields) {
   return Object.entries(fields).filter(([k, v]) => !ENVELOPE.has(k) && v !== undefined && v !== null).map(([k, v]) => [k, String(v)]);
@@ -263,7 +272,7 @@ export class DirectUpload {
         throw abortedError();
       }
       // The app's own code stays, but ABORTED: that one only the upload's stop may answer.
-      const error = typeof e?.code === 'string' && e.code !== 'ABORTED' ? e : codedError('REQUEST_FAILED', `sign() failed: ${e?.message ?? String(e)}`, { cause: e });
+      const error = typeof e?.code === 'string' && e.code !== 'ABORTED' ? e : codedError('REQUEST_FAILED', `sign() failed: ${text(e)}`, { cause: e });
       fromSign.add(error);
       throw error;
     } finally {
@@ -275,7 +284,14 @@ export class DirectUpload {
     const o = this.#options;
     const cloudName = fields.cloud_name || o.cloudName;
     if (!cloudName && !fields.upload_url) throw codedError('MISSING_OPTION', 'cloudName is needed (or an upload_url from sign())');
-    return fields.upload_url || `${o.uploadPrefix || DEFAULT_PREFIX}/v1_1/${cloudName}/${o.resourceType || 'auto'}/upload`;
+    const url = String(fields.upload_url || `${o.uploadPrefix || DEFAULT_PREFIX}/v1_1/${cloudName}/${o.resourceType || 'auto'}/upload`);
+    // Checked here, before anything is stored: a renewal answering a URL no request can go to is its failure.
+    try {
+      new URL(url, globalThis.location?.href);
+    } catch {
+      throw codedError('INVALID_OPTION', `The upload URL is not a URL: ${url}`);
+    }
+    return url;
   }
 
   async #save(s) {
@@ -338,6 +354,7 @@ export class DirectUpload {
       url = this.#url(fields);
     } catch (e) {
       fromSign.add(e); // what sign() answered lacks where to upload: its failure, not the upload's
+      late(fields); // and fields signed for another upload are used by nobody
       throw e;
     }
     if (uploadParams(fields) !== uploadParams(s.fields)) {
@@ -416,9 +433,10 @@ export class DirectUpload {
         if (fromSign.has(e)) outcome = e.code === 'REQUEST_FAILED' || e.retryable ? -1 : null;
         else if (e.retryable) outcome = 0;
       }
-      // A chunk (under its upload id and range) or an upload to a fixed public_id can be sent twice
-      // safely; another upload the server may have stored is not sent again.
-      const idempotent = chunked || Boolean(s.fields.public_id);
+      // As the Node transport judges it (crates/transport/src/client.rs): a chunk but the last only stores
+      // bytes under its upload id and range, so it can be sent twice; a whole file or a last chunk, which
+      // makes the asset, only when the public_id is fixed (else each could make another asset).
+      const idempotent = Boolean(s.fields.public_id) || (chunked && !last);
       // The wait before the next try (ms), or what the error's message gains when there is none.
       const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
       if (typeof decision === 'string') {

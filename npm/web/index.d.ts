@@ -79,8 +79,8 @@ export interface DirectUploadOptions {
   retries?: number;
   /**
    * The first retry's longest wait in ms (default 500; jittered), doubling after each up to 20 s; at least
-   * 1 s after a rate limit. An upload in one request is retried after a 5xx (but 503) or a lost answer only
-   * when it names its `public_id`.
+   * 1 s after a rate limit. A whole file or a last chunk is retried after a 5xx (but 503) or a lost answer
+   * only when it names its `public_id`.
    */
   retryDelay?: number;
   onProgress?: (progress: { loaded: number; total: number }) => void;

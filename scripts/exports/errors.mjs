@@ -22,7 +22,7 @@ export const ERRORS = [
   ['UNAUTHORIZED', 502, false, 'transport', "Cloudinary refused this server's credentials or signature (401/403)."],
   ['NOT_FOUND', 404, false, 'transport', 'The asset or record does not exist (or belongs to another owner).'],
   ['PAYLOAD_TOO_LARGE', 413, false, 'transport', 'Cloudinary refused the file as too large (413).'],
-  ['RATE_LIMITED', 503, true, 'transport', "Cloudinary's rate limit (420/429), after the retries and `Retry-After` waits."],
+  ['RATE_LIMITED', 503, true, 'transport', "Cloudinary's rate limit (420/429), after the retries (each at least a second later, or after the server's `Retry-After` where it can be read)."],
   ['TIMEOUT', 504, true, 'transport', 'A request or the whole operation timed out (reported as HTTP 499, as the SDK does).'],
   ['UPLOAD_FAILED', 502, true, 'transport', 'An upload failed on the network or with a 5xx, after the retries (or was not retried: it may have been applied).'],
   ['REQUEST_FAILED', 502, true, 'transport', 'An API call failed on the network or with a 5xx, after the retries.'],

@@ -78,11 +78,11 @@ const setFaults = (upload) => fetch(`${emulator.url}/__emulator/faults`, { metho
 /** How many faults of each kind the emulator has injected so far (`upload:429`, ...). */
 const injected = async () => (await (await fetch(`${emulator.url}/__emulator/stats`, { headers: { authorization: basicAuth() } })).json()).faults_by_kind;
 
-test('chunked direct upload with an injected fault: the chunk is retried, the bytes are exact', async () => {
+test('chunked direct upload to a fixed public_id with injected faults: each chunk is retried, the last too, the bytes are exact', async () => {
   const png = makePng(200, 200, { noise: true });
   await setFaults({ error_502: 0.3 });
   try {
-    const { result, error, progress } = await upload(png, { signed: true, chunkSize: 30_000, retries: 10, retryDelay: 10 });
+    const { result, error, progress } = await upload(png, { signed: true, chunkSize: 30_000, retries: 10, retryDelay: 10, params: { public_id: 'chunked/faulty' } });
     assert.equal(error, undefined, JSON.stringify(error));
     assert.equal(result.etag, createHash('md5').update(png).digest('hex'));
     assert.equal(progress.at(-1).loaded, png.length);

@@ -71,6 +71,10 @@ before(async () => {
         recordId = records.has(context?.previous?.record_id) ? context.previous.record_id : randomUUID();
         if (!records.has(recordId)) records.set(recordId, `intent/${randomUUID()}`);
         fields.public_id = records.get(recordId);
+      } else {
+        // Otherwise the server fixes the public id, as cirrus's media service does (the browser asks for
+        // the same one when it signs again): the last chunk can then be sent again after a 5xx.
+        fields.public_id ??= `resumable/${randomUUID()}`;
       }
       signings.push({ params, resign: Boolean(context?.previous), publicId: fields.public_id });
       const signed = cirrus.signRequest({ ...fields, timestamp: Math.floor(Date.now() / 1000) }, ACCOUNT);
@@ -527,14 +531,15 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
     // The app's own ABORTED is not a stop of the upload (it looped), and an answer that is no object fails.
     const appAborted = await failed(() => Promise.reject(Object.assign(new Error('no'), { code: 'ABORTED' })));
     const noObject = await failed(async () => 'signed');
+    const noText = await failed(() => Promise.reject(Object.create(null))); // String() of it throws
     // An app's own code stays (its error may be frozen: nothing is written to it).
     const busy = Object.freeze(Object.assign(new Error('busy'), { code: 'APP_BUSY' }));
     const appCoded = await window.web.createUpload(file, { sign: () => Promise.reject(busy) }).done.catch((e) => [e === busy, e.message]);
-    return { refused, badRetries, appAborted, noObject, appCoded };
+    return { refused, badRetries, appAborted, noObject, noText, appCoded };
   });
   assert.deepEqual(failing.refused, { code: 'REQUEST_FAILED', message: 'sign() failed: boom' });
   assert.equal(failing.badRetries, 'INVALID_OPTION');
-  assert.deepEqual([failing.appAborted, failing.noObject], ['REQUEST_FAILED', 'REQUEST_FAILED']);
+  assert.deepEqual([failing.appAborted, failing.noObject, failing.noText], ['REQUEST_FAILED', 'REQUEST_FAILED', 'REQUEST_FAILED']);
   assert.deepEqual(failing.appCoded, [true, 'busy']);
   // A stored upload whose signature is old: re-signing fails twice, is retried, and the upload completes.
   await stopBySignal(page, CHUNK, 2 * CHUNK);
@@ -560,6 +565,17 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   }, CHUNK);
   assert.equal(down, true);
   assert.equal((await stored()).length, 1, 'kept: the next try continues');
+  assert.equal(await cancelled(), before, 'not cancelled');
+  // A renewal that answers a URL no request can go to: its failure, caught before anything is saved; the
+  // stored state kept, no cancel (the URL was saved, then the request refused it: a permanent failure).
+  await stopBySignal(page, CHUNK, 2 * CHUNK);
+  await ageSignatures(page, 2 * 3600_000);
+  const badUrl = await page.evaluate(async (c) => {
+    const sign = async (params, context) => (context ? { ...(await window.sign(params, context)), upload_url: 'https://example.com:99999/upload' } : window.sign(params, context));
+    return window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c, retries: 0 }).done.catch((e) => e.code);
+  }, CHUNK);
+  assert.equal(badUrl, 'INVALID_OPTION');
+  assert.equal((await stored()).length, 1, 'kept after a renewal with nowhere to upload');
   assert.equal(await cancelled(), before, 'not cancelled');
   // listResumableUploads lists everything (uploads may keep theirs longer than a day); given the
   // uploads' maxAge, it drops what would only start over.

@@ -29,7 +29,7 @@ pub enum ErrorCode {
     NotFound,
     /// Cloudinary refused the file as too large (413).
     PayloadTooLarge,
-    /// Cloudinary's rate limit (420/429), after the retries and `Retry-After` waits.
+    /// Cloudinary's rate limit (420/429), after the retries (each at least a second later, or after the server's `Retry-After` where it can be read).
     RateLimited,
     /// A request or the whole operation timed out (reported as HTTP 499, as the SDK does).
     Timeout,
@@ -245,7 +245,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "Cloudinary refused this server's credentials or signature (401/403).",
             ErrorCode::NotFound => "The asset or record does not exist (or belongs to another owner).",
             ErrorCode::PayloadTooLarge => "Cloudinary refused the file as too large (413).",
-            ErrorCode::RateLimited => "Cloudinary's rate limit (420/429), after the retries and `Retry-After` waits.",
+            ErrorCode::RateLimited => "Cloudinary's rate limit (420/429), after the retries (each at least a second later, or after the server's `Retry-After` where it can be read).",
             ErrorCode::Timeout => "A request or the whole operation timed out (reported as HTTP 499, as the SDK does).",
             ErrorCode::UploadFailed => "An upload failed on the network or with a 5xx, after the retries (or was not retried: it may have been applied).",
             ErrorCode::RequestFailed => "An API call failed on the network or with a 5xx, after the retries.",
