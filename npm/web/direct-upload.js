@@ -44,7 +44,7 @@ function uploadParams(fields) {
   return JSON.stringify(sentFields(fields).filter(([k]) => !PER_SIGNATURE.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** What an app's rejection says (`message`, else the value as text; a value with no text, such as a Symbol, says so). */
+/** What an app's rejection says (`message`, else the value as text; a value with no text, such as `Object.create(null)`, says so). */
 function text(e) {
   try {
     return String(e?.message ?? e);
@@ -246,7 +246,14 @@ export class DirectUpload {
     const o = this.#options;
     // Stopped while the server signs: nothing will use the fields it answers, so it hears of them.
     const fields = await (o.sign ? this.#sign({ ...(o.params ?? {}) }, undefined, (late) => o.cancel && this.#cancel(late)) : { ...(o.params ?? {}), upload_preset: o.uploadPreset });
-    return { key, name: file.name ?? '', total: file.size, chunkSize, uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url: this.#url(fields) };
+    let url;
+    try {
+      url = this.#url(fields);
+    } catch (e) {
+      if (o.sign && o.cancel) void this.#cancel(fields); // signed with nowhere to upload: nothing will use them
+      throw e;
+    }
+    return { key, name: file.name ?? '', total: file.size, chunkSize, uploadId: randomId(), offset: 0, fields, signedAt: Date.now(), url };
   }
 
   /**
@@ -284,14 +291,16 @@ export class DirectUpload {
     const o = this.#options;
     const cloudName = fields.cloud_name || o.cloudName;
     if (!cloudName && !fields.upload_url) throw codedError('MISSING_OPTION', 'cloudName is needed (or an upload_url from sign())');
-    const url = String(fields.upload_url || `${o.uploadPrefix || DEFAULT_PREFIX}/v1_1/${cloudName}/${o.resourceType || 'auto'}/upload`);
-    // Checked here, before anything is stored: a renewal answering a URL no request can go to is its failure.
+    // Checked here, before anything is stored: a renewal answering a URL no upload can go to is its failure.
+    let url = '';
     try {
-      new URL(url, globalThis.location?.href);
+      url = String(fields.upload_url || `${o.uploadPrefix || DEFAULT_PREFIX}/v1_1/${cloudName}/${o.resourceType || 'auto'}/upload`);
+      // Resolved as XMLHttpRequest resolves it (against the document's base URL).
+      if (/^https?:$/.test(new URL(url, globalThis.document?.baseURI ?? globalThis.location?.href).protocol)) return url;
     } catch {
-      throw codedError('INVALID_OPTION', `The upload URL is not a URL: ${url}`);
+      // not a URL (or not text)
     }
-    return url;
+    throw codedError('INVALID_OPTION', `The upload URL is not an http(s) URL: ${url}`);
   }
 
   async #save(s) {
@@ -346,8 +355,10 @@ export class DirectUpload {
     const params = { ...(o.params ?? {}) };
     if (s.fields.public_id != null && params.public_id == null) params.public_id = s.fields.public_id;
     // Stopped while the server signs again: fields for another upload (a new record at an intent-signing
-    // server) are used by nobody, so it hears of them; the same upload's are the stored state's to cancel.
-    const late = (fields) => o.cancel && uploadParams(fields) !== uploadParams(s.fields) && this.#cancel(fields);
+    // server) are used by nobody, so it hears of them; the same upload's (the same params, or the same
+    // record signed anew) are the stored state's to cancel.
+    const sameRecord = (fields) => fields.record_id != null && String(fields.record_id) === String(s.fields.record_id);
+    const late = (fields) => o.cancel && uploadParams(fields) !== uploadParams(s.fields) && !sameRecord(fields) && this.#cancel(fields);
     const fields = await this.#sign(params, { previous: s.fields }, late);
     let url;
     try {
@@ -440,7 +451,9 @@ export class DirectUpload {
       // The wait before the next try (ms), or what the error's message gains when there is none.
       const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
       if (typeof decision === 'string') {
-        if (!error.retryable && !fromSign.has(error)) permanent.add(error);
+        // A note here is the "may have applied" stop (the browser has no deadline and reads no Retry-After):
+        // resending it later, from the stored state, could make a second asset, so nothing continues it.
+        if ((!error.retryable || decision) && !fromSign.has(error)) permanent.add(error);
         // Only this module's own errors are written to (an app's, from sign(), may be frozen).
         if (decision) error.message += decision;
         if (!fromSign.has(error)) delete error.retryable;

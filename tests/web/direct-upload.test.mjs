@@ -47,9 +47,9 @@ function upload(bytes, options) {
     const file = new File([bytes], 'photo.png', { type: 'image/png' });
     const progress = [];
     const controller = new AbortController();
-    const sign = async (params) => (await fetch('/sign', { method: 'POST', body: JSON.stringify(params) })).json();
+    const sign = async (params) => ({ ...(await (await fetch('/sign', { method: 'POST', body: JSON.stringify(params) })).json()), ...options.answerAlso });
     const cancelled = [];
-    const { withCancel, ...given } = options;
+    const { withCancel, answerAlso, ...given } = options;
     const opts = { ...given, onProgress: (p) => { progress.push(p); if (options.abortAt && p.loaded >= options.abortAt) controller.abort(); } };
     if (withCancel) opts.cancel = (fields) => { cancelled.push(fields); };
     if (options.signed) opts.sign = sign;
@@ -142,7 +142,11 @@ test('unsigned preset uploads; coded errors; abort', async () => {
   const preset = await upload(makePng(10, 10), { uploadPreset: 'nope', cloudName: 'demo', uploadPrefix: emulator.url, withCancel: true });
   assert.deepEqual([preset.error.code, preset.cancelled], ['INVALID_REQUEST', []], 'an unsigned upload has no record to cancel');
   const badUrl = await upload(makePng(10, 10), { uploadPreset: 'browser', cloudName: 'demo', uploadPrefix: 'http://[bad' });
-  assert.deepEqual([badUrl.error.code, badUrl.error.message], ['INVALID_OPTION', 'The upload URL is not a URL: http://[bad/v1_1/demo/auto/upload']);
+  assert.deepEqual([badUrl.error.code, badUrl.error.message], ['INVALID_OPTION', 'The upload URL is not an http(s) URL: http://[bad/v1_1/demo/auto/upload']);
+  // Signed fields with nowhere an upload can go: refused before sending, and `cancel` hears of them.
+  const nowhere = await upload(makePng(10, 10), { signed: true, withCancel: true, answerAlso: { upload_url: 'javascript:void 0' } });
+  assert.deepEqual([nowhere.error.code, nowhere.error.message], ['INVALID_OPTION', 'The upload URL is not an http(s) URL: javascript:void 0']);
+  assert.equal(nowhere.cancelled.length, 1);
   const badCancel = await upload(makePng(10, 10), { signed: true, cancel: 'yes' });
   assert.deepEqual([badCancel.error.code, badCancel.error.message], ['INVALID_OPTION', 'cancel must be a function']);
 });

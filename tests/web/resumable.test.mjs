@@ -66,13 +66,15 @@ before(async () => {
       if (intent === 'new') {
         // An intent-signing server that opens a new record (a new public id) on every call.
         fields.public_id = `intent/${randomUUID()}`;
-      } else if (intent === 'same') {
+      } else if (intent === 'same' || intent === 'same-drift') {
         // One that signs its open record again when the browser names it.
         recordId = records.has(context?.previous?.record_id) ? context.previous.record_id : randomUUID();
         if (!records.has(recordId)) records.set(recordId, `intent/${randomUUID()}`);
         fields.public_id = records.get(recordId);
-      } else {
-        // Otherwise the server fixes the public id, as cirrus's media service does (the browser asks for
+        // `same-drift`: its renewals carry other params (its config changed), for the same record.
+        if (intent === 'same-drift' && context?.previous) fields.tags = 'renewed';
+      } else if (intent !== 'anonymous') {
+        // Otherwise the server fixes the public id (`anonymous`: it leaves it to Cloudinary), as cirrus's media service does (the browser asks for
         // the same one when it signs again): the last chunk can then be sent again after a 5xx.
         fields.public_id ??= `resumable/${randomUUID()}`;
       }
@@ -604,30 +606,60 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
   await page.close();
 });
 
-test('abort() while a re-signing is pending: what an intent server signs late for a new public id goes to cancel, as the stored upload does', async () => {
+for (const [intent, expected] of [['new', 'the stored upload and the late fields of another'], ['same-drift', 'the stored upload only: the late fields are for its record']]) {
+  test(`abort() while a re-signing is pending (${intent}): what the server signs late goes to cancel when it is for another upload`, async () => {
+    const CHUNK = 200_000;
+    const path = join(dir, `resign-late-${intent}.bin`);
+    writeFileSync(path, randomBytes(700_000));
+    await setFaults({ latency_ms: 100 });
+    const { page } = await openPage(`?intent=${intent}`);
+    await page.setInputFiles('#file', path);
+    assert.equal(await stopBySignal(page, CHUNK, 2 * CHUNK), 'ABORTED');
+    await ageSignatures(page, 2 * 3600_000);
+    const late = await page.evaluate(async (c) => {
+      let release;
+      const sign = (params, context) => (context ? new Promise((r) => { release = () => r(window.sign(params, context)); }) : window.sign(params, context));
+      const u = window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c });
+      while (!release) await new Promise((r) => setTimeout(r, 5));
+      const before = window.__cancelled.length;
+      u.abort();
+      const code = await u.done.catch((e) => e.code);
+      release();
+      await new Promise((r) => setTimeout(r, 300)); // the late answer, and a cancel if one follows
+      return { code, cancelled: window.__cancelled.slice(before).map((f) => [f.public_id, f.tags ?? null]) };
+    }, CHUNK);
+    assert.equal(late.code, 'ABORTED');
+    if (intent === 'new') {
+      assert.equal(late.cancelled.length, 2, JSON.stringify(late.cancelled));
+      assert.ok(late.cancelled[0][0] !== late.cancelled[1][0], expected);
+    } else {
+      assert.deepEqual(late.cancelled.map(([, tags]) => tags), [null], expected);
+    }
+    await page.close();
+  });
+}
+
+test('a last chunk the server may have stored, without a public_id: not sent again, and the stored state goes (picking the file again would send it again)', async () => {
   const CHUNK = 200_000;
-  const path = join(dir, 'resign-late.bin');
+  const path = join(dir, 'last-applied.bin');
   writeFileSync(path, randomBytes(700_000));
   await setFaults({ latency_ms: 100 });
-  const { page } = await openPage('?intent=new');
+  const { page, log } = await openPage('?intent=anonymous');
   await page.setInputFiles('#file', path);
-  assert.equal(await stopBySignal(page, CHUNK, 2 * CHUNK), 'ABORTED');
-  await ageSignatures(page, 2 * 3600_000);
-  const late = await page.evaluate(async (c) => {
-    let release;
-    const sign = (params, context) => (context ? new Promise((r) => { release = () => r(window.sign(params, context)); }) : window.sign(params, context));
-    const u = window.web.createUpload(document.getElementById('file').files[0], { sign, cancel: window.cancel, resumable: true, chunkSize: c });
-    while (!release) await new Promise((r) => setTimeout(r, 5));
-    const before = window.__cancelled.length;
-    u.abort();
-    const code = await u.done.catch((e) => e.code);
-    release();
-    for (let i = 0; i < 200 && window.__cancelled.length < before + 2; i++) await new Promise((r) => setTimeout(r, 10));
-    return { code, cancelled: window.__cancelled.slice(before).map((f) => f.public_id) };
-  }, CHUNK);
-  assert.equal(late.code, 'ABORTED');
-  assert.equal(late.cancelled.length, 2, JSON.stringify(late.cancelled));
-  assert.ok(late.cancelled.every((id) => id?.startsWith('intent/')) && late.cancelled[0] !== late.cancelled[1], 'the stored upload and the late fields of another');
+  await page.evaluate((o) => window.start(o), { chunkSize: CHUNK, cancel: true, retries: 3, retryDelay: 10 });
+  await pauseAt(page, 3 * CHUNK + 1); // during the last chunk
+  await setFaults({ after_500: 1 });
+  try {
+    await page.evaluate(() => window.__u.resume());
+    const failed = await outcome(page);
+    assert.equal(failed.error?.code, 'UPLOAD_FAILED', JSON.stringify(failed));
+    assert.match(failed.error.message, /not retried: the server may have applied the request/);
+  } finally {
+    await setFaults({});
+  }
+  assert.equal(log.sent.filter((e) => e.start === 3 * CHUNK && e.status === 500).length, 1, 'the stored last chunk went once');
+  assert.deepEqual(await page.evaluate(() => window.web.listResumableUploads()), [], 'nothing left to continue');
+  assert.equal(await page.evaluate(() => window.__cancelled.length), 1, 'and cancel heard of it');
   await page.close();
 });
 
