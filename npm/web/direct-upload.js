@@ -88,6 +88,8 @@ export class DirectUpload {
   #owner = randomId();
   /** Whether a "Stale request" made the upload start over since the server last answered a chunk. */
   #staleRestarted = false;
+  /** When the retry wait in progress ends: a pause and resume during it do not cut it short. */
+  #notBefore = 0;
   /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
   resumedFrom = 0;
 
@@ -409,6 +411,8 @@ export class DirectUpload {
       // retry can mend it.
       let outcome = null;
       try {
+        // What is left of a retry wait a pause interrupted (a resume right after a 429 still waits).
+        if (this.#notBefore > Date.now()) await sleep(this.#notBefore - Date.now(), controller.signal);
         // A failed re-signing is retried as a failed chunk is (and leaves the stored state alone).
         if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
         const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};
@@ -460,6 +464,7 @@ export class DirectUpload {
         throw error;
       }
       try {
+        this.#notBefore = Date.now() + decision;
         await sleep(decision, controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;

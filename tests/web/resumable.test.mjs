@@ -663,6 +663,26 @@ test('a last chunk the server may have stored, without a public_id: not sent aga
   await page.close();
 });
 
+test('a pause and a resume during the wait after a 429 do not cut the wait short', async () => {
+  await setFaults({ error_429: 1 });
+  const { page, log } = await openPage();
+  try {
+    await page.setInputFiles('#file', { name: 'limited.bin', mimeType: 'application/octet-stream', buffer: randomBytes(50_000) });
+    await page.evaluate((o) => window.start(o), { retries: 1, retryDelay: 10 });
+    for (let i = 0; i < 500 && log.sent[0]?.status !== 429; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100)); // the page has the answer, and waits
+    await page.evaluate(() => { window.__u.pause(); window.__u.resume(); });
+    const failed = await outcome(page);
+    assert.equal(failed.error?.code, 'RATE_LIMITED', JSON.stringify(failed));
+  } finally {
+    await setFaults({});
+  }
+  assert.equal(log.sent.length, 3, 'the first try, the one the pause interrupted the wait of (not counted), and one retry');
+  const gap = log.sent[1].at - log.sent[0].until;
+  assert.ok(gap >= 900, `the retry went ${Math.round(gap)} ms after the 429 (at least a second after a rate limit)`);
+  await page.close();
+});
+
 test('partial chunks the server dropped while the upload waited: the last chunk gets no asset, the upload starts over once and completes', async () => {
   // An emulator that forgets unfinished uploads after a second (Cloudinary keeps them for a while, not forever).
   const forgetful = await startEmulator({ args: ['--quiet', '--chunk-ttl-secs', '1', '--fault', 'upload:latency=100'] });
