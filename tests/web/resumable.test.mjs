@@ -172,6 +172,13 @@ function stopBySignal(page, chunkSize, at, { cancel = false } = {}) {
   }), [chunkSize, at, cancel]);
 }
 
+/** A 700 KB file of random bytes for the page to pick: its path. */
+function randomFile(name) {
+  const path = join(dir, name);
+  writeFileSync(path, randomBytes(700_000));
+  return path;
+}
+
 /** Makes every stored signature look `ms` older, as if the page had been closed that long. */
 function ageSignatures(page, ms) {
   return page.evaluate((age) => new Promise((resolve, reject) => {
@@ -431,8 +438,7 @@ test('a signing server whose clock is hours behind and that signs a new public i
 
 test('the stored state goes on abort() and on a permanent failure, and stays when the signal stops the upload; `cancel` hears of the first two only', async () => {
   const CHUNK = 200_000;
-  const path = join(dir, 'life.bin');
-  writeFileSync(path, randomBytes(700_000));
+  const path = randomFile('life.bin');
   await setFaults({ latency_ms: 100 });
   const { page } = await openPage('?intent=same');
   const stored = () => page.evaluate(() => window.web.listResumableUploads());
@@ -472,8 +478,7 @@ test('the stored state goes on abort() and on a permanent failure, and stays whe
 
 test('cancel and forgetting at the edges: a signal before anything is stored cancels; abort() after the signal forgets the kept state; abort() while sign() hangs ends at once and cancels what sign() answers late; a failing sign() is REQUEST_FAILED, a failing re-signing is retried and keeps the stored state', async () => {
   const CHUNK = 200_000;
-  const path = join(dir, 'edges.bin');
-  writeFileSync(path, randomBytes(700_000));
+  const path = randomFile('edges.bin');
   await setFaults({ latency_ms: 150 });
   const { page } = await openPage('?intent=same');
   const stored = () => page.evaluate(() => window.web.listResumableUploads());
@@ -609,8 +614,7 @@ test('cancel and forgetting at the edges: a signal before anything is stored can
 for (const [intent, expected] of [['new', 'the stored upload and the late fields of another'], ['same-drift', 'the stored upload only: the late fields are for its record']]) {
   test(`abort() while a re-signing is pending (${intent}): what the server signs late goes to cancel when it is for another upload`, async () => {
     const CHUNK = 200_000;
-    const path = join(dir, `resign-late-${intent}.bin`);
-    writeFileSync(path, randomBytes(700_000));
+    const path = randomFile(`resign-late-${intent}.bin`);
     await setFaults({ latency_ms: 100 });
     const { page } = await openPage(`?intent=${intent}`);
     await page.setInputFiles('#file', path);
@@ -641,8 +645,7 @@ for (const [intent, expected] of [['new', 'the stored upload and the late fields
 
 test('a last chunk the server may have stored, without a public_id: not sent again, and the stored state goes (picking the file again would send it again)', async () => {
   const CHUNK = 200_000;
-  const path = join(dir, 'last-applied.bin');
-  writeFileSync(path, randomBytes(700_000));
+  const path = randomFile('last-applied.bin');
   await setFaults({ latency_ms: 100 });
   const { page, log } = await openPage('?intent=anonymous');
   await page.setInputFiles('#file', path);
