@@ -90,6 +90,8 @@ export class DirectUpload {
   #staleRestarted = false;
   /** When the retry wait in progress ends: a pause and resume during it do not cut it short. */
   #notBefore = 0;
+  /** The controller of a request that must not be sent twice and whose body is all sent (see pause()). */
+  #finishing = null;
   /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
   resumedFrom = 0;
 
@@ -114,7 +116,9 @@ export class DirectUpload {
   pause() {
     if (this.#state !== 'running') return;
     this.#state = 'paused';
-    this.#current?.abort();
+    // A request the server could store twice, sent whole already, is let finish: sent again on resume,
+    // it could make a second asset. Its answer counts; the pause holds what comes after it.
+    if (this.#current !== this.#finishing) this.#current?.abort();
     this.#report(this.#acked); // the chunk in flight is lost and sent again on resume
   }
 
@@ -410,6 +414,10 @@ export class DirectUpload {
       // out and the network failed or timed out, -1 when nothing was sent (sign() failed); null when no
       // retry can mend it.
       let outcome = null;
+      // As the Node transport judges it (crates/transport/src/client.rs): a chunk but the last only stores
+      // bytes under its upload id and range, so it can be sent twice; a whole file or a last chunk, which
+      // makes the asset, only when the public_id is fixed (else each could make another asset).
+      const idempotent = Boolean(s.fields.public_id) || (chunked && !last);
       try {
         // What is left of a retry wait a pause interrupted (a resume right after a 429 still waits).
         if (this.#notBefore > Date.now()) await sleep(this.#notBefore - Date.now(), controller.signal);
@@ -420,8 +428,17 @@ export class DirectUpload {
         for (const [k, v] of sentFields(s.fields)) form.append(k, v);
         form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
         // Progress in file bytes: the body's share sent, of this chunk's length (the fields are overhead).
-        const onBytes = (sent, size) => this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
-        const { status, text } = await post(s.url, form, headers, controller.signal, onBytes);
+        const onBytes = (sent, size) => {
+          this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
+          if (!idempotent && size && sent >= size) this.#finishing = controller;
+        };
+        let answer;
+        try {
+          answer = await post(s.url, form, headers, controller.signal, onBytes);
+        } finally {
+          this.#finishing = null;
+        }
+        const { status, text } = answer;
         let body;
         try { body = JSON.parse(text); } catch { body = null; }
         if (status === 200 && body && !body.error) return body;
@@ -448,10 +465,6 @@ export class DirectUpload {
         if (fromSign.has(e)) outcome = e.code === 'REQUEST_FAILED' || e.retryable ? -1 : null;
         else if (e.retryable) outcome = 0;
       }
-      // As the Node transport judges it (crates/transport/src/client.rs): a chunk but the last only stores
-      // bytes under its upload id and range, so it can be sent twice; a whole file or a last chunk, which
-      // makes the asset, only when the public_id is fixed (else each could make another asset).
-      const idempotent = Boolean(s.fields.public_id) || (chunked && !last);
       // The wait before the next try (ms), or what the error's message gains when there is none.
       const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
       if (typeof decision === 'string') {

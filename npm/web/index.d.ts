@@ -115,7 +115,10 @@ export interface DirectUploadHandle {
   readonly total: number;
   /** Bytes an earlier page had already uploaded when this one continued from the resumable store (0 otherwise). */
   readonly resumedFrom: number;
-  /** Aborts the chunk in flight (sent again on resume) and sends nothing until resume(). */
+  /**
+   * Aborts the chunk in flight (sent again on resume) and sends nothing until resume(); a whole file or last
+   * chunk without a `public_id` that is all sent is let finish instead (sent again, it could make a second asset).
+   */
   pause(): void;
   resume(): void;
   /**
