@@ -60,8 +60,8 @@ function sentFields(fields) {
 
 /**
  * One upload of one file, started at construction; `done` resolves to `{ result, identifier }`.
- * pause() aborts the chunk in flight (its bytes are sent again on resume) and sends nothing until
- * resume(); abort() cancels and forgets the resumable state; the `signal` option stops the upload but
+ * pause() aborts the chunk in flight (its bytes are sent again on resume; but a request the server could
+ * store twice is let finish) and sends nothing until resume(); abort() cancels and forgets the resumable state; the `signal` option stops the upload but
  * keeps that state, so picking the file again (after a reload, say) continues it.
  */
 export class DirectUpload {
@@ -90,7 +90,7 @@ export class DirectUpload {
   #staleRestarted = false;
   /** When the retry wait in progress ends: a pause and resume during it do not cut it short. */
   #notBefore = 0;
-  /** The controller of a request that must not be sent twice and whose body is all sent (see pause()). */
+  /** The controller of the request in flight when it must not be sent twice (see pause()). */
   #finishing = null;
   /** Bytes an earlier page had sent, acknowledged, when this upload continued from the store. */
   resumedFrom = 0;
@@ -116,9 +116,11 @@ export class DirectUpload {
   pause() {
     if (this.#state !== 'running') return;
     this.#state = 'paused';
-    // A request the server could store twice, sent whole already, is let finish: sent again on resume,
-    // it could make a second asset. Its answer counts; the pause holds what comes after it.
-    if (this.#current !== this.#finishing) this.#current?.abort();
+    // A request the server could store twice (a whole file or a last chunk without a public_id) is let
+    // finish: aborted, it may still have reached the server whole, and sent again on resume it could make
+    // a second asset. Its answer counts; the pause holds what comes after it.
+    if (this.#current === this.#finishing) return;
+    this.#current?.abort();
     this.#report(this.#acked); // the chunk in flight is lost and sent again on resume
   }
 
@@ -428,10 +430,8 @@ export class DirectUpload {
         for (const [k, v] of sentFields(s.fields)) form.append(k, v);
         form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
         // Progress in file bytes: the body's share sent, of this chunk's length (the fields are overhead).
-        const onBytes = (sent, size) => {
-          this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
-          if (!idempotent && size && sent >= size) this.#finishing = controller;
-        };
+        const onBytes = (sent, size) => this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
+        if (!idempotent) this.#finishing = controller;
         let answer;
         try {
           answer = await post(s.url, form, headers, controller.signal, onBytes);
@@ -476,14 +476,15 @@ export class DirectUpload {
         if (!fromSign.has(error)) delete error.retryable;
         throw error;
       }
+      // The retry counts now, once: a pause during the wait holds it, and the rest of the wait follows the
+      // resume (#notBefore), so toggling pause neither skips the wait nor adds retries.
+      attempt += 1;
+      this.#notBefore = Date.now() + decision;
       try {
-        this.#notBefore = Date.now() + decision;
         await sleep(decision, controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;
-        continue; // paused during the wait: the chunk goes again after resume, the attempt not counted
       }
-      attempt += 1;
     }
   }
 }

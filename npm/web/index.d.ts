@@ -116,8 +116,9 @@ export interface DirectUploadHandle {
   /** Bytes an earlier page had already uploaded when this one continued from the resumable store (0 otherwise). */
   readonly resumedFrom: number;
   /**
-   * Aborts the chunk in flight (sent again on resume) and sends nothing until resume(); a whole file or last
-   * chunk without a `public_id` that is all sent is let finish instead (sent again, it could make a second asset).
+   * Aborts the chunk in flight (sent again on resume) and sends nothing until resume(). A whole file or a
+   * last chunk without a `public_id` is let finish instead (sent again, it could make a second asset): the
+   * upload may then be `done` or `failed` while paused.
    */
   pause(): void;
   resume(): void;
