@@ -26,7 +26,7 @@ export { signedIdentifier };
  * What the uploads take from the core: chunk plans, status classification and the retry decision, as the
  * Node transport, and the signature doctor (NOT_IN_BROWSER_BUILD in the browser module: the upload then goes without it).
  */
-const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, retryDecision: wasm.retryDecision, explainSignature: explainSignatureChecked };
+const uploadCore = { planChunks: wasm.planChunks, classifyStatus: wasm.classifyStatus, retryDecision: wasm.retryDecision, uploadIdempotent: wasm.uploadIdempotent, explainSignature: explainSignatureChecked };
 
 /**
  * Starts uploading a File/Blob from the browser, signed by your server (`sign`) or through an unsigned

@@ -61,8 +61,9 @@ function sentFields(fields) {
 /**
  * One upload of one file, started at construction; `done` resolves to `{ result, identifier }`.
  * pause() aborts the chunk in flight (its bytes are sent again on resume; but a request the server could
- * store twice is let finish) and sends nothing until resume(); abort() cancels and forgets the resumable state; the `signal` option stops the upload but
- * keeps that state, so picking the file again (after a reload, say) continues it.
+ * store twice is let finish) and sends nothing until resume(); abort() cancels and forgets the resumable
+ * state; the `signal` option stops the upload but keeps that state, so picking the file again (after a
+ * reload, say) continues it.
  */
 export class DirectUpload {
   #core;
@@ -416,10 +417,9 @@ export class DirectUpload {
       // out and the network failed or timed out, -1 when nothing was sent (sign() failed); null when no
       // retry can mend it.
       let outcome = null;
-      // As the Node transport judges it (crates/transport/src/client.rs): a chunk but the last only stores
-      // bytes under its upload id and range, so it can be sent twice; a whole file or a last chunk, which
-      // makes the asset, only when the public_id is fixed (else each could make another asset).
-      const idempotent = Boolean(s.fields.public_id) || (chunked && !last);
+      // What the core's rule of sending an upload twice depends on (cirrus_core::retry::upload_idempotent).
+      const fixedId = Boolean(s.fields.public_id);
+      const chunkButLast = chunked && !last;
       try {
         // What is left of a retry wait a pause interrupted (a resume right after a 429 still waits).
         if (this.#notBefore > Date.now()) await sleep(this.#notBefore - Date.now(), controller.signal);
@@ -431,7 +431,7 @@ export class DirectUpload {
         form.append('file', chunked ? file.slice(start, end + 1) : file, file.name || 'blob');
         // Progress in file bytes: the body's share sent, of this chunk's length (the fields are overhead).
         const onBytes = (sent, size) => this.#report(start + Math.floor((end - start + 1) * (size ? sent / size : 0)));
-        if (!idempotent) this.#finishing = controller;
+        if (!this.#core.uploadIdempotent(fixedId, chunkButLast)) this.#finishing = controller;
         let answer;
         try {
           answer = await post(s.url, form, headers, controller.signal, onBytes);
@@ -466,7 +466,7 @@ export class DirectUpload {
         else if (e.retryable) outcome = 0;
       }
       // The wait before the next try (ms), or what the error's message gains when there is none.
-      const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, idempotent, Math.random());
+      const decision = outcome === null ? '' : this.#core.retryDecision(outcome, attempt, retries, retryDelay, fixedId, chunkButLast, Math.random());
       if (typeof decision === 'string') {
         // A note here is the "may have applied" stop (the browser has no deadline and reads no Retry-After):
         // resending it later, from the stored state, could make a second asset, so nothing continues it.

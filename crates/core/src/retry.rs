@@ -42,6 +42,14 @@ fn refused(status: u16) -> bool {
     matches!(status, 408 | 420 | 429 | 503)
 }
 
+/// Whether an upload request may be sent twice (the Node transport and the browser's direct upload ask
+/// this alike): a chunk other than the last only stores bytes under its upload id and range; a whole file
+/// or a last chunk makes the asset, so sending it again is safe only when the public_id is fixed (else
+/// each could make another asset).
+pub fn upload_idempotent(fixed_public_id: bool, chunk_but_last: bool) -> bool {
+    fixed_public_id || chunk_but_last
+}
+
 /// How often and how patiently to retry (milliseconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {

@@ -446,9 +446,8 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Sends one request (a whole file, or one chunk with its range), retrying it alone. A chunk other
-    /// than the last only stores bytes under the upload id, so it is always safe to send again; a whole
-    /// file or a last chunk only when the public_id is fixed.
+    /// Sends one request (a whole file, or one chunk with its range), retrying it alone; whether it may be
+    /// sent twice is core's [`cirrus_core::retry::upload_idempotent`].
     async fn send(
         &self,
         file: Option<FilePart>,
@@ -456,7 +455,9 @@ impl Job<'_> {
         params: &Map,
     ) -> Result<Value, TransportError> {
         let t = self.transport;
-        let idempotent = self.fixed_id || matches!(range, Some((_, None)));
+        // A range without the total is a chunk but the last.
+        let idempotent =
+            cirrus_core::retry::upload_idempotent(self.fixed_id, matches!(range, Some((_, None))));
         with_retries(
             &self.settings.retry,
             self.started,

@@ -92,18 +92,20 @@ pub fn classify_status(status: JsValue, upload: JsValue) -> JsResult<JsValue> {
 /// After a failed upload request, the core's retry decision (the one the Node transport follows): the
 /// wait in ms before sending it again, or the text the error's message gains when it is given up (maybe
 /// empty). `status`: the HTTP status, `0` when the request went out and no answer came, `-1` when it was
-/// never sent (`sign()` failed). `retries` may be `Infinity`. (Numbers, for the upload code only: the
-/// browser module stays small.)
+/// never sent (`sign()` failed). `retries` may be `Infinity`. Whether the request may be sent twice is
+/// the core's rule, from whether the public_id is fixed and whether it is a chunk but the last. (Plain
+/// numbers and booleans, for the upload code only: the browser module stays small.)
 #[wasm_bindgen(js_name = retryDecision)]
 pub fn retry_decision(
     status: f64,
     retries_done: f64,
     retries: f64,
     retry_delay: f64,
-    idempotent: bool,
+    fixed_public_id: bool,
+    chunk_but_last: bool,
     jitter: f64,
 ) -> JsValue {
-    use cirrus_core::retry::{decide, Decision, Failure, Outcome, Policy};
+    use cirrus_core::retry::{decide, upload_idempotent, Decision, Failure, Outcome, Policy};
     let outcome = match status {
         s if s < 0.0 => Outcome::NotSent,
         s if (1.0..=999.0).contains(&s) => Outcome::Status(s as u16),
@@ -119,7 +121,7 @@ pub fn retry_decision(
     let failure = Failure {
         outcome,
         retries_done: retries_done as u32,
-        idempotent,
+        idempotent: upload_idempotent(fixed_public_id, chunk_but_last),
         // The page does not read Retry-After (a cross-origin answer shows it only if the server exposes
         // it): the floor after a rate limit applies.
         retry_after_ms: None,
@@ -129,6 +131,13 @@ pub fn retry_decision(
         Decision::Retry { wait_ms } => JsValue::from_f64(wait_ms as f64),
         Decision::Stop(stop) => JsValue::from_str(stop.note()),
     }
+}
+
+/// Whether an upload request may be sent twice: the core's rule (see `retryDecision`), which the upload
+/// code also asks before a request, to know whether a pause may abort it.
+#[wasm_bindgen(js_name = uploadIdempotent)]
+pub fn upload_idempotent(fixed_public_id: bool, chunk_but_last: bool) -> bool {
+    cirrus_core::retry::upload_idempotent(fixed_public_id, chunk_but_last)
 }
 
 /// Chunks for a chunked upload of `total` bytes: `[[start, end], ...]` (inclusive ends).
