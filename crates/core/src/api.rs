@@ -458,7 +458,7 @@ impl Client {
     /// [`crate::url::url_for_account`]).
     pub fn url(&self, public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
         let public_id = public_id_string(public_id)?;
-        let options = object_arg(options, "options")?.clone();
+        let options = object_arg(options, "options")?;
         crate::url::url_for_account(&public_id, options, self.config.values(), now_ms)
     }
 

@@ -101,7 +101,7 @@ pub fn normalize_string(s: String) -> String {
 }
 
 /// The three passes, each copying only when it changes something.
-fn normalize_cow(s: &str) -> Cow<'_, str> {
+pub(crate) fn normalize_cow(s: &str) -> Cow<'_, str> {
     if s.is_empty() || is_bang_literal(s) {
         return Cow::Borrowed(s);
     }

@@ -1,5 +1,7 @@
 //! Overlays and underlays (`l_` / `u_`): strings, fetch layers, text layers and asset layers.
 
+use alloc::borrow::Cow;
+
 use crate::encoding::{base64_encode_url, encode_uri_component, smart_escape_where};
 use crate::error::{Error, Result};
 use crate::prelude::*;
@@ -14,16 +16,22 @@ const KEYWORDS: &[(&str, Option<&str>)] = &[
     ("stroke", Some("none")),
 ];
 
-/// Builds the layer component for an `overlay`/`underlay` option value.
-pub fn process_layer(layer: Value) -> Result<Value> {
-    let layer = match layer {
-        Value::String(s) => match fetch_layer(&s) {
+/// Builds the layer component for an `overlay`/`underlay` option value (a plain string or other value
+/// is handed back as it is).
+pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
+    // A `fetch:` string stands for the fetch layer it names; any other string is used as it is.
+    let fetched = match layer.as_str() {
+        Some(s) => match fetch_layer(s) {
             Some(map) => Value::Object(map),
-            None => return Ok(Value::String(s)),
+            None => return Ok(layer),
         },
-        other => other,
+        None => Value::Undefined,
     };
-    let Some(fields) = layer_fields(&layer) else {
+    let Some(fields) = layer_fields(if fetched.is_object() {
+        &fetched
+    } else {
+        &layer
+    }) else {
         return Ok(layer);
     };
     let mut resource_type = fields.get("resource_type").clone();
@@ -84,7 +92,7 @@ pub fn process_layer(layer: Value) -> Result<Value> {
     } else {
         components.push(slashes_to_colons(&public_id)?);
     }
-    Ok(Value::String(components.join(":")))
+    Ok(Cow::Owned(Value::String(components.join(":"))))
 }
 
 /// Every `/` of a layer's public_id becomes `:`. (The SDK replaces only the first one, which breaks

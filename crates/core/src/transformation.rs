@@ -1,11 +1,17 @@
 //! Transformation strings (`generate_transformation_string`): the whole parameter table, chained and
 //! named transformations, variables, conditions, layers, ranges and video codecs.
+//!
+//! A component reads its options where they are (the SDK consumes them from a copy; nothing read after
+//! a component is one of its options, so reading leaves the same result): an option the caller did not
+//! give costs a lookup, no copy and nothing to drop, and a value written as given is borrowed, not moved.
+
+use alloc::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::expression::{normalize, normalize_owned, write_normalized};
+use crate::expression::{normalize, normalize_cow, normalize_string, write_normalized};
 use crate::layer::process_layer;
 use crate::prelude::*;
-use crate::value::{cmp_utf16, Map, Value};
+use crate::value::{cmp_utf16, Map, Value, UNDEFINED};
 
 /// No account: what the free functions (no config) read where the SDK reads `config()`.
 pub(crate) static NO_ACCOUNT: Map = Map::new();
@@ -14,6 +20,9 @@ pub(crate) static NO_ACCOUNT: Map = Map::new();
 /// `responsive_width_transformation` that asks for `responsive_width` itself, where the SDK recurses
 /// until the stack overflows).
 const MAX_NESTING: usize = 32;
+
+/// A parameter's value as it is written: the option's own (borrowed), or one worked out from it.
+type Param<'a> = Cow<'a, Value>;
 
 /// Builds the transformation string for an options value: a string is used as it is, an array is a
 /// chain, an object is one component (plus its own chained `transformation`s).
@@ -35,8 +44,7 @@ pub(crate) const COMPONENT_OPTIONS: [&str; 9] = [
 ];
 
 /// [`generate`] of an options object that mostly holds other things (upload options): when none of
-/// its keys is one a component reads (and no account adds any), the transformation is empty, and
-/// neither the copy of the options nor the component is made.
+/// its keys is one a component reads (and no account adds any), the transformation is empty.
 pub fn generate_from_map(options: &Map) -> Result<String> {
     let reads = options.iter().any(|(k, v)| {
         param_index(k, v).is_some() || COMPONENT_OPTIONS.contains(&k) || k.starts_with('$')
@@ -44,36 +52,30 @@ pub fn generate_from_map(options: &Map) -> Result<String> {
     if !reads {
         return Ok(String::new());
     }
-    generate_owned(Value::Object(options.clone()), &NO_ACCOUNT, 0)
+    component(options, &NO_ACCOUNT, 0)
 }
 
 /// [`generate`] for an account: each component defaults `responsive_width` and `dpr` to the account's,
 /// and `responsive_width` appends the account's `responsive_width_transformation`, as the SDK does with
 /// its global config.
 pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Result<String> {
-    // A component consumes its options: they are copied once, then handed down.
-    generate_owned(options.clone(), account, depth)
-}
-
-/// [`generate_in`] of options handed over: nothing is copied.
-fn generate_owned(options: Value, account: &Map, depth: usize) -> Result<String> {
     if depth > MAX_NESTING {
         return Err(Error::invalid_option("Transformations nest too deeply"));
     }
     match options {
-        Value::String(s) => Ok(s),
+        Value::String(s) => Ok(s.clone()),
         // A chain: its non-empty transformations joined with `/`.
         Value::Array(items) => {
             let mut parts = Vec::with_capacity(items.len());
             for item in items {
-                let part = generate_owned(item, account, depth + 1)?;
+                let part = generate_in(item, account, depth + 1)?;
                 if !part.is_empty() {
                     parts.push(part);
                 }
             }
             Ok(parts.join("/"))
         }
-        Value::Object(map) => component(map, account, depth).map(|(s, _)| s),
+        Value::Object(map) => component(map, account, depth),
         Value::Null | Value::Undefined => {
             Err(Error::invalid_option("A transformation must not be null"))
         }
@@ -81,34 +83,41 @@ fn generate_owned(options: Value, account: &Map, depth: usize) -> Result<String>
     }
 }
 
-/// Builds from an options object, consuming the transformation keys from it (as the SDK does), so that
-/// the caller can go on reading the URL options that remain. `account`: see [`generate_in`].
-pub fn generate_from_options(options: &mut Map, account: &Map) -> Result<String> {
-    let taken = core::mem::take(options);
-    let (result, rest) = component(taken, account, 0)?;
-    *options = rest;
-    Ok(result)
+/// The transformation of a URL's options object (its other options are the URL's own). `account`:
+/// see [`generate_in`].
+pub fn generate_from_options(options: &Map, account: &Map) -> Result<String> {
+    component(options, account, 0)
 }
 
-fn string_method(value: Value, option: &str) -> Result<Option<String>> {
+/// `normalize(value)`, borrowing what it leaves unchanged (most values: `fill`, `0.5`, `auto:good`).
+fn normalized(value: Param<'_>) -> Param<'_> {
     match value {
-        Value::String(s) => Ok(Some(s)),
-        v if v.truthy() => Err(Error::invalid_option(
-            [option, " must be a string"].concat(),
-        )),
-        _ => Ok(None),
+        Cow::Borrowed(v @ Value::String(s)) => match normalize_cow(s) {
+            Cow::Borrowed(_) => Cow::Borrowed(v),
+            Cow::Owned(changed) => Cow::Owned(Value::String(changed)),
+        },
+        Cow::Owned(Value::String(s)) => Cow::Owned(Value::String(normalize_string(s))),
+        other => other,
     }
 }
 
 /// `value && value.replace(/^#/, "rgb:")`: falsy values are kept, truthy non-strings are errors.
-fn hash_to_rgb(value: Value, option: &str) -> Result<Value> {
+fn hash_to_rgb<'a>(value: Param<'a>, option: &str) -> Result<Param<'a>> {
     if !value.truthy() {
         return Ok(value);
     }
-    match string_method(value, option)? {
-        Some(s) => Ok(rgb(&s).into()),
-        None => Ok(Value::Undefined),
-    }
+    let rgb = match value.as_str() {
+        Some(color) => color.strip_prefix('#').map(|rest| ["rgb:", rest].concat()),
+        None => return Err(must_be_a_string(option)),
+    };
+    Ok(match rgb {
+        Some(rgb) => Cow::Owned(rgb.into()),
+        None => value,
+    })
+}
+
+fn must_be_a_string(option: &str) -> Error {
+    Error::invalid_option([option, " must be a string"].concat())
 }
 
 fn rgb(color: &str) -> String {
@@ -119,54 +128,60 @@ fn rgb(color: &str) -> String {
 }
 
 /// One transformation component: the chained transformations first, then this component's own
-/// `if`, variables, parameters and raw transformation. Returns it and the options it did not consume.
-fn component(mut o: Map, account: &Map, depth: usize) -> Result<(String, Map)> {
-    let responsive_width = o.consume_or("responsive_width", account);
-    let (width, height) = dimensions(&mut o)?;
-    let (mut chain, named) = chained(&mut o, account, depth)?;
-    let if_value = match o.consume("if") {
+/// `if`, variables, parameters and raw transformation.
+fn component(o: &Map, account: &Map, depth: usize) -> Result<String> {
+    let responsive_width = o.option_or("responsive_width", account).truthy();
+    let (width, height) = dimensions(o)?;
+    let (mut chain, named) = chained(o, account, depth)?;
+    let if_value = match o.option("if") {
         v if v.truthy() => {
             let mut text = String::from("if_");
-            write_normalized(&v, &mut text);
-            Value::String(text)
+            write_normalized(v, &mut text);
+            Some(text)
         }
-        v => v,
+        _ => None,
     };
-    let dpr = o.consume_or("dpr", account);
+    let dpr = Cow::Borrowed(o.option_or("dpr", account));
     // Parameters are worked out before the variables (the SDK's order: it decides which error shows) but
     // written after them: into one buffer, the parts joined by `,` as they come.
     let mut pairs = String::with_capacity(64);
-    parameters(&mut o, [width, height, dpr], named, &mut pairs)?;
-    let variables = variables(&mut o)?;
-    let raw = o.consume("raw_transformation");
-    let own = if !if_value.truthy() && variables.is_empty() && !raw.truthy() {
+    parameters(o, [width, height, dpr], named, &mut pairs)?;
+    let variables = variables(o)?;
+    let raw = o.option("raw_transformation");
+    let own = if if_value.is_none() && variables.is_empty() && !raw.truthy() {
         pairs
     } else {
         let mut own = String::with_capacity(pairs.len() + 32);
-        for part in [if_value, variables.into(), pairs.into(), raw] {
-            if part.truthy() {
-                if !own.is_empty() {
-                    own.push(',');
-                }
-                part.write_js_string(&mut own);
+        let comma = |own: &mut String| {
+            if !own.is_empty() {
+                own.push(',');
             }
+        };
+        for part in [if_value.as_deref().unwrap_or_default(), &variables, &pairs] {
+            if !part.is_empty() {
+                comma(&mut own);
+                own.push_str(part);
+            }
+        }
+        if raw.truthy() {
+            comma(&mut own);
+            raw.write_js_string(&mut own);
         }
         own
     };
-    if chain.is_empty() && !responsive_width.truthy() {
-        return Ok((own, o));
+    if chain.is_empty() && !responsive_width {
+        return Ok(own);
     }
     chain.push(own);
-    if responsive_width.truthy() {
+    if responsive_width {
         chain.push(responsive_transformation(account, depth)?);
     }
     chain.retain(|s| !s.is_empty());
-    let result = if chain.len() == 1 {
+    Ok(if chain.len() == 1 {
         chain.pop().unwrap_or_default()
     } else {
         chain.join("/")
-    };
-    Ok((result, o))
+    })
 }
 
 /// What `responsive_width` appends: the account's `responsive_width_transformation`, else
@@ -185,63 +200,63 @@ fn responsive_transformation(account: &Map, depth: usize) -> Result<String> {
             let mut default = Map::with_capacity(2);
             default.set("width", "auto".into());
             default.set("crop", "limit".into());
-            component(default, &plain, depth + 1).map(|(s, _)| s)
+            component(&default, &plain, depth + 1)
         }
     }
 }
 
-/// `width` and `height`, from `size` (`WxH`) when it is given (which also sets them in the options).
-fn dimensions(o: &mut Map) -> Result<(Value, Value)> {
-    let mut width = o.get("width").clone();
-    let mut height = o.get("height").clone();
-    let size = o.consume("size");
-    if size.truthy() {
-        let size = string_method(size, "size")?.unwrap_or_default();
-        let mut parts = size.split('x');
-        width = parts.next().map_or(Value::Undefined, Value::from);
-        height = parts.next().map_or(Value::Undefined, Value::from);
-        o.set("width", width.clone());
-        o.set("height", height.clone());
+/// `width` and `height`, from `size` (`WxH`) when it is given.
+fn dimensions(o: &Map) -> Result<(Param<'_>, Param<'_>)> {
+    let size = o.option("size");
+    if !size.truthy() {
+        return Ok((
+            Cow::Borrowed(o.get("width")),
+            Cow::Borrowed(o.get("height")),
+        ));
     }
-    Ok((width, height))
+    let size = size.as_str().ok_or_else(|| must_be_a_string("size"))?;
+    let mut parts = size.split('x');
+    let mut next = || Cow::Owned(parts.next().map_or(Value::Undefined, Value::from));
+    Ok((next(), next()))
 }
 
 /// The `transformation` option: chained components (objects) or named transformations (strings).
-fn chained(o: &mut Map, account: &Map, depth: usize) -> Result<(Vec<String>, String)> {
-    let base = o.consume("transformation").into_array();
-    let mut chain: Vec<String> = Vec::new();
+fn chained(o: &Map, account: &Map, depth: usize) -> Result<(Vec<String>, String)> {
+    let base = o.option("transformation").as_items();
     if !base.iter().any(Value::is_object) {
-        return Ok((chain, Value::join(&base, ".")));
+        return Ok((Vec::new(), Value::join(base, ".")));
     }
+    let mut chain: Vec<String> = Vec::with_capacity(base.len() + 2);
     for tr in base {
         chain.push(if tr.is_object() {
-            generate_owned(tr, account, depth + 1)?
+            generate_in(tr, account, depth + 1)?
         } else {
             let mut wrapper = Map::new();
-            wrapper.set("transformation", tr);
-            component(wrapper, account, depth + 1)?.0
+            wrapper.set("transformation", tr.clone());
+            component(&wrapper, account, depth + 1)?
         });
     }
     Ok((chain, String::new()))
 }
 
 /// `effect`: an array joins with `:`, an object becomes `name:value` items.
-fn effect_value(effect: Value) -> Value {
-    match effect {
-        Value::Array(items) => Value::join(&items, ":").into(),
-        Value::Object(map) => Value::Array(
+fn effect_value(effect: Param<'_>) -> Param<'_> {
+    match &*effect {
+        Value::Array(items) => Cow::Owned(Value::join(items, ":").into()),
+        Value::Object(map) => Cow::Owned(Value::Array(
             map.iter()
                 .map(|(k, v)| [k, ":", &v.to_js_string()].concat().into())
                 .collect(),
-        ),
-        other => other,
+        )),
+        _ => effect,
     }
 }
 
 /// `border`: an object (or array) becomes `{width}px_solid_{color}`; digits alone are an HTML border
-/// attribute (put back into the options), not a transformation.
-fn border_value(border: Value, o: &mut Map) -> Result<Value> {
-    Ok(match border {
+/// attribute, not a transformation.
+fn border_value(border: Param<'_>) -> Result<Param<'_>> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    Ok(match &*border {
         b @ (Value::Object(_) | Value::Array(_)) => {
             let width = match b.get("width") {
                 w if w.is_nullish() => "2".to_owned(),
@@ -252,29 +267,29 @@ fn border_value(border: Value, o: &mut Map) -> Result<Value> {
                 Value::String(c) => rgb(c),
                 _ => return Err(Error::invalid_option("border.color must be a string")),
             };
-            Value::String([width.as_str(), "px_solid_", &color].concat())
+            Cow::Owned(Value::String(
+                [width.as_str(), "px_solid_", &color].concat(),
+            ))
         }
-        b => {
-            let s = b.to_js_string();
-            if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) {
-                o.set("border", b);
-                Value::Undefined
-            } else {
-                b
-            }
-        }
+        Value::String(s) if digits(s) => Cow::Borrowed(&UNDEFINED),
+        Value::String(_) => border,
+        b if digits(&b.to_js_string()) => Cow::Borrowed(&UNDEFINED),
+        _ => border,
     })
 }
 
 /// `fn_`: `custom_function`, else `custom_pre_function` as `pre:...`.
-fn custom_function_value(custom_function: Value, custom_pre_function: Value) -> Value {
+fn custom_function_value<'a>(
+    custom_function: Param<'a>,
+    custom_pre_function: Param<'a>,
+) -> Param<'a> {
     let custom_function = process_custom_function(custom_function);
     if custom_function.truthy() {
         return custom_function;
     }
-    match process_custom_function(custom_pre_function) {
-        Value::String(s) => Value::String(["pre:", &s].concat()),
-        _ => Value::Null,
+    match &*process_custom_function(custom_pre_function) {
+        Value::String(s) => Cow::Owned(Value::String(["pre:", s].concat())),
+        _ => Cow::Owned(Value::Null),
     }
 }
 
@@ -336,6 +351,33 @@ pub(crate) const PARAMS: [(&str, &str, Kind); 38] = [
     ("video_sampling", "vs", Kind::Raw),
 ];
 
+/// The [`PARAMS`] index of `name`, worked out when compiling (a name not in the table does not compile).
+const fn param(name: &str) -> usize {
+    let mut i = 0;
+    while i < PARAMS.len() {
+        if same_name(PARAMS[i].0, name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a parameter")
+}
+
+const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The [`PARAMS`] index of a parameter option (a `match`: quicker than any search). `offset` only when
 /// it is given: a null one stays among the options, as the SDK leaves it. A unit test checks it
 /// against the table.
@@ -383,52 +425,66 @@ fn param_index(key: &str, value: &Value) -> Option<usize> {
     })
 }
 
-/// The parameter options a component was given, taken out of its options (typically a handful).
-struct Given(Vec<(usize, Value)>);
+/// The parameter options a component was given (typically a handful), read in one walk of its options.
+struct Given<'a>(Vec<(usize, Param<'a>)>);
 
-impl Given {
-    /// `consumeOption`: the option's value (a null counts as absent), taken.
-    fn take(&mut self, option: &str) -> Value {
-        match self.0.iter().position(|(i, _)| PARAMS[*i].0 == option) {
+impl<'a> Given<'a> {
+    fn of(o: &'a Map) -> Self {
+        let mut given = Vec::with_capacity(o.len());
+        for (k, v) in o.iter() {
+            if let Some(i) = param_index(k, v) {
+                given.push((i, Cow::Borrowed(v)));
+            }
+        }
+        Given(given)
+    }
+
+    /// `consumeOption`: the value of the option at `index` in [`PARAMS`] (a null counts as absent), taken.
+    fn take(&mut self, index: usize) -> Param<'a> {
+        match self.0.iter().position(|(i, _)| *i == index) {
             Some(at) => match self.0.swap_remove(at).1 {
-                Value::Null => Value::Undefined,
+                v if matches!(*v, Value::Null) => Cow::Borrowed(&UNDEFINED),
                 v => v,
             },
-            None => Value::Undefined,
+            None => Cow::Borrowed(&UNDEFINED),
         }
     }
 }
 
 /// Every present parameter as one `key_value` pair, sorted by key, joined with `,`, written to `out`.
-fn parameters(
-    o: &mut Map,
-    [width, height, dpr]: [Value; 3],
+fn parameters<'a>(
+    o: &'a Map,
+    [width, height, dpr]: [Param<'a>; 3],
     named: String,
     out: &mut String,
 ) -> Result<()> {
-    let mut given = Given(o.take_matching(param_index));
-    let mut pairs: Vec<(&str, Value)> = Vec::with_capacity(given.0.len() + 4);
-    let mut add = |short: &'static str, value: Value| {
+    let mut given = Given::of(o);
+    let mut pairs: Vec<(&str, Param<'a>)> = Vec::with_capacity(given.0.len() + 4);
+    let mut add = |short: &'static str, value: Param<'a>| {
         if value.present() {
             pairs.push((short, value));
         }
     };
-    add("w", normalize_owned(width));
-    add("h", normalize_owned(height));
-    add("dpr", normalize_owned(dpr));
-    add("t", named.into());
+    add("w", normalized(width));
+    add("h", normalized(height));
+    add("dpr", normalized(dpr));
+    if !named.is_empty() {
+        add("t", Cow::Owned(named.into()));
+    }
     if given.0.iter().any(|(i, _)| PARAMS[*i].2 == Kind::Special) {
-        special_parameters(&mut given, o, &mut add)?;
+        special_parameters(&mut given, &mut add)?;
     }
     for (i, value) in given.0 {
         let (_, short, kind) = PARAMS[i];
-        let value = match (kind, value) {
-            (_, Value::Null | Value::Undefined) => continue,
-            (Kind::Normalized, v) => normalize_owned(v),
-            (Kind::Range, v) if v.truthy() && short != "du" => norm_range_value(normalize_owned(v)),
-            (Kind::Range, v) => norm_range_value(v),
-            (Kind::VideoCodec, v) => process_video_params(v),
-            (_, v) => v,
+        if value.is_nullish() {
+            continue;
+        }
+        let value = match kind {
+            Kind::Normalized => normalized(value),
+            Kind::Range if value.truthy() && short != "du" => norm_range_value(normalized(value)),
+            Kind::Range => norm_range_value(value),
+            Kind::VideoCodec => process_video_params(value),
+            Kind::Raw | Kind::Special => value,
         };
         add(short, value);
     }
@@ -448,71 +504,81 @@ fn parameters(
 /// The parameters that take more than their own option, in the SDK's order (which decides which error
 /// a component with several bad options reports). `offset` leaves its halves in `given` as
 /// `start_offset`/`end_offset`, for the table to write.
-fn special_parameters(
-    given: &mut Given,
-    o: &mut Map,
-    add: &mut impl FnMut(&'static str, Value),
+fn special_parameters<'a>(
+    given: &mut Given<'a>,
+    add: &mut impl FnMut(&'static str, Param<'a>),
 ) -> Result<()> {
-    let joined = |value: Value, sep: &str| match value {
-        Value::Undefined => Value::Undefined,
-        value => Value::join(value.as_items(), sep).into(),
+    let joined = |value: Param<'a>, sep: &str| match *value {
+        Value::Undefined => value,
+        _ => Cow::Owned(Value::join(value.as_items(), sep).into()),
     };
-    add("a", normalize_owned(joined(given.take("angle"), ".")));
-    add("b", hash_to_rgb(given.take("background"), "background")?);
-    add("co", hash_to_rgb(given.take("color"), "color")?);
-    add("e", normalize_owned(effect_value(given.take("effect"))));
-    add("bo", border_value(given.take("border"), o)?);
-    add("fl", joined(given.take("flags"), "."));
-    if let offset @ (Value::String(_)
-    | Value::Array(_)
-    | Value::Object(_)
-    | Value::Number(_)
-    | Value::Bool(_)) = given.take("offset")
-    {
-        let (start, end) = split_range(offset);
-        given.take("start_offset");
-        given.take("end_offset");
-        given.0.push((18, start));
-        given.0.push((9, end));
+    add(
+        "a",
+        normalized(joined(given.take(const { param("angle") }), ".")),
+    );
+    add(
+        "b",
+        hash_to_rgb(given.take(const { param("background") }), "background")?,
+    );
+    add(
+        "co",
+        hash_to_rgb(given.take(const { param("color") }), "color")?,
+    );
+    add(
+        "e",
+        normalized(effect_value(given.take(const { param("effect") }))),
+    );
+    add("bo", border_value(given.take(const { param("border") }))?);
+    add("fl", joined(given.take(const { param("flags") }), "."));
+    let offset = given.take(const { param("offset") });
+    if !offset.is_nullish() {
+        let (start, end) = split_range(&offset);
+        given.take(const { param("start_offset") });
+        given.take(const { param("end_offset") });
+        given
+            .0
+            .push((const { param("start_offset") }, Cow::Owned(start)));
+        given
+            .0
+            .push((const { param("end_offset") }, Cow::Owned(end)));
     }
-    add("l", process_layer(given.take("overlay"))?);
-    add("r", process_radius(given.take("radius"))?);
-    add("u", process_layer(given.take("underlay"))?);
+    add("l", process_layer(given.take(const { param("overlay") }))?);
+    add("r", process_radius(given.take(const { param("radius") }))?);
+    add("u", process_layer(given.take(const { param("underlay") }))?);
     add(
         "fn",
         custom_function_value(
-            given.take("custom_function"),
-            given.take("custom_pre_function"),
+            given.take(const { param("custom_function") }),
+            given.take(const { param("custom_pre_function") }),
         ),
     );
+    let fps = given.take(const { param("fps") });
     add(
         "fps",
-        match given.take("fps") {
-            Value::Array(items) => Value::join(&items, "-").into(),
-            other => other,
+        match &*fps {
+            Value::Array(items) => Cow::Owned(Value::join(items, "-").into()),
+            _ => fps,
         },
     );
     Ok(())
 }
 
 /// `$name` options (sorted), then the `variables` list in order, as `$name_value` items.
-fn variables(o: &mut Map) -> Result<String> {
-    let variables_param = o.consume("variables");
-    let mut dollar: Vec<String> = Vec::new();
-    let dollar_keys: Vec<String> = o
-        .keys()
-        .filter(|k| k.starts_with('$'))
-        .map(str::to_owned)
+fn variables(o: &Map) -> Result<String> {
+    let variables_param = o.option("variables");
+    let mut dollar: Vec<String> = o
+        .iter()
+        .filter(|(k, _)| k.starts_with('$'))
+        .map(|(key, value)| {
+            let mut item = String::with_capacity(key.len() + 16);
+            item.push_str(key);
+            item.push('_');
+            write_normalized(value, &mut item);
+            item
+        })
         .collect();
-    for key in dollar_keys {
-        let value = o.remove(&key);
-        let mut item = key;
-        item.push('_');
-        write_normalized(&value, &mut item);
-        dollar.push(item);
-    }
     crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
-    for pair in variables_list(&variables_param)? {
+    for pair in variables_list(variables_param)? {
         let mut item = pair.0.to_js_string();
         item.push('_');
         write_normalized(&pair.1, &mut item);
@@ -553,13 +619,13 @@ fn variables_list(value: &Value) -> Result<Vec<(Value, Value)>> {
         .collect()
 }
 
-fn process_radius(radius: Value) -> Result<Value> {
+fn process_radius(radius: Param<'_>) -> Result<Param<'_>> {
     if !radius.truthy() {
         return Ok(radius);
     }
-    let items = match radius {
-        Value::Array(items) => items,
-        other => vec![other],
+    let items = match &*radius {
+        Value::Array(items) => items.as_slice(),
+        other => core::slice::from_ref(other),
     };
     if items.is_empty() || items.len() > 4 {
         return Err(Error::invalid_option(
@@ -570,10 +636,10 @@ fn process_radius(radius: Value) -> Result<Value> {
         return Err(Error::invalid_option("Corner: Cannot be null"));
     }
     let normalised: Vec<Value> = items.iter().map(normalize).collect();
-    Ok(Value::join(&normalised, ":").into())
+    Ok(Cow::Owned(Value::join(&normalised, ":").into()))
 }
 
-fn process_custom_function(value: Value) -> Value {
+fn process_custom_function(value: Param<'_>) -> Param<'_> {
     if !value.is_object() {
         return value;
     }
@@ -581,13 +647,13 @@ fn process_custom_function(value: Value) -> Value {
     let source = value.get("source");
     if kind.as_str() == Some("remote") {
         let encoded = crate::encoding::base64_encode_url(&source.to_js_string());
-        return Value::String(["remote:", &encoded].concat());
+        return Cow::Owned(Value::String(["remote:", &encoded].concat()));
     }
-    Value::join(&[kind.clone(), source.clone()], ":").into()
+    Cow::Owned(Value::join(&[kind.clone(), source.clone()], ":").into())
 }
 
-fn process_video_params(value: Value) -> Value {
-    match value {
+fn process_video_params(value: Param<'_>) -> Param<'_> {
+    match &*value {
         Value::Object(map) => {
             let mut video = String::new();
             if map.has("codec") {
@@ -601,10 +667,10 @@ fn process_video_params(value: Value) -> Value {
                     }
                 }
             }
-            video.into()
+            Cow::Owned(video.into())
         }
-        s @ Value::String(_) => s,
-        _ => Value::Null,
+        Value::String(_) => value,
+        _ => Cow::Owned(Value::Null),
     }
 }
 
@@ -625,17 +691,22 @@ fn match_range_value(s: &str) -> Option<(&str, bool)> {
     valid.then_some((number, modifier))
 }
 
-fn norm_range_value(value: Value) -> Value {
-    let s = value.to_js_string();
-    match match_range_value(&s) {
-        Some((number, modifier)) => {
-            let mut out = String::with_capacity(number.len() + 1);
-            out.push_str(number);
-            if modifier {
-                out.push('p');
-            }
-            out.into()
+fn norm_range_value(value: Param<'_>) -> Param<'_> {
+    let text = match &*value {
+        Value::String(s) => Cow::Borrowed(s.as_str()),
+        other => Cow::Owned(other.to_js_string()),
+    };
+    let range = match_range_value(&text).map(|(number, modifier)| {
+        let mut out = String::with_capacity(number.len() + 1);
+        out.push_str(number);
+        if modifier {
+            out.push('p');
         }
+        out
+    });
+    drop(text);
+    match range {
+        Some(range) => Cow::Owned(range.into()),
         None => value,
     }
 }
@@ -675,19 +746,19 @@ fn split_dots(s: &str) -> Vec<Value> {
 }
 
 /// `split_range` followed by the SDK's destructuring `[start, end] = ...`.
-fn split_range(range: Value) -> (Value, Value) {
+fn split_range(range: &Value) -> (Value, Value) {
     let nth = |items: &[Value], i: usize| items.get(i).cloned().unwrap_or_default();
     match range {
         Value::String(s) => {
-            let items: Vec<Value> = if contains_range(&s) {
-                split_dots(&s)
+            let items: Vec<Value> = if contains_range(s) {
+                split_dots(s)
             } else {
                 // A string that is not a range is destructured character by character.
                 s.chars().take(2).map(|c| Value::String(c.into())).collect()
             };
             (nth(&items, 0), nth(&items, 1))
         }
-        Value::Array(items) => (nth(&items, 0), items.last().cloned().unwrap_or_default()),
+        Value::Array(items) => (nth(items, 0), items.last().cloned().unwrap_or_default()),
         _ => (Value::Null, Value::Null),
     }
 }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::hash::SignatureAlgorithm;
 use crate::prelude::*;
 use crate::transformation::{generate_from_options, NO_ACCOUNT};
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, UNDEFINED};
 
 /// The options of a URL besides its transformation's ([`crate::transformation::PARAMS`] and
 /// `COMPONENT_OPTIONS`): what `url()` reads of its options object. npm/node/options.d.ts declares them as
@@ -43,56 +43,57 @@ const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
 /// Builds the delivery URL of `public_id` with `options` (the SDK's snake_case keys, credentials
 /// included). `now_ms` (Unix milliseconds) is used only by auth tokens given a `duration` without `start_time`.
 pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
-    url_owned(public_id, options.clone(), now_ms)
+    url_for_account(public_id, options, &NO_ACCOUNT, now_ms)
 }
 
 /// The options of a URL besides its transformation, resource type, type and version.
-struct UrlFlags {
+struct UrlFlags<'a> {
     force_version: bool,
     long_url_signature: bool,
-    format: Value,
+    format: &'a Value,
     shorten: bool,
     sign_url: bool,
-    api_secret: Value,
-    url_suffix: Value,
+    api_secret: &'a Value,
+    url_suffix: &'a Value,
     use_root_path: bool,
     /// Validated only when a signature is computed, as the SDK does.
-    algorithm: Value,
+    algorithm: &'a Value,
     auth_token: Option<Map>,
 }
 
-impl UrlFlags {
-    /// Consumes the flags; where an option is nullish the account's value counts, as the SDK's
+impl<'a> UrlFlags<'a> {
+    /// Reads the flags; where an option is nullish the account's value counts, as the SDK's
     /// `consumeOption(options, key, config().key)` does.
-    fn consume(o: &mut Map, account: &Map) -> UrlFlags {
+    fn read(o: &'a Map, account: &'a Map) -> UrlFlags<'a> {
+        let flag = |key| o.option_or(key, account).truthy();
         UrlFlags {
-            force_version: match o.consume_or("force_version", account) {
+            force_version: match o.option_or("force_version", account) {
                 Value::Undefined => true,
                 v => v.truthy(),
             },
-            long_url_signature: o.consume_or("long_url_signature", account).truthy(),
-            format: o.consume("format"),
-            shorten: o.consume_or("shorten", account).truthy(),
-            sign_url: o.consume_or("sign_url", account).truthy(),
-            api_secret: o.consume_or("api_secret", account),
-            url_suffix: o.consume("url_suffix"),
-            use_root_path: o.consume_or("use_root_path", account).truthy(),
+            long_url_signature: flag("long_url_signature"),
+            format: o.option("format"),
+            shorten: flag("shorten"),
+            sign_url: flag("sign_url"),
+            api_secret: o.option_or("api_secret", account),
+            url_suffix: o.option("url_suffix"),
+            use_root_path: flag("use_root_path"),
             // `config().signature_algorithm || DEFAULT`: a falsy account value counts as none.
-            algorithm: match o.consume("signature_algorithm") {
+            algorithm: match o.option("signature_algorithm") {
                 Value::Undefined => match account.get("signature_algorithm") {
-                    v if v.truthy() => v.clone(),
-                    _ => Value::Undefined,
+                    v if v.truthy() => v,
+                    _ => &UNDEFINED,
                 },
                 v => v,
             },
-            auth_token: auth_token(o.consume("auth_token"), account),
+            auth_token: auth_token(o.option("auth_token"), account),
         }
     }
 }
 
 /// `merge(config().auth_token, auth_token)` unless the option is `false`: the account's token settings
 /// with the call's laid over them key by key.
-fn auth_token(option: Value, account: &Map) -> Option<Map> {
+fn auth_token(option: &Value, account: &Map) -> Option<Map> {
     if matches!(option, Value::Bool(false)) {
         return None;
     }
@@ -102,9 +103,9 @@ fn auth_token(option: Value, account: &Map) -> Option<Map> {
     };
     if let Value::Object(own) = option {
         if merged.is_empty() {
-            merged = own;
+            merged = own.clone();
         } else {
-            merged.assign(&own);
+            merged.assign(own);
         }
     }
     (!merged.is_empty()).then_some(merged)
@@ -162,17 +163,19 @@ fn url_signature(
     Ok(signature)
 }
 
-/// A part of the path (the resource type, the type): absent, one of the SDK's own names, or a
-/// caller's value (written as `String(value)`). The defaults and rewrites cost no allocation.
-enum Part {
+/// A part of the path (the resource type, the type): absent, one of the SDK's own names, a caller's
+/// value (written as `String(value)`), or one read from a preloaded public_id. The defaults and rewrites
+/// cost no allocation.
+enum Part<'a> {
     Absent,
     Name(&'static str),
-    Given(Value),
+    Given(&'a Value),
+    Preloaded(String),
 }
 
-impl Part {
+impl<'a> Part<'a> {
     /// A caller's value; a nullish one is absent.
-    fn given(value: Value) -> Part {
+    fn given(value: &'a Value) -> Part<'a> {
         if value.is_nullish() {
             Part::Absent
         } else {
@@ -185,6 +188,7 @@ impl Part {
             Part::Absent => None,
             Part::Name(name) => Some(name),
             Part::Given(value) => value.as_str(),
+            Part::Preloaded(text) => Some(text),
         }
     }
 
@@ -197,6 +201,7 @@ impl Part {
             Part::Absent => {}
             Part::Name(name) => out.push_str(name),
             Part::Given(value) => value.write_js_string(out),
+            Part::Preloaded(text) => out.push_str(text),
         }
     }
 }
@@ -217,7 +222,7 @@ fn push_part(out: &mut String, write: impl FnOnce(&mut String)) {
 
 /// [`url`] taking the options by value (the bindings' freshly read options need no copy).
 pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
-    url_for_account(public_id, options, &NO_ACCOUNT, now_ms)
+    url_for_account(public_id, &options, &NO_ACCOUNT, now_ms)
 }
 
 /// [`url_owned`] for an account (a `Cloudinary` client): where the SDK reads its global `config()`
@@ -226,23 +231,21 @@ pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
 /// config keys are not options of a URL, as in the SDK.
 pub fn url_for_account(
     public_id: &str,
-    options: Map,
+    options: &Map,
     account: &Map,
     now_ms: f64,
 ) -> Result<String> {
-    let mut o = options;
-    if o.get("type").as_str() == Some("fetch") && o.get("fetch_format").is_nullish() {
-        let format = o.consume("format");
-        o.set("fetch_format", format);
-    }
-    let mut kind = Part::given(o.consume("type"));
-    let transformation = generate_from_options(&mut o, account)?;
-    let mut resource_type = match o.consume("resource_type") {
+    // Options are read where they are (see `Map::option`), but for a fetch URL's format.
+    let moved = fetch_format_moved(options);
+    let o = moved.as_ref().unwrap_or(options);
+    let mut kind = Part::given(o.get("type"));
+    let transformation = generate_from_options(o, account)?;
+    let mut resource_type = match o.option("resource_type") {
         Value::Undefined => Part::Name("image"),
         v => Part::Given(v),
     };
-    let mut version = o.consume("version");
-    let u = UrlFlags::consume(&mut o, account);
+    let mut version = alloc::borrow::Cow::Borrowed(o.option("version"));
+    let u = UrlFlags::read(o, account);
     let (long_url_signature, format, shorten, sign_url) =
         (u.long_url_signature, u.format, u.shorten, u.sign_url);
     let (api_secret, url_suffix, use_root_path) = (u.api_secret, u.url_suffix, u.use_root_path);
@@ -251,17 +254,17 @@ pub fn url_for_account(
 
     let mut public_id = alloc::borrow::Cow::Borrowed(public_id);
     if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
-        resource_type = Part::Given(rt.into());
-        kind = Part::Given(t.into());
-        version = v.into();
+        resource_type = Part::Preloaded(rt);
+        kind = Part::Preloaded(t);
+        version = alloc::borrow::Cow::Owned(v.into());
         public_id = id.into();
     }
     if kind.is_absent() && starts_with_http(&public_id, true) {
         return Ok(public_id.into_owned());
     }
     let (resource_type, kind) =
-        finalize_resource_type(resource_type, kind, &url_suffix, use_root_path, shorten)?;
-    let (source, source_to_sign) = finalize_source(&public_id, &format, &url_suffix)?;
+        finalize_resource_type(resource_type, kind, url_suffix, use_root_path, shorten)?;
+    let (source, source_to_sign) = finalize_source(&public_id, format, url_suffix)?;
     let source_to_sign = source_to_sign.as_deref().unwrap_or(&source);
 
     if version.is_nullish()
@@ -270,7 +273,7 @@ pub fn url_for_account(
         && !starts_with_version(source_to_sign)
         && !starts_with_http(source_to_sign, false)
     {
-        version = Value::Number(1.0);
+        version = alloc::borrow::Cow::Owned(Value::Number(1.0));
     }
     let transformation = if crate::scan::contains(&transformation, "//") {
         collapse_double_slashes(&transformation)
@@ -282,8 +285,8 @@ pub fn url_for_account(
         Some(url_signature(
             &transformation,
             source_to_sign,
-            &api_secret,
-            &algorithm_option,
+            api_secret,
+            algorithm_option,
             long_url_signature,
         )?)
     } else {
@@ -291,7 +294,7 @@ pub fn url_for_account(
     };
 
     let mut result = String::with_capacity(128);
-    distribution_prefix(&source, &mut o, account, &mut result)?;
+    distribution_prefix(&source, o, account, &mut result)?;
     push_part(&mut result, |out| resource_type.write(out));
     push_part(&mut result, |out| kind.write(out));
     if let Some(signature) = signature {
@@ -313,6 +316,18 @@ pub fn url_for_account(
         append_auth_token(&mut result, token, now_ms)?;
     }
     Ok(result)
+}
+
+/// A fetch URL without a `fetch_format` takes its `format` as that (the SDK moves it, so the URL has no
+/// format): a copy of the options with that done, when it applies.
+fn fetch_format_moved(options: &Map) -> Option<Map> {
+    if options.get("type").as_str() != Some("fetch") || !options.get("fetch_format").is_nullish() {
+        return None;
+    }
+    let mut copy = options.clone();
+    let format = copy.consume("format");
+    copy.set("fetch_format", format);
+    Some(copy)
 }
 
 /// `?<token>`: the auth token over the URL's path.
@@ -392,13 +407,13 @@ fn collapse_double_slashes(s: &str) -> String {
     out
 }
 
-fn finalize_resource_type(
-    resource_type: Part,
-    kind: Part,
+fn finalize_resource_type<'a>(
+    resource_type: Part<'a>,
+    kind: Part<'a>,
     url_suffix: &Value,
     use_root_path: bool,
     shorten: bool,
-) -> Result<(Part, Part)> {
+) -> Result<(Part<'a>, Part<'a>)> {
     let mut kind = if kind.is_absent() {
         Part::Name("upload")
     } else {
@@ -505,8 +520,8 @@ fn finish_source(
 }
 
 /// Writes the scheme, host and (for the shared CDN) cloud name in front of the path to `out`.
-fn distribution_prefix(source: &str, o: &mut Map, account: &Map, out: &mut String) -> Result<()> {
-    let cloud_name = o.consume_or("cloud_name", account);
+fn distribution_prefix(source: &str, o: &Map, account: &Map, out: &mut String) -> Result<()> {
+    let cloud_name = o.option_or("cloud_name", account);
     if !cloud_name.truthy() {
         return Err(Error::new(
             crate::ErrorCode::MissingOption,
@@ -516,15 +531,15 @@ fn distribution_prefix(source: &str, o: &mut Map, account: &Map, out: &mut Strin
     let cloud_name = cloud_name
         .as_str()
         .ok_or_else(|| Error::invalid_option("cloud_name must be a string"))?;
-    let secure = match o.consume("secure") {
+    let secure = match o.option("secure") {
         Value::Undefined => true,
         v => v.truthy(),
     };
-    let private_cdn = o.consume_or("private_cdn", account).truthy();
-    let cname = o.consume_or("cname", account);
-    let secure_distribution = o.consume_or("secure_distribution", account);
-    let cdn_subdomain = o.consume_or("cdn_subdomain", account).truthy();
-    let secure_cdn_subdomain = o.consume_or("secure_cdn_subdomain", account);
+    let private_cdn = o.option_or("private_cdn", account).truthy();
+    let cname = o.option_or("cname", account);
+    let secure_distribution = o.option_or("secure_distribution", account);
+    let cdn_subdomain = o.option_or("cdn_subdomain", account).truthy();
+    let secure_cdn_subdomain = o.option_or("secure_cdn_subdomain", account);
 
     if cloud_name.starts_with('/') {
         out.push_str("/res");
@@ -577,7 +592,7 @@ fn distribution_prefix(source: &str, o: &mut Map, account: &Map, out: &mut Strin
 /// its first shared-CDN name replaced by the shard's (`res-<n>`) when there is one.
 fn write_secure_host(
     out: &mut String,
-    secure_distribution: Value,
+    secure_distribution: &Value,
     private_cdn: bool,
     cloud_name: &str,
     shard: Option<u32>,

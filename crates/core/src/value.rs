@@ -26,6 +26,9 @@ pub enum Value {
     Object(Map),
 }
 
+/// `undefined`, for readers that answer a reference.
+pub(crate) static UNDEFINED: Value = Value::Undefined;
+
 /// Key equality with the cheap checks first: most lookups (the transformation table probing ~80 option
 /// names) miss, and length plus first byte rejects nearly all of them without a `memcmp` call.
 #[inline]
@@ -101,7 +104,6 @@ impl Map {
     /// The value at `key`, or `Undefined`.
     #[inline]
     pub fn get(&self, key: &str) -> &Value {
-        static UNDEFINED: Value = Value::Undefined;
         if !self.may_have(key) {
             return &UNDEFINED;
         }
@@ -181,14 +183,22 @@ impl Map {
         }
     }
 
-    /// The SDK's `consumeOption(options, key, config().key)`: the option when it is not nullish, else the
-    /// account's value for the same key.
-    pub fn consume_or(&mut self, key: &str, account: &Map) -> Value {
-        match self.consume(key) {
-            Value::Undefined => match account.get(key) {
-                Value::Null => Value::Undefined,
-                v => v.clone(),
-            },
+    /// `consumeOption(options, key)` read where it is: the value, `undefined` when it is null. (The URL
+    /// and its transformation read each option once, so reading gives what consuming would, without a
+    /// removal, a copy or a value to drop.)
+    #[inline]
+    pub fn option(&self, key: &str) -> &Value {
+        match self.get(key) {
+            Value::Null => &UNDEFINED,
+            v => v,
+        }
+    }
+
+    /// `consumeOption(options, key, config()[key])` read where it is: the option, else the account's.
+    #[inline]
+    pub fn option_or<'a>(&'a self, key: &str, account: &'a Map) -> &'a Value {
+        match self.option(key) {
+            Value::Undefined => account.option(key),
             v => v,
         }
     }
@@ -216,23 +226,6 @@ impl Map {
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-
-    /// Takes out, in one walk, every entry `index` knows, with its index (the others stay, in order):
-    /// what a table-driven reader uses instead of a removal per name it knows.
-    pub fn take_matching(
-        &mut self,
-        mut index: impl FnMut(&str, &Value) -> Option<usize>,
-    ) -> Vec<(usize, Value)> {
-        let mut taken = Vec::new();
-        self.entries.retain_mut(|(k, v)| match index(k, v) {
-            Some(i) => {
-                taken.push((i, core::mem::take(v)));
-                false
-            }
-            None => true,
-        });
-        taken
     }
 
     /// Keeps the entries for which `keep` is true.
@@ -433,7 +426,6 @@ impl Value {
 
     /// Property access `value[key]` on an object (arrays and primitives give `undefined`).
     pub fn get(&self, key: &str) -> &Value {
-        static UNDEFINED: Value = Value::Undefined;
         match self {
             Value::Object(m) => m.get(key),
             _ => &UNDEFINED,
