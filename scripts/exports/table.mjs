@@ -35,7 +35,6 @@ export const EXPORTS = [
     args: [['publicId', 'string | number', 'value'], ['options?', 'UrlOptions', 'json'], ['nowMs?', 'number', 'now']],
     returns: ['string', 'String'],
     core: 'api::url',
-    owned: 'api::url_owned',
     method: { args: ['publicId', 'options', 'nowMs'], ts: 'publicId: string | number, options?: UrlOptions, nowMs?: number' },
     browser: true,
   },

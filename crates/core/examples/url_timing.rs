@@ -10,7 +10,6 @@ fn main() {
     m.set("crop".to_string(), Value::String("fill".into()));
     m.set("gravity".to_string(), Value::String("face".into()));
     let options = Value::Object(m);
-    let owned = std::env::var("OWNED").is_ok();
     let id = Value::String("sample".into());
     let n: usize = std::env::args()
         .nth(1)
@@ -19,12 +18,7 @@ fn main() {
     let t = Instant::now();
     let mut total = 0;
     for _ in 0..n {
-        total += if owned {
-            api::url_owned(&id, options.clone(), 0.0)
-        } else {
-            api::url(&id, &options, 0.0)
-        }
-        .map_or(0, |s| s.len());
+        total += api::url(&id, &options, 0.0).map_or(0, |s| s.len());
     }
     println!(
         "{} ns per call ({total})",
@@ -36,7 +30,7 @@ fn main() {
     let bare = Value::Object(bare);
     let t = Instant::now();
     for _ in 0..n {
-        total += api::url_owned(&id, bare.clone(), 0.0).map_or(0, |s| s.len());
+        total += api::url(&id, &bare, 0.0).map_or(0, |s| s.len());
     }
     println!(
         "{} ns per call without a transformation ({total})",

@@ -71,15 +71,6 @@ pub fn now_ms(value: &Value, clock: impl FnOnce() -> f64) -> Result<f64> {
     }
 }
 
-/// [`url`] taking the options by value (no copy of freshly read options).
-pub fn url_owned(public_id: &Value, options: Value, now_ms: f64) -> Result<String> {
-    let public_id = public_id_string(public_id)?;
-    match options {
-        Value::Object(map) => crate::url::url_owned(&public_id, map, now_ms),
-        other => crate::url::url(&public_id, object_arg(&other, "options")?, now_ms),
-    }
-}
-
 /// `apiSignRequest(params, apiSecret, signatureAlgorithm?, signatureVersion?)`.
 pub fn api_sign_request(
     params: &Value,

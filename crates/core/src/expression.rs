@@ -58,14 +58,6 @@ pub fn normalize(value: &Value) -> Value {
     }
 }
 
-/// [`normalize`] taking the value by value: non-strings pass through without a copy.
-pub fn normalize_owned(value: Value) -> Value {
-    match value {
-        Value::String(s) => Value::String(normalize_string(s)),
-        other => other,
-    }
-}
-
 fn is_bang_literal(s: &str) -> bool {
     // `/^!.+!$/`: `.` does not match line terminators.
     let inner = match s.strip_prefix('!').and_then(|r| r.strip_suffix('!')) {

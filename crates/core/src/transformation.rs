@@ -304,7 +304,7 @@ pub(crate) enum Kind {
     Range,
     /// `video_codec`: an object becomes `codec[:profile[:level]]`.
     VideoCodec,
-    /// Worked out by [`parameters`] itself (several options, errors, side effects).
+    /// Worked out by [`special_parameters`] (several options, errors).
     Special,
 }
 
@@ -379,7 +379,7 @@ const fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The [`PARAMS`] index of a parameter option (a `match`: quicker than any search). `offset` only when
-/// it is given: a null one stays among the options, as the SDK leaves it. A unit test checks it
+/// it is given: a null one is no parameter (the SDK leaves it among the options). A unit test checks it
 /// against the table.
 fn param_index(key: &str, value: &Value) -> Option<usize> {
     Some(match key {
@@ -430,9 +430,14 @@ struct Given<'a>(Vec<(usize, Param<'a>)>);
 
 impl<'a> Given<'a> {
     fn of(o: &'a Map) -> Self {
-        let mut given = Vec::with_capacity(o.len());
-        for (k, v) in o.iter() {
+        let mut given = Vec::new();
+        for (at, (k, v)) in o.iter().enumerate() {
             if let Some(i) = param_index(k, v) {
+                if given.capacity() == 0 {
+                    // Room for every option from the first parameter on: one allocation, and none for
+                    // options without parameters.
+                    given.reserve_exact(o.len() - at);
+                }
                 given.push((i, Cow::Borrowed(v)));
             }
         }

@@ -220,12 +220,7 @@ fn push_part(out: &mut String, write: impl FnOnce(&mut String)) {
     }
 }
 
-/// [`url`] taking the options by value (the bindings' freshly read options need no copy).
-pub fn url_owned(public_id: &str, options: Map, now_ms: f64) -> Result<String> {
-    url_for_account(public_id, &options, &NO_ACCOUNT, now_ms)
-}
-
-/// [`url_owned`] for an account (a `Cloudinary` client): where the SDK reads its global `config()`
+/// [`url`] for an account (a `Cloudinary` client): where the SDK reads its global `config()`
 /// (a nullish option's value; `responsive_width`, `dpr` and `responsive_width_transformation` in every
 /// transformation component; `auth_token` merged key by key), the account's config counts. The other
 /// config keys are not options of a URL, as in the SDK.

@@ -183,9 +183,9 @@ impl Map {
         }
     }
 
-    /// `consumeOption(options, key)` read where it is: the value, `undefined` when it is null. (The URL
-    /// and its transformation read each option once, so reading gives what consuming would, without a
-    /// removal, a copy or a value to drop.)
+    /// `consumeOption(options, key)` read where it is: the value, `undefined` when it is null. (Nothing
+    /// a URL reads after its transformation is one of the transformation's options, so reading gives
+    /// what the SDK's consuming does, without a removal, a copy or a value to drop.)
     #[inline]
     pub fn option(&self, key: &str) -> &Value {
         match self.get(key) {

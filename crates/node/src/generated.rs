@@ -34,9 +34,9 @@ pub fn url_json(
     now_ms: Unknown,
 ) -> Result<String, Code> {
     guard(|| {
-        api::url_owned(
+        api::url(
             &read(&env, &public_id, "publicId")?,
-            flat::parse_arg(&options, "options")?,
+            &flat::parse_arg(&options, "options")?,
             now_arg(&env, &now_ms)?,
         )
     })

@@ -12,9 +12,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = urlJson, skip_typescript)]
 pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
     run(|| {
-        api::url_owned(
+        api::url(
             &read_value(&public_id, "publicId")?,
-            flat::parse_arg(options, "options")?,
+            &flat::parse_arg(options, "options")?,
             crate::now_ms(&now_ms)?,
         )
     })
