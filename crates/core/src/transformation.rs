@@ -107,7 +107,7 @@ fn hash_to_rgb<'a>(value: Param<'a>, option: &str) -> Result<Param<'a>> {
         return Ok(value);
     }
     let rgb = match value.as_str() {
-        Some(color) => color.strip_prefix('#').map(|rest| ["rgb:", rest].concat()),
+        Some(color) => hash_rgb(color),
         None => return Err(must_be_a_string(option)),
     };
     Ok(match rgb {
@@ -120,11 +120,9 @@ fn must_be_a_string(option: &str) -> Error {
     Error::invalid_option([option, " must be a string"].concat())
 }
 
-fn rgb(color: &str) -> String {
-    match color.strip_prefix('#') {
-        Some(rest) => ["rgb:", rest].concat(),
-        None => color.to_owned(),
-    }
+/// `color.replace(/^#/, "rgb:")`, when that changes it.
+fn hash_rgb(color: &str) -> Option<String> {
+    color.strip_prefix('#').map(|rest| ["rgb:", rest].concat())
 }
 
 /// One transformation component: the chained transformations first, then this component's own
@@ -264,7 +262,7 @@ fn border_value(border: Param<'_>) -> Result<Param<'_>> {
             };
             let color = match b.get("color") {
                 c if c.is_nullish() => "black".to_owned(),
-                Value::String(c) => rgb(c),
+                Value::String(c) => hash_rgb(c).unwrap_or_else(|| c.clone()),
                 _ => return Err(Error::invalid_option("border.color must be a string")),
             };
             Cow::Owned(Value::String(

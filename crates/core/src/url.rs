@@ -1,6 +1,8 @@
 //! Delivery URLs (`url()`): source encoding, versions, suffixes, hosts and shards, signed URLs and
 //! auth tokens. Never the SDK's analytics `_a=` parameter.
 
+use alloc::borrow::Cow;
+
 #[cfg(feature = "signed-urls")]
 use crate::auth_token::generate_auth_token;
 use crate::encoding::{decode_uri_component, sdk_crc32, smart_escape};
@@ -239,7 +241,7 @@ pub fn url_for_account(
         Value::Undefined => Part::Name("image"),
         v => Part::Given(v),
     };
-    let mut version = alloc::borrow::Cow::Borrowed(o.option("version"));
+    let mut version = Cow::Borrowed(o.option("version"));
     let u = UrlFlags::read(o, account);
     let (long_url_signature, format, shorten, sign_url) =
         (u.long_url_signature, u.format, u.shorten, u.sign_url);
@@ -247,11 +249,11 @@ pub fn url_for_account(
     let (algorithm_option, auth_token, force_version) =
         (u.algorithm, u.auth_token, u.force_version);
 
-    let mut public_id = alloc::borrow::Cow::Borrowed(public_id);
+    let mut public_id = Cow::Borrowed(public_id);
     if let Some((rt, t, v, id)) = parse_preloaded(&public_id) {
         resource_type = Part::Preloaded(rt);
         kind = Part::Preloaded(t);
-        version = alloc::borrow::Cow::Owned(v.into());
+        version = Cow::Owned(v.into());
         public_id = id.into();
     }
     if kind.is_absent() && starts_with_http(&public_id, true) {
@@ -268,7 +270,7 @@ pub fn url_for_account(
         && !starts_with_version(source_to_sign)
         && !starts_with_http(source_to_sign, false)
     {
-        version = alloc::borrow::Cow::Owned(Value::Number(1.0));
+        version = Cow::Owned(Value::Number(1.0));
     }
     let transformation = if crate::scan::contains(&transformation, "//") {
         collapse_double_slashes(&transformation)
