@@ -466,15 +466,6 @@ impl Value {
         }
     }
 
-    /// [`Value::to_array`] of a value handed over: an array's items are moved, not copied.
-    pub fn into_array(self) -> Vec<Value> {
-        match self {
-            Value::Undefined | Value::Null => Vec::new(),
-            Value::Array(a) => a,
-            other => vec![other],
-        }
-    }
-
     /// `Array.prototype.join`, where null/undefined elements become empty strings.
     pub fn join(items: &[Value], sep: &str) -> String {
         let mut out = String::new();
