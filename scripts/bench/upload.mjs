@@ -50,6 +50,8 @@ export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs
     bytes, runs, cirrus, sink,
     upload_share_mb: +(cirrus.upload_rss_mb - sink.upload_rss_mb).toFixed(1),
     all_rss_mb: { cirrus: all.cirrus.map((r) => r.upload_rss_mb), sink: all.sink.map((r) => r.upload_rss_mb) },
+    // What the 20 ms sampler alone saw (the measure before 2026-12-03: it never ticked in the sink's runs).
+    all_sampled_rss_mb: { cirrus: all.cirrus.map((r) => r.sampled_rss_mb), sink: all.sink.map((r) => r.sampled_rss_mb) },
   };
 }
 
