@@ -6,6 +6,7 @@
 // CIRRUS_BENCH_PRODUCER=fresh: a fresh 1 MiB Buffer per piece, hashed, as a request body would be.
 // Streams <bytes> of generated data into the client's streaming upload and prints one JSON line.
 import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readable, Writable } from 'node:stream';
 import { ACCOUNT, cloudinaryUrl } from '../../tests/shared/emulator.mjs';
@@ -40,12 +41,12 @@ async function warmUp() {
 /**
  * Samples RSS every 20 ms: the highest value seen during the upload. Only a floor: it misses what rises
  * and falls between ticks, and a run that never yields to timers is not sampled at all (the sink's
- * synchronous pipeline: not one tick in a whole run, so its "peak" was its RSS at the end). The
- * kernel's high-water mark (`maxRSS`) is the peak itself whenever the run rose above every earlier one.
+ * synchronous pipeline: not one tick in a whole run, so its "peak" was its RSS at the end). The run's
+ * peak is the kernel's high-water mark instead (`peakSinceReset`).
  */
 function sampleRss() {
-  const state = { peak: process.memoryUsage().rss };
-  const timer = setInterval(() => { state.peak = Math.max(state.peak, process.memoryUsage().rss); }, 20);
+  const state = { peak: process.memoryUsage().rss, ticks: 0 };
+  const timer = setInterval(() => { state.ticks++; state.peak = Math.max(state.peak, process.memoryUsage().rss); }, 20);
   state.stop = () => { clearInterval(timer); state.peak = Math.max(state.peak, process.memoryUsage().rss); };
   return state;
 }
@@ -92,9 +93,22 @@ for (const b of RING) b.fill(1);
 // CIRRUS_BENCH_WARM=1: one small upload first, so the baseline holds what any first upload sets up once
 // (the client, its threads and connection pool, code paged in), not only what loading the library did.
 if (process.env.CIRRUS_BENCH_WARM === '1') await warmUp();
+/**
+ * The kernel's high-water mark of RSS from here on: Linux resets it on writing 5 to clear_refs, and
+ * VmHWM then reads it (kB). Not `maxRSS`, which starts at the parent's RSS (a forked child inherits it)
+ * and holds whatever loading reached. Null where the kernel offers no reset; the sampler then stands.
+ */
+function peakSinceReset() {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    return null;
+  }
+  return () => Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024 || null;
+}
+
 const baselineRss = process.memoryUsage().rss;
-// resourceUsage().maxRSS is the process's peak so far (KiB).
-const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+const kernelPeak = peakSinceReset();
 const sampler = sampleRss();
 const started = performance.now();
 let result;
@@ -123,9 +137,8 @@ if (client === 'cirrus') {
 const seconds = (performance.now() - started) / 1000;
 sampler.stop();
 const peakRss = process.resourceUsage().maxRSS;
-// The run's peak: the kernel's high-water mark if the run set it, else (it stayed under what loading and
-// warming up reached) the sampler's.
-const runPeak = peakRss * 1024 > maxRssBefore ? Math.max(peakRss * 1024, sampler.peak) : sampler.peak;
+const kernelRunPeak = kernelPeak?.() ?? null;
+const runPeak = Math.max(kernelRunPeak ?? 0, sampler.peak);
 const expected = expectedMd5();
 console.log(JSON.stringify({
   client, bytes: total, seconds: +seconds.toFixed(2), mb_per_s: +(total / seconds / 1e6).toFixed(1),
@@ -133,5 +146,7 @@ console.log(JSON.stringify({
   baseline_rss_mb: +(baselineRss / 2 ** 20).toFixed(1),
   upload_rss_mb: +((runPeak - baselineRss) / 2 ** 20).toFixed(1),
   sampled_rss_mb: +((sampler.peak - baselineRss) / 2 ** 20).toFixed(1),
+  peak_source: kernelRunPeak === null ? 'sampler' : 'kernel',
+  sampler_ticks: sampler.ticks,
   etag_ok: result.etag === expected, result_bytes: result.bytes,
 }));

@@ -29,8 +29,9 @@ export async function runStream(emulator, { bytes = 2 ** 30, chunk = 20e6, runs 
 /**
  * The fresh-Buffer producer (a 1 MiB Buffer per piece, hashed, as a request body makes): cirrus, and the
  * same producer into a sink that drops each piece (no upload), so that the RSS the producer's own garbage
- * adds (spent Buffers V8 has not collected yet) is told apart from the upload's. Both after one small
- * upload (CIRRUS_BENCH_WARM), so what any first upload sets up once is in the baseline. `runs` each, the
+ * adds (spent Buffers V8 has not collected yet) is told apart from the upload's. cirrus after one small
+ * upload (CIRRUS_BENCH_WARM), so what any first upload sets up once is in the baseline (the sink has none
+ * to make). `runs` each, the
  * median RSS of each kept (the collector's timing moves it by several MB from run to run).
  */
 export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs = 3 } = {}) {
@@ -41,6 +42,8 @@ export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs
     all.sink.push(worker('upload-worker.mjs', ['sink', emulator.url, bytes, chunk], env));
   }
   for (const r of [...all.cirrus, ...all.sink]) {
+    // The sink's pipeline never lets the sampler tick: its peak must be the kernel's (upload-worker.mjs).
+    if (r.peak_source !== 'kernel') console.warn(`fresh producer: a ${r.client} run's peak is the sampler's (${r.sampler_ticks} ticks), a floor`);
     if (!r.etag_ok || r.result_bytes !== bytes) throw new Error(`fresh producer: ${r.client} did not carry the data intact: ${JSON.stringify(r)}`);
   }
   const median = (list) => [...list].sort((a, b) => a.upload_rss_mb - b.upload_rss_mb)[Math.floor(list.length / 2)];
