@@ -39,16 +39,32 @@ async function warmUp() {
 }
 
 /**
- * Samples RSS every 20 ms: the highest value seen during the upload. Only a floor: it misses what rises
- * and falls between ticks, and a run that never yields to timers is not sampled at all (the sink's
- * synchronous pipeline: not one tick in a whole run, so its "peak" was its RSS at the end). The run's
- * peak is the kernel's high-water mark instead (`peakSinceReset`).
+ * The run's peak RSS from here on, read by `stop()`: the kernel's high-water mark, reset now (Linux resets
+ * it on writing 5 to clear_refs; VmHWM reads it, in kB). Not `maxRSS`, which starts at the parent's RSS (a
+ * forked child inherits it) and holds whatever loading reached. A 20 ms sampler runs beside it, and is the
+ * measure only where the kernel offers no reset: it misses what rises and falls between ticks, and a run
+ * that never yields to timers is not sampled at all (the sink's synchronous pipeline: not one tick in a
+ * whole run, so before 2026-12-03, when it was the only measure, the sink's "peak" was its RSS at the end).
  */
-function sampleRss() {
-  const state = { peak: process.memoryUsage().rss, ticks: 0 };
-  const timer = setInterval(() => { state.ticks++; state.peak = Math.max(state.peak, process.memoryUsage().rss); }, 20);
-  state.stop = () => { clearInterval(timer); state.peak = Math.max(state.peak, process.memoryUsage().rss); };
-  return state;
+function measurePeak() {
+  let resettable = true;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    resettable = false;
+  }
+  let sampled = process.memoryUsage().rss;
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; sampled = Math.max(sampled, process.memoryUsage().rss); }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      sampled = Math.max(sampled, process.memoryUsage().rss);
+      const hwm = resettable ? Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024 : NaN;
+      const kernel = hwm > 0 ? hwm : null;
+      return { peak: Math.max(kernel ?? 0, sampled), sampled, source: kernel === null ? 'sampler' : 'kernel', ticks };
+    },
+  };
 }
 
 function* generate() {
@@ -93,23 +109,8 @@ for (const b of RING) b.fill(1);
 // CIRRUS_BENCH_WARM=1: one small upload first, so the baseline holds what any first upload sets up once
 // (the client, its threads and connection pool, code paged in), not only what loading the library did.
 if (process.env.CIRRUS_BENCH_WARM === '1') await warmUp();
-/**
- * The kernel's high-water mark of RSS from here on: Linux resets it on writing 5 to clear_refs, and
- * VmHWM then reads it (kB). Not `maxRSS`, which starts at the parent's RSS (a forked child inherits it)
- * and holds whatever loading reached. Null where the kernel offers no reset; the sampler then stands.
- */
-function peakSinceReset() {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    return null;
-  }
-  return () => Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024 || null;
-}
-
 const baselineRss = process.memoryUsage().rss;
-const kernelPeak = peakSinceReset();
-const sampler = sampleRss();
+const peak = measurePeak();
 const started = performance.now();
 let result;
 if (client === 'cirrus') {
@@ -135,18 +136,16 @@ if (client === 'cirrus') {
   });
 }
 const seconds = (performance.now() - started) / 1000;
-sampler.stop();
+const run = peak.stop();
 const peakRss = process.resourceUsage().maxRSS;
-const kernelRunPeak = kernelPeak?.() ?? null;
-const runPeak = Math.max(kernelRunPeak ?? 0, sampler.peak);
 const expected = expectedMd5();
 console.log(JSON.stringify({
   client, bytes: total, seconds: +seconds.toFixed(2), mb_per_s: +(total / seconds / 1e6).toFixed(1),
   peak_rss_mb: +(peakRss / 1024).toFixed(1),
   baseline_rss_mb: +(baselineRss / 2 ** 20).toFixed(1),
-  upload_rss_mb: +((runPeak - baselineRss) / 2 ** 20).toFixed(1),
-  sampled_rss_mb: +((sampler.peak - baselineRss) / 2 ** 20).toFixed(1),
-  peak_source: kernelRunPeak === null ? 'sampler' : 'kernel',
-  sampler_ticks: sampler.ticks,
+  upload_rss_mb: +((run.peak - baselineRss) / 2 ** 20).toFixed(1),
+  sampled_rss_mb: +((run.sampled - baselineRss) / 2 ** 20).toFixed(1),
+  peak_source: run.source,
+  sampler_ticks: run.ticks,
   etag_ok: result.etag === expected, result_bytes: result.bytes,
 }));

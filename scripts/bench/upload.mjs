@@ -31,8 +31,8 @@ export async function runStream(emulator, { bytes = 2 ** 30, chunk = 20e6, runs 
  * same producer into a sink that drops each piece (no upload), so that the RSS the producer's own garbage
  * adds (spent Buffers V8 has not collected yet) is told apart from the upload's. cirrus after one small
  * upload (CIRRUS_BENCH_WARM), so what any first upload sets up once is in the baseline (the sink has none
- * to make). `runs` each, the
- * median RSS of each kept (the collector's timing moves it by several MB from run to run).
+ * to make). `runs` each, the median RSS of each kept (the collector's timing moves it by several MB from
+ * run to run).
  */
 export function runFreshProducer(emulator, { bytes = 2 ** 30, chunk = 20e6, runs = 3 } = {}) {
   const env = { CIRRUS_BENCH_PRODUCER: 'fresh', CIRRUS_BENCH_WARM: '1' };
