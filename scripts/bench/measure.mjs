@@ -20,7 +20,8 @@ function timeBatch(fn, batch) {
   return Number(process.hrtime.bigint() - t) / batch;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The median of a list of numbers (the upper one of an even list's two middle values). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median nanoseconds per call of `fn`. */
 export function measure(fn, { rounds = 7, targetMs = 20 } = {}) {
