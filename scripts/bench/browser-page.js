@@ -4,7 +4,7 @@ import { init, url } from '/npm/web/index.js';
 // With `cycle` (fn(i) takes case i % cycle of a list), every batch is whole passes over the list, so
 // each library is timed on all the cases in the same proportions (a batch sized by speed alone covered
 // only the first cases for the slower one).
-function measure(fn, cycle = 1, rounds = 7, targetMs = 20) {
+function calibrate(fn, cycle, targetMs) {
   let batch = 1;
   for (;;) {
     const t = performance.now();
@@ -12,15 +12,24 @@ function measure(fn, cycle = 1, rounds = 7, targetMs = 20) {
     if (performance.now() - t >= targetMs / 4 || batch > 1e7) break;
     batch *= 4;
   }
-  batch = Math.ceil((batch * 4) / cycle) * cycle;
-  const samples = [];
+  return Math.ceil((batch * 4) / cycle) * cycle;
+}
+
+/**
+ * The libraries' rounds interleaved (a round of each in turn, `rounds` times), so that a slow spell of
+ * the machine falls on all of them, as the Node micro rows do: each library's median ns per call.
+ */
+function measureTogether(fns, cycle = 1, rounds = 7, targetMs = 20) {
+  const batches = fns.map((fn) => calibrate(fn, cycle, targetMs));
+  const samples = fns.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    for (let i = 0; i < batch; i++) fn(i);
-    samples.push(((performance.now() - t) * 1e6) / batch);
+    fns.forEach((fn, k) => {
+      const t = performance.now();
+      for (let i = 0; i < batches[k]; i++) fn(i);
+      samples[k].push(((performance.now() - t) * 1e6) / batches[k]);
+    });
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
 }
 
 window.runBench = async ({ simple, typical, mix }) => {
@@ -58,19 +67,15 @@ window.runBench = async ({ simple, typical, mix }) => {
   ]) warm(fn);
   const rows = [];
   for (const [name, [id, options], gen] of [['simple', simple, urlGenSimple], ['typical', typical, urlGenTypical]]) {
-    rows.push({
-      name,
-      cirrus: measure(() => url(id, options)),
-      urlGen: measure(gen),
-      core: measure(() => core.url(id, { ...options })),
-    });
+    const [cirrus, urlGen, coreNs] = measureTogether([() => url(id, options), gen, () => core.url(id, { ...options })]);
+    rows.push({ name, cirrus, urlGen, core: coreNs });
   }
-  rows.push({
-    name: 'mix',
-    cirrus: measure((i) => { const [id, o] = mix[i % mix.length]; try { url(id, o); } catch { /* same as below */ } }, mix.length),
-    urlGen: measure((i) => { const [id, o] = mix[i % mix.length]; try { G.createCloudinaryLegacyURL(id, { ...o, urlAnalytics: false }); } catch { /* an error is a result too */ } }, mix.length),
-    core: measure((i) => { const [id, o] = mix[i % mix.length]; try { core.url(id, { ...o }); } catch { /* an error is a result too */ } }, mix.length),
-  });
+  const [cirrus, urlGen, coreNs] = measureTogether([
+    (i) => { const [id, o] = mix[i % mix.length]; try { url(id, o); } catch { /* same as below */ } },
+    (i) => { const [id, o] = mix[i % mix.length]; try { G.createCloudinaryLegacyURL(id, { ...o, urlAnalytics: false }); } catch { /* an error is a result too */ } },
+    (i) => { const [id, o] = mix[i % mix.length]; try { core.url(id, { ...o }); } catch { /* an error is a result too */ } },
+  ], mix.length);
+  rows.push({ name: 'mix', cirrus, urlGen, core: coreNs });
   return { rows, samples, userAgent: navigator.userAgent };
 };
 window.benchReady = true;
