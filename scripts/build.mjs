@@ -79,14 +79,16 @@ export function buildWeb() {
   let small = !quick && ensureSizeToolchain();
   if (!quick && !small) console.warn(`the browser module is built with stable Rust: ${SIZE_TOOLCHAIN} could not be installed (it is larger so)`);
   for (const [file, features] of [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features']]]) {
+    // The full module is built for speed, the browser one for size (Cargo.toml's wasm-* profiles).
+    const profile = quick || file !== 'cirrus.wasm' ? wasmProfile : 'wasm-server';
     const build = (sized) => {
       const targetDir = sized ? join(root, 'target', 'wasm-small') : join(root, 'target');
       run('cargo', [
         ...(sized ? [`+${SIZE_TOOLCHAIN}`] : []),
-        'build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', wasmProfile, ...features,
+        'build', '-p', 'cirrus-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile, ...features,
         ...(sized ? ['-Zbuild-std=core,alloc', '--target-dir', targetDir] : []),
       ], sized ? { env: withRustflags('-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none') } : {});
-      return join(targetDir, 'wasm32-unknown-unknown', wasmProfile, 'cirrus_wasm.wasm');
+      return join(targetDir, 'wasm32-unknown-unknown', profile, 'cirrus_wasm.wasm');
     };
     let wasm;
     if (small && file === 'cirrus-browser.wasm') {
@@ -128,12 +130,14 @@ export function buildWeb() {
     copyFileSync(join(out, 'cirrus_wasm_bg.wasm'), join(web, file));
     if (quick) continue;
     run(bin('wasm-opt'), [
-      '-Oz', '--strip-debug', '--strip-producers',
-      // The browser module: a function called from one place stays a function unless it is tiny (wasm-opt
-      // inlines any such function by default). Measured on it: 40.0 → 38.7 KB gzipped (more bytes raw,
-      // fewer after gzip: the copies inlining makes compress worse than the calls they replace). The
-      // full module, which servers and workers run, keeps the default.
-      ...(file === 'cirrus-browser.wasm' ? ['--one-caller-inline-max-function-size=10', '--converge'] : []),
+      ...(file === 'cirrus.wasm' ? ['-O3'] : [
+        '-Oz',
+        // A function called from one place stays a function unless it is tiny (wasm-opt inlines any such
+        // function by default): 40.0 → 38.7 KB gzipped (more bytes raw, fewer after gzip: the copies
+        // inlining makes compress worse than the calls they replace).
+        '--one-caller-inline-max-function-size=10', '--converge',
+      ]),
+      '--strip-debug', '--strip-producers',
       '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
       '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
       join(web, file), '-o', join(web, file),
