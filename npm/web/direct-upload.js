@@ -5,7 +5,7 @@
 // next unacknowledged chunk under the same upload id. Chunk plans, status classification and the retry
 // decision (whether, and after how long) come from the wasm core, so they match the Node transport.
 
-import { abortedError, codedError, post, sleep } from './http.js';
+import { abortedError, codedError, post, sleep, whileOffline } from './http.js';
 import { RESUME_MAX_AGE_MS, deleteEntry, fingerprint, loadEntry, saveEntry, withClaim } from './resume-store.js';
 import { downscaleImage } from './downscale.js';
 
@@ -482,6 +482,9 @@ export class DirectUpload {
       this.#notBefore = Date.now() + decision;
       try {
         await sleep(decision, controller.signal);
+        // Offline, every try fails at once: the retries would all be spent in a moment (with `retries:
+        // Infinity` and `retryDelay: 0`, a busy loop). The next try waits for the browser to be online.
+        await whileOffline(controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;
       }

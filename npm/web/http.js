@@ -1,4 +1,5 @@
-// The browser upload's transport: one POST with upload progress, coded errors, and an abortable sleep.
+// The browser upload's transport: one POST with upload progress, coded errors, an abortable sleep, and a
+// wait for the browser to be back online.
 // XMLHttpRequest because fetch has no upload progress.
 
 export function codedError(code, message, extra = {}) {
@@ -47,5 +48,25 @@ export const sleep = (ms, signal) => new Promise((resolve, reject) => {
   }
   const onAbort = () => { clearTimeout(t); reject(abortedError()); };
   const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+  signal?.addEventListener('abort', onAbort, { once: true });
+});
+
+/**
+ * While the browser says it is offline (`navigator.onLine` false), waits for its `online` event; rejects
+ * with ABORTED as soon as `signal` aborts. Resolves at once where it says it is online or cannot say.
+ */
+export const whileOffline = (signal) => new Promise((resolve, reject) => {
+  const scope = globalThis;
+  if (scope.navigator?.onLine !== false || typeof scope.addEventListener !== 'function') {
+    resolve();
+    return;
+  }
+  if (signal?.aborted) {
+    reject(abortedError());
+    return;
+  }
+  const onOnline = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
+  const onAbort = () => { scope.removeEventListener('online', onOnline); reject(abortedError()); };
+  scope.addEventListener('online', onOnline, { once: true });
   signal?.addEventListener('abort', onAbort, { once: true });
 });

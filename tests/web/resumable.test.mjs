@@ -665,6 +665,33 @@ test('a last chunk the server may have stored, without a public_id: not sent aga
   await page.close();
 });
 
+test('offline, a retry waits for the browser to be online again (with retryDelay 0 the retries were spent at once, and retries: Infinity made a busy loop); the upload then completes, exact', async () => {
+  const CHUNK = 256 * 1024;
+  const bytes = randomBytes(2 * MB + 777);
+  await setFaults({ error_500: 0, latency_ms: 40 });
+  const { page, log } = await openPage();
+  try {
+    await page.setInputFiles('#file', { name: 'offline.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await page.evaluate((o) => window.start(o), { chunkSize: CHUNK, retries: 2, retryDelay: 0, resumable: false });
+    await page.waitForFunction((at) => window.__u.loaded >= at, 2 * CHUNK, { polling: 1 });
+    log.phase = 'offline';
+    await page.context().setOffline(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const offline = log.sent.filter((e) => e.phase === 'offline');
+    assert.equal(await page.evaluate(() => window.__outcome), undefined, 'still under way while offline');
+    assert.ok(offline.length <= 2, `${offline.length} tries while offline (the one under way, and at most one more)`);
+    log.phase = 'online';
+    await page.context().setOffline(false);
+    const done = await outcome(page);
+    assert.equal(done.error, undefined, JSON.stringify(done.error));
+    assert.equal(done.result.etag, md5(bytes));
+    assert.ok(log.sent.some((e) => e.phase === 'online' && e.status === 200), 'it went on once online');
+  } finally {
+    await setFaults({});
+  }
+  await page.close();
+});
+
 test('a pause and a resume during the wait after a 429 do not cut the wait short', async () => {
   await setFaults({ error_429: 1 });
   const { page, log } = await openPage();
