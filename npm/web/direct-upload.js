@@ -16,6 +16,8 @@ const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_i
 const PER_SIGNATURE = new Set(['signature', 'timestamp', 'api_key']);
 /** Cloudinary refuses a timestamp older than an hour: re-sign before a chunk once the signature is this old. */
 const RESIGN_AFTER_MS = 50 * 60_000;
+/** The longest a retry waits for a browser that says it is offline to say it is online (then it goes). */
+const OFFLINE_WAIT_MS = 60_000;
 
 /** Errors after which the same upload can never succeed: its stored state is dropped. */
 const permanent = new WeakSet();
@@ -423,6 +425,10 @@ export class DirectUpload {
       try {
         // What is left of a retry wait a pause interrupted (a resume right after a 429 still waits).
         if (this.#notBefore > Date.now()) await sleep(this.#notBefore - Date.now(), controller.signal);
+        // Offline, every try fails at once: the retries would all be spent in a moment (with `retries:
+        // Infinity` and `retryDelay: 0`, a busy loop). A retry waits for the browser to be online again
+        // (here, so that a pause during this wait holds it, as it holds the one above).
+        if (attempt > 0) await whileOffline(controller.signal, OFFLINE_WAIT_MS);
         // A failed re-signing is retried as a failed chunk is (and leaves the stored state alone).
         if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
         const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};
@@ -482,9 +488,6 @@ export class DirectUpload {
       this.#notBefore = Date.now() + decision;
       try {
         await sleep(decision, controller.signal);
-        // Offline, every try fails at once: the retries would all be spent in a moment (with `retries:
-        // Infinity` and `retryDelay: 0`, a busy loop). The next try waits for the browser to be online.
-        await whileOffline(controller.signal);
       } catch (e) {
         if (this.#stopped) throw e;
       }

@@ -52,10 +52,12 @@ export const sleep = (ms, signal) => new Promise((resolve, reject) => {
 });
 
 /**
- * While the browser says it is offline (`navigator.onLine` false), waits for its `online` event; rejects
- * with ABORTED as soon as `signal` aborts. Resolves at once where it says it is online or cannot say.
+ * While the browser says it is offline (`navigator.onLine` false), waits for its `online` event, at most
+ * `maxMs` (a server on the machine or the LAN may answer all the same: the wait is bounded, not a hang);
+ * rejects with ABORTED as soon as `signal` aborts. Resolves at once where the browser says it is online,
+ * or cannot say.
  */
-export const whileOffline = (signal) => new Promise((resolve, reject) => {
+export const whileOffline = (signal, maxMs) => new Promise((resolve, reject) => {
   const scope = globalThis;
   if (scope.navigator?.onLine !== false || typeof scope.addEventListener !== 'function') {
     resolve();
@@ -65,8 +67,14 @@ export const whileOffline = (signal) => new Promise((resolve, reject) => {
     reject(abortedError());
     return;
   }
-  const onOnline = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
-  const onAbort = () => { scope.removeEventListener('online', onOnline); reject(abortedError()); };
-  scope.addEventListener('online', onOnline, { once: true });
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const done = () => {
+    clearTimeout(timer);
+    scope.removeEventListener('online', onOnline);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  const onOnline = () => { done(); resolve(); };
+  const onAbort = () => { done(); reject(abortedError()); };
+  const timer = setTimeout(onOnline, maxMs);
+  scope.addEventListener('online', onOnline);
+  signal?.addEventListener('abort', onAbort);
 });

@@ -80,7 +80,7 @@ export interface DirectUploadOptions {
   /**
    * The first retry's longest wait in ms (default 500; jittered), doubling after each up to 20 s; at least
    * 1 s after a rate limit; while the browser is offline (`navigator.onLine` false) a retry also waits for
-   * it to be online again. A whole file or a last chunk is retried after a 5xx (but 503) or a lost answer
+   * it to be online again (a minute at most). A whole file or a last chunk is retried after a 5xx (but 503) or a lost answer
    * only when it names its `public_id`.
    */
   retryDelay?: number;

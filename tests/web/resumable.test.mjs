@@ -665,7 +665,7 @@ test('a last chunk the server may have stored, without a public_id: not sent aga
   await page.close();
 });
 
-test('offline, a retry waits for the browser to be online again (with retryDelay 0 the retries were spent at once, and retries: Infinity made a busy loop); the upload then completes, exact', async () => {
+test('offline, a retry waits for the browser to be online again (with retryDelay 0 the retries were spent at once, and retries: Infinity made a busy loop), and a pause there spends none; the upload then completes, exact', async () => {
   const CHUNK = 256 * 1024;
   const bytes = randomBytes(2 * MB + 777);
   await setFaults({ error_500: 0, latency_ms: 40 });
@@ -676,7 +676,13 @@ test('offline, a retry waits for the browser to be online again (with retryDelay
     await page.waitForFunction((at) => window.__u.loaded >= at, 2 * CHUNK, { polling: 1 });
     log.phase = 'offline';
     await page.context().setOffline(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 500));
+    // Each pause and resume while it waits would have sent a try at once, and spent a retry.
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => { window.__u.pause(); window.__u.resume(); });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 500));
     const offline = log.sent.filter((e) => e.phase === 'offline');
     assert.equal(await page.evaluate(() => window.__outcome), undefined, 'still under way while offline');
     assert.ok(offline.length <= 2, `${offline.length} tries while offline (the one under way, and at most one more)`);
