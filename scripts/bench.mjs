@@ -10,6 +10,7 @@ import { buildEmulator, buildNode, buildWeb } from './build.mjs';
 import { root } from './run.mjs';
 import { startEmulator } from '../tests/shared/emulator.mjs';
 import { runNodeMicroProcesses } from './bench/node-micro.mjs';
+import { PAIR_ROUNDS } from './bench/measure.mjs';
 import { packageSizes, runBrowser } from './bench/browser.mjs';
 import { runBatch, runFreshProducer, runStream } from './bench/upload.mjs';
 import { ratioChart } from './bench/chart.mjs';
@@ -38,7 +39,7 @@ const mb = (n) => Math.round(n * 10) / 10;
 
 if (want('micro')) {
   const processes = quick ? 3 : 5;
-  console.log(`\n== url() and signing, Node addon vs the official SDK (ns per call: in each of ${processes} processes the median of 11 interleaved rounds; the medians of the processes, every process's ratio beside)`);
+  console.log(`\n== url() and signing, Node addon vs the official SDK (ns per call: in each of ${processes} processes the median of ${PAIR_ROUNDS} interleaved rounds; the medians of the processes, and the median of the processes' ratios with each beside)`);
   results.micro = runNodeMicroProcesses(processes);
   console.table(results.micro.map((r) => ({ ...r, ratios: r.ratios.join(' ') })));
   for (const r of results.micro) ratios.push({ label: `Node: ${r.name}`, ratio: r.ratio, goal: r.goal ? Number(r.goal.replace(/[^0-9.]/g, '')) : undefined });
@@ -48,7 +49,7 @@ if (want('browser')) {
   console.log('\n== url() in headless Chromium: cirrus-web (wasm) vs @cloudinary/url-gen and cloudinary-core (ns per call)');
   const report = await runBrowser({ runs: quick ? 1 : 3 });
   results.browser = { ...report, sizes: packageSizes() };
-  console.log(`${report.browser}: ${report.runs} page loads, in each the median of 7 interleaved rounds per library; the medians of the loads, every load's ratio beside`);
+  console.log(`${report.browser}: ${report.runs} page loads, in each the median of ${report.rounds} interleaved rounds per library; the medians of the loads, and the median of the loads' ratios with each beside`);
   console.table(report.rows.map((r) => ({ ...r, cirrus: Math.round(r.cirrus), urlGen: Math.round(r.urlGen), core: Math.round(r.core), vs_url_gen: r.vs_url_gen.join(' '), vs_core: r.vs_core.join(' ') })));
   console.table(results.browser.sizes);
   for (const r of report.rows) {

@@ -62,7 +62,8 @@ export function buildWeb() {
   ensureNpmDeps();
   generate();
   ensureWasmToolchain();
-  // The inner loop skips the size work (opt-level z, LTO, wasm-opt): the suites check behaviour.
+  // The inner loop skips the release work (the wasm-release / wasm-server profiles' optimisation and LTO,
+  // wasm-opt): the suites check behaviour.
   const quick = PROFILE !== 'release';
   const wasmProfile = quick ? 'wasm-quick' : 'wasm-release';
   const web = join(root, 'npm', 'web');

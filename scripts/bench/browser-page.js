@@ -15,19 +15,25 @@ function calibrate(fn, cycle, targetMs) {
   return Math.ceil((batch * 4) / cycle) * cycle;
 }
 
+/** Rounds of each library in a measureTogether. */
+const ROUNDS = 7;
+
 /**
- * The libraries' rounds interleaved (a round of each in turn, `rounds` times), so that a slow spell of
- * the machine falls on all of them, as the Node micro rows do: each library's median ns per call.
+ * The libraries' rounds interleaved (a round of each in turn, `ROUNDS` times, the first of each turn
+ * rotating, so that none always runs after the same other, whose garbage a collection may make it pay
+ * for), so that a slow spell of the machine falls on all of them, as in the Node micro rows: each
+ * library's median ns per call.
  */
-function measureTogether(fns, cycle = 1, rounds = 7, targetMs = 20) {
+function measureTogether(fns, cycle = 1, targetMs = 20) {
   const batches = fns.map((fn) => calibrate(fn, cycle, targetMs));
   const samples = fns.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((fn, k) => {
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (r + j) % fns.length;
       const t = performance.now();
-      for (let i = 0; i < batches[k]; i++) fn(i);
+      for (let i = 0; i < batches[k]; i++) fns[k](i);
       samples[k].push(((performance.now() - t) * 1e6) / batches[k]);
-    });
+    }
   }
   return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
 }
@@ -76,6 +82,6 @@ window.runBench = async ({ simple, typical, mix }) => {
     (i) => { const [id, o] = mix[i % mix.length]; try { core.url(id, { ...o }); } catch { /* an error is a result too */ } },
   ], mix.length);
   rows.push({ name: 'mix', cirrus, urlGen, core: coreNs });
-  return { rows, samples, userAgent: navigator.userAgent };
+  return { rows, samples, rounds: ROUNDS, userAgent: navigator.userAgent };
 };
 window.benchReady = true;

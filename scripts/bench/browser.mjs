@@ -48,7 +48,7 @@ export async function runBrowser({ runs = 3 } = {}) {
       vs_core: vsCore,
     };
   });
-  return { browser: loads[0].browser, userAgent: loads[0].userAgent, samples: loads[0].samples, runs, rows };
+  return { browser: loads[0].browser, userAgent: loads[0].userAgent, samples: loads[0].samples, rounds: loads[0].rounds, runs, rows };
 }
 
 const round2 = (n) => Math.round(n * 100) / 100;

@@ -29,22 +29,32 @@ export function measure(fn, { rounds = 7, targetMs = 20 } = {}) {
   return median(Array.from({ length: rounds }, () => timeBatch(fn, batch)));
 }
 
+/** Rounds of each side in a measurePair. */
+export const PAIR_ROUNDS = 11;
+
 /**
- * Ours against theirs with their rounds interleaved (ours, theirs, ours, ...), so that a slow spell of
+ * Ours against theirs with their rounds interleaved (ours, theirs, theirs, ours, ...), so that a slow spell of
  * the machine falls on both: `[ours, theirs]`, each the median nanoseconds per call. With `cycle` (a
  * list of cases, `fn(i)` taking case `i % cycle`), every batch is whole passes over the list: each
  * side is timed on all the cases, in the same proportions (a batch sized by speed alone covered the
  * slower library's first thousand cases only).
  */
-export function measurePair(ours, theirs, { rounds = 11, targetMs = 20, cycle = 1 } = {}) {
+export function measurePair(ours, theirs, { rounds = PAIR_ROUNDS, targetMs = 20, cycle = 1 } = {}) {
   const whole = (batch) => Math.ceil(batch / cycle) * cycle;
   const a = whole(calibrate(ours, targetMs));
   const b = whole(calibrate(theirs, targetMs));
   const oursNs = [];
   const theirsNs = [];
+  // Which side goes first alternates, so that neither always runs after the other (whose garbage a
+  // collection in the next round pays for).
   for (let r = 0; r < rounds; r++) {
-    oursNs.push(timeBatch(ours, a));
-    theirsNs.push(timeBatch(theirs, b));
+    if (r % 2 === 0) {
+      oursNs.push(timeBatch(ours, a));
+      theirsNs.push(timeBatch(theirs, b));
+    } else {
+      theirsNs.push(timeBatch(theirs, b));
+      oursNs.push(timeBatch(ours, a));
+    }
   }
   return [median(oursNs), median(theirsNs)];
 }

@@ -1,7 +1,8 @@
-// url() and signing through the Node addon against the official SDK, in one process.
+// url() and signing through the Node addon against the official SDK, each pair timed in one process
+// (runNodeMicro), and the whole set over several fresh processes (runNodeMicroProcesses).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { measurePair, median, row } from './measure.mjs';
 import { SIMPLE, TYPICAL, conformanceMix } from './cases.mjs';
 
@@ -81,8 +82,12 @@ export function runNodeMicro() {
  * mix read 6.7× to 11.8× in twelve processes of the same code on the 2-vCPU machine of 2026-12-03).
  */
 export function runNodeMicroProcesses(processes = 5) {
-  const runs = Array.from({ length: processes }, () => JSON.parse(execFileSync(process.execPath,
-    [fileURLToPath(import.meta.url), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+  const runs = Array.from({ length: processes }, () => {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    // The rows are the last line (anything a library printed comes before it).
+    return JSON.parse(out.trim().split('\n').pop());
+  });
+  if (runs.some((run) => run.length !== runs[0].length)) throw new Error('micro: the processes answered different numbers of rows');
   return runs[0].map((first, i) => {
     const rows = runs.map((run) => run[i]);
     if (rows.some((r) => r.name !== first.name)) throw new Error(`micro: the processes' rows disagree at ${first.name}`);
@@ -91,7 +96,7 @@ export function runNodeMicroProcesses(processes = 5) {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(runNodeMicro()));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv.includes('--json')) process.stdout.write(`\n${JSON.stringify(runNodeMicro())}\n`);
   else console.table(runNodeMicro());
 }
