@@ -447,11 +447,18 @@ export class DirectUpload {
         const { status, text } = answer;
         let body;
         try { body = JSON.parse(text); } catch { body = null; }
-        if (status === 200 && body && !body.error) return body;
-        const { code, retryable } = this.#core.classifyStatus(status, true);
-        const message = body?.error?.message || `Server returned unexpected status code - ${status}`;
+        // As the Node transport reads an answer (crates/transport/src/request.rs, `answer`): a JSON object,
+        // whose error is the string at error.message.
+        const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+        const errorMessage = typeof body?.error?.message === 'string' ? body.error.message : undefined;
+        if (status === 200 && isObject && errorMessage === undefined) return body;
+        // A 200 without such an object is no answer (the server may well have stored the upload), as a
+        // network failure is: the core then sends it again only where that cannot make a second asset.
+        const noAnswer = status === 200 && !isObject;
+        const { code, retryable } = noAnswer ? { code: 'UPLOAD_FAILED', retryable: true } : this.#core.classifyStatus(status, true);
+        const message = noAnswer ? 'The server returned invalid JSON' : errorMessage ?? `Server returned unexpected status code - ${status}`;
         error = codedError(code, message, { http_code: status, retryable });
-        outcome = status;
+        outcome = noAnswer ? 0 : status;
         if (status === 401 && /Invalid Signature/.test(message)) error.diagnosis = this.#diagnose(s.fields, message);
         // The signature outlived Cloudinary's hour (a clock ahead of the signing server's): once per chunk,
         // and one start over since the last answer (a server whose clock is behind, signing each time for

@@ -228,6 +228,28 @@ test('a config that names no cloud, or an upload_prefix that is no http(s) URL, 
   }
 });
 
+test('a 200 whose body is not a JSON object is no answer (the server may have stored the upload): sent again only under a fixed public_id, as in the browser', async () => {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => { hits += 1; res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><body>a proxy says hello</body></html>'); });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const client = new Cloudinary({ ...ACCOUNT, upload_prefix: `http://127.0.0.1:${server.address().port}` });
+    const anonymous = await client.upload(makePng(2, 2), { retries: 2, retry_delay: 5 }).then(() => null, (e) => e);
+    assert.deepEqual([anonymous?.code, anonymous?.http_code], ['UPLOAD_FAILED', 200]);
+    assert.match(anonymous.message, /^The server returned invalid JSON \(not retried: the server may have applied the request/);
+    assert.equal(hits, 1, 'sent once');
+    hits = 0;
+    const fixed = await client.upload(makePng(2, 2), { public_id: 'retry/not-json', retries: 2, retry_delay: 5 }).then(() => null, (e) => e);
+    assert.deepEqual([fixed?.code, fixed?.message], ['UPLOAD_FAILED', 'The server returned invalid JSON']);
+    assert.equal(hits, 3, 'the first try and two retries');
+  } finally {
+    server.close();
+  }
+});
+
 test('an HTTP proxy really carries the requests', async () => {
   const seen = [];
   const proxy = createServer((req, res) => {

@@ -14,6 +14,8 @@ let emulator;
 let server;
 let browser;
 let page;
+/** Upload requests the `/not-json` route answered (a proxy's page with a 200). */
+let notJsonHits = 0;
 
 before(async () => {
   emulator = await startEmulator({ args: ['--quiet', '--preset', 'browser,unsigned,folder=guests'] });
@@ -25,6 +27,12 @@ before(async () => {
       const signed = cirrus.signRequest(params, ACCOUNT);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ...signed, upload_url: `${emulator.url}/v1_1/demo/auto/upload` }));
+    },
+    '/not-json': async (req, res) => {
+      for await (const piece of req) void piece;
+      notJsonHits += 1;
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>a proxy says hello</body></html>');
     },
   });
   browser = await launchChromium();
@@ -125,6 +133,18 @@ test('an upload the server may have stored is sent again only under a fixed publ
   } finally {
     await setFaults({});
   }
+});
+
+test('a 200 whose body is not a JSON object is no answer, as in the Node transport: sent again only under a fixed public_id', async () => {
+  notJsonHits = 0;
+  const anonymous = await upload(makePng(10, 10), { signed: true, retries: 2, retryDelay: 10, answerAlso: { upload_url: '/not-json' } });
+  assert.deepEqual([anonymous.error?.code, anonymous.error?.http_code], ['UPLOAD_FAILED', 200], JSON.stringify(anonymous.error));
+  assert.match(anonymous.error.message, /^The server returned invalid JSON \(not retried: the server may have applied the request/);
+  assert.equal(notJsonHits, 1, 'sent once');
+  notJsonHits = 0;
+  const fixed = await upload(makePng(10, 10), { signed: true, retries: 2, retryDelay: 10, params: { public_id: 'retry/not-json' }, answerAlso: { upload_url: '/not-json' } });
+  assert.deepEqual([fixed.error?.code, fixed.error?.message], ['UPLOAD_FAILED', 'The server returned invalid JSON']);
+  assert.equal(notJsonHits, 3, 'the first try and two retries');
 });
 
 test('unsigned preset uploads; coded errors; abort', async () => {
