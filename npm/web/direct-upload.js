@@ -334,6 +334,13 @@ export class DirectUpload {
       this.#staleRestarted = false;
       if (last) {
         if (body.public_id !== undefined) return body;
+        // A whole file answered 200 without an asset: nothing to start over from (sending it again could
+        // store it twice), and no result to give.
+        if (chunks.length === 1) {
+          const error = codedError('UPLOAD_FAILED', 'The server answered without an asset', { http_code: 200 });
+          permanent.add(error);
+          throw error;
+        }
         // A 200 without an asset on the last chunk: the server no longer holds earlier chunks (they
         // expired while the upload waited). Start over under a new upload id, once.
         if (startedOver) throw codedError('UPLOAD_FAILED', 'The server did not assemble the upload from its chunks');
@@ -416,8 +423,8 @@ export class DirectUpload {
       if (this.#state === 'paused' || this.#stopped) continue;
       let error;
       // How the attempt ended, for the core's retry decision: the answer's status, 0 when the request went
-      // out and the network failed or timed out, -1 when nothing was sent (sign() failed); null when no
-      // retry can mend it.
+      // out and the network failed or timed out or a 200 came without an answer object, -1 when nothing
+      // was sent (sign() failed); null when no retry can mend it.
       let outcome = null;
       // What the core's rule of sending an upload twice depends on (cirrus_core::retry::upload_idempotent).
       const fixedId = Boolean(s.fields.public_id);
@@ -425,10 +432,11 @@ export class DirectUpload {
       try {
         // What is left of a retry wait a pause interrupted (a resume right after a 429 still waits).
         if (this.#notBefore > Date.now()) await sleep(this.#notBefore - Date.now(), controller.signal);
-        // Offline, every try fails at once: the retries would all be spent in a moment (with `retries:
-        // Infinity` and `retryDelay: 0`, a busy loop). A retry waits for the browser to be online again
-        // (here, so that a pause during this wait holds it, as it holds the one above).
-        if (attempt > 0) await whileOffline(controller.signal, OFFLINE_WAIT_MS);
+        // Offline, a try fails at once, as a lost answer: the retries would all be spent in a moment (with
+        // `retries: Infinity` and `retryDelay: 0`, a busy loop), and an upload that may not be sent twice
+        // would end there. A try waits for the browser to be online again (here, so that a pause during
+        // this wait holds it, as it holds the one above).
+        await whileOffline(controller.signal, OFFLINE_WAIT_MS);
         // A failed re-signing is retried as a failed chunk is (and leaves the stored state alone).
         if (o.sign && Date.now() - s.signedAt > RESIGN_AFTER_MS && await this.#resign(s) === RESTARTED) return RESTARTED;
         const headers = chunked ? { 'X-Unique-Upload-Id': s.uploadId, 'Content-Range': `bytes ${start}-${end}/${last ? file.size : -1}` } : {};

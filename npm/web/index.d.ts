@@ -79,9 +79,9 @@ export interface DirectUploadOptions {
   retries?: number;
   /**
    * The first retry's longest wait in ms (default 500; jittered), doubling after each up to 20 s; at least
-   * 1 s after a rate limit; while the browser is offline (`navigator.onLine` false) a retry also waits for
-   * it to be online again (a minute at most). A whole file or a last chunk is retried after a 5xx (but 503) or a lost answer
-   * only when it names its `public_id`.
+   * 1 s after a rate limit. While the browser is offline (`navigator.onLine` false) a try waits for it to
+   * be online again (a minute at most). A whole file or a last chunk is retried after a 5xx (but 503) or a
+   * lost answer (a 200 without a JSON object too) only when it names its `public_id`.
    */
   retryDelay?: number;
   onProgress?: (progress: { loaded: number; total: number }) => void;

@@ -28,6 +28,12 @@ before(async () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ...signed, upload_url: `${emulator.url}/v1_1/demo/auto/upload` }));
     },
+    '/no-asset': async (req, res) => {
+      for await (const piece of req) void piece;
+      notJsonHits += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"error":"x"}');
+    },
     '/not-json': async (req, res) => {
       for await (const piece of req) void piece;
       notJsonHits += 1;
@@ -145,6 +151,13 @@ test('a 200 whose body is not a JSON object is no answer, as in the Node transpo
   const fixed = await upload(makePng(10, 10), { signed: true, retries: 2, retryDelay: 10, params: { public_id: 'retry/not-json' }, answerAlso: { upload_url: '/not-json' } });
   assert.deepEqual([fixed.error?.code, fixed.error?.message], ['UPLOAD_FAILED', 'The server returned invalid JSON']);
   assert.equal(notJsonHits, 3, 'the first try and two retries');
+});
+
+test('a whole file answered 200 with an object that names no asset fails at once: it is not sent again (it could be stored twice)', async () => {
+  notJsonHits = 0;
+  const { error } = await upload(makePng(10, 10), { signed: true, retries: 2, retryDelay: 10, answerAlso: { upload_url: '/no-asset' } });
+  assert.deepEqual([error?.code, error?.http_code, error?.message], ['UPLOAD_FAILED', 200, 'The server answered without an asset']);
+  assert.equal(notJsonHits, 1, 'sent once');
 });
 
 test('unsigned preset uploads; coded errors; abort', async () => {

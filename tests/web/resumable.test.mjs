@@ -698,6 +698,36 @@ test('offline, a retry waits for the browser to be online again (with retryDelay
   await page.close();
 });
 
+test('a whole file that may not be sent twice (no public_id), whose first try finds the browser offline, waits for it to be online and is stored once', async () => {
+  await setFaults({});
+  const bytes = randomBytes(300_000);
+  const { page, log } = await openPage('?intent=anonymous');
+  try {
+    await page.setInputFiles('#file', { name: 'first-offline.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    // The page's sign() holds its answer until the browser is offline, so the first try starts offline.
+    await page.evaluate(() => {
+      const sign = window.sign;
+      window.__hold = new Promise((resolve) => { window.__release = resolve; });
+      window.sign = async (...args) => { const signed = await sign(...args); window.__signed = true; await window.__hold; return signed; };
+    });
+    await page.evaluate((o) => window.start(o), { retries: 2, retryDelay: 0 });
+    await page.waitForFunction(() => window.__signed);
+    await page.context().setOffline(true);
+    await page.evaluate(() => window.__release());
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(await page.evaluate(() => window.__outcome), undefined, 'still under way while offline');
+    log.phase = 'online';
+    await page.context().setOffline(false);
+    const done = await outcome(page);
+    assert.equal(done.error, undefined, JSON.stringify(done.error));
+    assert.equal(done.result.etag, md5(bytes));
+    assert.equal(log.sent.filter((e) => e.status === 200).length, 1, 'stored once');
+  } finally {
+    await page.context().setOffline(false);
+  }
+  await page.close();
+});
+
 test('a pause and a resume during the wait after a 429 do not cut the wait short', async () => {
   await setFaults({ error_429: 1 });
   const { page, log } = await openPage();
