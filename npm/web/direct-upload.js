@@ -16,7 +16,7 @@ const ENVELOPE = new Set(['upload_url', 'cloud_name', 'resource_type', 'record_i
 const PER_SIGNATURE = new Set(['signature', 'timestamp', 'api_key']);
 /** Cloudinary refuses a timestamp older than an hour: re-sign before a chunk once the signature is this old. */
 const RESIGN_AFTER_MS = 50 * 60_000;
-/** The longest a retry waits for a browser that says it is offline to say it is online (then it goes). */
+/** The longest a try waits for a browser that says it is offline to say it is online (then it goes). */
 const OFFLINE_WAIT_MS = 60_000;
 
 /** Errors after which the same upload can never succeed: its stored state is dropped. */
