@@ -1,42 +1,9 @@
 // Runs in headless Chromium: cirrus-web's url() against @cloudinary/url-gen and cloudinary-core.
 import { init, url } from '/npm/web/index.js';
+import { measureTogether } from './measure.mjs';
 
-// With `cycle` (fn(i) takes case i % cycle of a list), every batch is whole passes over the list, so
-// each library is timed on all the cases in the same proportions (a batch sized by speed alone covered
-// only the first cases for the slower one).
-function calibrate(fn, cycle, targetMs) {
-  let batch = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < batch; i++) fn(i);
-    if (performance.now() - t >= targetMs / 4 || batch > 1e7) break;
-    batch *= 4;
-  }
-  return Math.ceil((batch * 4) / cycle) * cycle;
-}
-
-/** Rounds of each library in a measureTogether. */
+/** Rounds of each library (the Node micro rows take 11: a page's rounds are slower). */
 const ROUNDS = 7;
-
-/**
- * The libraries' rounds interleaved (a round of each in turn, `ROUNDS` times, the first of each turn
- * rotating, so that none always runs after the same other, whose garbage a collection may make it pay
- * for), so that a slow spell of the machine falls on all of them, as in the Node micro rows: each
- * library's median ns per call.
- */
-function measureTogether(fns, cycle = 1, targetMs = 20) {
-  const batches = fns.map((fn) => calibrate(fn, cycle, targetMs));
-  const samples = fns.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let j = 0; j < fns.length; j++) {
-      const k = (r + j) % fns.length;
-      const t = performance.now();
-      for (let i = 0; i < batches[k]; i++) fns[k](i);
-      samples[k].push(((performance.now() - t) * 1e6) / batches[k]);
-    }
-  }
-  return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
-}
 
 window.runBench = async ({ simple, typical, mix }) => {
   await init();
@@ -73,14 +40,14 @@ window.runBench = async ({ simple, typical, mix }) => {
   ]) warm(fn);
   const rows = [];
   for (const [name, [id, options], gen] of [['simple', simple, urlGenSimple], ['typical', typical, urlGenTypical]]) {
-    const [cirrus, urlGen, coreNs] = measureTogether([() => url(id, options), gen, () => core.url(id, { ...options })]);
+    const [cirrus, urlGen, coreNs] = measureTogether([() => url(id, options), gen, () => core.url(id, { ...options })], { rounds: ROUNDS });
     rows.push({ name, cirrus, urlGen, core: coreNs });
   }
   const [cirrus, urlGen, coreNs] = measureTogether([
     (i) => { const [id, o] = mix[i % mix.length]; try { url(id, o); } catch { /* same as below */ } },
     (i) => { const [id, o] = mix[i % mix.length]; try { G.createCloudinaryLegacyURL(id, { ...o, urlAnalytics: false }); } catch { /* an error is a result too */ } },
     (i) => { const [id, o] = mix[i % mix.length]; try { core.url(id, { ...o }); } catch { /* an error is a result too */ } },
-  ], mix.length);
+  ], { rounds: ROUNDS, cycle: mix.length });
   rows.push({ name: 'mix', cirrus, urlGen, core: coreNs });
   return { rows, samples, rounds: ROUNDS, userAgent: navigator.userAgent };
 };

@@ -1,62 +1,55 @@
-// Timing helpers for the micro benchmarks: a batch size calibrated to ~20 ms, then the median nanoseconds
-// per call over several rounds (the median resists the other processes of a 2-core machine).
+// Timing helpers for the micro benchmarks, in Node and in the browser benchmark's page (browser-page.js):
+// a batch size calibrated to ~20 ms, then the median nanoseconds per call over several rounds (the median
+// resists the other processes of a 2-core machine). `performance.now()` in both: a batch is ~20 ms, far
+// above its resolution (0.1 ms in a page that is not cross-origin isolated).
 
-/** Calls per batch for ~targetMs (which also warms the function up). */
-function calibrate(fn, targetMs) {
+/** Calls per batch for ~targetMs (which also warms the function up), a whole number of `cycle`s. */
+function calibrate(fn, targetMs, cycle = 1) {
   let batch = 1;
   for (;;) {
-    const t = process.hrtime.bigint();
+    const t = performance.now();
     for (let i = 0; i < batch; i++) fn(i);
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (ms >= targetMs / 4 || batch > 1e7) break;
+    if (performance.now() - t >= targetMs / 4 || batch > 1e7) break;
     batch *= 4;
   }
-  return Math.max(1, batch * 4);
+  return Math.ceil((batch * 4) / cycle) * cycle;
 }
 
 function timeBatch(fn, batch) {
-  const t = process.hrtime.bigint();
+  const t = performance.now();
   for (let i = 0; i < batch; i++) fn(i);
-  return Number(process.hrtime.bigint() - t) / batch;
+  return ((performance.now() - t) * 1e6) / batch;
 }
 
 /** The median of a list of numbers (the upper one of an even list's two middle values). */
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Median nanoseconds per call of `fn`. */
-export function measure(fn, { rounds = 7, targetMs = 20 } = {}) {
-  const batch = calibrate(fn, targetMs);
-  return median(Array.from({ length: rounds }, () => timeBatch(fn, batch)));
-}
-
 /** Rounds of each side in a measurePair. */
 export const PAIR_ROUNDS = 11;
 
 /**
- * Ours against theirs with their rounds interleaved (ours, theirs, theirs, ours, ...), so that a slow spell of
- * the machine falls on both: `[ours, theirs]`, each the median nanoseconds per call. With `cycle` (a
- * list of cases, `fn(i)` taking case `i % cycle`), every batch is whole passes over the list: each
- * side is timed on all the cases, in the same proportions (a batch sized by speed alone covered the
- * slower library's first thousand cases only).
+ * Several functions' rounds interleaved (a round of each in turn, `rounds` times), so that a slow spell
+ * of the machine falls on all of them; the first of each turn rotates, so that none always runs after
+ * the same other, whose garbage a collection may make it pay for. Each function's median nanoseconds per
+ * call. With `cycle` (a list of cases, `fn(i)` taking case `i % cycle`), every batch is whole passes over
+ * the list: each is timed on all the cases, in the same proportions (a batch sized by speed alone
+ * covered the slower library's first thousand cases only).
  */
-export function measurePair(ours, theirs, { rounds = PAIR_ROUNDS, targetMs = 20, cycle = 1 } = {}) {
-  const whole = (batch) => Math.ceil(batch / cycle) * cycle;
-  const a = whole(calibrate(ours, targetMs));
-  const b = whole(calibrate(theirs, targetMs));
-  const oursNs = [];
-  const theirsNs = [];
-  // Which side goes first alternates, so that neither always runs after the other (whose garbage a
-  // collection in the next round pays for).
+export function measureTogether(fns, { rounds, targetMs = 20, cycle = 1 }) {
+  const batches = fns.map((fn) => calibrate(fn, targetMs, cycle));
+  const samples = fns.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    if (r % 2 === 0) {
-      oursNs.push(timeBatch(ours, a));
-      theirsNs.push(timeBatch(theirs, b));
-    } else {
-      theirsNs.push(timeBatch(theirs, b));
-      oursNs.push(timeBatch(ours, a));
+    for (let j = 0; j < fns.length; j++) {
+      const k = (r + j) % fns.length;
+      samples[k].push(timeBatch(fns[k], batches[k]));
     }
   }
-  return [median(oursNs), median(theirsNs)];
+  return samples.map(median);
+}
+
+/** Ours against theirs (measureTogether: ours, theirs, theirs, ours, ...): `[ours, theirs]` in ns per call. */
+export function measurePair(ours, theirs, { rounds = PAIR_ROUNDS, targetMs = 20, cycle = 1 } = {}) {
+  return measureTogether([ours, theirs], { rounds, targetMs, cycle });
 }
 
 /** One comparison row: ours against theirs, ratio = theirs / ours (higher is better for cirrus). */
