@@ -463,7 +463,10 @@ export class DirectUpload {
         // A 200 without such an object is no answer (the server may well have stored the upload), as a
         // network failure is: the core then sends it again only where that cannot make a second asset.
         const noAnswer = status === 200 && !isObject;
-        const { code, retryable } = noAnswer ? { code: 'UPLOAD_FAILED', retryable: true } : this.#core.classifyStatus(status, true);
+        // The core's code for the status either way; retryable as any lost answer is (http.js's network error).
+        const classified = this.#core.classifyStatus(status, true);
+        const { code } = classified;
+        const retryable = noAnswer || classified.retryable;
         const message = noAnswer ? 'The server returned invalid JSON' : errorMessage ?? `Server returned unexpected status code - ${status}`;
         error = codedError(code, message, { http_code: status, retryable });
         outcome = noAnswer ? 0 : status;
