@@ -1,32 +1,35 @@
 //! Akamai-style auth tokens (`__cld_token__=...~hmac=...`) for token-based access control.
 
-use crate::encoding::smart_escape_where;
 use crate::error::{Error, Result};
 use crate::hash::hmac_sha256_hex;
 use crate::prelude::*;
 use crate::value::{Map, Value};
 
-/// Code units the SDK escapes in `acl` and `url`: `space " # % & ' / : ; < = > ? @ [ \ ] ^ ` { | } ~`.
-fn is_token_unsafe(u: u16) -> bool {
-    u < 0x80 && br##" "#%&'/:;<=>?@[\]^`{|}~"##.contains(&(u as u8))
+/// The bytes the SDK escapes in `acl` and `url`: `space " # % & ' / : ; < = > ? @ [ \ ] ^ ` { | } ~`
+/// (ASCII only: its `escapeToLower` escapes no other character).
+fn is_token_unsafe(b: u8) -> bool {
+    br##" "#%&'/:;<=>?@[\]^`{|}~"##.contains(&b)
 }
 
-/// `escapeToLower`: escape the unsafe characters, then lowercase every `%XX` (what tokens sign as `url=`).
+/// `escapeToLower`: the unsafe characters escaped as `%xx` in lower-case hex (what tokens sign as
+/// `url=`). The SDK escapes with upper-case digits, then lower-cases the two characters after every `%`;
+/// every `%` of its output starts an escape (a `%` of the input is itself escaped), and every character
+/// it escapes is ASCII, so each is two digits: one pass over the bytes writes the same.
 pub fn escape_to_lower(s: &str) -> String {
-    let escaped = smart_escape_where(s, is_token_unsafe);
-    let mut out = String::with_capacity(escaped.len());
-    let mut lower_next = 0;
-    for c in escaped.chars() {
-        if lower_next > 0 {
-            out.push(c.to_ascii_lowercase());
-            lower_next -= 1;
-        } else {
-            out.push(c);
-            if c == '%' {
-                lower_next = 2;
-            }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if is_token_unsafe(b) {
+            // `i` and `run` are at ASCII bytes: character boundaries.
+            out.push_str(s.get(run..i).unwrap_or_default());
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+            run = i + 1;
         }
     }
+    out.push_str(s.get(run..).unwrap_or_default());
     out
 }
 
@@ -139,4 +142,46 @@ pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
         ));
     }
     Ok([name.as_str(), "=", &parts].concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SDK's two steps, as written there: escape code units with upper-case hex, then lower-case
+    /// the two characters after each `%`.
+    fn sdk_escape_to_lower(s: &str) -> String {
+        let escaped =
+            crate::encoding::smart_escape_where(s, |u| u < 0x80 && is_token_unsafe(u as u8));
+        let mut out = String::new();
+        let mut lower_next = 0;
+        for c in escaped.chars() {
+            if lower_next > 0 {
+                out.push(c.to_ascii_lowercase());
+                lower_next -= 1;
+            } else {
+                out.push(c);
+                if c == '%' {
+                    lower_next = 2;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escape_to_lower_is_the_sdks() {
+        for s in [
+            "",
+            "/image/upload/a b/*",
+            "%",
+            "%41%2F",
+            "a~b|c{d}e^f`g[h]i\\j@k?l>m=n<o;p:q/r'&s%t#u\"v w",
+            "é/ü?😀#%E9",
+            "ABC-def_0.9!*()$,+",
+            "\u{7f}\u{80}\u{1f}",
+        ] {
+            assert_eq!(escape_to_lower(s), sdk_escape_to_lower(s), "{s:?}");
+        }
+    }
 }

@@ -423,29 +423,79 @@ fn param_index(key: &str, value: &Value) -> Option<usize> {
     })
 }
 
-/// The parameter options a component was given (typically a handful), read in one walk of its options.
-struct Given<'a>(Vec<(usize, Param<'a>)>);
+/// Every parameter's short key in the order a component writes them (the SDK sorts its `key_value`
+/// pairs; short keys are lower-case letters and `_` sorts before them, so the key alone orders a pair):
+/// the table's, and `w`, `h`, `dpr` and `t`. A pair is kept by its place here, and the few pairs of a
+/// component are sorted by that number.
+const ORDER: [&str; 40] = [
+    "a", "ac", "af", "ar", "b", "bo", "br", "c", "co", "cs", "d", "dl", "dn", "dpr", "du", "e",
+    "eo", "f", "fl", "fn", "fps", "g", "h", "ki", "l", "o", "p", "pg", "q", "r", "so", "sp", "t",
+    "u", "vc", "vs", "w", "x", "y", "z",
+];
+
+/// The [`ORDER`] place of a short key, worked out when compiling (a key not there does not compile).
+const fn slot(short: &str) -> u8 {
+    let mut i = 0;
+    while i < ORDER.len() {
+        if same_name(ORDER[i], short) {
+            return i as u8;
+        }
+        i += 1;
+    }
+    panic!("not a short key")
+}
+
+/// The [`ORDER`] place of each [`PARAMS`] entry's short key.
+const PARAM_SLOTS: [u8; PARAMS.len()] = {
+    let mut slots = [0; PARAMS.len()];
+    let mut i = 0;
+    while i < PARAMS.len() {
+        slots[i] = slot(PARAMS[i].1);
+        i += 1;
+    }
+    slots
+};
+
+/// The parameter options a component was given (typically a handful), read in one walk of its options,
+/// with a bit per [`PARAMS`] index of those given: taking one that was not (most of what
+/// [`special_parameters`] asks) costs no search.
+struct Given<'a> {
+    entries: Vec<(usize, Param<'a>)>,
+    present: u64,
+}
 
 impl<'a> Given<'a> {
     fn of(o: &'a Map) -> Self {
-        let mut given = Vec::new();
+        let mut given = Given {
+            entries: Vec::new(),
+            present: 0,
+        };
         for (at, (k, v)) in o.iter().enumerate() {
             if let Some(i) = param_index(k, v) {
-                if given.capacity() == 0 {
+                if given.entries.capacity() == 0 {
                     // Room for every option from the first parameter on: one allocation, and none for
                     // options without parameters.
-                    given.reserve_exact(o.len() - at);
+                    given.entries.reserve_exact(o.len() - at);
                 }
-                given.push((i, Cow::Borrowed(v)));
+                given.put(i, Cow::Borrowed(v));
             }
         }
-        Given(given)
+        given
+    }
+
+    fn put(&mut self, index: usize, value: Param<'a>) {
+        self.present |= 1 << index;
+        self.entries.push((index, value));
     }
 
     /// `consumeOption`: the value of the option at `index` in [`PARAMS`] (a null counts as absent), taken.
     fn take(&mut self, index: usize) -> Param<'a> {
-        match self.0.iter().position(|(i, _)| *i == index) {
-            Some(at) => match self.0.swap_remove(at).1 {
+        if self.present & 1 << index == 0 {
+            return Cow::Borrowed(&UNDEFINED);
+        }
+        self.present &= !(1 << index);
+        match self.entries.iter().position(|(i, _)| *i == index) {
+            Some(at) => match self.entries.swap_remove(at).1 {
                 v if matches!(*v, Value::Null) => Cow::Borrowed(&UNDEFINED),
                 v => v,
             },
@@ -462,42 +512,47 @@ fn parameters<'a>(
     out: &mut String,
 ) -> Result<()> {
     let mut given = Given::of(o);
-    let mut pairs: Vec<(&str, Param<'a>)> = Vec::with_capacity(given.0.len() + 4);
-    let mut add = |short: &'static str, value: Param<'a>| {
+    // Each pair by its key's place in ORDER.
+    let mut pairs: Vec<(u8, Param<'a>)> = Vec::with_capacity(given.entries.len() + 4);
+    let mut add = |slot: u8, value: Param<'a>| {
         if value.present() {
-            pairs.push((short, value));
+            pairs.push((slot, value));
         }
     };
-    add("w", normalized(width));
-    add("h", normalized(height));
-    add("dpr", normalized(dpr));
+    add(const { slot("w") }, normalized(width));
+    add(const { slot("h") }, normalized(height));
+    add(const { slot("dpr") }, normalized(dpr));
     if !named.is_empty() {
-        add("t", Cow::Owned(named.into()));
+        add(const { slot("t") }, Cow::Owned(named.into()));
     }
-    if given.0.iter().any(|(i, _)| PARAMS[*i].2 == Kind::Special) {
+    if given
+        .entries
+        .iter()
+        .any(|(i, _)| PARAMS[*i].2 == Kind::Special)
+    {
         special_parameters(&mut given, &mut add)?;
     }
-    for (i, value) in given.0 {
-        let (_, short, kind) = PARAMS[i];
+    for (i, value) in given.entries {
         if value.is_nullish() {
             continue;
         }
-        let value = match kind {
+        let value = match PARAMS[i].2 {
             Kind::Normalized => normalized(value),
-            Kind::Range if value.truthy() && short != "du" => norm_range_value(normalized(value)),
+            Kind::Range if value.truthy() && i != const { param("duration") } => {
+                norm_range_value(normalized(value))
+            }
             Kind::Range => norm_range_value(value),
             Kind::VideoCodec => process_video_params(value),
             Kind::Raw | Kind::Special => value,
         };
-        add(short, value);
+        add(PARAM_SLOTS[i], value);
     }
-    // Short keys are lower-case letters and `_` sorts before them: the key alone orders a pair.
     crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
-    for (i, (short, value)) in pairs.iter().enumerate() {
+    for (i, (slot, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(short);
+        out.push_str(ORDER[usize::from(*slot)]);
         out.push('_');
         value.write_js_string(out);
     }
@@ -509,55 +564,56 @@ fn parameters<'a>(
 /// `start_offset`/`end_offset`, for the table to write.
 fn special_parameters<'a>(
     given: &mut Given<'a>,
-    add: &mut impl FnMut(&'static str, Param<'a>),
+    add: &mut impl FnMut(u8, Param<'a>),
 ) -> Result<()> {
+    // A parameter's PARAMS index and its key's ORDER place, worked out when compiling.
+    macro_rules! at {
+        ($name:literal) => {
+            const { param($name) }
+        };
+    }
+    macro_rules! key {
+        ($short:literal) => {
+            const { slot($short) }
+        };
+    }
     let joined = |value: Param<'a>, sep: &str| match *value {
         Value::Undefined => value,
         _ => Cow::Owned(Value::join(value.as_items(), sep).into()),
     };
+    add(key!("a"), normalized(joined(given.take(at!("angle")), ".")));
     add(
-        "a",
-        normalized(joined(given.take(const { param("angle") }), ".")),
+        key!("b"),
+        hash_to_rgb(given.take(at!("background")), "background")?,
     );
+    add(key!("co"), hash_to_rgb(given.take(at!("color")), "color")?);
     add(
-        "b",
-        hash_to_rgb(given.take(const { param("background") }), "background")?,
+        key!("e"),
+        normalized(effect_value(given.take(at!("effect")))),
     );
-    add(
-        "co",
-        hash_to_rgb(given.take(const { param("color") }), "color")?,
-    );
-    add(
-        "e",
-        normalized(effect_value(given.take(const { param("effect") }))),
-    );
-    add("bo", border_value(given.take(const { param("border") }))?);
-    add("fl", joined(given.take(const { param("flags") }), "."));
-    let offset = given.take(const { param("offset") });
+    add(key!("bo"), border_value(given.take(at!("border")))?);
+    add(key!("fl"), joined(given.take(at!("flags")), "."));
+    let offset = given.take(at!("offset"));
     if !offset.is_nullish() {
         let (start, end) = split_range(&offset);
-        given.take(const { param("start_offset") });
-        given.take(const { param("end_offset") });
-        given
-            .0
-            .push((const { param("start_offset") }, Cow::Owned(start)));
-        given
-            .0
-            .push((const { param("end_offset") }, Cow::Owned(end)));
+        given.take(at!("start_offset"));
+        given.take(at!("end_offset"));
+        given.put(at!("start_offset"), Cow::Owned(start));
+        given.put(at!("end_offset"), Cow::Owned(end));
     }
-    add("l", process_layer(given.take(const { param("overlay") }))?);
-    add("r", process_radius(given.take(const { param("radius") }))?);
-    add("u", process_layer(given.take(const { param("underlay") }))?);
+    add(key!("l"), process_layer(given.take(at!("overlay")))?);
+    add(key!("r"), process_radius(given.take(at!("radius")))?);
+    add(key!("u"), process_layer(given.take(at!("underlay")))?);
     add(
-        "fn",
+        key!("fn"),
         custom_function_value(
-            given.take(const { param("custom_function") }),
-            given.take(const { param("custom_pre_function") }),
+            given.take(at!("custom_function")),
+            given.take(at!("custom_pre_function")),
         ),
     );
-    let fps = given.take(const { param("fps") });
+    let fps = given.take(at!("fps"));
     add(
-        "fps",
+        key!("fps"),
         match &*fps {
             Value::Array(items) => Cow::Owned(Value::join(items, "-").into()),
             _ => fps,
@@ -777,7 +833,25 @@ mod table_tests {
             assert_eq!(param_index(option, &Value::from("x")), Some(i), "{option}");
         }
         assert_eq!(param_index("offset", &Value::Null), None);
+        assert!(
+            PARAMS.len() <= 64,
+            "Given keeps a bit per parameter in a u64"
+        );
         assert_eq!(param_index("width", &Value::from("x")), None);
+    }
+
+    /// ORDER is sorted and holds exactly the table's short keys and `w`, `h`, `dpr`, `t`.
+    #[test]
+    fn order_is_every_short_key_sorted() {
+        assert!(ORDER.windows(2).all(|w| w[0] < w[1]), "{ORDER:?}");
+        let mut shorts: Vec<&str> = PARAMS.iter().map(|p| p.1).collect();
+        shorts.extend(["w", "h", "dpr", "t"]);
+        shorts.sort_unstable();
+        shorts.dedup();
+        assert_eq!(shorts, ORDER);
+        for (i, (_, short, _)) in PARAMS.iter().enumerate() {
+            assert_eq!(ORDER[usize::from(PARAM_SLOTS[i])], *short);
+        }
     }
 
     #[test]

@@ -266,13 +266,13 @@ pub fn url_for_account(
 
     if version.is_nullish()
         && force_version
-        && source_to_sign.contains('/')
+        && crate::scan::contains_byte(source_to_sign.as_bytes(), b'/')
         && !starts_with_version(source_to_sign)
         && !starts_with_http(source_to_sign, false)
     {
         version = Cow::Owned(Value::Number(1.0));
     }
-    let transformation = if crate::scan::contains(&transformation, "//") {
+    let transformation = if crate::scan::contains_double_slash(transformation.as_bytes()) {
         collapse_double_slashes(&transformation)
     } else {
         transformation
@@ -305,7 +305,7 @@ pub fn url_for_account(
         });
     }
     push_part(&mut result, |out| out.push_str(&source));
-    if result.contains(' ') {
+    if crate::scan::contains_byte(result.as_bytes(), b' ') {
         result = result.replace(' ', "%20");
     }
 
@@ -385,7 +385,7 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
 
 /// `s.replace(/([^:])\/\//g, '$1/')`.
 fn collapse_double_slashes(s: &str) -> String {
-    if !crate::scan::contains(s, "//") {
+    if !crate::scan::contains_double_slash(s.as_bytes()) {
         return s.to_owned();
     }
     let chars: Vec<char> = s.chars().collect();
