@@ -513,9 +513,15 @@ fn parameters<'a>(
 ) -> Result<()> {
     let mut given = Given::of(o);
     // Each pair by its key's place in ORDER.
-    let mut pairs: Vec<(u8, Param<'a>)> = Vec::with_capacity(given.entries.len() + 4);
+    // Room for the given parameters and `w`, `h`, `dpr`, `t`, allocated at the first pair (a component
+    // without parameters allocates nothing).
+    let room = given.entries.len() + 4;
+    let mut pairs: Vec<(u8, Param<'a>)> = Vec::new();
     let mut add = |slot: u8, value: Param<'a>| {
         if value.present() {
+            if pairs.capacity() == 0 {
+                pairs.reserve_exact(room);
+            }
             pairs.push((slot, value));
         }
     };

@@ -363,10 +363,11 @@ fn starts_with_version(s: &str) -> bool {
 
 /// `^(image|raw)/([a-z0-9_]+)/v(\d+)/([^#]+)$`: a preloaded path names its own resource type, type and version.
 fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
-    let (rt, rest) = id.split_once('/')?;
-    if rt != "image" && rt != "raw" {
-        return None;
-    }
+    // The prefix first: most ids are not preloaded paths, and this costs them no search.
+    let (rt, rest) = match id.strip_prefix("image/") {
+        Some(rest) => ("image", rest),
+        None => ("raw", id.strip_prefix("raw/")?),
+    };
     let (t, rest) = rest.split_once('/')?;
     if t.is_empty()
         || !t
