@@ -50,24 +50,6 @@ const PREDEFINED: &[(&str, &str)] = &[
     ("width", "w"),
 ];
 
-/// The [`PREDEFINED`] names that start with `b`, in the SDK's order (the table is grouped by first
-/// letter, so a position need only try its own letter's names: a unit test holds the groups to it).
-fn predefined_starting_with(b: u8) -> &'static [(&'static str, &'static str)] {
-    let group = match b {
-        b'a' => 0..2,
-        b'c' => 2..4,
-        b'd' => 4..5,
-        b'f' => 5..7,
-        b'h' => 7..8,
-        b'i' => 8..16,
-        b'p' => 16..22,
-        b't' => 22..23,
-        b'w' => 23..24,
-        _ => 0..0,
-    };
-    PREDEFINED.get(group).unwrap_or_default()
-}
-
 /// Normalises a value the way the SDK does; non-strings, empty strings and `!...!` literals are unchanged.
 pub fn normalize(value: &Value) -> Value {
     match value {
@@ -221,20 +203,16 @@ fn replace_variables(s: &str) -> Cow<'_, str> {
             bytes[i],
             b':' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
         ) {
-            // `:name` is kept as it is; a name alone becomes its short form.
-            let after_colon = bytes[i] == b':';
-            let name_at = i + usize::from(after_colon);
-            let candidates = bytes
-                .get(name_at)
-                .map_or(&[][..], |&b| predefined_starting_with(b));
-            let text = s.get(name_at..).unwrap_or_default();
-            if let Some((name, short)) = candidates.iter().find(|(name, _)| text.starts_with(name))
-            {
-                if !after_colon {
-                    r.replace(i, i + name.len(), short);
+            for (name, short) in PREDEFINED {
+                if rest.starts_with(':') && rest.get(1..).is_some_and(|r| r.starts_with(name)) {
+                    i += 1 + name.len();
+                    continue 'scan;
                 }
-                i = name_at + name.len();
-                continue 'scan;
+                if rest.starts_with(name) {
+                    r.replace(i, i + name.len(), short);
+                    i += name.len();
+                    continue 'scan;
+                }
             }
         }
         i += 1;
@@ -380,21 +358,8 @@ mod reference {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize_str, normalize_string, predefined_starting_with, PREDEFINED};
+    use super::{normalize_str, normalize_string};
     use crate::prelude::*;
-
-    /// Each letter's group is exactly the names that start with it, in the table's order.
-    #[test]
-    fn predefined_groups_are_the_tables() {
-        for b in 0..=255u8 {
-            let expected: Vec<_> = PREDEFINED
-                .iter()
-                .filter(|(name, _)| name.as_bytes()[0] == b)
-                .collect();
-            let group: Vec<_> = predefined_starting_with(b).iter().collect();
-            assert_eq!(group, expected, "{}", b as char);
-        }
-    }
 
     #[test]
     fn the_rewrite_is_the_reference_on_every_combination() {
