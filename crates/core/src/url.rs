@@ -266,17 +266,13 @@ pub fn url_for_account(
 
     if version.is_nullish()
         && force_version
-        && crate::scan::contains_byte(source_to_sign.as_bytes(), b'/')
+        && source_to_sign.as_bytes().contains(&b'/')
         && !starts_with_version(source_to_sign)
         && !starts_with_http(source_to_sign, false)
     {
         version = Cow::Owned(Value::Number(1.0));
     }
-    let transformation = if crate::scan::contains_double_slash(transformation.as_bytes()) {
-        collapse_double_slashes(&transformation)
-    } else {
-        transformation
-    };
+    let transformation = collapse_double_slashes(&transformation).unwrap_or(transformation);
 
     let signature = if sign_url && auth_token.is_none() {
         Some(url_signature(
@@ -305,7 +301,7 @@ pub fn url_for_account(
         });
     }
     push_part(&mut result, |out| out.push_str(&source));
-    if crate::scan::contains_byte(result.as_bytes(), b' ') {
+    if result.as_bytes().contains(&b' ') {
         result = result.replace(' ', "%20");
     }
 
@@ -384,25 +380,31 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
     Some((rt.to_owned(), t.to_owned(), v.to_owned(), id.to_owned()))
 }
 
-/// `s.replace(/([^:])\/\//g, '$1/')`.
-fn collapse_double_slashes(s: &str) -> String {
+/// `s.replace(/([^:])\/\//g, '$1/')`, when that changes it.
+fn collapse_double_slashes(s: &str) -> Option<String> {
     if !crate::scan::contains_double_slash(s.as_bytes()) {
-        return s.to_owned();
+        return None;
     }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] != ':' && chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/') {
-            out.push(chars[i]);
-            out.push('/');
+    let b = s.as_bytes();
+    let mut out = String::new();
+    // Bytes stand for characters here: `/` and `:` are ASCII, and the last byte of any other character
+    // is no `:` (so `[^:]` holds at it) while its other bytes are followed by no `/`.
+    let (mut copied, mut i) = (0, 0);
+    while i + 2 < b.len() {
+        if b[i] != b':' && b[i + 1] == b'/' && b[i + 2] == b'/' {
+            // Up to the first slash; the second is dropped, and the search goes on after it.
+            out.push_str(s.get(copied..i + 2).unwrap_or_default());
+            copied = i + 3;
             i += 3;
         } else {
-            out.push(chars[i]);
             i += 1;
         }
     }
-    out
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(s.get(copied..).unwrap_or_default());
+    Some(out)
 }
 
 fn finalize_resource_type<'a>(
@@ -460,7 +462,7 @@ fn finalize_source(
     format: &Value,
     url_suffix: &Value,
 ) -> Result<(String, Option<String>)> {
-    let source = collapse_double_slashes(public_id);
+    let source = collapse_double_slashes(public_id).unwrap_or_else(|| public_id.to_owned());
     if starts_with_http(&source, true) {
         return Ok((smart_escape(&source), None));
     }
@@ -731,7 +733,11 @@ mod tests {
 
     #[test]
     fn collapses_like_the_regex() {
-        assert_eq!(collapse_double_slashes("a///b"), "a//b");
-        assert_eq!(collapse_double_slashes("http://x//y"), "http://x/y");
+        let collapse = |s| collapse_double_slashes(s).unwrap_or_else(|| s.to_owned());
+        assert_eq!(collapse("a///b"), "a//b");
+        assert_eq!(collapse("http://x//y"), "http://x/y");
+        assert_eq!(collapse("://a//b"), "://a/b");
+        assert_eq!(collapse("é//x:///y//"), "é/x://y/");
+        assert_eq!(collapse_double_slashes("a/b:/c"), None);
     }
 }
