@@ -87,11 +87,11 @@ pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
     let rest = rest.split('#').next().unwrap_or_default();
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let (userinfo, hostport) = match authority.rfind('@') {
+    let (userinfo, hostport) = match crate::scan::rfind_byte(authority, b'@') {
         Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
         None => (None, authority),
     };
-    let host = match hostport.rsplit_once(':') {
+    let host = match crate::scan::rsplit_once_byte(hostport, b':') {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => hostport,
     };

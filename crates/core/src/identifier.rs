@@ -110,7 +110,7 @@ pub fn identifier_parts(input: &str) -> Result<IdentifierParts<'_>> {
     if filename.is_empty() || signature.is_empty() || signature.contains('/') {
         return Err(malformed("empty public_id or signature"));
     }
-    let (public_id, format) = match filename.rsplit_once('.') {
+    let (public_id, format) = match crate::scan::rsplit_once_byte(filename, b'.') {
         Some((public_id, format)) => (public_id, Some(format)),
         None => (filename, None),
     };

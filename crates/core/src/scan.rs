@@ -93,6 +93,18 @@ pub(crate) fn contains_double_slash(bytes: &[u8]) -> bool {
         )
 }
 
+/// The place of the last `b` (ASCII) in `s`: a plain loop, so the browser module does not carry the
+/// reverse character searcher and `memrchr` (~0.6 KB) for the few reverse searches the core makes.
+pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().rposition(|c| c == b)
+}
+
+/// `s.rsplit_once(b)` for an ASCII `b` (see [`rfind_byte`]).
+pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let at = rfind_byte(s, b)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 /// `haystack.find(needle)` for the short needles the core looks for (`//`, `..`, `$(`, `://`): a plain
 /// loop, so the browser module does not carry `str`'s two-way searcher (~1.2 KB) for them.
 pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {

@@ -45,7 +45,7 @@ pub fn redact_userinfo(url: &str) -> String {
     };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    match crate::scan::rfind_byte(&rest[..authority_end], b'@') {
         Some(at) => [
             &url[..scheme_end + 3],
             crate::config::REDACTED,
