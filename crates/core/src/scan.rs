@@ -105,7 +105,7 @@ pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
-/// `haystack.find(needle)` for the short needles the core looks for (`//`, `..`, `$(`, `://`): a plain
+/// `haystack.find(needle)` for the short needles the core looks for (`..`, `$(`, `://`, `:fetch:`): a plain
 /// loop, so the browser module does not carry `str`'s two-way searcher (~1.2 KB) for them.
 pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
@@ -187,7 +187,7 @@ mod tests {
         for len in 0..20 {
             for a in 0..len {
                 for b in a..len {
-                    for (x, y) in [(b'/', b'/'), (b'.', b'/'), (0xaf, b'/'), (b'/', 0x2e)] {
+                    for (x, y) in (0..=255u8).flat_map(|n| [(b'/', n), (n, b'/')]) {
                         let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
                         bytes[a] = x;
                         bytes[b] = y;

@@ -349,6 +349,9 @@ pub(crate) const PARAMS: [(&str, &str, Kind); 38] = [
     ("video_sampling", "vs", Kind::Raw),
 ];
 
+// `Given` keeps a bit per parameter in a u64.
+const _: () = assert!(PARAMS.len() <= 64);
+
 /// The [`PARAMS`] index of `name`, worked out when compiling (a name not in the table does not compile).
 const fn param(name: &str) -> usize {
     let mut i = 0;
@@ -483,7 +486,10 @@ impl<'a> Given<'a> {
         given
     }
 
+    /// Adds a parameter that is not there (one entry per index: options are a map's distinct keys, and
+    /// `offset` puts its halves after taking them).
     fn put(&mut self, index: usize, value: Param<'a>) {
+        debug_assert!(self.present & 1 << index == 0, "put twice: {index}");
         self.present |= 1 << index;
         self.entries.push((index, value));
     }
@@ -512,10 +518,10 @@ fn parameters<'a>(
     out: &mut String,
 ) -> Result<()> {
     let mut given = Given::of(o);
-    // Each pair by its key's place in ORDER.
-    // Room for the given parameters and `w`, `h`, `dpr`, `t`, allocated at the first pair (a component
-    // without parameters allocates nothing).
-    let room = given.entries.len() + 4;
+    // Each pair by its key's place in ORDER. Room for the given parameters (`offset` makes two), and
+    // `w`, `h`, `dpr`, `t`, allocated at the first pair (a component without parameters allocates
+    // nothing).
+    let room = given.entries.len() + 5;
     let mut pairs: Vec<(u8, Param<'a>)> = Vec::new();
     let mut add = |slot: u8, value: Param<'a>| {
         if value.present() {

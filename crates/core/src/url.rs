@@ -386,7 +386,7 @@ fn collapse_double_slashes(s: &str) -> Option<String> {
         return None;
     }
     let b = s.as_bytes();
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len());
     // Bytes stand for characters here: `/` and `:` are ASCII, and the last byte of any other character
     // is no `:` (so `[^:]` holds at it) while its other bytes are followed by no `/`.
     let (mut copied, mut i) = (0, 0);
