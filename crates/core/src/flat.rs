@@ -202,6 +202,11 @@ fn unescape(text: &str) -> Result<String> {
 
 fn value(tokens: &mut Tokens<'_>, depth: usize, what: What<'_>) -> Result<Value> {
     let token = tokens.next()?;
+    value_from(token, tokens, depth, what)
+}
+
+/// [`value`] of a token already taken (the tokens after it are read for a container's values).
+fn value_from(token: &str, tokens: &mut Tokens<'_>, depth: usize, what: What<'_>) -> Result<Value> {
     if let Some(v) = scalar(token) {
         return v.to_value().ok_or_else(|| malformed("a number"));
     }
@@ -262,7 +267,12 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
         if map.len() >= MAX_OBJECT_KEYS {
             return Err(Error::invalid_argument("an object has too many keys"));
         }
-        let v = value(tokens, depth + 1, What::Option(key))?;
+        // A string or number (most entries) is read here; any other value by `value_from`.
+        let token = tokens.next()?;
+        let v = match scalar(token) {
+            Some(scalar) => scalar.to_value().ok_or_else(|| malformed("a number"))?,
+            None => value_from(token, tokens, depth + 1, What::Option(key))?,
+        };
         // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
         map.set(key_of(key), v);
     }
