@@ -16,7 +16,6 @@ fn is_token_unsafe(b: u8) -> bool {
 /// every `%` of its output starts an escape (a `%` of the input is itself escaped), and every character
 /// it escapes is ASCII, so each is two digits: one pass over the bytes writes the same.
 pub fn escape_to_lower(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(s.len() + 8);
     let mut run = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
@@ -24,8 +23,7 @@ pub fn escape_to_lower(s: &str) -> String {
             // `i` and `run` are at ASCII bytes: character boundaries.
             out.push_str(s.get(run..i).unwrap_or_default());
             out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            crate::digits::push_hex_lower(&mut out, b);
             run = i + 1;
         }
     }

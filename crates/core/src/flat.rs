@@ -202,14 +202,26 @@ fn unescape(text: &str) -> Result<String> {
 
 fn value(tokens: &mut Tokens<'_>, depth: usize, what: What<'_>) -> Result<Value> {
     let token = tokens.next()?;
-    value_from(token, tokens, depth, what)
+    match scalar(token) {
+        Some(v) => scalar_value(v),
+        None => other_value(token, tokens, depth, what),
+    }
 }
 
-/// [`value`] of a token already taken (the tokens after it are read for a container's values).
-fn value_from(token: &str, tokens: &mut Tokens<'_>, depth: usize, what: What<'_>) -> Result<Value> {
-    if let Some(v) = scalar(token) {
-        return v.to_value().ok_or_else(|| malformed("a number"));
-    }
+/// A scalar token's value.
+#[inline]
+fn scalar_value(v: FlatValue<'_>) -> Result<Value> {
+    v.to_value().ok_or_else(|| malformed("a number"))
+}
+
+/// The value of a token already taken that is no scalar: a container (whose values are the tokens
+/// after it), or one of the ordinary path's tokens.
+fn other_value(
+    token: &str,
+    tokens: &mut Tokens<'_>,
+    depth: usize,
+    what: What<'_>,
+) -> Result<Value> {
     let body = token.get(1..).unwrap_or_default();
     match token.as_bytes().first() {
         Some(b'!') => return Err(refusal(body, what)),
@@ -267,11 +279,11 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
         if map.len() >= MAX_OBJECT_KEYS {
             return Err(Error::invalid_argument("an object has too many keys"));
         }
-        // A string or number (most entries) is read here; any other value by `value_from`.
+        // As `value` does, with the token taken here: no call per entry for a scalar (most are).
         let token = tokens.next()?;
         let v = match scalar(token) {
-            Some(scalar) => scalar.to_value().ok_or_else(|| malformed("a number"))?,
-            None => value_from(token, tokens, depth + 1, What::Option(key))?,
+            Some(v) => scalar_value(v)?,
+            None => other_value(token, tokens, depth + 1, What::Option(key))?,
         };
         // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
         map.set(key_of(key), v);

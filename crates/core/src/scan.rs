@@ -3,6 +3,9 @@
 //! was a tenth of a signing call (`to_json` of upload params 468 → 361 ns). Flat-text tokens are split at
 //! the first zero byte of a word ([`find_nul`]): a byte loop mispredicts once per token, and over the url
 //! conformance mix's option texts (17 tokens, 133 bytes each) the word scan took 136 ns to its 163.
+//! A byte twice in a row (a URL's `//`) is found the same way ([`contains_pair`]). The searches that
+//! would otherwise bring `str`'s searchers into the browser module are plain loops ([`find`],
+//! [`rfind_byte`]).
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -63,17 +66,17 @@ pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
     byte_search(at)
 }
 
-/// Whether `bytes` holds two `/` in a row (the URL builder's test before it collapses them), a word at a
-/// time: the high bit of each `/` byte (exact: no borrow crosses bytes, as `(x & 0x7f) + 0x7f` stays
-/// within its byte), and a pair where a byte's bit meets the next byte's, within a word or across two.
-/// The last word is padded with zeros.
-pub(crate) fn contains_double_slash(bytes: &[u8]) -> bool {
+/// Whether `bytes` holds `b` (not zero) twice in a row (the URL builder's test for `//` before it
+/// collapses them), a word at a time: the high bit of each `b` byte (exact: no borrow crosses bytes, as
+/// `(x & 0x7f) + 0x7f` stays within its byte), and a pair where a byte's bit meets the next byte's,
+/// within a word or across two. The last word is padded with zeros.
+pub(crate) fn contains_pair(bytes: &[u8], b: u8) -> bool {
     let mut last_of_previous = 0;
     let mut pair_in = |word: u64| {
-        let x = word ^ (ONES * u64::from(b'/'));
-        let slashes = !((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS;
-        let pair = slashes & (slashes >> 8) != 0 || last_of_previous & slashes & 0x80 != 0;
-        last_of_previous = slashes >> 56;
+        let x = word ^ (ONES * u64::from(b));
+        let flags = !((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS;
+        let pair = flags & (flags >> 8) != 0 || last_of_previous & flags & 0x80 != 0;
+        last_of_previous = flags >> 56;
         pair
     };
     let mut words = bytes.chunks_exact(8);
@@ -105,7 +108,8 @@ pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
-/// `haystack.find(needle)` for the short needles the core looks for (`..`, `$(`, `://`, `:fetch:`): a plain
+/// `haystack.find(needle)` for the short needles the core looks for (`..`, `$(`, `://`, `:fetch:`, the
+/// shared CDN's host, the signature doctor's phrases): a plain
 /// loop, so the browser module does not carry `str`'s two-way searcher (~1.2 KB) for them.
 pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
@@ -180,8 +184,8 @@ mod tests {
         assert_eq!(find("abc", ""), None);
     }
 
-    /// `contains_double_slash` against the plain search, for slashes and their neighbours at every
-    /// position of strings up to 20 bytes (both sides of a word's edge).
+    /// `contains_pair` against the plain search, for slashes and their neighbours at every position of
+    /// strings up to 20 bytes (both sides of a word's edge).
     #[test]
     fn double_slash_agrees_with_the_plain_search() {
         for len in 0..20 {
@@ -192,7 +196,7 @@ mod tests {
                         bytes[a] = x;
                         bytes[b] = y;
                         let expected = bytes.windows(2).any(|w| w == b"//");
-                        assert_eq!(contains_double_slash(&bytes), expected, "{bytes:?}");
+                        assert_eq!(contains_pair(&bytes, b'/'), expected, "{bytes:?}");
                     }
                 }
             }

@@ -448,6 +448,19 @@ const fn slot(short: &str) -> u8 {
     panic!("not a short key")
 }
 
+/// A bit per [`PARAMS`] entry worked out by [`special_parameters`] (`Kind::Special`), as `Given` keeps them.
+const SPECIAL: u64 = {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < PARAMS.len() {
+        if matches!(PARAMS[i].2, Kind::Special) {
+            mask |= 1 << i;
+        }
+        i += 1;
+    }
+    mask
+};
+
 /// The [`ORDER`] place of each [`PARAMS`] entry's short key.
 const PARAM_SLOTS: [u8; PARAMS.len()] = {
     let mut slots = [0; PARAMS.len()];
@@ -537,11 +550,7 @@ fn parameters<'a>(
     if !named.is_empty() {
         add(const { slot("t") }, Cow::Owned(named.into()));
     }
-    if given
-        .entries
-        .iter()
-        .any(|(i, _)| PARAMS[*i].2 == Kind::Special)
-    {
+    if given.present & SPECIAL != 0 {
         special_parameters(&mut given, &mut add)?;
     }
     for (i, value) in given.entries {
@@ -845,11 +854,15 @@ mod table_tests {
             assert_eq!(param_index(option, &Value::from("x")), Some(i), "{option}");
         }
         assert_eq!(param_index("offset", &Value::Null), None);
-        assert!(
-            PARAMS.len() <= 64,
-            "Given keeps a bit per parameter in a u64"
-        );
         assert_eq!(param_index("width", &Value::from("x")), None);
+    }
+
+    /// SPECIAL's bits are the table's `Kind::Special` entries.
+    #[test]
+    fn special_mask_is_the_tables() {
+        for (i, (option, _, kind)) in PARAMS.iter().enumerate() {
+            assert_eq!(SPECIAL >> i & 1 == 1, *kind == Kind::Special, "{option}");
+        }
     }
 
     /// ORDER is sorted and holds exactly the table's short keys and `w`, `h`, `dpr`, `t`.

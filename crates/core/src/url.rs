@@ -380,18 +380,22 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
     Some((rt.to_owned(), t.to_owned(), v.to_owned(), id.to_owned()))
 }
 
-/// `s.replace(/([^:])\/\//g, '$1/')`, when that changes it.
+/// `s.replace(/([^:])\/\//g, '$1/')`, when that changes it (an `http://` source passes the word test
+/// and has nothing to collapse: no copy is made until a match).
 fn collapse_double_slashes(s: &str) -> Option<String> {
-    if !crate::scan::contains_double_slash(s.as_bytes()) {
+    if !crate::scan::contains_pair(s.as_bytes(), b'/') {
         return None;
     }
     let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::new();
     // Bytes stand for characters here: `/` and `:` are ASCII, and the last byte of any other character
     // is no `:` (so `[^:]` holds at it) while its other bytes are followed by no `/`.
     let (mut copied, mut i) = (0, 0);
     while i + 2 < b.len() {
         if b[i] != b':' && b[i + 1] == b'/' && b[i + 2] == b'/' {
+            if copied == 0 {
+                out.reserve(s.len());
+            }
             // Up to the first slash; the second is dropped, and the search goes on after it.
             out.push_str(s.get(copied..i + 2).unwrap_or_default());
             copied = i + 3;
