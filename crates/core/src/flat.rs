@@ -286,7 +286,7 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
             None => other_value(token, tokens, depth + 1, What::Option(key))?,
         };
         // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
-        map.set(key_of(key), v);
+        map.set_read(key_of(key), v);
     }
 }
 

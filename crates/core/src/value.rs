@@ -148,6 +148,19 @@ impl Map {
         }
     }
 
+    /// `set` for a reader building a map from text: a key whose filter bit is clear (every key of an
+    /// object as JavaScript writes it, bar filter collisions) is appended without a search.
+    #[inline]
+    pub(crate) fn set_read(&mut self, key: Key, value: Value) {
+        let bit = key_bit(&key);
+        if self.filter & bit == 0 {
+            self.filter |= bit;
+            self.entries.push((key, value));
+        } else {
+            self.set(key, value);
+        }
+    }
+
     /// Appends an entry whose key the caller knows is absent (building a map from a table of distinct
     /// names), skipping the lookup `set` makes.
     pub fn push_new(&mut self, key: impl Into<Key>, value: Value) {
