@@ -9,6 +9,7 @@ use crate::hash::SignatureAlgorithm;
 use crate::identifier::{self, IdentifierPolicy};
 use crate::prelude::*;
 use crate::signing::{self, SignatureVersion, SigningOptions};
+use crate::time::Now;
 use crate::value::{Map, Value};
 use crate::{download, upload_params};
 
@@ -54,19 +55,20 @@ fn public_id_string(public_id: &Value) -> Result<alloc::borrow::Cow<'_, str>> {
 }
 
 /// `url(publicId, options)`.
-pub fn url(public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
+pub fn url(public_id: &Value, options: &Value, now: impl Into<Now>) -> Result<String> {
     crate::url::url(
         &public_id_string(public_id)?,
         object_arg(options, "options")?,
-        now_ms,
+        now,
     )
 }
 
-/// The trailing `nowMs` argument of the time-dependent functions: a number, or `clock()` when absent.
-pub fn now_ms(value: &Value, clock: impl FnOnce() -> f64) -> Result<f64> {
+/// The trailing `nowMs` argument of the time-dependent functions: a number, or the `clock` when absent
+/// (read only if the call needs the time).
+pub fn now_ms(value: &Value, clock: fn() -> f64) -> Result<Now> {
     match value {
-        Value::Undefined | Value::Null => Ok(clock()),
-        Value::Number(n) => Ok(*n),
+        Value::Undefined | Value::Null => Ok(Now::Clock(clock)),
+        Value::Number(n) => Ok(Now::At(*n)),
         _ => Err(Error::invalid_argument("nowMs must be a number")),
     }
 }
@@ -157,8 +159,9 @@ fn sign_text(params: &str, signing: &SigningOptions) -> Result<Answer> {
 }
 
 /// `buildUploadParams(options)`.
-pub fn build_upload_params(options: &Value, now_ms: f64) -> Result<Value> {
-    upload_params::build_upload_params(object_arg(options, "options")?, now_ms).map(Value::Object)
+pub fn build_upload_params(options: &Value, now: impl Into<Now>) -> Result<Value> {
+    upload_params::build_upload_params(object_arg(options, "options")?, now.into().ms())
+        .map(Value::Object)
 }
 
 fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
@@ -245,7 +248,7 @@ pub fn parse_identifier(identifier: &Value) -> Result<Value> {
 
 /// `explainSignature(params, { error?, signature?, api_secret?, signature_algorithm?, signature_version? })`
 /// → the signature doctor's diagnosis of `params` (what the signer signed) against Cloudinary's error.
-pub fn explain_signature(params: &Value, options: &Value, now_ms: f64) -> Result<Value> {
+pub fn explain_signature(params: &Value, options: &Value, now: impl Into<Now>) -> Result<Value> {
     let params = object_arg(params, "params")?;
     let options = object_arg(options, "options")?;
     let text = |name: &str| -> Result<Option<String>> {
@@ -264,7 +267,7 @@ pub fn explain_signature(params: &Value, options: &Value, now_ms: f64) -> Result
         api_secret: secret.as_deref(),
         algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
         version: SignatureVersion::from_option(options.get("signature_version")),
-        now_secs: now_ms / 1000.0,
+        now_secs: now.into().ms() / 1000.0,
     };
     Ok(crate::signature_doctor::diagnose(params, &inputs).to_value())
 }
@@ -286,18 +289,18 @@ fn identifier_value(parsed: identifier::SignedIdentifier, with_signature: bool) 
 }
 
 /// `generateAuthToken(options)`.
-pub fn generate_auth_token(options: &Value, now_ms: f64) -> Result<String> {
-    crate::auth_token::generate_auth_token(object_arg(options, "options")?, now_ms)
+pub fn generate_auth_token(options: &Value, now: impl Into<Now>) -> Result<String> {
+    crate::auth_token::generate_auth_token(object_arg(options, "options")?, now.into().ms())
 }
 
 /// `verifyNotificationSignature(body, timestamp, signature, { api_secret, valid_for?, now?, signature_algorithm? })`.
-/// `now` (Unix seconds) defaults to `now_ms`; `valid_for` to 7200 seconds, as in the SDK.
+/// `now` (Unix seconds) defaults to the call's time; `valid_for` to 7200 seconds, as in the SDK.
 pub fn verify_notification_signature(
     body: &Value,
     timestamp: &Value,
     signature: &Value,
     options: &Value,
-    now_ms: f64,
+    now: impl Into<Now>,
 ) -> Result<bool> {
     // The SDK's order: the age check (a null timestamp counts as 0), the secret (its only throw), then
     // missing arguments answer false.
@@ -312,7 +315,7 @@ pub fn verify_notification_signature(
         }
     };
     let valid_for = number("valid_for", 7200.0)?;
-    let now = number("now", now_ms / 1000.0)?;
+    let now = number("now", now.into().ms() / 1000.0)?;
     if matches!(timestamp, Value::Null) && 0.0 < crate::float::round(now - valid_for) {
         return Ok(false);
     }
@@ -351,19 +354,24 @@ pub fn private_download_url(
     public_id: &Value,
     format: &Value,
     options: &Value,
-    now_ms: f64,
+    now: impl Into<Now>,
 ) -> Result<String> {
-    download::private_download_url(public_id, format, object_arg(options, "options")?, now_ms)
+    download::private_download_url(
+        public_id,
+        format,
+        object_arg(options, "options")?,
+        now.into().ms(),
+    )
 }
 
 /// `downloadArchiveUrl(options)`.
-pub fn download_archive_url(options: &Value, now_ms: f64) -> Result<String> {
-    download::download_archive_url(object_arg(options, "options")?, now_ms)
+pub fn download_archive_url(options: &Value, now: impl Into<Now>) -> Result<String> {
+    download::download_archive_url(object_arg(options, "options")?, now.into().ms())
 }
 
 /// `downloadZipUrl(options)`.
-pub fn download_zip_url(options: &Value, now_ms: f64) -> Result<String> {
-    download::download_zip_url(object_arg(options, "options")?, now_ms)
+pub fn download_zip_url(options: &Value, now: impl Into<Now>) -> Result<String> {
+    download::download_zip_url(object_arg(options, "options")?, now.into().ms())
 }
 
 /// `parseCloudinaryUrl(url)`.
@@ -447,10 +455,10 @@ impl Client {
 
     /// `url` with the config, read where the SDK reads its global config (see
     /// [`crate::url::url_for_account`]).
-    pub fn url(&self, public_id: &Value, options: &Value, now_ms: f64) -> Result<String> {
+    pub fn url(&self, public_id: &Value, options: &Value, now: impl Into<Now>) -> Result<String> {
         let public_id = public_id_string(public_id)?;
         let options = object_arg(options, "options")?;
-        crate::url::url_for_account(&public_id, options, self.config.values(), now_ms)
+        crate::url::url_for_account(&public_id, options, self.config.values(), now.into())
     }
 
     /// `apiSignRequest` with the configured secret and algorithm.
@@ -509,24 +517,29 @@ impl Client {
     }
 
     /// `explainSignature` with the account's secret and algorithm (used to compare, never shown).
-    pub fn explain_signature(&self, params: &Value, options: &Value, now_ms: f64) -> Result<Value> {
+    pub fn explain_signature(
+        &self,
+        params: &Value,
+        options: &Value,
+        now: impl Into<Now>,
+    ) -> Result<Value> {
         let mut merged = object_arg(options, "options")?.clone();
         for key in ["api_secret", "signature_algorithm", "signature_version"] {
             if merged.get(key).is_nullish() {
                 merged.set(key, self.config.values().get(key).clone());
             }
         }
-        explain_signature(params, &Value::Object(merged), now_ms)
+        explain_signature(params, &Value::Object(merged), now)
     }
 
     /// `generateAuthToken` over the configured `auth_token` settings.
-    pub fn generate_auth_token(&self, options: &Value, now_ms: f64) -> Result<String> {
+    pub fn generate_auth_token(&self, options: &Value, now: impl Into<Now>) -> Result<String> {
         let mut merged = match self.config.values().get("auth_token") {
             Value::Object(m) => m.clone(),
             _ => Map::new(),
         };
         merged.assign(object_arg(options, "options")?);
-        generate_auth_token(&Value::Object(merged), now_ms)
+        generate_auth_token(&Value::Object(merged), now)
     }
 
     /// `verifyNotificationSignature` with the configured secret and algorithm.
@@ -536,7 +549,7 @@ impl Client {
         timestamp: &Value,
         signature: &Value,
         options: &Value,
-        now_ms: f64,
+        now: impl Into<Now>,
     ) -> Result<bool> {
         let mut merged = object_arg(options, "options")?.clone();
         for key in ["api_secret", "signature_algorithm"] {
@@ -544,7 +557,7 @@ impl Client {
                 merged.set(key, self.config.values().get(key).clone());
             }
         }
-        verify_notification_signature(body, timestamp, signature, &Value::Object(merged), now_ms)
+        verify_notification_signature(body, timestamp, signature, &Value::Object(merged), now)
     }
 
     /// `privateDownloadUrl` with the config.
@@ -553,19 +566,19 @@ impl Client {
         public_id: &Value,
         format: &Value,
         options: &Value,
-        now_ms: f64,
+        now: impl Into<Now>,
     ) -> Result<String> {
-        private_download_url(public_id, format, &self.options(options)?, now_ms)
+        private_download_url(public_id, format, &self.options(options)?, now)
     }
 
     /// `downloadArchiveUrl` with the config.
-    pub fn download_archive_url(&self, options: &Value, now_ms: f64) -> Result<String> {
-        download_archive_url(&self.options(options)?, now_ms)
+    pub fn download_archive_url(&self, options: &Value, now: impl Into<Now>) -> Result<String> {
+        download_archive_url(&self.options(options)?, now)
     }
 
     /// `downloadZipUrl` with the config.
-    pub fn download_zip_url(&self, options: &Value, now_ms: f64) -> Result<String> {
-        download_zip_url(&self.options(options)?, now_ms)
+    pub fn download_zip_url(&self, options: &Value, now: impl Into<Now>) -> Result<String> {
+        download_zip_url(&self.options(options)?, now)
     }
 }
 

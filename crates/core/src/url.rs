@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 #[cfg(feature = "signed-urls")]
 use crate::hash::SignatureAlgorithm;
 use crate::prelude::*;
+use crate::time::Now;
 use crate::transformation::{generate_from_options, NO_ACCOUNT};
 use crate::value::{Map, Value, UNDEFINED};
 
@@ -43,9 +44,10 @@ const SHARED_CDN: &str = "res.cloudinary.com";
 const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
 
 /// Builds the delivery URL of `public_id` with `options` (the SDK's snake_case keys, credentials
-/// included). `now_ms` (Unix milliseconds) is used only by auth tokens given a `duration` without `start_time`.
-pub fn url(public_id: &str, options: &Map, now_ms: f64) -> Result<String> {
-    url_for_account(public_id, options, &NO_ACCOUNT, now_ms)
+/// included). `now` (Unix milliseconds, or a clock) is used only by auth tokens given a `duration`
+/// without `start_time`.
+pub fn url(public_id: &str, options: &Map, now: impl Into<Now>) -> Result<String> {
+    url_for_account(public_id, options, &NO_ACCOUNT, now.into())
 }
 
 /// The options of a URL besides its transformation, resource type, type and version.
@@ -226,12 +228,7 @@ fn push_part(out: &mut String, write: impl FnOnce(&mut String)) {
 /// (a nullish option's value; `responsive_width`, `dpr` and `responsive_width_transformation` in every
 /// transformation component; `auth_token` merged key by key), the account's config counts. The other
 /// config keys are not options of a URL, as in the SDK.
-pub fn url_for_account(
-    public_id: &str,
-    options: &Map,
-    account: &Map,
-    now_ms: f64,
-) -> Result<String> {
+pub fn url_for_account(public_id: &str, options: &Map, account: &Map, now: Now) -> Result<String> {
     // Options are read where they are (see `Map::option`), but for a fetch URL's format.
     let moved = fetch_format_moved(options);
     let o = moved.as_ref().unwrap_or(options);
@@ -286,7 +283,11 @@ pub fn url_for_account(
         None
     };
 
-    let mut result = String::with_capacity(128);
+    // Room for the whole URL: the host and the short parts (~60 bytes, a signature ~35 more) around
+    // the transformation and the source, so that it is written without growing.
+    let mut result = String::with_capacity(
+        96 + transformation.len() + source.len() + signature.as_ref().map_or(0, String::len),
+    );
     distribution_prefix(&source, o, account, &mut result)?;
     push_part(&mut result, |out| resource_type.write(out));
     push_part(&mut result, |out| kind.write(out));
@@ -306,7 +307,7 @@ pub fn url_for_account(
     }
 
     if let (true, Some(token)) = (sign_url, auth_token) {
-        append_auth_token(&mut result, token, now_ms)?;
+        append_auth_token(&mut result, token, now)?;
     }
     Ok(result)
 }
@@ -325,15 +326,15 @@ fn fetch_format_moved(options: &Map) -> Option<Map> {
 
 /// `?<token>`: the auth token over the URL's path.
 #[cfg(feature = "signed-urls")]
-fn append_auth_token(result: &mut String, mut token: Map, now_ms: f64) -> Result<()> {
+fn append_auth_token(result: &mut String, mut token: Map, now: Now) -> Result<()> {
     token.set("url", url_path_and_search(result).into());
     result.push('?');
-    result.push_str(&generate_auth_token(&token, now_ms)?);
+    result.push_str(&generate_auth_token(&token, now.ms())?);
     Ok(())
 }
 
 #[cfg(not(feature = "signed-urls"))]
-fn append_auth_token(_: &mut String, _: Map, _: f64) -> Result<()> {
+fn append_auth_token(_: &mut String, _: Map, _: Now) -> Result<()> {
     Err(no_signed_urls())
 }
 

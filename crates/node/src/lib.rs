@@ -125,8 +125,8 @@ fn clock_ms() -> f64 {
         .map_or(0.0, |d| d.as_millis() as f64)
 }
 
-/// The optional trailing `nowMs` argument: a number, or the current time when absent.
-pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<f64> {
+/// The optional trailing `nowMs` argument: a number, or the clock (read only if the call needs it).
+pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<cirrus_core::time::Now> {
     api::now_ms(&read(env, now, "nowMs")?, clock_ms)
 }
 
@@ -267,7 +267,7 @@ impl Cloudinary {
             Some(Either::B(b)) => (None, Some(bytes::Bytes::from_owner(JsBytes(b)))),
             None => (None, None),
         };
-        let now = guard(|| now_arg(&env, &now))?;
+        let now = guard(|| now_arg(&env, &now))?.ms();
         let transport = self.transport().map_err(transport_error)?;
         transfer::start_upload(
             transport,

@@ -63,7 +63,7 @@ pub fn start() {
 
 /// The optional trailing `nowMs`: a number, or `Date.now()` when absent. (Taken as a JsValue: a typed
 /// parameter would let wasm-bindgen's glue throw an uncoded TypeError for, say, a Symbol.)
-pub(crate) fn now_ms(given: &JsValue) -> Result<f64, Error> {
+pub(crate) fn now_ms(given: &JsValue) -> Result<cirrus_core::time::Now, Error> {
     api::now_ms(&read_value(given, "nowMs")?, js_sys::Date::now)
 }
 
