@@ -129,6 +129,9 @@ export async function contract(t, api) {
     const fromClock = expires(tokenUrl());
     assert.ok(fromClock >= at + 60 && fromClock <= Math.ceil(Date.now() / 1000) + 60, `exp ${fromClock} near ${at + 60}`);
     assert.equal(expires(tokenUrl(1_000_000)), 1060);
+    // A nowMs of the wrong type is refused even where the call would not need the time.
+    throwsCode(() => api.url('sample', { cloud_name: 'demo' }, 'soon'), 'INVALID_ARGUMENT');
+    throwsCode(() => new api.Cloudinary({ cloud_name: 'demo' }).url('sample', {}, 'soon'), 'INVALID_ARGUMENT');
     assert.equal(expires(new api.Cloudinary({ cloud_name: 'demo' }).url('sample', { sign_url: true, auth_token: { key: '00ff', duration: 60 } }, 1_000_000)), 1060);
   });
 }

@@ -64,8 +64,8 @@ pub fn url(public_id: &Value, options: &Value, now: impl Into<Now>) -> Result<St
 }
 
 /// The trailing `nowMs` argument of the time-dependent functions: a number, or the `clock` when absent
-/// (read only if the call needs the time).
-pub fn now_ms(value: &Value, clock: fn() -> f64) -> Result<Now> {
+/// (read only if the call needs the time). A wrong type is refused here, before the call does anything.
+pub fn now_arg(value: &Value, clock: fn() -> f64) -> Result<Now> {
     match value {
         Value::Undefined | Value::Null => Ok(Now::Clock(clock)),
         Value::Number(n) => Ok(Now::At(*n)),
@@ -290,7 +290,7 @@ fn identifier_value(parsed: identifier::SignedIdentifier, with_signature: bool) 
 
 /// `generateAuthToken(options)`.
 pub fn generate_auth_token(options: &Value, now: impl Into<Now>) -> Result<String> {
-    crate::auth_token::generate_auth_token(object_arg(options, "options")?, now.into().ms())
+    crate::auth_token::generate_auth_token(object_arg(options, "options")?, now)
 }
 
 /// `verifyNotificationSignature(body, timestamp, signature, { api_secret, valid_for?, now?, signature_algorithm? })`.
@@ -315,7 +315,11 @@ pub fn verify_notification_signature(
         }
     };
     let valid_for = number("valid_for", 7200.0)?;
-    let now = number("now", now.into().ms() / 1000.0)?;
+    // The caller's `now`, else the call's time (a clock is read only then).
+    let now = match options.get("now") {
+        Value::Undefined | Value::Null => now.into().ms() / 1000.0,
+        _ => number("now", 0.0)?,
+    };
     if matches!(timestamp, Value::Null) && 0.0 < crate::float::round(now - valid_for) {
         return Ok(false);
     }

@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::hash::hmac_sha256_hex;
 use crate::prelude::*;
+use crate::time::Now;
 use crate::value::{Map, Value};
 
 /// The bytes the SDK escapes in `acl` and `url`: `space " # % & ' / : ; < = > ? @ [ \ ] ^ ` { | } ~`
@@ -69,9 +70,9 @@ fn string_option(options: &Map, name: &str) -> Result<Option<String>> {
     }
 }
 
-/// Generates an auth token. `now_ms` (Unix milliseconds, rounded to seconds) is the start when `duration`
-/// is given without `start_time`.
-pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
+/// Generates an auth token. `now` (Unix milliseconds, rounded to seconds; a clock is read only here) is
+/// the start when `duration` is given without `start_time`.
+pub fn generate_auth_token(options: &Map, now: impl Into<Now>) -> Result<String> {
     let name = match options.get("token_name") {
         v if v.truthy() => v.to_js_string(),
         _ => "__cld_token__".to_owned(),
@@ -88,7 +89,7 @@ pub fn generate_auth_token(options: &Map, now_ms: f64) -> Result<String> {
                 ));
             }
             let start = if start_time.is_nullish() {
-                Value::Number(crate::float::round(now_ms / 1000.0))
+                Value::Number(crate::float::round(now.into().ms() / 1000.0))
             } else {
                 start_time.clone()
             };

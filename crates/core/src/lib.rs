@@ -4,7 +4,8 @@
 //! request signing, upload parameters, signed identifiers, notification signatures, delivery URLs,
 //! auth tokens, signed download URLs and `CLOUDINARY_URL` config.
 //!
-//! No I/O, no clock, no randomness: functions that need the time take `now` (Unix seconds).
+//! No I/O, no clock, no randomness: functions that need the time take a [`time::Now`]: the caller's time,
+//! or a clock the host hands over, which the core calls only when a result needs the time.
 //! Inputs are [`Value`]s, a model of JavaScript values, because the SDK's outputs depend on
 //! JavaScript semantics (numbers vs numeric strings, arrays vs strings, `true` vs `"true"`).
 //!

@@ -52,14 +52,15 @@ pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
         rest.iter().position(|&b| b == 0).map(|i| from + i)
     };
     // Most tokens are shorter than a word: the first word read on its own, without the loop's set-up.
+    let mut at = 0;
     if let Some(first) = bytes.first_chunk::<8>() {
         let flags = below_flags(u64::from_le_bytes(*first), 1);
         if flags != 0 {
             return Some((flags.trailing_zeros() / 8) as usize);
         }
+        at = 8;
     }
-    let mut at = 0;
-    for chunk in bytes.chunks_exact(8) {
+    for chunk in bytes.get(at..).unwrap_or_default().chunks_exact(8) {
         // A chunk is always eight bytes; were it not, the bytes from here are searched one by one.
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             return byte_search(at);

@@ -1,4 +1,5 @@
-//! Time formatting (pure: the caller supplies the time).
+//! The call's time ([`Now`]) and time formatting (pure: the caller supplies the time, or a clock of the
+//! host's to read).
 
 use crate::prelude::*;
 
@@ -28,6 +29,7 @@ impl From<f64> for Now {
         Now::At(ms)
     }
 }
+
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (Cloudinary's `created_at` format).
 pub fn iso8601(secs: i64) -> String {
     let mut out = civil(secs);

@@ -283,10 +283,10 @@ pub fn url_for_account(public_id: &str, options: &Map, account: &Map, now: Now) 
         None
     };
 
-    // Room for the whole URL: the host and the short parts (~60 bytes, a signature ~35 more) around
-    // the transformation and the source, so that it is written without growing.
+    // Room for the whole URL: the host and the short parts (~70 bytes with a cloud name, a version) and
+    // the signature around the transformation and the source, so that it is written without growing.
     let mut result = String::with_capacity(
-        96 + transformation.len() + source.len() + signature.as_ref().map_or(0, String::len),
+        80 + transformation.len() + source.len() + signature.as_ref().map_or(0, String::len),
     );
     distribution_prefix(&source, o, account, &mut result)?;
     push_part(&mut result, |out| resource_type.write(out));
@@ -329,7 +329,7 @@ fn fetch_format_moved(options: &Map) -> Option<Map> {
 fn append_auth_token(result: &mut String, mut token: Map, now: Now) -> Result<()> {
     token.set("url", url_path_and_search(result).into());
     result.push('?');
-    result.push_str(&generate_auth_token(&token, now.ms())?);
+    result.push_str(&generate_auth_token(&token, now)?);
     Ok(())
 }
 

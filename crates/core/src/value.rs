@@ -149,7 +149,9 @@ impl Map {
     }
 
     /// `set` for a reader building a map from text: a key whose filter bit is clear (every key of an
-    /// object as JavaScript writes it, bar filter collisions) is appended without a search.
+    /// object as JavaScript writes it, bar filter collisions) is appended without a search. (`set` does
+    /// the same through `get_mut`; this one is inlined into the reader's loop, where the call and the
+    /// key's bit worked out twice were ~90 instructions of a url() over the mix.)
     #[inline]
     pub(crate) fn set_read(&mut self, key: Key, value: Value) {
         let bit = key_bit(&key);

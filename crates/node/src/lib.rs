@@ -127,7 +127,7 @@ fn clock_ms() -> f64 {
 
 /// The optional trailing `nowMs` argument: a number, or the clock (read only if the call needs it).
 pub(crate) fn now_arg(env: &Env, now: &Unknown) -> CoreResult<cirrus_core::time::Now> {
-    api::now_ms(&read(env, now, "nowMs")?, clock_ms)
+    api::now_arg(&read(env, now, "nowMs")?, clock_ms)
 }
 
 /// An owner id as one folder segment (what `MediaService` and the signing controller put in public ids):
