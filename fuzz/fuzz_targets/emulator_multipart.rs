@@ -36,7 +36,7 @@ fuzz_target!(|input: (bool, &str, &[u8])| {
         return;
     };
     let env = env();
-    if let Ok(form) = env.runtime.block_on(read_form(request, &env.store, 1 << 20)) {
+    if let Ok(form) = env.runtime.block_on(read_form(request, &env.store, 1 << 20, None)) {
         if let Some(file) = form.file {
             assert!(file.path.starts_with(env._dir.path()), "file part outside the store: {:?}", file.path);
             let _ = std::fs::remove_file(&file.path);

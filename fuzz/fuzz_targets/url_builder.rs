@@ -73,8 +73,8 @@ fuzz_target!(|data: &[u8]| {
         options.set("cloud_name", Value::String("demo".into()));
     }
     let options = Value::Object(options);
-    let first = api::url(&public_id, &options, 1_700_000_000_000.0);
-    let again = api::url(&public_id, &options, 1_700_000_000_000.0);
+    let first = api::url(&public_id, &options, cirrus_core::time::Now::At(1_700_000_000_000.0));
+    let again = api::url(&public_id, &options, cirrus_core::time::Now::At(1_700_000_000_000.0));
     assert_eq!(format!("{first:?}"), format!("{again:?}"), "url() is not deterministic");
-    let _ = api::build_upload_params(&options, 1_700_000_000_000.0);
+    let _ = api::build_upload_params(&options, cirrus_core::time::Now::At(1_700_000_000_000.0));
 });
