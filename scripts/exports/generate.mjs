@@ -45,7 +45,7 @@ function rustFunctions(binding) {
       sig: (fnName, params, ret, self = '', _reads = true) => `pub fn ${fnName}(${self}${params}) -> JsResult<${ret}>`,
       param: (name, json) => `${snake(name)}: ${json ? '&str' : 'JsValue'}`,
       read: (name) => `&read_value(&${snake(name)}, ${JSON.stringify(name)})?`,
-      now: (name) => `crate::now_ms(&${snake(name)})?`,
+      now: (name) => `crate::now_arg(&${snake(name)})?`,
       wrap: (body, ret) => `run(|| ${body})${ret === 'Value' ? '.map(|v| write_value(&v))' : ''}`,
       ret: (kind) => (kind === 'Value' ? 'JsValue' : kind),
       twinAttr: (e) => `#[wasm_bindgen(js_name = ${e.name}Json, skip_typescript)]`,

@@ -122,7 +122,7 @@ export async function contract(t, api) {
     assert.equal(api.buildUploadParams({}, 1_700_000_000_999).timestamp, 1_700_000_000);
     const token = api.generateAuthToken({ key: '00ff', duration: 60, acl: '/*' }, 1_000_000);
     assert.match(token, /^__cld_token__=exp=1060~acl=%2f\*~hmac=[0-9a-f]{64}$/);
-    // url() reads the clock only for a token that needs it (a duration without start_time).
+    // url() takes the clock's time for a token that needs it (a duration without start_time).
     const tokenUrl = (nowMs) => api.url('sample', { cloud_name: 'demo', sign_url: true, auth_token: { key: '00ff', duration: 60 } }, nowMs);
     const expires = (u) => Number(/exp=(\d+)/.exec(u)[1]);
     const at = Math.floor(Date.now() / 1000);

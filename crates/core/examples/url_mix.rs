@@ -37,7 +37,7 @@ fn main() {
     let mut total = 0;
     for _ in 0..rounds {
         for (id, options, now) in &cases {
-            total += api::url(id, options, *now).map_or(0, |s| s.len());
+            total += api::url(id, options, cirrus_core::time::Now::At(*now)).map_or(0, |s| s.len());
         }
     }
     let calls = rounds * cases.len();

@@ -18,7 +18,7 @@ fn main() {
     let t = Instant::now();
     let mut total = 0;
     for _ in 0..n {
-        total += api::url(&id, &options, 0.0).map_or(0, |s| s.len());
+        total += api::url(&id, &options, cirrus_core::time::Now::At(0.0)).map_or(0, |s| s.len());
     }
     println!(
         "{} ns per call ({total})",
@@ -30,7 +30,7 @@ fn main() {
     let bare = Value::Object(bare);
     let t = Instant::now();
     for _ in 0..n {
-        total += api::url(&id, &bare, 0.0).map_or(0, |s| s.len());
+        total += api::url(&id, &bare, cirrus_core::time::Now::At(0.0)).map_or(0, |s| s.len());
     }
     println!(
         "{} ns per call without a transformation ({total})",

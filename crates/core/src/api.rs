@@ -55,7 +55,7 @@ fn public_id_string(public_id: &Value) -> Result<alloc::borrow::Cow<'_, str>> {
 }
 
 /// `url(publicId, options)`.
-pub fn url(public_id: &Value, options: &Value, now: impl Into<Now>) -> Result<String> {
+pub fn url(public_id: &Value, options: &Value, now: Now) -> Result<String> {
     crate::url::url(
         &public_id_string(public_id)?,
         object_arg(options, "options")?,
@@ -159,9 +159,8 @@ fn sign_text(params: &str, signing: &SigningOptions) -> Result<Answer> {
 }
 
 /// `buildUploadParams(options)`.
-pub fn build_upload_params(options: &Value, now: impl Into<Now>) -> Result<Value> {
-    upload_params::build_upload_params(object_arg(options, "options")?, now.into().ms())
-        .map(Value::Object)
+pub fn build_upload_params(options: &Value, now: Now) -> Result<Value> {
+    upload_params::build_upload_params(object_arg(options, "options")?, now.ms()).map(Value::Object)
 }
 
 fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
@@ -248,7 +247,7 @@ pub fn parse_identifier(identifier: &Value) -> Result<Value> {
 
 /// `explainSignature(params, { error?, signature?, api_secret?, signature_algorithm?, signature_version? })`
 /// → the signature doctor's diagnosis of `params` (what the signer signed) against Cloudinary's error.
-pub fn explain_signature(params: &Value, options: &Value, now: impl Into<Now>) -> Result<Value> {
+pub fn explain_signature(params: &Value, options: &Value, now: Now) -> Result<Value> {
     let params = object_arg(params, "params")?;
     let options = object_arg(options, "options")?;
     let text = |name: &str| -> Result<Option<String>> {
@@ -267,7 +266,7 @@ pub fn explain_signature(params: &Value, options: &Value, now: impl Into<Now>) -
         api_secret: secret.as_deref(),
         algorithm: SignatureAlgorithm::from_option(options.get("signature_algorithm"))?,
         version: SignatureVersion::from_option(options.get("signature_version")),
-        now_secs: now.into().ms() / 1000.0,
+        now_secs: now.ms() / 1000.0,
     };
     Ok(crate::signature_doctor::diagnose(params, &inputs).to_value())
 }
@@ -289,7 +288,7 @@ fn identifier_value(parsed: identifier::SignedIdentifier, with_signature: bool) 
 }
 
 /// `generateAuthToken(options)`.
-pub fn generate_auth_token(options: &Value, now: impl Into<Now>) -> Result<String> {
+pub fn generate_auth_token(options: &Value, now: Now) -> Result<String> {
     crate::auth_token::generate_auth_token(object_arg(options, "options")?, now)
 }
 
@@ -300,25 +299,25 @@ pub fn verify_notification_signature(
     timestamp: &Value,
     signature: &Value,
     options: &Value,
-    now: impl Into<Now>,
+    now: Now,
 ) -> Result<bool> {
     // The SDK's order: the age check (a null timestamp counts as 0), the secret (its only throw), then
     // missing arguments answer false.
     let options = object_arg(options, "options")?;
-    let number = |name: &str, default: f64| -> Result<f64> {
+    let number = |name: &str| -> Result<Option<f64>> {
         match options.get(name) {
-            Value::Undefined | Value::Null => Ok(default),
-            Value::Number(n) => Ok(*n),
+            Value::Undefined | Value::Null => Ok(None),
+            Value::Number(n) => Ok(Some(*n)),
             _ => Err(Error::invalid_argument(
                 [name, " must be a number"].concat(),
             )),
         }
     };
-    let valid_for = number("valid_for", 7200.0)?;
+    let valid_for = number("valid_for")?.unwrap_or(7200.0);
     // The caller's `now`, else the call's time (a clock is read only then).
-    let now = match options.get("now") {
-        Value::Undefined | Value::Null => now.into().ms() / 1000.0,
-        _ => number("now", 0.0)?,
+    let now = match number("now")? {
+        Some(n) => n,
+        None => now.ms() / 1000.0,
     };
     if matches!(timestamp, Value::Null) && 0.0 < crate::float::round(now - valid_for) {
         return Ok(false);
@@ -358,24 +357,19 @@ pub fn private_download_url(
     public_id: &Value,
     format: &Value,
     options: &Value,
-    now: impl Into<Now>,
+    now: Now,
 ) -> Result<String> {
-    download::private_download_url(
-        public_id,
-        format,
-        object_arg(options, "options")?,
-        now.into().ms(),
-    )
+    download::private_download_url(public_id, format, object_arg(options, "options")?, now.ms())
 }
 
 /// `downloadArchiveUrl(options)`.
-pub fn download_archive_url(options: &Value, now: impl Into<Now>) -> Result<String> {
-    download::download_archive_url(object_arg(options, "options")?, now.into().ms())
+pub fn download_archive_url(options: &Value, now: Now) -> Result<String> {
+    download::download_archive_url(object_arg(options, "options")?, now.ms())
 }
 
 /// `downloadZipUrl(options)`.
-pub fn download_zip_url(options: &Value, now: impl Into<Now>) -> Result<String> {
-    download::download_zip_url(object_arg(options, "options")?, now.into().ms())
+pub fn download_zip_url(options: &Value, now: Now) -> Result<String> {
+    download::download_zip_url(object_arg(options, "options")?, now.ms())
 }
 
 /// `parseCloudinaryUrl(url)`.
@@ -459,10 +453,10 @@ impl Client {
 
     /// `url` with the config, read where the SDK reads its global config (see
     /// [`crate::url::url_for_account`]).
-    pub fn url(&self, public_id: &Value, options: &Value, now: impl Into<Now>) -> Result<String> {
+    pub fn url(&self, public_id: &Value, options: &Value, now: Now) -> Result<String> {
         let public_id = public_id_string(public_id)?;
         let options = object_arg(options, "options")?;
-        crate::url::url_for_account(&public_id, options, self.config.values(), now.into())
+        crate::url::url_for_account(&public_id, options, self.config.values(), now)
     }
 
     /// `apiSignRequest` with the configured secret and algorithm.
@@ -521,12 +515,7 @@ impl Client {
     }
 
     /// `explainSignature` with the account's secret and algorithm (used to compare, never shown).
-    pub fn explain_signature(
-        &self,
-        params: &Value,
-        options: &Value,
-        now: impl Into<Now>,
-    ) -> Result<Value> {
+    pub fn explain_signature(&self, params: &Value, options: &Value, now: Now) -> Result<Value> {
         let mut merged = object_arg(options, "options")?.clone();
         for key in ["api_secret", "signature_algorithm", "signature_version"] {
             if merged.get(key).is_nullish() {
@@ -537,7 +526,7 @@ impl Client {
     }
 
     /// `generateAuthToken` over the configured `auth_token` settings.
-    pub fn generate_auth_token(&self, options: &Value, now: impl Into<Now>) -> Result<String> {
+    pub fn generate_auth_token(&self, options: &Value, now: Now) -> Result<String> {
         let mut merged = match self.config.values().get("auth_token") {
             Value::Object(m) => m.clone(),
             _ => Map::new(),
@@ -553,7 +542,7 @@ impl Client {
         timestamp: &Value,
         signature: &Value,
         options: &Value,
-        now: impl Into<Now>,
+        now: Now,
     ) -> Result<bool> {
         let mut merged = object_arg(options, "options")?.clone();
         for key in ["api_secret", "signature_algorithm"] {
@@ -570,18 +559,18 @@ impl Client {
         public_id: &Value,
         format: &Value,
         options: &Value,
-        now: impl Into<Now>,
+        now: Now,
     ) -> Result<String> {
         private_download_url(public_id, format, &self.options(options)?, now)
     }
 
     /// `downloadArchiveUrl` with the config.
-    pub fn download_archive_url(&self, options: &Value, now: impl Into<Now>) -> Result<String> {
+    pub fn download_archive_url(&self, options: &Value, now: Now) -> Result<String> {
         download_archive_url(&self.options(options)?, now)
     }
 
     /// `downloadZipUrl` with the config.
-    pub fn download_zip_url(&self, options: &Value, now: impl Into<Now>) -> Result<String> {
+    pub fn download_zip_url(&self, options: &Value, now: Now) -> Result<String> {
         download_zip_url(&self.options(options)?, now)
     }
 }

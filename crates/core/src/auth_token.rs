@@ -72,7 +72,7 @@ fn string_option(options: &Map, name: &str) -> Result<Option<String>> {
 
 /// Generates an auth token. `now` (Unix milliseconds, rounded to seconds; a clock is read only here) is
 /// the start when `duration` is given without `start_time`.
-pub fn generate_auth_token(options: &Map, now: impl Into<Now>) -> Result<String> {
+pub fn generate_auth_token(options: &Map, now: Now) -> Result<String> {
     let name = match options.get("token_name") {
         v if v.truthy() => v.to_js_string(),
         _ => "__cld_token__".to_owned(),
@@ -89,7 +89,7 @@ pub fn generate_auth_token(options: &Map, now: impl Into<Now>) -> Result<String>
                 ));
             }
             let start = if start_time.is_nullish() {
-                Value::Number(crate::float::round(now.into().ms() / 1000.0))
+                Value::Number(crate::float::round(now.ms() / 1000.0))
             } else {
                 start_time.clone()
             };

@@ -47,31 +47,18 @@ pub(crate) fn json_plain(bytes: &[u8]) -> bool {
 /// read little-endian, so the lowest flag is the earliest byte).
 #[inline]
 pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
-    let byte_search = |from: usize| {
-        let rest = bytes.get(from..).unwrap_or_default();
-        rest.iter().position(|&b| b == 0).map(|i| from + i)
-    };
-    // Most tokens are shorter than a word: the first word read on its own, without the loop's set-up.
+    // A word at a time while eight bytes are left (most tokens end in the first word: no iterator is
+    // set up for them), then byte by byte.
     let mut at = 0;
-    if let Some(first) = bytes.first_chunk::<8>() {
-        let flags = below_flags(u64::from_le_bytes(*first), 1);
-        if flags != 0 {
-            return Some((flags.trailing_zeros() / 8) as usize);
-        }
-        at = 8;
-    }
-    for chunk in bytes.get(at..).unwrap_or_default().chunks_exact(8) {
-        // A chunk is always eight bytes; were it not, the bytes from here are searched one by one.
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            return byte_search(at);
-        };
-        let flags = below_flags(u64::from_le_bytes(word), 1);
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let flags = below_flags(u64::from_le_bytes(*word), 1);
         if flags != 0 {
             return Some(at + (flags.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    byte_search(at)
+    let rest = bytes.get(at..).unwrap_or_default();
+    rest.iter().position(|&b| b == 0).map(|i| at + i)
 }
 
 /// Whether `bytes` holds `b` (not zero) twice in a row (the URL builder's test for `//` before it

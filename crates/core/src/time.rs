@@ -24,12 +24,6 @@ impl Now {
     }
 }
 
-impl From<f64> for Now {
-    fn from(ms: f64) -> Self {
-        Now::At(ms)
-    }
-}
-
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (Cloudinary's `created_at` format).
 pub fn iso8601(secs: i64) -> String {
     let mut out = civil(secs);

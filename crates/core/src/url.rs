@@ -46,8 +46,8 @@ const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
 /// Builds the delivery URL of `public_id` with `options` (the SDK's snake_case keys, credentials
 /// included). `now` (Unix milliseconds, or a clock) is used only by auth tokens given a `duration`
 /// without `start_time`.
-pub fn url(public_id: &str, options: &Map, now: impl Into<Now>) -> Result<String> {
-    url_for_account(public_id, options, &NO_ACCOUNT, now.into())
+pub fn url(public_id: &str, options: &Map, now: Now) -> Result<String> {
+    url_for_account(public_id, options, &NO_ACCOUNT, now)
 }
 
 /// The options of a URL besides its transformation, resource type, type and version.
@@ -283,8 +283,8 @@ pub fn url_for_account(public_id: &str, options: &Map, account: &Map, now: Now) 
         None
     };
 
-    // Room for the whole URL: the host and the short parts (~70 bytes with a cloud name, a version) and
-    // the signature around the transformation and the source, so that it is written without growing.
+    // Room for the whole URL (but an auth token): the host and the short parts (up to ~80 bytes with a
+    // cloud name and a version) and the signature around the transformation and the source.
     let mut result = String::with_capacity(
         80 + transformation.len() + source.len() + signature.as_ref().map_or(0, String::len),
     );
@@ -702,7 +702,7 @@ mod tests {
         o.set("height", 20.0.into());
         o.set("sign_url", true.into());
         assert_eq!(
-            url("image.jpg", &o, 0.0).unwrap(),
+            url("image.jpg", &o, Now::At(0.0)).unwrap(),
             "https://res.cloudinary.com/test123/image/upload/s--Ai4Znfl3--/c_crop,h_20,w_10/v1234/image.jpg"
         );
     }

@@ -61,7 +61,7 @@ fn run(area: &str, case: &Json) -> Outcome {
         .map(|a| a.iter().map(to_value).collect())
         .unwrap_or_default();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
-    let now_ms = case["now_ms"].as_f64().unwrap_or(0.0);
+    let now_ms = cirrus_core::time::Now::At(case["now_ms"].as_f64().unwrap_or(0.0));
     let result = match area {
         "url" => api::url(&arg(0), &arg(1), now_ms).map(Value::from),
         "api_sign_request" => {

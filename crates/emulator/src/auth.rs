@@ -248,7 +248,7 @@ mod tests {
         o.set("start_time", 100.0.into());
         o.set("duration", 1000.0.into());
         o.set("acl", "/demo/image/authenticated/*".into());
-        let token = cirrus_core::generate_auth_token(&o, 0.0).unwrap();
+        let token = cirrus_core::generate_auth_token(&o, cirrus_core::time::Now::At(0.0)).unwrap();
         let value = token.strip_prefix("__cld_token__=").unwrap();
         assert!(verify_token(
             value,

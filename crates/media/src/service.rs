@@ -306,7 +306,7 @@ impl MediaService {
             if let Some(f) = &record.format {
                 o.set("format", f.as_str().into());
             }
-            cirrus_core::url::url(&record.public_id, &o, 0.0).ok()
+            cirrus_core::url::url(&record.public_id, &o, cirrus_core::time::Now::At(0.0)).ok()
         };
         if let Some(u) = url(None) {
             out.set("secure_url", u.as_str().into());

@@ -15,7 +15,7 @@ pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<
         api::url(
             &read_value(&public_id, "publicId")?,
             &flat::parse_arg(options, "options")?,
-            crate::now_ms(&now_ms)?,
+            crate::now_arg(&now_ms)?,
         )
     })
 }
@@ -66,7 +66,7 @@ pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsVa
     run(|| {
         api::build_upload_params(
             &flat::parse_arg(options, "options")?,
-            crate::now_ms(&now_ms)?,
+            crate::now_arg(&now_ms)?,
         )
     })
     .map(|v| write_value(&v))
@@ -111,7 +111,7 @@ pub fn explain_signature(params: JsValue, options: JsValue, now_ms: JsValue) -> 
         api::explain_signature(
             &read_value(&params, "params")?,
             &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
+            crate::now_arg(&now_ms)?,
         )
     })
     .map(|v| write_value(&v))
@@ -121,7 +121,7 @@ pub fn explain_signature(params: JsValue, options: JsValue, now_ms: JsValue) -> 
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = generateAuthToken)]
 pub fn generate_auth_token(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| api::generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    run(|| api::generate_auth_token(&read_value(&options, "options")?, crate::now_arg(&now_ms)?))
 }
 
 /// Verifies a webhook notification's `X-Cld-Signature` for its body and `X-Cld-Timestamp`.
@@ -140,7 +140,7 @@ pub fn verify_notification_signature(
             &read_value(&timestamp, "timestamp")?,
             &read_value(&signature, "signature")?,
             &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
+            crate::now_arg(&now_ms)?,
         )
     })
 }
@@ -159,7 +159,7 @@ pub fn private_download_url(
             &read_value(&public_id, "publicId")?,
             &read_value(&format, "format")?,
             &read_value(&options, "options")?,
-            crate::now_ms(&now_ms)?,
+            crate::now_arg(&now_ms)?,
         )
     })
 }
@@ -168,14 +168,14 @@ pub fn private_download_url(
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = downloadArchiveUrl)]
 pub fn download_archive_url(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| api::download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    run(|| api::download_archive_url(&read_value(&options, "options")?, crate::now_arg(&now_ms)?))
 }
 
 /// A signed URL that generates and downloads a ZIP archive.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = downloadZipUrl)]
 pub fn download_zip_url(options: JsValue, now_ms: JsValue) -> JsResult<String> {
-    run(|| api::download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?))
+    run(|| api::download_zip_url(&read_value(&options, "options")?, crate::now_arg(&now_ms)?))
 }
 
 /// Parses a `CLOUDINARY_URL` into the SDK's config object.
@@ -194,7 +194,7 @@ impl Cloudinary {
             self.inner.url(
                 &read_value(&public_id, "publicId")?,
                 &flat::parse_arg(options, "options")?,
-                crate::now_ms(&now_ms)?,
+                crate::now_arg(&now_ms)?,
             )
         })
     }
@@ -230,7 +230,7 @@ impl Cloudinary {
         run(|| {
             api::build_upload_params(
                 &flat::parse_arg(options, "options")?,
-                crate::now_ms(&now_ms)?,
+                crate::now_arg(&now_ms)?,
             )
         })
         .map(|v| write_value(&v))
@@ -260,7 +260,7 @@ impl Cloudinary {
             self.inner.explain_signature(
                 &read_value(&params, "params")?,
                 &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
+                crate::now_arg(&now_ms)?,
             )
         })
         .map(|v| write_value(&v))
@@ -271,7 +271,7 @@ impl Cloudinary {
     pub fn generate_auth_token(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
         run(|| {
             self.inner
-                .generate_auth_token(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+                .generate_auth_token(&read_value(&options, "options")?, crate::now_arg(&now_ms)?)
         })
     }
 
@@ -291,7 +291,7 @@ impl Cloudinary {
                 &read_value(&timestamp, "timestamp")?,
                 &read_value(&signature, "signature")?,
                 &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
+                crate::now_arg(&now_ms)?,
             )
         })
     }
@@ -310,7 +310,7 @@ impl Cloudinary {
                 &read_value(&public_id, "publicId")?,
                 &read_value(&format, "format")?,
                 &read_value(&options, "options")?,
-                crate::now_ms(&now_ms)?,
+                crate::now_arg(&now_ms)?,
             )
         })
     }
@@ -320,7 +320,7 @@ impl Cloudinary {
     pub fn download_archive_url(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
         run(|| {
             self.inner
-                .download_archive_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+                .download_archive_url(&read_value(&options, "options")?, crate::now_arg(&now_ms)?)
         })
     }
 
@@ -329,7 +329,7 @@ impl Cloudinary {
     pub fn download_zip_url(&self, options: JsValue, now_ms: JsValue) -> JsResult<String> {
         run(|| {
             self.inner
-                .download_zip_url(&read_value(&options, "options")?, crate::now_ms(&now_ms)?)
+                .download_zip_url(&read_value(&options, "options")?, crate::now_arg(&now_ms)?)
         })
     }
 }

@@ -61,10 +61,10 @@ pub fn start() {
     cirrus_core::value::set_number_formatter(write_js_number);
 }
 
-/// The optional trailing `nowMs`: a number, or `Date.now()` (read only if the call needs the time) when
-/// absent. (Taken as a JsValue: a typed
-/// parameter would let wasm-bindgen's glue throw an uncoded TypeError for, say, a Symbol.)
-pub(crate) fn now_ms(given: &JsValue) -> Result<cirrus_core::time::Now, Error> {
+/// The optional trailing `nowMs`: a number, or `Date.now()` when absent, called only if the call needs
+/// the time. (Taken as a JsValue: a typed parameter would let wasm-bindgen's glue throw an uncoded
+/// TypeError for, say, a Symbol.)
+pub(crate) fn now_arg(given: &JsValue) -> Result<cirrus_core::time::Now, Error> {
     api::now_arg(&read_value(given, "nowMs")?, js_sys::Date::now)
 }
 
