@@ -87,8 +87,8 @@ pub fn parse_cloudinary_url(input: &str) -> Result<Map> {
     let rest = rest.split('#').next().unwrap_or_default();
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let (userinfo, hostport) = match crate::scan::rfind_byte(authority, b'@') {
-        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+    let (userinfo, hostport) = match crate::scan::rsplit_once_byte(authority, b'@') {
+        Some((userinfo, hostport)) => (Some(userinfo), hostport),
         None => (None, authority),
     };
     let host = match crate::scan::rsplit_once_byte(hostport, b':') {

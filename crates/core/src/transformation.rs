@@ -518,6 +518,8 @@ impl<'a> Given<'a> {
                 v if matches!(*v, Value::Null) => Cow::Borrowed(&UNDEFINED),
                 v => v,
             },
+            // Not reached while `present` mirrors `entries` (`put` keeps them together): kept so that a
+            // slip there reads as absent rather than panicking.
             None => Cow::Borrowed(&UNDEFINED),
         }
     }
@@ -587,33 +589,39 @@ fn special_parameters<'a>(
     given: &mut Given<'a>,
     add: &mut impl FnMut(u8, Param<'a>),
 ) -> Result<()> {
-    // A parameter's PARAMS index and its key's ORDER place, worked out when compiling.
+    // A parameter's PARAMS index, and the ORDER place of its short key, worked out when compiling.
     macro_rules! at {
         ($name:literal) => {
             const { param($name) }
         };
     }
-    macro_rules! key {
-        ($short:literal) => {
-            const { slot($short) }
+    macro_rules! key_of {
+        ($name:literal) => {
+            const { PARAM_SLOTS[param($name)] }
         };
     }
     let joined = |value: Param<'a>, sep: &str| match *value {
         Value::Undefined => value,
         _ => Cow::Owned(Value::join(value.as_items(), sep).into()),
     };
-    add(key!("a"), normalized(joined(given.take(at!("angle")), ".")));
     add(
-        key!("b"),
+        key_of!("angle"),
+        normalized(joined(given.take(at!("angle")), ".")),
+    );
+    add(
+        key_of!("background"),
         hash_to_rgb(given.take(at!("background")), "background")?,
     );
-    add(key!("co"), hash_to_rgb(given.take(at!("color")), "color")?);
     add(
-        key!("e"),
+        key_of!("color"),
+        hash_to_rgb(given.take(at!("color")), "color")?,
+    );
+    add(
+        key_of!("effect"),
         normalized(effect_value(given.take(at!("effect")))),
     );
-    add(key!("bo"), border_value(given.take(at!("border")))?);
-    add(key!("fl"), joined(given.take(at!("flags")), "."));
+    add(key_of!("border"), border_value(given.take(at!("border")))?);
+    add(key_of!("flags"), joined(given.take(at!("flags")), "."));
     let offset = given.take(at!("offset"));
     if !offset.is_nullish() {
         let (start, end) = split_range(&offset);
@@ -622,11 +630,20 @@ fn special_parameters<'a>(
         given.put(at!("start_offset"), Cow::Owned(start));
         given.put(at!("end_offset"), Cow::Owned(end));
     }
-    add(key!("l"), process_layer(given.take(at!("overlay")))?);
-    add(key!("r"), process_radius(given.take(at!("radius")))?);
-    add(key!("u"), process_layer(given.take(at!("underlay")))?);
     add(
-        key!("fn"),
+        key_of!("overlay"),
+        process_layer(given.take(at!("overlay")))?,
+    );
+    add(
+        key_of!("radius"),
+        process_radius(given.take(at!("radius")))?,
+    );
+    add(
+        key_of!("underlay"),
+        process_layer(given.take(at!("underlay")))?,
+    );
+    add(
+        key_of!("custom_function"),
         custom_function_value(
             given.take(at!("custom_function")),
             given.take(at!("custom_pre_function")),
@@ -634,7 +651,7 @@ fn special_parameters<'a>(
     );
     let fps = given.take(at!("fps"));
     add(
-        key!("fps"),
+        key_of!("fps"),
         match &*fps {
             Value::Array(items) => Cow::Owned(Value::join(items, "-").into()),
             _ => fps,
