@@ -7,8 +7,6 @@ import { measurePair, median, row } from './measure.mjs';
 import { SIMPLE, TYPICAL, conformanceMix } from './cases.mjs';
 
 const require = createRequire(import.meta.url);
-const cirrus = require('../../npm/node');
-const cloudinary = require('cloudinary').v2;
 
 const noAnalytics = (options) => ({ ...options, urlAnalytics: false });
 
@@ -17,6 +15,10 @@ function same(label, ours, theirs) {
 }
 
 export function runNodeMicro() {
+  // Loaded here, in the measuring process: `npm run bench` imports this module before it builds the addon
+  // (a fresh clone has none yet).
+  const cirrus = require('../../npm/node');
+  const cloudinary = require('cloudinary').v2;
   const rows = [];
   for (const [name, [id, options]] of [['url simple (w,h,c,g)', SIMPLE], ['url typical (chain + overlay)', TYPICAL]]) {
     const sdkOptions = noAnalytics(options);
