@@ -8,10 +8,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulator, buildNode, buildWeb } from './build.mjs';
 import { root } from './run.mjs';
+import { ensureChromium } from './setup.mjs';
 import { startEmulator } from '../tests/shared/emulator.mjs';
 import { runNodeMicroProcesses } from './bench/node-micro.mjs';
 import { PAIR_ROUNDS } from './bench/measure.mjs';
-import { packageSizes, runBrowser } from './bench/browser.mjs';
 import { runBatch, runFreshProducer, runStream } from './bench/upload.mjs';
 import { ratioChart } from './bench/chart.mjs';
 import { benchRepository } from './bench/repository.mjs';
@@ -25,7 +25,10 @@ const want = (p) => parts.length === 0 || parts.includes(p);
 // make a profile builds without one, and its Node figures are then not the shipped build's.
 const addonBuild = buildNode();
 console.log(`addon: ${addonBuild.profile ? 'profile-guided' : `without a profile (${addonBuild.why})`}`);
-if (want('browser')) buildWeb();
+if (want('browser')) {
+  buildWeb();
+  ensureChromium(); // the browser rows run in headless Chromium (Debian's package, as the tests)
+}
 if (want('upload') || want('batch')) buildEmulator();
 
 const results = {
@@ -46,6 +49,8 @@ if (want('micro')) {
 }
 
 if (want('browser')) {
+  // Imported here: it loads playwright-core, which the build above installs on a fresh clone.
+  const { packageSizes, runBrowser } = await import('./bench/browser.mjs');
   console.log('\n== url() in headless Chromium: cirrus-web (wasm) vs @cloudinary/url-gen and cloudinary-core (ns per call)');
   const report = await runBrowser({ runs: quick ? 1 : 3 });
   results.browser = { ...report, sizes: packageSizes() };
