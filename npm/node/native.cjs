@@ -1,11 +1,12 @@
 'use strict';
 // Loads the native addon for this platform: `cirrus.<platform>.node` next to this file (a build from
 // source), else the `cirrus-<platform>` package npm installed as an optional dependency. When neither is
-// there, the error names the platform and the package it looked for.
+// there, the error names the platform and the package it looked for (and, in a source checkout, how to
+// build it).
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const { platformName, SUPPORTED } = require('./platform.cjs');
+const { checkoutHint, platformName, SUPPORTED } = require('./platform.cjs');
 
 function load() {
   const platform = platformName();
@@ -19,7 +20,7 @@ function load() {
     const supported = SUPPORTED.includes(platform)
       ? `npm installs it as an optional dependency of cirrus: reinstall without --no-optional / --omit=optional (and with the same OS and libc as where it runs), or, installing from tarballs, install ${pkg}'s beside cirrus's`
       : `cirrus ships no native code for ${platform} (it does for ${SUPPORTED.join(', ')}); cirrus-web runs anywhere WebAssembly does`;
-    const err = new Error(`cirrus: the native addon for ${platform} is missing: the package ${pkg} is not installed. ${supported}.`, { cause });
+    const err = new Error(`cirrus: the native addon for ${platform} is missing: the package ${pkg} is not installed. ${supported}.${checkoutHint()}`, { cause });
     err.code = 'NOT_BUILT';
     throw err;
   }

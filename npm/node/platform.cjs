@@ -29,6 +29,19 @@ function platformName() {
   return `${platform}-${arch}`;
 }
 
+/**
+ * What to do about a missing native build when this package is a source checkout's `npm/node` (the
+ * repository's crates beside it; a published package has none): build it. Empty for an installed package.
+ */
+function checkoutHint() {
+  const { existsSync } = require('node:fs');
+  const { join, resolve } = require('node:path');
+  const repo = resolve(__dirname, '..', '..');
+  return resolve(repo, 'npm', 'node') === resolve(__dirname) && existsSync(join(repo, 'crates', 'node', 'Cargo.toml'))
+    ? ' This is a source checkout: build it with `npm run build` (`npm test` builds it too).'
+    : '';
+}
+
 const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-gnu'];
 
-module.exports = { platformName, SUPPORTED };
+module.exports = { checkoutHint, platformName, SUPPORTED };

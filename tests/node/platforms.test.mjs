@@ -4,7 +4,8 @@
 // The host's addon is loaded and used.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,4 +152,44 @@ test('the host platform package loads and works', { skip: !built.includes(hostPl
   const host = hostPlatform();
   const addon = createRequire(import.meta.url)(join(dir, host, `cirrus.${host}.node`));
   assert.equal(addon.url('sample.jpg', { cloud_name: 'demo', width: 10 }), 'https://res.cloudinary.com/demo/image/upload/w_10/sample.jpg');
+});
+
+// Without an addon: the loader's and the emulator's NOT_BUILT errors name the package to install, and say
+// how to build it only where the package is a source checkout's npm/node (crates/ beside it).
+test('a missing addon or emulator is NOT_BUILT, with how to build it in a source checkout only', () => {
+  const base = mkdtempSync(join(tmpdir(), 'cirrus-not-built-'));
+  const saved = process.env.CIRRUS_EMULATOR_BIN;
+  delete process.env.CIRRUS_EMULATOR_BIN;
+  const failure = (fn) => {
+    try {
+      fn();
+    } catch (err) {
+      return err;
+    }
+    return assert.fail('no error');
+  };
+  try {
+    for (const checkout of [true, false]) {
+      // The loader's three files alone, as a checkout's npm/node or as an installed package.
+      const repo = join(base, checkout ? 'checkout' : 'installed');
+      const pkg = join(repo, 'npm', 'node');
+      mkdirSync(pkg, { recursive: true });
+      for (const f of ['native.cjs', 'platform.cjs', 'emulator.cjs']) copyFileSync(join(root, 'npm', 'node', f), join(pkg, f));
+      if (checkout) {
+        mkdirSync(join(repo, 'crates', 'node'), { recursive: true });
+        writeFileSync(join(repo, 'crates', 'node', 'Cargo.toml'), '[package]\n');
+      }
+      const req = createRequire(join(pkg, 'index.cjs'));
+      const loader = failure(() => req('./native.cjs'));
+      assert.equal(loader.code, 'NOT_BUILT');
+      assert.match(loader.message, new RegExp(`the package cirrus-${hostPlatform()} is not installed`));
+      assert.equal(loader.message.includes('npm run build'), checkout, loader.message);
+      const emulator = failure(() => req('./emulator.cjs').emulatorPath());
+      assert.equal(emulator.code, 'NOT_BUILT');
+      assert.equal(emulator.message.includes('npm run build'), checkout, emulator.message);
+    }
+  } finally {
+    if (saved !== undefined) process.env.CIRRUS_EMULATOR_BIN = saved;
+    rmSync(base, { recursive: true, force: true });
+  }
 });
