@@ -7,7 +7,7 @@ const { existsSync, mkdtempSync, rmSync, statSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { checkoutHint, platformName } = require('./platform.cjs');
+const { checkoutHint, checkoutRoot, platformName } = require('./platform.cjs');
 
 /** The emulator binary: `CIRRUS_EMULATOR_BIN`, the `cirrus-<platform>` package's, or a checkout's newest build. */
 function emulatorPath() {
@@ -19,10 +19,10 @@ function emulatorPath() {
   } catch {
     // not installed from the registry: a checkout of the repository?
   }
-  const target = join(__dirname, '..', '..', 'target');
-  const built = ['release', 'quick', 'debug'].map((p) => join(target, p, `cirrus-emulator${exe}`)).filter((p) => existsSync(p));
+  const repo = checkoutRoot();
+  const built = repo ? ['release', 'quick', 'debug'].map((p) => join(repo, 'target', p, `cirrus-emulator${exe}`)).filter((p) => existsSync(p)) : [];
   if (built.length) return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  const err = new Error(`cirrus: the emulator for ${platform} is missing: the package cirrus-${platform} is not installed (npm installs it as an optional dependency of cirrus).${checkoutHint()}`);
+  const err = new Error(`cirrus: the emulator for ${platform} is missing: the package cirrus-${platform} is not installed (${checkoutHint() || 'npm installs it as an optional dependency of cirrus'})`);
   err.code = 'NOT_BUILT';
   throw err;
 }

@@ -1,6 +1,8 @@
 'use strict';
-// Which platform package this process needs (the names of scripts/platforms.mjs).
-const { readFileSync } = require('node:fs');
+// Which platform package this process needs (the names of scripts/platforms.mjs), and whether this
+// package is a source checkout's npm/node (where a missing native build is built, not installed).
+const { existsSync, readFileSync } = require('node:fs');
+const { join, resolve } = require('node:path');
 
 /**
  * Whether this Linux's C library is musl: glibc's `ldd` script says so first (Deno and Bun report no
@@ -30,18 +32,20 @@ function platformName() {
 }
 
 /**
- * What to do about a missing native build when this package is a source checkout's `npm/node` (the
- * repository's crates beside it; a published package has none): build it. Empty for an installed package.
+ * The repository's root when this package is a source checkout's `npm/node` (the crates beside it; a
+ * published package, installed under node_modules, has none), else undefined.
  */
-function checkoutHint() {
-  const { existsSync } = require('node:fs');
-  const { join, resolve } = require('node:path');
+function checkoutRoot() {
   const repo = resolve(__dirname, '..', '..');
-  return resolve(repo, 'npm', 'node') === resolve(__dirname) && existsSync(join(repo, 'crates', 'node', 'Cargo.toml'))
-    ? ' This is a source checkout: build it with `npm run build` (`npm test` builds it too).'
-    : '';
+  const inCheckout = resolve(repo, 'npm', 'node') === resolve(__dirname) && existsSync(join(repo, 'crates', 'node', 'Cargo.toml'));
+  return inCheckout ? repo : undefined;
+}
+
+/** What to do about a missing native build in a source checkout (build it); '' for an installed package. */
+function checkoutHint() {
+  return checkoutRoot() ? 'this is a source checkout: build it with `npm run build` (`npm test` builds it too)' : '';
 }
 
 const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-gnu'];
 
-module.exports = { checkoutHint, platformName, SUPPORTED };
+module.exports = { checkoutHint, checkoutRoot, platformName, SUPPORTED };

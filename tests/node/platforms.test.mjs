@@ -1,7 +1,7 @@
 // Every platform package that was built (npm/platforms/<name>: the host's by `npm test`, all of them by
 // `npm run build:platforms`): its package.json says where it installs, and its two binaries are of the
 // right format (ELF, Mach-O, PE), architecture, kind (shared library / executable), libc, and stripped.
-// The host's addon is loaded and used.
+// The host's addon is loaded and used. And where none is there, the loader's error says what to do.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,39 +154,40 @@ test('the host platform package loads and works', { skip: !built.includes(hostPl
   assert.equal(addon.url('sample.jpg', { cloud_name: 'demo', width: 10 }), 'https://res.cloudinary.com/demo/image/upload/w_10/sample.jpg');
 });
 
-// Without an addon: the loader's and the emulator's NOT_BUILT errors name the package to install, and say
-// how to build it only where the package is a source checkout's npm/node (crates/ beside it).
-test('a missing addon or emulator is NOT_BUILT, with how to build it in a source checkout only', () => {
+// Without an addon: the loader's and the emulator's NOT_BUILT errors say to install the platform package,
+// or, where the package is a source checkout's npm/node (the crates beside it), to build it instead.
+// (The fixtures live under the OS's temp dir: a cirrus-<platform> package installed in a node_modules above
+// it would be found, and the loader would not fail.)
+test('a missing addon or emulator is NOT_BUILT: built in a source checkout, installed elsewhere', () => {
   const base = mkdtempSync(join(tmpdir(), 'cirrus-not-built-'));
   const saved = process.env.CIRRUS_EMULATOR_BIN;
   delete process.env.CIRRUS_EMULATOR_BIN;
-  const failure = (fn) => {
-    try {
-      fn();
-    } catch (err) {
-      return err;
-    }
-    return assert.fail('no error');
-  };
   try {
-    for (const checkout of [true, false]) {
-      // The loader's three files alone, as a checkout's npm/node or as an installed package.
-      const repo = join(base, checkout ? 'checkout' : 'installed');
-      const pkg = join(repo, 'npm', 'node');
+    // The loader's three files as a checkout's npm/node, and as an installed package in a project that
+    // has a crates/node of its own (the case where only the package's place tells them apart).
+    for (const [name, at] of [['checkout', join('npm', 'node')], ['installed', join('node_modules', 'cirrus')]]) {
+      const project = join(base, name);
+      const pkg = join(project, at);
       mkdirSync(pkg, { recursive: true });
       for (const f of ['native.cjs', 'platform.cjs', 'emulator.cjs']) copyFileSync(join(root, 'npm', 'node', f), join(pkg, f));
-      if (checkout) {
-        mkdirSync(join(repo, 'crates', 'node'), { recursive: true });
-        writeFileSync(join(repo, 'crates', 'node', 'Cargo.toml'), '[package]\n');
-      }
+      mkdirSync(join(project, 'crates', 'node'), { recursive: true });
+      writeFileSync(join(project, 'crates', 'node', 'Cargo.toml'), '[package]\n');
       const req = createRequire(join(pkg, 'index.cjs'));
-      const loader = failure(() => req('./native.cjs'));
-      assert.equal(loader.code, 'NOT_BUILT');
-      assert.match(loader.message, new RegExp(`the package cirrus-${hostPlatform()} is not installed`));
-      assert.equal(loader.message.includes('npm run build'), checkout, loader.message);
-      const emulator = failure(() => req('./emulator.cjs').emulatorPath());
-      assert.equal(emulator.code, 'NOT_BUILT');
-      assert.equal(emulator.message.includes('npm run build'), checkout, emulator.message);
+      const advice = name === 'checkout' ? /this is a source checkout: build it with `npm run build`/ : /npm installs it as an optional dependency of cirrus/;
+      const wrong = name === 'checkout' ? /reinstall|npm installs it/ : /npm run build/;
+      assert.throws(() => req('./native.cjs'), (err) => {
+        assert.equal(err.code, 'NOT_BUILT');
+        assert.match(err.message, new RegExp(`the package cirrus-${hostPlatform()} is not installed`));
+        assert.match(err.message, advice);
+        assert.doesNotMatch(err.message, wrong);
+        return true;
+      });
+      assert.throws(() => req('./emulator.cjs').emulatorPath(), (err) => {
+        assert.equal(err.code, 'NOT_BUILT');
+        assert.match(err.message, advice);
+        assert.doesNotMatch(err.message, wrong);
+        return true;
+      });
     }
   } finally {
     if (saved !== undefined) process.env.CIRRUS_EMULATOR_BIN = saved;
