@@ -184,7 +184,8 @@ main().then(
   (code) => { process.exitCode = code; },
   (err) => {
     const usage = err instanceof UsageError;
-    const line = `cirrus: ${err.message}${err.code && !usage ? ` (${err.code})` : ''}`;
+    // (The package's own errors may already begin with `cirrus: `: not said twice.)
+    const line = `cirrus: ${err.message.replace(/^cirrus: /, '')}${err.code && !usage ? ` (${err.code})` : ''}`;
     // On a terminal, fitted to it like the help; piped, one line (programs read it whole).
     const columns = terminalColumns(process.stderr);
     console.error(columns ? wrap(line, columns - 1) : line);

@@ -4,8 +4,9 @@
 // The host's addon is loaded and used. And where none is there, the loader's error says what to do.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -169,7 +170,8 @@ test('a missing addon or emulator is NOT_BUILT: built in a source checkout, inst
       const project = join(base, name);
       const pkg = join(project, at);
       mkdirSync(pkg, { recursive: true });
-      for (const f of ['native.cjs', 'platform.cjs', 'emulator.cjs']) copyFileSync(join(root, 'npm', 'node', f), join(pkg, f));
+      for (const f of ['native.cjs', 'platform.cjs', 'emulator.cjs', 'cli.cjs', 'package.json']) copyFileSync(join(root, 'npm', 'node', f), join(pkg, f));
+      cpSync(join(root, 'npm', 'node', 'cli'), join(pkg, 'cli'), { recursive: true });
       mkdirSync(join(project, 'crates', 'node'), { recursive: true });
       writeFileSync(join(project, 'crates', 'node', 'Cargo.toml'), '[package]\n');
       const req = createRequire(join(pkg, 'index.cjs'));
@@ -188,6 +190,14 @@ test('a missing addon or emulator is NOT_BUILT: built in a source checkout, inst
         assert.doesNotMatch(err.message, wrong);
         return true;
       });
+      // The CLI's `cirrus emulator` says it once, prefixed once, and exits 1.
+      const env = { ...process.env };
+      delete env.CIRRUS_EMULATOR_BIN;
+      const cli = spawnSync(process.execPath, [join(pkg, 'cli.cjs'), 'emulator'], { env, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(cli.status, 1, cli.stderr);
+      assert.match(cli.stderr, /^cirrus: the emulator for \S+ is missing: .*\(NOT_BUILT\)$/m);
+      assert.match(cli.stderr, advice);
+      assert.doesNotMatch(cli.stderr, /cirrus: cirrus:/);
     }
   } finally {
     if (saved !== undefined) process.env.CIRRUS_EMULATOR_BIN = saved;
