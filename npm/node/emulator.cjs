@@ -22,7 +22,8 @@ function emulatorPath() {
   const repo = checkoutRoot();
   const built = repo ? ['release', 'quick', 'debug'].map((p) => join(repo, 'target', p, `cirrus-emulator${exe}`)).filter((p) => existsSync(p)) : [];
   if (built.length) return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  const err = new Error(`cirrus: the emulator for ${platform} is missing: the package cirrus-${platform} is not installed${checkoutHint() ? `: ${checkoutHint()}` : ' (npm installs it as an optional dependency of cirrus)'}`);
+  const hint = checkoutHint();
+  const err = new Error(`cirrus: the emulator for ${platform} is missing: the package cirrus-${platform} is not installed${hint ? `: ${hint}` : ' (npm installs it as an optional dependency of cirrus)'}`);
   err.code = 'NOT_BUILT';
   throw err;
 }
