@@ -7,7 +7,7 @@ const { existsSync, mkdtempSync, rmSync, statSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { checkoutHint, checkoutRoot, platformName } = require('./platform.cjs');
+const { checkoutRoot, notBuilt, platformName } = require('./platform.cjs');
 
 /** The emulator binary: `CIRRUS_EMULATOR_BIN`, the `cirrus-<platform>` package's, or a checkout's newest build. */
 function emulatorPath() {
@@ -22,10 +22,7 @@ function emulatorPath() {
   const repo = checkoutRoot();
   const built = repo ? ['release', 'quick', 'debug'].map((p) => join(repo, 'target', p, `cirrus-emulator${exe}`)).filter((p) => existsSync(p)) : [];
   if (built.length) return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  const hint = checkoutHint();
-  const err = new Error(`cirrus: the emulator for ${platform} is missing: the package cirrus-${platform} is not installed${hint ? `: ${hint}` : ' (npm installs it as an optional dependency of cirrus)'}`);
-  err.code = 'NOT_BUILT';
-  throw err;
+  throw notBuilt('emulator', 'npm installs it as an optional dependency of cirrus');
 }
 
 /**

@@ -6,7 +6,7 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const { checkoutHint, platformName, SUPPORTED } = require('./platform.cjs');
+const { notBuilt, platformName, SUPPORTED } = require('./platform.cjs');
 
 function load() {
   const platform = platformName();
@@ -17,13 +17,9 @@ function load() {
   try {
     resolved = require.resolve(`${pkg}/cirrus.${platform}.node`);
   } catch (cause) {
-    // In a source checkout the addon is built, not installed: the reinstall advice would mislead there.
-    const advice = checkoutHint() || (SUPPORTED.includes(platform)
+    throw notBuilt('native addon', SUPPORTED.includes(platform)
       ? `npm installs it as an optional dependency of cirrus: reinstall without --no-optional / --omit=optional (and with the same OS and libc as where it runs), or, installing from tarballs, install ${pkg}'s beside cirrus's`
-      : `cirrus ships no native code for ${platform} (it does for ${SUPPORTED.join(', ')}); cirrus-web runs anywhere WebAssembly does`);
-    const err = new Error(`cirrus: the native addon for ${platform} is missing: the package ${pkg} is not installed. ${advice}.`, { cause });
-    err.code = 'NOT_BUILT';
-    throw err;
+      : `cirrus ships no native code for ${platform} (it does for ${SUPPORTED.join(', ')}); cirrus-web runs anywhere WebAssembly does`, cause);
   }
   return require(resolved);
 }

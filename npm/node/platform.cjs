@@ -41,11 +41,18 @@ function checkoutRoot() {
   return inCheckout ? repo : undefined;
 }
 
-/** What to do about a missing native build in a source checkout (build it); '' for an installed package. */
-function checkoutHint() {
-  return checkoutRoot() ? 'this is a source checkout: build it with `npm run build` (`npm test` builds it too)' : '';
+/**
+ * The NOT_BUILT error for a missing native build (`what`: "native addon", "emulator"): in a source
+ * checkout it says to build it, elsewhere `installAdvice` (how to get the platform package).
+ */
+function notBuilt(what, installAdvice, cause) {
+  const platform = platformName();
+  const advice = checkoutRoot() ? 'this is a source checkout: build it with `npm run build` (`npm test` builds it too)' : installAdvice;
+  const err = new Error(`cirrus: the ${what} for ${platform} is missing: the package cirrus-${platform} is not installed. ${advice}.`, cause === undefined ? undefined : { cause });
+  err.code = 'NOT_BUILT';
+  return err;
 }
 
 const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl', 'darwin-x64', 'darwin-arm64', 'win32-x64-gnu'];
 
-module.exports = { checkoutHint, checkoutRoot, platformName, SUPPORTED };
+module.exports = { checkoutRoot, notBuilt, platformName, SUPPORTED };

@@ -45,12 +45,13 @@ pub fn redact_userinfo(url: &str) -> String {
     };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match crate::scan::rfind_byte(&rest[..authority_end], b'@') {
-        Some(at) => [
+    match crate::scan::rsplit_once_byte(&rest[..authority_end], b'@') {
+        Some((_, hostport)) => [
             &url[..scheme_end + 3],
             crate::config::REDACTED,
             "@",
-            &rest[at + 1..],
+            hostport,
+            &rest[authority_end..],
         ]
         .concat(),
         None => url.to_owned(),

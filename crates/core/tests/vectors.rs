@@ -61,34 +61,34 @@ fn run(area: &str, case: &Json) -> Outcome {
         .map(|a| a.iter().map(to_value).collect())
         .unwrap_or_default();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
-    let now_ms = cirrus_core::time::Now::At(case["now_ms"].as_f64().unwrap_or(0.0));
+    let now = cirrus_core::time::Now::At(case["now_ms"].as_f64().unwrap_or(0.0));
     let result = match area {
-        "url" => api::url(&arg(0), &arg(1), now_ms).map(Value::from),
+        "url" => api::url(&arg(0), &arg(1), now).map(Value::from),
         "api_sign_request" => {
             api::api_sign_request(&arg(0), &arg(1), &arg(2), &arg(3)).map(Value::from)
         }
         "sign_request" => api::sign_request(&arg(0), &arg(1)),
-        "build_upload_params" => api::build_upload_params(&arg(0), now_ms),
+        "build_upload_params" => api::build_upload_params(&arg(0), now),
         "verify_identifier" => {
             return api::verify_identifier(&arg(0), &arg(1), &arg(2))
                 .map_err(|e| e.code.as_str().to_owned())
         }
-        "auth_token" => api::generate_auth_token(&arg(0), now_ms).map(Value::from),
+        "auth_token" => api::generate_auth_token(&arg(0), now).map(Value::from),
         "notification" => {
-            api::verify_notification_signature(&arg(0), &arg(1), &arg(2), &arg(3), now_ms)
+            api::verify_notification_signature(&arg(0), &arg(1), &arg(2), &arg(3), now)
                 .map(Value::Bool)
         }
         "download" => match case["fn"].as_str() {
             Some("private_download_url") => {
-                api::private_download_url(&arg(0), &arg(1), &arg(2), now_ms)
+                api::private_download_url(&arg(0), &arg(1), &arg(2), now)
             }
-            Some("download_archive_url") => api::download_archive_url(&arg(0), now_ms),
-            _ => api::download_zip_url(&arg(0), now_ms),
+            Some("download_archive_url") => api::download_archive_url(&arg(0), now),
+            _ => api::download_zip_url(&arg(0), now),
         }
         .map(Value::from),
         "config" => api::parse_cloudinary_url(&arg(0)),
         "account_url" => {
-            api::Client::new(&arg(0)).and_then(|c| c.url(&arg(1), &arg(2), now_ms).map(Value::from))
+            api::Client::new(&arg(0)).and_then(|c| c.url(&arg(1), &arg(2), now).map(Value::from))
         }
         other => panic!("unknown area {other}"),
     };
