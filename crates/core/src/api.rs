@@ -66,17 +66,10 @@ pub fn url(public_id: &Value, options: &Value, now: Now) -> Result<String> {
 /// The trailing `nowMs` argument of the time-dependent functions: a number, or the `clock` when absent
 /// (read only if the call needs the time). A wrong type is refused here, before the call does anything.
 pub fn now_arg(value: &Value, clock: fn() -> f64) -> Result<Now> {
-    Ok(optional_number(value, "nowMs")?.map_or(Now::Clock(clock), Now::At))
-}
-
-/// An optional number: `None` when nullish, else the number, or "`name` must be a number".
-fn optional_number(value: &Value, name: &str) -> Result<Option<f64>> {
     match value {
-        Value::Undefined | Value::Null => Ok(None),
-        Value::Number(n) => Ok(Some(*n)),
-        _ => Err(Error::invalid_argument(
-            [name, " must be a number"].concat(),
-        )),
+        Value::Undefined | Value::Null => Ok(Now::Clock(clock)),
+        Value::Number(n) => Ok(Now::At(*n)),
+        _ => Err(Error::invalid_argument("nowMs must be a number")),
     }
 }
 
@@ -311,7 +304,15 @@ pub fn verify_notification_signature(
     // The SDK's order: the age check (a null timestamp counts as 0), the secret (its only throw), then
     // missing arguments answer false.
     let options = object_arg(options, "options")?;
-    let number = |name: &str| optional_number(options.get(name), name);
+    let number = |name: &str| -> Result<Option<f64>> {
+        match options.get(name) {
+            Value::Undefined | Value::Null => Ok(None),
+            Value::Number(n) => Ok(Some(*n)),
+            _ => Err(Error::invalid_argument(
+                [name, " must be a number"].concat(),
+            )),
+        }
+    };
     let valid_for = number("valid_for")?.unwrap_or(7200.0);
     // The caller's `now`, else the call's time (a clock is read only then).
     let now = match number("now")? {

@@ -5,7 +5,7 @@
 //! conformance mix's option texts (17 tokens, 133 bytes each) the word scan took 136 ns to its 163.
 //! A byte twice in a row (a URL's `//`) is found the same way ([`contains_pair`]). The searches that
 //! would otherwise bring `str`'s searchers into the browser module are plain loops ([`find`],
-//! [`rsplit_once_byte`]).
+//! [`rfind_byte`]).
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -93,7 +93,7 @@ pub(crate) fn contains_pair(bytes: &[u8], b: u8) -> bool {
 
 /// The place of the last `b` (ASCII) in `s`: a plain loop, so the browser module does not carry the
 /// reverse character searcher and `memrchr` (~0.6 KB) for the few reverse searches the core makes.
-fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
     s.bytes().rposition(|c| c == b)
 }
 

@@ -45,13 +45,12 @@ pub fn redact_userinfo(url: &str) -> String {
     };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match crate::scan::rsplit_once_byte(&rest[..authority_end], b'@') {
-        Some((_, hostport)) => [
+    match crate::scan::rfind_byte(&rest[..authority_end], b'@') {
+        Some(at) => [
             &url[..scheme_end + 3],
             crate::config::REDACTED,
             "@",
-            hostport,
-            &rest[authority_end..],
+            &rest[at + 1..],
         ]
         .concat(),
         None => url.to_owned(),
