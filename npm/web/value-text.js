@@ -6,7 +6,8 @@
 // It reads what the Node addon's reader reads: own enumerable keys (Object.keys) of any object, arrays
 // (Array.isArray, a Proxy of one too) by index up to their length (holes are undefined), a Date (a value
 // with a Date's time value, as N-API's napi_is_date tells one: not a Proxy of one, and from any realm) as
-// its time value (the core writes what JSON.stringify would), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
+// what JSON.stringify writes for it (its ISO string, null when invalid: the addon's core writes the same
+// from the time value), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
 // throwing getter or Proxy trap, nesting or size past the limits) it writes a refusal token and stops:
 // the core reads that as the same coded error, naming the value the way the addon does.
 import { MAX_OBJECT_KEYS, MAX_VALUES, numberOk } from './fast-args.js';
@@ -20,6 +21,8 @@ const view = new DataView(new ArrayBuffer(8));
 /** A Date's time value, read from its internal slot (a Proxy, or an object that only inherits from
  * Date.prototype, has none and throws; an overridden getTime is not called). */
 const timeValue = Function.prototype.call.bind(Date.prototype.getTime);
+/** Date.prototype.toISOString on that slot: JavaScript's own ISO form (the browser module carries no date code). */
+const isoString = Function.prototype.call.bind(Date.prototype.toISOString);
 
 /** A double's IEEE-754 bits as 16 hex digits (exact for -0, NaN, infinities and every fraction). */
 function bits(n) {
@@ -92,7 +95,7 @@ function write(v, depth, state) {
     // Not a Date: its keys are read below.
   }
   if (time !== undefined) {
-    token(state, '\0D' + bits(time));
+    token(state, Number.isNaN(time) ? '\0z' : '\0s' + isoString(v));
     return true;
   }
   let keys;

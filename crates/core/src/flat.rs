@@ -16,8 +16,7 @@
 //! The wasm modules' ordinary path reads any JavaScript value as flat text too (npm/web/value-text.js
 //! writes it, [`parse_value`] reads it), so it needs tokens for what plain data lacks: `u` undefined,
 //! `x<16 hex digits>` a number by its IEEE-754 bits (one `String(n)` would not carry exactly: -0,
-//! NaN, long fractions), `D<16 hex digits>` a `Date` by its time value's bits (read as
-//! [`crate::time::date_json`]), `q<text>` / `K<key>` a string / key holding `\0` or `\x01` (escaped:
+//! NaN, long fractions), `q<text>` / `K<key>` a string / key holding `\0` or `\x01` (escaped:
 //! `\x01a` is `\0`, `\x01b` is `\x01`), and `!<kind>` where the writer could not go on (the value
 //! is not plain data, a getter threw, too deep, too large, too many keys), which is read as that error
 //! about the value it stands for.
@@ -183,20 +182,17 @@ fn from_bits(hex: &str) -> Result<f64> {
 /// The text of an escaped token (`q`, `K`): `\x01a` is `\0`, `\x01b` is `\x01`.
 fn unescape(text: &str) -> Result<String> {
     let mut out = String::with_capacity(text.len());
-    let mut parts = text.split('\x01');
-    out.push_str(parts.next().unwrap_or_default());
-    for part in parts {
-        let rest = if let Some(rest) = part.strip_prefix('a') {
-            out.push('\0');
-            rest
-        } else if let Some(rest) = part.strip_prefix('b') {
-            out.push('\x01');
-            rest
-        } else {
-            return Err(malformed("an escape"));
-        };
-        out.push_str(rest);
+    let mut rest = text;
+    while let Some((before, after)) = crate::scan::split_once_byte(rest, 1) {
+        out.push_str(before);
+        out.push(match after.as_bytes().first() {
+            Some(b'a') => '\0',
+            Some(b'b') => '\x01',
+            _ => return Err(malformed("an escape")),
+        });
+        rest = &after[1..];
     }
+    out.push_str(rest);
     Ok(out)
 }
 
@@ -227,7 +223,6 @@ fn other_value(
         Some(b'!') => return Err(refusal(body, what)),
         Some(b'u') if body.is_empty() => return Ok(Value::Undefined),
         Some(b'x') => return from_bits(body).map(Value::Number),
-        Some(b'D') => return from_bits(body).map(crate::time::date_json),
         Some(b'q') => return unescape(body).map(Value::String),
         _ => {}
     }
@@ -398,7 +393,7 @@ mod tests {
         assert!(scalar_entries("5\0o\0ka\0a\0e\0e").is_err());
     }
 
-    /// The ordinary path's tokens (npm/web/value-text.js): undefined, exact doubles, Dates, escaped
+    /// The ordinary path's tokens (npm/web/value-text.js): undefined, exact doubles, escaped
     /// strings and keys, and refusals read as the error about the value they stand for.
     #[test]
     fn reads_any_value_text() {
@@ -413,12 +408,6 @@ mod tests {
             }
         }
         assert!(matches!(read(&bits(f64::NAN)).unwrap(), Value::Number(m) if m.is_nan()));
-        let date = |ms: f64| ["1\0D", &format!("{:016x}", ms.to_bits())].concat();
-        assert_eq!(
-            read(&date(0.0)).unwrap(),
-            Value::from("1970-01-01T00:00:00.000Z")
-        );
-        assert_eq!(read(&date(f64::NAN)).unwrap(), Value::Null);
         assert_eq!(read("1\0qa\x01ab\x01bc").unwrap(), Value::from("a\0b\x01c"));
         let map = read("4\0o\0Kk\x01a\0s1\0e").unwrap();
         assert_eq!(map.get("k\0"), &Value::from("1"));

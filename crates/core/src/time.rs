@@ -42,8 +42,9 @@ pub fn iso8601_ms(ms: i64) -> String {
 }
 
 /// What `JSON.stringify` writes for a JavaScript `Date` of `ms` (its `toJSON()`): the ISO form, with a
-/// signed six-digit year outside 0000-9999, or `null` for an invalid date. The bindings read a `Date`
-/// argument as this, so `access_control: [{ start: new Date(...) }]` signs what the SDK sends.
+/// signed six-digit year outside 0000-9999, or `null` for an invalid date. The Node addon reads a `Date`
+/// argument as this (the wasm modules' writer, npm/web/value-text.js, sends JavaScript's own
+/// `toISOString()`), so `access_control: [{ start: new Date(...) }]` signs what the SDK sends.
 pub fn date_json(ms: f64) -> crate::Value {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
         return crate::Value::Null;
