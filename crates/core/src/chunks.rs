@@ -53,28 +53,27 @@ pub fn plan(total: u64, chunk_size: u64) -> Result<Vec<Chunk>> {
     let size = chunk_size.max(1);
     let count = total.div_ceil(size);
     if count > MAX_CHUNKS {
-        let [total, size, count, most] =
-            [total, size, count, MAX_CHUNKS].map(crate::digits::uint_string);
-        return Err(Error::invalid_option(
-            [
-                &total,
-                " bytes in chunks of ",
-                &size,
-                " would take ",
-                &count,
-                " requests (at most ",
-                &most,
-                "): raise chunk_size",
-            ]
-            .concat(),
-        ));
+        let mut message = String::new();
+        for (number, then) in [
+            (total, " bytes in chunks of "),
+            (size, " would take "),
+            (count, " requests (at most "),
+            (MAX_CHUNKS, "): raise chunk_size"),
+        ] {
+            crate::digits::push_uint(&mut message, number);
+            message.push_str(then);
+        }
+        return Err(Error::invalid_option(message));
     }
-    Ok((0..count)
-        .map(|i| Chunk {
+    // A plain loop (no iterator adapters: the browser module carries this).
+    let mut chunks = Vec::with_capacity(count as usize);
+    for i in 0..count {
+        chunks.push(Chunk {
             start: i * size,
             end: (i + 1).saturating_mul(size).min(total) - 1,
-        })
-        .collect())
+        });
+    }
+    Ok(chunks)
 }
 
 /// Whether a source of `total` bytes (unknown: `None`) should go through the chunked protocol.

@@ -169,7 +169,7 @@ fn replace_operators(s: &str) -> Cow<'_, str> {
             let rest = s.get(i..).unwrap_or_default();
             for (op, word) in OPERATORS {
                 if let Some(after) = rest.strip_prefix(op) {
-                    if after.starts_with([' ', '_']) {
+                    if matches!(after.as_bytes().first(), Some(b' ' | b'_')) {
                         r.replace(i, i + op.len(), word);
                         i += op.len();
                         continue 'scan;
@@ -191,9 +191,12 @@ fn replace_variables(s: &str) -> Cow<'_, str> {
     'scan: while i < bytes.len() {
         let rest = s.get(i..).unwrap_or_default();
         if let Some(after_dollar) = rest.strip_prefix('$') {
-            let underscores = after_dollar.len() - after_dollar.trim_start_matches('_').len();
+            let underscores = after_dollar.bytes().take_while(|&b| b == b'_').count();
             let body = after_dollar.get(underscores..).unwrap_or_default();
-            let body_len = body.find(['_', ' ']).unwrap_or(body.len());
+            let body_len = body
+                .bytes()
+                .position(|b| b == b'_' || b == b' ')
+                .unwrap_or(body.len());
             if body_len > 0 {
                 i += 1 + underscores + body_len;
                 continue 'scan;
@@ -276,7 +279,7 @@ mod reference {
             }
             for (op, word) in OPERATORS {
                 if let Some(after) = rest.strip_prefix(op) {
-                    if after.starts_with([' ', '_']) {
+                    if matches!(after.as_bytes().first(), Some(b' ' | b'_')) {
                         out.push_str(word);
                         i += op.len();
                         continue 'scan;
@@ -297,9 +300,12 @@ mod reference {
             let rest = &s[i..];
             // `\$_*[^_ ]+`: a user variable is kept as it is.
             if let Some(after_dollar) = rest.strip_prefix('$') {
-                let underscores = after_dollar.len() - after_dollar.trim_start_matches('_').len();
+                let underscores = after_dollar.bytes().take_while(|&b| b == b'_').count();
                 let body = &after_dollar[underscores..];
-                let body_len = body.find(['_', ' ']).unwrap_or(body.len());
+                let body_len = body
+                    .bytes()
+                    .position(|b| b == b'_' || b == b' ')
+                    .unwrap_or(body.len());
                 if body_len > 0 {
                     let len = 1 + underscores + body_len;
                     out.push_str(&rest[..len]);

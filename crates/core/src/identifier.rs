@@ -86,28 +86,26 @@ pub fn parse_identifier(input: &str) -> Result<SignedIdentifier> {
 
 /// [`parse_identifier`] without copying: the parts borrow from `input`.
 pub fn identifier_parts(input: &str) -> Result<IdentifierParts<'_>> {
-    let (resource_type, rest) = input.split_once('/').ok_or_else(|| {
+    // Byte splits (crate::scan): the browser module carries no character searcher.
+    use crate::scan::split_once_byte;
+    let (resource_type, rest) = split_once_byte(input, b'/').ok_or_else(|| {
         malformed("expected <resource_type>/<type>/v<version>/<public_id>#<signature>")
     })?;
-    let (kind, rest) = rest
-        .split_once('/')
-        .ok_or_else(|| malformed("missing type"))?;
+    let (kind, rest) = split_once_byte(rest, b'/').ok_or_else(|| malformed("missing type"))?;
     if resource_type.is_empty() || kind.is_empty() {
         return Err(malformed("empty resource type or type"));
     }
     let rest = rest
         .strip_prefix('v')
         .ok_or_else(|| malformed("missing v<version>"))?;
-    let (version, rest) = rest
-        .split_once('/')
-        .ok_or_else(|| malformed("missing public_id"))?;
+    let (version, rest) =
+        split_once_byte(rest, b'/').ok_or_else(|| malformed("missing public_id"))?;
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(malformed("the version must be digits"));
     }
-    let (filename, signature) = rest
-        .split_once('#')
-        .ok_or_else(|| malformed("missing #signature"))?;
-    if filename.is_empty() || signature.is_empty() || signature.contains('/') {
+    let (filename, signature) =
+        split_once_byte(rest, b'#').ok_or_else(|| malformed("missing #signature"))?;
+    if filename.is_empty() || signature.is_empty() || signature.as_bytes().contains(&b'/') {
         return Err(malformed("empty public_id or signature"));
     }
     let (public_id, format) = match crate::scan::rsplit_once_byte(filename, b'.') {

@@ -61,12 +61,22 @@ pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
         ));
     }
 
-    let mut components: Vec<String> = Vec::new();
+    // The layer's components joined with `:`, written as they come.
+    let mut out = String::new();
+    let mut first = true;
+    let mut next = |out: &mut String| {
+        if !first {
+            out.push(':');
+        }
+        first = false;
+    };
     if !resource_type.is_empty() && resource_type.as_str() != Some("image") {
-        components.push(resource_type.to_js_string());
+        next(&mut out);
+        resource_type.write_js_string(&mut out);
     }
     if !kind.is_empty() && kind.as_str() != Some("upload") {
-        components.push(kind.to_js_string());
+        next(&mut out);
+        kind.write_js_string(&mut out);
     }
     if is_text || resource_type.as_str() == Some("subtitles") {
         if public_id.is_empty() && text.is_empty() {
@@ -76,30 +86,37 @@ pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
         }
         let style = text_style(fields)?;
         if !style.is_empty() {
-            components.push(style.to_js_string());
+            next(&mut out);
+            style.write_js_string(&mut out);
         }
         if !public_id.is_empty() {
-            components.push(slashes_to_colons(&public_id)?);
+            let id = slashes_to_colons(&public_id)?;
+            next(&mut out);
+            out.push_str(&id);
         }
         if !text.is_empty() {
             let text = text
                 .as_str()
                 .ok_or_else(|| Error::invalid_option("overlay text must be a string"))?;
-            components.push(encode_text(text));
+            next(&mut out);
+            out.push_str(&encode_text(text));
         }
     } else if is_fetch {
-        components.push(base64_encode_url(&fetch_url.to_js_string()));
+        next(&mut out);
+        out.push_str(&base64_encode_url(&fetch_url.to_js_string()));
     } else {
-        components.push(slashes_to_colons(&public_id)?);
+        let id = slashes_to_colons(&public_id)?;
+        next(&mut out);
+        out.push_str(&id);
     }
-    Ok(Cow::Owned(Value::String(components.join(":"))))
+    Ok(Cow::Owned(Value::String(out)))
 }
 
 /// Every `/` of a layer's public_id becomes `:`. (The SDK replaces only the first one, which breaks
 /// nested folders; see tests/vectors/deviations.json.)
 fn slashes_to_colons(public_id: &Value) -> Result<String> {
     match public_id {
-        Value::String(s) => Ok(s.replace('/', ":")),
+        Value::String(s) => Ok(crate::scan::replace_byte(s, b'/', ":")),
         _ => Err(Error::invalid_option("overlay public_id must be a string")),
     }
 }
@@ -180,10 +197,19 @@ fn text_style(layer: &Map) -> Result<Value> {
             "Must supply font_family for text in overlay/underlay",
         ));
     }
-    let mut all = vec![font_family.clone(), font_size.clone()];
-    all.extend(keywords);
-    all.retain(Value::truthy);
-    Ok(Value::join(&all, "_").into())
+    // `[font_family, font_size, ...keywords].filter(truthy).join("_")`, written as it goes.
+    let mut style = String::new();
+    let mut first = true;
+    for value in [font_family, font_size].into_iter().chain(&keywords) {
+        if value.truthy() {
+            if !first {
+                style.push('_');
+            }
+            first = false;
+            value.write_js_string(&mut style);
+        }
+    }
+    Ok(style.into())
 }
 
 /// Text is escaped part by part; `$(variable)` references are left as they are.
@@ -230,7 +256,10 @@ fn find_text_variable(s: &str) -> Option<(usize, usize)> {
 
 fn encode_text_part(part: &str) -> String {
     let escaped = smart_escape_where(part, |u| u == u16::from(b',') || u == u16::from(b'/'));
-    encode_uri_component(&escaped)
-        .replace('(', "%28")
-        .replace(')', "%29")
+    let encoded = encode_uri_component(&escaped);
+    crate::scan::replace_byte(
+        &crate::scan::replace_byte(&encoded, b'(', "%28"),
+        b')',
+        "%29",
+    )
 }

@@ -66,14 +66,11 @@ pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Resul
         Value::String(s) => Ok(s.clone()),
         // A chain: its non-empty transformations joined with `/`.
         Value::Array(items) => {
-            let mut parts = Vec::with_capacity(items.len());
+            let mut out = String::new();
             for item in items {
-                let part = generate_in(item, account, depth + 1)?;
-                if !part.is_empty() {
-                    parts.push(part);
-                }
+                push_chained(&mut out, &generate_in(item, account, depth + 1)?);
             }
-            Ok(parts.join("/"))
+            Ok(out)
         }
         Value::Object(map) => component(map, account, depth),
         Value::Null | Value::Undefined => {
@@ -81,6 +78,17 @@ pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Resul
         }
         Value::Bool(_) | Value::Number(_) => Ok(String::new()),
     }
+}
+
+/// Appends a transformation to a chain (`/` between), unless it is empty.
+fn push_chained(out: &mut String, part: &str) {
+    if part.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('/');
+    }
+    out.push_str(part);
 }
 
 /// The transformation of a URL's options object (its other options are the URL's own). `account`:
@@ -130,7 +138,7 @@ fn hash_rgb(color: &str) -> Option<String> {
 fn component(o: &Map, account: &Map, depth: usize) -> Result<String> {
     let responsive_width = o.option_or("responsive_width", account).truthy();
     let (width, height) = dimensions(o)?;
-    let (mut chain, named) = chained(o, account, depth)?;
+    let (chain, named) = chained(o, account, depth)?;
     let if_value = match o.option("if") {
         v if v.truthy() => {
             let mut text = String::from("if_");
@@ -170,16 +178,17 @@ fn component(o: &Map, account: &Map, depth: usize) -> Result<String> {
     if chain.is_empty() && !responsive_width {
         return Ok(own);
     }
-    chain.push(own);
-    if responsive_width {
-        chain.push(responsive_transformation(account, depth)?);
-    }
-    chain.retain(|s| !s.is_empty());
-    Ok(if chain.len() == 1 {
-        chain.pop().unwrap_or_default()
+    // The chain, this component and the responsive part: the non-empty ones joined with `/`.
+    let responsive = if responsive_width {
+        responsive_transformation(account, depth)?
     } else {
-        chain.join("/")
-    })
+        String::new()
+    };
+    let mut out = String::new();
+    for part in chain.iter().chain([&own, &responsive]) {
+        push_chained(&mut out, part);
+    }
+    Ok(out)
 }
 
 /// What `responsive_width` appends: the account's `responsive_width_transformation`, else
@@ -213,9 +222,15 @@ fn dimensions(o: &Map) -> Result<(Param<'_>, Param<'_>)> {
         ));
     }
     let size = size.as_str().ok_or_else(|| must_be_a_string("size"))?;
-    let mut parts = size.split('x');
-    let mut next = || Cow::Owned(parts.next().map_or(Value::Undefined, Value::from));
-    Ok((next(), next()))
+    // `size.split("x")`'s first two parts (no character splitter in the browser module).
+    let (width, height) = match crate::scan::split_once_byte(size, b'x') {
+        Some((width, rest)) => {
+            let height = crate::scan::split_once_byte(rest, b'x').map_or(rest, |(h, _)| h);
+            (width, Value::from(height))
+        }
+        None => (size, Value::Undefined),
+    };
+    Ok((Cow::Owned(Value::from(width)), Cow::Owned(height)))
 }
 
 /// The `transformation` option: chained components (objects) or named transformations (strings).
@@ -224,7 +239,7 @@ fn chained(o: &Map, account: &Map, depth: usize) -> Result<(Vec<String>, String)
     if !base.iter().any(Value::is_object) {
         return Ok((Vec::new(), Value::join(base, ".")));
     }
-    let mut chain: Vec<String> = Vec::with_capacity(base.len() + 2);
+    let mut chain: Vec<String> = Vec::with_capacity(base.len());
     for tr in base {
         chain.push(if tr.is_object() {
             generate_in(tr, account, depth + 1)?
@@ -663,57 +678,51 @@ fn special_parameters<'a>(
 /// `$name` options (sorted), then the `variables` list in order, as `$name_value` items.
 fn variables(o: &Map) -> Result<String> {
     let variables_param = o.option("variables");
-    let mut dollar: Vec<String> = o
-        .iter()
-        .filter(|(k, _)| k.starts_with('$'))
-        .map(|(key, value)| {
-            let mut item = String::with_capacity(key.len() + 16);
-            item.push_str(key);
-            item.push('_');
-            write_normalized(value, &mut item);
-            item
-        })
-        .collect();
-    crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
-    for pair in variables_list(variables_param)? {
-        let mut item = pair.0.to_js_string();
+    let mut dollar: Vec<String> = Vec::new();
+    for (key, value) in o.iter().filter(|(k, _)| k.starts_with('$')) {
+        let mut item = String::with_capacity(key.len() + 16);
+        item.push_str(key);
         item.push('_');
-        write_normalized(&pair.1, &mut item);
+        write_normalized(value, &mut item);
         dollar.push(item);
     }
-    Ok(dollar.join(","))
-}
-
-/// The `variables` option: a list of `[name, value]` pairs.
-fn variables_list(value: &Value) -> Result<Vec<(Value, Value)>> {
-    let items = match value {
-        Value::Undefined | Value::Null => return Ok(Vec::new()),
-        Value::Array(items) => items,
-        _ => {
-            return Err(Error::invalid_option(
-                "variables must be an array of [name, value] pairs",
-            ))
-        }
+    crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
+    // The `variables` option: a list of `[name, value]` pairs (a string's first two characters are
+    // one), each written as it is read (one loop, no list of pairs first: smaller in the browser module).
+    let not_pairs = || Error::invalid_option("variables must be an array of [name, value] pairs");
+    let items = match variables_param {
+        Value::Undefined => &[][..],
+        Value::Array(items) => items.as_slice(),
+        _ => return Err(not_pairs()),
     };
-    items
-        .iter()
-        .map(|item| match item {
-            Value::Array(pair) => Ok((
-                pair.first().cloned().unwrap_or_default(),
-                pair.get(1).cloned().unwrap_or_default(),
-            )),
-            Value::String(s) => {
-                let mut chars = s.chars().map(|c| Value::String(c.into()));
-                Ok((
-                    chars.next().unwrap_or_default(),
-                    chars.next().unwrap_or_default(),
-                ))
+    for item in items {
+        let mut text = String::new();
+        match item {
+            Value::Array(pair) => {
+                pair.first()
+                    .unwrap_or(&UNDEFINED)
+                    .write_js_string(&mut text);
+                text.push('_');
+                write_normalized(pair.get(1).unwrap_or(&UNDEFINED), &mut text);
             }
-            _ => Err(Error::invalid_option(
-                "variables must be an array of [name, value] pairs",
-            )),
-        })
-        .collect()
+            Value::String(s) => {
+                let mut chars = s.chars();
+                if let Some(c) = chars.next() {
+                    text.push(c);
+                } else {
+                    text.push_str("undefined");
+                }
+                text.push('_');
+                let second = chars
+                    .next()
+                    .map_or(Value::Undefined, |c| Value::String(c.into()));
+                write_normalized(&second, &mut text);
+            }
+            _ => return Err(not_pairs()),
+        }
+        dollar.push(text);
+    }
+    Ok(dollar.join(","))
 }
 
 fn process_radius(radius: Param<'_>) -> Result<Param<'_>> {
@@ -773,11 +782,11 @@ fn process_video_params(value: Param<'_>) -> Param<'_> {
 
 /// Matches `^(([0-9]*)\.([0-9]+)|([0-9]+))([%pP])?$`, returning the number and whether a modifier follows.
 fn match_range_value(s: &str) -> Option<(&str, bool)> {
-    let (number, modifier) = match s.strip_suffix(['%', 'p', 'P']) {
-        Some(n) => (n, true),
-        None => (s, false),
+    let (number, modifier) = match s.as_bytes().last() {
+        Some(b'%' | b'p' | b'P') => (&s[..s.len() - 1], true),
+        _ => (s, false),
     };
-    let valid = match number.split_once('.') {
+    let valid = match crate::scan::split_once_byte(number, b'.') {
         Some((int, frac)) => {
             int.bytes().all(|b| b.is_ascii_digit())
                 && !frac.is_empty()

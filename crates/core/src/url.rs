@@ -303,7 +303,7 @@ pub fn url_for_account(public_id: &str, options: &Map, account: &Map, now: Now) 
     }
     push_part(&mut result, |out| out.push_str(&source));
     if result.as_bytes().contains(&b' ') {
-        result = result.replace(' ', "%20");
+        result = crate::scan::replace_byte(&result, b' ', "%20");
     }
 
     if let (true, Some(token)) = (sign_url, auth_token) {
@@ -365,7 +365,7 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
         Some(rest) => ("image", rest),
         None => ("raw", id.strip_prefix("raw/")?),
     };
-    let (t, rest) = rest.split_once('/')?;
+    let (t, rest) = crate::scan::split_once_byte(rest, b'/')?;
     if t.is_empty()
         || !t
             .bytes()
@@ -374,8 +374,12 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
         return None;
     }
     let rest = rest.strip_prefix('v')?;
-    let (v, id) = rest.split_once('/')?;
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) || id.is_empty() || id.contains('#') {
+    let (v, id) = crate::scan::split_once_byte(rest, b'/')?;
+    if v.is_empty()
+        || !v.bytes().all(|b| b.is_ascii_digit())
+        || id.is_empty()
+        || id.as_bytes().contains(&b'#')
+    {
         return None;
     }
     Some((rt.to_owned(), t.to_owned(), v.to_owned(), id.to_owned()))
@@ -503,7 +507,7 @@ fn finish_source(
         let suffix = url_suffix
             .as_str()
             .ok_or_else(|| Error::invalid_option("url_suffix must be a string"))?;
-        if suffix.contains(['.', '/']) {
+        if suffix.bytes().any(|b| b == b'.' || b == b'/') {
             return Err(Error::invalid_option(
                 "url_suffix should not include . or /",
             ));
@@ -623,11 +627,13 @@ fn write_secure_host(
             .get(host..)
             .and_then(|h| crate::scan::find(h, SHARED_CDN))
         {
-            let at = host + at;
-            let mut sharded = String::from("res-");
-            crate::digits::push_uint(&mut sharded, u64::from(shard));
-            sharded.push_str(".cloudinary.com");
-            out.replace_range(at..at + SHARED_CDN.len(), &sharded);
+            // Rewritten from `at` (not `replace_range`, whose splice code is ~1.5 KB of the browser module).
+            let after = out.split_off(host + at + SHARED_CDN.len());
+            out.truncate(host + at);
+            out.push_str("res-");
+            crate::digits::push_uint(out, u64::from(shard));
+            out.push_str(".cloudinary.com");
+            out.push_str(&after);
         }
     }
 }

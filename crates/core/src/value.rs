@@ -130,8 +130,13 @@ impl Map {
     }
 
     /// Sets `key`, keeping its position if it exists, appending otherwise (JavaScript assignment).
+    #[inline]
     pub fn set(&mut self, key: impl Into<Key>, value: Value) {
-        let key = key.into();
+        self.set_key(key.into(), value);
+    }
+
+    /// `set` once for every key type (one copy of its body in the browser module).
+    fn set_key(&mut self, key: Key, value: Value) {
         if let Some(slot) = self.get_mut(&key) {
             *slot = value;
             return;
@@ -723,7 +728,8 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
         return None;
     }
     if i < b.len() {
-        let rest = core::str::from_utf8(&b[i + 1..]).ok()?;
+        // After the ASCII `e`: a character boundary (no UTF-8 check needed, nor its code in wasm).
+        let rest = s.get(i + 1..)?;
         let (sign, num) = match rest.as_bytes().first() {
             Some(b'-') => (-1, &rest[1..]),
             Some(b'+') => (1, &rest[1..]),
@@ -732,7 +738,11 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
         if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        let e: i32 = num.get(..num.len().min(6))?.parse().ok()?;
+        // At most six digits (all ASCII digits, checked above): no integer parser needed.
+        let e = num
+            .bytes()
+            .take(6)
+            .fold(0i32, |e, c| e * 10 + i32::from(c - b'0'));
         exponent = exponent.saturating_add(sign * e);
     }
     let exact = mantissa <= (1 << 53) && (-22..=22).contains(&exponent);
