@@ -77,11 +77,21 @@ function rustFunctions(binding) {
     // Free function, and its JSON twin. In wasm a function with a text twin has only the twin: the web
     // wrappers write any argument as text (npm/web/value-text.js), so no export reads that JS value.
     if (!(binding === 'wasm' && hasTwin(e))) fnDefs.push(`/// ${e.doc}\n${gate(e)}${b.attr(e)}\n${b.sig(snake(e.name), params(names, false), ret)} {\n    ${b.wrap(coreCall(e.core, names, render(false)), e.returns[1])}\n}`);
+    // (wasm) A browser export whose method twin takes the free twin's arguments: both call one body, which
+    // takes the account or none, so the browser module carries its argument reading once (~0.4 KB gzipped).
+    const shared = binding === 'wasm' && e.browser && hasTwin(e) && methodHasTwin(e) && !e.method.core && !e.method.text
+      && !e.owned && !e.text && e.method.args.join() === names.join();
+    const sharedCall = (account) => `${snake(e.name)}_text(${account}, ${names.map(snake).join(', ')})`;
+    if (shared) {
+      const bind = `let (${names.map(snake).join(', ')}) = (${names.map(render(true)).join(', ')});`;
+      const pick = `match account {\n            Some(account) => account.${snake(e.name)}(${names.map(snake).join(', ')}),\n            None => ${coreCall(e.core, names, snake)},\n        }`;
+      fnDefs.push(`/// \`${e.name}()\`'s twins' one body: with a \`Cloudinary\`'s account, or none (the free function).\n${gate(e)}#[inline(never)]\nfn ${snake(e.name)}_text(account: Option<&api::Client>, ${params(names, true)}) -> JsResult<${ret}> {\n    ${b.wrap(`{\n        ${bind}\n        ${pick}\n    }`, e.returns[1])}\n}`);
+    }
     if (hasTwin(e)) {
       const owned = Boolean(e.owned);
       // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
       const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? parseText(n) : render(true)(n))) : coreCall(e.core, names, render(true));
-      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'} (the fast path${binding === 'node' ? '' : ', and the ordinary one: npm/web/value-text.js writes any value'}).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${b.wrap(call, e.returns[1])}\n}`));
+      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'} (the fast path${binding === 'node' ? '' : ', and the ordinary one: npm/web/value-text.js writes any value'}).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${shared ? sharedCall('None') : b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
     if (e.flat) {
@@ -97,7 +107,7 @@ function rustFunctions(binding) {
     const target = e.method.core ?? `self.inner.${snake(e.name)}`;
     if (!(binding === 'wasm' && methodHasTwin(e))) methodDefs.push([e, `    /// \`${e.name}()\` with this account's config.\n    ${b.methodAttr(e)}\n    ${b.sig(snake(e.name), params(m, false), ret, '&self, ', reads(m, false))} {\n        ${b.wrap(coreCall(target, m, render(false)), e.returns[1])}\n    }`]);
     if (methodHasTwin(e)) {
-      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'}.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${b.wrap(e.method.text && binding === 'node' ? textCall(`self.inner.${e.method.text}`, m) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
+      methodDefs.push([e, b.twinOut(`    /// \`${e.name}()\` with this account's config and ${m.filter((n) => kinds[n] === 'json').map((n) => `\`${n}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'}.\n    ${b.twinAttr(e)}\n    ${b.sig(`${snake(e.name)}_json`, params(m, true), ret, '&self, ', reads(m, true))} {\n        ${shared ? sharedCall('Some(&self.inner)') : b.wrap(e.method.text && binding === 'node' ? textCall(`self.inner.${e.method.text}`, m) : coreCall(target, m, render(true)), e.returns[1])}\n    }`)]);
     }
   }
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');

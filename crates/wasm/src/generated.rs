@@ -8,16 +8,31 @@ use alloc::string::String;
 use cirrus_core::{api, flat};
 use wasm_bindgen::prelude::*;
 
-/// `url()` with `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
-#[wasm_bindgen(js_name = urlJson, skip_typescript)]
-pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
+/// `url()`'s twins' one body: with a `Cloudinary`'s account, or none (the free function).
+#[inline(never)]
+fn url_text(
+    account: Option<&api::Client>,
+    public_id: JsValue,
+    options: &str,
+    now_ms: JsValue,
+) -> JsResult<String> {
     run(|| {
-        api::url(
+        let (public_id, options, now_ms) = (
             &read_value(&public_id, "publicId")?,
             &flat::parse_arg(options, "options")?,
             crate::now_arg(&now_ms)?,
-        )
+        );
+        match account {
+            Some(account) => account.url(public_id, options, now_ms),
+            None => api::url(public_id, options, now_ms),
+        }
     })
+}
+
+/// `url()` with `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
+#[wasm_bindgen(js_name = urlJson, skip_typescript)]
+pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
+    url_text(None, public_id, options, now_ms)
 }
 
 /// `apiSignRequest()` with `params` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
@@ -190,13 +205,7 @@ impl Cloudinary {
     /// `url()` with this account's config and `options` as flat text.
     #[wasm_bindgen(js_name = urlJson, skip_typescript)]
     pub fn url_json(&self, public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
-        run(|| {
-            self.inner.url(
-                &read_value(&public_id, "publicId")?,
-                &flat::parse_arg(options, "options")?,
-                crate::now_arg(&now_ms)?,
-            )
-        })
+        url_text(Some(&self.inner), public_id, options, now_ms)
     }
 }
 

@@ -18,8 +18,6 @@ mod size_classes;
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
-use alloc::vec;
-use alloc::vec::Vec;
 use cirrus_core::{api, Error, Value};
 use convert::{js_error, read_value, write_value};
 use wasm_bindgen::prelude::*;
@@ -149,16 +147,15 @@ pub fn plan_chunks(total: JsValue, chunk_size: JsValue) -> JsResult<JsValue> {
         let size = number_arg(&chunk_size, "chunkSize")?;
         cirrus_core::chunks::plan(total.max(0.0) as u64, size.max(1.0) as u64)
     })?;
-    let pairs: Vec<Value> = plan
-        .iter()
-        .map(|c| {
-            Value::Array(vec![
-                Value::Number(c.start as f64),
-                Value::Number(c.end as f64),
-            ])
-        })
-        .collect();
-    Ok(write_value(&Value::Array(pairs)))
+    // The pairs written straight into JS arrays (no core values first: the browser module stays small).
+    let pairs = js_sys::Array::new();
+    for c in &plan {
+        let pair = js_sys::Array::new();
+        pair.push(&JsValue::from_f64(c.start as f64));
+        pair.push(&JsValue::from_f64(c.end as f64));
+        pairs.push(&pair);
+    }
+    Ok(pairs.into())
 }
 
 /// A client bound to one account's config. Its secrets stay in wasm memory: `JSON.stringify` shows a
