@@ -722,7 +722,14 @@ fn variables(o: &Map) -> Result<String> {
         }
         dollar.push(text);
     }
-    Ok(dollar.join(","))
+    let mut out = String::new();
+    for (i, item) in dollar.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    Ok(out)
 }
 
 fn process_radius(radius: Param<'_>) -> Result<Param<'_>> {
@@ -855,14 +862,19 @@ fn split_dots(s: &str) -> Vec<Value> {
 fn split_range(range: &Value) -> (Value, Value) {
     let nth = |items: &[Value], i: usize| items.get(i).cloned().unwrap_or_default();
     match range {
-        Value::String(s) => {
-            let items: Vec<Value> = if contains_range(s) {
-                split_dots(s)
-            } else {
-                // A string that is not a range is destructured character by character.
-                s.chars().take(2).map(|c| Value::String(c.into())).collect()
-            };
+        Value::String(s) if contains_range(s) => {
+            let items = split_dots(s);
             (nth(&items, 0), nth(&items, 1))
+        }
+        Value::String(s) => {
+            // A string that is not a range is destructured character by character.
+            let mut chars = s.chars();
+            let mut next = || {
+                chars
+                    .next()
+                    .map_or(Value::Undefined, |c| Value::String(c.into()))
+            };
+            (next(), next())
         }
         Value::Array(items) => (nth(items, 0), items.last().cloned().unwrap_or_default()),
         _ => (Value::Null, Value::Null),
