@@ -61,22 +61,12 @@ pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
         ));
     }
 
-    // The layer's components joined with `:`, written as they come.
-    let mut out = String::new();
-    let mut first = true;
-    let mut next = |out: &mut String| {
-        if !first {
-            out.push(':');
-        }
-        first = false;
-    };
+    let mut parts = Components::default();
     if !resource_type.is_empty() && resource_type.as_str() != Some("image") {
-        next(&mut out);
-        resource_type.write_js_string(&mut out);
+        resource_type.write_js_string(parts.next());
     }
     if !kind.is_empty() && kind.as_str() != Some("upload") {
-        next(&mut out);
-        kind.write_js_string(&mut out);
+        kind.write_js_string(parts.next());
     }
     if is_text || resource_type.as_str() == Some("subtitles") {
         if public_id.is_empty() && text.is_empty() {
@@ -86,30 +76,45 @@ pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
         }
         let style = text_style(fields)?;
         if !style.is_empty() {
-            next(&mut out);
-            style.write_js_string(&mut out);
+            style.write_js_string(parts.next());
         }
         if !public_id.is_empty() {
             let id = slashes_to_colons(&public_id)?;
-            next(&mut out);
-            out.push_str(&id);
+            parts.next().push_str(&id);
         }
         if !text.is_empty() {
             let text = text
                 .as_str()
                 .ok_or_else(|| Error::invalid_option("overlay text must be a string"))?;
-            next(&mut out);
-            out.push_str(&encode_text(text));
+            parts.next().push_str(&encode_text(text));
         }
     } else if is_fetch {
-        next(&mut out);
-        out.push_str(&base64_encode_url(&fetch_url.to_js_string()));
+        parts
+            .next()
+            .push_str(&base64_encode_url(&fetch_url.to_js_string()));
     } else {
         let id = slashes_to_colons(&public_id)?;
-        next(&mut out);
-        out.push_str(&id);
+        parts.next().push_str(&id);
     }
-    Ok(Cow::Owned(Value::String(out)))
+    Ok(Cow::Owned(Value::String(parts.out)))
+}
+
+/// A layer's components joined with `:`, written as they come (no list of them first).
+#[derive(Default)]
+struct Components {
+    out: String,
+    any: bool,
+}
+
+impl Components {
+    /// Where the next component goes: after a `:` unless it is the first.
+    fn next(&mut self) -> &mut String {
+        if self.any {
+            self.out.push(':');
+        }
+        self.any = true;
+        &mut self.out
+    }
 }
 
 /// Every `/` of a layer's public_id becomes `:`. (The SDK replaces only the first one, which breaks
