@@ -1,5 +1,6 @@
 // JavaScript Dates inside upload params: the SDK JSON-encodes `access_control`, so a Date becomes its ISO
-// string; cirrus reads a Date as JSON.stringify would (both packages), where it used to read `{}`.
+// string; cirrus reads a Date as JSON.stringify would (both packages: the addon writes the ISO text in
+// Rust, the wasm modules take JavaScript's own toISOString()), where it used to read `{}`.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
@@ -11,6 +12,11 @@ const CASES = [
   { access_control: [{ access_type: 'anonymous', start, end }], public_id: 'a', timestamp: 1700000000 },
   { access_control: { access_type: 'anonymous', start }, timestamp: 1700000000 },
   { access_control: [{ access_type: 'anonymous', start: new Date(NaN) }], timestamp: 1700000000 },
+  // The ISO form's edges (the addon writes it in Rust, the wasm modules take JavaScript's own): a
+  // negative year, year 0000, the last instant before year 10000 and the first after, the range's ends,
+  // and the millisecond before the epoch.
+  ...[-62198755200000, -62167219200001, 253402300799999, 253402300800000, 8.64e15, -8.64e15, -1].map((ms) => (
+    { access_control: [{ access_type: 'anonymous', start: new Date(ms) }], timestamp: 1700000000 })),
 ];
 
 /** Checks `api` (the addon or cirrus-web) against the SDK on upload params and signatures with Dates. */

@@ -279,7 +279,7 @@ mod reference {
             }
             for (op, word) in OPERATORS {
                 if let Some(after) = rest.strip_prefix(op) {
-                    if matches!(after.as_bytes().first(), Some(b' ' | b'_')) {
+                    if after.starts_with([' ', '_']) {
                         out.push_str(word);
                         i += op.len();
                         continue 'scan;
@@ -300,12 +300,9 @@ mod reference {
             let rest = &s[i..];
             // `\$_*[^_ ]+`: a user variable is kept as it is.
             if let Some(after_dollar) = rest.strip_prefix('$') {
-                let underscores = after_dollar.bytes().take_while(|&b| b == b'_').count();
+                let underscores = after_dollar.len() - after_dollar.trim_start_matches('_').len();
                 let body = &after_dollar[underscores..];
-                let body_len = body
-                    .bytes()
-                    .position(|b| b == b'_' || b == b' ')
-                    .unwrap_or(body.len());
+                let body_len = body.find(['_', ' ']).unwrap_or(body.len());
                 if body_len > 0 {
                     let len = 1 + underscores + body_len;
                     out.push_str(&rest[..len]);

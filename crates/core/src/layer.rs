@@ -5,7 +5,7 @@ use alloc::borrow::Cow;
 use crate::encoding::{base64_encode_url, encode_uri_component, smart_escape_where};
 use crate::error::{Error, Result};
 use crate::prelude::*;
-use crate::value::{Map, Value};
+use crate::value::{Joined, Map, Value};
 
 /// Text-style keywords with their defaults, in the SDK's order.
 const KEYWORDS: &[(&str, Option<&str>)] = &[
@@ -61,7 +61,8 @@ pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
         ));
     }
 
-    let mut parts = Components::default();
+    // The layer's components joined with `:`, written as they come (no list of them first).
+    let mut parts = Joined::new(':');
     if !resource_type.is_empty() && resource_type.as_str() != Some("image") {
         resource_type.write_js_string(parts.next());
     }
@@ -96,25 +97,7 @@ pub fn process_layer(layer: Cow<'_, Value>) -> Result<Cow<'_, Value>> {
         let id = slashes_to_colons(&public_id)?;
         parts.next().push_str(&id);
     }
-    Ok(Cow::Owned(Value::String(parts.out)))
-}
-
-/// A layer's components joined with `:`, written as they come (no list of them first).
-#[derive(Default)]
-struct Components {
-    out: String,
-    any: bool,
-}
-
-impl Components {
-    /// Where the next component goes: after a `:` unless it is the first.
-    fn next(&mut self) -> &mut String {
-        if self.any {
-            self.out.push(':');
-        }
-        self.any = true;
-        &mut self.out
-    }
+    Ok(Cow::Owned(Value::String(parts.text)))
 }
 
 /// Every `/` of a layer's public_id becomes `:`. (The SDK replaces only the first one, which breaks
@@ -203,18 +186,13 @@ fn text_style(layer: &Map) -> Result<Value> {
         ));
     }
     // `[font_family, font_size, ...keywords].filter(truthy).join("_")`, written as it goes.
-    let mut style = String::new();
-    let mut first = true;
+    let mut style = Joined::new('_');
     for value in [font_family, font_size].into_iter().chain(&keywords) {
         if value.truthy() {
-            if !first {
-                style.push('_');
-            }
-            first = false;
-            value.write_js_string(&mut style);
+            value.write_js_string(style.next());
         }
     }
-    Ok(style.into())
+    Ok(style.text.into())
 }
 
 /// Text is escaped part by part; `$(variable)` references are left as they are.

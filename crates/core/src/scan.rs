@@ -1,11 +1,11 @@
 //! Byte scans. Eight bytes at a time (SWAR: plain `u64` arithmetic, no SIMD, so the same code runs in
 //! wasm): JSON answers are runs of plain ASCII, and checking them byte by byte for characters to escape
 //! was a tenth of a signing call (`to_json` of upload params 468 → 361 ns). Flat-text tokens are split at
-//! the first zero byte of a word ([`find_nul`]): a byte loop mispredicts once per token, and over the url
-//! conformance mix's option texts (17 tokens, 133 bytes each) the word scan took 136 ns to its 163.
-//! A byte twice in a row (a URL's `//`) is found the same way ([`contains_pair`]). The searches that
-//! would otherwise bring `str`'s searchers into the browser module are plain loops ([`find`],
-//! [`find_byte`], [`rfind_byte`], [`replace_byte`]).
+//! the first zero byte of a word ([`find_byte`], which the URL code's single-byte searches use too): a
+//! byte loop mispredicts once per token, and over the url conformance mix's option texts (17 tokens, 133
+//! bytes each) the word scan took 136 ns to its 163. A byte twice in a row (a URL's `//`) is found the
+//! same way ([`contains_pair`]). The other searches that would bring `str`'s searchers into the browser
+//! module are plain loops ([`find`], [`rfind_byte`]); [`replace_byte`] builds on [`split_once_byte`].
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -43,22 +43,25 @@ pub(crate) fn json_plain(bytes: &[u8]) -> bool {
     words.remainder().iter().all(|&b| plain(b))
 }
 
-/// The index of the first `\0` in `bytes`: the lowest of a word's [`below_flags`] for 1 (bytes are
-/// read little-endian, so the lowest flag is the earliest byte).
+/// The index of the first `b` in `bytes`: the lowest of [`below_flags`] for 1 in each word with `b`
+/// taken out of every byte (bytes are read little-endian, so the lowest flag is the earliest byte). The
+/// flat text's `\0` tokens, and the URL code's single-byte searches (so the browser module carries no
+/// `str` searcher for them).
 #[inline]
-pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_byte(bytes: &[u8], b: u8) -> Option<usize> {
     // A word at a time while eight bytes are left (most tokens end in the first word: no iterator is
     // set up for them), then byte by byte.
+    let pattern = ONES * u64::from(b);
     let mut at = 0;
     while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-        let flags = below_flags(u64::from_le_bytes(*word), 1);
+        let flags = below_flags(u64::from_le_bytes(*word) ^ pattern, 1);
         if flags != 0 {
             return Some(at + (flags.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
     let rest = bytes.get(at..).unwrap_or_default();
-    rest.iter().position(|&b| b == 0).map(|i| at + i)
+    rest.iter().position(|&c| c == b).map(|i| at + i)
 }
 
 /// Whether `bytes` holds `b` (not zero) twice in a row (the URL builder's test for `//` before it
@@ -103,15 +106,10 @@ pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
-/// The place of the first `b` (ASCII) in `s`: a plain loop, so the browser module does not carry the
-/// character searcher (~0.5 KB) for the single-byte searches the URL code makes.
-pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
-    s.bytes().position(|c| c == b)
-}
-
-/// `s.split_once(b)` for an ASCII `b` (see [`find_byte`]).
+/// `s.split_once(b)` for an ASCII `b` (which always falls on a character boundary), by [`find_byte`].
+#[inline]
 pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let at = find_byte(s, b)?;
+    let at = find_byte(s.as_bytes(), b)?;
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
@@ -148,27 +146,33 @@ mod tests {
     use super::*;
     use crate::prelude::*;
 
-    /// `find_nul` answers what a byte search does, wherever the zero falls in a word and whatever the
-    /// bytes around it (0x01 and 0x80 border the borrow the word test relies on).
+    /// `find_byte` answers what a byte search does, wherever the byte falls in a word and whatever the
+    /// bytes around it (0x01 and 0x80 border the borrow the word test relies on, and the searched byte's
+    /// neighbours its XOR).
     #[test]
-    fn find_nul_agrees_with_position() {
-        for len in 0..20 {
-            for fill in [b'a', 0x01, 0x80, 0xff] {
-                let mut bytes = vec![fill; len];
-                assert_eq!(find_nul(&bytes), None);
-                for zero in 0..len {
-                    bytes[zero] = 0;
-                    assert_eq!(
-                        find_nul(&bytes),
-                        Some(zero),
-                        "len {len} fill {fill} zero {zero}"
-                    );
-                    for later in zero + 1..len {
-                        bytes[later] = 0;
-                        assert_eq!(find_nul(&bytes), Some(zero));
-                        bytes[later] = fill;
+    fn find_byte_agrees_with_position() {
+        for b in [0, b'/', b'#', 0x81] {
+            for len in 0..20 {
+                for fill in [b'a', 0x01, 0x80, 0xff, b ^ 1, b.wrapping_add(1)] {
+                    if fill == b {
+                        continue;
                     }
-                    bytes[zero] = fill;
+                    let mut bytes = vec![fill; len];
+                    assert_eq!(find_byte(&bytes, b), None);
+                    for first in 0..len {
+                        bytes[first] = b;
+                        assert_eq!(
+                            find_byte(&bytes, b),
+                            Some(first),
+                            "b {b} len {len} fill {fill} first {first}"
+                        );
+                        for later in first + 1..len {
+                            bytes[later] = b;
+                            assert_eq!(find_byte(&bytes, b), Some(first));
+                            bytes[later] = fill;
+                        }
+                        bytes[first] = fill;
+                    }
                 }
             }
         }

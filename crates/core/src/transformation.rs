@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::expression::{normalize, normalize_cow, normalize_string, write_normalized};
 use crate::layer::process_layer;
 use crate::prelude::*;
-use crate::value::{cmp_utf16, Map, Value, UNDEFINED};
+use crate::value::{cmp_utf16, Joined, Map, Value, UNDEFINED};
 
 /// No account: what the free functions (no config) read where the SDK reads `config()`.
 pub(crate) static NO_ACCOUNT: Map = Map::new();
@@ -66,11 +66,14 @@ pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Resul
         Value::String(s) => Ok(s.clone()),
         // A chain: its non-empty transformations joined with `/`.
         Value::Array(items) => {
-            let mut out = String::new();
+            let mut chain = Joined::new('/');
             for item in items {
-                push_chained(&mut out, &generate_in(item, account, depth + 1)?);
+                let part = generate_in(item, account, depth + 1)?;
+                if !part.is_empty() {
+                    chain.next().push_str(&part);
+                }
             }
-            Ok(out)
+            Ok(chain.text)
         }
         Value::Object(map) => component(map, account, depth),
         Value::Null | Value::Undefined => {
@@ -78,17 +81,6 @@ pub(crate) fn generate_in(options: &Value, account: &Map, depth: usize) -> Resul
         }
         Value::Bool(_) | Value::Number(_) => Ok(String::new()),
     }
-}
-
-/// Appends a transformation to a chain (`/` between), unless it is empty.
-fn push_chained(out: &mut String, part: &str) {
-    if part.is_empty() {
-        return;
-    }
-    if !out.is_empty() {
-        out.push('/');
-    }
-    out.push_str(part);
 }
 
 /// The transformation of a URL's options object (its other options are the URL's own). `account`:
@@ -184,11 +176,15 @@ fn component(o: &Map, account: &Map, depth: usize) -> Result<String> {
     } else {
         String::new()
     };
-    let mut out = String::new();
+    // Copied into one text (moving a lone part instead, as the old code did, is +0.14 KB gzipped in
+    // the browser module for one allocation in the few components that have one).
+    let mut joined = Joined::new('/');
     for part in chain.iter().chain([&own, &responsive]) {
-        push_chained(&mut out, part);
+        if !part.is_empty() {
+            joined.next().push_str(part);
+        }
     }
-    Ok(out)
+    Ok(joined.text)
 }
 
 /// What `responsive_width` appends: the account's `responsive_width_transformation`, else
@@ -722,14 +718,11 @@ fn variables(o: &Map) -> Result<String> {
         }
         dollar.push(text);
     }
-    let mut out = String::new();
-    for (i, item) in dollar.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(item);
+    let mut joined = Joined::new(',');
+    for item in &dollar {
+        joined.next().push_str(item);
     }
-    Ok(out)
+    Ok(joined.text)
 }
 
 fn process_radius(radius: Param<'_>) -> Result<Param<'_>> {

@@ -578,6 +578,34 @@ impl Value {
     }
 }
 
+/// Text joined with a separator as its items are written (`[...].join(sep)` without a list first).
+pub(crate) struct Joined {
+    /// The text so far.
+    pub(crate) text: String,
+    sep: char,
+    any: bool,
+}
+
+impl Joined {
+    /// Nothing joined yet.
+    pub(crate) const fn new(sep: char) -> Self {
+        Joined {
+            text: String::new(),
+            sep,
+            any: false,
+        }
+    }
+
+    /// Where the next item is written: after the separator unless it is the first.
+    pub(crate) fn next(&mut self) -> &mut String {
+        if self.any {
+            self.text.push(self.sep);
+        }
+        self.any = true;
+        &mut self.text
+    }
+}
+
 fn write_joined(items: &[Value], sep: &str, out: &mut String) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -738,11 +766,12 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
         if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        // At most six digits (all ASCII digits, checked above): no integer parser needed.
+        // Every digit (all ASCII, checked above; leading zeros count for nothing, as in JavaScript's
+        // `Number("1e0000005")`), held at 999,999, past which every value is 0 or infinite: no integer
+        // parser needed.
         let e = num
             .bytes()
-            .take(6)
-            .fold(0i32, |e, c| e * 10 + i32::from(c - b'0'));
+            .fold(0i32, |e, c| (e * 10 + i32::from(c - b'0')).min(999_999));
         exponent = exponent.saturating_add(sign * e);
     }
     let exact = mantissa <= (1 << 53) && (-22..=22).contains(&exponent);
@@ -821,6 +850,12 @@ mod tests {
             ".5",
             "7.",
             "1E+2",
+            "1e0000005",
+            "1e-0000001",
+            "1e00000000000000000000000001",
+            "2e400",
+            "2e-400",
+            "1e99999999999",
         ] {
             assert_eq!(parse_decimal(text), text.parse::<f64>().ok(), "{text}");
         }
