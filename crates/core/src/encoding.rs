@@ -73,7 +73,7 @@ fn hex_val(b: u8) -> Option<u8> {
 }
 
 fn decode(s: &str, keep_reserved: bool) -> Result<String> {
-    if !s.as_bytes().contains(&b'%') {
+    if !crate::scan::contains_byte(s, b'%') {
         return Ok(s.to_owned());
     }
     let malformed = || Error::invalid_argument("URI malformed");

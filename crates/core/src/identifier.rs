@@ -105,7 +105,7 @@ pub fn identifier_parts(input: &str) -> Result<IdentifierParts<'_>> {
     }
     let (filename, signature) =
         split_once_byte(rest, b'#').ok_or_else(|| malformed("missing #signature"))?;
-    if filename.is_empty() || signature.is_empty() || signature.as_bytes().contains(&b'/') {
+    if filename.is_empty() || signature.is_empty() || crate::scan::contains_byte(signature, b'/') {
         return Err(malformed("empty public_id or signature"));
     }
     let (public_id, format) = match crate::scan::rsplit_once_byte(filename, b'.') {

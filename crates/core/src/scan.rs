@@ -102,15 +102,26 @@ pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
 
 /// `s.rsplit_once(b)` for an ASCII `b` (see [`rfind_byte`]).
 pub(crate) fn rsplit_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let at = rfind_byte(s, b)?;
+    split_around(s, rfind_byte(s, b)?)
+}
+
+/// `s` split around the byte at `at`, which the searches above found (an ASCII byte, so both sides are
+/// on character boundaries).
+fn split_around(s: &str, at: usize) -> Option<(&str, &str)> {
     Some((s.get(..at)?, s.get(at + 1..)?))
 }
 
 /// `s.split_once(b)` for an ASCII `b` (which always falls on a character boundary), by [`find_byte`].
 #[inline]
 pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
-    let at = find_byte(s.as_bytes(), b)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
+    split_around(s, find_byte(s.as_bytes(), b)?)
+}
+
+/// Whether `s` holds the byte `b`, by [`find_byte`] (the URL code's one byte search: no `memchr` beside
+/// it in the browser module).
+#[inline]
+pub(crate) fn contains_byte(s: &str, b: u8) -> bool {
+    find_byte(s.as_bytes(), b).is_some()
 }
 
 /// `s.replace(b, with)` for an ASCII `b` (see [`find_byte`]).

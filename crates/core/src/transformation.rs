@@ -683,8 +683,12 @@ fn variables(o: &Map) -> Result<String> {
         dollar.push(item);
     }
     crate::value::sort_small(&mut dollar, |a, b| cmp_utf16(a, b).is_lt());
-    // The `variables` option: a list of `[name, value]` pairs (a string's first two characters are
-    // one), each written as it is read (one loop, no list of pairs first: smaller in the browser module).
+    let mut joined = Joined::new(',');
+    for item in &dollar {
+        joined.next().push_str(item);
+    }
+    // Then the `variables` option in its order: a list of `[name, value]` pairs (a string destructures
+    // into its first two characters), each written where it goes.
     let not_pairs = || Error::invalid_option("variables must be an array of [name, value] pairs");
     let items = match variables_param {
         Value::Undefined => &[][..],
@@ -692,35 +696,22 @@ fn variables(o: &Map) -> Result<String> {
         _ => return Err(not_pairs()),
     };
     for item in items {
-        let mut text = String::new();
-        match item {
-            Value::Array(pair) => {
-                pair.first()
-                    .unwrap_or(&UNDEFINED)
-                    .write_js_string(&mut text);
-                text.push('_');
-                write_normalized(pair.get(1).unwrap_or(&UNDEFINED), &mut text);
-            }
+        let chars;
+        let (name, value) = match item {
+            Value::Array(pair) => (
+                pair.first().unwrap_or(&UNDEFINED),
+                pair.get(1).unwrap_or(&UNDEFINED),
+            ),
             Value::String(s) => {
-                let mut chars = s.chars();
-                if let Some(c) = chars.next() {
-                    text.push(c);
-                } else {
-                    text.push_str("undefined");
-                }
-                text.push('_');
-                let second = chars
-                    .next()
-                    .map_or(Value::Undefined, |c| Value::String(c.into()));
-                write_normalized(&second, &mut text);
+                chars = first_two_chars(s);
+                (&chars.0, &chars.1)
             }
             _ => return Err(not_pairs()),
-        }
-        dollar.push(text);
-    }
-    let mut joined = Joined::new(',');
-    for item in &dollar {
-        joined.next().push_str(item);
+        };
+        let out = joined.next();
+        name.write_js_string(out);
+        out.push('_');
+        write_normalized(value, out);
     }
     Ok(joined.text)
 }
@@ -851,6 +842,17 @@ fn split_dots(s: &str) -> Vec<Value> {
     items
 }
 
+/// `const [a, b] = s` for a string: its first two characters (undefined where it is shorter).
+fn first_two_chars(s: &str) -> (Value, Value) {
+    let mut chars = s.chars();
+    let mut next = || {
+        chars
+            .next()
+            .map_or(Value::Undefined, |c| Value::String(c.into()))
+    };
+    (next(), next())
+}
+
 /// `split_range` followed by the SDK's destructuring `[start, end] = ...`.
 fn split_range(range: &Value) -> (Value, Value) {
     let nth = |items: &[Value], i: usize| items.get(i).cloned().unwrap_or_default();
@@ -859,16 +861,8 @@ fn split_range(range: &Value) -> (Value, Value) {
             let items = split_dots(s);
             (nth(&items, 0), nth(&items, 1))
         }
-        Value::String(s) => {
-            // A string that is not a range is destructured character by character.
-            let mut chars = s.chars();
-            let mut next = || {
-                chars
-                    .next()
-                    .map_or(Value::Undefined, |c| Value::String(c.into()))
-            };
-            (next(), next())
-        }
+        // A string that is not a range is destructured character by character.
+        Value::String(s) => first_two_chars(s),
         Value::Array(items) => (nth(items, 0), items.last().cloned().unwrap_or_default()),
         _ => (Value::Null, Value::Null),
     }

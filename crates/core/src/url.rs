@@ -263,7 +263,7 @@ pub fn url_for_account(public_id: &str, options: &Map, account: &Map, now: Now) 
 
     if version.is_nullish()
         && force_version
-        && source_to_sign.as_bytes().contains(&b'/')
+        && crate::scan::contains_byte(source_to_sign, b'/')
         && !starts_with_version(source_to_sign)
         && !starts_with_http(source_to_sign, false)
     {
@@ -302,7 +302,7 @@ pub fn url_for_account(public_id: &str, options: &Map, account: &Map, now: Now) 
         });
     }
     push_part(&mut result, |out| out.push_str(&source));
-    if result.as_bytes().contains(&b' ') {
+    if crate::scan::contains_byte(&result, b' ') {
         result = crate::scan::replace_byte(&result, b' ', "%20");
     }
 
@@ -378,7 +378,7 @@ fn parse_preloaded(id: &str) -> Option<(String, String, String, String)> {
     if v.is_empty()
         || !v.bytes().all(|b| b.is_ascii_digit())
         || id.is_empty()
-        || id.as_bytes().contains(&b'#')
+        || crate::scan::contains_byte(id, b'#')
     {
         return None;
     }
