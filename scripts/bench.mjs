@@ -41,7 +41,9 @@ const ratios = [];
 const mb = (n) => Math.round(n * 10) / 10;
 
 if (want('micro')) {
-  const processes = quick ? 3 : 5;
+  // Eleven: with five, the mix's median moved ~±5% from run to run on the same code (10.17x and 9.78x an
+  // hour apart on 2026-12-04, when eleven processes of that code read 9.33x, 8.08-11.43x each).
+  const processes = quick ? 3 : 11;
   console.log(`\n== url() and signing, Node addon vs the official SDK (ns per call: in each of ${processes} processes the median of ${PAIR_ROUNDS} interleaved rounds; the medians of the processes, and the median of the processes' ratios with each beside)`);
   results.micro = runNodeMicroProcesses(processes);
   console.table(results.micro.map((r) => ({ ...r, ratios: r.ratios.join(' ') })));

@@ -83,7 +83,7 @@ export function runNodeMicro() {
  * One process's ratio moves with the state the machine, V8 and the allocator happen to start in (the url
  * mix read 6.7× to 11.8× in twelve processes of the same code on the 2-vCPU machine of 2026-12-03).
  */
-export function runNodeMicroProcesses(processes = 5) {
+export function runNodeMicroProcesses(processes = 11) {
   const runs = Array.from({ length: processes }, () => {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     // The rows are the last line (anything a library printed comes before it).
