@@ -79,46 +79,63 @@ const fn copy_into(names: &mut [&'static str; COUNT], at: usize, from: &[&'stati
     at + from.len()
 }
 
-const SLOTS: usize = 512;
+/// A fixed list of names and a hash table over it that the compiler builds: a name is found in one or
+/// two comparisons (the browser module, built for size, makes each a call; a `match` over the names
+/// made one per arm of the same length).
+pub(crate) struct NameTable<const SLOTS: usize> {
+    names: &'static [&'static str],
+    /// Each slot an index into `names`, or `EMPTY`; open addressing, linear probing.
+    slots: [u8; SLOTS],
+}
+
 const EMPTY: u8 = u8::MAX;
 
 /// Length and three bytes (first, middle, last) mixed: distinct enough for these names.
-const fn slot(key: &[u8]) -> usize {
+const fn slot(key: &[u8], slots: usize) -> usize {
     let n = key.len();
-    (n * 31 + key[0] as usize * 7 + key[n / 2] as usize * 3 + key[n - 1] as usize * 13) % SLOTS
+    (n * 31 + key[0] as usize * 7 + key[n / 2] as usize * 3 + key[n - 1] as usize * 13) % slots
 }
 
-/// Open addressing, linear probing; built by the compiler.
-const TABLE: [u8; SLOTS] = {
-    // Indices are bytes and `EMPTY` marks a free slot; probes stay short while at most a quarter is full.
-    assert!(NAMES.len() < EMPTY as usize && NAMES.len() * 4 <= SLOTS);
-    let mut table = [EMPTY; SLOTS];
-    let mut i = 0;
-    while i < NAMES.len() {
-        let mut at = slot(NAMES[i].as_bytes());
-        while table[at] != EMPTY {
+impl<const SLOTS: usize> NameTable<SLOTS> {
+    /// The table of `names` (non-empty and distinct; at most a quarter of the slots, so probes stay short).
+    pub(crate) const fn new(names: &'static [&'static str]) -> Self {
+        assert!(names.len() < EMPTY as usize && names.len() * 4 <= SLOTS);
+        let mut slots = [EMPTY; SLOTS];
+        let mut i = 0;
+        while i < names.len() {
+            let mut at = slot(names[i].as_bytes(), SLOTS);
+            while slots[at] != EMPTY {
+                at = (at + 1) % SLOTS;
+            }
+            slots[at] = i as u8;
+            i += 1;
+        }
+        NameTable { names, slots }
+    }
+
+    /// The index of `key` in the names, when it is one of them.
+    pub(crate) fn find(&self, key: &str) -> Option<usize> {
+        if key.is_empty() {
+            return None;
+        }
+        let mut at = slot(key.as_bytes(), SLOTS);
+        loop {
+            let i = usize::from(*self.slots.get(at)?);
+            // `EMPTY` is past the names: not there.
+            if *self.names.get(i)? == key {
+                return Some(i);
+            }
             at = (at + 1) % SLOTS;
         }
-        table[at] = i as u8;
-        i += 1;
     }
-    table
-};
+}
+
+/// Every name, found by hash.
+static TABLE: NameTable<512> = NameTable::new(&NAMES);
 
 /// `key` as the core's own `'static` text, when it is one of the names.
 pub(crate) fn intern(key: &str) -> Option<&'static str> {
-    if key.is_empty() {
-        return None;
-    }
-    let mut at = slot(key.as_bytes());
-    loop {
-        let i = *TABLE.get(at)?;
-        let name = *NAMES.get(usize::from(i))?;
-        if name == key {
-            return Some(name);
-        }
-        at = (at + 1) % SLOTS;
-    }
+    TABLE.find(key).and_then(|i| NAMES.get(i).copied())
 }
 
 #[cfg(test)]

@@ -390,51 +390,25 @@ const fn same_name(a: &str, b: &str) -> bool {
     true
 }
 
-/// The [`PARAMS`] index of a parameter option (a `match`: quicker than any search). `offset` only when
-/// it is given: a null one is no parameter (the SDK leaves it among the options). A unit test checks it
-/// against the table.
+/// The parameters' option names, in [`PARAMS`]'s order.
+const PARAM_NAMES: [&str; PARAMS.len()] = {
+    let mut names = [""; PARAMS.len()];
+    let mut i = 0;
+    while i < PARAMS.len() {
+        names[i] = PARAMS[i].0;
+        i += 1;
+    }
+    names
+};
+
+/// [`PARAM_NAMES`] by hash: every option a component is given is looked up here.
+static PARAM_TABLE: crate::names::NameTable<256> = crate::names::NameTable::new(&PARAM_NAMES);
+
+/// The [`PARAMS`] index of a parameter option. `offset` only when it is given: a null one is no
+/// parameter (the SDK leaves it among the options).
 fn param_index(key: &str, value: &Value) -> Option<usize> {
-    Some(match key {
-        "angle" => 0,
-        "aspect_ratio" => 1,
-        "background" => 2,
-        "border" => 3,
-        "color" => 4,
-        "crop" => 5,
-        "custom_function" => 6,
-        "custom_pre_function" => 7,
-        "effect" => 8,
-        "end_offset" => 9,
-        "flags" => 10,
-        "fps" => 11,
-        "keyframe_interval" => 12,
-        "offset" if !value.is_nullish() => 13,
-        "opacity" => 14,
-        "overlay" => 15,
-        "quality" => 16,
-        "radius" => 17,
-        "start_offset" => 18,
-        "underlay" => 19,
-        "x" => 20,
-        "y" => 21,
-        "zoom" => 22,
-        "audio_codec" => 23,
-        "audio_frequency" => 24,
-        "bit_rate" => 25,
-        "color_space" => 26,
-        "default_image" => 27,
-        "delay" => 28,
-        "density" => 29,
-        "duration" => 30,
-        "fetch_format" => 31,
-        "gravity" => 32,
-        "page" => 33,
-        "prefix" => 34,
-        "streaming_profile" => 35,
-        "video_codec" => 36,
-        "video_sampling" => 37,
-        _ => return None,
-    })
+    let i = PARAM_TABLE.find(key)?;
+    (i != const { param("offset") } || !value.is_nullish()).then_some(i)
 }
 
 /// Every parameter's short key in the order a component writes them (the SDK sorts its `key_value`
