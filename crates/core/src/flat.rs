@@ -243,11 +243,19 @@ fn other_value(
 }
 
 /// A key as a map key: option names the core knows are its own `'static` text (no copy per key).
+#[cfg(feature = "interned-keys")]
 fn key_of(key: &str) -> crate::value::Key {
     match crate::names::intern(key) {
         Some(name) => name.into(),
         None => key.to_owned().into(),
     }
+}
+
+/// A key as a map key, copied: the browser module goes without the names' table (see the
+/// `interned-keys` feature).
+#[cfg(not(feature = "interned-keys"))]
+fn key_of(key: &str) -> crate::value::Key {
+    key.to_owned().into()
 }
 
 fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {

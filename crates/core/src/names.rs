@@ -2,12 +2,17 @@
 //! without copying it ([`crate::value::Key`] is a `Cow`), one allocation fewer per entry.
 //!
 //! A hash table built at compile time finds a name in one or two comparisons; a key that is not here is
-//! simply copied, so the list only has to hold the names callers commonly give.
+//! simply copied, so the list only has to hold the names callers commonly give. The browser module
+//! (without the `interned-keys` feature) leaves the names out and copies every key; it keeps
+//! [`NameTable`], which finds a transformation's parameters.
 
+#[cfg(feature = "interned-keys")]
 use crate::transformation::{COMPONENT_OPTIONS, PARAMS};
+#[cfg(feature = "interned-keys")]
 use crate::url::URL_OPTIONS;
 
 /// Names the core reads besides the transformation's and the URL's own (which come from their tables).
+#[cfg(feature = "interned-keys")]
 const OTHER_NAMES: [&str; 37] = [
     // Account options (the URL's own are `URL_OPTIONS`).
     "api_key",
@@ -53,9 +58,11 @@ const OTHER_NAMES: [&str; 37] = [
 ];
 
 /// How many names there are.
+#[cfg(feature = "interned-keys")]
 const COUNT: usize = PARAMS.len() + COMPONENT_OPTIONS.len() + URL_OPTIONS.len() + OTHER_NAMES.len();
 
 /// All the names: the transformation's parameters and component options, then the others.
+#[cfg(feature = "interned-keys")]
 const NAMES: [&str; COUNT] = {
     let mut names = [""; COUNT];
     let mut i = 0;
@@ -70,6 +77,7 @@ const NAMES: [&str; COUNT] = {
 };
 
 /// Copies `from` into `names` from `at` on (a loop: `const` has no iterators); where the next copy starts.
+#[cfg(feature = "interned-keys")]
 const fn copy_into(names: &mut [&'static str; COUNT], at: usize, from: &[&'static str]) -> usize {
     let mut i = 0;
     while i < from.len() {
@@ -131,9 +139,11 @@ impl<const SLOTS: usize> NameTable<SLOTS> {
 }
 
 /// Every name, found by hash.
+#[cfg(feature = "interned-keys")]
 static TABLE: NameTable<512> = NameTable::new(&NAMES);
 
 /// `key` as the core's own `'static` text, when it is one of the names.
+#[cfg(feature = "interned-keys")]
 pub(crate) fn intern(key: &str) -> Option<&'static str> {
     TABLE.find(key).and_then(|i| NAMES.get(i).copied())
 }

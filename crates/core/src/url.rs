@@ -17,6 +17,7 @@ use crate::value::{Map, Value, UNDEFINED};
 /// The options of a URL besides its transformation's ([`crate::transformation::PARAMS`] and
 /// `COMPONENT_OPTIONS`): what `url()` reads of its options object. npm/node/options.d.ts declares them as
 /// `UrlOptions` (a test holds the two to the same names), and the CLI's `url` refuses any other name.
+#[cfg(any(feature = "interned-keys", test))]
 pub(crate) const URL_OPTIONS: [&str; 20] = [
     "cloud_name",
     "resource_type",
