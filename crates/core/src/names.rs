@@ -90,9 +90,11 @@ const fn copy_into(names: &mut [&'static str; COUNT], at: usize, from: &[&'stati
 /// A fixed list of names and a hash table over it that the compiler builds: a name is found in one or
 /// two comparisons (the browser module, built for size, makes each a call; a `match` over the names
 /// made one per arm of the same length).
+///
+/// Only the slots are kept: the caller's list answers `find`'s comparisons (so the names are held once,
+/// in that list).
 pub(crate) struct NameTable<const SLOTS: usize> {
-    names: &'static [&'static str],
-    /// Each slot an index into `names`, or `EMPTY`; open addressing, linear probing.
+    /// Each slot an index into the names, or `EMPTY`; open addressing, linear probing.
     slots: [u8; SLOTS],
 }
 
@@ -106,7 +108,7 @@ const fn slot(key: &[u8], slots: usize) -> usize {
 
 impl<const SLOTS: usize> NameTable<SLOTS> {
     /// The table of `names` (non-empty and distinct; at most a quarter of the slots, so probes stay short).
-    pub(crate) const fn new(names: &'static [&'static str]) -> Self {
+    pub(crate) const fn new(names: &[&str]) -> Self {
         assert!(names.len() < EMPTY as usize && names.len() * 4 <= SLOTS);
         let mut slots = [EMPTY; SLOTS];
         let mut i = 0;
@@ -118,11 +120,16 @@ impl<const SLOTS: usize> NameTable<SLOTS> {
             slots[at] = i as u8;
             i += 1;
         }
-        NameTable { names, slots }
+        NameTable { slots }
     }
 
-    /// The index of `key` in the names, when it is one of them.
-    pub(crate) fn find(&self, key: &str) -> Option<usize> {
+    /// The index of `key` in the names the table was built from (`name(i)` is the `i`th of them), when
+    /// it is one of them.
+    pub(crate) fn find<'n>(
+        &self,
+        key: &str,
+        name: impl Fn(usize) -> Option<&'n str>,
+    ) -> Option<usize> {
         if key.is_empty() {
             return None;
         }
@@ -130,7 +137,7 @@ impl<const SLOTS: usize> NameTable<SLOTS> {
         loop {
             let i = usize::from(*self.slots.get(at)?);
             // `EMPTY` is past the names: not there.
-            if *self.names.get(i)? == key {
+            if name(i)? == key {
                 return Some(i);
             }
             at = (at + 1) % SLOTS;
@@ -145,7 +152,8 @@ static TABLE: NameTable<512> = NameTable::new(&NAMES);
 /// `key` as the core's own `'static` text, when it is one of the names.
 #[cfg(feature = "interned-keys")]
 pub(crate) fn intern(key: &str) -> Option<&'static str> {
-    TABLE.find(key).and_then(|i| NAMES.get(i).copied())
+    let name = |i| NAMES.get(i).copied();
+    TABLE.find(key, name).and_then(name)
 }
 
 #[cfg(test)]

@@ -390,7 +390,7 @@ const fn same_name(a: &str, b: &str) -> bool {
     true
 }
 
-/// The parameters' option names, in [`PARAMS`]'s order.
+/// The parameters' option names, in [`PARAMS`]'s order (for building [`PARAM_TABLE`]).
 const PARAM_NAMES: [&str; PARAMS.len()] = {
     let mut names = [""; PARAMS.len()];
     let mut i = 0;
@@ -407,7 +407,7 @@ static PARAM_TABLE: crate::names::NameTable<256> = crate::names::NameTable::new(
 /// The [`PARAMS`] index of a parameter option. `offset` only when it is given: a null one is no
 /// parameter (the SDK leaves it among the options).
 fn param_index(key: &str, value: &Value) -> Option<usize> {
-    let i = PARAM_TABLE.find(key)?;
+    let i = PARAM_TABLE.find(key, |i| PARAMS.get(i).map(|p| p.0))?;
     (i != const { param("offset") } || !value.is_nullish()).then_some(i)
 }
 
