@@ -411,28 +411,6 @@ fn param_index(key: &str, value: &Value) -> Option<usize> {
     (i != const { param("offset") } || !value.is_nullish()).then_some(i)
 }
 
-/// Every parameter's short key in the order a component writes them (the SDK sorts its `key_value`
-/// pairs; short keys are lower-case letters and `_` sorts before them, so the key alone orders a pair):
-/// the table's, and `w`, `h`, `dpr` and `t`. A pair is kept by its place here, and the few pairs of a
-/// component are sorted by that number.
-const ORDER: [&str; 40] = [
-    "a", "ac", "af", "ar", "b", "bo", "br", "c", "co", "cs", "d", "dl", "dn", "dpr", "du", "e",
-    "eo", "f", "fl", "fn", "fps", "g", "h", "ki", "l", "o", "p", "pg", "q", "r", "so", "sp", "t",
-    "u", "vc", "vs", "w", "x", "y", "z",
-];
-
-/// The [`ORDER`] place of a short key, worked out when compiling (a key not there does not compile).
-const fn slot(short: &str) -> u8 {
-    let mut i = 0;
-    while i < ORDER.len() {
-        if same_name(ORDER[i], short) {
-            return i as u8;
-        }
-        i += 1;
-    }
-    panic!("not a short key")
-}
-
 /// A bit per [`PARAMS`] entry worked out by [`special_parameters`] (`Kind::Special`), as `Given` keeps them.
 const SPECIAL: u64 = {
     let mut mask = 0;
@@ -444,17 +422,6 @@ const SPECIAL: u64 = {
         i += 1;
     }
     mask
-};
-
-/// The [`ORDER`] place of each [`PARAMS`] entry's short key.
-const PARAM_SLOTS: [u8; PARAMS.len()] = {
-    let mut slots = [0; PARAMS.len()];
-    let mut i = 0;
-    while i < PARAMS.len() {
-        slots[i] = slot(PARAMS[i].1);
-        i += 1;
-    }
-    slots
 };
 
 /// The parameter options a component was given (typically a handful), read in one walk of its options,
@@ -518,24 +485,24 @@ fn parameters<'a>(
     out: &mut String,
 ) -> Result<()> {
     let mut given = Given::of(o);
-    // Each pair by its key's place in ORDER. Room for the given parameters (`offset` makes two), and
+    // Each pair with its short key. Room for the given parameters (`offset` makes two), and
     // `w`, `h`, `dpr`, `t`, allocated at the first pair (a component without parameters allocates
     // nothing).
     let room = given.entries.len() + 5;
-    let mut pairs: Vec<(u8, Param<'a>)> = Vec::new();
-    let mut add = |slot: u8, value: Param<'a>| {
+    let mut pairs: Vec<(&'static str, Param<'a>)> = Vec::new();
+    let mut add = |key: &'static str, value: Param<'a>| {
         if value.present() {
             if pairs.capacity() == 0 {
                 pairs.reserve_exact(room);
             }
-            pairs.push((slot, value));
+            pairs.push((key, value));
         }
     };
-    add(const { slot("w") }, normalized(width));
-    add(const { slot("h") }, normalized(height));
-    add(const { slot("dpr") }, normalized(dpr));
+    add("w", normalized(width));
+    add("h", normalized(height));
+    add("dpr", normalized(dpr));
     if !named.is_empty() {
-        add(const { slot("t") }, Cow::Owned(named.into()));
+        add("t", Cow::Owned(named.into()));
     }
     if given.present & SPECIAL != 0 {
         special_parameters(&mut given, &mut add)?;
@@ -553,14 +520,16 @@ fn parameters<'a>(
             Kind::VideoCodec => process_video_params(value),
             Kind::Raw | Kind::Special => value,
         };
-        add(PARAM_SLOTS[i], value);
+        add(PARAMS[i].1, value);
     }
+    // The SDK sorts its `key_value` pairs: short keys are lower-case letters, and `_` sorts before
+    // them, so the key alone orders a pair.
     crate::value::sort_small(&mut pairs, |a, b| a.0 < b.0);
-    for (i, (slot, value)) in pairs.iter().enumerate() {
+    for (i, (key, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(ORDER[usize::from(*slot)]);
+        out.push_str(key);
         out.push('_');
         value.write_js_string(out);
     }
@@ -572,9 +541,9 @@ fn parameters<'a>(
 /// `start_offset`/`end_offset`, for the table to write.
 fn special_parameters<'a>(
     given: &mut Given<'a>,
-    add: &mut impl FnMut(u8, Param<'a>),
+    add: &mut impl FnMut(&'static str, Param<'a>),
 ) -> Result<()> {
-    // A parameter's PARAMS index, and the ORDER place of its short key, worked out when compiling.
+    // A parameter's PARAMS index (worked out when compiling), and its short key.
     macro_rules! at {
         ($name:literal) => {
             const { param($name) }
@@ -582,7 +551,7 @@ fn special_parameters<'a>(
     }
     macro_rules! key_of {
         ($name:literal) => {
-            const { PARAM_SLOTS[param($name)] }
+            PARAMS[const { param($name) }].1
         };
     }
     let joined = |value: Param<'a>, sep: &str| match *value {
@@ -861,20 +830,6 @@ mod table_tests {
     fn special_mask_is_the_tables() {
         for (i, (option, _, kind)) in PARAMS.iter().enumerate() {
             assert_eq!(SPECIAL >> i & 1 == 1, *kind == Kind::Special, "{option}");
-        }
-    }
-
-    /// ORDER is sorted and holds exactly the table's short keys and `w`, `h`, `dpr`, `t`.
-    #[test]
-    fn order_is_every_short_key_sorted() {
-        assert!(ORDER.windows(2).all(|w| w[0] < w[1]), "{ORDER:?}");
-        let mut shorts: Vec<&str> = PARAMS.iter().map(|p| p.1).collect();
-        shorts.extend(["w", "h", "dpr", "t"]);
-        shorts.sort_unstable();
-        shorts.dedup();
-        assert_eq!(shorts, ORDER);
-        for (i, (_, short, _)) in PARAMS.iter().enumerate() {
-            assert_eq!(ORDER[usize::from(PARAM_SLOTS[i])], *short);
         }
     }
 
