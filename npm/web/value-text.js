@@ -7,7 +7,9 @@
 // (Array.isArray, a Proxy of one too) by index up to their length (holes are undefined), a Date (a value
 // with a Date's time value, as N-API's napi_is_date tells one: not a Proxy of one, and from any realm) as
 // what JSON.stringify writes for it (its ISO string, null when invalid: the addon's core writes the same
-// from the time value), and numbers exactly. Where it cannot go on (a function, symbol or bigint, a
+// from the time value; an object whose prototype is Object.prototype or null is read by its keys, even
+// a Date whose prototype was replaced, as JSON.stringify and the addon's fast path read it), and numbers
+// exactly. Where it cannot go on (a function, symbol or bigint, a
 // throwing getter or Proxy trap, nesting or size past the limits) it writes a refusal token and stops:
 // the core reads that as the same coded error, naming the value the way the addon does.
 import { MAX_OBJECT_KEYS, MAX_VALUES, numberOk } from './fast-args.js';
@@ -17,6 +19,7 @@ import { MAX_OBJECT_KEYS, MAX_VALUES, numberOk } from './fast-args.js';
 const MAX_DEPTH = 64;
 
 const view = new DataView(new ArrayBuffer(8));
+const PLAIN = Object.prototype;
 
 /** A Date's time value, read from its internal slot (a Proxy, or an object that only inherits from
  * Date.prototype, has none and throws; an overridden getTime is not called). */
@@ -88,11 +91,22 @@ function write(v, depth, state) {
   } catch {
     return refuse(state, 'r'); // a revoked Proxy
   }
+  // A Date's time value, probed only when the prototype is not a plain object's (the probe throws for
+  // anything but a Date, and a throw per options object doubled a url() call).
   let time;
+  let plain = false;
   try {
-    time = timeValue(v);
+    const proto = Object.getPrototypeOf(v);
+    plain = proto === PLAIN || proto === null;
   } catch {
-    // Not a Date: its keys are read below.
+    // A Proxy's throwing trap: probed below, as any other object.
+  }
+  if (!plain) {
+    try {
+      time = timeValue(v);
+    } catch {
+      // Not a Date: its keys are read below.
+    }
   }
   if (time !== undefined) {
     token(state, Number.isNaN(time) ? '\0z' : '\0s' + isoString(v));

@@ -57,11 +57,13 @@ test('the table, CJS, ESM, index.d.ts and the web package export the same functi
   delete process.env.CLOUDINARY_URL;
 });
 
-test('the vector suites pass with the text fast path off too (web: every argument through value-text)', () => {
+// (The web package writes every options argument with value-text.js whatever the switch; it turns off only
+// its flat twins' params writer, which the full module's vectors use. The browser module has none.)
+test('the vector suites pass with the text fast path off too (web: the flat twins off)', () => {
   const { NODE_TEST_CONTEXT, ...env } = process.env;
-  const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', 'tests/node/vectors.test.mjs', 'tests/web/vectors.test.mjs', 'tests/web/browser-module.test.mjs'], {
+  const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', 'tests/node/vectors.test.mjs', 'tests/web/vectors.test.mjs'], {
     cwd: root, env: { ...env, CIRRUS_NO_FAST_PATH: '1' }, encoding: 'utf8',
   });
   assert.equal(run.status, 0, run.stdout.slice(-3000));
-  assert.match(run.stdout, /^# pass 3$/m);
+  assert.match(run.stdout, /^# pass 2$/m);
 });
