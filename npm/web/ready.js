@@ -1,6 +1,6 @@
 // Loading the WebAssembly module once, and whether it is loaded: every export checks first, so a missing
 // init() is a clear coded error rather than a TypeError from inside the glue.
-import initWasm from './pkg/cirrus_wasm.js';
+import { __wbg_finalize_init as finish, __wbg_get_imports as glueImports } from './pkg/cirrus_wasm.js';
 
 let initialised = false;
 let ready = null;
@@ -37,7 +37,7 @@ export function initWith(source, hint) {
     ready = (async () => {
       const found = await source();
       try {
-        exports = await initWasm({ module_or_path: found });
+        exports = await instantiate(found);
         ({ memory } = exports);
       } catch (cause) {
         const where = found instanceof URL || typeof found === 'string' ? ` from ${found}` : '';
@@ -50,4 +50,31 @@ export function initWith(source, hint) {
     ready.catch(() => { ready = null; });
   }
   return ready;
+}
+
+/**
+ * The module instantiated with the glue's imports from what an entry found: a URL (or its text) or a
+ * Request to fetch, a Response, bytes, or a compiled WebAssembly.Module (workerd). Streamed where the
+ * server sends `application/wasm`, else read whole, as wasm-bindgen's own loader does.
+ */
+async function instantiate(found) {
+  const imports = glueImports();
+  let input = found;
+  if (typeof input === 'string' || input instanceof URL || (typeof Request === 'function' && input instanceof Request)) input = fetch(input);
+  input = await input;
+  if (typeof Response === 'function' && input instanceof Response) {
+    if (!input.ok) throw new Error(`HTTP ${input.status} ${input.statusText} fetching ${input.url}`);
+    if (typeof WebAssembly.instantiateStreaming === 'function') {
+      try {
+        const { instance, module } = await WebAssembly.instantiateStreaming(input, imports);
+        return finish(instance, module);
+      } catch (err) {
+        // A wrong MIME type fails before the body is read: that body is compiled below.
+        if (input.headers.get('Content-Type') === 'application/wasm') throw err;
+      }
+    }
+    input = await input.arrayBuffer();
+  }
+  const made = await WebAssembly.instantiate(input, imports);
+  return made instanceof WebAssembly.Instance ? finish(made, input) : finish(made.instance, made.module);
 }
