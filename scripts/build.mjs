@@ -218,10 +218,14 @@ function shakableGlue(text) {
     // a copy in a snippet directory named by a hash.
     [/^import \{ valueText \} from '\.\/snippets\/cirrus-wasm-[0-9a-f]+\/inline0\.js';$/gm, "import { valueText } from '../value-text.js';"],
     // ready.js instantiates the module itself with the glue's imports and finishing step, so a bundler
-    // drops wasm-bindgen's loader (its argument forms, deprecation warnings and MIME fallback: ~0.3 KB
-    // gzipped on a page).
+    // drops wasm-bindgen's loader (its argument forms and deprecation warnings; ready.js fetches, streams
+    // and falls back itself: ~0.3 KB gzipped on a page). It calls them as this glue declares them (no
+    // argument, and the instance and module), with no compile options (string builtins would need some).
+    [/^function __wbg_get_imports\(\) \{$/gm, (line) => line],
+    [/^function __wbg_finalize_init\(instance, module\) \{$/gm, (line) => line],
     [/^export \{ initSync, __wbg_init as default \};$/gm, 'export { initSync, __wbg_init as default, __wbg_get_imports, __wbg_finalize_init };'],
   ];
+  if (text.includes('importedStringConstants')) throw new Error("wasm-bindgen's glue changed: it compiles with options, which ready.js does not pass");
   for (const [pattern, replacement] of edits) {
     const count = text.match(pattern)?.length ?? 0;
     if (count !== 1) throw new Error(`wasm-bindgen's glue changed: ${pattern} matched ${count} times (expected once)`);

@@ -7,7 +7,8 @@ import { uploadMany as uploadManyWith } from './upload-many.js';
 import { CloudinaryBase, explainSignature as explainSignatureChecked } from './generated.js';
 import { isReady, notInitialised } from './ready.js';
 
-// The core functions (each with its text fast path and the init() check): generated from the export table.
+// The core functions (each writing its options as flat text, with the init() check): generated from the
+// export table.
 export {
   url, apiSignRequest, signRequest, buildUploadParams, verifyIdentifier, parseIdentifier, explainSignature, generateAuthToken,
   verifyNotificationSignature, privateDownloadUrl, downloadArchiveUrl, downloadZipUrl, parseCloudinaryUrl,

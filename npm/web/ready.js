@@ -40,7 +40,8 @@ export function initWith(source, hint) {
         exports = await instantiate(found);
         ({ memory } = exports);
       } catch (cause) {
-        const where = found instanceof URL || typeof found === 'string' ? ` from ${found}` : '';
+        const from = found instanceof URL || typeof found === 'string' ? found : isFetched(found) ? found.url : '';
+        const where = from ? ` from ${from}` : '';
         const err = new Error(`cirrus-web: could not load its WebAssembly module${where}: ${cause?.message ?? cause}${hint ? `. ${hint}` : ''}`, { cause });
         err.code = 'WASM_LOAD_FAILED';
         throw err;
@@ -52,10 +53,14 @@ export function initWith(source, hint) {
   return ready;
 }
 
+/** Whether `v` is a Request or a Response (each has the URL it was fetched from). */
+const isFetched = (v) => (typeof Request === 'function' && v instanceof Request) || (typeof Response === 'function' && v instanceof Response);
+
 /**
  * The module instantiated with the glue's imports from what an entry found: a URL (or its text) or a
  * Request to fetch, a Response, bytes, or a compiled WebAssembly.Module (workerd). Streamed where the
- * server sends `application/wasm`, else read whole, as wasm-bindgen's own loader does.
+ * runtime can, and read whole where the server's type is not `application/wasm` (streaming refuses it
+ * before reading the body), as wasm-bindgen's own loader does.
  */
 async function instantiate(found) {
   const imports = glueImports();
@@ -63,14 +68,14 @@ async function instantiate(found) {
   if (typeof input === 'string' || input instanceof URL || (typeof Request === 'function' && input instanceof Request)) input = fetch(input);
   input = await input;
   if (typeof Response === 'function' && input instanceof Response) {
-    if (!input.ok) throw new Error(`HTTP ${input.status} ${input.statusText} fetching ${input.url}`);
+    if (!input.ok) throw new Error(`HTTP ${input.status}${input.statusText ? ` ${input.statusText}` : ''}`);
     if (typeof WebAssembly.instantiateStreaming === 'function') {
       try {
         const { instance, module } = await WebAssembly.instantiateStreaming(input, imports);
         return finish(instance, module);
       } catch (err) {
-        // A wrong MIME type fails before the body is read: that body is compiled below.
-        if (input.headers.get('Content-Type') === 'application/wasm') throw err;
+        // Refused for its type, the body is still unread and is compiled below; read, it was no module.
+        if (input.bodyUsed) throw err;
       }
     }
     input = await input.arrayBuffer();

@@ -8,14 +8,14 @@
 // with a Date's time value, as N-API's napi_is_date tells one: not a Proxy of one, and from any realm) as
 // what JSON.stringify writes for it (its ISO string, null when invalid: the addon's core writes the same
 // from the time value; an object whose prototype is Object.prototype or null is read by its keys, even
-// a Date whose prototype was replaced, as JSON.stringify and the addon's fast path read it), and numbers
-// exactly. Where it cannot go on (a function, symbol or bigint, a
+// a Date whose prototype was made so, as JSON.stringify and both of the addon's readers read it), and
+// numbers exactly. Where it cannot go on (a function, symbol or bigint, a
 // throwing getter or Proxy trap, nesting or size past the limits) it writes a refusal token and stops:
 // the core reads that as the same coded error, naming the value the way the addon does.
 import { MAX_OBJECT_KEYS, MAX_VALUES, numberOk } from './fast-args.js';
 
-// The readers' depth limit (cirrus_core::value::MAX_DEPTH; the fast writer stops at 16, this one goes as
-// deep as the core reads).
+// The readers' depth limit (cirrus_core::value::MAX_DEPTH: as deep as the core reads; Node's fast writer
+// stops at 16 and leaves deeper values to the addon's reader).
 const MAX_DEPTH = 64;
 
 const view = new DataView(new ArrayBuffer(8));

@@ -1,14 +1,17 @@
 // The fast paths' argument writers, for both packages: scripts/exports/generate.mjs writes this file as
 // npm/web/fast-args.js (ESM) and npm/node/fast-args.cjs (CommonJS), each with its own `numberOk` (the
-// wasm build parses fewer numbers exactly). Option objects cross as one string (the `*Json` and `*Flat`
-// twins): flat text (crates/core/src/flat.rs), and in Node JSON when that is exact, instead of a
-// property-by-property read through N-API; the web package's ordinary path writes any other value as text
-// too (npm/web/value-text.js). Node's answers may come back as exact JSON text (fromJsonOut).
+// wasm build parses fewer numbers exactly). In Node, option objects cross as one string (the `*Json` and
+// `*Flat` twins): flat text (crates/core/src/flat.rs), or JSON when that is exact, instead of a
+// property-by-property read through N-API, and answers may come back as exact JSON text (fromJsonOut).
+// The web package writes every options argument with npm/web/value-text.js (any value) and takes only
+// flatParamsArg (the flat twins' writer), the limits and the decoders from here.
 
-// CIRRUS_NO_FAST_PATH=1 in Node (or globalThis.CIRRUS_NO_FAST_PATH in a page) turns the fast path off:
-// the vector suites run once that way.
+// CIRRUS_NO_FAST_PATH=1 in Node turns the fast paths off (the vector suites run once that way); in a page
+// globalThis.CIRRUS_NO_FAST_PATH turns off the flat twins' writer.
 const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
+// @node-only
 const MAX_DEPTH = 16;
+// @end-node-only
 // As many values as the ordinary readers accept (cirrus_core::value::MAX_VALUES); bigger arguments go to
 // them and get their INVALID_ARGUMENT (npm/web/value-text.js writes to the same limits).
 export const MAX_VALUES = 200_000;
@@ -52,16 +55,13 @@ function jsonSafe(value, depth, budget) {
 }
 // @end-node-only
 
+// @node-only
 /**
  * An options object as text for the text twins (`*Json`): flat text (flatArg) when it is plain data,
-// @node-only
- * else JSON when that is exact,
-// @end-node-only
- * else undefined: the ordinary path then takes the value.
+ * else JSON when that is exact, else undefined: the ordinary path then takes the value.
  */
 export function jsonArg(value) {
   const flat = flatArg(value);
-// @node-only
   if (flat === undefined && !DISABLED && value !== null && typeof value === 'object') {
     try {
       if (!Array.isArray(value) && jsonSafe(value, 0, { left: MAX_VALUES })) return JSON.stringify(value);
@@ -69,7 +69,6 @@ export function jsonArg(value) {
       // A throwing getter or Proxy trap (or a revoked Proxy): the ordinary reader reports it with a code.
     }
   }
-// @end-node-only
   return flat;
 }
 
@@ -83,6 +82,7 @@ const EMPTY_OBJECT = '2\0o\0e';
 export function optionalJsonArg(value) {
   return value === undefined && !DISABLED ? EMPTY_OBJECT : jsonArg(value);
 }
+// @end-node-only
 
 /**
  * Whether a fast path's error is one the ordinary path should answer instead: a coded error (refused
@@ -101,6 +101,7 @@ function prototypePolluted() {
   return false;
 }
 
+// @node-only
 /**
  * Plain data as flat text (crates/core/src/flat.rs): the token count, then `\0`-led tokens: `s<text>`,
  * `n<number>` (String(n), read back exactly), `t`, `f`, `z`, `a` values `e`, `o` (`k<key>` value)... `e`.
@@ -120,6 +121,7 @@ export function flatArg(value) {
     return undefined; // a throwing getter or Proxy trap: the ordinary reader reports it with a code
   }
 }
+// @end-node-only
 
 /**
  * flatArg for params to sign (apiSignRequestFlat, and the account's apiSignRequest): an object of
@@ -153,6 +155,7 @@ export function flatParamsArg(value) {
   }
 }
 
+// @node-only
 /** Appends `v`'s tokens to `state`; false when flat text cannot carry it exactly. */
 function flatInto(v, depth, state) {
   if (--state.budget < 0) return false;
@@ -197,8 +200,8 @@ function flatInto(v, depth, state) {
     return true;
   }
   const proto = Object.getPrototypeOf(v);
-  // No toJSON test here: the ordinary reader does not call toJSON either (only a Date is read as
-  // JSON.stringify writes it, and a Date's prototype is not plain), so both read such an object alike.
+  // No toJSON test here: the ordinary reader does not call toJSON either (only a Date whose prototype is
+  // not plain is read as JSON.stringify writes it), so both read such an object alike.
   if (proto !== PLAIN && proto !== null) return false;
   state.text += '\0o';
   let keys = 0;
@@ -224,6 +227,7 @@ function flatInto(v, depth, state) {
   state.tokens += 2;
   return true;
 }
+// @end-node-only
 
 /**
  * verifyIdentifier's result from its flat twin's text (resource_type, type, version, public_id,

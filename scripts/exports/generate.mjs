@@ -91,7 +91,7 @@ function rustFunctions(binding) {
       const owned = Boolean(e.owned);
       // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
       const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? parseText(n) : render(true)(n))) : coreCall(e.core, names, render(true));
-      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text' : 'flat text'} (the fast path${binding === 'node' ? '' : ', and the ordinary one: npm/web/value-text.js writes any value'}).\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${shared ? sharedCall('None') : b.wrap(call, e.returns[1])}\n}`));
+      fnDefs.push(b.twinOut(`/// \`${e.name}()\` with ${jsonArgs(e).map((a) => `\`${bare(a)}\``).join(' and ')} as ${binding === 'node' ? 'JSON or flat text (the fast path)' : 'flat text (the only path: npm/web/value-text.js writes any value)'}.\n${gate(e)}${b.twinAttr(e)}\n${b.sig(`${snake(e.name)}_json`, params(names, true), ret, '', reads(names, true))} {\n    ${shared ? sharedCall('None') : b.wrap(call, e.returns[1])}\n}`));
     }
     // The flat twin: its text and string args as Rust strings, nothing read from JS values.
     if (e.flat) {
@@ -124,15 +124,15 @@ function rustFunctions(binding) {
 
 // ---------------------------------------------------------------- JavaScript wrappers
 /**
- * The wrappers of both packages: each function tries the JSON fast path (`target` is `native` or
- * `wasm`), after `guard(e)` (the web package's checks); the Cloudinary methods that take JSON args too, and
- * those `methodGuard(e)` guards.
+ * The wrappers of both packages (`target` is `native` or `wasm`), after `guard(e)` (the web package's
+ * checks); the Cloudinary methods that take JSON args too, and those `methodGuard(e)` guards. Node's try
+ * the JSON fast path, then the ordinary reader; the web package's (`oneWriter`) call the twin with every
+ * text argument written by valueText.
  */
-function jsWrappers(target, { exported, guard = () => '', methodGuard = () => '', ordinaryText = false }) {
-  // (web) One writer: every text argument is written by valueText, which reads any value (a second, quicker
-  // writer for plain data cost a page 0.7 KB gzipped for ~3% of a url() call once valueText stopped
-  // probing plain objects for a Date's time value). The flat twins keep flatParamsArg.
-  const oneWriter = ordinaryText;
+function jsWrappers(target, { exported, guard = () => '', methodGuard = () => '', oneWriter = false }) {
+  // (web) One writer: valueText reads any value (a second, quicker writer for plain data cost a page 0.4 KB
+  // gzipped for ~3% of a url() call once valueText stopped probing plain objects for a Date's time
+  // value). The flat twins keep flatParamsArg.
   const fns = [];
   const methods = [];
   for (const e of EXPORTS) {
@@ -140,7 +140,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     const json = jsonArgs(e).map(bare);
     const call = (fn, list, fast) => `${fn}(${list.map((n) => (fast && json.includes(n) ? `${n}Json` : n)).join(', ')})`;
     // (web) The ordinary path is the twin too, each text argument written by valueText (any value).
-    const ordinary = (fn, list) => (ordinaryText
+    const ordinary = (fn, list) => (oneWriter
       ? `${fn}Json(${list.map((n) => (json.includes(n) ? `valueText(${n})` : n)).join(', ')})`
       : call(fn, list));
     // The Node twins answer objects as JSON text where exact: fromJsonOut parses it.
@@ -184,7 +184,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     if (mj.length && oneWriter) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    return this.${ordinary(e.name, m)};\n  }`);
     } else if (mj.length) {
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, ordinaryText ? `this.${ordinary(e.name, m)}` : `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts), (n) => n === e.flat?.text).replace(/\n/g, '\n  ')}\n  }`);
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts), (n) => n === e.flat?.text).replace(/\n/g, '\n  ')}\n  }`);
     } else if (e.method && mg) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(...args) {\n${mg}    return super.${e.name}(...args);\n  }`);
     }
@@ -205,7 +205,7 @@ function webWrappers() {
   const inBuild = (e, name, indent) => (e.browser ? '' : `${indent}if (!inModule(${JSON.stringify(name)})) throw notInBrowserBuild(${JSON.stringify(e.name)});\n`);
   const { fns, methods } = jsWrappers('wasm', {
     exported: true,
-    ordinaryText: true,
+    oneWriter: true,
     guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, raw(e), '  ')}`,
     methodGuard: (e) => inBuild(e, `cloudinary_${methodHasTwin(e) ? raw(e) : e.name}`, '    '),
   });

@@ -60,12 +60,17 @@ test('values flat text carries only as refusals or escapes read alike too', asyn
     'holes and undefined items': { cloud_name: 'demo', effect: ['sepia', undefined, , 'blur'] }, // eslint-disable-line no-sparse-arrays
     'a Date anywhere': { cloud_name: 'demo', width: new Date(86_400_000), public_id: new Date(NaN) },
     'a Date subclass': { cloud_name: 'demo', width: new (class extends Date {})(0) },
-    // A Date is what has a Date's time value (N-API's napi_is_date), whatever its prototype or getTime says.
+    // A Date is what has a Date's time value (N-API's napi_is_date), whatever its getTime says, unless
+    // its prototype was made a plain object's (then its keys, as JSON.stringify finds no toJSON); beside
+    // a Date the Node addon reads with its ordinary reader, alone with its fast path.
     'a Proxy of a Date (no time value: its keys)': { cloud_name: 'demo', width: new Proxy(new Date(0), {}) },
     'an object inheriting from Date.prototype': { cloud_name: 'demo', width: Object.create(Date.prototype) },
     'a Date of another realm': { cloud_name: 'demo', width: vm.runInNewContext('new Date(0)') },
     'a Date with its own getTime': { cloud_name: 'demo', width: Object.assign(new Date(0), { getTime: () => 5 }) },
-    'a Date with another prototype': { cloud_name: 'demo', width: Object.setPrototypeOf(new Date(0), null) },
+    'a Date with another prototype': { cloud_name: 'demo', width: Object.setPrototypeOf(new Date(0), Array.prototype) },
+    'a Date with a null prototype': { cloud_name: 'demo', width: Object.setPrototypeOf(new Date(0), null) },
+    'a Date with a null prototype, beside a Date': { cloud_name: 'demo', public_id: new Date(0), width: Object.setPrototypeOf(new Date(0), null) },
+    'a Date with a plain prototype, beside a Date': { cloud_name: 'demo', public_id: new Date(0), width: Object.setPrototypeOf(new Date(0), Object.prototype) },
     // Nesting: the options are depth 0, so n nested arrays put the innermost at depth n (64 and deeper refused).
     '63 levels': { cloud_name: 'demo', a: JSON.parse('['.repeat(63) + ']'.repeat(63)) },
     '64 levels': { cloud_name: 'demo', a: JSON.parse('['.repeat(64) + ']'.repeat(64)) },

@@ -376,13 +376,14 @@ mod tests {
     #[test]
     fn the_rewrite_is_the_reference_on_every_combination() {
         // Every sequence of up to four pieces: operators with and without separators, predefined
-        // names (plain, `:`-led, inside `$` variables), runs of separators, multi-byte text.
-        const PIECES: [&str; 31] = [
+        // names (plain, `:`-led, inside `$` variables), a lone `:`, runs of separators, multi-byte text.
+        const PIECES: [&str; 32] = [
             "width",
             "tags",
             "pageX",
             "init",
             ":width",
+            ":",
             "$width",
             "$_w",
             "$",

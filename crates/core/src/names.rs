@@ -1,13 +1,13 @@
 //! The option names the core reads, as `'static` text: a reader of flat text makes a known key a map key
 //! without copying it ([`crate::value::Key`] is a `Cow`), one allocation fewer per entry.
 //!
-//! A hash table built at compile time finds a name in one or two comparisons; a key that is not here is
+//! A hash table built at compile time finds a name in a few comparisons (at most three here); a key that is not here is
 //! simply copied, so the list only has to hold the names callers commonly give. The browser module
 //! (without the `interned-keys` feature) leaves the names out and copies every key; it keeps
 //! [`NameTable`], which finds a transformation's parameters.
 
 #[cfg(feature = "interned-keys")]
-use crate::transformation::{COMPONENT_OPTIONS, PARAMS};
+use crate::transformation::{COMPONENT_OPTIONS, PARAM_NAMES};
 #[cfg(feature = "interned-keys")]
 use crate::url::URL_OPTIONS;
 
@@ -59,18 +59,14 @@ const OTHER_NAMES: [&str; 37] = [
 
 /// How many names there are.
 #[cfg(feature = "interned-keys")]
-const COUNT: usize = PARAMS.len() + COMPONENT_OPTIONS.len() + URL_OPTIONS.len() + OTHER_NAMES.len();
+const COUNT: usize = PARAM_NAMES.len() + COMPONENT_OPTIONS.len() + URL_OPTIONS.len() + OTHER_NAMES.len();
 
 /// All the names: the transformation's parameters and component options, then the others.
 #[cfg(feature = "interned-keys")]
 const NAMES: [&str; COUNT] = {
     let mut names = [""; COUNT];
-    let mut i = 0;
-    while i < PARAMS.len() {
-        names[i] = PARAMS[i].0;
-        i += 1;
-    }
-    let at = copy_into(&mut names, PARAMS.len(), &COMPONENT_OPTIONS);
+    let at = copy_into(&mut names, 0, &PARAM_NAMES);
+    let at = copy_into(&mut names, at, &COMPONENT_OPTIONS);
     let at = copy_into(&mut names, at, &URL_OPTIONS);
     assert!(copy_into(&mut names, at, &OTHER_NAMES) == COUNT);
     names
@@ -87,8 +83,8 @@ const fn copy_into(names: &mut [&'static str; COUNT], at: usize, from: &[&'stati
     at + from.len()
 }
 
-/// A fixed list of names and a hash table over it that the compiler builds: a name is found in one or
-/// two comparisons (the browser module, built for size, makes each a call; a `match` over the names
+/// A fixed list of names and a hash table over it that the compiler builds: a name is found in a few
+/// comparisons (the browser module, built for size, makes each a call; a `match` over the names
 /// made one per arm of the same length).
 ///
 /// Only the slots are kept: the caller's list answers `find`'s comparisons (so the names are held once,
@@ -161,6 +157,26 @@ mod tests {
     use super::*;
     use crate::prelude::*;
 
+    /// A table in every build (the browser module's too): each name at its index, and nothing else,
+    /// probing past collisions (names of one length and the same first, middle and last bytes share a
+    /// slot) and around the end of the slots.
+    #[test]
+    fn a_table_finds_its_names_and_nothing_else() {
+        // "ga" and "gc" take the last slot and wrap to the first; "abcd" and "axcd" then probe on.
+        const LIST: [&str; 7] = ["ga", "gc", "abcd", "axcd", "a", "zz", "é"];
+        static SMALL: NameTable<32> = NameTable::new(&LIST);
+        assert_eq!([slot(b"ga", 32), slot(b"gc", 32)], [31, 31]);
+        assert_eq!([slot(b"abcd", 32), slot(b"axcd", 32)], [0, 0]);
+        let name = |i: usize| LIST.get(i).copied();
+        for (i, item) in LIST.iter().enumerate() {
+            assert_eq!(SMALL.find(&String::from(*item), name), Some(i), "{item}");
+        }
+        for other in ["", "ge", "abxd", "b", "aa", "zzz", "e", "ü", "zz "] {
+            assert_eq!(SMALL.find(other, name), None, "{other}");
+        }
+    }
+
+    #[cfg(feature = "interned-keys")]
     #[test]
     fn every_name_is_found_and_others_are_not() {
         for name in NAMES {

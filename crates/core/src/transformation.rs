@@ -390,8 +390,9 @@ const fn same_name(a: &str, b: &str) -> bool {
     true
 }
 
-/// The parameters' option names, in [`PARAMS`]'s order (for building [`PARAM_TABLE`]).
-const PARAM_NAMES: [&str; PARAMS.len()] = {
+/// The parameters' option names, in [`PARAMS`]'s order (for building [`PARAM_TABLE`] and the interned
+/// names).
+pub(crate) const PARAM_NAMES: [&str; PARAMS.len()] = {
     let mut names = [""; PARAMS.len()];
     let mut i = 0;
     while i < PARAMS.len() {
@@ -815,7 +816,7 @@ fn split_range(range: &Value) -> (Value, Value) {
 mod table_tests {
     use super::*;
 
-    /// The `match` and the table name the same options at the same places.
+    /// The hash table finds every parameter at its place in the list, and nothing else.
     #[test]
     fn param_index_matches_the_table() {
         for (i, (option, _, _)) in PARAMS.iter().enumerate() {
@@ -823,6 +824,16 @@ mod table_tests {
         }
         assert_eq!(param_index("offset", &Value::Null), None);
         assert_eq!(param_index("width", &Value::from("x")), None);
+    }
+
+    /// A component's pairs are sorted by their short keys, where the SDK sorts its `key_value` texts:
+    /// the same order only while no key is another's prefix followed by a byte below `_` (a digit, an
+    /// upper-case letter), which lower-case letters alone guarantee.
+    #[test]
+    fn short_keys_are_lower_case_letters() {
+        for (option, short, _) in PARAMS {
+            assert!(!short.is_empty() && short.bytes().all(|b| b.is_ascii_lowercase()), "{option}: {short}");
+        }
     }
 
     /// SPECIAL's bits are the table's `Kind::Special` entries.

@@ -14,6 +14,8 @@ struct Reader {
     /// JavaScript's `Array` and `Array.isArray`, fetched the first time an object is read.
     array_ctor: sys::napi_value,
     is_array_fn: sys::napi_value,
+    /// JavaScript's `Object.prototype`, fetched the first time a Date is read.
+    object_prototype: sys::napi_value,
 }
 
 fn ok(status: sys::napi_status) -> bool {
@@ -76,8 +78,14 @@ impl Reader {
                 }
                 // A Date is what JSON.stringify makes of it (the SDK JSON-encodes `access_control`).
                 // (Asked first: a Date is never a Proxy, so Dates skip the call into JavaScript below.)
+                // One whose prototype was made a plain object's is read by its keys, as the fast path
+                // and the wasm modules' writer read it (npm/web/value-text.js).
                 let mut is_date = false;
-                if !is_array && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) }) && is_date {
+                if !is_array
+                    && ok(unsafe { sys::napi_is_date(env, v, &mut is_date) })
+                    && is_date
+                    && !unsafe { self.has_plain_prototype(v) }.ok_or_else(|| self.fail(what))?
+                {
                     let mut ms = f64::NAN;
                     if !ok(unsafe { sys::napi_get_date_value(env, v, &mut ms) }) {
                         return Err(self.fail(what));
@@ -107,6 +115,40 @@ impl Reader {
         }
         .map_err(|_| self.fail(what))?;
         Ok(String::from(&*text))
+    }
+
+    /// Whether `v`'s prototype is `Object.prototype` or null; `None` when N-API fails.
+    unsafe fn has_plain_prototype(&mut self, v: sys::napi_value) -> Option<bool> {
+        let env = self.env;
+        let mut proto = ptr::null_mut();
+        let mut kind = 0;
+        if !unsafe {
+            ok(sys::napi_get_prototype(env, v, &mut proto)) && ok(sys::napi_typeof(env, proto, &mut kind))
+        } {
+            return None;
+        }
+        if kind == sys::ValueType::napi_null {
+            return Some(true);
+        }
+        if self.object_prototype.is_null() {
+            let (mut global, mut object) = (ptr::null_mut(), ptr::null_mut());
+            let found = unsafe {
+                ok(sys::napi_get_global(env, &mut global))
+                    && ok(sys::napi_get_named_property(env, global, c"Object".as_ptr(), &mut object))
+                    && ok(sys::napi_get_named_property(
+                        env,
+                        object,
+                        c"prototype".as_ptr(),
+                        &mut self.object_prototype,
+                    ))
+            };
+            if !found {
+                return None;
+            }
+        }
+        let mut same = false;
+        unsafe { ok(sys::napi_strict_equals(env, proto, self.object_prototype, &mut same)) }
+            .then_some(same)
     }
 
     /// `Array.isArray(v)`; `None` when it throws (a revoked Proxy).
@@ -266,6 +308,7 @@ pub(crate) unsafe fn read_value(
         budget: MAX_VALUES,
         array_ctor: ptr::null_mut(),
         is_array_fn: ptr::null_mut(),
+        object_prototype: ptr::null_mut(),
     };
     unsafe { reader.read(v, 0, what) }
 }

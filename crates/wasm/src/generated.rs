@@ -29,13 +29,13 @@ fn url_text(
     })
 }
 
-/// `url()` with `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
+/// `url()` with `options` as flat text (the only path: npm/web/value-text.js writes any value).
 #[wasm_bindgen(js_name = urlJson, skip_typescript)]
 pub fn url_json(public_id: JsValue, options: &str, now_ms: JsValue) -> JsResult<String> {
     url_text(None, public_id, options, now_ms)
 }
 
-/// `apiSignRequest()` with `params` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
+/// `apiSignRequest()` with `params` as flat text (the only path: npm/web/value-text.js writes any value).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = apiSignRequestJson, skip_typescript)]
 pub fn api_sign_request_json(
@@ -61,7 +61,7 @@ pub fn api_sign_request_flat(params: &str, api_secret: &str) -> JsResult<String>
     run(|| api::api_sign_request_flat(params, api_secret))
 }
 
-/// `signRequest()` with `params` and `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
+/// `signRequest()` with `params` and `options` as flat text (the only path: npm/web/value-text.js writes any value).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRequestJson, skip_typescript)]
 pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
@@ -74,7 +74,7 @@ pub fn sign_request_json(params: &str, options: &str) -> JsResult<JsValue> {
     .map(|v| write_value(&v))
 }
 
-/// `buildUploadParams()` with `options` as flat text (the fast path, and the ordinary one: npm/web/value-text.js writes any value).
+/// `buildUploadParams()` with `options` as flat text (the only path: npm/web/value-text.js writes any value).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = buildUploadParamsJson, skip_typescript)]
 pub fn build_upload_params_json(options: &str, now_ms: JsValue) -> JsResult<JsValue> {
