@@ -33,15 +33,16 @@ fn params_arg<'a>(value: &'a Value, name: &str) -> Result<&'a Map> {
 }
 
 fn not_an_object(name: &str) -> Error {
-    Error::invalid_argument([name, " must be an object"].concat())
+    Error::invalid_argument(crate::value::concat(&[name, " must be an object"]))
 }
 
 fn string_arg(value: &Value, name: &str) -> Result<String> {
     match value {
         Value::String(s) => Ok(s.clone()),
-        _ => Err(Error::invalid_argument(
-            [name, " must be a string"].concat(),
-        )),
+        _ => Err(Error::invalid_argument(crate::value::concat(&[
+            name,
+            " must be a string",
+        ]))),
     }
 }
 
@@ -168,9 +169,10 @@ fn string_list(options: &Map, name: &str) -> Result<Vec<String>> {
         Value::Undefined | Value::Null => Ok(Vec::new()),
         Value::String(s) => Ok(vec![s.clone()]),
         Value::Array(items) => items.iter().map(|v| string_arg(v, name)).collect(),
-        _ => Err(Error::invalid_argument(
-            [name, " must be an array of strings"].concat(),
-        )),
+        _ => Err(Error::invalid_argument(crate::value::concat(&[
+            name,
+            " must be an array of strings",
+        ]))),
     }
 }
 
@@ -254,9 +256,10 @@ pub fn explain_signature(params: &Value, options: &Value, now: Now) -> Result<Va
         match options.get(name) {
             Value::Undefined | Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s.clone())),
-            _ => Err(Error::invalid_argument(
-                [name, " must be a string"].concat(),
-            )),
+            _ => Err(Error::invalid_argument(crate::value::concat(&[
+                name,
+                " must be a string",
+            ]))),
         }
     };
     let (error, signature, secret) = (text("error")?, text("signature")?, text("api_secret")?);
@@ -308,9 +311,10 @@ pub fn verify_notification_signature(
         match options.get(name) {
             Value::Undefined | Value::Null => Ok(None),
             Value::Number(n) => Ok(Some(*n)),
-            _ => Err(Error::invalid_argument(
-                [name, " must be a number"].concat(),
-            )),
+            _ => Err(Error::invalid_argument(crate::value::concat(&[
+                name,
+                " must be a number",
+            ]))),
         }
     };
     let valid_for = number("valid_for")?.unwrap_or(7200.0);

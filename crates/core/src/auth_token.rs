@@ -140,7 +140,7 @@ pub fn generate_auth_token(options: &Map, now: Now) -> Result<String> {
             "authToken must contain either an acl or a url property",
         ));
     }
-    Ok([name.as_str(), "=", &parts].concat())
+    Ok(crate::value::concat(&[name.as_str(), "=", &parts]))
 }
 
 #[cfg(test)]

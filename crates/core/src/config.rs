@@ -176,7 +176,7 @@ fn normalise_path(path: &str) -> String {
             _ => segments.push(seg),
         }
     }
-    ["/", &segments.join("/")].concat()
+    crate::value::concat(&["/", &segments.join("/")])
 }
 
 /// A per-instance configuration (a config object with the SDK's keys). Its `Debug` and

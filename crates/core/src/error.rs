@@ -48,39 +48,47 @@ impl Error {
 
     /// `INVALID_ARGUMENT`: a binding's reader met more values than it reads (`what`: the argument).
     pub fn too_large(what: &str) -> Self {
-        Self::invalid_argument([what, " is too large"].concat())
+        Self::invalid_argument(crate::value::concat(&[what, " is too large"]))
     }
 
     /// `INVALID_ARGUMENT`: a binding's reader met values nested deeper than it reads (a cycle does that).
     pub fn nested_too_deeply(what: &str) -> Self {
-        Self::invalid_argument([what, " is nested too deeply (or cyclic)"].concat())
+        Self::invalid_argument(crate::value::concat(&[
+            what,
+            " is nested too deeply (or cyclic)",
+        ]))
     }
 
     /// `INVALID_ARGUMENT`: an object wider than [`crate::value::MAX_OBJECT_KEYS`].
     pub fn too_many_keys(what: &str) -> Self {
         let most = crate::digits::uint_string(crate::value::MAX_OBJECT_KEYS as u64);
-        Self::invalid_argument([what, " has more than ", &most, " keys"].concat())
+        Self::invalid_argument(crate::value::concat(&[
+            what,
+            " has more than ",
+            &most,
+            " keys",
+        ]))
     }
 
     /// `INVALID_ARGUMENT`: a value that is not plain data.
     pub fn not_plain_data(what: &str) -> Self {
-        Self::invalid_argument(
-            [
-                what,
-                " must be a string, number, boolean, array or plain object (not a function, symbol or bigint)",
-            ]
-            .concat(),
-        )
+        Self::invalid_argument(crate::value::concat(&[
+            what,
+            " must be a string, number, boolean, array or plain object (not a function, symbol or bigint)",
+        ]))
     }
 
     /// `INVALID_ARGUMENT`: a binding could not read `what` (a getter or Proxy trap threw).
     pub fn unreadable(what: &str) -> Self {
-        Self::invalid_argument(["could not read ", what].concat())
+        Self::invalid_argument(crate::value::concat(&["could not read ", what]))
     }
 
     /// `MISSING_OPTION` with the SDK's `Must supply <name>` wording.
     pub fn missing(name: &str) -> Self {
-        Self::new(ErrorCode::MissingOption, ["Must supply ", name].concat())
+        Self::new(
+            ErrorCode::MissingOption,
+            crate::value::concat(&["Must supply ", name]),
+        )
     }
 }
 

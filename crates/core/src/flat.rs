@@ -66,7 +66,7 @@ impl<'a> FlatValue<'a> {
 }
 
 fn malformed(what: &str) -> Error {
-    Error::invalid_argument(["flat text: ", what].concat())
+    Error::invalid_argument(crate::value::concat(&["flat text: ", what]))
 }
 
 /// The tokens after the count. Reading stops at the count: the text must end there, and a `\0` inside a
@@ -145,7 +145,7 @@ impl What<'_> {
     fn text(self) -> String {
         match self {
             What::Argument(name) => name.to_owned(),
-            What::Option(key) => ["option ", key].concat(),
+            What::Option(key) => crate::value::concat(&["option ", key]),
         }
     }
 }

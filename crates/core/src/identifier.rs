@@ -41,7 +41,7 @@ pub struct IdentifierPolicy {
 fn malformed(why: &str) -> Error {
     Error::new(
         ErrorCode::InvalidIdentifier,
-        ["Invalid signed identifier: ", why].concat(),
+        crate::value::concat(&["Invalid signed identifier: ", why]),
     )
 }
 
@@ -196,7 +196,7 @@ pub fn verify_identifier_parts<'a>(
     let refuse = |what: &str, value: &str| {
         Err(Error::new(
             ErrorCode::IdentifierNotAllowed,
-            [what, " '", value, "' is not allowed"].concat(),
+            crate::value::concat(&[what, " '", value, "' is not allowed"]),
         ))
     };
     let allowed = |list: &[String], value: &str| list.is_empty() || list.iter().any(|a| a == value);

@@ -166,7 +166,7 @@ fn text_style(layer: &Map) -> Result<Value> {
             "font_antialiasing" => "antialias",
             _ => continue,
         };
-        let mut keyword = [prefix, "_"].concat();
+        let mut keyword = crate::value::concat(&[prefix, "_"]);
         value.write_js_string(&mut keyword);
         keywords.push(keyword.into());
     }

@@ -59,7 +59,8 @@ const OTHER_NAMES: [&str; 37] = [
 
 /// How many names there are.
 #[cfg(feature = "interned-keys")]
-const COUNT: usize = PARAM_NAMES.len() + COMPONENT_OPTIONS.len() + URL_OPTIONS.len() + OTHER_NAMES.len();
+const COUNT: usize =
+    PARAM_NAMES.len() + COMPONENT_OPTIONS.len() + URL_OPTIONS.len() + OTHER_NAMES.len();
 
 /// All the names: the transformation's parameters and component options, then the others.
 #[cfg(feature = "interned-keys")]

@@ -46,13 +46,12 @@ pub fn redact_userinfo(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match crate::scan::rfind_byte(&rest[..authority_end], b'@') {
-        Some(at) => [
+        Some(at) => crate::value::concat(&[
             &url[..scheme_end + 3],
             crate::config::REDACTED,
             "@",
             &rest[at + 1..],
-        ]
-        .concat(),
+        ]),
         None => url.to_owned(),
     }
 }

@@ -117,12 +117,14 @@ fn hash_to_rgb<'a>(value: Param<'a>, option: &str) -> Result<Param<'a>> {
 }
 
 fn must_be_a_string(option: &str) -> Error {
-    Error::invalid_option([option, " must be a string"].concat())
+    Error::invalid_option(crate::value::concat(&[option, " must be a string"]))
 }
 
 /// `color.replace(/^#/, "rgb:")`, when that changes it.
 fn hash_rgb(color: &str) -> Option<String> {
-    color.strip_prefix('#').map(|rest| ["rgb:", rest].concat())
+    color
+        .strip_prefix('#')
+        .map(|rest| crate::value::concat(&["rgb:", rest]))
 }
 
 /// One transformation component: the chained transformations first, then this component's own
@@ -254,7 +256,7 @@ fn effect_value(effect: Param<'_>) -> Param<'_> {
         Value::Array(items) => Cow::Owned(Value::join(items, ":").into()),
         Value::Object(map) => Cow::Owned(Value::Array(
             map.iter()
-                .map(|(k, v)| [k, ":", &v.to_js_string()].concat().into())
+                .map(|(k, v)| crate::value::concat(&[k, ":", &v.to_js_string()]).into())
                 .collect(),
         )),
         _ => effect,
@@ -276,9 +278,11 @@ fn border_value(border: Param<'_>) -> Result<Param<'_>> {
                 Value::String(c) => hash_rgb(c).unwrap_or_else(|| c.clone()),
                 _ => return Err(Error::invalid_option("border.color must be a string")),
             };
-            Cow::Owned(Value::String(
-                [width.as_str(), "px_solid_", &color].concat(),
-            ))
+            Cow::Owned(Value::String(crate::value::concat(&[
+                width.as_str(),
+                "px_solid_",
+                &color,
+            ])))
         }
         Value::String(s) if digits(s) => Cow::Borrowed(&UNDEFINED),
         Value::String(_) => border,
@@ -297,7 +301,7 @@ fn custom_function_value<'a>(
         return custom_function;
     }
     match &*process_custom_function(custom_pre_function) {
-        Value::String(s) => Cow::Owned(Value::String(["pre:", s].concat())),
+        Value::String(s) => Cow::Owned(Value::String(crate::value::concat(&["pre:", s]))),
         _ => Cow::Owned(Value::Null),
     }
 }
@@ -688,7 +692,7 @@ fn process_custom_function(value: Param<'_>) -> Param<'_> {
     let source = value.get("source");
     if kind.as_str() == Some("remote") {
         let encoded = crate::encoding::base64_encode_url(&source.to_js_string());
-        return Cow::Owned(Value::String(["remote:", &encoded].concat()));
+        return Cow::Owned(Value::String(crate::value::concat(&["remote:", &encoded])));
     }
     Cow::Owned(Value::join(&[kind.clone(), source.clone()], ":").into())
 }
@@ -832,7 +836,10 @@ mod table_tests {
     #[test]
     fn short_keys_are_lower_case_letters() {
         for (option, short, _) in PARAMS {
-            assert!(!short.is_empty() && short.bytes().all(|b| b.is_ascii_lowercase()), "{option}: {short}");
+            assert!(
+                !short.is_empty() && short.bytes().all(|b| b.is_ascii_lowercase()),
+                "{option}: {short}"
+            );
         }
     }
 

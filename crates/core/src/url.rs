@@ -164,7 +164,7 @@ fn url_signature(
     // `s--` + the first `length` characters of the URL-safe base64 digest + `--` (both lengths stop
     // before where padding would start).
     let encoded = crate::encoding::base64_url_bytes(&algorithm.digest(input.as_bytes()));
-    let signature = ["s--", encoded.get(..length).unwrap_or(&encoded), "--"].concat();
+    let signature = crate::value::concat(&["s--", encoded.get(..length).unwrap_or(&encoded), "--"]);
     Ok(signature)
 }
 
@@ -679,7 +679,7 @@ fn url_path_and_search(url: &str) -> String {
             })),
         }
     }
-    let mut out = ["/", &segments.join("/")].concat();
+    let mut out = crate::value::concat(&["/", &segments.join("/")]);
     if let Some(q) = query.filter(|q| !q.is_empty()) {
         out.push('?');
         out.push_str(&percent_encode_where(q, |b| {

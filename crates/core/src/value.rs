@@ -606,6 +606,16 @@ impl Joined {
     }
 }
 
+/// `parts` one after another (`[a, b].concat()` without the standard library's joining code, which
+/// handles any separator and is ~0.3 KB gzipped of the browser modules).
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts.iter() {
+        out.push_str(part);
+    }
+    out
+}
+
 fn write_joined(items: &[Value], sep: &str, out: &mut String) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {

@@ -123,7 +123,8 @@ impl Reader {
         let mut proto = ptr::null_mut();
         let mut kind = 0;
         if !unsafe {
-            ok(sys::napi_get_prototype(env, v, &mut proto)) && ok(sys::napi_typeof(env, proto, &mut kind))
+            ok(sys::napi_get_prototype(env, v, &mut proto))
+                && ok(sys::napi_typeof(env, proto, &mut kind))
         } {
             return None;
         }
@@ -134,7 +135,12 @@ impl Reader {
             let (mut global, mut object) = (ptr::null_mut(), ptr::null_mut());
             let found = unsafe {
                 ok(sys::napi_get_global(env, &mut global))
-                    && ok(sys::napi_get_named_property(env, global, c"Object".as_ptr(), &mut object))
+                    && ok(sys::napi_get_named_property(
+                        env,
+                        global,
+                        c"Object".as_ptr(),
+                        &mut object,
+                    ))
                     && ok(sys::napi_get_named_property(
                         env,
                         object,
@@ -147,8 +153,15 @@ impl Reader {
             }
         }
         let mut same = false;
-        unsafe { ok(sys::napi_strict_equals(env, proto, self.object_prototype, &mut same)) }
-            .then_some(same)
+        unsafe {
+            ok(sys::napi_strict_equals(
+                env,
+                proto,
+                self.object_prototype,
+                &mut same,
+            ))
+        }
+        .then_some(same)
     }
 
     /// `Array.isArray(v)`; `None` when it throws (a revoked Proxy).
