@@ -9,6 +9,7 @@ import { SIZE_TOOLCHAIN, ensureNpmDeps, ensureSizeToolchain, ensureWasmToolchain
 import { generate } from './exports/generate.mjs';
 import { hostEntry, hostPlatform } from './platforms.mjs';
 import { packHostPlatform } from './build-platforms.mjs';
+import { renameImports } from './wasm-imports.mjs';
 
 const OPTION_TYPES = [
   'UrlOptions', 'SigningOptions', 'SignedParams', 'UploadOptions', 'IdentifierPolicy', 'VerifiedIdentifier', 'ParsedIdentifier',
@@ -67,19 +68,22 @@ export function buildWeb() {
   const quick = PROFILE !== 'release';
   const wasmProfile = quick ? 'wasm-quick' : 'wasm-release';
   const web = join(root, 'npm', 'web');
-  // Two modules from one crate: the full one (servers, workers, Deno, Bun, `cirrus-web/full`) and the
-  // browser one (no `full` feature: what a page without a secret uses; the rest is compiled out). One JS
-  // glue, the full module's, serves both: the browser module must import nothing the glue does not
-  // provide and export nothing the full one does not (checked here); the web wrappers answer
-  // NOT_IN_BROWSER_BUILD for what it lacks. No default module path in the glue: each entry says which .wasm.
+  // Three modules from one crate: the full one (servers, workers, Deno, Bun, `cirrus-web/full`), the
+  // browser one (no `full` feature: what a page without a secret uses; the rest is compiled out) and the
+  // url one (url() alone, for a page that imports nothing else of the core). One JS glue, the full
+  // module's, serves all: a smaller module must import nothing the glue does not provide and export
+  // nothing the full one does not (checked here); the web wrappers answer NOT_IN_BROWSER_BUILD for what
+  // it lacks. No default module path in the glue: each entry says which .wasm.
   const interfaces = {};
-  // The shipped browser module is built with SIZE_TOOLCHAIN where it can be had (scripts/setup.mjs): its
+  // The shipped browser and url modules are built with SIZE_TOOLCHAIN where it can be had (scripts/setup.mjs): its
   // panics abort where they happen, with no message formatted and no location kept (nor the source paths
   // those locations would name: -0.2 KB gzipped). Its own target dir:
   // other flags would rebuild the workspace's every time.
   let small = !quick && ensureSizeToolchain();
   if (!quick && !small) console.warn(`the browser module is built with stable Rust: ${SIZE_TOOLCHAIN} could not be installed (it is larger so)`);
-  for (const [file, features] of [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features']]]) {
+  // The url module (cirrus-url.wasm: url() alone) is the browser module without its `browser` feature.
+  const modules = [['cirrus.wasm', []], ['cirrus-browser.wasm', ['--no-default-features', '--features', 'browser']], ['cirrus-url.wasm', ['--no-default-features']]];
+  for (const [file, features] of modules) {
     // The full module is built for speed, the browser one for size (Cargo.toml's wasm-* profiles).
     const profile = quick || file !== 'cirrus.wasm' ? wasmProfile : 'wasm-server';
     const build = (sized) => {
@@ -92,7 +96,7 @@ export function buildWeb() {
       return join(targetDir, 'wasm32-unknown-unknown', profile, 'cirrus_wasm.wasm');
     };
     let wasm;
-    if (small && file === 'cirrus-browser.wasm') {
+    if (small && file !== 'cirrus.wasm') {
       try {
         wasm = build(true);
       } catch (err) {
@@ -110,22 +114,35 @@ export function buildWeb() {
       writeFileSync(join(web, 'pkg', 'cirrus_wasm.js'), shakableGlue(readFileSync(join(out, 'cirrus_wasm.js'), 'utf8')));
       copyFileSync(join(out, 'cirrus_wasm.d.ts'), join(web, 'pkg', 'cirrus_wasm.d.ts'));
     } else {
-      for (const side of ['imports', 'exports']) {
-        const extra = interfaces[file][side].filter((name) => !interfaces['cirrus.wasm'][side].includes(name));
-        if (extra.length) throw new Error(`the browser module ${side} what the full module's glue does not know: ${extra.join(', ')}`);
-      }
       // Same names are not enough: wasm-bindgen numbers some imports by use (`__wbindgen_generic_000...1`),
-      // and a module does not check an import's signature when it loads. Each import the browser module
-      // uses must be the same function in its own glue as in the full module's, which it will get.
+      // and a module does not check an import's signature when it loads. Each import a small module uses
+      // must be the same function in its own glue as in the full module's, which it will get: one the
+      // full glue has under another number is renamed to it in the module's binary.
       const full = importBodies(readFileSync(join(root, 'target', 'wasm-bindgen', 'cirrus.wasm', 'cirrus_wasm.js'), 'utf8'));
       const own = importBodies(readFileSync(join(out, 'cirrus_wasm.js'), 'utf8'));
-      const differing = interfaces[file].imports.map((i) => i.split('.').pop()).filter((name) => !full.has(name) || own.get(name) !== full.get(name));
-      if (differing.length) throw new Error(`the browser module's imports differ from the full module's glue: ${differing.join(', ')}`);
+      const names = interfaces[file].imports.map((i) => i.split('.').pop());
+      const renames = Object.fromEntries(names.filter((name) => own.get(name) !== full.get(name)).flatMap((name) => {
+        const same = [...full.keys()].filter((other) => full.get(other) === own.get(name));
+        return same.length === 1 ? [[name, same[0]]] : [];
+      }));
+      if (Object.keys(renames).length) {
+        const bg = join(out, 'cirrus_wasm_bg.wasm');
+        writeFileSync(bg, renameImports(readFileSync(bg), renames));
+        interfaces[file] = moduleInterface(bg);
+      }
+      const differing = names.filter((name) => own.get(name) !== full.get(renames[name] ?? name));
+      if (differing.length || new Set(names.map((name) => renames[name] ?? name)).size !== names.length) {
+        throw new Error(`${file}'s imports differ from the full module's glue: ${differing.join(', ')}`);
+      }
+      for (const side of ['imports', 'exports']) {
+        const extra = interfaces[file][side].filter((name) => !interfaces['cirrus.wasm'][side].includes(name));
+        if (extra.length) throw new Error(`${file} ${side} what the full module's glue does not know: ${extra.join(', ')}`);
+      }
       // Built for size, the browser module carries no formatting machinery (issue 16: ~4 KB): the core
       // writes its numbers and messages without core::fmt, and a new `format!` on its path shows here.
       if (small) {
         const formatting = formattingFunctions(join(out, 'cirrus_wasm_bg.wasm'));
-        if (formatting.length) throw new Error(`the browser module carries formatting code (write it without format!/to_string): ${formatting.slice(0, 8).join(', ')}`);
+        if (formatting.length) throw new Error(`${file} carries formatting code (write it without format!/to_string): ${formatting.slice(0, 8).join(', ')}`);
       }
     }
     copyFileSync(join(out, 'cirrus_wasm_bg.wasm'), join(web, file));
@@ -148,7 +165,7 @@ export function buildWeb() {
   if (quick) return;
   const sizes = { ...webSize(), browser_toolchain: small ? SIZE_TOOLCHAIN : 'stable' };
   writeFileSync(join(web, 'pkg', 'size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
-  console.log(`web package: browser module ${sizes.browser_wasm_gzip} B gzipped (${sizes.browser_toolchain}), full module ${sizes.full_wasm_gzip} B, JS ${sizes.js_gzip} B (all of it, before a bundler drops what a page does not import)`);
+  console.log(`web package: browser module ${sizes.browser_wasm_gzip} B gzipped, url module ${sizes.url_wasm_gzip} B (${sizes.browser_toolchain}), full module ${sizes.full_wasm_gzip} B, JS ${sizes.js_gzip} B (all of it, before a bundler drops what a page does not import)`);
 }
 
 /** The NestJS package (tsc), the e2e test app that uses it, and the demo app. */
@@ -176,7 +193,7 @@ export function packHost() {
   return dir;
 }
 
-/** The functions of a wasm-bindgen glue's import object, by name (their source text). */
+/** The functions of a wasm-bindgen glue's import object, by name (their source text after the name). */
 function importBodies(glue) {
   const bodies = new Map();
   let name = null;
@@ -188,7 +205,8 @@ function importBodies(glue) {
     } else if (/^ {0,4}\S/.test(line)) {
       name = null;
     }
-    if (name) bodies.set(name, `${bodies.get(name)}${line}\n`);
+    // Without the name itself: one function under two numbers reads the same.
+    if (name) bodies.set(name, `${bodies.get(name)}${entry ? line.slice(entry[0].length) : line}\n`);
   }
   return bodies;
 }
@@ -243,11 +261,11 @@ function formattingFunctions(file) {
   return [...new Set(names.match(/(?:core|alloc)(?:\[[0-9a-f]+\])?::fmt::\w+/g) ?? [])];
 }
 
-/** Gzipped sizes (level 9) of both .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */
+/** Gzipped sizes (level 9) of the three .wasm modules and of all the package's browser JS (wasm-bindgen's and ours). */
 export function webSize() {
   const gz = (...parts) => parts.reduce((n, p) => n + gzipSync(readFileSync(join(root, 'npm', 'web', ...p)), { level: 9 }).length, 0);
-  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['http.js'], ['resume-store.js'], ['upload-many.js'], ['downscale.js'], ['fast-args.js'], ['value-text.js']);
-  return { browser_wasm_gzip: gz(['cirrus-browser.wasm']), full_wasm_gzip: gz(['cirrus.wasm']), js_gzip: js };
+  const js = gz(['pkg', 'cirrus_wasm.js'], ['index.js'], ['common.js'], ['beyond-url.js'], ['ready.js'], ['generated.js'], ['direct-upload.js'], ['http.js'], ['resume-store.js'], ['upload-many.js'], ['downscale.js'], ['fast-args.js'], ['value-text.js']);
+  return { browser_wasm_gzip: gz(['cirrus-browser.wasm']), url_wasm_gzip: gz(['cirrus-url.wasm']), full_wasm_gzip: gz(['cirrus.wasm']), js_gzip: js };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

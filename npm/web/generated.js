@@ -58,6 +58,7 @@ export function verifyIdentifier(identifier, apiSecret, options) {
 /** A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`. */
 export function parseIdentifier(...args) {
   if (!isReady()) throw notInitialised();
+  if (!inModule("parseIdentifier")) throw notInBrowserBuild("parseIdentifier", true);
   return wasm.parseIdentifier(...args);
 }
 

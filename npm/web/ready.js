@@ -9,15 +9,34 @@ let exports = null;
 
 export const isReady = () => initialised;
 
+let browserModule = null;
+
+/**
+ * Called where the web package defines an export the url module (cirrus-url.wasm) lacks (beyond-url.js):
+ * the browser entry's init() then loads the browser module. A bundler that drops what a page does not
+ * import drops this call with those exports, so a page that imports url() alone loads the url module.
+ */
+export function needBrowserModule(locate) {
+  browserModule ??= locate;
+}
+
+/** The browser module's URL when something imported needs it (the browser entry's init() asks). */
+export const browserModuleIfNeeded = () => browserModule?.();
+
 /** The module's memory in bytes (for tests that check it stays bounded; not exported by the package). */
 export const memoryBytes = () => memory?.buffer.byteLength;
 
 /** Whether the loaded module has the raw export `name` (the browser module leaves server functions out). */
 export const inModule = (name) => typeof exports?.[name] === 'function';
 
-/** What a function the browser module leaves out answers (the text of the NOT_IN_BROWSER_BUILD code). */
-export function notInBrowserBuild(name) {
-  const err = new Error(`cirrus-web: \`${name}\` is not in the browser build (a browser holds no api_secret); servers, workers, Deno and Bun load the full build, and a page that needs it imports 'cirrus-web/full'`);
+/**
+ * What a function the loaded module leaves out answers (the NOT_IN_BROWSER_BUILD code): `urlModule`
+ * when the browser module has it and only the url module (init() given cirrus-url.wasm) lacks it.
+ */
+export function notInBrowserBuild(name, urlModule = false) {
+  const err = new Error(urlModule
+    ? `cirrus-web: \`${name}\` is not in cirrus-url.wasm, the module for pages that import url() alone; init() with no argument loads cirrus-browser.wasm for a page that imports \`${name}\`: pass that one if you pass a module`
+    : `cirrus-web: \`${name}\` is not in the browser build (a browser holds no api_secret); servers, workers, Deno and Bun load the full build, and a page that needs it imports 'cirrus-web/full'`);
   err.code = 'NOT_IN_BROWSER_BUILD';
   return err;
 }

@@ -1,7 +1,7 @@
 // What a browser page pays, measured the way a user ships it: a Vite 8 production build of a page that
-// only builds a URL, with each library, and the gzipped size (level 9) of everything the build emits
-// (JS chunks and the .wasm). The apps live in .cache/bundle-size (installed once from npm; cirrus-web
-// from this repo's npm/web).
+// only builds a URL, with each library, and the gzipped size (level 9) of what the page loads (JS chunks
+// and the .wasm; anything emitted that the page never fetches is named apart). The apps live in
+// .cache/bundle-size (installed once from npm; cirrus-web from this repo's npm/web).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -54,14 +54,32 @@ export function bundleSizes() {
     writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>\n');
     writeFileSync(join(app, 'main.js'), `${code}\n`);
     run(process.execPath, [join(dir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', app, '--outDir', join(app, 'dist'), '--emptyOutDir', '--logLevel', 'warn']);
+    // What the page loads: the files index.html names, and those its loaded JS names, to a fixpoint. A
+    // file the build emits that nothing loaded names is never fetched (Vite emits every
+    // `new URL('<literal>', import.meta.url)` asset it meets, even in a module it then drops): listed apart.
+    const emitted = files(join(app, 'dist')).filter((f) => !f.endsWith('.html'));
+    const loaded = new Set();
+    const names = [readFileSync(join(app, 'dist', 'index.html'), 'utf8')];
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const f of emitted) {
+        const base = f.split('/').pop();
+        if (!loaded.has(f) && names.some((text) => text.includes(base))) {
+          loaded.add(f);
+          if (f.endsWith('.js')) names.push(readFileSync(f, 'utf8'));
+          grew = true;
+        }
+      }
+    }
     let js = 0;
     let wasm = 0;
-    for (const f of files(join(app, 'dist'))) {
+    for (const f of loaded) {
       const size = gzipSync(readFileSync(f), { level: 9 }).length;
       if (f.endsWith('.wasm')) wasm += size;
       else if (f.endsWith('.js')) js += size;
     }
-    return { package: `${name}: Vite page that builds one URL`, js_gzip: js, wasm_gzip: wasm, gzip_bytes: js + wasm };
+    const unloaded = emitted.filter((f) => !loaded.has(f)).map((f) => `${f.split('/').pop()} (${gzipSync(readFileSync(f), { level: 9 }).length} B)`);
+    return { package: `${name}: Vite page that builds one URL`, js_gzip: js, wasm_gzip: wasm, gzip_bytes: js + wasm, emitted_not_loaded: unloaded.join(', ') };
   });
 }
 

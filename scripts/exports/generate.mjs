@@ -52,10 +52,15 @@ function rustFunctions(binding) {
       methodAttr: (e) => `#[wasm_bindgen(js_name = ${e.name})]`,
       twinOut: (text) => text,
     };
-  // The browser build (no `full` feature) carries only what a page without a secret uses: the rest are
-  // compiled out (the module then has neither their export shims nor the code they reach). The JS glue is
-  // the full module's; the web wrappers answer NOT_IN_BROWSER_BUILD for an export the loaded module lacks.
-  const gate = (e) => (binding === 'wasm' && !e.browser ? '#[cfg(feature = "full")]\n' : '');
+  // The browser modules carry only what a page without a secret uses: cirrus-browser.wasm (feature
+  // `browser`) what the table marks `browser`, cirrus-url.wasm (no feature) what it marks `'url'`; the
+  // rest is compiled out (a module then has neither their export shims nor the code they reach). The JS
+  // glue is the full module's; the web wrappers answer NOT_IN_BROWSER_BUILD for an export the loaded
+  // module lacks. `method`: the gate of a `Cloudinary` method (the class is in the browser module only).
+  const gate = (e, method = false) => {
+    if (binding !== 'wasm' || (e.browser === 'url' && !method)) return '';
+    return e.browser ? '#[cfg(feature = "browser")]\n' : '#[cfg(feature = "full")]\n';
+  };
   const fnDefs = [];
   const methodDefs = [];
   for (const e of EXPORTS) {
@@ -84,7 +89,8 @@ function rustFunctions(binding) {
     const sharedCall = (account) => `${snake(e.name)}_text(${account}, ${names.map(snake).join(', ')})`;
     if (shared) {
       const bind = `let (${names.map(snake).join(', ')}) = (${names.map(render(true)).join(', ')});`;
-      const pick = `match account {\n            Some(account) => account.${snake(e.name)}(${names.map(snake).join(', ')}),\n            None => ${coreCall(e.core, names, snake)},\n        }`;
+      // The account's arm only where the class is (the url module has none).
+      const pick = `match account {\n            ${gate(e, true).trim()}\n            Some(account) => account.${snake(e.name)}(${names.map(snake).join(', ')}),\n            _ => ${coreCall(e.core, names, snake)},\n        }`.replace(/\n {12}\n/, '\n');
       fnDefs.push(`/// \`${e.name}()\`'s twins' one body: with a \`Cloudinary\`'s account, or none (the free function).\n${gate(e)}#[inline(never)]\nfn ${snake(e.name)}_text(account: Option<&api::Client>, ${params(names, true)}) -> JsResult<${ret}> {\n    ${b.wrap(`{\n        ${bind}\n        ${pick}\n    }`, e.returns[1])}\n}`);
     }
     if (hasTwin(e)) {
@@ -113,11 +119,11 @@ function rustFunctions(binding) {
   const cleanup = (s) => s.replace(/\(&self, env: Env, \)/g, '(&self, env: Env)').replace(/env: Env, \)/g, 'env: Env)').replace(/\(env: Env, ([^)]*)\)/g, '(env: Env, $1)');
   const uses = binding === 'node'
     ? `use crate::text::Text;\nuse crate::{guard, now_arg, read, Cloudinary, Code, JsOut, JsonOut};\nuse cirrus_core::{api, flat};\nuse napi::bindgen_prelude::*;\nuse napi_derive::napi;\n`
-    : `use crate::convert::{read_value, write_value};\nuse crate::{run, Cloudinary, JsResult};\nuse alloc::string::String;\nuse cirrus_core::{api, flat};\nuse wasm_bindgen::prelude::*;\n`;
+    : `use crate::convert::read_value;\n#[cfg(feature = "browser")]\nuse crate::convert::write_value;\n#[cfg(feature = "browser")]\nuse crate::Cloudinary;\nuse crate::{run, JsResult};\nuse alloc::string::String;\nuse cirrus_core::{api, flat};\nuse wasm_bindgen::prelude::*;\n`;
   const implAttr = binding === 'node' ? '#[napi]' : '#[wasm_bindgen]';
   // Methods in one impl block per gate (wasm-bindgen takes a cfg on a whole block).
-  const impls = [...new Set(methodDefs.map(([e]) => gate(e)))]
-    .map((g) => `${g}${implAttr}\nimpl Cloudinary {\n${methodDefs.filter(([e]) => gate(e) === g).map(([, text]) => text).join('\n\n')}\n}\n`)
+  const impls = [...new Set(methodDefs.map(([e]) => gate(e, true)))]
+    .map((g) => `${g}${implAttr}\nimpl Cloudinary {\n${methodDefs.filter(([e]) => gate(e, true) === g).map(([, text]) => text).join('\n\n')}\n}\n`)
     .join('\n');
   return cleanup(`${HEADER('//!')}//! The exported core functions, the \`Cloudinary\` methods and their JSON fast-path twins.\n#![allow(clippy::too_many_arguments)]\n\n${uses}\n${fnDefs.join('\n\n')}\n\n${impls}`);
 }
@@ -202,12 +208,15 @@ function webWrappers() {
   // What the browser module leaves out (`browser: false`) answers NOT_IN_BROWSER_BUILD when it is loaded.
   // (A function with a text twin is exported by that twin alone.)
   const raw = (e) => (hasTwin(e) ? `${e.name}Json` : e.name);
-  const inBuild = (e, name, indent) => (e.browser ? '' : `${indent}if (!inModule(${JSON.stringify(name)})) throw notInBrowserBuild(${JSON.stringify(e.name)});\n`);
+  // (What only the browser module carries is checked too: it is missing when init() was given the url
+  // module. A method needs no check for that: the class cannot be made there.)
+  const inBuild = (e, name, indent, method = false) => (e.browser === 'url' || (e.browser && method) ? ''
+    : `${indent}if (!inModule(${JSON.stringify(name)})) throw notInBrowserBuild(${JSON.stringify(e.name)}${e.browser ? ', true' : ''});\n`);
   const { fns, methods } = jsWrappers('wasm', {
     exported: true,
     oneWriter: true,
     guard: (e) => `  if (!isReady()) throw notInitialised();\n${inBuild(e, raw(e), '  ')}`,
-    methodGuard: (e) => inBuild(e, `cloudinary_${methodHasTwin(e) ? raw(e) : e.name}`, '    '),
+    methodGuard: (e) => inBuild(e, `cloudinary_${methodHasTwin(e) ? raw(e) : e.name}`, '    ', true),
   });
   return `${HEADER('//')}// The core functions, each text argument written by valueText (any value as flat text:\n// npm/web/value-text.js) and signing params by flatParamsArg for the flat twins (npm/web/fast-args.js),\n// each refusing to run before init(), and a Cloudinary base class whose methods take text the same way.\nimport * as wasm from './pkg/cirrus_wasm.js';\nimport { deferrable, flatParamsArg, ${DECODERS} } from './fast-args.js';\nimport { valueText } from './value-text.js';\nimport { inModule, isReady, notInBrowserBuild, notInitialised } from './ready.js';\n\n${fns.join('\n\n')}\n\nexport class CloudinaryBase extends wasm.Cloudinary {\n${methods.join('\n\n')}\n}\n\nexport const GENERATED_NAMES = ${JSON.stringify(EXPORTS.map((e) => e.name))};\n`;
 }

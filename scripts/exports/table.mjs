@@ -25,8 +25,10 @@
 //            `strings` as strings, when those are strings and every `absent` arg is null or undefined;
 //            the twin answers text (`decode`, a function of fast-args, turns it into the result), or
 //            none when the text is ambiguous, and the call then takes the other paths
-//   browser  true when cirrus-web's browser build carries it (what a page without a secret uses); the
-//            others answer NOT_IN_BROWSER_BUILD there, and the module is smaller for it
+//   browser  what cirrus-web's browser modules carry (what a page without a secret uses): `'url'` in both
+//            (cirrus-url.wasm, which a page that imports url() alone loads, and cirrus-browser.wasm),
+//            true in the browser module only; the others answer NOT_IN_BROWSER_BUILD there, and the
+//            modules are smaller for it. A `Cloudinary` method is in the browser module only (the class is)
 
 export const EXPORTS = [
   {
@@ -36,7 +38,7 @@ export const EXPORTS = [
     returns: ['string', 'String'],
     core: 'api::url',
     method: { args: ['publicId', 'options', 'nowMs'], ts: 'publicId: string | number, options?: UrlOptions, nowMs?: number' },
-    browser: true,
+    browser: 'url',
   },
   {
     name: 'apiSignRequest',

@@ -23,7 +23,7 @@ const EXPECTED = {
     'testing.cjs', 'testing.d.ts', 'testing.mjs',
   ],
   'cirrus-web': [
-    'LICENSE', 'README.md', 'cirrus-browser.wasm', 'cirrus.wasm', 'common.js', 'direct-upload.js', 'downscale.js', 'errors.d.ts', 'fast-args.js',
+    'LICENSE', 'README.md', 'beyond-url.js', 'cirrus-browser.wasm', 'cirrus-url.wasm', 'cirrus.wasm', 'common.js', 'direct-upload.js', 'downscale.js', 'errors.d.ts', 'fast-args.js',
     'full.js', 'generated.d.ts', 'generated.js', 'http.js', 'index.d.ts', 'index.js', 'index.node.js', 'index.workerd.js',
     'options.d.ts', 'package.json', 'pkg/cirrus_wasm.js', 'ready.js', 'resume-store.js', 'upload-many.js', 'value-text.js',
   ],
@@ -80,7 +80,7 @@ test('the packages pin each other exactly and declare the Node versions they are
 
 test('cirrus-web keeps Node built-ins out of the browser entry and its imports', () => {
   const web = join(root, 'npm', 'web');
-  const browserGraph = ['index.js', 'full.js', 'common.js', 'ready.js', 'generated.js', 'direct-upload.js', 'fast-args.js', 'value-text.js', 'pkg/cirrus_wasm.js'];
+  const browserGraph = ['index.js', 'full.js', 'common.js', 'beyond-url.js', 'ready.js', 'generated.js', 'direct-upload.js', 'fast-args.js', 'value-text.js', 'pkg/cirrus_wasm.js'];
   for (const f of browserGraph) assert.doesNotMatch(readFileSync(join(web, f), 'utf8'), /from ['"]node:|import\(['"]node:|require\(/, f);
   const conditions = Object.keys(byName['cirrus-web'].manifest.exports['.']);
   assert.deepEqual(conditions, ['types', 'workerd', 'deno', 'bun', 'browser', 'node', 'default']);

@@ -25,7 +25,7 @@ const ORACLE = {
   signature: cloudinary.v2.utils.api_sign_request({ timestamp: 1315060510, public_id: 'sample' }, 'abcd'),
 };
 // What the browser app (the browser module) shows.
-const BROWSER_ORACLE = { url: ORACLE.url, publicId: 'sample', signing: 'NOT_IN_BROWSER_BUILD' };
+const BROWSER_ORACLE = { url: ORACLE.url, publicId: 'sample', signing: 'NOT_IN_BROWSER_BUILD', modules: ['cirrus-browser'] };
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'cirrus-e2e-'));
 const app = join(work, 'app');
@@ -199,6 +199,17 @@ test('NestJS 12: a streaming upload into the media service and a listing', async
 test('Vite: init() with no argument in Chromium', async () => {
   sh(process.execPath, [join(app, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser', '--outDir', '../dist-vite', '--emptyOutDir']);
   assert.deepEqual(await inChromium(join(app, 'dist-vite')), BROWSER_ORACLE);
+});
+
+test('Vite: a page that imports url() alone emits and loads the url module only', async () => {
+  const out = join(app, 'dist-vite-url');
+  sh(process.execPath, [join(app, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser-url', '--outDir', '../dist-vite-url', '--emptyOutDir']);
+  const emitted = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.wasm'));
+  assert.equal(emitted.length, 1, `one module emitted: ${emitted}`);
+  const urlModule = readFileSync(join(app, 'node_modules', 'cirrus-web', 'cirrus-url.wasm'));
+  assert.ok(readFileSync(join(out, 'assets', emitted[0])).equals(urlModule), 'the emitted module is cirrus-url.wasm');
+  assert.ok(urlModule.length < readFileSync(join(app, 'node_modules', 'cirrus-web', 'cirrus-browser.wasm')).length);
+  assert.deepEqual(await inChromium(out), { url: ORACLE.url, fetched: [`/assets/${emitted[0]}`] });
 });
 
 test('esbuild: the browser bundle has no Node built-ins; init() with the .wasm copied next to it', async () => {

@@ -1,5 +1,5 @@
 // The conformance vectors against the web package in real headless Chromium (Debian's): the browser
-// entry's small module (url vectors, the functions it leaves out, its allocator) and `cirrus-web/full`.
+// entry's small modules (url vectors, the functions they leave out, their allocator) and `cirrus-web/full`.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { withRepoPage } from '../shared/chromium.mjs';
@@ -32,7 +32,18 @@ test('the browser entry: url and account vectors on the small module; what it le
   console.log(`browser module: ${r.unsigned} url cases that ask to sign answered NOT_IN_BROWSER_BUILD`);
   assert.ok(r.unsigned > 100 && r.unsigned < 900, `unsigned ${r.unsigned}`);
   for (const [name, code] of Object.entries(r.serverOnly)) assert.equal(code, 'NOT_IN_BROWSER_BUILD', name);
+  assert.equal(r.urlSigned, 'NOT_IN_BROWSER_BUILD', 'url(sign_url)');
   assert.deepEqual(r.parsed, { resource_type: 'image', type: 'upload', version: 12, public_id: 'a/b', format: 'png', identifier: 'image/upload/v12/a/b.png', signature: 'abc' });
   console.log(`browser module memory after one pass ${r.memory.before} B, after ${r.memory.calls} url() calls ${r.memory.after} B`);
+  assert.equal(r.memory.after, r.memory.before, 'the allocator reuses its blocks');
+});
+
+test('the url module (a page that imports url() alone): url vectors; memory bounded', async () => {
+  const r = await report('url');
+  assert.deepEqual(Object.keys(r.areas), ['url']);
+  assert.ok(r.areas.url.cases >= 3000);
+  assert.ok(r.unsigned > 100 && r.unsigned < 900, `unsigned ${r.unsigned}`);
+  assert.equal(r.urlSigned, 'NOT_IN_BROWSER_BUILD', 'url(sign_url)');
+  console.log(`url module memory after one pass ${r.memory.before} B, after ${r.memory.calls} url() calls ${r.memory.after} B`);
   assert.equal(r.memory.after, r.memory.before, 'the allocator reuses its blocks');
 });

@@ -5,9 +5,10 @@
 //! or Proxy trap as a refusal that the core reads as a coded `INVALID_ARGUMENT`): one string crosses,
 //! and the module carries no JavaScript-value walker.
 
+#[cfg(feature = "browser")]
+use crate::js::{reflect_define_property, reflect_set, JsArray, JsObject};
 use alloc::string::String;
 use cirrus_core::{flat, Error, Value};
-use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -35,7 +36,9 @@ pub(crate) fn read_value(v: &JsValue, what: &str) -> Result<Value, Error> {
     flat::parse_value(&value_text(v), what)
 }
 
-/// Creates a JavaScript value (objects skip `undefined` entries, like JSON).
+/// Creates a JavaScript value (objects skip `undefined` entries, like JSON). (Not in the url module:
+/// url() answers a string.)
+#[cfg(feature = "browser")]
 pub(crate) fn write_value(value: &Value) -> JsValue {
     match value {
         Value::Undefined => JsValue::UNDEFINED,
@@ -43,37 +46,43 @@ pub(crate) fn write_value(value: &Value) -> JsValue {
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::Number(n) => JsValue::from_f64(*n),
         Value::String(s) => JsValue::from_str(s),
-        Value::Array(items) => items.iter().map(write_value).collect::<Array>().into(),
+        Value::Array(items) => {
+            let out = JsArray::new();
+            for item in items {
+                out.push(&write_value(item));
+            }
+            out.into()
+        }
         Value::Object(map) => {
-            let out = Object::new();
+            let out: JsValue = JsObject::new().into();
             for (k, v) in map.iter().filter(|(_, v)| !matches!(v, Value::Undefined)) {
                 let (key, value) = (JsValue::from_str(k), write_value(v));
                 if k == "__proto__" {
                     // Assigning `__proto__` would replace the object's prototype: define it instead, an
                     // ordinary own property (as the Node addon does for every key).
-                    let descriptor = Object::new();
+                    let descriptor: JsValue = JsObject::new().into();
                     for (name, flag) in [
                         ("value", value),
                         ("enumerable", JsValue::TRUE),
                         ("writable", JsValue::TRUE),
                         ("configurable", JsValue::TRUE),
                     ] {
-                        let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str(name), &flag);
+                        let _ = reflect_set(&descriptor, &JsValue::from_str(name), &flag);
                     }
-                    let _ = js_sys::Reflect::define_property(&out, &key, &descriptor);
+                    let _ = reflect_define_property(&out, &key, &descriptor);
                 } else {
-                    // Setting a data property on a fresh plain object cannot throw.
-                    let _ = js_sys::Reflect::set(&out, &key, &value);
+                    // A fresh plain object: only a setter on a polluted Object.prototype could throw.
+                    let _ = reflect_set(&out, &key, &value);
                 }
             }
-            out.into()
+            out
         }
     }
 }
 
 /// A core error as a JS `Error` whose `code` is the stable code.
 pub(crate) fn js_error(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
-    let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code.as_str().into());
+    let err = crate::js::JsError::new(&e.message);
+    err.set_code(e.code.as_str());
     err.unchecked_into()
 }

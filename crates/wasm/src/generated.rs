@@ -2,8 +2,12 @@
 //! The exported core functions, the `Cloudinary` methods and their JSON fast-path twins.
 #![allow(clippy::too_many_arguments)]
 
-use crate::convert::{read_value, write_value};
-use crate::{run, Cloudinary, JsResult};
+use crate::convert::read_value;
+#[cfg(feature = "browser")]
+use crate::convert::write_value;
+#[cfg(feature = "browser")]
+use crate::Cloudinary;
+use crate::{run, JsResult};
 use alloc::string::String;
 use cirrus_core::{api, flat};
 use wasm_bindgen::prelude::*;
@@ -23,8 +27,9 @@ fn url_text(
             crate::now_arg(&now_ms)?,
         );
         match account {
+            #[cfg(feature = "browser")]
             Some(account) => account.url(public_id, options, now_ms),
-            None => api::url(public_id, options, now_ms),
+            _ => api::url(public_id, options, now_ms),
         }
     })
 }
@@ -113,6 +118,7 @@ pub fn verify_identifier_flat(identifier: &str, api_secret: &str) -> JsResult<Op
 }
 
 /// A signed identifier's parts without checking its signature (no secret needed): `verifyIdentifier`'s result plus `signature`.
+#[cfg(feature = "browser")]
 #[wasm_bindgen(js_name = parseIdentifier)]
 pub fn parse_identifier(identifier: JsValue) -> JsResult<JsValue> {
     run(|| api::parse_identifier(&read_value(&identifier, "identifier")?)).map(|v| write_value(&v))
@@ -200,6 +206,7 @@ pub fn parse_cloudinary_url(url: JsValue) -> JsResult<JsValue> {
     run(|| api::parse_cloudinary_url(&read_value(&url, "url")?)).map(|v| write_value(&v))
 }
 
+#[cfg(feature = "browser")]
 #[wasm_bindgen]
 impl Cloudinary {
     /// `url()` with this account's config and `options` as flat text.

@@ -4,8 +4,9 @@
 //! are JS `Error`s whose `code` is the core's stable code. Functions that depend on the time take an
 //! optional trailing `nowMs` (defaults to `Date.now()`) so results can be pinned.
 //!
-//! The browser build (no `full` feature) links no `std`: its panics abort without formatting anything,
-//! so neither std's panic machinery nor the message formatting is in the module.
+//! The browser modules (no `full` feature; `browser` for cirrus-browser.wasm, nothing for the url
+//! module cirrus-url.wasm: see Cargo.toml) link no `std`: their panics abort without formatting anything,
+//! so neither std's panic machinery nor the message formatting is in them.
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "full")), no_std)]
 #![deny(missing_docs)]
 
@@ -13,13 +14,19 @@ extern crate alloc;
 
 mod convert;
 pub mod generated;
+mod js;
 #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
 mod size_classes;
 
+#[cfg(feature = "browser")]
 use alloc::borrow::ToOwned;
 use alloc::string::String;
-use cirrus_core::{api, Error, Value};
-use convert::{js_error, read_value, write_value};
+#[cfg(feature = "browser")]
+use cirrus_core::Value;
+use cirrus_core::{api, Error};
+#[cfg(feature = "browser")]
+use convert::write_value;
+use convert::{js_error, read_value};
 use wasm_bindgen::prelude::*;
 
 /// A panic (a bug: inputs are checked) in the browser build traps, which wasm-bindgen's glue reports as
@@ -63,16 +70,18 @@ pub fn start() {
 /// the time. (Taken as a JsValue: a typed parameter would let wasm-bindgen's glue throw an uncoded
 /// TypeError for, say, a Symbol.)
 pub(crate) fn now_arg(given: &JsValue) -> Result<cirrus_core::time::Now, Error> {
-    api::now_arg(&read_value(given, "nowMs")?, js_sys::Date::now)
+    api::now_arg(&read_value(given, "nowMs")?, js::date_now)
 }
 
 /// A numeric argument.
+#[cfg(feature = "browser")]
 fn number_arg(v: &JsValue, what: &str) -> Result<f64, Error> {
     v.as_f64()
         .ok_or_else(|| Error::invalid_argument([what, " must be a number"].concat()))
 }
 
 /// The stable code of a failed call's HTTP status and whether to retry it: `{ code, retryable }`.
+#[cfg(feature = "browser")]
 #[wasm_bindgen(js_name = classifyStatus)]
 pub fn classify_status(status: JsValue, upload: JsValue) -> JsResult<JsValue> {
     let status = run(|| number_arg(&status, "status"))?;
@@ -94,6 +103,7 @@ pub fn classify_status(status: JsValue, upload: JsValue) -> JsResult<JsValue> {
 /// never sent (`sign()` failed). `retries` may be `Infinity`. Whether the request may be sent twice is
 /// the core's rule, from whether the public_id is fixed and whether it is a chunk but the last. (Plain
 /// numbers and booleans, for the upload code only: the browser module stays small.)
+#[cfg(feature = "browser")]
 #[wasm_bindgen(js_name = retryDecision)]
 pub fn retry_decision(
     status: f64,
@@ -134,12 +144,14 @@ pub fn retry_decision(
 
 /// Whether an upload request may be sent twice: the core's rule (see `retryDecision`), which the upload
 /// code also asks before a request, to know whether a pause may abort it.
+#[cfg(feature = "browser")]
 #[wasm_bindgen(js_name = uploadIdempotent)]
 pub fn upload_idempotent(fixed_public_id: bool, chunk_but_last: bool) -> bool {
     cirrus_core::retry::upload_idempotent(fixed_public_id, chunk_but_last)
 }
 
 /// Chunks for a chunked upload of `total` bytes: `[[start, end], ...]` (inclusive ends).
+#[cfg(feature = "browser")]
 #[wasm_bindgen(js_name = planChunks)]
 pub fn plan_chunks(total: JsValue, chunk_size: JsValue) -> JsResult<JsValue> {
     let plan = run(|| {
@@ -148,9 +160,9 @@ pub fn plan_chunks(total: JsValue, chunk_size: JsValue) -> JsResult<JsValue> {
         cirrus_core::chunks::plan(total.max(0.0) as u64, size.max(1.0) as u64)
     })?;
     // The pairs written straight into JS arrays (no core values first: the browser module stays small).
-    let pairs = js_sys::Array::new();
+    let pairs = js::JsArray::new();
     for c in &plan {
-        let pair = js_sys::Array::new();
+        let pair = js::JsArray::new();
         pair.push(&JsValue::from_f64(c.start as f64));
         pair.push(&JsValue::from_f64(c.end as f64));
         pairs.push(&pair);
@@ -160,11 +172,13 @@ pub fn plan_chunks(total: JsValue, chunk_size: JsValue) -> JsResult<JsValue> {
 
 /// A client bound to one account's config. Its secrets stay in wasm memory: `JSON.stringify` shows a
 /// redacted config. (In a browser, give it only what is public: cloud_name and URL settings.)
+#[cfg(feature = "browser")]
 #[wasm_bindgen]
 pub struct Cloudinary {
     inner: api::Client,
 }
 
+#[cfg(feature = "browser")]
 #[wasm_bindgen]
 impl Cloudinary {
     /// From a config object (`{ cloud_name, ... }`) or a `CLOUDINARY_URL` string.
