@@ -63,7 +63,7 @@ export type ErrorCode =
   | 'NOT_INITIALIZED'
   /** `init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL). */
   | 'WASM_LOAD_FAILED'
-  /** A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`. */
+  /** A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`. Also what the url module (`cirrus-url.wasm`, loaded while a page imports nothing more than `url()`) leaves out: `await init()` once it is imported loads the browser module. */
   | 'NOT_IN_BROWSER_BUILD'
   /** The route needs an owner and `owner(request)` returned none. */
   | 'SIGN_IN_REQUIRED'

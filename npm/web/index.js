@@ -3,8 +3,9 @@
 // NOT_IN_BROWSER_BUILD here (`cirrus-web/full` has them). A page that imports url() and nothing else of
 // the core (its bundler drops the rest) loads the url module, cirrus-url.wasm; any other, the browser
 // module, cirrus-browser.wasm (url(), the `Cloudinary` class, parseIdentifier and the upload helpers:
-// beyond-url.js asks for it). Call `await init()` once; then every export is synchronous.
-import { browserModuleIfNeeded, initWith } from './ready.js';
+// beyond-url.js asks for it). Call `await init()` once; then every export is synchronous. A chunk loaded
+// later that imports more than url() calls `await init()` again: that loads the browser module.
+import { chooseModule, initWith } from './ready.js';
 
 export * from './common.js';
 
@@ -16,5 +17,5 @@ const HINT = 'With esbuild (which does not copy assets), copy node_modules/cirru
 
 /** Loads the WebAssembly module: fetched next to this file unless `input` says where (URL, Response, bytes, Module). */
 export function init(input) {
-  return initWith(() => input ?? browserModuleIfNeeded() ?? new URL('./cirrus-url.wasm', import.meta.url), HINT);
+  return initWith(() => input ?? chooseModule(new URL('./cirrus-url.wasm', import.meta.url)), HINT);
 }

@@ -3,25 +3,41 @@
 import { __wbg_finalize_init as finish, __wbg_get_imports as glueImports } from './pkg/cirrus_wasm.js';
 
 let initialised = false;
+// The load init() answers with (null: the next init() starts one), and the last one started.
 let ready = null;
+let loading = null;
 let memory = null;
 let exports = null;
 
 export const isReady = () => initialised;
 
 let browserModule = null;
+// Whether the module loading or loaded is the url module, chosen by the browser entry's init() because
+// nothing imported needed more.
+let onUrlModule = false;
 
 /**
  * Called where the web package defines an export the url module (cirrus-url.wasm) lacks (beyond-url.js):
  * the browser entry's init() then loads the browser module. A bundler that drops what a page does not
  * import drops this call with those exports, so a page that imports url() alone loads the url module.
+ * Evaluated only after init() chose the url module (a chunk loaded later: code splitting), it makes the
+ * next init() load the browser module in its place.
  */
 export function needBrowserModule(locate) {
-  browserModule ??= locate;
+  if (browserModule) return;
+  browserModule = locate;
+  if (onUrlModule) ready = null;
 }
 
-/** The browser module's URL when something imported needs it (the browser entry's init() asks). */
-export const browserModuleIfNeeded = () => browserModule?.();
+/**
+ * The browser entry's choice: the browser module when something imported needs it, else `urlModule`
+ * (the url module's URL).
+ */
+export function chooseModule(urlModule) {
+  if (browserModule) return browserModule();
+  onUrlModule = true;
+  return urlModule;
+}
 
 /** The module's memory in bytes (for tests that check it stays bounded; not exported by the package). */
 export const memoryBytes = () => memory?.buffer.byteLength;
@@ -35,7 +51,7 @@ export const inModule = (name) => typeof exports?.[name] === 'function';
  */
 export function notInBrowserBuild(name, urlModule = false) {
   const err = new Error(urlModule
-    ? `cirrus-web: \`${name}\` is not in cirrus-url.wasm, the module for pages that import url() alone; init() with no argument loads cirrus-browser.wasm for a page that imports \`${name}\`: pass that one if you pass a module`
+    ? `cirrus-web: \`${name}\` is not in the loaded module, cirrus-url.wasm (init() loads it while nothing imported needs more than url()); \`await init()\` once \`${name}\` is imported (in a chunk loaded after the first init() too) loads cirrus-browser.wasm, unless init() is given a module`
     : `cirrus-web: \`${name}\` is not in the browser build (a browser holds no api_secret); servers, workers, Deno and Bun load the full build, and a page that needs it imports 'cirrus-web/full'`);
   err.code = 'NOT_IN_BROWSER_BUILD';
   return err;
@@ -49,11 +65,16 @@ export function notInitialised() {
 
 /**
  * Instantiates the module from `source()` (what the runtime's entry found: a URL, bytes or a compiled
- * WebAssembly.Module) once; a failure is reported with `hint` and lets the next call try again.
+ * WebAssembly.Module) once; a failure is reported with `hint` and lets the next call try again. A load
+ * that replaces the url module (see needBrowserModule) waits for the one before it, and until it is done
+ * the calls go to the url module.
  */
 export function initWith(source, hint) {
   if (!ready) {
-    ready = (async () => {
+    const before = loading;
+    const load = (async () => {
+      await before?.catch(() => {});
+      onUrlModule = false;
       const found = await source();
       try {
         exports = await instantiate(found);
@@ -67,7 +88,11 @@ export function initWith(source, hint) {
       }
       initialised = true;
     })();
-    ready.catch(() => { ready = null; });
+    ready = load;
+    loading = load;
+    load.catch(() => {
+      if (ready === load) ready = null;
+    });
   }
   return ready;
 }

@@ -43,7 +43,7 @@ export const ERRORS = [
   ['MISSING_DEPENDENCY', 500, false, 'node', 'An optional dependency is needed and not installed (`pg`, `bullmq`).'],
   ['NOT_INITIALIZED', 500, false, 'web', 'cirrus-web was used before `await init()`.'],
   ['WASM_LOAD_FAILED', 500, false, 'web', "`init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL)."],
-  ['NOT_IN_BROWSER_BUILD', 500, false, 'web', "A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`."],
+  ['NOT_IN_BROWSER_BUILD', 500, false, 'web', "A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`. Also what the url module (`cirrus-url.wasm`, loaded while a page imports nothing more than `url()`) leaves out: `await init()` once it is imported loads the browser module."],
   // cirrus-nestjs
   ['SIGN_IN_REQUIRED', 401, false, 'nestjs', 'The route needs an owner and `owner(request)` returned none.'],
   ['TOO_MANY_FILES', 413, false, 'nestjs', 'More files than `maxFiles` in one request.'],

@@ -203,6 +203,7 @@ test('Vite: init() with no argument in Chromium', async () => {
 
 test('Vite: a page that imports url() alone loads the url module only', async () => {
   const out = join(app, 'dist-vite-url');
+  cpSync(join(app, 'browser', 'index.html'), join(app, 'browser-url', 'index.html')); // the same page, another main.js
   sh(process.execPath, [join(app, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser-url', '--outDir', '../dist-vite-url', '--emptyOutDir']);
   const assets = readdirSync(join(out, 'assets'));
   const urlAsset = assets.find((f) => /^cirrus-url-.*\.wasm$/.test(f));
@@ -214,6 +215,15 @@ test('Vite: a page that imports url() alone loads the url module only', async ()
   const js = assets.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('\n');
   assert.doesNotMatch(js, /cirrus-browser-[\w-]+\.wasm/);
   assert.deepEqual(await inChromium(out), { url: ORACLE.url, fetched: [`/assets/${urlAsset}`] });
+});
+
+test('Vite: a chunk loaded after init() that needs the browser module gets it from init() again', async () => {
+  cpSync(join(app, 'browser', 'index.html'), join(app, 'browser-lazy', 'index.html')); // the same page, another main.js
+  sh(process.execPath, [join(app, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser-lazy', '--outDir', '../dist-vite-lazy', '--emptyOutDir']);
+  assert.ok(readdirSync(join(app, 'dist-vite-lazy', 'assets')).filter((f) => f.endsWith('.js')).length >= 2, 'the feature is a chunk of its own');
+  assert.deepEqual(await inChromium(join(app, 'dist-vite-lazy')), {
+    url: ORACLE.url, before: 'NOT_IN_BROWSER_BUILD', publicId: 'sample', urlAfter: ORACLE.url, fetched: ['cirrus-url', 'cirrus-browser'],
+  });
 });
 
 test('esbuild: the browser bundle has no Node built-ins; init() with the .wasm copied next to it', async () => {

@@ -67,7 +67,7 @@ pub enum ErrorCode {
     NotInitialized,
     /// `init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL).
     WasmLoadFailed,
-    /// A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`.
+    /// A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`. Also what the url module (`cirrus-url.wasm`, loaded while a page imports nothing more than `url()`) leaves out: `await init()` once it is imported loads the browser module.
     NotInBrowserBuild,
     /// The route needs an owner and `owner(request)` returned none.
     SignInRequired,
@@ -264,7 +264,7 @@ impl ErrorCode {
             ErrorCode::MissingDependency => "An optional dependency is needed and not installed (`pg`, `bullmq`).",
             ErrorCode::NotInitialized => "cirrus-web was used before `await init()`.",
             ErrorCode::WasmLoadFailed => "`init()` could not fetch or instantiate cirrus-web's `.wasm` (with esbuild, copy `cirrus.wasm` next to the bundle or pass its URL).",
-            ErrorCode::NotInBrowserBuild => "A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`.",
+            ErrorCode::NotInBrowserBuild => "A server-side function (signing, tokens, downloads, `verifyIdentifier`), a signed URL (`sign_url`: a signature or an auth token) or a `CLOUDINARY_URL` config used in cirrus-web's browser build, which leaves them out: a browser holds no api_secret. Servers, workers, Deno and Bun load the full build; a browser page that needs it imports `cirrus-web/full`. Also what the url module (`cirrus-url.wasm`, loaded while a page imports nothing more than `url()`) leaves out: `await init()` once it is imported loads the browser module.",
             ErrorCode::SignInRequired => "The route needs an owner and `owner(request)` returned none.",
             ErrorCode::TooManyFiles => "More files than `maxFiles` in one request.",
             ErrorCode::TooManyParts => "More fields or parts than the multipart limits allow.",

@@ -117,6 +117,32 @@ impl Reader {
         Ok(String::from(&*text))
     }
 
+    /// `globalThis[object][member]`, and `globalThis[object]` (a method's `this`); false when N-API fails.
+    unsafe fn global_member(
+        &self,
+        object: &std::ffi::CStr,
+        member: &std::ffi::CStr,
+        holder: &mut sys::napi_value,
+        value: &mut sys::napi_value,
+    ) -> bool {
+        let mut global = ptr::null_mut();
+        unsafe {
+            ok(sys::napi_get_global(self.env, &mut global))
+                && ok(sys::napi_get_named_property(
+                    self.env,
+                    global,
+                    object.as_ptr(),
+                    holder,
+                ))
+                && ok(sys::napi_get_named_property(
+                    self.env,
+                    *holder,
+                    member.as_ptr(),
+                    value,
+                ))
+        }
+    }
+
     /// Whether `v`'s prototype is `Object.prototype` or null; `None` when N-API fails.
     unsafe fn has_plain_prototype(&mut self, v: sys::napi_value) -> Option<bool> {
         let env = self.env;
@@ -132,25 +158,12 @@ impl Reader {
             return Some(true);
         }
         if self.object_prototype.is_null() {
-            let (mut global, mut object) = (ptr::null_mut(), ptr::null_mut());
-            let found = unsafe {
-                ok(sys::napi_get_global(env, &mut global))
-                    && ok(sys::napi_get_named_property(
-                        env,
-                        global,
-                        c"Object".as_ptr(),
-                        &mut object,
-                    ))
-                    && ok(sys::napi_get_named_property(
-                        env,
-                        object,
-                        c"prototype".as_ptr(),
-                        &mut self.object_prototype,
-                    ))
-            };
-            if !found {
+            let (mut object, mut prototype) = (ptr::null_mut(), ptr::null_mut());
+            if !unsafe { self.global_member(c"Object", c"prototype", &mut object, &mut prototype) }
+            {
                 return None;
             }
+            self.object_prototype = prototype;
         }
         let mut same = false;
         unsafe {
@@ -168,25 +181,11 @@ impl Reader {
     unsafe fn js_is_array(&mut self, v: sys::napi_value) -> Option<bool> {
         let env = self.env;
         if self.is_array_fn.is_null() {
-            let mut global = ptr::null_mut();
-            let found = unsafe {
-                ok(sys::napi_get_global(env, &mut global))
-                    && ok(sys::napi_get_named_property(
-                        env,
-                        global,
-                        c"Array".as_ptr(),
-                        &mut self.array_ctor,
-                    ))
-                    && ok(sys::napi_get_named_property(
-                        env,
-                        self.array_ctor,
-                        c"isArray".as_ptr(),
-                        &mut self.is_array_fn,
-                    ))
-            };
-            if !found {
+            let (mut array, mut is_array) = (ptr::null_mut(), ptr::null_mut());
+            if !unsafe { self.global_member(c"Array", c"isArray", &mut array, &mut is_array) } {
                 return None;
             }
+            (self.array_ctor, self.is_array_fn) = (array, is_array);
         }
         let mut result = ptr::null_mut();
         let mut answer = false;

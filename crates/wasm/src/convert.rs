@@ -83,6 +83,6 @@ pub(crate) fn write_value(value: &Value) -> JsValue {
 /// A core error as a JS `Error` whose `code` is the stable code.
 pub(crate) fn js_error(e: Error) -> JsValue {
     let err = crate::js::JsError::new(&e.message);
-    err.set_code(e.code.as_str());
+    let _ = err.set_code(e.code.as_str());
     err.unchecked_into()
 }

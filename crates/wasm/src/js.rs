@@ -19,9 +19,10 @@ extern "C" {
     #[wasm_bindgen(constructor, js_class = "Error")]
     pub(crate) fn new(message: &str) -> JsError;
 
-    /// `error.code = code` (a plain property of a fresh Error: it cannot throw).
-    #[wasm_bindgen(method, setter = code, js_class = "Error")]
-    pub(crate) fn set_code(this: &JsError, code: &str);
+    /// `error.code = code` (a setter or a read-only `code` put on Error.prototype may throw: caught, and
+    /// the error goes without its code, as js_sys's `Reflect.set` left it).
+    #[wasm_bindgen(catch, method, setter = code, js_class = "Error")]
+    pub(crate) fn set_code(this: &JsError, code: &str) -> Result<(), JsValue>;
 }
 
 #[cfg(feature = "browser")]
