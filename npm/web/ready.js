@@ -77,8 +77,7 @@ export function initWith(source, hint) {
       onUrlModule = false;
       const found = await source();
       try {
-        exports = await instantiate(found);
-        ({ memory } = exports);
+        await instantiate(found);
       } catch (cause) {
         const from = found instanceof URL || typeof found === 'string' ? found : isFetched(found) ? found.url : '';
         const where = from ? ` from ${from}` : '';
@@ -116,7 +115,7 @@ async function instantiate(found) {
     if (typeof WebAssembly.instantiateStreaming === 'function') {
       try {
         const { instance, module } = await WebAssembly.instantiateStreaming(input, imports);
-        return finish(instance, module);
+        return adopt(instance, module);
       } catch (err) {
         // Refused for its type, the body is still unread and is compiled below; read, it was no module.
         if (input.bodyUsed) throw err;
@@ -125,5 +124,23 @@ async function instantiate(found) {
     input = await input.arrayBuffer();
   }
   const made = await WebAssembly.instantiate(input, imports);
-  return made instanceof WebAssembly.Instance ? finish(made, input) : finish(made.instance, made.module);
+  return made instanceof WebAssembly.Instance ? adopt(made, input) : adopt(made.instance, made.module);
+}
+
+/**
+ * Binds the glue to a new instance and the package's view of it (exports, memory) in one step, with no
+ * await between (inModule must not describe the instance before). If its start fails, the glue is bound
+ * to an instance nothing may call: the package is not ready.
+ */
+function adopt(instance, module) {
+  try {
+    exports = finish(instance, module);
+  } catch (err) {
+    initialised = false;
+    exports = null;
+    memory = null;
+    throw err;
+  }
+  ({ memory } = exports);
+  return exports;
 }
