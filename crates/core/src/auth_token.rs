@@ -7,9 +7,34 @@ use crate::time::Now;
 use crate::value::{Map, Value};
 
 /// The bytes the SDK escapes in `acl` and `url`: `space " # % & ' / : ; < = > ? @ [ \ ] ^ ` { | } ~`
-/// (ASCII only: its `escapeToLower` escapes no other character).
+/// (ASCII only: its `escapeToLower` escapes no other character). A `match`, which compiles to a bit test
+/// per byte: a search of the 24-byte list per byte was an eighth of a signed url() with a token.
 fn is_token_unsafe(b: u8) -> bool {
-    br##" "#%&'/:;<=>?@[\]^`{|}~"##.contains(&b)
+    matches!(
+        b,
+        b' ' | b'"'
+            | b'#'
+            | b'%'
+            | b'&'
+            | b'\''
+            | b'/'
+            | b':'
+            | b';'
+            | b'<'
+            | b'='
+            | b'>'
+            | b'?'
+            | b'@'
+            | b'['
+            | b'\\'
+            | b']'
+            | b'^'
+            | b'`'
+            | b'{'
+            | b'|'
+            | b'}'
+            | b'~'
+    )
 }
 
 /// `escapeToLower`: the unsafe characters escaped as `%xx` in lower-case hex (what tokens sign as
@@ -166,6 +191,17 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn token_unsafe_bytes_are_the_sdks_list() {
+        for b in 0..=u8::MAX {
+            assert_eq!(
+                is_token_unsafe(b),
+                br##" "#%&'/:;<=>?@[\]^`{|}~"##.contains(&b),
+                "{b}"
+            );
+        }
     }
 
     #[test]
