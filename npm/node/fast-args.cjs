@@ -12,6 +12,11 @@
 // globalThis.CIRRUS_NO_FAST_PATH turns off the flat twins' writer.
 const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
 const MAX_DEPTH = 16;
+
+/** Whether CIRRUS_NO_FAST_PATH turned the fast paths off (npm/node/flat-bytes.cjs asks too). */
+function fastPathDisabled() {
+  return DISABLED;
+}
 // As many values as the ordinary readers accept (cirrus_core::value::MAX_VALUES); bigger arguments go to
 // them and get their INVALID_ARGUMENT (npm/web/value-text.js writes to the same limits).
 const MAX_VALUES = 200_000;
@@ -248,4 +253,4 @@ function fromJsonOut(out) {
   return typeof out === 'string' ? JSON.parse(out) : out;
 }
 
-module.exports = { deferrable, flatArg, flatParamsArg, fromJsonOut, identifierFromText, jsonArg, optionalJsonArg };
+module.exports = { MAX_OBJECT_KEYS, MAX_VALUES, deferrable, fastPathDisabled, flatArg, flatParamsArg, fromJsonOut, identifierFromText, jsonArg, optionalJsonArg };

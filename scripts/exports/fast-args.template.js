@@ -11,6 +11,11 @@
 const DISABLED = globalThis.CIRRUS_NO_FAST_PATH === true || globalThis.process?.env?.CIRRUS_NO_FAST_PATH === '1';
 // @node-only
 const MAX_DEPTH = 16;
+
+/** Whether CIRRUS_NO_FAST_PATH turned the fast paths off (npm/node/flat-bytes.cjs asks too). */
+export function fastPathDisabled() {
+  return DISABLED;
+}
 // @end-node-only
 // As many values as the ordinary readers accept (cirrus_core::value::MAX_VALUES); bigger arguments go to
 // them and get their INVALID_ARGUMENT (npm/web/value-text.js writes to the same limits).

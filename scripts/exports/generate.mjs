@@ -158,7 +158,14 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     // options object as `{}`), so `client.signRequest(params)` takes the fast path too.
     // A method's params that the flat twin would take (`flat.text`) are written by flatParamsArg, the
     // quicker writer for an object of scalars, and by jsonArg when they are anything else.
-    const fast = (list, slow, quick, optional, scalars = () => false) => `${list.map((n) => `const ${n}Json = ${optional(n) ? `optionalJsonArg(${n})` : scalars(n) ? `flatParamsArg(${n}) ?? jsonArg(${n})` : `jsonArg(${n})`};`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;\n    }\n  }\n  return ${slow};`;
+    // A call with one text argument writes it into shared bytes first (npm/node/flat-bytes.cjs: no
+    // string built, flattened and copied), released when the call returns.
+    const fast = (list, slow, quick, optional, scalars = () => false) => {
+      const text = (n) => (optional(n) ? `optionalJsonArg(${n})` : scalars(n) ? `flatParamsArg(${n}) ?? jsonArg(${n})` : `jsonArg(${n})`);
+      const bytes = list.length === 1;
+      const release = bytes ? `\n    } finally {\n      if (${list[0]}Json === BYTES) releaseBytes();` : '';
+      return `${list.map((n) => `const ${n}Json = ${bytes ? `bytesArg(${n}${optional(n) ? ', true' : ''}) ?? ` : ''}${text(n)};`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;${release}\n    }\n  }\n  return ${slow};`;
+    };
     const head = `/** ${e.doc} */\n${exported ? 'export ' : ''}function ${e.name}`;
     // The flat twin first, when the call fits it.
     let flat = '';
@@ -201,7 +208,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
 function nodeWrappers() {
   const { fns, methods } = jsWrappers('native', { exported: false });
   const indent = (text) => text.replace(/^/gm, '  ').replace(/^  $/gm, '');
-  return `'use strict';\n${HEADER('//')}// The core functions with their JSON fast path (npm/node/fast-args.cjs), and a Cloudinary base class\n// whose methods take it too.\nconst { deferrable, flatParamsArg, fromJsonOut, jsonArg, optionalJsonArg, ${DECODERS} } = require('./fast-args.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(hasTwin(e) ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
+  return `'use strict';\n${HEADER('//')}// The core functions with their fast paths (npm/node/flat-bytes.cjs, npm/node/fast-args.cjs), and a\n// Cloudinary base class whose methods take them too.\nconst { deferrable, flatParamsArg, fromJsonOut, jsonArg, optionalJsonArg, ${DECODERS} } = require('./fast-args.cjs');\nconst { BYTES, bytesArg, releaseBytes } = require('./flat-bytes.cjs');\n\nmodule.exports = (native) => {\n${indent(fns.join('\n\n'))}\n\n  class CloudinaryBase extends native.Cloudinary {\n${indent(methods.join('\n\n'))}\n  }\n\n  return { functions: { ${EXPORTS.map((e) => e.name).join(', ')} }, CloudinaryBase, names: ${JSON.stringify(EXPORTS.map((e) => e.name))}, twins: ${JSON.stringify(EXPORTS.flatMap((e) => [...(hasTwin(e) ? [`${e.name}Json`] : []), ...(e.flat ? [`${e.name}Flat`] : [])]))} };\n};\n`;
 }
 
 function webWrappers() {
@@ -242,7 +249,7 @@ function fastArgs(target) {
   // A block left open (or a marker misspelt) would leave a marker behind: refuse rather than ship it.
   if (/@(?:end-)?node-only/.test(text)) throw new Error(`fast-args.template.js: unbalanced @node-only markers for ${target}`);
   if (target === 'web') return `${HEADER('//', 'fast-args.template.js')}${text}`;
-  const names = [...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+  const names = [...text.matchAll(/^export (?:function|const) (\w+)/gm)].map((m) => m[1]);
   text = text.replace(/^export function /gm, 'function ').replace(/^export const /gm, 'const ');
   return `'use strict';\n${HEADER('//', 'fast-args.template.js')}${text}\nmodule.exports = { ${names.sort().join(', ')} };\n`;
 }

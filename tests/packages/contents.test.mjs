@@ -17,7 +17,7 @@ const VERSION = byName.cirrus.version;
 
 const EXPECTED = {
   cirrus: [
-    'LICENSE', 'README.md', 'arguments.cjs', 'cli.cjs', ...['args', 'doctor', 'files', 'format', 'help', 'lifeline', 'progress', 'run-files', 'sync', 'upload', 'url-options'].map((m) => `cli/${m}.cjs`), 'emulator.cjs', 'errors.d.ts', 'fast-args.cjs',
+    'LICENSE', 'README.md', 'arguments.cjs', 'cli.cjs', ...['args', 'doctor', 'files', 'format', 'help', 'lifeline', 'progress', 'run-files', 'sync', 'upload', 'url-options'].map((m) => `cli/${m}.cjs`), 'emulator.cjs', 'errors.d.ts', 'fast-args.cjs', 'flat-bytes.cjs',
     'generated.cjs', 'index.cjs', 'index.d.ts', 'index.mjs', 'media.cjs', 'native.cjs', 'native.d.ts',
     'options.d.ts', 'package.json', 'platform.cjs', 'postgres-repository.cjs', 'repository-contract.cjs',
     'testing.cjs', 'testing.d.ts', 'testing.mjs',

@@ -1,0 +1,179 @@
+// The Node twins' option bytes (npm/node/flat-bytes.cjs): the same text flatArg writes, byte for byte
+// as V8 would encode it; refused where flatArg refuses or where it would not fit; wiped after every call,
+// answered or failed; safe when a getter calls cirrus again while an argument is written or read; and
+// the addon refuses bytes that are not what the writer writes with a coded error, never a crash.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const cirrus = require('../../npm/node');
+const { BYTES, bytesArg, releaseBytes } = require('../../npm/node/flat-bytes.cjs');
+const { flatArg } = require('../../npm/node/fast-args.cjs');
+const { native } = require('../../npm/node/native.cjs');
+
+/** The text bytesArg placed in BYTES (between the header's start and end). */
+function written() {
+  const view = new DataView(BYTES.buffer, BYTES.byteOffset, BYTES.byteLength);
+  return Buffer.from(BYTES.subarray(view.getUint32(0, true), view.getUint32(4, true)));
+}
+
+/** bytesArg's text of `value` (released again), or undefined. */
+function bytesOf(value, optional = false) {
+  const answer = bytesArg(value, optional);
+  if (answer === undefined) return undefined;
+  assert.equal(answer, BYTES);
+  const text = written();
+  releaseBytes();
+  return text;
+}
+
+/** flatArg's text as V8 writes it to the addon (UTF-8, a lone surrogate as U+FFFD, as Buffer does). */
+function flatBytes(value) {
+  const text = flatArg(value);
+  return text === undefined ? undefined : Buffer.from(text, 'utf8');
+}
+
+const allZero = () => BYTES.every((b) => b === 0);
+
+const vectorOptions = (file) => JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).cases
+  .map((c) => c.args?.[c.args.length > 1 && file === 'url.json' ? 1 : 0])
+  .filter((o) => o !== null && typeof o === 'object' && !Array.isArray(o));
+
+test('every url and upload-params vector: the bytes are flatArg\'s text, and the buffer is clean after', () => {
+  let compared = 0;
+  for (const file of ['url.json', 'account_url.json', 'build_upload_params.json']) {
+    for (const options of vectorOptions(file)) {
+      assert.deepEqual(bytesOf(options), flatBytes(options), JSON.stringify(options));
+      compared++;
+    }
+  }
+  assert.ok(compared > 3000, `${compared} option objects`);
+  assert.ok(allZero());
+  console.log(`flat bytes: ${compared} vector option objects written as flatArg writes them`);
+});
+
+test('strings beyond ASCII, lone surrogates, numbers, nesting: byte for byte V8\'s UTF-8 of flatArg', () => {
+  const strings = ['é', 'ü/ß', '中文', '😀', 'a😀b', '\ud800', '\udc00x', 'x\ud83d', '\ud83d\ude00\ud83d', '\u07ff\u0800\uffff', '', '\u0080'];
+  for (const s of strings) {
+    for (const value of [{ s }, { [s || 'k']: s }, { list: [s, 1, s] }, { deep: { deeper: { s } } }]) {
+      assert.deepEqual(bytesOf(value), flatBytes(value), JSON.stringify(value));
+    }
+  }
+  for (const n of [0, 1, -1, 0.5, 1e21, 1.5e-7, 123456789012345, Number.MAX_VALUE, Number.MIN_VALUE, -2.5]) {
+    assert.deepEqual(bytesOf({ n }), flatBytes({ n }), String(n));
+  }
+  const mixed = { a: true, b: false, c: null, d: [[], {}, [null]], e: undefined, f: { g: 'h' } };
+  assert.deepEqual(bytesOf(mixed), flatBytes(mixed));
+  assert.deepEqual(bytesOf(Object.assign(Object.create(null), { x: 1 })), flatBytes(Object.assign(Object.create(null), { x: 1 })));
+  // An optional options object left out crosses as `{}`.
+  assert.equal(bytesOf(undefined, true).toString(), '2\0o\0e');
+  assert.equal(bytesOf(undefined), undefined);
+  assert.ok(allZero());
+});
+
+test('refused where flatArg refuses, and where the text would not fit', () => {
+  const refused = [
+    -0, { n: -0 }, { n: NaN }, { n: Infinity }, { d: new Date(0) }, { f: () => 1 }, { b: 1n }, { a: [1, undefined] },
+    // eslint-disable-next-line no-sparse-arrays
+    { a: [1, , 2] }, [1, 2], null, 'text', 7, new Map(), { m: new Map() }, { s: Symbol('x') },
+  ];
+  for (const value of refused) assert.equal(bytesOf(value), undefined, String(value?.constructor?.name ?? value));
+  let deep = { end: 1 };
+  for (let i = 0; i < 20; i++) deep = { deep };
+  assert.equal(bytesOf(deep), undefined);
+  assert.equal(flatArg(deep), undefined);
+  // Larger than the buffer: refused here (flatArg's path takes it), and nothing left behind.
+  const big = { text: 'x'.repeat(70_000) };
+  assert.equal(bytesOf(big), undefined);
+  assert.equal(bytesOf({ list: Array.from({ length: 30_000 }, () => 'ab') }), undefined);
+  assert.ok(allZero());
+  // ...and url() still answers it, through the string path.
+  assert.equal(cirrus.url('sample', { cloud_name: 'demo', effect: `art:${'x'.repeat(70_000)}` }).length > 70_000, true);
+  // A throwing getter: refused, the ordinary reader reports it with a code.
+  assert.throws(() => cirrus.url('s', { cloud_name: 'demo', get width() { throw new Error('boom'); } }), (err) => typeof err.code === 'string');
+  assert.ok(allZero());
+});
+
+test('a \\0 inside a value makes the count disagree: the ordinary path answers, as it does without the fast path', () => {
+  const options = { cloud_name: 'demo', effect: 'art:a\0b', width: 10 };
+  const fast = (() => { try { return cirrus.url('s', options); } catch (err) { return err.code; } })();
+  const ordinary = (() => { try { return native.url('s', options); } catch (err) { return err.code; } })();
+  assert.equal(fast, ordinary);
+  assert.ok(allZero());
+});
+
+test('secrets do not stay in the buffer: wiped after a call that answered and after one that failed', () => {
+  const SECRET = 'Sup3rSecretValue';
+  const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+  const signed = cirrus.url('sample', { cloud_name: 'demo', sign_url: true, api_secret: SECRET, width: 10 });
+  assert.match(signed, /\/s--[\w-]{8}--\//);
+  assert.ok(allZero(), 'wiped after an answer');
+  cirrus.url('sample', { cloud_name: 'demo', sign_url: true, auth_token: { key: KEY, duration: 60, acl: '/*' } }, 1_700_000_000_000);
+  assert.ok(allZero(), 'wiped after an auth token');
+  assert.throws(() => cirrus.url('sample', { cloud_name: 'demo', sign_url: true, api_secret: SECRET, signature_algorithm: 'md5' }), { code: 'UNSUPPORTED_ALGORITHM' });
+  assert.ok(allZero(), 'wiped after an error');
+  const client = new cirrus.Cloudinary({ cloud_name: 'demo', api_key: '1', api_secret: SECRET });
+  client.url('sample', { sign_url: true, width: 5 });
+  client.buildUploadParams({ public_id: 'x', api_secret: SECRET });
+  try {
+    cirrus.apiSignRequest({ timestamp: 1, nested: { secret: SECRET } }, SECRET);
+  } catch {
+    // (whether nested params sign is the vectors' business; the bytes must be wiped either way)
+  }
+  assert.ok(allZero(), 'wiped after the account methods and a nested param');
+});
+
+test('a getter that calls cirrus while an argument is written, or while the addon reads the call, gets its own answer', () => {
+  const inner = { cloud_name: 'demo', crop: 'fill', width: 40, api_secret: 'inner-secret', sign_url: true };
+  const innerUrl = cirrus.url('inner', inner);
+  let seen;
+  // While the options are written (the writer is busy: the inner call takes flatArg's path).
+  const outer = {
+    cloud_name: 'demo',
+    get effect() {
+      seen = cirrus.url('inner', inner);
+      return 'sepia';
+    },
+    height: 30,
+  };
+  assert.equal(cirrus.url('outer', outer), cirrus.url('outer', { cloud_name: 'demo', effect: 'sepia', height: 30 }));
+  assert.equal(seen, innerUrl);
+  // While the addon reads the call (a nowMs object's getter runs after the options' bytes were read):
+  // the inner call writes after them and releases only its own.
+  seen = undefined;
+  const nowMs = {
+    get x() {
+      seen = cirrus.url('inner', inner);
+      return 1;
+    },
+  };
+  assert.throws(() => cirrus.url('outer', { cloud_name: 'demo', width: 5 }, nowMs), { code: 'INVALID_ARGUMENT' });
+  assert.equal(seen, innerUrl);
+  assert.ok(allZero());
+});
+
+test('bytes the writer did not write are refused with a code, never read past their end', () => {
+  const bad = (header, body) => {
+    const bytes = new Uint8Array(8 + body.length);
+    new DataView(bytes.buffer).setUint32(0, header[0], true);
+    new DataView(bytes.buffer).setUint32(4, header[1], true);
+    bytes.set(body, 8);
+    return bytes;
+  };
+  const body = Buffer.from('6\0o\0kcloud_name\0sdemo\0kwidth\0n10\0e');
+  // The well-formed case answers, so the refusals below are about the bytes.
+  assert.equal(native.urlJson('s', bad([8, 8 + body.length], body)), cirrus.url('s', { cloud_name: 'demo', width: 10 }));
+  for (const bytes of [
+    bad([8, 9 + body.length], body), // past the end
+    bad([12, 10], body), // start after end
+    bad([0, 8], body), // inside the header
+    bad([8, 8 + 4], Buffer.from([0x34, 0x00, 0xff, 0xfe])), // not UTF-8
+    new Uint8Array(4), // no header
+    new Uint16Array(16), // not bytes
+    new Float64Array(4),
+  ]) {
+    assert.throws(() => native.urlJson('s', bytes), (err) => typeof err.code === 'string' && err.code !== 'INTERNAL', String(bytes));
+  }
+});
