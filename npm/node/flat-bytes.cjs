@@ -37,8 +37,14 @@ let at = HEADER;
 let tokens = 0;
 let budget = 0;
 let busy = false;
-/** Where each argument in use began (its release restores `at` to it). */
-const marks = [];
+/**
+ * Where each argument in use began (its release restores `at` to it): a typed array and a depth, which
+ * no change to Array.prototype can reach (a read-only or accessor `Array.prototype[0]` made an array's
+ * push throw, or pop answer another mark, and left an argument unwiped). Nesting deeper than this takes
+ * flatArg's path.
+ */
+const marks = new Int32Array(64);
+let depthInUse = 0;
 
 /** A string's UTF-8 at `at`; false when it does not fit. */
 function put(s) {
@@ -156,22 +162,23 @@ function into(v, depth) {
   // Strings and finite numbers (most values) inline, as flatArg does: no call.
   for (const key in v) {
     const item = v[key];
+    // Counted before it is skipped, as flatArg counts it (MAX_VALUES is reached with the same entries).
+    if (--budget < 0) return false;
     if (item === undefined) continue;
     if (at > LIMIT) return false;
     tag(K);
     if (!put(key)) return false;
     if (typeof item === 'string') {
-      if (--budget < 0) return false;
       tag(S);
       if (!put(item)) return false;
       tokens += 2;
     } else if (typeof item === 'number' && Number.isFinite(item) && !(item === 0 && 1 / item < 0)) {
-      if (--budget < 0) return false;
       tag(N);
       if (!put('' + item)) return false;
       tokens += 2;
     } else {
       tokens++;
+      budget++; // into counts the value itself
       if (!into(item, depth + 1)) return false;
     }
     if (++keys > MAX_OBJECT_KEYS) return false;
@@ -200,7 +207,7 @@ function rewind(from) {
  * once the call that reads it has returned.
  */
 function bytesArg(value, optional = false) {
-  if (busy || DISABLED) return undefined;
+  if (busy || DISABLED || depthInUse === marks.length) return undefined;
   if (value === undefined && !optional) return undefined;
   if (value !== undefined && (value === null || typeof value !== 'object')) return undefined;
   const mark = at;
@@ -240,14 +247,14 @@ function bytesArg(value, optional = false) {
   BYTES[5] = (at >>> 8) & 0xff;
   BYTES[6] = (at >>> 16) & 0xff;
   BYTES[7] = at >>> 24;
-  marks.push(mark);
+  marks[depthInUse++] = mark;
   return BYTES;
 }
 
 /** The end of the call that read bytesArg's last answer still in use: its bytes wiped, their room free. */
 function releaseBytes() {
-  rewind(marks.pop() ?? HEADER);
-  if (marks.length === 0) BYTES.fill(0, 0, HEADER);
+  rewind(depthInUse > 0 ? marks[--depthInUse] : HEADER);
+  if (depthInUse === 0) BYTES.fill(0, 0, HEADER);
 }
 
 module.exports = { BYTES, bytesArg, releaseBytes };

@@ -84,6 +84,11 @@ test('refused where flatArg refuses, and where the text would not fit', () => {
   for (let i = 0; i < 20; i++) deep = { deep };
   assert.equal(bytesOf(deep), undefined);
   assert.equal(flatArg(deep), undefined);
+  // Keys whose value is undefined count toward MAX_VALUES as flatArg counts them.
+  const sparse = { cloud_name: 'demo' };
+  for (let i = 0; i < 200_001; i++) sparse[`k${i}`] = undefined;
+  assert.equal(flatArg(sparse), undefined);
+  assert.equal(bytesOf(sparse), undefined);
   // Larger than the buffer: refused here (flatArg's path takes it), and nothing left behind.
   const big = { text: 'x'.repeat(70_000) };
   assert.equal(bytesOf(big), undefined);
@@ -123,6 +128,20 @@ test('secrets do not stay in the buffer: wiped after a call that answered and af
     // (whether nested params sign is the vectors' business; the bytes must be wiped either way)
   }
   assert.ok(allZero(), 'wiped after the account methods and a nested param');
+});
+
+test('a tampered Array.prototype does not keep an argument from being wiped', () => {
+  const SECRET = 'Pr0totypeSecret';
+  const expected = cirrus.url('s', { cloud_name: 'demo', sign_url: true, api_secret: SECRET, width: 3 });
+  for (const descriptor of [{ value: 1, writable: false }, { get: () => 100, set() {} }]) {
+    Object.defineProperty(Array.prototype, '0', { ...descriptor, configurable: true });
+    try {
+      assert.equal(cirrus.url('s', { cloud_name: 'demo', sign_url: true, api_secret: SECRET, width: 3 }), expected);
+    } finally {
+      delete Array.prototype[0];
+    }
+    assert.ok(allZero(), JSON.stringify(Object.keys(descriptor)));
+  }
 });
 
 test('a getter that calls cirrus while an argument is written, or while the addon reads the call, gets its own answer', () => {

@@ -8,7 +8,7 @@ use crate::value::{Map, Value};
 
 /// The bytes the SDK escapes in `acl` and `url`: `space " # % & ' / : ; < = > ? @ [ \ ] ^ ` { | } ~`
 /// (ASCII only: its `escapeToLower` escapes no other character). A `match`, which compiles to a bit test
-/// per byte: a search of the 24-byte list per byte was an eighth of a signed url() with a token.
+/// per byte: a search of the 23-byte list per byte was an eighth of a signed url() with a token.
 fn is_token_unsafe(b: u8) -> bool {
     matches!(
         b,
