@@ -253,8 +253,10 @@ function bytesArg(value, optional = false) {
 
 /** The end of the call that read bytesArg's last answer still in use: its bytes wiped, their room free. */
 function releaseBytes() {
-  rewind(depthInUse > 0 ? marks[--depthInUse] : HEADER);
-  if (depthInUse === 0) BYTES.fill(0, 0, HEADER);
+  const mark = depthInUse > 0 ? marks[--depthInUse] : HEADER;
+  // The last argument in use: its header wiped with it, in one call (a fill is a call into C++).
+  BYTES.fill(0, depthInUse === 0 ? 0 : mark, at);
+  at = mark;
 }
 
 module.exports = { BYTES, bytesArg, releaseBytes };
