@@ -125,7 +125,7 @@ module.exports = (native) => {
 
     /** `apiSignRequest()` with this account's config. */
     apiSignRequest(params) {
-      const paramsJson = bytesArg(params) ?? flatParamsArg(params) ?? jsonArg(params);
+      const paramsJson = bytesArg(params) ?? jsonArg(params);
       if (paramsJson !== undefined) {
         try {
           return this.apiSignRequestJson(paramsJson);

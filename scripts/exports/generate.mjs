@@ -156,12 +156,11 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     // here. A crash (INTERNAL, a wasm trap) is not retried: it reaches the caller.
     // An optional options object left out crosses as an empty one (every core function reads an absent
     // options object as `{}`), so `client.signRequest(params)` takes the fast path too.
-    // A method's params that the flat twin would take (`flat.text`) are written by flatParamsArg, the
-    // quicker writer for an object of scalars, and by jsonArg when they are anything else.
     // A call with one text argument writes it into shared bytes first (npm/node/flat-bytes.cjs: no
-    // string built, flattened and copied), released when the call returns.
-    const fast = (list, slow, quick, optional, scalars = () => false) => {
-      const text = (n) => (optional(n) ? `optionalJsonArg(${n})` : scalars(n) ? `flatParamsArg(${n}) ?? jsonArg(${n})` : `jsonArg(${n})`);
+    // string built, flattened and copied; any plain data, so a method's scalar params too), released
+    // when the call returns; jsonArg writes what the bytes refuse.
+    const fast = (list, slow, quick, optional) => {
+      const text = (n) => (optional(n) ? `optionalJsonArg(${n})` : `jsonArg(${n})`);
       const bytes = list.length === 1;
       const release = bytes ? `\n    } finally {\n      if (${list[0]}Json === BYTES) releaseBytes();` : '';
       return `${list.map((n) => `const ${n}Json = ${bytes ? `bytesArg(${n}${optional(n) ? ', true' : ''}) ?? ` : ''}${text(n)};`).join(' ')}\n  if (${list.map((n) => `${n}Json !== undefined`).join(' && ')}) {\n    try {\n      return ${out(quick)};\n    } catch (err) {\n      if (!deferrable(err)) throw err;${release}\n    }\n  }\n  return ${slow};`;
@@ -197,7 +196,7 @@ function jsWrappers(target, { exported, guard = () => '', methodGuard = () => ''
     if (mj.length && oneWriter) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    return this.${ordinary(e.name, m)};\n  }`);
     } else if (mj.length) {
-      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts), (n) => n === e.flat?.text).replace(/\n/g, '\n  ')}\n  }`);
+      methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(${m.join(', ')}) {\n${mg}    ${fast(mj, `super.${call(e.name, m)}`, `this.${call(`${e.name}Json`, m, true)}`, (n) => new RegExp(`(?:^|[ ,(])${n}\\?:`).test(e.method.ts)).replace(/\n/g, '\n  ')}\n  }`);
     } else if (e.method && mg) {
       methods.push(`  /** \`${e.name}()\` with this account's config. */\n  ${e.name}(...args) {\n${mg}    return super.${e.name}(...args);\n  }`);
     }
