@@ -6,6 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 const cirrus = require('../../npm/node');
@@ -195,4 +196,44 @@ test('bytes the writer did not write are refused with a code, never read past th
   ]) {
     assert.throws(() => native.urlJson('s', bytes), (err) => typeof err.code === 'string' && err.code !== 'INTERNAL', String(bytes));
   }
+});
+
+test('several threads at once: each has its own bytes, and every url vector answers as expected in each', async () => {
+  // The addon in three threads (two workers and this one), all building the url vectors at the same
+  // time: each thread's package has its own BYTES, the addon's text pool is per thread.
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const cirrus = require(workerData.pkg);
+    const { cases } = JSON.parse(require('node:fs').readFileSync(workerData.vectors, 'utf8'));
+    let wrong = 0, done = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const c of cases) {
+        if (typeof c.expected !== 'string') continue;
+        let got;
+        try { got = cirrus.url(c.args[0], c.args[1], c.now_ms); } catch (err) { got = err.code; }
+        if (got !== c.expected) wrong++;
+        done++;
+      }
+    }
+    parentPort.postMessage({ wrong, done });
+  `;
+  const workerData = { pkg: require.resolve('../../npm/node'), vectors: new URL('../vectors/url.json', import.meta.url).pathname };
+  const run = () => new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const workers = [run(), run()];
+  const { cases } = JSON.parse(readFileSync(workerData.vectors, 'utf8'));
+  let wrongHere = 0;
+  for (const c of cases) {
+    if (typeof c.expected === 'string' && cirrus.url(c.args[0], c.args[1], c.now_ms) !== c.expected) wrongHere++;
+  }
+  const results = await Promise.all(workers);
+  assert.equal(wrongHere, 0);
+  for (const r of results) {
+    assert.ok(r.done > 3 * 2000, `${r.done} calls`);
+    assert.equal(r.wrong, 0);
+  }
+  assert.ok(allZero());
 });
