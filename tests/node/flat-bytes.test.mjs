@@ -20,14 +20,32 @@ function written() {
   return Buffer.from(BYTES.subarray(view.getUint32(0, true), view.getUint32(4, true)));
 }
 
-/** bytesArg's text of `value` (released again), or undefined. */
-function bytesOf(value, optional = false) {
+const KEY_NAMES = native.flatKeyNames();
+
+/** Flat bytes with each key given by id (`j` and a byte) written out as its name (`k` and the name). */
+function namesWritten(bytes) {
+  const out = [];
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0 && bytes[i + 1] === 0x6a) {
+      const name = KEY_NAMES[bytes[i + 2] - 1];
+      assert.ok(name !== undefined, `key id ${bytes[i + 2]} names nothing`);
+      out.push(0, 0x6b, ...Buffer.from(name));
+      i += 2;
+    } else {
+      out.push(bytes[i]);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** bytesArg's text of `value` (released again), or undefined, exactly as written (`raw`), or with its key ids written out. */
+function bytesOf(value, optional = false, raw = false) {
   const answer = bytesArg(value, optional);
   if (answer === undefined) return undefined;
   assert.equal(answer, BYTES);
   const text = written();
   releaseBytes();
-  return text;
+  return raw ? text : namesWritten(text);
 }
 
 /** flatArg's text as V8 writes it to the addon (UTF-8, a lone surrogate as U+FFFD, as Buffer does). */
@@ -53,6 +71,19 @@ test('every url and upload-params vector: the bytes are flatArg\'s text, and the
   assert.ok(compared > 3000, `${compared} option objects`);
   assert.ok(allZero());
   console.log(`flat bytes: ${compared} vector option objects written as flatArg writes them`);
+});
+
+test('keys the core knows go by id, at any depth; other keys, and names as values, as text', () => {
+  const id = (name) => String.fromCharCode(KEY_NAMES.indexOf(name) + 1);
+  assert.ok(KEY_NAMES.length > 100 && KEY_NAMES.length < 0x80 && KEY_NAMES.includes('width') && KEY_NAMES.includes('transformation'));
+  const text = bytesOf({ width: 'crop', mine: 1, transformation: [{ crop: 'fill' }], overlay: { text: 'x', widthx: 2 } }, false, true).toString('latin1');
+  assert.equal(text, [
+    '20', 'o', `j${id('width')}`, 'scrop', 'kmine', 'n1', `j${id('transformation')}`, 'a', 'o', `j${id('crop')}`, 'sfill', 'e', 'e',
+    `j${id('overlay')}`, 'o', `j${id('text')}`, 'sx', 'kwidthx', 'n2', 'e', 'e',
+  ].join('\0'));
+  // Every name the core lists comes back as itself through the addon (a url option read by id).
+  for (const name of KEY_NAMES) assert.equal(bytesOf({ [name]: 1 }).toString(), `4\0o\0k${name}\0n1\0e`);
+  assert.equal(cirrus.url('sample', { cloud_name: 'demo', width: 100, crop: 'fill' }), 'https://res.cloudinary.com/demo/image/upload/c_fill,w_100/sample');
 });
 
 test('strings beyond ASCII, lone surrogates, numbers, nesting: byte for byte V8\'s UTF-8 of flatArg', () => {

@@ -13,6 +13,12 @@
 //! ordinary one, gets the ordinary path's answer. npm/node/fast-args.cjs and npm/web/fast-args.js write
 //! it (`flatArg`). JSON text starts with `{`, flat text with a digit: [`parse_arg`] takes either.
 //!
+//! A key the core knows by name may come as `j` and one byte instead: its index in [`key_names`] plus
+//! one (1 to 127, so the text stays ASCII there). npm/node/flat-bytes.cjs writes known keys that way: a
+//! table lookup in JavaScript costs less than copying the name a character at a time, and here the key
+//! is the core's own `'static` name without a search. Builds without the names (the browser module)
+//! refuse it; their writers never send it.
+//!
 //! The wasm modules' ordinary path reads any JavaScript value as flat text too (npm/web/value-text.js
 //! writes it, [`parse_value`] reads it), so it needs tokens for what plain data lacks: `u` undefined,
 //! `x<16 hex digits>` a number by its IEEE-754 bits (one `String(n)` would not carry exactly: -0,
@@ -24,6 +30,9 @@
 use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::value::{Map, Value, MAX_DEPTH, MAX_OBJECT_KEYS};
+
+#[cfg(feature = "interned-keys")]
+pub use crate::names::key_names;
 
 /// One scalar value of flat text, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -258,6 +267,22 @@ fn key_of(key: &str) -> crate::value::Key {
     key.to_owned().into()
 }
 
+/// The name a `j` key token stands for (`j` and its one-byte id: see the module's docs).
+#[cfg(feature = "interned-keys")]
+fn key_by_id(token: &str) -> Result<&'static str> {
+    match token.as_bytes() {
+        [b'j', id] => crate::names::by_id(*id),
+        _ => None,
+    }
+    .ok_or_else(|| malformed("a key's id"))
+}
+
+/// Without the names' table no key comes by id.
+#[cfg(not(feature = "interned-keys"))]
+fn key_by_id(_: &str) -> Result<&'static str> {
+    Err(malformed("a key's id"))
+}
+
 fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
     let mut map = Map::with_capacity(8);
     loop {
@@ -266,8 +291,10 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
             return Ok(map);
         }
         let escaped;
+        let mut known = None;
         let key = match token.as_bytes().first() {
             Some(b'k') => &token[1..],
+            Some(b'j') => *known.insert(key_by_id(token)?),
             Some(b'K') => {
                 escaped = unescape(&token[1..])?;
                 escaped.as_str()
@@ -284,7 +311,7 @@ fn object(tokens: &mut Tokens<'_>, depth: usize) -> Result<Map> {
             None => other_value(token, tokens, depth + 1, What::Option(key))?,
         };
         // JavaScript objects never repeat a key, but this text came over a boundary: assign, as JSON.parse.
-        map.set_read(key_of(key), v);
+        map.set_read(known.map_or_else(|| key_of(key), Into::into), v);
     }
 }
 
@@ -323,7 +350,10 @@ pub fn scalar_entries(text: &str) -> Result<Vec<(&str, FlatValue<'_>)>> {
         if token == "e" {
             break;
         }
-        let key = token.strip_prefix('k').ok_or_else(|| malformed("a key"))?;
+        let key = match token.strip_prefix('k') {
+            Some(key) => key,
+            None => key_by_id(token)?,
+        };
         let v = scalar(tokens.next()?).ok_or_else(|| malformed("not a scalar"))?;
         out.push((key, v));
     }
@@ -394,6 +424,37 @@ mod tests {
             [("a", FlatValue::String("x")), ("b", FlatValue::Number("2"))]
         );
         assert!(scalar_entries("5\0o\0ka\0a\0e\0e").is_err());
+    }
+
+    /// Keys by id (npm/node/flat-bytes.cjs): the core's own name, in objects at any depth and in signed
+    /// params; an id that names nothing, or a token of another length, is a coded error.
+    #[cfg(feature = "interned-keys")]
+    #[test]
+    fn reads_keys_by_id() {
+        let id = |name: &str| {
+            let at = key_names().iter().position(|n| *n == name).unwrap();
+            char::from(u8::try_from(at + 1).unwrap())
+        };
+        let text = format!(
+            "11\0o\0j{}\0n100\0kmine\0sx\0j{}\0o\0j{}\0sa\0e\0e",
+            id("width"),
+            id("overlay"),
+            id("text")
+        );
+        let map = parse(&text).unwrap();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["width", "mine", "overlay"]);
+        assert_eq!(map.get("width"), &Value::Number(100.0));
+        assert_eq!(map.get("overlay").get("text"), &Value::from("a"));
+        let signed = format!("4\0o\0j{}\0n1\0e", id("timestamp"));
+        assert_eq!(
+            scalar_entries(&signed).unwrap(),
+            [("timestamp", FlatValue::Number("1"))]
+        );
+        for bad in ["4\0o\0j\0n1\0e", "4\0o\0j\x7f\0n1\0e", "4\0o\0jab\0n1\0e"] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::InvalidArgument, "{bad:?}");
+            assert!(scalar_entries(bad).is_err(), "{bad:?}");
+        }
     }
 
     /// The ordinary path's tokens (npm/web/value-text.js): undefined, exact doubles, escaped

@@ -147,6 +147,24 @@ impl<const SLOTS: usize> NameTable<SLOTS> {
 static TABLE: NameTable<512> = NameTable::new(&NAMES);
 
 /// `key` as the core's own `'static` text, when it is one of the names.
+/// The names in their fixed order: flat text may give a key as its index here (`j` and one byte, the
+/// index plus one: npm/node/flat-bytes.cjs writes the names it finds in this list that way, taking the
+/// list from the addon when it loads).
+#[cfg(feature = "interned-keys")]
+pub fn key_names() -> &'static [&'static str] {
+    &NAMES
+}
+
+// An index plus one is one byte of ASCII (the text stays UTF-8), never the tokens' `\0`.
+#[cfg(feature = "interned-keys")]
+const _: () = assert!(COUNT < 0x80);
+
+/// The name whose index plus one is `id` ([`key_names`]).
+#[cfg(feature = "interned-keys")]
+pub(crate) fn by_id(id: u8) -> Option<&'static str> {
+    NAMES.get(usize::from(id).checked_sub(1)?).copied()
+}
+
 #[cfg(feature = "interned-keys")]
 pub(crate) fn intern(key: &str) -> Option<&'static str> {
     let name = |i| NAMES.get(i).copied();
@@ -197,6 +215,11 @@ mod tests {
         ] {
             assert_eq!(intern(other), None, "{other}");
         }
+        for (i, name) in key_names().iter().enumerate() {
+            assert_eq!(by_id(u8::try_from(i + 1).unwrap()), Some(*name));
+        }
+        assert_eq!(by_id(0), None);
+        assert_eq!(by_id(u8::try_from(COUNT + 1).unwrap()), None);
         let mut sorted = NAMES.to_vec();
         sorted.sort_unstable();
         sorted.dedup();

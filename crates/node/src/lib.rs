@@ -51,6 +51,13 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
     }
 }
 
+/// The names flat text may give as a one-byte id (`cirrus_core::flat::key_names`): npm/node/flat-bytes.cjs
+/// takes them when it loads, so the ids are declared once, in the core.
+#[napi(skip_typescript)]
+pub fn flat_key_names() -> Vec<&'static str> {
+    cirrus_core::flat::key_names().to_vec()
+}
+
 /// Upload options without the client's account keys (those sign the request; they are not params).
 fn upload_options(merged: &cirrus_core::Map) -> cirrus_core::Map {
     const ACCOUNT: &[&str] = &[
