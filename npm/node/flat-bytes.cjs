@@ -50,7 +50,14 @@ function keySlot(key, n) {
   return (n * 31 + key.charCodeAt(0) * 7 + key.charCodeAt(n >> 1) * 3 + key.charCodeAt(n - 1) * 13) & (KEY_SLOTS - 1);
 }
 
-native.flatKeyNames().forEach((name, index) => {
+// As property keys (internalized, as the keys of the objects read are): comparing two such strings is a
+// pointer comparison, where a string N-API made would be compared character by character.
+const KNOWN = native.flatKeyNames();
+const INTERNED = Object.keys(Object.fromEntries(KNOWN.map((name) => [name, 0])));
+if (INTERNED.length !== KNOWN.length || INTERNED.some((name, i) => name !== KNOWN[i])) {
+  throw new Error('cirrus: the key names are not distinct non-index names');
+}
+INTERNED.forEach((name, index) => {
   if (index + 1 > 0x7f) throw new Error('cirrus: more key names than one-byte ids');
   let slot = keySlot(name, name.length);
   while (KEY_IDS[slot] !== 0) slot = (slot + 1) & (KEY_SLOTS - 1);
