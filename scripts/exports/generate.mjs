@@ -93,7 +93,8 @@ function rustFunctions(binding) {
       const pick = `match account {\n            ${gate(e, true).trim()}\n            Some(account) => account.${snake(e.name)}(${names.map(snake).join(', ')}),\n            _ => ${coreCall(e.core, names, snake)},\n        }`.replace(/\n {12}\n/, '\n');
       fnDefs.push(`/// \`${e.name}()\`'s twins' one body: with a \`Cloudinary\`'s account, or none (the free function).\n${gate(e)}#[inline(never)]\nfn ${snake(e.name)}_text(account: Option<&api::Client>, ${params(names, true)}) -> JsResult<${ret}> {\n    ${b.wrap(`{\n        ${bind}\n        ${pick}\n    }`, e.returns[1])}\n}`);
     }
-    if (hasTwin(e)) {
+    // (Node) A hand-written twin (`rawTwin`: crates/node/src/raw.rs) is registered by the addon itself.
+    if (hasTwin(e) && !(binding === 'node' && e.rawTwin)) {
       const owned = Boolean(e.owned);
       // `text` (Node): the core takes the twin's texts as they are and may answer JSON itself.
       const call = e.text && binding === 'node' ? textCall(e.text, names) : owned ? coreCall(e.owned, names, (n) => (kinds[n] === 'json' ? parseText(n) : render(true)(n))) : coreCall(e.core, names, render(true));

@@ -29,6 +29,9 @@
 //            (cirrus-url.wasm, which a page that imports url() alone loads, and cirrus-browser.wasm),
 //            true in the browser module only; the others answer NOT_IN_BROWSER_BUILD there, and the
 //            modules are smaller for it. A `Cloudinary` method is in the browser module only (the class is)
+//   rawTwin  (Node) the free function's text twin is a plain N-API callback written by hand
+//            (crates/node/src/raw.rs, registered by name when the addon loads), not generated: napi-rs's
+//            per-call machinery was ~4% of a url(); its method twin is still generated
 
 export const EXPORTS = [
   {
@@ -39,6 +42,7 @@ export const EXPORTS = [
     core: 'api::url',
     method: { args: ['publicId', 'options', 'nowMs'], ts: 'publicId: string | number, options?: UrlOptions, nowMs?: number' },
     browser: 'url',
+    rawTwin: true,
   },
   {
     name: 'apiSignRequest',

@@ -205,6 +205,37 @@ test('a getter that calls cirrus while an argument is written, or while the addo
   assert.ok(allZero());
 });
 
+test('url()\'s hand-written text twin reads its arguments as the ordinary path does: same answers, same coded errors', () => {
+  const outcome = (fn) => {
+    try {
+      return { url: fn() };
+    } catch (err) {
+      return { code: err.code, message: err.message };
+    }
+  };
+  const options = { cloud_name: 'demo', width: 10, auth_token: { key: 'abcd', duration: 300 }, sign_url: true };
+  const hostile = { get toString() { throw new Error('boom'); } };
+  const ids = ['sample', 5, 1.5, '', undefined, null, true, {}, [], hostile, Object.create(null), 'é/😀'];
+  const nows = [undefined, null, 1_700_000_000_000, '1700000000000', {}, Number.NaN];
+  for (const id of ids) {
+    for (const now of nows) {
+      const text = bytesArg(options);
+      let fast;
+      try {
+        fast = outcome(() => native.urlJson(id, text, now));
+      } finally {
+        releaseBytes();
+      }
+      assert.deepEqual(fast, outcome(() => native.url(id, options, now)), `${String(typeof id)} ${String(now)}`);
+    }
+  }
+  // Arguments missing or not text: N-API's status as the code, nothing thrown uncoded or crashed.
+  for (const args of [[], ['s'], ['s', 5], ['s', {}], ['s', new Uint16Array(8)]]) {
+    assert.throws(() => native.urlJson(...args), (err) => typeof err.code === 'string' && err.code !== 'INTERNAL', String(args));
+  }
+  assert.ok(allZero());
+});
+
 test('bytes the writer did not write are refused with a code, never read past their end', () => {
   const bad = (header, body) => {
     const bytes = new Uint8Array(8 + body.length);

@@ -25,23 +25,6 @@ pub fn url(
     })
 }
 
-/// `url()` with `options` as JSON or flat text (the fast path).
-#[napi(skip_typescript)]
-pub fn url_json(
-    env: Env,
-    public_id: Unknown,
-    options: Text,
-    now_ms: Unknown,
-) -> Result<String, Code> {
-    guard(|| {
-        api::url(
-            &read(&env, &public_id, "publicId")?,
-            &flat::parse_arg(&options, "options")?,
-            now_arg(&env, &now_ms)?,
-        )
-    })
-}
-
 /// Signs request parameters (hex SHA-1 or SHA-256; signature version 1 or 2).
 #[napi(
     ts_args_type = "params: Record<string, unknown>, apiSecret: string, signatureAlgorithm?: 'sha1' | 'sha256' | null, signatureVersion?: 1 | 2 | null"

@@ -9,6 +9,7 @@ mod allocator;
 mod convert;
 pub mod generated;
 mod media;
+mod raw;
 mod sqlite;
 mod text;
 mod transfer;
@@ -56,6 +57,32 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
 #[napi(skip_typescript)]
 pub fn flat_key_names() -> Vec<&'static str> {
     cirrus_core::flat::key_names().to_vec()
+}
+
+/// Registers what is not generated: `urlJson`, url()'s text twin, a plain N-API callback (crate::raw;
+/// scripts/exports/table.mjs marks it `rawTwin`).
+#[napi(module_exports)]
+pub fn register_raw(mut exports: Object, env: Env) -> napi::Result<()> {
+    let mut function = std::ptr::null_mut();
+    let name = "urlJson";
+    // SAFETY: the env and exports of the module's registration; the name is its length in bytes.
+    let status = unsafe {
+        sys::napi_create_function(
+            env.raw(),
+            name.as_ptr().cast(),
+            name.len() as isize,
+            Some(raw::url_json),
+            std::ptr::null_mut(),
+            &mut function,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_status(napi::Status::from(status)));
+    }
+    // SAFETY: `function` was just created in this env.
+    exports.set_named_property(name, unsafe {
+        Unknown::from_raw_unchecked(env.raw(), function)
+    })
 }
 
 /// Upload options without the client's account keys (those sign the request; they are not params).
