@@ -210,8 +210,9 @@ class Cloudinary extends generated.CloudinaryBase {
   }
 }
 
-// Plumbing stays private: the JSON and flat twins, the envelope methods' raw forms are on the class only.
-const PRIVATE = new Set(generated.twins);
+// Plumbing stays private: the JSON and flat twins, the names flat-bytes.cjs writes keys by, and the
+// envelope methods' raw forms are on the class only.
+const PRIVATE = new Set([...generated.twins, 'flatKeyNames']);
 const publicNative = Object.fromEntries(Object.entries(native).filter(([name]) => !PRIVATE.has(name)));
 module.exports = { ...publicNative, ...generated.functions, Cloudinary };
 // Loaded after the exports above: MediaService builds on them. (SqliteRepository is native.)
