@@ -229,6 +229,11 @@ test('url()\'s hand-written text twin reads its arguments as the ordinary path d
       assert.deepEqual(fast, outcome(() => native.url(id, options, now)), `${String(typeof id)} ${String(now)}`);
     }
   }
+  // A text the addon refuses sends the call to the ordinary path before nowMs is read: its getters run once.
+  let reads = 0;
+  const now = { get x() { reads++; return 1; } };
+  assert.throws(() => cirrus.url('s', { cloud_name: 'demo', effect: 'a\0b' }, now), (err) => err.code === 'INVALID_ARGUMENT');
+  assert.equal(reads, 1);
   // Arguments missing or not text: N-API's status as the code, nothing thrown uncoded or crashed.
   for (const args of [[], ['s'], ['s', 5], ['s', {}], ['s', new Uint16Array(8)]]) {
     assert.throws(() => native.urlJson(...args), (err) => typeof err.code === 'string' && err.code !== 'INTERNAL', String(args));

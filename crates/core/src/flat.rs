@@ -350,9 +350,10 @@ pub fn scalar_entries(text: &str) -> Result<Vec<(&str, FlatValue<'_>)>> {
         if token == "e" {
             break;
         }
-        let key = match token.strip_prefix('k') {
-            Some(key) => key,
-            None => key_by_id(token)?,
+        let key = match token.as_bytes().first() {
+            Some(b'k') => &token[1..],
+            Some(b'j') => key_by_id(token)?,
+            _ => return Err(malformed("a key")),
         };
         let v = scalar(tokens.next()?).ok_or_else(|| malformed("not a scalar"))?;
         out.push((key, v));

@@ -146,7 +146,6 @@ impl<const SLOTS: usize> NameTable<SLOTS> {
 #[cfg(feature = "interned-keys")]
 static TABLE: NameTable<512> = NameTable::new(&NAMES);
 
-/// `key` as the core's own `'static` text, when it is one of the names.
 /// The names in their fixed order: flat text may give a key as its index here (`j` and one byte, the
 /// index plus one: npm/node/flat-bytes.cjs writes the names it finds in this list that way, taking the
 /// list from the addon when it loads).
@@ -165,6 +164,7 @@ pub(crate) fn by_id(id: u8) -> Option<&'static str> {
     NAMES.get(usize::from(id).checked_sub(1)?).copied()
 }
 
+/// `key` as the core's own `'static` text, when it is one of the names.
 #[cfg(feature = "interned-keys")]
 pub(crate) fn intern(key: &str) -> Option<&'static str> {
     let name = |i| NAMES.get(i).copied();
