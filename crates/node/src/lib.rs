@@ -45,11 +45,16 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> CoreResult<T>) -> Result<T, Code> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(js_error(e)),
-        Err(_) => Err(js_error(CoreError::new(
-            ErrorCode::Internal,
-            "internal error in cirrus (please report it)",
-        ))),
+        Err(_) => Err(js_error(panicked())),
     }
+}
+
+/// What a caught panic (a bug) is thrown as.
+pub(crate) fn panicked() -> CoreError {
+    CoreError::new(
+        ErrorCode::Internal,
+        "internal error in cirrus (please report it)",
+    )
 }
 
 /// The names flat text may give as a one-byte id (`cirrus_core::flat::key_names`): npm/node/flat-bytes.cjs

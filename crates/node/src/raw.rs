@@ -8,8 +8,8 @@
 
 use crate::convert::read_value;
 use crate::text::Text;
-use crate::{clock_ms, guard, js_error};
-use cirrus_core::{api, flat, Error as CoreError, ErrorCode};
+use crate::{clock_ms, guard, js_error, panicked};
+use cirrus_core::{api, flat};
 use napi::bindgen_prelude::{FromNapiValue, JsError, ToNapiValue};
 use napi::{sys, Status};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -24,13 +24,8 @@ pub(crate) unsafe extern "C" fn url_json(
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     // A panic outside the core's guard (none is known) is thrown as the guard throws one.
-    catch_unwind(AssertUnwindSafe(|| unsafe { call(env, info) })).unwrap_or_else(|_| {
-        let bug = CoreError::new(
-            ErrorCode::Internal,
-            "internal error in cirrus (please report it)",
-        );
-        unsafe { throw(env, js_error(bug)) }
-    })
+    catch_unwind(AssertUnwindSafe(|| unsafe { call(env, info) }))
+        .unwrap_or_else(|_| unsafe { throw(env, js_error(panicked())) })
 }
 
 unsafe fn call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
